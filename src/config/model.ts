@@ -1,0 +1,140 @@
+/**
+ * The one internal configuration model. Our own YAML, the MetalLB legacy ConfigMap and the MetalLB
+ * CRDs are all loaded into this shape, so nothing downstream knows which form the user wrote.
+ */
+
+export type Dialect = 'auto' | 'quagga' | 'frr';
+export type RouterTransportKind = 'ssh' | 'local' | 'recorded';
+
+export interface RouterAccess {
+  transport: RouterTransportKind;
+  /** ssh: router address or name. */
+  host?: string;
+  port: number;
+  user?: string;
+  privateKeyFile?: string;
+  useAgent: boolean;
+  /** Exactly one of these pins the router's host key for ssh. */
+  knownHostsFile?: string;
+  hostKeyFingerprint?: string;
+  dialect: Dialect;
+  vtyshPath: string;
+  /** recorded: directory with `show ...` outputs. */
+  recordedDir?: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values: string[];
+}
+
+/** A Kubernetes label selector; an empty one selects everything. */
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: LabelSelectorRequirement[];
+}
+
+export interface PeerConfig {
+  /** Stable name: the CRD's metadata.name, or `peer-<address>` for the ConfigMap form. */
+  name: string;
+  peerAddress: string;
+  peerAsn: number;
+  myAsn: number;
+  peerPort: number;
+  /** Seconds; 0 disables keepalives and hold timer (RFC 4271). */
+  holdTimeSec: number;
+  keepaliveTimeSec: number;
+  connectTimeSec: number;
+  routerId?: string;
+  sourceAddress?: string;
+  password?: string;
+  passwordSecret?: { namespace?: string; name: string; key: string };
+  ebgpMultiHop: boolean;
+  ttlSecurity: boolean;
+  /** Nodes this peer may use as next hops; no selectors means every node. */
+  nodeSelectors: LabelSelector[];
+  bfdProfile?: string;
+}
+
+/** One block of a pool, as an inclusive first..last range of one family. */
+export interface AddressRange {
+  /** As the user wrote it (CIDR or `a-b`), for messages and reports. */
+  text: string;
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+}
+
+export interface ServiceAllocationRules {
+  /** Lower wins; 0 means "no priority" and sorts last (MetalLB). */
+  priority: number;
+  namespaces: string[];
+  namespaceSelectors: LabelSelector[];
+  serviceSelectors: LabelSelector[];
+}
+
+export interface BgpAdvertisement {
+  name: string;
+  aggregationLength: number;
+  aggregationLengthV6: number;
+  localPref?: number;
+  /** Canonical `ASN:VALUE` standard communities, aliases already resolved. */
+  communities: string[];
+  /** Canonical `A:B:C` large communities. */
+  largeCommunities: string[];
+  /** Peer names this advertisement goes to; empty means all peers. */
+  peers: string[];
+  nodeSelectors: LabelSelector[];
+}
+
+export interface AddressPool {
+  name: string;
+  protocol: 'bgp' | 'layer2';
+  addresses: AddressRange[];
+  autoAssign: boolean;
+  avoidBuggyIps: boolean;
+  /** Empty for a bgp pool means "one default advertisement" as in MetalLB. */
+  bgpAdvertisements: BgpAdvertisement[];
+  serviceAllocation?: ServiceAllocationRules;
+}
+
+export interface SpeakerConfig {
+  /** Where our speaker listens (collector/passive) and binds outgoing sessions. */
+  listenAddress?: string;
+  listenPort: number;
+  /** Graceful-restart time we advertise, seconds. */
+  gracefulRestartTimeSec: number;
+}
+
+export interface KubernetesSource {
+  mode: 'cluster' | 'manifests';
+  kubeconfig?: string;
+  manifestsPath?: string;
+  /** Namespace of the MetalLB ConfigMap / CRDs when read from the cluster. */
+  metallbNamespace: string;
+}
+
+export interface Config {
+  router?: RouterAccess;
+  speaker: SpeakerConfig;
+  peers: PeerConfig[];
+  pools: AddressPool[];
+  kubernetes: KubernetesSource;
+  /** Only services with this spec.loadBalancerClass; unset means services with no class. */
+  loadBalancerClass?: string;
+  /** Let `run` re-add our neighbor statements on the router when they go missing. */
+  manageNeighbors: boolean;
+  /** Description written on router neighbor lines we own. */
+  neighborDescription: string;
+  verifyIntervalSec: number;
+}
+
+/** A non-fatal finding while loading config (unknown fields, accepted-but-unsupported keys). */
+export interface ConfigWarning {
+  file: string;
+  path: string;
+  message: string;
+}

@@ -1,0 +1,61 @@
+/**
+ * The planner's output: a plain, stably ordered value that the speaker, the status writer, the
+ * verifier and the reports all consume.
+ */
+
+export type AllocationFailureReason =
+  | 'pool-exhausted'
+  | 'requested-ip-not-in-pool'
+  | 'requested-ip-in-use'
+  | 'sharing-conflict'
+  | 'wrong-family'
+  | 'invalid-request'
+  | 'no-pool'
+  | 'class-mismatch';
+
+export interface ServiceAllocation {
+  /** `namespace/name`. */
+  service: string;
+  /** Allocated addresses, at most one per family, IPv4 first. */
+  ips: string[];
+  /** Pool each IP came from, parallel to `ips`. */
+  pools: string[];
+  /** Set when the service wanted an IP and did not get (all of) it. */
+  failure?: { reason: AllocationFailureReason; message: string };
+}
+
+export interface PlannedRoute {
+  /** Canonical prefix: `192.168.197.0/32`, `2001:db8::1/128`, or an aggregate. */
+  prefix: string;
+  family: 4 | 6;
+  /** Node addresses, sorted; one BGP path per next hop (ADD-PATH) when the peer supports it. */
+  nextHops: string[];
+  localPref?: number;
+  communities: string[];
+  largeCommunities: string[];
+  /** Services (`namespace/name`) this route carries, sorted. */
+  services: string[];
+}
+
+export interface PeerRoutes {
+  /** PeerConfig.name */
+  peer: string;
+  peerAddress: string;
+  /** Sorted by family then numeric prefix. */
+  routes: PlannedRoute[];
+}
+
+/** Why a service with an IP is not announced (no ready endpoints, conflicting localPref...). */
+export interface AdvertisementIssue {
+  service: string;
+  peer?: string;
+  message: string;
+}
+
+export interface Plan {
+  /** Sorted by service key. */
+  allocations: ServiceAllocation[];
+  /** Sorted by peer name. */
+  peers: PeerRoutes[];
+  issues: AdvertisementIssue[];
+}
