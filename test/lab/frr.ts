@@ -1,0 +1,148 @@
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '../support/wait-for.js';
+import { run, type Lab } from './netns.js';
+
+export interface FrrOptions {
+  /** Router AS; the seed's router is AS 64501. */
+  asn?: number;
+  routerId?: string;
+  /**
+   * Lines inside `router bgp <asn>` after the router-id, e.g.
+   * `neighbor 192.168.201.2 remote-as 64500`. Ignored when `config` is given.
+   */
+  bgpLines?: string[];
+  /** A whole frr.conf instead of the generated one. */
+  config?: string;
+}
+
+export interface FrrRouter {
+  /** State dir: config, logs, pid files, vty sockets. */
+  dir: string;
+  /** A script that runs the real vtysh against this instance (for sshd or the local transport). */
+  vtyshPath: string;
+  /** Runs one vtysh invocation with the given `-c` commands and returns its stdout. */
+  vtysh(...commands: string[]): Promise<string>;
+  vtyshJson<T>(command: string): Promise<T>;
+  /** The kernel FIB of the router namespace (`ip route show [prefix]`), for FIB assertions. */
+  kernelRoutes(prefix?: string): Promise<string>;
+  /** Signals bgpd (default SIGKILL) without restarting it. */
+  killBgpd(signal?: NodeJS.Signals): Promise<void>;
+  startBgpd(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const FRR_BIN = '/usr/lib/frr';
+
+/**
+ * Starts Debian's FRR (zebra + bgpd) inside the lab's router namespace with a private state
+ * directory, so several labs can run side by side and nothing touches /etc/frr or /var/run/frr.
+ * Both daemons run as the `frr` user as packaged FRR does; zebra installs BGP routes into the
+ * namespace's kernel table, which is what FIB assertions read.
+ */
+export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRouter> {
+  const dir = await mkdtemp(join(tmpdir(), `crs-frr-${lab.id}-`));
+  const asn = opts.asn ?? 64501;
+  const routerId = opts.routerId ?? '192.168.198.254';
+  const config =
+    opts.config ??
+    [
+      'frr defaults traditional',
+      'hostname lab-router',
+      'log file ' + join(dir, 'frr.log'),
+      `router bgp ${asn}`,
+      ` bgp router-id ${routerId}`,
+      ...(opts.bgpLines ?? []).map((l) => ` ${l}`),
+      'exit',
+      '',
+    ].join('\n');
+  const confFile = join(dir, 'frr.conf');
+  await writeFile(confFile, config);
+  await writeFile(join(dir, 'zebra.conf'), '');
+  await writeFile(join(dir, 'vtysh.conf'), '');
+  const frrUid = Number((await run('id', ['-u', 'frr'])).stdout.trim());
+  const frrGid = Number((await run('id', ['-g', 'frr'])).stdout.trim());
+  for (const f of ['', 'frr.conf', 'zebra.conf', 'vtysh.conf']) await chown(join(dir, f), frrUid, frrGid);
+  await chmod(dir, 0o775);
+
+  const vtyshPath = join(dir, 'vtysh');
+  await writeFile(vtyshPath, `#!/bin/sh\nexec /usr/bin/vtysh --vty_socket ${dir} --config_dir ${dir} "$@"\n`);
+  await chmod(vtyshPath, 0o755);
+
+  const common = (daemon: string) => [
+    '-d',
+    '-u',
+    'frr',
+    '-g',
+    'frr',
+    '-i',
+    join(dir, `${daemon}.pid`),
+    '-z',
+    join(dir, 'zserv.api'),
+    '--vty_socket',
+    dir,
+    '-P',
+    '0',
+    '--log',
+    `file:${join(dir, `${daemon}.log`)}`,
+  ];
+  const pidOf = async (daemon: string) => Number((await readFile(join(dir, `${daemon}.pid`), 'utf8')).trim());
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const vtysh = async (...commands: string[]) =>
+    (
+      await run(
+        vtyshPath,
+        commands.flatMap((c) => ['-c', c]),
+      )
+    ).stdout;
+
+  const startBgpd = async () => {
+    await lab.exec(lab.routerNs, join(FRR_BIN, 'bgpd'), [...common('bgpd'), '-f', confFile]);
+    await waitFor('bgpd to answer vtysh', async () => (await vtysh('show bgp summary json')).includes('{'));
+  };
+
+  const stopDaemon = async (daemon: string) => {
+    const pid = await pidOf(daemon).catch(() => 0);
+    if (pid > 0 && alive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      await waitFor(`${daemon} to exit`, () => !alive(pid), { timeoutMs: 10_000 });
+    }
+  };
+
+  const router: FrrRouter = {
+    dir,
+    vtyshPath,
+    vtysh,
+    vtyshJson: async <T>(command: string) => JSON.parse(await vtysh(command)) as T,
+    kernelRoutes: async (prefix?: string) =>
+      (await lab.exec(lab.routerNs, 'ip', ['route', 'show', ...(prefix ? [prefix] : [])])).stdout,
+    killBgpd: async (signal: NodeJS.Signals = 'SIGKILL') => {
+      const pid = await pidOf('bgpd');
+      process.kill(pid, signal);
+      await waitFor('bgpd to die', () => !alive(pid), { timeoutMs: 10_000 });
+    },
+    startBgpd,
+    stop: async () => {
+      await stopDaemon('bgpd');
+      await stopDaemon('zebra');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await lab.exec(lab.routerNs, join(FRR_BIN, 'zebra'), [...common('zebra'), '-f', join(dir, 'zebra.conf')]);
+    await waitFor('zebra to start', async () => alive(await pidOf('zebra').catch(() => 0)));
+    await startBgpd();
+    return router;
+  } catch (err) {
+    await router.stop();
+    throw err;
+  }
+}
