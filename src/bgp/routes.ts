@@ -1,0 +1,53 @@
+import { isIP } from 'node:net';
+import type { PlannedRoute } from '../sync/plan-types.js';
+
+/**
+ * What the speaker is told to announce to one peer. A structural subset of the planner's
+ * PlannedRoute, so a plan's per-peer routes can be handed over unchanged.
+ */
+export type DesiredRoute = Pick<PlannedRoute, 'prefix' | 'nextHops' | 'communities' | 'largeCommunities'> & {
+  localPref?: number;
+};
+
+export type AddressFamily = 4 | 6;
+
+export function prefixFamily(prefix: string): AddressFamily {
+  return prefix.includes(':') ? 6 : 4;
+}
+
+/** Whether `prefix` is `address/length` with a length valid for the address's family. */
+export function isValidPrefix(prefix: string): boolean {
+  const slash = prefix.indexOf('/');
+  if (slash < 0) return false;
+  const family = isIP(prefix.slice(0, slash));
+  const lengthText = prefix.slice(slash + 1);
+  if (family === 0 || !/^\d{1,3}$/.test(lengthText)) return false;
+  return Number(lengthText) <= (family === 4 ? 32 : 128);
+}
+
+/** The attributes that vary per route; AS_PATH and ORIGIN are fixed per session by the encoder. */
+export interface PathAttributes {
+  nextHop: string;
+  localPref?: number;
+  communities: string[];
+  largeCommunities: string[];
+}
+
+/** One path as sent on the wire: with ADD-PATH a prefix may carry several, told apart by pathId. */
+export interface OutPath {
+  family: AddressFamily;
+  prefix: string;
+  /** 0 when ADD-PATH send is not in use for the family. */
+  pathId: number;
+  attributes: PathAttributes;
+}
+
+/** Identity of a path in an Adj-RIB: the same (prefix, pathId) replaces, a new one adds. */
+export function pathKey(p: { prefix: string; pathId: number }): string {
+  return `${p.prefix}#${p.pathId}`;
+}
+
+/** Two paths with equal attribute keys may share one UPDATE message. */
+export function attributesKey(family: AddressFamily, a: PathAttributes): string {
+  return JSON.stringify([family, a.nextHop, a.localPref ?? null, a.communities, a.largeCommunities]);
+}

@@ -1,0 +1,238 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { AdjRibOut, type RibChanges } from '../../src/bgp/adj-rib-out.js';
+import { pickNextHop } from '../../src/bgp/ecmp.js';
+import { InvalidRouteError } from '../../src/bgp/errors.js';
+import { attributesKey, pathKey, type DesiredRoute, type PathAttributes } from '../../src/bgp/routes.js';
+
+type Table = Map<string, { prefix: string; pathId: number; family: 4 | 6; attributes: PathAttributes }>;
+
+/** What a peer does with our UPDATEs: withdraw by (prefix, path id), announce replaces. */
+function apply(table: Table, changes: RibChanges): void {
+  for (const w of changes.withdrawals) {
+    for (const n of w.nlri) {
+      expect(table.has(pathKey(n)), `withdraw of unknown ${pathKey(n)}`).to.equal(true);
+      table.delete(pathKey(n));
+    }
+  }
+  for (const a of changes.announcements) {
+    for (const n of a.nlri) table.set(pathKey(n), { ...n, family: a.family, attributes: a.attributes });
+  }
+}
+
+/** prefix -> sorted "nexthop|attrs" strings: what the peer should end up with. */
+function view(table: Table): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of table.values()) {
+    const { nextHop, ...rest } = p.attributes;
+    const list = out.get(p.prefix) ?? [];
+    list.push(
+      `${nextHop}|${JSON.stringify([rest.localPref ?? null, rest.communities, rest.largeCommunities])}`,
+    );
+    out.set(p.prefix, list);
+  }
+  for (const l of out.values()) l.sort();
+  return out;
+}
+
+function expectedView(routes: DesiredRoute[], addPath: boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of routes) {
+    if (r.nextHops.length === 0) continue;
+    const hops = addPath ? r.nextHops : [pickNextHop(r.prefix, r.nextHops)];
+    const rest = JSON.stringify([r.localPref ?? null, r.communities, r.largeCommunities]);
+    out.set(
+      r.prefix,
+      hops.map((h) => `${h}|${rest}`),
+    );
+  }
+  for (const l of out.values()) l.sort();
+  return out;
+}
+
+const v4Prefix = fc.integer({ min: 0, max: 15 }).map((i) => `192.168.197.${i}/32`);
+const v6Prefix = fc.integer({ min: 0, max: 7 }).map((i) => `2001:db8::${i.toString(16)}/128`);
+const route = (prefix: fc.Arbitrary<string>, hop: fc.Arbitrary<string>) =>
+  fc.record({
+    prefix,
+    nextHops: fc.uniqueArray(hop, { maxLength: 3 }).map((h) => h.sort()),
+    localPref: fc.option(fc.constantFrom(100, 200), { nil: undefined }),
+    communities: fc.subarray(['64500:1', '64500:2']),
+    largeCommunities: fc.subarray(['64500:1:1']),
+  });
+const desiredSet = fc
+  .array(
+    fc.oneof(
+      route(v4Prefix, fc.constantFrom('192.168.201.11', '192.168.201.12', '192.168.201.13')),
+      route(v6Prefix, fc.constantFrom('fd00:201::11', 'fd00:201::12')),
+    ),
+    { maxLength: 12 },
+  )
+  .map((routes) => {
+    const seen = new Set<string>();
+    return routes.filter((r) => !seen.has(r.prefix) && seen.add(r.prefix));
+  });
+
+describe('AdjRibOut', () => {
+  for (const addPath of [true, false]) {
+    it(`after any sequence of desired sets the peer holds exactly the last one (ADD-PATH ${addPath})`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(desiredSet, fc.boolean()), { minLength: 1, maxLength: 8 }), (steps) => {
+          const rib = new AdjRibOut({
+            families: new Set([4, 6]),
+            addPathFamilies: addPath ? new Set([4, 6]) : new Set(),
+          });
+          const table: Table = new Map();
+          // `take` false models changes that arrive inside one batching window.
+          for (const [routes, take] of steps) {
+            rib.setDesiredRoutes(routes);
+            if (take) apply(table, rib.takeChanges());
+          }
+          apply(table, rib.takeChanges());
+          const last = steps[steps.length - 1]![0];
+          expect(view(table)).to.deep.equal(expectedView(last, addPath));
+          expect(rib.takeChanges()).to.deep.equal({ withdrawals: [], announcements: [] });
+        }),
+      );
+    });
+  }
+
+  it('keeps the path id of a next hop that stays while others come and go', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.subarray(['192.168.201.12', '192.168.201.13', '192.168.201.14']), { maxLength: 6 }),
+        (others) => {
+          const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
+          const ids = new Set<number>();
+          for (const extra of others) {
+            rib.setDesiredRoutes([
+              {
+                prefix: '192.168.197.2/32',
+                nextHops: ['192.168.201.11', ...extra],
+                communities: [],
+                largeCommunities: [],
+              },
+            ]);
+            rib.takeChanges();
+            const paths = rib.sentPaths();
+            expect(new Set(paths.map((p) => p.pathId)).size).to.equal(paths.length);
+            ids.add(paths.find((p) => p.attributes.nextHop === '192.168.201.11')!.pathId);
+          }
+          expect(ids.size).to.be.at.most(1);
+        },
+      ),
+    );
+  });
+
+  it('packs prefixes with identical attributes into one group and withdraws only what left', () => {
+    const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
+    const r = (prefix: string, nextHops: string[]) => ({
+      prefix,
+      nextHops,
+      communities: [],
+      largeCommunities: [],
+    });
+    rib.setDesiredRoutes([
+      r('192.168.197.0/32', ['192.168.201.11']),
+      r('192.168.197.1/32', ['192.168.201.12']),
+      r('192.168.197.254/32', ['192.168.201.12']),
+      r('192.168.197.2/32', ['192.168.201.11', '192.168.201.12']),
+    ]);
+    const first = rib.takeChanges();
+    expect(first.withdrawals).to.deep.equal([]);
+    expect(first.announcements.map((a) => [a.attributes.nextHop, a.nlri])).to.deep.equal([
+      [
+        '192.168.201.11',
+        [
+          { prefix: '192.168.197.0/32', pathId: 1 },
+          { prefix: '192.168.197.2/32', pathId: 1 },
+        ],
+      ],
+      [
+        '192.168.201.12',
+        [
+          { prefix: '192.168.197.1/32', pathId: 1 },
+          { prefix: '192.168.197.2/32', pathId: 2 },
+          { prefix: '192.168.197.254/32', pathId: 1 },
+        ],
+      ],
+    ]);
+    rib.setDesiredRoutes([
+      r('192.168.197.0/32', ['192.168.201.11']),
+      r('192.168.197.1/32', ['192.168.201.12']),
+      r('192.168.197.254/32', ['192.168.201.12']),
+      r('192.168.197.2/32', ['192.168.201.12']),
+    ]);
+    expect(rib.takeChanges()).to.deep.equal({
+      withdrawals: [{ family: 4, nlri: [{ prefix: '192.168.197.2/32', pathId: 1 }] }],
+      announcements: [],
+    });
+  });
+
+  it('without ADD-PATH announces one next hop per prefix, spread by a stable hash', () => {
+    const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set() });
+    const hops = ['192.168.201.11', '192.168.201.12'];
+    const routes = Array.from({ length: 64 }, (_, i) => ({
+      prefix: `10.0.${i}.0/24`,
+      nextHops: hops,
+      communities: [],
+      largeCommunities: [],
+    }));
+    rib.setDesiredRoutes(routes);
+    const changes = rib.takeChanges();
+    const counts = changes.announcements.map((a) => a.nlri.length);
+    expect(counts).to.have.length(2);
+    expect(Math.min(...counts)).to.be.greaterThan(10);
+    expect(changes.announcements.flatMap((a) => a.nlri.map((n) => n.pathId))).to.satisfy((ids: number[]) =>
+      ids.every((id) => id === 0),
+    );
+  });
+
+  it('answers a route refresh with the whole sent table and withdraws all on request', () => {
+    const rib = new AdjRibOut({ families: new Set([4, 6]), addPathFamilies: new Set() });
+    rib.setDesiredRoutes([
+      { prefix: '192.168.197.0/32', nextHops: ['192.168.201.11'], communities: [], largeCommunities: [] },
+      { prefix: '2001:db8::1/128', nextHops: ['fd00:201::11'], communities: [], largeCommunities: [] },
+    ]);
+    rib.takeChanges();
+    expect(rib.sentTable(6).announcements.map((a) => a.nlri)).to.deep.equal([
+      [{ prefix: '2001:db8::1/128', pathId: 0 }],
+    ]);
+    expect(rib.withdrawAll().withdrawals.map((w) => w.family)).to.deep.equal([4, 6]);
+    expect(rib.sentPaths()).to.deep.equal([]);
+  });
+
+  it('holds back families the session did not negotiate', () => {
+    const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set() });
+    rib.setDesiredRoutes([
+      { prefix: '2001:db8::1/128', nextHops: ['fd00:201::11'], communities: [], largeCommunities: [] },
+    ]);
+    expect(rib.heldBack).to.deep.equal(['2001:db8::1/128']);
+    expect(rib.takeChanges().announcements).to.deep.equal([]);
+  });
+
+  it('rejects duplicate prefixes, bad prefixes and next hops of the wrong family with a typed error', () => {
+    const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set(), peer: 'p1' });
+    const r = (prefix: string, hop: string) => ({
+      prefix,
+      nextHops: [hop],
+      communities: [],
+      largeCommunities: [],
+    });
+    expect(() => rib.setDesiredRoutes([r('10.0.0.1/32', '10.1.1.1'), r('10.0.0.1/32', '10.1.1.2')])).to.throw(
+      InvalidRouteError,
+      /peer p1: prefix 10.0.0.1\/32 listed twice/,
+    );
+    expect(() => rib.setDesiredRoutes([r('10.0.0.1/33', '10.1.1.1')])).to.throw(
+      InvalidRouteError,
+      /not a prefix/,
+    );
+    expect(() => rib.setDesiredRoutes([r('10.0.0.1/32', 'fd00::1')])).to.throw(InvalidRouteError, /next hop/);
+  });
+
+  it('groups by every attribute, not only the next hop', () => {
+    const a = { nextHop: '192.168.201.11', communities: ['64500:1'], largeCommunities: [] };
+    expect(attributesKey(4, a)).to.not.equal(attributesKey(4, { ...a, communities: [] }));
+    expect(attributesKey(4, a)).to.not.equal(attributesKey(4, { ...a, localPref: 200 }));
+  });
+});
