@@ -1,0 +1,48 @@
+/**
+ * FRR and Quagga print ages with `frrtime_to_interval`-style formats: `HH:MM:SS` under a day,
+ * `XdHHhMMm` under a week, `XXwXdHHh` beyond, and `never` for a peer that never came up. The
+ * coarser forms drop seconds (and minutes), so parsing gives the start of the interval.
+ */
+
+const HMS = /^(\d{2}):(\d{2}):(\d{2})$/;
+const DHM = /^(\d+)d(\d{2})h(\d{2})m$/;
+const WDH = /^(\d+)w(\d)d(\d{2})h$/;
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+
+/** Seconds, `null` for `never`, `undefined` when the text is not an uptime at all. */
+export function parseUptime(text: string): number | null | undefined {
+  if (text === 'never') return null;
+  let m = HMS.exec(text);
+  if (m) {
+    const [h, mi, s] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return mi < 60 && s < 60 ? h * HOUR + mi * MINUTE + s : undefined;
+  }
+  m = DHM.exec(text);
+  if (m) {
+    const [d, h, mi] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return h < 24 && mi < 60 ? d * DAY + h * HOUR + mi * MINUTE : undefined;
+  }
+  m = WDH.exec(text);
+  if (m) {
+    const [w, d, h] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return d < 7 && h < 24 ? w * WEEK + d * DAY + h * HOUR : undefined;
+  }
+  return undefined;
+}
+
+/** FRR's rendering of an age in seconds (`null` -> `never`). */
+export function formatUptime(seconds: number | null): string {
+  if (seconds === null) return 'never';
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (seconds < DAY) {
+    return `${two(Math.floor(seconds / HOUR))}:${two(Math.floor((seconds % HOUR) / MINUTE))}:${two(seconds % MINUTE)}`;
+  }
+  if (seconds < WEEK) {
+    return `${Math.floor(seconds / DAY)}d${two(Math.floor((seconds % DAY) / HOUR))}h${two(Math.floor((seconds % HOUR) / MINUTE))}m`;
+  }
+  return `${two(Math.floor(seconds / WEEK))}w${Math.floor((seconds % WEEK) / DAY)}d${two(Math.floor((seconds % DAY) / HOUR))}h`;
+}
