@@ -1,0 +1,197 @@
+import type { AddressPool } from '../../config/model.js';
+import type { TrafficPolicy } from '../cluster.js';
+import { formatIp, type IpFamily } from '../ip/address.js';
+import { RangeSpace } from './range-space.js';
+
+/** What decides whether two services may hold the same address (MetalLB's sharing rules). */
+export interface SharingIdentity {
+  service: string;
+  /** allow-shared-ip annotation; undefined means the service never shares. */
+  sharingKey?: string;
+  trafficPolicy: TrafficPolicy;
+  /** With policy Local, services sharing an IP must select the same pods. */
+  backendKey: string;
+  /** `TCP/80` style; two services on one IP may not overlap. */
+  ports: string[];
+}
+
+export interface AllocatedIp {
+  family: IpFamily;
+  value: bigint;
+  pool: string;
+}
+
+export type SharingVerdict =
+  { ok: true } | { ok: false; reason: 'requested-ip-in-use' | 'sharing-conflict'; message: string };
+
+interface Holder {
+  family: IpFamily;
+  value: bigint;
+  pool: string;
+  /** Every user of a shared address carries the same key, so it is the first user's. */
+  sharingKey?: string;
+  users: SharingIdentity[];
+}
+
+interface PoolSpace {
+  pool: AddressPool;
+  ranges: RangeSpace[];
+}
+
+function holderKey(family: IpFamily, value: bigint): string {
+  return `${family}|${value}`;
+}
+
+/**
+ * Tracks which service holds which address. Every query is answered from per-range interval sets
+ * and a map of held addresses, so cost follows the addresses in use, not the pool sizes.
+ */
+export class IpAllocator {
+  private readonly spaces = new Map<string, PoolSpace>();
+  private readonly allRanges: RangeSpace[] = [];
+  private readonly holders = new Map<string, Holder>();
+  private readonly bySharingKey = new Map<string, Set<Holder>>();
+  private readonly byService = new Map<string, AllocatedIp[]>();
+
+  constructor(pools: readonly AddressPool[]) {
+    for (const pool of pools) {
+      const ranges = pool.addresses.map((r) => new RangeSpace(r, pool.avoidBuggyIps));
+      this.spaces.set(pool.name, { pool, ranges });
+      this.allRanges.push(...ranges);
+    }
+  }
+
+  hasPool(name: string): boolean {
+    return this.spaces.has(name);
+  }
+
+  poolHasFamily(name: string, family: IpFamily): boolean {
+    return this.spaces.get(name)?.ranges.some((r) => r.family === family) ?? false;
+  }
+
+  /** Names of the pools (config order) that may hand out this address. */
+  poolsContaining(family: IpFamily, value: bigint): string[] {
+    const names: string[] = [];
+    for (const { pool, ranges } of this.spaces.values()) {
+      if (ranges.some((r) => r.contains(family, value))) names.push(pool.name);
+    }
+    return names;
+  }
+
+  allocationsOf(service: string): readonly AllocatedIp[] {
+    return this.byService.get(service) ?? [];
+  }
+
+  /** The services holding the address (several when it is shared). */
+  usersOf(family: IpFamily, value: bigint): readonly SharingIdentity[] {
+    return this.holders.get(holderKey(family, value))?.users ?? [];
+  }
+
+  checkSharing(id: SharingIdentity, family: IpFamily, value: bigint): SharingVerdict {
+    const holder = this.holders.get(holderKey(family, value));
+    if (!holder) return { ok: true };
+    const ip = formatIp(family, value);
+    for (const other of holder.users) {
+      if (other.service === id.service) continue;
+      if (id.sharingKey === undefined || other.sharingKey === undefined) {
+        return {
+          ok: false,
+          reason: 'requested-ip-in-use',
+          message: `${ip} is already in use by ${other.service}`,
+        };
+      }
+      if (other.sharingKey !== id.sharingKey) {
+        return {
+          ok: false,
+          reason: 'sharing-conflict',
+          message: `${ip} is shared by ${other.service} with sharing key "${other.sharingKey}", not "${id.sharingKey}"`,
+        };
+      }
+      if (other.trafficPolicy !== id.trafficPolicy) {
+        return {
+          ok: false,
+          reason: 'sharing-conflict',
+          message: `${ip} is used by ${other.service} with externalTrafficPolicy ${other.trafficPolicy}, this service has ${id.trafficPolicy}`,
+        };
+      }
+      if (id.trafficPolicy === 'Local' && other.backendKey !== id.backendKey) {
+        return {
+          ok: false,
+          reason: 'sharing-conflict',
+          message: `${ip} is used by ${other.service} with a different pod selector; services with externalTrafficPolicy Local may share an IP only when they select the same pods`,
+        };
+      }
+      const clash = id.ports.find((p) => other.ports.includes(p));
+      if (clash !== undefined) {
+        return {
+          ok: false,
+          reason: 'sharing-conflict',
+          message: `port ${clash} on ${ip} is already used by ${other.service}`,
+        };
+      }
+    }
+    return { ok: true };
+  }
+
+  /** Records the address for the service; the caller has checked sharing and pool membership. */
+  assign(id: SharingIdentity, family: IpFamily, value: bigint, pool: string): void {
+    const key = holderKey(family, value);
+    let holder = this.holders.get(key);
+    if (!holder) {
+      holder = { family, value, pool, sharingKey: id.sharingKey, users: [] };
+      this.holders.set(key, holder);
+      for (const range of this.allRanges) if (range.contains(family, value)) range.markUsed(value);
+      if (id.sharingKey !== undefined) {
+        let set = this.bySharingKey.get(id.sharingKey);
+        if (!set) this.bySharingKey.set(id.sharingKey, (set = new Set()));
+        set.add(holder);
+      }
+    }
+    holder.users.push(id);
+    const list = this.byService.get(id.service);
+    const entry: AllocatedIp = { family, value, pool };
+    if (list) list.push(entry);
+    else this.byService.set(id.service, [entry]);
+  }
+
+  /** Frees every address of the service; an address is free again once its last user is gone. */
+  release(service: string): void {
+    for (const { family, value } of this.byService.get(service) ?? []) {
+      const key = holderKey(family, value);
+      const holder = this.holders.get(key);
+      if (!holder) continue;
+      holder.users = holder.users.filter((u) => u.service !== service);
+      if (holder.users.length > 0) continue;
+      this.holders.delete(key);
+      if (holder.sharingKey !== undefined) {
+        const set = this.bySharingKey.get(holder.sharingKey);
+        set?.delete(holder);
+        if (set?.size === 0) this.bySharingKey.delete(holder.sharingKey);
+      }
+      for (const range of this.allRanges) if (range.contains(family, value)) range.markFree(value);
+    }
+    this.byService.delete(service);
+  }
+
+  /**
+   * The lowest address of the family the pool can give this service: a free one, or, for a service
+   * with a sharing key, one already held by compatible services. Ranges are tried in config order,
+   * as MetalLB walks a pool's CIDRs.
+   */
+  lowestAvailable(poolName: string, family: IpFamily, id: SharingIdentity): bigint | undefined {
+    const space = this.spaces.get(poolName);
+    if (!space) return undefined;
+    const shared = id.sharingKey === undefined ? undefined : this.bySharingKey.get(id.sharingKey);
+    for (const range of space.ranges) {
+      if (range.family !== family) continue;
+      let best = range.lowestFree();
+      for (const holder of shared ?? []) {
+        if (holder.family !== family || !range.contains(family, holder.value)) continue;
+        if (best !== undefined && holder.value >= best) continue;
+        if (this.checkSharing(id, family, holder.value).ok) best = holder.value;
+      }
+      if (best !== undefined) return best;
+    }
+    return undefined;
+  }
+}

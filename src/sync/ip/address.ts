@@ -1,0 +1,133 @@
+/**
+ * IP addresses as bigints, so IPv4 and IPv6 share one arithmetic and a /64 costs nothing to hold.
+ * Text output is canonical (RFC 5952 for IPv6) so addresses compare equal as strings too.
+ */
+
+export type IpFamily = 4 | 6;
+
+export interface IpAddress {
+  family: IpFamily;
+  value: bigint;
+}
+
+export function familyBits(family: IpFamily): number {
+  return family === 4 ? 32 : 128;
+}
+
+const IPV4_PART = /^(0|[1-9]\d{0,2})$/;
+const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!IPV4_PART.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    value = (value << 8n) | BigInt(n);
+  }
+  return value;
+}
+
+function parseGroups(text: string): bigint[] | undefined {
+  if (text === '') return [];
+  const groups: bigint[] = [];
+  const parts = text.split(':');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (i === parts.length - 1 && part.includes('.')) {
+      const v4 = parseIpv4(part);
+      if (v4 === undefined) return undefined;
+      groups.push(v4 >> 16n, v4 & 0xffffn);
+    } else {
+      if (!IPV6_GROUP.test(part)) return undefined;
+      groups.push(BigInt(parseInt(part, 16)));
+    }
+  }
+  return groups;
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = parseGroups(halves[0] as string);
+  const tail = halves.length === 2 ? parseGroups(halves[1] as string) : [];
+  if (head === undefined || tail === undefined) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const groups = [...head, ...new Array<bigint>(missing).fill(0n), ...tail];
+  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+}
+
+/** Parses a literal IPv4 or IPv6 address (no prefix, no zone); undefined when it is not one. */
+export function parseIp(text: string): IpAddress | undefined {
+  const t = text.trim();
+  if (t.includes(':')) {
+    const value = parseIpv6(t);
+    return value === undefined ? undefined : { family: 6, value };
+  }
+  const value = parseIpv4(t);
+  return value === undefined ? undefined : { family: 4, value };
+}
+
+function formatIpv6(value: bigint): string {
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+export function formatIp(family: IpFamily, value: bigint): string {
+  if (family === 6) return formatIpv6(value);
+  return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+}
+
+/** The network address of `value` under a prefix of `length` bits. */
+export function maskToPrefix(family: IpFamily, value: bigint, length: number): bigint {
+  const host = BigInt(familyBits(family) - length);
+  return (value >> host) << host;
+}
+
+export function formatPrefix(family: IpFamily, value: bigint, length: number): string {
+  return `${formatIp(family, value)}/${length}`;
+}
+
+/** Canonical text of an address literal, or undefined when it does not parse. */
+export function canonicalIp(text: string): string | undefined {
+  const ip = parseIp(text);
+  return ip === undefined ? undefined : formatIp(ip.family, ip.value);
+}
+
+/** Orders by family first, then numerically: the order every list in a Plan uses. */
+export function compareIp(a: IpAddress, b: IpAddress): number {
+  if (a.family !== b.family) return a.family - b.family;
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+/** Numeric order of two canonical address texts (unparsable text sorts last, by string). */
+export function compareIpText(a: string, b: string): number {
+  const pa = parseIp(a);
+  const pb = parseIp(b);
+  if (pa && pb) return compareIp(pa, pb);
+  if (pa) return -1;
+  if (pb) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,148 @@
+import type { AddressPool, BgpAdvertisement, PeerConfig } from '../../config/model.js';
+import type { ServiceInfo } from '../cluster.js';
+import type { AdvertisementIssue } from '../plan-types.js';
+import type { AllocatedIp } from '../allocator/ip-allocator.js';
+import { compareIpText, formatIp, maskToPrefix, type IpFamily } from '../ip/address.js';
+
+/** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
+export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
+  name: 'default',
+  aggregationLength: 32,
+  aggregationLengthV6: 128,
+  communities: [],
+  largeCommunities: [],
+  peers: [],
+  nodeSelectors: [],
+});
+
+/** Nodes that may announce for one (peer, advertisement) pair, with their next hops per family. */
+export interface EligibleNodes {
+  /** Node name -> next hop of each family the node has an InternalIP of. */
+  nextHopOf: ReadonlyMap<string, { 4?: string; 6?: string }>;
+  /** Every eligible node's next hop, sorted numerically. */
+  allNextHops: { 4: readonly string[]; 6: readonly string[] };
+}
+
+export interface ReadyEndpoints {
+  anyReady: boolean;
+  /** Nodes with a ready endpoint (endpoints without nodeName count only for anyReady). */
+  nodes: ReadonlySet<string>;
+}
+
+export interface AdvertiseContext {
+  peers: readonly PeerConfig[];
+  pool(name: string): AddressPool | undefined;
+  advertisements(pool: AddressPool): readonly BgpAdvertisement[];
+  eligibleNodes(peer: PeerConfig, ad: BgpAdvertisement): EligibleNodes;
+  readyEndpoints(service: string, family: IpFamily): ReadyEndpoints;
+}
+
+/** One service's share of one route to one peer; a route table merges shares of equal prefix. */
+export interface RouteContribution {
+  peer: string;
+  service: string;
+  family: IpFamily;
+  network: bigint;
+  length: number;
+  /** Sorted; may be shared with the eligibility cache, so never mutated. */
+  nextHops: readonly string[];
+  localPref?: number;
+  communities: readonly string[];
+  largeCommunities: readonly string[];
+}
+
+function familyName(f: IpFamily): string {
+  return f === 4 ? 'IPv4' : 'IPv6';
+}
+
+function isIbgp(peer: PeerConfig): boolean {
+  return peer.peerAsn === peer.myAsn;
+}
+
+function nextHopsFor(
+  eligible: EligibleNodes,
+  family: IpFamily,
+  local: boolean,
+  ready: ReadyEndpoints,
+): readonly string[] {
+  if (!local) return eligible.allNextHops[family];
+  const hops: string[] = [];
+  for (const node of ready.nodes) {
+    const hop = eligible.nextHopOf.get(node)?.[family];
+    if (hop !== undefined) hops.push(hop);
+  }
+  return hops.sort(compareIpText);
+}
+
+/**
+ * The routes one service puts on each peer, and why it is not announced where it is not.
+ * Pure: everything about nodes and endpoints comes through the context.
+ */
+export function serviceContributions(
+  service: ServiceInfo,
+  key: string,
+  ips: readonly AllocatedIp[],
+  ctx: AdvertiseContext,
+): { contributions: RouteContribution[]; issues: AdvertisementIssue[] } {
+  const contributions: RouteContribution[] = [];
+  const issues: AdvertisementIssue[] = [];
+  const local = service.externalTrafficPolicy === 'Local';
+  for (const ip of ips) {
+    const pool = ctx.pool(ip.pool);
+    if (!pool || pool.protocol !== 'bgp') continue;
+    const text = formatIp(ip.family, ip.value);
+    const ready = ctx.readyEndpoints(key, ip.family);
+    if (!ready.anyReady) {
+      issues.push({
+        service: key,
+        message: `${text} is not announced: the service has no ready ${familyName(ip.family)} endpoint`,
+      });
+      continue;
+    }
+    const ads = ctx.advertisements(pool);
+    for (const peer of ctx.peers) {
+      const applicable = ads.filter((ad) => ad.peers.length === 0 || ad.peers.includes(peer.name));
+      if (applicable.length === 0) continue;
+      const ibgp = isIbgp(peer);
+      if (ibgp) {
+        const prefs = [...new Set(applicable.map((ad) => ad.localPref).filter((p) => p !== undefined))];
+        if (prefs.length > 1) {
+          issues.push({
+            service: key,
+            peer: peer.name,
+            message: `${text} is not announced to ${peer.name}: advertisements ${applicable.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${prefs.sort((a, b) => a - b).join(' and ')}`,
+          });
+          continue;
+        }
+      }
+      let announced = false;
+      for (const ad of applicable) {
+        const nextHops = nextHopsFor(ctx.eligibleNodes(peer, ad), ip.family, local, ready);
+        if (nextHops.length === 0) continue;
+        announced = true;
+        const length = ip.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6;
+        contributions.push({
+          peer: peer.name,
+          service: key,
+          family: ip.family,
+          network: maskToPrefix(ip.family, ip.value, length),
+          length,
+          nextHops,
+          ...(ibgp && ad.localPref !== undefined ? { localPref: ad.localPref } : {}),
+          communities: ad.communities,
+          largeCommunities: ad.largeCommunities,
+        });
+      }
+      if (!announced) {
+        issues.push({
+          service: key,
+          peer: peer.name,
+          message: local
+            ? `${text} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
+            : `${text} is not announced to ${peer.name}: no node is eligible to announce it`,
+        });
+      }
+    }
+  }
+  return { contributions, issues };
+}

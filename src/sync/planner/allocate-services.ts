@@ -1,0 +1,235 @@
+import type { AddressPool } from '../../config/model.js';
+import type { AllocationFailureReason, ServiceAllocation } from '../plan-types.js';
+import { IpAllocator, type AllocatedIp } from '../allocator/ip-allocator.js';
+import { formatIp, parseIp, type IpFamily } from '../ip/address.js';
+import { orderPools, poolServes, type NamespaceLabels } from './pool-selection.js';
+import { compareRequests, type AllocationRequest } from './service-request.js';
+
+export interface ServiceAllocationResult {
+  allocation: ServiceAllocation;
+  ips: AllocatedIp[];
+  /** Why addresses from status.loadBalancer.ingress were given up (for Events and plan.issues). */
+  dropped: string[];
+}
+
+type Failure = { reason: AllocationFailureReason; message: string };
+
+function familyName(f: IpFamily): string {
+  return f === 4 ? 'IPv4' : 'IPv6';
+}
+
+/**
+ * One allocation pass over every handled service. Existing addresses are seeded first so a
+ * restart never moves an IP; then services still missing addresses are served in the stable order
+ * of compareRequests. Each call starts from a fresh allocator, so the result depends only on its
+ * inputs.
+ */
+export function allocateServices(
+  pools: readonly AddressPool[],
+  requests: readonly AllocationRequest[],
+  namespaces: NamespaceLabels,
+): Map<string, ServiceAllocationResult> {
+  const run = new AllocationRun(pools, namespaces);
+  const ordered = [...requests].sort(compareRequests);
+  const dropped = new Map<string, string[]>();
+  for (const req of ordered) dropped.set(req.key, run.seed(req));
+  const results = new Map<string, ServiceAllocationResult>();
+  for (const req of ordered) {
+    const failure = run.complete(req);
+    const ips = [...run.allocator.allocationsOf(req.key)].sort((a, b) => a.family - b.family);
+    results.set(req.key, {
+      allocation: {
+        service: req.key,
+        ips: ips.map((ip) => formatIp(ip.family, ip.value)),
+        pools: ips.map((ip) => ip.pool),
+        ...(failure ? { failure } : {}),
+      },
+      ips,
+      dropped: dropped.get(req.key) ?? [],
+    });
+  }
+  return results;
+}
+
+class AllocationRun {
+  readonly allocator: IpAllocator;
+  private readonly poolsByName: Map<string, AddressPool>;
+  private readonly poolOrder: AddressPool[];
+
+  constructor(
+    pools: readonly AddressPool[],
+    private readonly namespaces: NamespaceLabels,
+  ) {
+    this.allocator = new IpAllocator(pools);
+    this.poolsByName = new Map(pools.map((p) => [p.name, p]));
+    this.poolOrder = orderPools(pools);
+  }
+
+  /** The annotation names the pool outright; otherwise serviceAllocation decides. */
+  private eligible(pool: AddressPool, req: AllocationRequest): boolean {
+    if (req.requestedPool !== undefined) return pool.name === req.requestedPool;
+    return poolServes(pool, req.service, this.namespaces);
+  }
+
+  private eligiblePoolFor(req: AllocationRequest, family: IpFamily, value: bigint): AddressPool | undefined {
+    for (const name of this.allocator.poolsContaining(family, value)) {
+      const pool = this.poolsByName.get(name) as AddressPool;
+      if (this.eligible(pool, req)) return pool;
+    }
+    return undefined;
+  }
+
+  private notInPoolMessage(req: AllocationRequest, ip: string, family: IpFamily, value: bigint): string {
+    const containing = this.allocator.poolsContaining(family, value);
+    if (containing.length === 0) return `${ip} is not in any address pool`;
+    if (req.requestedPool !== undefined) {
+      return `${ip} is in pool ${containing.join(', ')}, not in pool ${req.requestedPool} named by the address-pool annotation`;
+    }
+    return `${ip} is in pool ${containing.join(', ')}, whose serviceAllocation does not select ${req.key}`;
+  }
+
+  /** Keeps the still-valid addresses of status.loadBalancer.ingress; returns why others were dropped. */
+  seed(req: AllocationRequest): string[] {
+    const dropped: string[] = [];
+    if (req.invalid) {
+      return req.service.statusIngress.map((ip) => `${ip} released: ${req.invalid?.message}`);
+    }
+    for (const text of req.service.statusIngress) {
+      const ip = parseIp(text);
+      if (!ip) {
+        dropped.push(`"${text}" in status.loadBalancer.ingress is not an IP address; ignored`);
+        continue;
+      }
+      const canonical = formatIp(ip.family, ip.value);
+      if (!req.families.includes(ip.family)) {
+        dropped.push(`${canonical} released: the service no longer uses ${familyName(ip.family)}`);
+        continue;
+      }
+      if (this.allocator.allocationsOf(req.key).some((a) => a.family === ip.family)) {
+        dropped.push(
+          `${canonical} released: the service already holds another ${familyName(ip.family)} address`,
+        );
+        continue;
+      }
+      const wanted = req.requested?.find((r) => r.family === ip.family);
+      if (req.requested && (!wanted || wanted.value !== ip.value)) {
+        dropped.push(
+          `${canonical} released: the service now requests ${wanted ? formatIp(wanted.family, wanted.value) : 'other addresses'}`,
+        );
+        continue;
+      }
+      const pool = this.eligiblePoolFor(req, ip.family, ip.value);
+      if (!pool) {
+        dropped.push(`${canonical} released: ${this.notInPoolMessage(req, canonical, ip.family, ip.value)}`);
+        continue;
+      }
+      const verdict = this.allocator.checkSharing(req.identity, ip.family, ip.value);
+      if (!verdict.ok) {
+        dropped.push(`${canonical} released: ${verdict.message}`);
+        continue;
+      }
+      this.allocator.assign(req.identity, ip.family, ip.value, pool.name);
+    }
+    return dropped;
+  }
+
+  /** Gives the service the addresses it still misses; returns the failure when it cannot. */
+  complete(req: AllocationRequest): Failure | undefined {
+    if (req.invalid) return req.invalid;
+    const held = this.allocator.allocationsOf(req.key);
+    const missing = req.families.filter((f) => !held.some((h) => h.family === f));
+    if (missing.length === 0) return undefined;
+    if (req.requested) return this.assignRequested(req, missing);
+    const first = held[0];
+    if (first) {
+      // Complete a dual-stack service from the pool its kept address came from, as one pool
+      // serves both families of a service; only RequireDualStack gives up the kept address.
+      const got = this.takeFromPool(req, first.pool, missing, false);
+      if (got || req.policy !== 'RequireDualStack') return undefined;
+      this.allocator.release(req.key);
+    }
+    return this.autoAssign(req);
+  }
+
+  private assignRequested(req: AllocationRequest, missing: IpFamily[]): Failure | undefined {
+    const plan: Array<{ family: IpFamily; value: bigint; pool: string }> = [];
+    for (const ip of req.requested ?? []) {
+      if (!missing.includes(ip.family)) continue;
+      const text = formatIp(ip.family, ip.value);
+      const pool = this.eligiblePoolFor(req, ip.family, ip.value);
+      if (!pool) {
+        this.allocator.release(req.key);
+        return {
+          reason: 'requested-ip-not-in-pool',
+          message: this.notInPoolMessage(req, text, ip.family, ip.value),
+        };
+      }
+      const verdict = this.allocator.checkSharing(req.identity, ip.family, ip.value);
+      if (!verdict.ok) {
+        this.allocator.release(req.key);
+        return { reason: verdict.reason, message: verdict.message };
+      }
+      plan.push({ family: ip.family, value: ip.value, pool: pool.name });
+    }
+    for (const p of plan) this.allocator.assign(req.identity, p.family, p.value, p.pool);
+    return undefined;
+  }
+
+  /** Takes one address per family from the pool, all or (when `partialOk`) at least one. */
+  private takeFromPool(
+    req: AllocationRequest,
+    poolName: string,
+    families: IpFamily[],
+    partialOk: boolean,
+  ): boolean {
+    const found: Array<{ family: IpFamily; value: bigint }> = [];
+    for (const family of families) {
+      const value = this.allocator.lowestAvailable(poolName, family, req.identity);
+      if (value !== undefined) found.push({ family, value });
+    }
+    const enough = partialOk ? found.length > 0 : found.length === families.length;
+    if (!enough) return false;
+    for (const f of found) this.allocator.assign(req.identity, f.family, f.value, poolName);
+    return true;
+  }
+
+  private autoAssign(req: AllocationRequest): Failure | undefined {
+    let candidates: AddressPool[];
+    if (req.requestedPool !== undefined) {
+      const pool = this.poolsByName.get(req.requestedPool);
+      if (!pool) {
+        return {
+          reason: 'no-pool',
+          message: `address pool ${req.requestedPool} named by the address-pool annotation does not exist`,
+        };
+      }
+      candidates = [pool];
+    } else {
+      candidates = this.poolOrder.filter((p) => p.autoAssign && this.eligible(p, req));
+      if (candidates.length === 0) {
+        return { reason: 'no-pool', message: `no address pool with autoAssign serves ${req.key}` };
+      }
+    }
+    // PreferDualStack takes what a pool has; SingleStack and RequireDualStack need every family.
+    const partialOk = req.policy === 'PreferDualStack';
+    const capable = candidates.filter((p) =>
+      partialOk
+        ? req.families.some((f) => this.allocator.poolHasFamily(p.name, f))
+        : req.families.every((f) => this.allocator.poolHasFamily(p.name, f)),
+    );
+    const wanted = req.families.map(familyName).join(partialOk ? ' or ' : ' and ');
+    if (capable.length === 0) {
+      return {
+        reason: 'no-pool',
+        message: `no address pool serving ${req.key} has ${wanted} addresses (tried ${candidates.map((p) => p.name).join(', ')})`,
+      };
+    }
+    for (const pool of capable) {
+      if (this.takeFromPool(req, pool.name, req.families, partialOk)) return undefined;
+    }
+    return {
+      reason: 'pool-exhausted',
+      message: `no free ${wanted} address in pool ${capable.map((p) => p.name).join(', ')}`,
+    };
+  }
+}

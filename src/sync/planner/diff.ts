@@ -1,0 +1,98 @@
+import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
+import { parseIp } from '../ip/address.js';
+
+export interface AllocationChange {
+  service: string;
+  kind: 'added' | 'removed' | 'changed';
+  before?: ServiceAllocation;
+  after?: ServiceAllocation;
+}
+
+export interface PeerRouteChanges {
+  peer: string;
+  added: PlannedRoute[];
+  removed: PlannedRoute[];
+  changed: Array<{ before: PlannedRoute; after: PlannedRoute }>;
+}
+
+export interface PlanDiff {
+  /** Sorted by service key. */
+  allocations: AllocationChange[];
+  /** Only peers with a change, sorted by name; routes in plan order (family, address, length). */
+  peers: PeerRouteChanges[];
+}
+
+function sameAllocation(a: ServiceAllocation, b: ServiceAllocation): boolean {
+  return (
+    a.ips.join() === b.ips.join() &&
+    a.pools.join() === b.pools.join() &&
+    a.failure?.reason === b.failure?.reason &&
+    a.failure?.message === b.failure?.message
+  );
+}
+
+function sameRoute(a: PlannedRoute, b: PlannedRoute): boolean {
+  return (
+    a.nextHops.join() === b.nextHops.join() &&
+    a.localPref === b.localPref &&
+    a.communities.join() === b.communities.join() &&
+    a.largeCommunities.join() === b.largeCommunities.join() &&
+    a.services.join() === b.services.join()
+  );
+}
+
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function comparePrefix(a: string, b: string): number {
+  const [addrA = '', lenA = '0'] = a.split('/');
+  const [addrB = '', lenB = '0'] = b.split('/');
+  const pa = parseIp(addrA);
+  const pb = parseIp(addrB);
+  if (pa && pb) {
+    if (pa.family !== pb.family) return pa.family - pb.family;
+    if (pa.value !== pb.value) return pa.value < pb.value ? -1 : 1;
+    return Number(lenA) - Number(lenB);
+  }
+  return byString(a, b);
+}
+
+function diffRoutes(peer: string, before: PlannedRoute[], after: PlannedRoute[]): PeerRouteChanges {
+  const old = new Map(before.map((r) => [r.prefix, r]));
+  const now = new Map(after.map((r) => [r.prefix, r]));
+  const prefixes = [...new Set([...old.keys(), ...now.keys()])].sort(comparePrefix);
+  const changes: PeerRouteChanges = { peer, added: [], removed: [], changed: [] };
+  for (const prefix of prefixes) {
+    const a = old.get(prefix);
+    const b = now.get(prefix);
+    if (a && b) {
+      if (!sameRoute(a, b)) changes.changed.push({ before: a, after: b });
+    } else if (b) changes.added.push(b);
+    else if (a) changes.removed.push(a);
+  }
+  return changes;
+}
+
+/** What changed from plan `a` to plan `b`: per-service allocations and per-peer routes. */
+export function diffPlans(a: Plan, b: Plan): PlanDiff {
+  const oldAlloc = new Map(a.allocations.map((x) => [x.service, x]));
+  const newAlloc = new Map(b.allocations.map((x) => [x.service, x]));
+  const allocations: AllocationChange[] = [];
+  for (const service of [...new Set([...oldAlloc.keys(), ...newAlloc.keys()])].sort(byString)) {
+    const before = oldAlloc.get(service);
+    const after = newAlloc.get(service);
+    if (before && after) {
+      if (!sameAllocation(before, after)) allocations.push({ service, kind: 'changed', before, after });
+    } else if (after) allocations.push({ service, kind: 'added', after });
+    else if (before) allocations.push({ service, kind: 'removed', before });
+  }
+  const oldPeers = new Map(a.peers.map((p) => [p.peer, p.routes]));
+  const newPeers = new Map(b.peers.map((p) => [p.peer, p.routes]));
+  const peers: PeerRouteChanges[] = [];
+  for (const peer of [...new Set([...oldPeers.keys(), ...newPeers.keys()])].sort(byString)) {
+    const changes = diffRoutes(peer, oldPeers.get(peer) ?? [], newPeers.get(peer) ?? []);
+    if (changes.added.length + changes.removed.length + changes.changed.length > 0) peers.push(changes);
+  }
+  return { allocations, peers };
+}

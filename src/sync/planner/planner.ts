@@ -1,0 +1,290 @@
+import type { AddressPool, BgpAdvertisement, Config, PeerConfig } from '../../config/model.js';
+import {
+  serviceKey,
+  type ClusterSnapshot,
+  type EndpointSliceInfo,
+  type NamespaceInfo,
+  type NodeInfo,
+  type ServiceInfo,
+} from '../cluster.js';
+import type { AdvertisementIssue, Plan, ServiceAllocation } from '../plan-types.js';
+import { compareIpText, parseIp, type IpFamily } from '../ip/address.js';
+import {
+  DEFAULT_ADVERTISEMENT,
+  serviceContributions,
+  type AdvertiseContext,
+  type EligibleNodes,
+  type ReadyEndpoints,
+  type RouteContribution,
+} from './advertise.js';
+import { allocateServices, type ServiceAllocationResult } from './allocate-services.js';
+import { matchesAny } from './label-selector.js';
+import { PeerRouteTable } from './route-table.js';
+import { isHandledService, readAllocationRequest } from './service-request.js';
+
+/** Changes to a snapshot, as informers report them. Objects are identified by namespace/name. */
+export interface SnapshotDelta {
+  services?: { upsert?: ServiceInfo[]; remove?: Array<{ namespace: string; name: string }> };
+  endpointSlices?: { upsert?: EndpointSliceInfo[]; remove?: Array<{ namespace: string; name: string }> };
+  nodes?: { upsert?: NodeInfo[]; remove?: string[] };
+  namespaces?: { upsert?: NamespaceInfo[]; remove?: string[] };
+}
+
+/** kubeadm puts this on control planes; MetalLB never announces from such nodes. */
+export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+function familyOfSlice(slice: EndpointSliceInfo): IpFamily | undefined {
+  return slice.addressType === 'IPv4' ? 4 : slice.addressType === 'IPv6' ? 6 : undefined;
+}
+
+/** May this node announce anything at all (before peer and advertisement selectors)? */
+export function nodeCanAnnounce(node: NodeInfo): boolean {
+  return (
+    node.ready && !node.unschedulable && !node.networkUnavailable && !(EXCLUDE_FROM_LB_LABEL in node.labels)
+  );
+}
+
+function compareIssues(a: AdvertisementIssue, b: AdvertisementIssue): number {
+  if (a.service !== b.service) return a.service < b.service ? -1 : 1;
+  const pa = a.peer ?? '';
+  const pb = b.peer ?? '';
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.ips.join() === b.ips.join() && a.pools.join() === b.pools.join();
+}
+
+const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: new Set() };
+
+/**
+ * The planner, keeping its indexes between calls. `planCluster` is this class fed one whole
+ * snapshot, so the incremental path and the from-scratch path are the same code. Allocation only
+ * depends on services, namespaces and pools, so endpoint and node changes reuse it and re-plan
+ * routes only for the services they touch; any service or namespace change re-runs the
+ * allocation pass in full, which keeps its result a pure function of the current snapshot.
+ */
+export class Planner {
+  private readonly pools: Map<string, AddressPool>;
+  private readonly peers: PeerConfig[];
+  private readonly services = new Map<string, ServiceInfo>();
+  private readonly slices = new Map<string, EndpointSliceInfo>();
+  private readonly slicesOfService = new Map<string, Set<string>>();
+  private readonly nodes = new Map<string, NodeInfo>();
+  private readonly namespaces = new Map<string, Record<string, string>>();
+  private allocations = new Map<string, ServiceAllocationResult>();
+  private readonly tables = new Map<string, PeerRouteTable>();
+  private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
+  private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
+  private readonly readyCache = new Map<string, { 4?: ReadyEndpoints; 6?: ReadyEndpoints }>();
+  private readonly ctx: AdvertiseContext;
+  private allocationList: ServiceAllocation[] | undefined;
+  private issueList: AdvertisementIssue[] | undefined;
+
+  constructor(
+    private readonly config: Config,
+    snapshot?: ClusterSnapshot,
+  ) {
+    this.pools = new Map(config.pools.map((p) => [p.name, p]));
+    this.peers = [...config.peers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const peer of this.peers) this.tables.set(peer.name, new PeerRouteTable());
+    this.ctx = {
+      peers: this.peers,
+      pool: (name) => this.pools.get(name),
+      advertisements: (pool) =>
+        pool.bgpAdvertisements.length > 0 ? pool.bgpAdvertisements : [DEFAULT_ADVERTISEMENT],
+      eligibleNodes: (peer, ad) => this.eligibleNodes(peer, ad),
+      readyEndpoints: (service, family) => this.readyEndpoints(service, family),
+    };
+    if (snapshot) {
+      this.update({
+        services: { upsert: snapshot.services },
+        endpointSlices: { upsert: snapshot.endpointSlices },
+        nodes: { upsert: snapshot.nodes },
+        namespaces: { upsert: snapshot.namespaces },
+      });
+    }
+  }
+
+  update(delta: SnapshotDelta): void {
+    const touched = new Set<string>();
+    let allocationInputsChanged = false;
+    let nodesChanged = false;
+
+    for (const svc of delta.services?.upsert ?? []) {
+      this.services.set(serviceKey(svc), svc);
+      touched.add(serviceKey(svc));
+      allocationInputsChanged = true;
+    }
+    for (const ref of delta.services?.remove ?? []) {
+      this.services.delete(serviceKey(ref));
+      touched.add(serviceKey(ref));
+      allocationInputsChanged = true;
+    }
+    for (const ns of delta.namespaces?.upsert ?? []) {
+      this.namespaces.set(ns.name, ns.labels);
+      allocationInputsChanged = true;
+    }
+    for (const name of delta.namespaces?.remove ?? []) {
+      this.namespaces.delete(name);
+      allocationInputsChanged = true;
+    }
+    for (const slice of delta.endpointSlices?.upsert ?? []) {
+      this.removeSlice(serviceKey(slice), touched);
+      const key = serviceKey(slice);
+      const owner = `${slice.namespace}/${slice.serviceName}`;
+      this.slices.set(key, slice);
+      let set = this.slicesOfService.get(owner);
+      if (!set) this.slicesOfService.set(owner, (set = new Set()));
+      set.add(key);
+      this.readyCache.delete(owner);
+      touched.add(owner);
+    }
+    for (const ref of delta.endpointSlices?.remove ?? []) this.removeSlice(serviceKey(ref), touched);
+    for (const node of delta.nodes?.upsert ?? []) {
+      this.nodes.set(node.name, node);
+      nodesChanged = true;
+    }
+    for (const name of delta.nodes?.remove ?? []) {
+      nodesChanged = nodesChanged || this.nodes.delete(name);
+    }
+
+    if (allocationInputsChanged) this.reallocate(touched);
+    if (nodesChanged) this.eligibleCache.clear();
+    const replan = nodesChanged ? this.allocations.keys() : touched;
+    for (const key of replan) this.replanRoutes(key);
+  }
+
+  private removeSlice(key: string, touched: Set<string>): void {
+    const old = this.slices.get(key);
+    if (!old) return;
+    const owner = `${old.namespace}/${old.serviceName}`;
+    this.slices.delete(key);
+    const set = this.slicesOfService.get(owner);
+    set?.delete(key);
+    if (set?.size === 0) this.slicesOfService.delete(owner);
+    this.readyCache.delete(owner);
+    touched.add(owner);
+  }
+
+  /** Re-runs allocation; every service whose addresses changed gets its routes re-planned. */
+  private reallocate(touched: Set<string>): void {
+    const requests = [];
+    for (const svc of this.services.values()) {
+      if (isHandledService(this.config, svc)) requests.push(readAllocationRequest(svc));
+    }
+    const next = allocateServices(this.config.pools, requests, this.namespaces);
+    for (const [key, result] of next) {
+      if (!sameAllocation(this.allocations.get(key)?.allocation, result.allocation)) touched.add(key);
+      const before = this.allocations.get(key)?.dropped ?? [];
+      if (before.join('\n') !== result.dropped.join('\n')) touched.add(key);
+    }
+    for (const key of this.allocations.keys()) if (!next.has(key)) touched.add(key);
+    this.allocations = next;
+    this.allocationList = undefined;
+  }
+
+  private replanRoutes(key: string): void {
+    const result = this.allocations.get(key);
+    const service = this.services.get(key);
+    let contributions: RouteContribution[] = [];
+    const issues: AdvertisementIssue[] = (result?.dropped ?? []).map((message) => ({
+      service: key,
+      message,
+    }));
+    if (result && service) {
+      const planned = serviceContributions(service, key, result.ips, this.ctx);
+      contributions = planned.contributions;
+      issues.push(...planned.issues);
+    }
+    for (const [peer, table] of this.tables) {
+      table.setService(
+        key,
+        contributions.filter((c) => c.peer === peer),
+      );
+    }
+    const before = this.issuesOfService.get(key);
+    if (issues.length > 0) this.issuesOfService.set(key, issues);
+    else this.issuesOfService.delete(key);
+    if (before !== undefined || issues.length > 0) this.issueList = undefined;
+  }
+
+  private eligibleNodes(peer: PeerConfig, ad: BgpAdvertisement): EligibleNodes {
+    let byPeer = this.eligibleCache.get(ad);
+    if (!byPeer) this.eligibleCache.set(ad, (byPeer = new Map()));
+    const cached = byPeer.get(peer.name);
+    if (cached) return cached;
+    const nextHopOf = new Map<string, { 4?: string; 6?: string }>();
+    const all: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
+    for (const node of this.nodes.values()) {
+      if (!nodeCanAnnounce(node)) continue;
+      if (!matchesAny(peer.nodeSelectors, node.labels) || !matchesAny(ad.nodeSelectors, node.labels))
+        continue;
+      const hops: { 4?: string; 6?: string } = {};
+      for (const text of node.internalIPs) {
+        const ip = parseIp(text);
+        if (ip && hops[ip.family] === undefined) hops[ip.family] = text.trim();
+      }
+      nextHopOf.set(node.name, hops);
+      if (hops[4] !== undefined) all[4].push(hops[4]);
+      if (hops[6] !== undefined) all[6].push(hops[6]);
+    }
+    all[4].sort(compareIpText);
+    all[6].sort(compareIpText);
+    const eligible: EligibleNodes = { nextHopOf, allNextHops: all };
+    byPeer.set(peer.name, eligible);
+    return eligible;
+  }
+
+  private readyEndpoints(service: string, family: IpFamily): ReadyEndpoints {
+    let cachedByFamily = this.readyCache.get(service);
+    const cached = cachedByFamily?.[family];
+    if (cached) return cached;
+    const sliceKeys = this.slicesOfService.get(service);
+    if (!sliceKeys) return NO_ENDPOINTS;
+    let anyReady = false;
+    const nodes = new Set<string>();
+    for (const key of sliceKeys) {
+      const slice = this.slices.get(key) as EndpointSliceInfo;
+      if (familyOfSlice(slice) !== family) continue;
+      for (const ep of slice.endpoints) {
+        if (!ep.ready) continue;
+        anyReady = true;
+        if (ep.nodeName !== undefined) nodes.add(ep.nodeName);
+      }
+    }
+    const ready = { anyReady, nodes };
+    if (!cachedByFamily) this.readyCache.set(service, (cachedByFamily = {}));
+    cachedByFamily[family] = ready;
+    return ready;
+  }
+
+  plan(): Plan {
+    if (!this.allocationList) {
+      this.allocationList = [...this.allocations.values()]
+        .map((r) => r.allocation)
+        .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+    }
+    const peers = this.peers.map((peer) => ({
+      peer: peer.name,
+      peerAddress: peer.peerAddress,
+      routes: (this.tables.get(peer.name) as PeerRouteTable).routes(),
+    }));
+    const conflicts = this.peers.flatMap((peer) =>
+      (this.tables.get(peer.name) as PeerRouteTable).conflictIssues(peer.name),
+    );
+    if (!this.issueList || conflicts.length > 0) {
+      const list: AdvertisementIssue[] = conflicts;
+      for (const issues of this.issuesOfService.values()) list.push(...issues);
+      this.issueList = list.sort(compareIssues);
+    }
+    return { allocations: this.allocationList, peers, issues: this.issueList };
+  }
+}
+
+/** Plans a whole snapshot from scratch. */
+export function planCluster(config: Config, snapshot: ClusterSnapshot): Plan {
+  return new Planner(config, snapshot).plan();
+}

@@ -1,0 +1,191 @@
+import type { AdvertisementIssue, PlannedRoute } from '../plan-types.js';
+import { compareIpText, formatPrefix, type IpFamily } from '../ip/address.js';
+import type { RouteContribution } from './advertise.js';
+
+interface PrefixEntry {
+  family: IpFamily;
+  network: bigint;
+  length: number;
+  shares: Map<string, RouteContribution[]>;
+  route?: PlannedRoute;
+  /** Distinct localPref values when the shares disagree (no route is sent then). */
+  conflict?: number[];
+  inOrder: boolean;
+}
+
+/** Past this many changed prefixes one full sort beats one binary insertion per prefix. */
+const RESORT_THRESHOLD = 256;
+
+function entryKey(c: { family: IpFamily; network: bigint; length: number }): string {
+  return `${c.family}|${c.network}|${c.length}`;
+}
+
+function compareEntries(a: PrefixEntry, b: PrefixEntry): number {
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.network !== b.network) return a.network < b.network ? -1 : 1;
+  return a.length - b.length;
+}
+
+function compareCommunity(a: string, b: string): number {
+  const pa = a.split(':');
+  const pb = b.split(':');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = Number(pa[i] ?? -1) - Number(pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function union(lists: Iterable<readonly string[]>, compare: (a: string, b: string) => number): string[] {
+  const set = new Set<string>();
+  for (const list of lists) for (const v of list) set.add(v);
+  return [...set].sort(compare);
+}
+
+function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: number[] } {
+  const all: RouteContribution[] = [];
+  for (const list of entry.shares.values()) all.push(...list);
+  if (all.length === 0) return {};
+  const prefs = [...new Set(all.map((c) => c.localPref).filter((p) => p !== undefined))].sort(
+    (a, b) => a - b,
+  );
+  if (prefs.length > 1) return { conflict: prefs };
+  const only = all.length === 1 ? all[0] : undefined;
+  const route: PlannedRoute = {
+    prefix: formatPrefix(entry.family, entry.network, entry.length),
+    family: entry.family,
+    nextHops: only
+      ? only.nextHops.slice()
+      : union(
+          all.map((c) => c.nextHops),
+          compareIpText,
+        ),
+    ...(prefs.length === 1 ? { localPref: prefs[0] } : {}),
+    communities: only
+      ? only.communities.slice()
+      : union(
+          all.map((c) => c.communities),
+          compareCommunity,
+        ),
+    largeCommunities: only
+      ? only.largeCommunities.slice()
+      : union(
+          all.map((c) => c.largeCommunities),
+          compareCommunity,
+        ),
+    services: [...entry.shares.keys()].sort(),
+  };
+  return { route };
+}
+
+/**
+ * The routes one peer should have, kept sorted as services come and go so that re-planning after
+ * a small change touches only the prefixes that change. Shares of one prefix (aggregates, several
+ * advertisements) merge into one route: next hops, communities and services united.
+ */
+export class PeerRouteTable {
+  private readonly entries = new Map<string, PrefixEntry>();
+  private readonly keysOfService = new Map<string, string[]>();
+  private readonly pending = new Set<PrefixEntry>();
+  private readonly conflicts = new Set<PrefixEntry>();
+  private order: PrefixEntry[] = [];
+  private routesInOrder: PlannedRoute[] = [];
+  private published: PlannedRoute[] | undefined;
+
+  /** Replaces everything the service contributes to this peer. */
+  setService(service: string, contributions: readonly RouteContribution[]): void {
+    for (const key of this.keysOfService.get(service) ?? []) {
+      const entry = this.entries.get(key) as PrefixEntry;
+      entry.shares.delete(service);
+      this.pending.add(entry);
+    }
+    const keys: string[] = [];
+    for (const c of contributions) {
+      const key = entryKey(c);
+      let entry = this.entries.get(key);
+      if (!entry) {
+        entry = { family: c.family, network: c.network, length: c.length, shares: new Map(), inOrder: false };
+        this.entries.set(key, entry);
+      }
+      const list = entry.shares.get(service);
+      if (list) list.push(c);
+      else {
+        entry.shares.set(service, [c]);
+        keys.push(key);
+      }
+      this.pending.add(entry);
+    }
+    if (keys.length > 0) this.keysOfService.set(service, keys);
+    else this.keysOfService.delete(service);
+  }
+
+  private locate(entry: PrefixEntry): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEntries(this.order[mid] as PrefixEntry, entry) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private commit(): void {
+    if (this.pending.size === 0) return;
+    const bulk = this.pending.size > RESORT_THRESHOLD;
+    for (const entry of this.pending) {
+      const { route, conflict } = mergeShares(entry);
+      entry.route = route;
+      entry.conflict = conflict;
+      if (conflict) this.conflicts.add(entry);
+      else this.conflicts.delete(entry);
+      if (entry.shares.size === 0) this.entries.delete(entryKey(entry));
+      if (bulk) continue;
+      if (route && entry.inOrder) {
+        this.routesInOrder[this.locate(entry)] = route;
+      } else if (route) {
+        const i = this.locate(entry);
+        this.order.splice(i, 0, entry);
+        this.routesInOrder.splice(i, 0, route);
+        entry.inOrder = true;
+      } else if (entry.inOrder) {
+        const i = this.locate(entry);
+        this.order.splice(i, 1);
+        this.routesInOrder.splice(i, 1);
+        entry.inOrder = false;
+      }
+    }
+    if (bulk) {
+      this.order = [...this.entries.values()].filter((e) => e.route !== undefined).sort(compareEntries);
+      for (const e of this.entries.values()) e.inOrder = false;
+      for (const e of this.order) e.inOrder = true;
+      this.routesInOrder = this.order.map((e) => e.route as PlannedRoute);
+    }
+    this.pending.clear();
+    this.published = undefined;
+  }
+
+  /** The sorted routes; the array is never mutated after it is returned. */
+  routes(): PlannedRoute[] {
+    this.commit();
+    this.published ??= this.routesInOrder.slice();
+    return this.published;
+  }
+
+  /** One issue per service on a prefix whose shares disagree on localPref. */
+  conflictIssues(peer: string): AdvertisementIssue[] {
+    this.commit();
+    const issues: AdvertisementIssue[] = [];
+    for (const entry of this.conflicts) {
+      const prefix = formatPrefix(entry.family, entry.network, entry.length);
+      for (const service of entry.shares.keys()) {
+        issues.push({
+          service,
+          peer,
+          message: `${prefix} is not announced to ${peer}: the services aggregated into it set conflicting localPref ${entry.conflict?.join(' and ')}`,
+        });
+      }
+    }
+    return issues;
+  }
+}

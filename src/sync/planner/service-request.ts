@@ -1,0 +1,161 @@
+import type { Config } from '../../config/model.js';
+import { serviceKey, type IpFamilyPolicy, type ServiceInfo } from '../cluster.js';
+import type { AllocationFailureReason } from '../plan-types.js';
+import type { SharingIdentity } from '../allocator/ip-allocator.js';
+import { parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
+
+/** MetalLB reads both the current `metallb.io/` and the legacy `metallb.universe.tf/` spelling. */
+const ANNOTATION_PREFIXES = ['metallb.io/', 'metallb.universe.tf/'] as const;
+
+function annotation(service: ServiceInfo, name: string): { name: string; value: string } | undefined {
+  for (const prefix of ANNOTATION_PREFIXES) {
+    const value = service.annotations[prefix + name];
+    if (value !== undefined) return { name: prefix + name, value: value.trim() };
+  }
+  return undefined;
+}
+
+/** What one service asks of the allocator, read once from its spec and annotations. */
+export interface AllocationRequest {
+  key: string;
+  service: ServiceInfo;
+  /** Families the service wants, preferred first. */
+  families: IpFamily[];
+  policy: IpFamilyPolicy;
+  /** Explicit addresses (spec.loadBalancerIP or the loadBalancerIPs annotation). */
+  requested?: IpAddress[];
+  requestedPool?: string;
+  identity: SharingIdentity;
+  /** Set when the request itself cannot be satisfied by any allocator state. */
+  invalid?: { reason: AllocationFailureReason; message: string };
+}
+
+/** The rule of issue 13: a configured class selects exactly that class, none selects unclassed. */
+export function isHandledService(config: Pick<Config, 'loadBalancerClass'>, service: ServiceInfo): boolean {
+  if (service.type !== 'LoadBalancer') return false;
+  return config.loadBalancerClass === undefined
+    ? service.loadBalancerClass === undefined || service.loadBalancerClass === ''
+    : service.loadBalancerClass === config.loadBalancerClass;
+}
+
+function familyName(f: IpFamily): string {
+  return f === 4 ? 'IPv4' : 'IPv6';
+}
+
+function wantedFamilies(service: ServiceInfo): IpFamily[] {
+  const declared = [...new Set(service.ipFamilies)];
+  const primary: IpFamily = declared[0] ?? 4;
+  if (service.ipFamilyPolicy === 'SingleStack') return [primary];
+  return [primary, primary === 4 ? 6 : 4];
+}
+
+function sharingIdentity(service: ServiceInfo, sharingKey: string | undefined): SharingIdentity {
+  const backendKey =
+    service.externalTrafficPolicy === 'Local'
+      ? Object.keys(service.selector)
+          .sort()
+          .map((k) => `${k}=${service.selector[k]}`)
+          .join(',')
+      : '';
+  return {
+    service: serviceKey(service),
+    sharingKey: sharingKey === '' ? undefined : sharingKey,
+    trafficPolicy: service.externalTrafficPolicy,
+    backendKey,
+    ports: service.ports.map((p) => `${p.protocol}/${p.port}`),
+  };
+}
+
+function parseRequested(
+  service: ServiceInfo,
+  families: IpFamily[],
+): { requested?: IpAddress[]; invalid?: AllocationRequest['invalid'] } {
+  const ann = annotation(service, 'loadBalancerIPs');
+  const spec = service.loadBalancerIP?.trim() || undefined;
+  if (ann && spec) {
+    return {
+      invalid: {
+        reason: 'invalid-request',
+        message: `spec.loadBalancerIP and the ${ann.name} annotation are both set; use only the annotation`,
+      },
+    };
+  }
+  const source = ann ? `the ${ann.name} annotation` : 'spec.loadBalancerIP';
+  const texts = ann
+    ? ann.value
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '')
+    : spec
+      ? [spec]
+      : [];
+  if (texts.length === 0) {
+    return ann ? { invalid: { reason: 'invalid-request', message: `${source} is empty` } } : {};
+  }
+  const requested: IpAddress[] = [];
+  for (const text of texts) {
+    const ip = parseIp(text);
+    if (!ip) {
+      return {
+        invalid: { reason: 'invalid-request', message: `"${text}" in ${source} is not an IP address` },
+      };
+    }
+    if (!families.includes(ip.family)) {
+      return {
+        invalid: {
+          reason: 'wrong-family',
+          message: `${text} in ${source} is ${familyName(ip.family)}, but the service is ${families.map(familyName).join('/')} (${service.ipFamilyPolicy})`,
+        },
+      };
+    }
+    if (requested.some((r) => r.family === ip.family)) {
+      return {
+        invalid: {
+          reason: 'invalid-request',
+          message: `${source} lists more than one ${familyName(ip.family)} address; give at most one per family`,
+        },
+      };
+    }
+    requested.push(ip);
+  }
+  if (service.ipFamilyPolicy === 'RequireDualStack' && requested.length < 2) {
+    return {
+      invalid: {
+        reason: 'invalid-request',
+        message: `the service is RequireDualStack, so ${source} must give one IPv4 and one IPv6 address`,
+      },
+    };
+  }
+  requested.sort((a, b) => families.indexOf(a.family) - families.indexOf(b.family));
+  return { requested };
+}
+
+export function readAllocationRequest(service: ServiceInfo): AllocationRequest {
+  const families = wantedFamilies(service);
+  const { requested, invalid } = parseRequested(service, families);
+  return {
+    key: serviceKey(service),
+    service,
+    families,
+    policy: service.ipFamilyPolicy,
+    requested,
+    requestedPool: annotation(service, 'address-pool')?.value || undefined,
+    identity: sharingIdentity(service, annotation(service, 'allow-shared-ip')?.value),
+    invalid,
+  };
+}
+
+/** Explicit requests first, then the oldest service, then namespace/name: MetalLB-like and stable. */
+export function compareRequests(a: AllocationRequest, b: AllocationRequest): number {
+  const ea = a.requested ? 0 : 1;
+  const eb = b.requested ? 0 : 1;
+  if (ea !== eb) return ea - eb;
+  const ta = a.service.creationTimestamp;
+  const tb = b.service.creationTimestamp;
+  if (ta !== tb) {
+    if (ta === undefined) return 1;
+    if (tb === undefined) return -1;
+    return ta < tb ? -1 : 1;
+  }
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
