@@ -1,0 +1,193 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolUsage } from './pool-usage.js';
+
+/** A BGP session as the metrics see it. */
+export interface SessionMetric {
+  peer: string;
+  peerAddress: string;
+  peerPort: number;
+  state: string;
+  established: boolean;
+  announcedPrefixes: number;
+}
+
+export type Verdict = 'ok' | 'drift' | 'unreachable';
+
+/** What was repaired; each repair path of the engine has its own value. */
+export type RepairKind = 'reannounce' | 'withdraw-unwanted' | 'neighbor-readd';
+
+/**
+ * Our metrics (`crs_*`) plus the subset of MetalLB's names its Grafana dashboards read, with
+ * MetalLB's label names, so an existing dashboard keeps working after a switch.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly sessionState = new Gauge({
+    name: 'crs_bgp_session_state',
+    help: 'BGP session FSM state per peer (1 for the current state)',
+    labelNames: ['peer', 'state'],
+    registers: [this.registry],
+  });
+  private readonly sessionUp = new Gauge({
+    name: 'crs_bgp_session_up',
+    help: 'BGP session established (1) or not (0), per peer',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  private readonly routesAnnounced = new Gauge({
+    name: 'crs_bgp_routes_announced',
+    help: 'Prefixes the plan announces to each peer',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  private readonly poolAllocations = new Gauge({
+    name: 'crs_pool_allocated_addresses',
+    help: 'Addresses allocated to services, per pool',
+    labelNames: ['pool'],
+    registers: [this.registry],
+  });
+  private readonly poolAddresses = new Gauge({
+    name: 'crs_pool_usable_addresses',
+    help: 'Usable addresses, per pool',
+    labelNames: ['pool'],
+    registers: [this.registry],
+  });
+  private readonly poolUsageRatio = new Gauge({
+    name: 'crs_pool_usage_ratio',
+    help: 'Allocated / usable addresses, per pool',
+    labelNames: ['pool'],
+    registers: [this.registry],
+  });
+  private readonly allocationFailures = new Gauge({
+    name: 'crs_allocation_failures',
+    help: 'Services that wanted an address and did not get it, per reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly verifications = new Counter({
+    name: 'crs_verifications_total',
+    help: 'Verifications of the router against the plan, per verdict',
+    labelNames: ['verdict'],
+    registers: [this.registry],
+  });
+  private readonly repairs = new Counter({
+    name: 'crs_drift_repairs_total',
+    help: 'Drift repairs made, per kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly unrepaired = new Counter({
+    name: 'crs_drift_reported_total',
+    help: 'Drift found that the engine may not repair (reported only), per kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly reconcileSeconds = new Histogram({
+    name: 'crs_reconcile_duration_seconds',
+    help: 'From a cluster change reaching the engine to the plan handed to the effectors',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly plans = new Counter({
+    name: 'crs_plans_total',
+    help: 'Plans computed (one per coalesced burst of changes)',
+    registers: [this.registry],
+  });
+  private readonly metallbSessionUp = new Gauge({
+    name: 'metallb_bgp_session_up',
+    help: 'BGP session state (1 is up, 0 is down)',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  private readonly metallbAnnounced = new Gauge({
+    name: 'metallb_bgp_announced_prefixes_total',
+    help: 'Number of prefixes currently being advertised on the BGP session',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  private readonly metallbInUse = new Gauge({
+    name: 'metallb_allocator_addresses_in_use_total',
+    help: 'Number of IP addresses in use, per pool',
+    labelNames: ['pool'],
+    registers: [this.registry],
+  });
+  private readonly metallbTotal = new Gauge({
+    name: 'metallb_allocator_addresses_total',
+    help: 'Number of usable IP addresses, per pool',
+    labelNames: ['pool'],
+    registers: [this.registry],
+  });
+
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Replaces the session picture; peers that went away disappear from the output. */
+  setSessions(sessions: readonly SessionMetric[]): void {
+    this.sessionState.reset();
+    this.sessionUp.reset();
+    this.metallbSessionUp.reset();
+    this.metallbAnnounced.reset();
+    for (const s of sessions) {
+      this.sessionState.set({ peer: s.peer, state: s.state }, 1);
+      this.sessionUp.set({ peer: s.peer }, s.established ? 1 : 0);
+      // MetalLB labels its BGP metrics with the session's "address:port".
+      const metallbPeer = `${s.peerAddress.includes(':') ? `[${s.peerAddress}]` : s.peerAddress}:${s.peerPort}`;
+      this.metallbSessionUp.set({ peer: metallbPeer }, s.established ? 1 : 0);
+      this.metallbAnnounced.set({ peer: metallbPeer }, s.established ? s.announcedPrefixes : 0);
+    }
+  }
+
+  setRoutesAnnounced(perPeer: ReadonlyMap<string, number>): void {
+    this.routesAnnounced.reset();
+    for (const [peer, n] of perPeer) this.routesAnnounced.set({ peer }, n);
+  }
+
+  setPools(usage: readonly PoolUsage[]): void {
+    for (const g of [
+      this.poolAllocations,
+      this.poolAddresses,
+      this.poolUsageRatio,
+      this.metallbInUse,
+      this.metallbTotal,
+    ]) {
+      g.reset();
+    }
+    for (const u of usage) {
+      this.poolAllocations.set({ pool: u.pool }, u.inUse);
+      this.poolAddresses.set({ pool: u.pool }, u.total);
+      this.poolUsageRatio.set({ pool: u.pool }, u.total === 0 ? 0 : u.inUse / u.total);
+      this.metallbInUse.set({ pool: u.pool }, u.inUse);
+      this.metallbTotal.set({ pool: u.pool }, u.total);
+    }
+  }
+
+  setAllocationFailures(perReason: ReadonlyMap<string, number>): void {
+    this.allocationFailures.reset();
+    for (const [reason, n] of perReason) this.allocationFailures.set({ reason }, n);
+  }
+
+  planComputed(): void {
+    this.plans.inc();
+  }
+
+  verification(verdict: Verdict): void {
+    this.verifications.inc({ verdict });
+  }
+
+  repaired(kind: RepairKind): void {
+    this.repairs.inc({ kind });
+  }
+
+  reported(kind: string): void {
+    this.unrepaired.inc({ kind });
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

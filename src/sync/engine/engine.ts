@@ -1,0 +1,398 @@
+import type { Logger } from 'pino';
+import type { Config, PeerConfig } from '../../config/model.js';
+import type { Metrics, RepairKind } from '../../observability/metrics.js';
+import { poolUsage } from '../../observability/pool-usage.js';
+import type { ClusterSnapshot } from '../cluster.js';
+import type { Plan } from '../plan-types.js';
+import { allocationChanges, allocationKey } from './allocation-diff.js';
+import {
+  systemClock,
+  type AllocationWriter,
+  type Clock,
+  type ClusterSource,
+  type Finding,
+  type NeighborManager,
+  type Planner,
+  type Reporter,
+  type RouteAnnouncer,
+  type SessionStatus,
+  type ShutdownMode,
+  type Verification,
+  type VerificationReason,
+  type Verifier,
+} from './ports.js';
+import { routeChanges } from './route-diff.js';
+
+export interface EngineOptions<R> {
+  config: Config;
+  source: ClusterSource;
+  planner: Planner;
+  announcer: RouteAnnouncer;
+  verifier: Verifier<R>;
+  allocations?: AllocationWriter;
+  neighbors?: NeighborManager;
+  reporter: Reporter<R>;
+  metrics: Metrics;
+  logger: Logger;
+  clock?: Clock;
+  /** A burst of snapshots inside this window makes one plan. Default 0: the next timer turn. */
+  coalesceMs?: number;
+  /** After a change or a repair, give the router this long to take the UPDATEs before verifying. */
+  settleMs?: number;
+  /** Delay before retrying a failed allocation write. */
+  retryMs?: number;
+}
+
+export type EngineEvent<R> =
+  | { type: 'planned'; plan: Plan }
+  | { type: 'verified'; verification: Verification<R>; reason: VerificationReason };
+
+/**
+ * The sync loop: snapshot -> plan -> effectors -> verification -> report, plus repairs of what
+ * verification finds. Single-threaded by construction: planning and handing routes to the speaker
+ * are synchronous, so a burst of snapshots collapses into whatever is latest when the coalescing
+ * timer fires; only allocation writes and verifications are asynchronous, and each of them runs one
+ * at a time and picks up the newest plan when it starts.
+ */
+export class SyncEngine<R> {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private latest: ClusterSnapshot | undefined;
+  private synced = false;
+  private firstChangeAt: number | undefined;
+  private planTimer: unknown;
+  private verifyTimer: unknown;
+  private verifyTimerReason: VerificationReason | undefined;
+  private verifying: Promise<void> | undefined;
+  private verifyAgain: VerificationReason | undefined;
+  private writing: Promise<void> | undefined;
+  private writeAgain = false;
+  private retryTimer: unknown;
+  private readonly written = new Map<string, string>();
+  private unsubscribe: (() => void) | undefined;
+  private readonly listeners = new Set<(e: EngineEvent<R>) => void>();
+  private stopped = false;
+  private currentPlan: Plan | undefined;
+
+  constructor(private readonly opts: EngineOptions<R>) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.logger.child({ component: 'engine' });
+  }
+
+  get plan(): Plan | undefined {
+    return this.currentPlan;
+  }
+
+  get initialSyncDone(): boolean {
+    return this.currentPlan !== undefined;
+  }
+
+  on(listener: (e: EngineEvent<R>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.opts.announcer.onSessionChange((s) => this.sessionChanged(s));
+    this.opts.metrics.setSessions(this.opts.announcer.sessions());
+    await this.opts.source.start({
+      snapshot: (snapshot, synced) => this.snapshotArrived(snapshot, synced),
+      problem: (err) => this.log.error({ err }, 'cluster source problem; keeping the last good state'),
+    });
+  }
+
+  /** Why `/readyz` should say no; empty when ready. */
+  readiness(): string[] {
+    const reasons: string[] = [];
+    if (!this.initialSyncDone) reasons.push('initial sync not done');
+    for (const s of this.opts.announcer.sessions()) {
+      if (!s.established) reasons.push(`BGP session to ${s.peer} (${s.peerAddress}) is ${s.state}`);
+    }
+    return reasons;
+  }
+
+  /** Runs a verification now (or right after the one in progress). */
+  async verifyNow(reason: VerificationReason = 'requested'): Promise<void> {
+    this.clearVerifyTimer();
+    await this.runVerification(reason);
+  }
+
+  async stop(mode: ShutdownMode): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clock.clearTimeout(this.planTimer);
+    this.clock.clearTimeout(this.retryTimer);
+    this.clearVerifyTimer();
+    await this.opts.source.stop();
+    await this.writing;
+    await this.verifying;
+    this.log.info(
+      { mode },
+      mode === 'withdraw'
+        ? 'withdrawing our routes and closing sessions'
+        : 'closing sessions; the router keeps our routes (graceful restart)',
+    );
+    await this.opts.announcer.shutdown(mode);
+    this.unsubscribe?.();
+  }
+
+  private emit(e: EngineEvent<R>): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private snapshotArrived(snapshot: ClusterSnapshot, synced: boolean): void {
+    if (this.stopped) return;
+    this.latest = snapshot;
+    this.firstChangeAt ??= this.clock.now();
+    if (synced && !this.synced) {
+      this.synced = true;
+      this.log.info(
+        { services: snapshot.services.length, nodes: snapshot.nodes.length },
+        'initial cluster state complete',
+      );
+    }
+    if (!this.synced) return;
+    if (this.planTimer === undefined) {
+      this.planTimer = this.clock.setTimeout(() => this.reconcile(), this.opts.coalesceMs ?? 0);
+    }
+  }
+
+  private reconcile(): void {
+    this.planTimer = undefined;
+    const snapshot = this.latest;
+    if (this.stopped || snapshot === undefined) return;
+    const changeAt = this.firstChangeAt ?? this.clock.now();
+    this.firstChangeAt = undefined;
+    const { config, announcer, metrics } = this.opts;
+
+    let plan: Plan;
+    try {
+      plan = this.opts.planner(config, snapshot);
+    } catch (err) {
+      // The previous plan stays in force; the next snapshot tries again.
+      this.log.error({ err }, 'planning failed; keeping the previous plan');
+      return;
+    }
+    const previous = this.currentPlan;
+    this.currentPlan = plan;
+    const routesOf = new Map(plan.peers.map((p) => [p.peer, p.routes]));
+    // Routes first, status writes after: announcing does not wait on the API server.
+    for (const peer of config.peers) announcer.setRoutes(peer.name, routesOf.get(peer.name) ?? []);
+    metrics.reconcileSeconds.observe((this.clock.now() - changeAt) / 1000);
+    metrics.planComputed();
+
+    this.recordPlanMetrics(plan);
+    for (const c of routeChanges(previous, plan)) {
+      const verb = c.after.length === 0 ? 'withdraw' : c.before.length === 0 ? 'announce' : 'change';
+      this.log.info(
+        { peer: c.peer, prefix: c.prefix, nextHops: c.after, previous: c.before },
+        `${verb} ${c.prefix}`,
+      );
+    }
+    for (const issue of plan.issues) this.log.debug({ ...issue }, 'advertisement issue');
+    this.emit({ type: 'planned', plan });
+    this.writeAllocations();
+    this.scheduleVerify(previous === undefined ? 'initial' : 'change', this.opts.settleMs ?? 1000);
+  }
+
+  private recordPlanMetrics(plan: Plan): void {
+    const { metrics, config, announcer } = this.opts;
+    metrics.setRoutesAnnounced(new Map(plan.peers.map((p) => [p.peer, p.routes.length])));
+    metrics.setPools(poolUsage(config.pools, plan.allocations));
+    const failures = new Map<string, number>();
+    for (const a of plan.allocations) {
+      if (a.failure) failures.set(a.failure.reason, (failures.get(a.failure.reason) ?? 0) + 1);
+    }
+    metrics.setAllocationFailures(failures);
+    metrics.setSessions(announcer.sessions());
+  }
+
+  private writeAllocations(): void {
+    const writer = this.opts.allocations;
+    if (!writer) return;
+    if (this.writing) {
+      this.writeAgain = true;
+      return;
+    }
+    this.writing = (async () => {
+      do {
+        this.writeAgain = false;
+        const plan = this.currentPlan;
+        if (!plan || this.stopped) break;
+        const changes = allocationChanges(this.written, plan.allocations);
+        if (changes.changed.length === 0 && changes.released.length === 0) continue;
+        try {
+          await writer.write(changes);
+        } catch (err) {
+          this.log.error({ err }, 'writing allocations failed; retrying');
+          this.retryTimer = this.clock.setTimeout(() => this.writeAllocations(), this.opts.retryMs ?? 5000);
+          break;
+        }
+        for (const a of changes.changed) this.written.set(a.service, allocationKey(a));
+        for (const s of changes.released) this.written.delete(s);
+      } while (this.writeAgain);
+    })().finally(() => {
+      this.writing = undefined;
+    });
+  }
+
+  private sessionChanged(s: SessionStatus): void {
+    this.opts.metrics.setSessions(this.opts.announcer.sessions());
+    const fields = { peer: s.peer, peerAddress: s.peerAddress, state: s.state };
+    if (s.established) {
+      this.log.info(fields, 'BGP session established');
+      if (this.currentPlan) this.scheduleVerify('session', this.opts.settleMs ?? 1000);
+    } else {
+      this.log.warn(fields, 'BGP session not established; the speaker keeps reconnecting');
+    }
+  }
+
+  private clearVerifyTimer(): void {
+    if (this.verifyTimer !== undefined) this.clock.clearTimeout(this.verifyTimer);
+    this.verifyTimer = undefined;
+    this.verifyTimerReason = undefined;
+  }
+
+  /**
+   * A pending verification is never pushed back by a newer request (a steady stream of changes
+   * must not starve verification); the one that runs reads the newest plan anyway.
+   */
+  private scheduleVerify(reason: VerificationReason, delayMs: number): void {
+    if (this.stopped) return;
+    if (this.verifyTimer !== undefined) {
+      if (this.verifyTimerReason !== 'periodic') return;
+      this.clearVerifyTimer();
+    }
+    this.verifyTimerReason = reason;
+    this.verifyTimer = this.clock.setTimeout(() => {
+      this.verifyTimer = undefined;
+      this.verifyTimerReason = undefined;
+      void this.runVerification(reason);
+    }, delayMs);
+  }
+
+  private runVerification(reason: VerificationReason): Promise<void> {
+    if (this.verifying) {
+      this.verifyAgain ??= reason;
+      return this.verifying;
+    }
+    this.verifying = this.verifyOnce(reason).finally(() => {
+      this.verifying = undefined;
+      const again = this.verifyAgain;
+      this.verifyAgain = undefined;
+      if (again !== undefined && !this.stopped) void this.runVerification(again);
+      else this.scheduleVerify('periodic', this.opts.config.verifyIntervalSec * 1000);
+    });
+    return this.verifying;
+  }
+
+  private async verifyOnce(reason: VerificationReason): Promise<void> {
+    const plan = this.currentPlan;
+    if (!plan || this.stopped) return;
+    let verification: Verification<R>;
+    try {
+      verification = await this.opts.verifier.verify(plan);
+    } catch (err) {
+      this.opts.metrics.verification('unreachable');
+      this.log.error({ err, reason }, 'verification failed');
+      return;
+    }
+    if (this.stopped) return;
+    this.opts.metrics.verification(verification.verdict);
+    this.log[verification.verdict === 'ok' ? 'info' : 'warn'](
+      { reason, verdict: verification.verdict, findings: verification.findings.length },
+      'router verified',
+    );
+    this.opts.reporter(verification, reason);
+    this.emit({ type: 'verified', verification, reason });
+    const repaired = await this.repair(plan, verification.findings);
+    if (repaired && reason !== 'repair-check') this.verifyAgainSoon();
+  }
+
+  private verifyAgainSoon(): void {
+    this.clearVerifyTimer();
+    this.scheduleVerify('repair-check', this.opts.settleMs ?? 1000);
+  }
+
+  /** Acts on findings; returns whether anything was repaired (so the result gets checked). */
+  private async repair(plan: Plan, findings: readonly Finding[]): Promise<boolean> {
+    const { announcer, metrics, config } = this.opts;
+    const established = new Set(
+      announcer
+        .sessions()
+        .filter((s) => s.established)
+        .map((s) => s.peer),
+    );
+    const resend = new Set<string>();
+    const unwanted = new Map<string, string[]>();
+    let repaired = false;
+    const count = (kind: RepairKind, f: Finding, msg: string) => {
+      metrics.repaired(kind);
+      this.log.warn({ peer: f.peer, prefix: f.prefix, finding: f.message, repair: kind }, msg);
+      repaired = true;
+    };
+    for (const f of findings) {
+      switch (f.kind) {
+        case 'session-down':
+          // The speaker reconnects by itself; nothing to do but say so.
+          metrics.reported(f.kind);
+          this.log.warn({ peer: f.peer, finding: f.message }, 'router reports our session down');
+          break;
+        case 'route-missing':
+        case 'next-hop-mismatch':
+          if (f.peer === undefined || !established.has(f.peer)) {
+            metrics.reported(f.kind);
+            break;
+          }
+          resend.add(f.peer);
+          count('reannounce', f, `re-announcing ${f.prefix ?? 'routes'}`);
+          break;
+        case 'route-unwanted':
+          if (f.peer === undefined || f.prefix === undefined || !established.has(f.peer)) {
+            metrics.reported(f.kind);
+            break;
+          }
+          unwanted.set(f.peer, [...(unwanted.get(f.peer) ?? []), f.prefix]);
+          count('withdraw-unwanted', f, `withdrawing unwanted ${f.prefix}`);
+          break;
+        case 'neighbor-missing': {
+          const peer = config.peers.find((p) => p.name === f.peer);
+          if (!config.manageNeighbors || !this.opts.neighbors || !peer) {
+            metrics.reported(f.kind);
+            this.log.warn(
+              { peer: f.peer, finding: f.message },
+              'our neighbor statement is missing on the router (manageNeighbors is off: reported only)',
+            );
+            break;
+          }
+          if (await this.readdNeighbor(peer))
+            count('neighbor-readd', f, `re-added neighbor ${peer.peerAddress}`);
+          break;
+        }
+        case 'not-in-fib':
+        case 'other':
+          metrics.reported(f.kind);
+          break;
+      }
+    }
+    const desired = new Map(plan.peers.map((p) => [p.peer, p.routes]));
+    for (const [peer, prefixes] of unwanted) {
+      announcer.withdraw(peer, prefixes);
+      // The desired set goes out again too, in case an unwanted prefix shadowed a wanted path.
+      announcer.setRoutes(peer, desired.get(peer) ?? []);
+    }
+    for (const peer of resend) announcer.resend(peer);
+    return repaired;
+  }
+
+  private async readdNeighbor(peer: PeerConfig): Promise<boolean> {
+    try {
+      await this.opts.neighbors!.ensureNeighbor(peer);
+      return true;
+    } catch (err) {
+      this.opts.metrics.reported('neighbor-missing');
+      this.log.error({ err, peer: peer.name }, 'could not re-add our neighbor statement');
+      return false;
+    }
+  }
+}

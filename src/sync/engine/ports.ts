@@ -1,0 +1,123 @@
+/**
+ * The engine's view of the world: small interfaces that the real sources and effectors are adapted
+ * to (src/demo, src/cli/commands/run.ts) and that unit tests fake.
+ */
+import type { Config, PeerConfig } from '../../config/model.js';
+import type { ClusterSnapshot } from '../cluster.js';
+import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
+import type { Verdict } from '../../observability/metrics.js';
+
+export interface SourceListener {
+  /**
+   * A whole, consistent snapshot. `synced` is false while the source is still listing (informers
+   * before their first full list): the engine plans nothing until a synced snapshot arrives, so a
+   * restart never hands an IP to a new service before it has seen every existing one.
+   */
+  snapshot(snapshot: ClusterSnapshot, synced: boolean): void;
+  /** The source hit a problem it could not hide (a manifest became unreadable); old state stays. */
+  problem(err: Error): void;
+}
+
+export interface ClusterSource {
+  start(listener: SourceListener): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type Planner = (config: Config, snapshot: ClusterSnapshot) => Plan;
+
+export interface AllocationChanges {
+  /** Services whose addresses are new or changed (failures included, for Events). */
+  changed: ServiceAllocation[];
+  /** Services that had an allocation and no longer do. */
+  released: string[];
+}
+
+/** Writes allocations back (Service status, Events); manifests mode has nowhere to write. */
+export interface AllocationWriter {
+  write(changes: AllocationChanges): Promise<void>;
+}
+
+export interface SessionStatus {
+  /** PeerConfig.name */
+  peer: string;
+  peerAddress: string;
+  peerPort: number;
+  /** FSM state as the speaker names it, e.g. `Established`, `Active`, `Connect`. */
+  state: string;
+  established: boolean;
+  /** Prefixes sent on the session (Adj-RIB-Out). */
+  announcedPrefixes: number;
+}
+
+export type ShutdownMode = 'keep-routes' | 'withdraw';
+
+/** The BGP speaker as the engine uses it. */
+export interface RouteAnnouncer {
+  /** Replaces the set of routes the peer should have; the speaker sends the difference. */
+  setRoutes(peer: string, routes: readonly PlannedRoute[]): void;
+  /** Sends the whole Adj-RIB-Out again, after the router lost routes we had sent. */
+  resend(peer: string): void;
+  /**
+   * Withdraws prefixes the router holds from our session but we never meant to send (left over
+   * from an earlier run of ours, or a stale graceful-restart copy).
+   */
+  withdraw(peer: string, prefixes: readonly string[]): void;
+  sessions(): SessionStatus[];
+  /** Called on every session state change; returns an unsubscribe function. */
+  onSessionChange(listener: (status: SessionStatus) => void): () => void;
+  /** keep-routes: Cease and let the router keep stale routes (graceful restart); withdraw: withdraw all first. */
+  shutdown(mode: ShutdownMode): Promise<void>;
+}
+
+/** Re-adds our neighbor statement on the router (config.manageNeighbors). */
+export interface NeighborManager {
+  ensureNeighbor(peer: PeerConfig): Promise<void>;
+}
+
+export type FindingKind =
+  | 'session-down'
+  | 'neighbor-missing'
+  | 'route-missing'
+  | 'next-hop-mismatch'
+  | 'route-unwanted'
+  | 'not-in-fib'
+  | 'other';
+
+/** One difference between the plan and the router, in the terms the engine repairs by. */
+export interface Finding {
+  kind: FindingKind;
+  /** PeerConfig.name */
+  peer?: string;
+  prefix?: string;
+  message: string;
+}
+
+export interface Verification<R> {
+  verdict: Verdict;
+  findings: Finding[];
+  /** The verifier's full report, handed to the reporter untouched. */
+  report: R;
+}
+
+/** Reads the router back (RIB, FIB, sessions, neighbor config) and compares it to the plan. */
+export interface Verifier<R> {
+  verify(plan: Plan): Promise<Verification<R>>;
+}
+
+export type VerificationReason = 'initial' | 'change' | 'periodic' | 'repair-check' | 'session' | 'requested';
+
+export type Reporter<R> = (verification: Verification<R>, reason: VerificationReason) => void;
+
+/** Timers and time, injectable so unit tests can drive the loop with fake timers. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  // Looked up on every call so fake timers installed after import still apply.
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

@@ -1,0 +1,207 @@
+import type { Config, PeerConfig } from '../../src/config/model.js';
+import type { ClusterSnapshot, ServiceInfo } from '../../src/sync/cluster.js';
+import type { Plan, PlannedRoute } from '../../src/sync/plan-types.js';
+import type {
+  AllocationChanges,
+  AllocationWriter,
+  ClusterSource,
+  NeighborManager,
+  RouteAnnouncer,
+  SessionStatus,
+  ShutdownMode,
+  SourceListener,
+  Verification,
+  Verifier,
+} from '../../src/sync/engine/ports.js';
+
+export function peer(name: string, address: string): PeerConfig {
+  return {
+    name,
+    peerAddress: address,
+    peerAsn: 64501,
+    myAsn: 64500,
+    peerPort: 179,
+    holdTimeSec: 90,
+    keepaliveTimeSec: 30,
+    connectTimeSec: 10,
+    ebgpMultiHop: false,
+    ttlSecurity: false,
+    nodeSelectors: [],
+  };
+}
+
+export function config(over: Partial<Config> = {}): Config {
+  return {
+    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
+    peers: [peer('peer-192.168.200.1', '192.168.200.1')],
+    pools: [
+      {
+        name: 'default',
+        protocol: 'bgp',
+        addresses: [{ text: '192.168.197.0/24', family: 4, first: 0xc0a8c500n, last: 0xc0a8c5ffn }],
+        autoAssign: true,
+        avoidBuggyIps: false,
+        bgpAdvertisements: [],
+      },
+    ],
+    kubernetes: { mode: 'manifests', manifestsPath: '/nonexistent', metallbNamespace: 'metallb-system' },
+    manageNeighbors: false,
+    neighborDescription: 'cluster-router-sync',
+    verifyIntervalSec: 30,
+    ...over,
+  };
+}
+
+export function lbService(name: string, ip: string): ServiceInfo {
+  return {
+    namespace: 'default',
+    name,
+    type: 'LoadBalancer',
+    loadBalancerIP: ip,
+    externalTrafficPolicy: 'Cluster',
+    ipFamilies: [4],
+    ipFamilyPolicy: 'SingleStack',
+    selector: {},
+    ports: [{ protocol: 'TCP', port: 80 }],
+    labels: {},
+    annotations: {},
+    statusIngress: [],
+  };
+}
+
+export function snapshot(services: ServiceInfo[]): ClusterSnapshot {
+  return {
+    services,
+    endpointSlices: [],
+    nodes: [
+      {
+        name: 'n1',
+        labels: {},
+        internalIPs: ['192.168.201.11'],
+        ready: true,
+        unschedulable: false,
+        networkUnavailable: false,
+      },
+    ],
+    namespaces: [],
+  };
+}
+
+/** Every service gets its loadBalancerIP, announced via every node to every peer. */
+export function fakePlanner(cfg: Config, snap: ClusterSnapshot): Plan {
+  const lbs = snap.services.filter((s) => s.type === 'LoadBalancer' && s.loadBalancerIP);
+  const hops = snap.nodes.map((n) => n.internalIPs[0]!).sort();
+  const routes: PlannedRoute[] = lbs.map((s) => ({
+    prefix: `${s.loadBalancerIP}/32`,
+    family: 4,
+    nextHops: hops,
+    communities: [],
+    largeCommunities: [],
+    services: [`${s.namespace}/${s.name}`],
+  }));
+  return {
+    allocations: lbs.map((s) => ({
+      service: `${s.namespace}/${s.name}`,
+      ips: [s.loadBalancerIP!],
+      pools: ['default'],
+    })),
+    peers: cfg.peers.map((p) => ({ peer: p.name, peerAddress: p.peerAddress, routes })),
+    issues: [],
+  };
+}
+
+export class FakeSource implements ClusterSource {
+  listener: SourceListener | undefined;
+  stopped = false;
+  async start(listener: SourceListener): Promise<void> {
+    this.listener = listener;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+  emit(snap: ClusterSnapshot, synced = true): void {
+    this.listener!.snapshot(snap, synced);
+  }
+}
+
+export class FakeAnnouncer implements RouteAnnouncer {
+  routes = new Map<string, readonly PlannedRoute[]>();
+  calls: string[] = [];
+  shutdownMode: ShutdownMode | undefined;
+  private listeners = new Set<(s: SessionStatus) => void>();
+  status: SessionStatus[];
+
+  constructor(peers: PeerConfig[], established = true) {
+    this.status = peers.map((p) => ({
+      peer: p.name,
+      peerAddress: p.peerAddress,
+      peerPort: p.peerPort,
+      state: established ? 'Established' : 'Active',
+      established,
+      announcedPrefixes: 0,
+    }));
+  }
+  setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
+    this.routes.set(peer, routes);
+    this.calls.push(`set ${peer} ${routes.map((r) => r.prefix).join(',')}`);
+    const s = this.status.find((x) => x.peer === peer);
+    if (s) s.announcedPrefixes = routes.length;
+  }
+  resend(peer: string): void {
+    this.calls.push(`resend ${peer}`);
+  }
+  withdraw(peer: string, prefixes: readonly string[]): void {
+    this.calls.push(`withdraw ${peer} ${prefixes.join(',')}`);
+  }
+  sessions(): SessionStatus[] {
+    return this.status.map((s) => ({ ...s }));
+  }
+  onSessionChange(listener: (s: SessionStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  setState(peer: string, state: string): void {
+    const s = this.status.find((x) => x.peer === peer)!;
+    s.state = state;
+    s.established = state === 'Established';
+    for (const l of this.listeners) l({ ...s });
+  }
+  async shutdown(mode: ShutdownMode): Promise<void> {
+    this.shutdownMode = mode;
+  }
+}
+
+export class FakeVerifier implements Verifier<string> {
+  plans: Plan[] = [];
+  /** Results handed out in order; the last one repeats. */
+  constructor(
+    public results: Array<Omit<Verification<string>, 'report'>> = [{ verdict: 'ok', findings: [] }],
+  ) {}
+  async verify(plan: Plan): Promise<Verification<string>> {
+    this.plans.push(plan);
+    const r = this.results.length > 1 ? this.results.shift()! : this.results[0]!;
+    return {
+      ...r,
+      report: `${r.verdict}: ${plan.peers.flatMap((p) => p.routes.map((x) => x.prefix)).join(' ')}`,
+    };
+  }
+}
+
+export class FakeWriter implements AllocationWriter {
+  writes: AllocationChanges[] = [];
+  failNext = 0;
+  async write(changes: AllocationChanges): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('apiserver unavailable');
+    }
+    this.writes.push(changes);
+  }
+}
+
+export class FakeNeighbors implements NeighborManager {
+  added: string[] = [];
+  async ensureNeighbor(p: PeerConfig): Promise<void> {
+    this.added.push(p.peerAddress);
+  }
+}
