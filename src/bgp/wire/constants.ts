@@ -1,0 +1,112 @@
+/** BGP message type codes (RFC 4271 §4.1, RFC 2918). */
+export const MessageType = {
+  Open: 1,
+  Update: 2,
+  Notification: 3,
+  Keepalive: 4,
+  RouteRefresh: 5,
+} as const;
+
+export const HEADER_LENGTH = 19;
+/** Maximum message size without the extended message capability (RFC 4271 §4.1). */
+export const MAX_MESSAGE_SIZE = 4096;
+/** Maximum message size once both sides advertised the extended message capability (RFC 8654). */
+export const MAX_EXTENDED_MESSAGE_SIZE = 65535;
+/** Placeholder for a 4-octet AS number sent to a 2-octet peer (RFC 6793). */
+export const AS_TRANS = 23456;
+export const BGP_VERSION = 4;
+
+export const Afi = { Ipv4: 1, Ipv6: 2 } as const;
+export const Safi = { Unicast: 1, Multicast: 2 } as const;
+
+/** Capability codes (IANA "Capability Codes" registry). */
+export const CapabilityCode = {
+  Multiprotocol: 1,
+  RouteRefresh: 2,
+  ExtendedNextHop: 5,
+  ExtendedMessage: 6,
+  GracefulRestart: 64,
+  FourOctetAs: 65,
+  AddPath: 69,
+  EnhancedRouteRefresh: 70,
+  LongLivedGracefulRestart: 71,
+  Fqdn: 73,
+  RouteRefreshCisco: 128,
+} as const;
+
+/** Path attribute type codes. */
+export const AttrType = {
+  Origin: 1,
+  AsPath: 2,
+  NextHop: 3,
+  MultiExitDisc: 4,
+  LocalPref: 5,
+  AtomicAggregate: 6,
+  Aggregator: 7,
+  Communities: 8,
+  MpReachNlri: 14,
+  MpUnreachNlri: 15,
+  ExtendedCommunities: 16,
+  As4Path: 17,
+  As4Aggregator: 18,
+  LargeCommunities: 32,
+} as const;
+
+/** Attribute flag bits (RFC 4271 §4.3). */
+export const AttrFlag = {
+  Optional: 0x80,
+  Transitive: 0x40,
+  Partial: 0x20,
+  ExtendedLength: 0x10,
+} as const;
+
+/** AS_PATH segment types (RFC 4271 §4.3, RFC 5065). */
+export const AsPathSegmentType = {
+  AsSet: 1,
+  AsSequence: 2,
+  ConfedSequence: 3,
+  ConfedSet: 4,
+} as const;
+
+export const Origin = { Igp: 0, Egp: 1, Incomplete: 2 } as const;
+
+/** NOTIFICATION error codes (RFC 4271 §4.5, RFC 4486, RFC 7313). */
+export const ErrorCode = {
+  MessageHeader: 1,
+  OpenMessage: 2,
+  UpdateMessage: 3,
+  HoldTimerExpired: 4,
+  FsmError: 5,
+  Cease: 6,
+  RouteRefreshMessage: 7,
+} as const;
+
+/** Cease subcodes that carry a shutdown communication (RFC 9003). */
+export const CeaseSubcode = {
+  MaxPrefixes: 1,
+  AdministrativeShutdown: 2,
+  PeerDeconfigured: 3,
+  AdministrativeReset: 4,
+  ConnectionRejected: 5,
+  OtherConfigurationChange: 6,
+  ConnectionCollisionResolution: 7,
+  OutOfResources: 8,
+  HardReset: 9,
+} as const;
+
+/** ROUTE-REFRESH message subtypes (RFC 7313 §3.2). */
+export const RouteRefreshSubtype = { Normal: 0, BeginningOfRouteRefresh: 1, EndOfRouteRefresh: 2 } as const;
+
+/** Well-known communities (RFC 1997, RFC 7999, RFC 8326, RFC 3765). */
+export const WellKnownCommunity = {
+  'graceful-shutdown': 0xffff0000,
+  'accept-own': 0xffff0001,
+  'llgr-stale': 0xffff0006,
+  'no-llgr': 0xffff0007,
+  blackhole: 0xffff029a,
+  'no-export': 0xffffff01,
+  'no-advertise': 0xffffff02,
+  'no-export-subconfed': 0xffffff03,
+  'no-peer': 0xffffff04,
+} as const;
+export type WellKnownCommunityName = keyof typeof WellKnownCommunity;

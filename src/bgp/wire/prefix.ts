@@ -1,0 +1,176 @@
+import { BgpEncodeError } from './errors.js';
+
+/**
+ * One NLRI entry. The address is kept as wire bytes (4 or 16, host bits zero) so the codec copies
+ * bytes instead of building numbers or strings per prefix; text conversion happens only at the
+ * edges (config, logs, reports).
+ */
+export interface Prefix {
+  family: 4 | 6;
+  /** 4 bytes for IPv4, 16 for IPv6; bits past `len` are zero. */
+  addr: Uint8Array;
+  len: number;
+  /** ADD-PATH path identifier (RFC 7911), present only when the family uses ADD-PATH. */
+  pathId?: number;
+}
+
+/** Parses dotted-quad IPv4 text into 4 bytes, or returns undefined. */
+export function parseIpv4(text: string): Uint8Array | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i] as string;
+    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p[0] === '0')) return undefined;
+    const v = Number(p);
+    if (v > 255) return undefined;
+    out[i] = v;
+  }
+  return out;
+}
+
+export function formatIpv4(bytes: Uint8Array, offset = 0): string {
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+}
+
+/** Parses IPv6 text (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
+export function parseIpv6(text: string): Uint8Array | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parseGroups = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const groups: number[] = [];
+    const items = s.split(':');
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as string;
+      if (i === items.length - 1 && item.includes('.')) {
+        const v4 = parseIpv4(item);
+        if (!v4) return undefined;
+        groups.push(
+          ((v4[0] as number) << 8) | (v4[1] as number),
+          ((v4[2] as number) << 8) | (v4[3] as number),
+        );
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(item)) return undefined;
+        groups.push(parseInt(item, 16));
+      }
+    }
+    return groups;
+  };
+  const head = parseGroups(halves[0] as string);
+  const tail = halves.length === 2 ? parseGroups(halves[1] as string) : [];
+  if (!head || !tail) return undefined;
+  const total = head.length + tail.length;
+  if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
+  const groups = [...head, ...new Array<number>(8 - total).fill(0), ...tail];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[i * 2] = (groups[i] as number) >> 8;
+    out[i * 2 + 1] = (groups[i] as number) & 0xff;
+  }
+  return out;
+}
+
+/** Formats 16 bytes as RFC 5952 canonical IPv6 text (longest zero run of 2+ groups becomes `::`). */
+export function formatIpv6(bytes: Uint8Array, offset = 0): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++)
+    groups.push(((bytes[offset + i * 2] as number) << 8) | (bytes[offset + i * 2 + 1] as number));
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+}
+
+export function formatAddress(family: 4 | 6, bytes: Uint8Array, offset = 0): string {
+  return family === 4 ? formatIpv4(bytes, offset) : formatIpv6(bytes, offset);
+}
+
+/** Parses an IPv4 or IPv6 address, or returns undefined. */
+export function parseAddress(text: string): { family: 4 | 6; addr: Uint8Array } | undefined {
+  if (text.includes(':')) {
+    const addr = parseIpv6(text);
+    return addr ? { family: 6, addr } : undefined;
+  }
+  const addr = parseIpv4(text);
+  return addr ? { family: 4, addr } : undefined;
+}
+
+/** Clears the bits past `len` in place (so equal prefixes have equal bytes). */
+export function maskAddress(addr: Uint8Array, len: number): Uint8Array {
+  const full = len >> 3;
+  const rem = len & 7;
+  if (rem !== 0) addr[full] = (addr[full] as number) & (0xff << (8 - rem));
+  for (let i = rem !== 0 ? full + 1 : full; i < addr.length; i++) addr[i] = 0;
+  return addr;
+}
+
+/**
+ * Parses "192.168.197.0/24", "2001:db8::1/128", or a bare address (host route). Host bits must be
+ * zero unless `allowHostBits` (then they are cleared). Throws BgpEncodeError on bad text.
+ */
+export function parsePrefix(text: string, opts: { pathId?: number; allowHostBits?: boolean } = {}): Prefix {
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const parsed = parseAddress(addrText);
+  if (!parsed) throw new BgpEncodeError(`not an IP prefix: '${text}'`);
+  const max = parsed.family === 4 ? 32 : 128;
+  let len = max;
+  if (slash >= 0) {
+    const lenText = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) {
+      throw new BgpEncodeError(`bad prefix length in '${text}' (0..${max})`);
+    }
+    len = Number(lenText);
+  }
+  const before = parsed.addr.slice();
+  maskAddress(parsed.addr, len);
+  if (!opts.allowHostBits && !before.every((b, i) => b === parsed.addr[i])) {
+    throw new BgpEncodeError(`host bits set in prefix '${text}'`);
+  }
+  const p: Prefix = { family: parsed.family, addr: parsed.addr, len };
+  if (opts.pathId !== undefined) p.pathId = opts.pathId;
+  return p;
+}
+
+/** "192.168.197.0/32"; with `withPathId` the path identifier is appended as " path-id N". */
+export function formatPrefix(p: Prefix, withPathId = false): string {
+  const base = `${formatAddress(p.family, p.addr)}/${p.len}`;
+  return withPathId && p.pathId !== undefined ? `${base} path-id ${p.pathId}` : base;
+}
+
+/**
+ * A compact map key (family, length, significant bytes, path id) that is cheaper to build than
+ * the text form.
+ */
+export function prefixKey(p: Prefix): string {
+  let s = String.fromCharCode(p.family, p.len);
+  const n = (p.len + 7) >> 3;
+  for (let i = 0; i < n; i++) s += String.fromCharCode(p.addr[i] as number);
+  return p.pathId === undefined ? s : `${s}#${p.pathId}`;
+}
+
+export function prefixEquals(a: Prefix, b: Prefix): boolean {
+  if (a.family !== b.family || a.len !== b.len || a.pathId !== b.pathId) return false;
+  for (let i = 0; i < a.addr.length; i++) if (a.addr[i] !== b.addr[i]) return false;
+  return true;
+}
+
+/** A copy of `b[start..end)` as a plain Uint8Array (never a view into a received chunk). */
+export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.subarray(start, end));
+}

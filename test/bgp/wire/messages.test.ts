@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import {
+  BgpWireError,
+  buildNotification,
+  buildOpen,
+  createContext,
+  decodeMessage,
+  encodeAnnouncements,
+  encodeEndOfRib,
+  encodeKeepalive,
+  encodeMessage,
+  encodeWithdrawals,
+  endOfRibFamily,
+  formatPrefix,
+  parsePrefix,
+  type UpdateMessage,
+} from '../../../src/bgp/wire/index.js';
+
+const ctx4 = createContext({ fourOctetAs: true });
+
+describe('bgp wire: messages built here', () => {
+  it('encodes a KEEPALIVE as 19 octets and decodes it', () => {
+    const b = encodeKeepalive();
+    expect(b.toString('hex')).to.equal('ff'.repeat(16) + '001304');
+    expect(decodeMessage(b, ctx4)).to.deep.equal({ type: 'keepalive' });
+  });
+
+  it('puts AS_TRANS in My AS for a 4-octet AS and keeps the capability', () => {
+    const open = buildOpen({
+      asn: 4200000000,
+      holdTime: 90,
+      bgpId: '10.0.0.1',
+      capabilities: [{ kind: 'four-octet-as', asn: 4200000000 }],
+    });
+    const back = decodeMessage(encodeMessage(open, ctx4), ctx4);
+    expect(back).to.deep.equal({ ...open, myAs: 23456 });
+  });
+
+  it('carries an RFC 9003 shutdown communication on Cease/2', () => {
+    const b = encodeMessage(buildNotification(6, 2, undefined, 'maintenance ✓'), ctx4);
+    const n = decodeMessage(b, ctx4);
+    expect(n).to.include({
+      type: 'notification',
+      code: 6,
+      subcode: 2,
+      shutdownCommunication: 'maintenance ✓',
+    });
+  });
+
+  it('packs 2000 IPv4 /24s into UPDATEs no larger than 4096 and decodes them all back', () => {
+    const prefixes = Array.from({ length: 2000 }, (_, i) => parsePrefix(`10.${i >> 8}.${i & 255}.0/24`));
+    const attrs = { origin: 0, asPath: [{ type: 2, asns: [65000] }], nextHop: '192.168.201.1' };
+    const msgs = encodeAnnouncements(attrs, prefixes, ctx4);
+    expect(msgs.every((m) => m.length <= 4096)).to.equal(true);
+    const back = msgs.flatMap((m) => (decodeMessage(m, ctx4) as UpdateMessage).nlri);
+    expect(back.map((p) => formatPrefix(p))).to.deep.equal(prefixes.map((p) => formatPrefix(p)));
+    const wd = encodeWithdrawals(prefixes, ctx4).flatMap(
+      (m) => (decodeMessage(m, ctx4) as UpdateMessage).withdrawn,
+    );
+    expect(wd).to.deep.equal(prefixes);
+  });
+
+  it('builds and recognises End-of-RIB for both families', () => {
+    expect(endOfRibFamily(decodeMessage(encodeEndOfRib(4), ctx4) as UpdateMessage)).to.equal(4);
+    expect(endOfRibFamily(decodeMessage(encodeEndOfRib(6), ctx4) as UpdateMessage)).to.equal(6);
+  });
+
+  it('rejects a bad marker with 1/1', () => {
+    const b = encodeKeepalive();
+    b[3] = 0;
+    expect(() => decodeMessage(b, ctx4))
+      .to.throw(BgpWireError)
+      .that.include({ code: 1, subcode: 1 });
+  });
+});
