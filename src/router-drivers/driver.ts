@@ -1,0 +1,118 @@
+import type { RouterAccess } from '../config/model.js';
+import { BadInputError } from '../util/errors.js';
+import { dialectFor, frrJsonDialect, textDialect, type RouterDialect } from './dialect.js';
+import { parseRunningConfig } from './parse-running-config.js';
+import { parseVersion } from './parse-version.js';
+import type { BgpNeighborDetail, BgpSummary, RouteEntry, RouterVersion, RunningConfig } from './records.js';
+import type { RouterTransport } from './transport.js';
+import { createLocalTransport } from './transport-local.js';
+import { createRecordedTransport } from './transport-recorded.js';
+import { createSshTransport } from './transport-ssh.js';
+
+/** The slice of a pino logger the driver uses. */
+export interface RouterDriverLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+export interface RouterDriver {
+  readonly description: string;
+  version(): Promise<RouterVersion>;
+  dialect(): Promise<RouterDialect>;
+  bgpSummary(): Promise<BgpSummary[]>;
+  /** The RIB's BGP routes with their FIB flags (zebra's view, not bgpd's). */
+  bgpRoutes(family?: 4 | 6): Promise<RouteEntry[]>;
+  neighbors(): Promise<BgpNeighborDetail[]>;
+  runningBgpConfig(): Promise<RunningConfig>;
+  /** `configure terminal`, the lines, `end`, in one vtysh run; the first refusal throws. */
+  applyConfig(lines: readonly string[]): Promise<void>;
+  writeMemory(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A driver over any transport; `forced` skips `show version` detection. */
+export function createDriverOn(
+  transport: RouterTransport,
+  log: RouterDriverLog,
+  forced?: 'frr' | 'quagga',
+): RouterDriver {
+  let version: Promise<RouterVersion> | undefined;
+  const run = async (commands: readonly string[]): Promise<string[]> => {
+    log.debug({ router: transport.description, commands }, 'vtysh');
+    return transport.run(commands);
+  };
+  const one = async (command: string): Promise<string> => (await run([command]))[0] as string;
+  const getVersion = (): Promise<RouterVersion> => {
+    version ??= one('show version').then(parseVersion);
+    version.catch(() => {
+      version = undefined;
+    });
+    return version;
+  };
+  const dialect = async (): Promise<RouterDialect> => {
+    if (forced === 'frr') return frrJsonDialect;
+    if (forced === 'quagga') return textDialect;
+    const d = dialectFor(await getVersion());
+    return d;
+  };
+  return {
+    description: transport.description,
+    version: getVersion,
+    dialect,
+    bgpSummary: async () => {
+      const d = (await dialect()).bgpSummary;
+      return d.parse(await one(d.command));
+    },
+    bgpRoutes: async (family = 4) => {
+      const d = (await dialect()).bgpRoutes(family);
+      return d.parse(await one(d.command));
+    },
+    neighbors: async () => {
+      const d = (await dialect()).neighbors;
+      return d.parse(await one(d.command));
+    },
+    runningBgpConfig: async () => parseRunningConfig(await one('show running-config')),
+    applyConfig: async (lines) => {
+      log.info({ router: transport.description, lines }, 'applying router configuration');
+      await run(['configure terminal', ...lines, 'end']);
+    },
+    writeMemory: async () => {
+      await one('write memory');
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** The driver the CLI asks for, from the config's `router:` section. */
+export function createRouterDriver(access: RouterAccess, log: RouterDriverLog): RouterDriver {
+  const forced = access.dialect === 'auto' ? undefined : access.dialect;
+  return createDriverOn(transportFor(access), log, forced);
+}
+
+function transportFor(access: RouterAccess): RouterTransport {
+  switch (access.transport) {
+    case 'recorded':
+      if (access.recordedDir === undefined)
+        throw new BadInputError('router.recordedDir is required for the recorded transport');
+      return createRecordedTransport(access.recordedDir);
+    case 'local':
+      return createLocalTransport({ vtyshPath: access.vtyshPath, commandTimeoutMs: access.commandTimeoutMs });
+    case 'ssh': {
+      if (access.host === undefined) throw new BadInputError('router.host is required for the ssh transport');
+      const opts: Parameters<typeof createSshTransport>[0] = {
+        host: access.host,
+        port: access.port,
+        user: access.user ?? 'root',
+        vtyshPath: access.vtyshPath,
+        connectTimeoutMs: access.connectTimeoutMs,
+        commandTimeoutMs: access.commandTimeoutMs,
+      };
+      if (access.privateKeyFile !== undefined) opts.privateKeyFile = access.privateKeyFile;
+      if (access.useAgent && process.env.SSH_AUTH_SOCK !== undefined)
+        opts.agentSocket = process.env.SSH_AUTH_SOCK;
+      if (access.knownHostsFile !== undefined) opts.knownHostsFile = access.knownHostsFile;
+      if (access.hostKeyFingerprint !== undefined) opts.hostKeyFingerprint = access.hostKeyFingerprint;
+      return createSshTransport(opts);
+    }
+  }
+}

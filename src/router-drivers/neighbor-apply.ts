@@ -1,0 +1,57 @@
+import { NeighborVerificationError } from './errors.js';
+import type { RouterDriver, RouterDriverLog } from './driver.js';
+import {
+  configLinesFor,
+  planNeighborChanges,
+  type NeighborPlan,
+  type NeighborPolicy,
+} from './neighbor-plan.js';
+
+export interface NeighborApplyResult {
+  /** Steps carried out (0 when the router already matched). */
+  applied: number;
+  verified: true;
+  wroteMemory: boolean;
+}
+
+/**
+ * Carries out a plan: one vtysh run of `configure terminal`, `router bgp N`, the steps, `end`;
+ * then reads the running config back and plans again. Anything still to do means the router did
+ * not take the change: the previous lines are restored (the plan's rollback) and the error says
+ * so. `write memory` only after a verified change, and only when asked.
+ */
+export async function applyNeighborPlan(
+  driver: RouterDriver,
+  plan: NeighborPlan,
+  policy: NeighborPolicy,
+  opts: { writeMemory?: boolean; log: RouterDriverLog },
+): Promise<NeighborApplyResult> {
+  if (plan.steps.length === 0) return { applied: 0, verified: true, wroteMemory: false };
+  opts.log.info({ router: driver.description, steps: plan.steps.length }, 'applying neighbor plan');
+  let applyError: unknown;
+  try {
+    await driver.applyConfig(configLinesFor(plan.routerAs, plan.steps));
+  } catch (err) {
+    applyError = err;
+  }
+  const after = planNeighborChanges(await driver.runningBgpConfig(), policy);
+  if (applyError === undefined && after.steps.length === 0) {
+    if (opts.writeMemory) await driver.writeMemory();
+    return { applied: plan.steps.length, verified: true, wroteMemory: opts.writeMemory === true };
+  }
+  const missing = after.steps.map((s) => s.command);
+  const why =
+    applyError instanceof Error
+      ? `the router refused a command (${applyError.message})`
+      : `still to do after applying: ${missing.join('; ')}`;
+  let rolledBack = false;
+  if (plan.rollback.length > 0) {
+    await driver.applyConfig(configLinesFor(plan.routerAs, plan.rollback));
+    rolledBack = true;
+  }
+  throw new NeighborVerificationError(
+    `neighbor change on ${driver.description} not verified: ${why}; ${rolledBack ? 'rolled back to the previous neighbor lines' : 'nothing to roll back'}`,
+    missing,
+    rolledBack,
+  );
+}

@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { Client, type ConnectConfig } from 'ssh2';
+import { BadInputError } from '../util/errors.js';
+import { HostKeyVerificationError, RouterAuthenticationError, RouterUnreachableError } from './errors.js';
+import {
+  sshFingerprint,
+  verifyAgainstFingerprint,
+  verifyAgainstKnownHosts,
+  type HostKeyVerdict,
+} from './host-keys.js';
+import type { RouterTransport } from './transport.js';
+import { splitVtyshOutput, vtyshShellCommand } from './vtysh-invocation.js';
+
+export interface SshTransportOptions {
+  host: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
+  /** ssh-agent socket; used when no private key file is given. */
+  agentSocket?: string;
+  knownHostsFile?: string;
+  hostKeyFingerprint?: string;
+  vtyshPath: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+/**
+ * vtysh over SSH. One connection serves every run (opened on first use, reopened if the router
+ * closed it); each run is one exec channel with one vtysh invocation. The host key is checked
+ * inside the key exchange, before authentication, so with a wrong or unknown key not even our
+ * user key is offered, let alone a command.
+ */
+export function createSshTransport(opts: SshTransportOptions): RouterTransport {
+  if ((opts.knownHostsFile === undefined) === (opts.hostKeyFingerprint === undefined)) {
+    throw new BadInputError('ssh router access needs exactly one of knownHostsFile and hostKeyFingerprint');
+  }
+  if (opts.privateKeyFile === undefined && opts.agentSocket === undefined) {
+    throw new BadInputError('ssh router access needs a private key file or an ssh-agent (SSH_AUTH_SOCK)');
+  }
+  const target = `${opts.user}@${opts.host}:${opts.port}`;
+  let connection: Promise<Client> | undefined;
+
+  const connect = async (): Promise<Client> => {
+    const knownHosts =
+      opts.knownHostsFile === undefined ? undefined : await readFile(opts.knownHostsFile, 'utf8');
+    const privateKey = opts.privateKeyFile === undefined ? undefined : await readFile(opts.privateKeyFile);
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      let verdict: { verdict: HostKeyVerdict; fingerprint: string } | undefined;
+      let ready = false;
+      const config: ConnectConfig = {
+        host: opts.host,
+        port: opts.port,
+        username: opts.user,
+        readyTimeout: opts.connectTimeoutMs,
+        keepaliveInterval: 0,
+        hostVerifier: (key: Buffer): boolean => {
+          const v =
+            knownHosts !== undefined
+              ? verifyAgainstKnownHosts(knownHosts, opts.host, opts.port, key)
+              : verifyAgainstFingerprint(opts.hostKeyFingerprint as string, key);
+          verdict = { verdict: v, fingerprint: sshFingerprint(key) };
+          return v.ok;
+        },
+      };
+      if (privateKey !== undefined) config.privateKey = privateKey;
+      else config.agent = opts.agentSocket as string;
+      client.on('ready', () => {
+        ready = true;
+        resolve(client);
+      });
+      client.on('error', (err: Error & { level?: string }) => {
+        connection = undefined;
+        if (ready) return;
+        if (verdict && !verdict.verdict.ok) {
+          const v = verdict.verdict;
+          reject(new HostKeyVerificationError(target, verdict.fingerprint, v.reason, v.detail));
+        } else if (err.level === 'client-authentication') {
+          reject(
+            new RouterAuthenticationError(`ssh ${target}: the router refused our key (${err.message})`, {
+              cause: err,
+            }),
+          );
+        } else {
+          reject(new RouterUnreachableError(`ssh ${target}: ${err.message}`, { cause: err }));
+        }
+      });
+      client.on('close', () => {
+        connection = undefined;
+      });
+      client.connect(config);
+    });
+  };
+
+  const exec = (
+    client: Client,
+    command: string,
+  ): Promise<{ stdout: string; stderr: string; status: number | null }> =>
+    new Promise((resolve, reject) => {
+      client.exec(command, (err, channel) => {
+        if (err) {
+          reject(
+            new RouterUnreachableError(`ssh ${target}: cannot start vtysh: ${err.message}`, { cause: err }),
+          );
+          return;
+        }
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let status: number | null = null;
+        const timer = setTimeout(() => {
+          channel.close();
+          client.end();
+          reject(
+            new RouterUnreachableError(
+              `ssh ${target}: vtysh did not finish within ${opts.commandTimeoutMs} ms`,
+            ),
+          );
+        }, opts.commandTimeoutMs);
+        channel.on('data', (d: Buffer) => out.push(d));
+        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        channel.on('exit', (code: number | null) => {
+          status = code;
+        });
+        channel.on('close', () => {
+          clearTimeout(timer);
+          resolve({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errOut).toString('utf8'),
+            status,
+          });
+        });
+      });
+    });
+
+  return {
+    description: `ssh ${target}`,
+    run: async (commands) => {
+      connection ??= connect();
+      let client: Client;
+      try {
+        client = await connection;
+      } catch (err) {
+        connection = undefined;
+        throw err;
+      }
+      const r = await exec(client, vtyshShellCommand(opts.vtyshPath, commands));
+      return splitVtyshOutput(commands, r.stdout, r.status, r.stderr);
+    },
+    close: async () => {
+      const pending = connection;
+      connection = undefined;
+      if (pending) (await pending.catch(() => undefined))?.end();
+    },
+  };
+}
