@@ -1,0 +1,55 @@
+/**
+ * Fixed-width tables the way vtysh prints them: columns padded with spaces, a cell may span
+ * several lines (ECMP next hops go on continuation lines), the last column is never padded.
+ */
+
+export interface Column {
+  header: string;
+  align?: 'left' | 'right';
+}
+
+/** One cell: one string per line. */
+export type Cell = string[];
+
+/** Styles a padded cell for display (colour); must not change the visible width. */
+export type CellStyler = (rowIndex: number, columnIndex: number, padded: string) => string;
+
+export function renderTable(columns: Column[], rows: Cell[][], style?: CellStyler): string[] {
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => maxLength(r[i] ?? []))));
+  const lines = [
+    formatLine(
+      columns,
+      widths,
+      columns.map((c) => c.header),
+    ),
+  ];
+  rows.forEach((row, rowIndex) => {
+    const height = Math.max(1, ...row.map((cell) => cell.length));
+    for (let k = 0; k < height; k++) {
+      const texts = columns.map((_, i) => row[i]?.[k] ?? '');
+      lines.push(
+        formatLine(columns, widths, texts, (i, padded) => (style ? style(rowIndex, i, padded) : padded)),
+      );
+    }
+  });
+  return lines;
+}
+
+function maxLength(cell: Cell): number {
+  return cell.reduce((m, s) => Math.max(m, s.length), 0);
+}
+
+function formatLine(
+  columns: Column[],
+  widths: number[],
+  texts: string[],
+  style: (i: number, padded: string) => string = (_i, p) => p,
+): string {
+  const last = columns.length - 1;
+  const parts = texts.map((t, i) => {
+    const width = widths[i] as number;
+    const padded = columns[i]?.align === 'right' ? t.padStart(width) : i === last ? t : t.padEnd(width);
+    return t === '' ? padded : style(i, padded);
+  });
+  return parts.join('  ').trimEnd();
+}

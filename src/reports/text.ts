@@ -1,0 +1,109 @@
+import type { RouteCheck, SessionCheck, Verification } from '../sync/verify/verification.js';
+import { bold, paint, verdictColour } from './colour.js';
+import { summaryLine } from './summary-line.js';
+import { renderTable, type Cell, type Column } from './table.js';
+
+export interface TextReportOptions {
+  /** ANSI colour; callers turn it on only when writing to a TTY. */
+  color: boolean;
+}
+
+const SESSION_COLUMNS: Column[] = [
+  { header: 'Neighbor' },
+  { header: 'AS', align: 'right' },
+  { header: 'Up/Down', align: 'right' },
+  { header: 'State/PfxRcd', align: 'right' },
+  { header: 'Peer' },
+  { header: 'Verdict' },
+  { header: 'Detail' },
+];
+const SESSION_VERDICT_COLUMN = 5;
+
+const ROUTE_COLUMNS: Column[] = [
+  { header: 'Codes' },
+  { header: 'Prefix' },
+  { header: 'Expected via' },
+  { header: 'Actual via' },
+  { header: 'Age', align: 'right' },
+  { header: 'Verdict' },
+  { header: 'Service(s)' },
+  { header: 'Detail' },
+];
+const ROUTE_VERDICT_COLUMN = 5;
+
+/**
+ * The report as an operator reads it next to vtysh: a `show bgp summary`-like table of our
+ * sessions, a `show ip route bgp`-like table of our prefixes with what the plan expected, and
+ * one summary line with every count.
+ */
+export function renderText(v: Verification, opts: TextReportOptions): string {
+  const out: string[] = [];
+  const router = [
+    v.router.routerId === undefined ? undefined : `router identifier ${v.router.routerId}`,
+    v.router.localAs === undefined ? undefined : `local AS number ${v.router.localAs}`,
+  ].filter((p) => p !== undefined);
+  out.push(bold(opts.color, `BGP sessions${router.length > 0 ? ` (${router.join(', ')})` : ''}:`));
+  if (v.sessions.length === 0) out.push('  no sessions expected (no configured peer for this router)');
+  else
+    out.push(
+      ...renderTable(SESSION_COLUMNS, v.sessions.map(sessionCells), (row, col, padded) =>
+        col === SESSION_VERDICT_COLUMN
+          ? paint(opts.color, verdictColour(v.sessions[row]!.verdict), padded)
+          : padded,
+      ),
+    );
+  out.push('');
+  out.push(bold(opts.color, `BGP routes (show ip route bgp, checked against the plan for ${peerList(v)}):`));
+  out.push('Codes: B - BGP, > - selected route, * - FIB route, q - queued, r - rejected');
+  if (v.routes.length === 0) out.push('  no routes expected and none of ours found');
+  else
+    out.push(
+      ...renderTable(ROUTE_COLUMNS, v.routes.map(routeCells), (row, col, padded) =>
+        col === ROUTE_VERDICT_COLUMN
+          ? paint(opts.color, verdictColour(v.routes[row]!.verdict), padded)
+          : padded,
+      ),
+    );
+  if (v.notes.length > 0) {
+    out.push('');
+    out.push(bold(opts.color, 'Notes:'));
+    for (const n of v.notes) out.push(`  ${n.subject}: ${n.message}`);
+  }
+  out.push('');
+  const line = summaryLine(v);
+  out.push(
+    paint(opts.color, v.summary.status === 'ok' ? verdictColour('ok') : verdictColour('missing'), line),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function peerList(v: Verification): string {
+  return v.peers.length === 0 ? 'no peer' : v.peers.join(', ');
+}
+
+function sessionCells(s: SessionCheck): Cell[] {
+  const stateOrPfx =
+    s.state === undefined ? '' : s.state === 'Established' ? String(s.prefixesReceived ?? 0) : s.state;
+  return [
+    [s.neighbor],
+    [String(s.actualAs ?? s.expectedAs)],
+    [s.upDown ?? ''],
+    [stateOrPfx],
+    [s.peers.join(', ')],
+    [s.verdict],
+    [s.detail ?? ''],
+  ];
+}
+
+function routeCells(r: RouteCheck): Cell[] {
+  return [
+    [r.codes === '' ? '-' : r.codes],
+    [r.prefix],
+    r.expectedNextHops.length === 0 ? ['-'] : r.expectedNextHops,
+    r.actualNextHops.length === 0 ? ['-'] : r.actualNextHops,
+    [r.age ?? ''],
+    [r.verdict],
+    r.services.length === 0 ? ['-'] : r.services,
+    [r.detail ?? ''],
+  ];
+}

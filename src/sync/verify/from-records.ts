@@ -1,0 +1,95 @@
+import type { BgpSummary, RouteEntry, RunningConfig } from '../../router-drivers/records.js';
+import { canonicalIp } from '../ip/address.js';
+import type {
+  ObservedNeighborConfig,
+  ObservedRoute,
+  ObservedRouterState,
+  ObservedSession,
+} from './observed.js';
+import { canonicalPrefix } from './prefix.js';
+
+/** The router driver's parsed records for one look at the router. */
+export interface RouterRecords {
+  summary: BgpSummary[];
+  routes: RouteEntry[];
+  runningConfig?: RunningConfig;
+}
+
+const UNICAST = new Set(['IPv4 Unicast', 'IPv6 Unicast']);
+
+/** Adapts the driver's records (any dialect, text or JSON) to the verifier's input. */
+export function observedFromRecords(records: RouterRecords): ObservedRouterState {
+  const sections = records.summary.filter((s) => s.vrf === undefined || s.vrf === 'default');
+  const unicast = sections.filter((s) => UNICAST.has(s.addressFamily));
+  const first = unicast[0] ?? sections[0];
+  const state: ObservedRouterState = {
+    sessions: sessionsOf(unicast),
+    routes: records.routes.filter((r) => r.protocolCode === 'B').map(observedRoute),
+  };
+  if (first !== undefined) {
+    state.routerId = first.routerId;
+    state.localAs = first.localAs;
+  }
+  if (records.runningConfig !== undefined)
+    state.configuredNeighbors = configuredNeighbors(records.runningConfig);
+  return state;
+}
+
+/** A neighbor appears once per address family; its prefixes received add up across them. */
+function sessionsOf(sections: BgpSummary[]): ObservedSession[] {
+  const byNeighbor = new Map<string, ObservedSession>();
+  for (const section of sections) {
+    for (const peer of section.peers) {
+      const neighbor = canonicalIp(peer.address) ?? peer.address;
+      const seen = byNeighbor.get(neighbor);
+      if (seen !== undefined) {
+        if (peer.prefixesReceived !== undefined) {
+          seen.prefixesReceived = (seen.prefixesReceived ?? 0) + peer.prefixesReceived;
+        }
+        continue;
+      }
+      const session: ObservedSession = {
+        neighbor,
+        remoteAs: peer.remoteAs,
+        state: peer.state,
+        upDownText: peer.upDownText,
+      };
+      if (peer.prefixesReceived !== undefined) session.prefixesReceived = peer.prefixesReceived;
+      byNeighbor.set(neighbor, session);
+    }
+  }
+  return [...byNeighbor.values()];
+}
+
+function observedRoute(r: RouteEntry): ObservedRoute {
+  const status = r.fib ? '*' : r.queued ? 'q' : r.rejected ? 'r' : ' ';
+  const route: ObservedRoute = {
+    prefix: canonicalPrefix(r.prefix),
+    family: r.family,
+    codes: `${r.protocolCode}${r.selected ? '>' : ' '}${status}`.trimEnd(),
+    selected: r.selected,
+    installed: r.fib,
+    nextHops: r.nextHops.map((nh) => {
+      const hop: ObservedRouteHop = { fib: nh.fib, active: nh.active };
+      if (nh.address !== undefined) hop.address = canonicalIp(nh.address) ?? nh.address;
+      if (nh.interface !== undefined) hop.interface = nh.interface;
+      return hop;
+    }),
+  };
+  if (r.uptimeText !== undefined) route.ageText = r.uptimeText;
+  return route;
+}
+
+type ObservedRouteHop = ObservedRoute['nextHops'][number];
+
+function configuredNeighbors(config: RunningConfig): ObservedNeighborConfig[] {
+  const block = config.bgp.find((b) => b.vrf === undefined);
+  if (block === undefined) return [];
+  return block.neighbors
+    .filter((n) => !n.isPeerGroup)
+    .map((n) => {
+      const c: ObservedNeighborConfig = { neighbor: canonicalIp(n.name) ?? n.name };
+      if (n.remoteAs !== undefined) c.remoteAs = n.remoteAs;
+      return c;
+    });
+}

@@ -1,0 +1,283 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { ObservedRoute, ObservedRouterState, ObservedSession } from '../../src/sync/verify/observed.js';
+import { verify } from '../../src/sync/verify/verify.js';
+import type { RouteCheck } from '../../src/sync/verify/verification.js';
+import { seedConfig, seedPeer, seedPlan } from './seed-inputs.js';
+
+function session(neighbor: string, overrides: Partial<ObservedSession> = {}): ObservedSession {
+  return {
+    neighbor,
+    remoteAs: 64500,
+    state: 'Established',
+    prefixesReceived: 1,
+    upDownText: '3d12h38m',
+    ...overrides,
+  };
+}
+
+function bgpRoute(prefix: string, via: string[], overrides: Partial<ObservedRoute> = {}): ObservedRoute {
+  return {
+    prefix,
+    family: 4,
+    codes: 'B>*',
+    selected: true,
+    installed: true,
+    nextHops: via.map((address) => ({ address, fib: true, active: true })),
+    ageText: '00:00:12',
+    ...overrides,
+  };
+}
+
+/** What the seed router shows: both sessions up, the three routes as planned. */
+function seedObserved(): ObservedRouterState {
+  return {
+    routerId: '192.168.198.254',
+    localAs: 64501,
+    sessions: [session('192.168.201.11'), session('192.168.201.12', { prefixesReceived: 2 })],
+    routes: [
+      bgpRoute('192.168.197.0/32', ['192.168.201.11']),
+      bgpRoute('192.168.197.1/32', ['192.168.201.12']),
+      bgpRoute('192.168.197.254/32', ['192.168.201.12']),
+    ],
+  };
+}
+
+function routeRow(rows: RouteCheck[], prefix: string): RouteCheck {
+  const row = rows.find((r) => r.prefix === prefix);
+  if (row === undefined) throw new Error(`no row for ${prefix}`);
+  return row;
+}
+
+describe('verify', () => {
+  it('finds the seed router in line with the plan', () => {
+    const v = verify({ plan: seedPlan(), config: seedConfig(), observed: seedObserved() });
+    expect(v.summary.status).to.equal('ok');
+    expect(v.sessions.map((s) => [s.neighbor, s.verdict])).to.deep.equal([
+      ['192.168.201.11', 'ok'],
+      ['192.168.201.12', 'ok'],
+    ]);
+    expect(v.routes.map((r) => [r.prefix, r.services.join(), r.verdict])).to.deep.equal([
+      ['192.168.197.0/32', 'default/nginx', 'ok'],
+      ['192.168.197.1/32', 'default/test-service', 'ok'],
+      ['192.168.197.254/32', 'default/test-service-3', 'ok'],
+    ]);
+    expect(v.summary.routes).to.include({ total: 3, ok: 3 });
+    expect(v.peers).to.deep.equal(['peer-192.168.200.1']);
+  });
+
+  it('reports a planned prefix the router lacks as missing', () => {
+    const observed = seedObserved();
+    observed.routes.splice(1, 1);
+    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    const row = routeRow(v.routes, '192.168.197.1/32');
+    expect(row).to.include({ verdict: 'missing', codes: '' });
+    expect(row.services).to.deep.equal(['default/test-service']);
+    expect(v.summary).to.deep.include({ status: 'drift' });
+    expect(v.summary.routes).to.include({ missing: 1, ok: 2 });
+  });
+
+  it('reports a route via another node as wrong-nexthop', () => {
+    const observed = seedObserved();
+    observed.routes[0] = bgpRoute('192.168.197.0/32', ['192.168.201.12']);
+    const row = routeRow(
+      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
+      '192.168.197.0/32',
+    );
+    expect(row.verdict).to.equal('wrong-nexthop');
+    expect(row.detail).to.contain('192.168.201.12').and.contain('missing 192.168.201.11');
+  });
+
+  it('reports an extra next hop next to the right one as wrong-nexthop', () => {
+    const observed = seedObserved();
+    observed.routes[0] = bgpRoute('192.168.197.0/32', ['192.168.201.11', '192.168.201.12']);
+    const row = routeRow(
+      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
+      '192.168.197.0/32',
+    );
+    expect(row.verdict).to.equal('wrong-nexthop');
+    expect(row.actualNextHops).to.deep.equal(['192.168.201.11', '192.168.201.12']);
+  });
+
+  it('reports one path of two as ecmp-incomplete', () => {
+    const plan = seedPlan();
+    plan.peers[0]!.routes[0]!.nextHops = ['192.168.201.11', '192.168.201.12'];
+    const row = routeRow(
+      verify({ plan, config: seedConfig(), observed: seedObserved() }).routes,
+      '192.168.197.0/32',
+    );
+    expect(row.verdict).to.equal('ecmp-incomplete');
+    expect(row.detail).to.equal('1 of 2 next hops; missing 192.168.201.12');
+  });
+
+  it('reports a BGP route in our pool that the plan does not want as unexpected, naming its owner', () => {
+    const plan = seedPlan();
+    plan.allocations.push({ service: 'default/idle', ips: ['192.168.197.7'], pools: ['default'] });
+    plan.issues.push({ service: 'default/idle', message: 'no ready endpoints' });
+    const observed = seedObserved();
+    observed.routes.push(bgpRoute('192.168.197.7/32', ['192.168.201.12']));
+    observed.routes.push(bgpRoute('10.1.0.0/16', ['192.168.201.99']));
+    const v = verify({ plan, config: seedConfig(), observed });
+    const row = routeRow(v.routes, '192.168.197.7/32');
+    expect(row).to.include({ verdict: 'unexpected' });
+    expect(row.services).to.deep.equal(['default/idle']);
+    expect(v.routes.map((r) => r.prefix)).to.not.include('10.1.0.0/16');
+    expect(v.notes).to.deep.include({ subject: 'default/idle', message: 'no ready endpoints' });
+  });
+
+  it('counts a route outside our pools from one of our sessions as unexpected', () => {
+    const observed = seedObserved();
+    observed.routes.push(bgpRoute('10.2.0.0/24', ['192.168.201.11']));
+    const row = routeRow(verify({ plan: seedPlan(), config: seedConfig(), observed }).routes, '10.2.0.0/24');
+    expect(row.verdict).to.equal('unexpected');
+  });
+
+  it('reports a rejected or unselected route as not-in-fib', () => {
+    const observed = seedObserved();
+    observed.routes[1] = bgpRoute('192.168.197.1/32', ['192.168.201.12'], { codes: 'B>r', installed: false });
+    observed.routes[2] = bgpRoute('192.168.197.254/32', ['192.168.201.12'], {
+      codes: 'B',
+      selected: false,
+      installed: false,
+    });
+    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    expect(routeRow(v.routes, '192.168.197.1/32')).to.include({ verdict: 'not-in-fib', codes: 'B>r' });
+    expect(routeRow(v.routes, '192.168.197.254/32').detail).to.contain('not selected');
+  });
+
+  it('reports a next hop the FIB lacks as not-in-fib', () => {
+    const observed = seedObserved();
+    observed.routes[0]!.nextHops[0]!.fib = false;
+    const row = routeRow(
+      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
+      '192.168.197.0/32',
+    );
+    expect(row.verdict).to.equal('not-in-fib');
+  });
+
+  it('prefers the selected entry when a prefix has several BGP entries', () => {
+    const observed = seedObserved();
+    observed.routes.unshift(
+      bgpRoute('192.168.197.0/32', ['192.168.201.99'], { codes: 'B', selected: false, installed: false }),
+    );
+    const row = routeRow(
+      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
+      '192.168.197.0/32',
+    );
+    expect(row.verdict).to.equal('ok');
+  });
+
+  it('reports a session that is not Established as down', () => {
+    const observed = seedObserved();
+    observed.sessions[1] = session('192.168.201.12', { state: 'Active', upDownText: 'never' });
+    delete observed.sessions[1].prefixesReceived;
+    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    expect(v.sessions[1]).to.include({ neighbor: '192.168.201.12', verdict: 'down', state: 'Active' });
+    expect(v.summary.sessions).to.include({ ok: 1, down: 1 });
+    expect(v.summary.status).to.equal('drift');
+  });
+
+  it('reports no neighbor in our AS as one missing session, citing the running config', () => {
+    const observed = seedObserved();
+    observed.sessions = [session('192.168.201.11', { remoteAs: 65000 })];
+    observed.configuredNeighbors = [{ neighbor: '192.168.201.11', remoteAs: 65000 }];
+    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    expect(v.sessions).to.have.length(1);
+    expect(v.sessions[0]).to.include({ neighbor: '*', verdict: 'missing', expectedAs: 64500 });
+    expect(v.sessions[0]!.detail).to.contain('nor in the running config');
+  });
+
+  it('expects exactly our source address when it is known', () => {
+    const config = seedConfig([seedPeer({ sourceAddress: '192.168.201.50' })]);
+    const observed = seedObserved();
+    observed.configuredNeighbors = [{ neighbor: '192.168.201.50', remoteAs: 64500 }];
+    const v = verify({ plan: seedPlan(), config, observed });
+    expect(v.sessions).to.have.length(1);
+    expect(v.sessions[0]).to.include({ neighbor: '192.168.201.50', verdict: 'missing' });
+    expect(v.sessions[0]!.detail).to.contain('running config has "neighbor 192.168.201.50 remote-as 64500"');
+    observed.sessions.push(session('192.168.201.50'));
+    expect(verify({ plan: seedPlan(), config, observed }).sessions[0]!.verdict).to.equal('ok');
+  });
+
+  it("checks only the peers whose peer ASN is the router's AS", () => {
+    const other = seedPeer({
+      name: 'other-router',
+      peerAddress: '192.168.200.2',
+      peerAsn: 65010,
+      myAsn: 64999,
+    });
+    const plan = seedPlan();
+    plan.peers.push({
+      peer: 'other-router',
+      peerAddress: '192.168.200.2',
+      routes: [
+        {
+          prefix: '192.168.197.9/32',
+          family: 4,
+          nextHops: ['192.168.201.11'],
+          communities: [],
+          largeCommunities: [],
+          services: ['x/y'],
+        },
+      ],
+    });
+    const v = verify({ plan, config: seedConfig([seedPeer(), other]), observed: seedObserved() });
+    expect(v.peers).to.deep.equal(['peer-192.168.200.1']);
+    expect(v.summary.status).to.equal('ok');
+  });
+
+  it('notes when the router AS matches no peer and then checks every peer', () => {
+    const observed = seedObserved();
+    observed.localAs = 65999;
+    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    expect(v.peers).to.deep.equal(['peer-192.168.200.1']);
+    expect(v.notes[0]).to.include({ subject: 'router' });
+  });
+
+  it('gives the same answer whatever order the router lists things in', () => {
+    const base = verify({ plan: seedPlan(), config: seedConfig(), observed: seedObserved() });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), (seed) => {
+        const observed = seedObserved();
+        const rotate = <T>(xs: T[]): T[] => xs.map((_, i) => xs[(i + seed) % xs.length] as T);
+        observed.routes = rotate(observed.routes);
+        observed.sessions = rotate(observed.sessions);
+        expect(verify({ plan: seedPlan(), config: seedConfig(), observed })).to.deep.equal(base);
+      }),
+    );
+  });
+
+  it('finds a router that carries exactly the plan clean, for any plan', () => {
+    const hostArb = fc.integer({ min: 0, max: 255 });
+    const routesArb = fc.uniqueArray(
+      fc.record({
+        host: hostArb,
+        hops: fc.uniqueArray(fc.integer({ min: 11, max: 14 }), { minLength: 1, maxLength: 3 }),
+      }),
+      { selector: (r) => r.host, maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(routesArb, (spec) => {
+        const plan = seedPlan();
+        plan.peers[0]!.routes = spec.map((r) => ({
+          prefix: `192.168.197.${r.host}/32`,
+          family: 4 as const,
+          nextHops: r.hops.map((h) => `192.168.201.${h}`),
+          communities: [],
+          largeCommunities: [],
+          services: [`ns/svc-${r.host}`],
+        }));
+        const observed = seedObserved();
+        observed.routes = spec.map((r) =>
+          bgpRoute(
+            `192.168.197.${r.host}/32`,
+            [...r.hops].reverse().map((h) => `192.168.201.${h}`),
+          ),
+        );
+        const v = verify({ plan, config: seedConfig(), observed });
+        expect(v.summary.routes.ok).to.equal(spec.length);
+        expect(v.summary.status).to.equal('ok');
+      }),
+    );
+  });
+});
