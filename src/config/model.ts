@@ -135,6 +135,8 @@ export interface Config {
 /** A non-fatal finding while loading config (unknown fields, accepted-but-unsupported keys). */
 export interface ConfigWarning {
   file: string;
+  /** 1-based line in `file`, when known. */
+  line?: number;
   path: string;
   message: string;
 }

@@ -1,0 +1,243 @@
+import { z } from 'zod';
+import { DEFAULTS } from '../defaults.js';
+import { emptyFragment, type AdvertisementDraft, type Fragment, type PeerDraft } from '../drafts.js';
+import { childSite, type IssueCollector, type Site } from '../issues.js';
+import type { LabelSelector } from '../model.js';
+import {
+  addressRange,
+  aggregationLength,
+  asn,
+  duration,
+  ipAddress,
+  ipv4Address,
+  labelSelector,
+  parseAt,
+  port,
+  uint32,
+} from '../schema-kit.js';
+import type { SourceDocument } from '../yaml-source.js';
+import { fieldSites, rangesAt } from './common.js';
+
+/** MetalLB's CRDs (metallb.io/v1beta1 and v1beta2), one object per YAML document. */
+
+export const METALLB_API_VERSIONS = ['metallb.io/v1beta1', 'metallb.io/v1beta2'] as const;
+
+const metadata = z.looseObject({
+  name: z.string({ error: 'must be the object name' }).min(1, { error: 'must not be empty' }),
+  namespace: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+function crd<S extends z.ZodType>(kind: string, spec: S) {
+  return z.strictObject({
+    apiVersion: z.enum(METALLB_API_VERSIONS),
+    kind: z.literal(kind),
+    metadata,
+    spec,
+    status: z.unknown().optional(),
+  });
+}
+
+const selectors = z.array(labelSelector);
+
+const poolSchema = crd(
+  'IPAddressPool',
+  z.strictObject({
+    addresses: z.array(addressRange).min(1, { error: 'must list at least one CIDR or range' }),
+    autoAssign: z.boolean().optional(),
+    avoidBuggyIPs: z.boolean().optional(),
+    serviceAllocation: z
+      .strictObject({
+        priority: z.number().int({ error: 'must be a whole number' }).optional(),
+        namespaces: z.array(z.string()).optional(),
+        namespaceSelectors: selectors.optional(),
+        serviceSelectors: selectors.optional(),
+      })
+      .optional(),
+  }),
+);
+
+const peerSchema = crd(
+  'BGPPeer',
+  z.strictObject({
+    myASN: asn,
+    peerASN: asn,
+    peerAddress: ipAddress,
+    peerPort: port.optional(),
+    holdTime: duration.optional(),
+    keepaliveTime: duration.optional(),
+    connectTime: duration.optional(),
+    routerID: ipv4Address.optional(),
+    sourceAddress: ipAddress.optional(),
+    password: z.string().optional(),
+    passwordSecret: z.strictObject({ name: z.string(), namespace: z.string().optional() }).optional(),
+    ebgpMultiHop: z.boolean().optional(),
+    nodeSelectors: selectors.optional(),
+    bfdProfile: z.string().optional(),
+  }),
+);
+
+const advertisementSpec = z.strictObject({
+  ipAddressPools: z.array(z.string()).optional(),
+  ipAddressPoolSelectors: selectors.optional(),
+  aggregationLength: aggregationLength(32).optional(),
+  aggregationLengthV6: aggregationLength(128).optional(),
+  localPref: uint32('a local preference').optional(),
+  communities: z.array(z.string()).optional(),
+  peers: z.array(z.string()).optional(),
+  nodeSelectors: selectors.optional(),
+});
+
+const advertisementSchema = crd('BGPAdvertisement', advertisementSpec);
+
+const communitySchema = crd(
+  'Community',
+  z.strictObject({
+    communities: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
+  }),
+);
+
+const l2Schema = crd(
+  'L2Advertisement',
+  z.looseObject({
+    ipAddressPools: z.array(z.string()).optional(),
+    ipAddressPoolSelectors: selectors.optional(),
+  }),
+);
+
+export const SUPPORTED_CRD_KINDS = [
+  'IPAddressPool',
+  'BGPPeer',
+  'BGPAdvertisement',
+  'Community',
+  'L2Advertisement',
+] as const;
+
+/** One metallb.io object. Kinds we do not use (BFDProfile...) are reported and ignored. */
+export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollector): Fragment {
+  const root: Site = { doc, path: [] };
+  const fragment = emptyFragment();
+  switch (kind) {
+    case 'IPAddressPool': {
+      const obj = parseAt(poolSchema, doc.value, root, issues);
+      if (!obj) break;
+      const spec = childSite(root, 'spec');
+      const alloc = obj.spec.serviceAllocation;
+      fragment.pools.push({
+        site: root,
+        fieldSite: fieldSites(root, { name: ['metadata', 'name'], addresses: ['spec', 'addresses'] }),
+        name: obj.metadata.name,
+        addresses: rangesAt(obj.spec.addresses, childSite(spec, 'addresses'), issues),
+        autoAssign: obj.spec.autoAssign ?? true,
+        avoidBuggyIps: obj.spec.avoidBuggyIPs ?? false,
+        labels: obj.metadata.labels ?? {},
+        serviceAllocation: alloc && {
+          priority: alloc.priority ?? 0,
+          namespaces: alloc.namespaces ?? [],
+          namespaceSelectors: alloc.namespaceSelectors ?? [],
+          serviceSelectors: alloc.serviceSelectors ?? [],
+        },
+      });
+      break;
+    }
+    case 'BGPPeer': {
+      const obj = parseAt(peerSchema, doc.value, root, issues);
+      if (obj) fragment.peers.push(crdPeer(obj, root));
+      break;
+    }
+    case 'BGPAdvertisement': {
+      const obj = parseAt(advertisementSchema, doc.value, root, issues);
+      if (obj) fragment.advertisements.push(crdAdvertisement(obj.metadata.name, obj.spec, root));
+      break;
+    }
+    case 'Community': {
+      const obj = parseAt(communitySchema, doc.value, root, issues);
+      (obj?.spec.communities ?? []).forEach((c, i) => {
+        fragment.aliases.push({ site: childSite(root, 'spec', 'communities', i, 'value'), ...c });
+      });
+      break;
+    }
+    case 'L2Advertisement': {
+      const obj = parseAt(l2Schema, doc.value, root, issues);
+      if (!obj) break;
+      issues.warn(root, 'L2Advertisement accepted but layer2 is not supported: its pools are not announced');
+      fragment.l2Advertisements.push({
+        site: root,
+        poolNames: obj.spec.ipAddressPools ?? [],
+        poolSelectors: obj.spec.ipAddressPoolSelectors ?? [],
+      });
+      break;
+    }
+    default:
+      issues.warn(root, `kind ${kind} is not used by cluster-router-sync, ignored`);
+  }
+  return fragment;
+}
+
+function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
+  const s = obj.spec;
+  return {
+    site: root,
+    fieldSite: fieldSites(root, {
+      name: ['metadata', 'name'],
+      holdTime: ['spec', 'holdTime'],
+      keepaliveTime: ['spec', 'keepaliveTime'],
+      password: ['spec', 'password'],
+      bfdProfile: ['spec', 'bfdProfile'],
+    }),
+    name: obj.metadata.name,
+    peerAddress: s.peerAddress,
+    peerAsn: s.peerASN,
+    myAsn: s.myASN,
+    peerPort: s.peerPort,
+    holdTimeMs: s.holdTime,
+    keepaliveTimeMs: s.keepaliveTime,
+    connectTimeMs: s.connectTime,
+    routerId: s.routerID,
+    sourceAddress: s.sourceAddress,
+    password: s.password,
+    passwordSecret: s.passwordSecret && {
+      namespace: s.passwordSecret.namespace,
+      name: s.passwordSecret.name,
+      key: DEFAULTS.passwordSecretKey,
+    },
+    ebgpMultiHop: s.ebgpMultiHop,
+    nodeSelectors: s.nodeSelectors ?? [],
+    bfdProfile: s.bfdProfile,
+  };
+}
+
+/** Shared with our own form, whose advertisements use the CRD's spec fields plus a name. */
+export function crdAdvertisement(
+  name: string,
+  spec: z.output<typeof advertisementSpec>,
+  root: Site,
+  specPath: 'spec' | null = 'spec',
+): AdvertisementDraft {
+  const base = specPath === null ? [] : [specPath];
+  const spec_ = childSite(root, ...base);
+  return {
+    site: root,
+    fieldSite: fieldSites(root, {
+      name: specPath === null ? ['name'] : ['metadata', 'name'],
+      aggregationLength: [...base, 'aggregationLength'],
+      aggregationLengthV6: [...base, 'aggregationLengthV6'],
+      ipAddressPools: [...base, 'ipAddressPools'],
+      peers: [...base, 'peers'],
+    }),
+    name,
+    poolNames: spec.ipAddressPools ?? [],
+    poolSelectors: spec.ipAddressPoolSelectors ?? ([] as LabelSelector[]),
+    aggregationLength: spec.aggregationLength,
+    aggregationLengthV6: spec.aggregationLengthV6,
+    localPref: spec.localPref,
+    communities: (spec.communities ?? []).map((text, i) => ({
+      site: childSite(spec_, 'communities', i),
+      text,
+    })),
+    peers: spec.peers ?? [],
+    nodeSelectors: spec.nodeSelectors ?? [],
+  };
+}
+
+export { advertisementSpec };
