@@ -4,6 +4,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { SyncEngine } from '../../src/sync/engine/engine.js';
 import type { Config } from '../../src/config/model.js';
+import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import type { Finding, Verification, VerificationReason } from '../../src/sync/engine/ports.js';
 import {
   FakeAnnouncer,
@@ -40,7 +41,7 @@ describe('engine: the sync loop', () => {
     const writer = new FakeWriter();
     const neighbors = new FakeNeighbors();
     const metrics = new Metrics();
-    const planner = sinon.spy(fakePlanner);
+    const planner = sinon.spy((snap: ClusterSnapshot) => fakePlanner(cfg, snap));
     const reports: Array<{ v: Verification<string>; reason: VerificationReason }> = [];
     const engine = new SyncEngine<string>({
       config: cfg,
@@ -85,7 +86,7 @@ describe('engine: the sync loop', () => {
     }
     await clock.tickAsync(0);
     expect(t.planner.callCount).to.equal(1);
-    expect(t.planner.firstCall.args[1].services).to.have.length(20);
+    expect(t.planner.firstCall.args[0].services).to.have.length(20);
     expect(t.announcer.routes.get(PEER)).to.have.length(20);
   });
 
@@ -166,9 +167,9 @@ describe('engine: the sync loop', () => {
     const engine = new SyncEngine<string>({
       config: t.cfg,
       source: t.source,
-      planner: (cfg, snap) => {
+      planner: (snap) => {
         if (fail) throw new Error('planner bug');
-        return fakePlanner(cfg, snap);
+        return fakePlanner(t.cfg, snap);
       },
       announcer: t.announcer,
       verifier: t.verifier,

@@ -12,7 +12,7 @@ import {
   type ClusterSource,
   type Finding,
   type NeighborManager,
-  type Planner,
+  type PlanFn,
   type Reporter,
   type RouteAnnouncer,
   type SessionStatus,
@@ -21,12 +21,14 @@ import {
   type VerificationReason,
   type Verifier,
 } from './ports.js';
-import { routeChanges } from './route-diff.js';
+import { diffPlans } from '../planner/index.js';
+
+const EMPTY_PLAN: Plan = { allocations: [], peers: [], issues: [] };
 
 export interface EngineOptions<R> {
   config: Config;
   source: ClusterSource;
-  planner: Planner;
+  planner: PlanFn;
   announcer: RouteAnnouncer;
   verifier: Verifier<R>;
   allocations?: AllocationWriter;
@@ -167,7 +169,7 @@ export class SyncEngine<R> {
 
     let plan: Plan;
     try {
-      plan = this.opts.planner(config, snapshot);
+      plan = this.opts.planner(snapshot);
     } catch (err) {
       // The previous plan stays in force; the next snapshot tries again.
       this.log.error({ err }, 'planning failed; keeping the previous plan');
@@ -182,17 +184,47 @@ export class SyncEngine<R> {
     metrics.planComputed();
 
     this.recordPlanMetrics(plan);
-    for (const c of routeChanges(previous, plan)) {
-      const verb = c.after.length === 0 ? 'withdraw' : c.before.length === 0 ? 'announce' : 'change';
-      this.log.info(
-        { peer: c.peer, prefix: c.prefix, nextHops: c.after, previous: c.before },
-        `${verb} ${c.prefix}`,
-      );
-    }
+    this.logPlanChanges(previous ?? EMPTY_PLAN, plan);
     for (const issue of plan.issues) this.log.debug({ ...issue }, 'advertisement issue');
     this.emit({ type: 'planned', plan });
     this.writeAllocations();
     this.scheduleVerify(previous === undefined ? 'initial' : 'change', this.opts.settleMs ?? 1000);
+  }
+
+  private logPlanChanges(previous: Plan, plan: Plan): void {
+    // Per-route lines only at the scale a person reads; big changes get a summary.
+    const diff = diffPlans(previous, plan);
+    for (const p of diff.peers) {
+      const count = p.added.length + p.removed.length + p.changed.length;
+      if (count > 50) {
+        this.log.info(
+          { peer: p.peer, added: p.added.length, removed: p.removed.length, changed: p.changed.length },
+          'routes changed',
+        );
+        continue;
+      }
+      for (const r of p.added)
+        this.log.info({ peer: p.peer, nextHops: r.nextHops, services: r.services }, `announce ${r.prefix}`);
+      for (const c of p.changed) {
+        this.log.info(
+          {
+            peer: p.peer,
+            nextHops: c.after.nextHops,
+            previous: c.before.nextHops,
+            services: c.after.services,
+          },
+          `change ${c.after.prefix}`,
+        );
+      }
+      for (const r of p.removed)
+        this.log.info({ peer: p.peer, services: r.services }, `withdraw ${r.prefix}`);
+    }
+    for (const a of diff.allocations.slice(0, 50)) {
+      this.log.info(
+        { service: a.service, ips: a.after?.ips ?? [], failure: a.after?.failure },
+        `allocation ${a.kind}`,
+      );
+    }
   }
 
   private recordPlanMetrics(plan: Plan): void {

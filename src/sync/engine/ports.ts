@@ -2,7 +2,7 @@
  * The engine's view of the world: small interfaces that the real sources and effectors are adapted
  * to (src/demo, src/cli/commands/run.ts) and that unit tests fake.
  */
-import type { Config, PeerConfig } from '../../config/model.js';
+import type { PeerConfig } from '../../config/model.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
 import type { Verdict } from '../../observability/metrics.js';
@@ -23,7 +23,8 @@ export interface ClusterSource {
   stop(): Promise<void>;
 }
 
-export type Planner = (config: Config, snapshot: ClusterSnapshot) => Plan;
+/** Config is bound in; the function may keep state between calls (incremental planning). */
+export type PlanFn = (snapshot: ClusterSnapshot) => Plan;
 
 export interface AllocationChanges {
   /** Services whose addresses are new or changed (failures included, for Events). */

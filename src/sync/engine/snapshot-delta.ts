@@ -1,0 +1,86 @@
+import { Planner, type SnapshotDelta } from '../planner/index.js';
+import type { Config } from '../../config/model.js';
+import type { ClusterSnapshot } from '../cluster.js';
+import type { Plan } from '../plan-types.js';
+import type { PlanFn } from './ports.js';
+
+/**
+ * Objects a source did not touch are usually the same object from one snapshot to the next, so
+ * identity settles most of them; re-parsed sources (manifests) fall back to structural equality.
+ */
+function sameObject(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function diffKeyed<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (x: T) => string,
+): { upsert: T[]; remove: string[] } {
+  const old = new Map(before.map((x) => [key(x), x]));
+  const upsert: T[] = [];
+  const seen = new Set<string>();
+  for (const x of after) {
+    const k = key(x);
+    seen.add(k);
+    const prev = old.get(k);
+    if (prev === undefined || !sameObject(prev, x)) upsert.push(x);
+  }
+  const remove = [...old.keys()].filter((k) => !seen.has(k));
+  return { upsert, remove };
+}
+
+const nsName = (x: { namespace: string; name: string }) => `${x.namespace}/${x.name}`;
+const splitNsName = (k: string) => {
+  const slash = k.indexOf('/');
+  return { namespace: k.slice(0, slash), name: k.slice(slash + 1) };
+};
+
+/** What changed between two whole snapshots, in the planner's delta terms. */
+export function snapshotDelta(before: ClusterSnapshot, after: ClusterSnapshot): SnapshotDelta {
+  const services = diffKeyed(before.services, after.services, nsName);
+  const slices = diffKeyed(before.endpointSlices, after.endpointSlices, nsName);
+  const nodes = diffKeyed(before.nodes, after.nodes, (n) => n.name);
+  const namespaces = diffKeyed(before.namespaces, after.namespaces, (n) => n.name);
+  return {
+    services: { upsert: services.upsert, remove: services.remove.map(splitNsName) },
+    endpointSlices: { upsert: slices.upsert, remove: slices.remove.map(splitNsName) },
+    nodes,
+    namespaces,
+  };
+}
+
+function isEmpty(d: SnapshotDelta): boolean {
+  return [d.services, d.endpointSlices, d.nodes, d.namespaces].every(
+    (part) => (part?.upsert?.length ?? 0) === 0 && (part?.remove?.length ?? 0) === 0,
+  );
+}
+
+/**
+ * The planner kept between snapshots: each snapshot is turned into a delta against the previous
+ * one, so a one-service change among 10,000 re-plans the routes of that service only.
+ */
+export function incrementalPlanner(config: Config): PlanFn {
+  let planner: Planner | undefined;
+  let previous: ClusterSnapshot | undefined;
+  let plan: Plan | undefined;
+  return (snapshot) => {
+    if (!planner || !previous) {
+      planner = new Planner(config, snapshot);
+    } else {
+      const delta = snapshotDelta(previous, snapshot);
+      if (isEmpty(delta) && plan) {
+        previous = snapshot;
+        return plan;
+      }
+      // Node changes go in their own update: the planner re-plans every allocated service on a
+      // node change but then skips services removed in the same delta, leaving their issues behind.
+      const { nodes, ...rest } = delta;
+      planner.update(rest);
+      planner.update({ nodes });
+    }
+    previous = snapshot;
+    plan = planner.plan();
+    return plan;
+  };
+}
