@@ -89,7 +89,7 @@ export function serviceContributions(
   const local = service.externalTrafficPolicy === 'Local';
   for (const ip of ips) {
     const pool = ctx.pool(ip.pool);
-    if (!pool || pool.protocol !== 'bgp') continue;
+    if (!pool || pool.protocol !== 'bgp' || ctx.peers.length === 0) continue;
     const text = formatIp(ip.family, ip.value);
     const ready = ctx.readyEndpoints(key, ip.family);
     if (!ready.anyReady) {
