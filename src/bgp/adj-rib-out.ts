@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
 import { PathIdAllocator } from './path-ids.js';
+import { parseCommunity, parseLargeCommunity } from './wire/index.js';
 import {
   attributesKey,
   isValidPrefix,
@@ -63,17 +64,10 @@ export class AdjRibOut {
 
   /** Replaces the whole desired set. A route with no next hops is the same as no route. */
   setDesiredRoutes(routes: readonly DesiredRoute[]): void {
+    validateDesiredRoutes(routes, this.opts.peer);
     const desired = new Map<string, OutPath>();
-    const seen = new Set<string>();
     const held: string[] = [];
     for (const route of routes) {
-      if (seen.has(route.prefix)) {
-        throw new InvalidRouteError(`prefix ${route.prefix} listed twice`, this.opts.peer, route.prefix);
-      }
-      seen.add(route.prefix);
-      if (!isValidPrefix(route.prefix)) {
-        throw new InvalidRouteError(`'${route.prefix}' is not a prefix`, this.opts.peer, route.prefix);
-      }
       const family = prefixFamily(route.prefix);
       if (!this.opts.families.has(family)) {
         if (route.nextHops.length > 0) held.push(route.prefix);
@@ -81,22 +75,13 @@ export class AdjRibOut {
       }
       for (const path of this.expand(route, family)) desired.set(pathKey(path), path);
     }
-    this.pathIds.retainOnly(seen);
+    this.pathIds.retainOnly(new Set(routes.map((r) => r.prefix)));
     this.desired = desired;
     this.held = held;
     this.dirty = true;
   }
 
   private expand(route: DesiredRoute, family: AddressFamily): OutPath[] {
-    for (const hop of route.nextHops) {
-      if (isIP(hop) !== family) {
-        throw new InvalidRouteError(
-          `next hop '${hop}' is not an address of the prefix's family`,
-          this.opts.peer,
-          route.prefix,
-        );
-      }
-    }
     const base = {
       localPref: route.localPref,
       communities: route.communities,
@@ -165,6 +150,36 @@ export class AdjRibOut {
 
   sentPrefixCount(): number {
     return new Set([...this.sent.values()].map((p) => p.prefix)).size;
+  }
+}
+
+/**
+ * Throws InvalidRouteError for anything that could not be announced as given: a prefix listed
+ * twice, a malformed prefix, a next hop of the other family, a community that does not parse.
+ */
+export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: string | undefined): void {
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const fail = (why: string) => new InvalidRouteError(why, peer, route.prefix);
+    if (seen.has(route.prefix)) throw fail(`prefix ${route.prefix} listed twice`);
+    seen.add(route.prefix);
+    if (!isValidPrefix(route.prefix)) throw fail(`'${route.prefix}' is not a prefix`);
+    const family = prefixFamily(route.prefix);
+    for (const hop of route.nextHops) {
+      if (isIP(hop) !== family) throw fail(`next hop '${hop}' is not an address of the prefix's family`);
+    }
+    try {
+      route.communities.forEach(parseCommunity);
+      route.largeCommunities.forEach(parseLargeCommunity);
+    } catch (err) {
+      throw fail((err as Error).message);
+    }
+    if (
+      route.localPref !== undefined &&
+      !(Number.isInteger(route.localPref) && route.localPref >= 0 && route.localPref <= 0xffffffff)
+    ) {
+      throw fail(`local preference ${route.localPref} is not a 32-bit unsigned integer`);
+    }
   }
 }
 

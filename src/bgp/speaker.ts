@@ -1,0 +1,307 @@
+import { EventEmitter } from 'node:events';
+import { isIP, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { PeerConfig } from '../config/model.js';
+import type { ReceivedRoute } from './adj-rib-in.js';
+import type { BackoffOptions } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
+import {
+  DuplicatePeerError,
+  InvalidPeerConfigError,
+  ListenError,
+  SpeakerStoppedError,
+  UnknownPeerError,
+} from './errors.js';
+import { silentLogger, type BgpLogger } from './logger.js';
+import type { AddressFamily, DesiredRoute } from './routes.js';
+import { PeerSession, type SessionEvents, type SessionState, type SessionStats } from './session.js';
+import { tcpConnector, tuneSocket, type Connector } from './transport.js';
+
+/** The PeerConfig fields a session needs, so a loaded config's peers can be passed as they are. */
+export type SpeakerPeer = Pick<
+  PeerConfig,
+  | 'name'
+  | 'peerAddress'
+  | 'peerAsn'
+  | 'myAsn'
+  | 'peerPort'
+  | 'holdTimeSec'
+  | 'keepaliveTimeSec'
+  | 'connectTimeSec'
+> &
+  Partial<Pick<PeerConfig, 'routerId' | 'sourceAddress' | 'password' | 'ebgpMultiHop' | 'ttlSecurity'>> & {
+    /** passive: only accept the peer's connection. Default active (we connect, and accept too). */
+    mode?: 'active' | 'passive';
+    /** Local port for our outgoing connection (default: ephemeral). */
+    sourcePort?: number;
+  };
+
+export interface SpeakerOptions {
+  /** BGP identifier for peers whose config names none. */
+  routerId: string;
+  /** Where to accept incoming sessions; port 0 picks a free one. Omit to not listen. */
+  listen?: { address: string; port: number };
+  /** Graceful-restart time we advertise (RFC 4724), seconds; 0 does not advertise the capability. */
+  gracefulRestartTimeSec?: number;
+  /** Families offered to every peer (default IPv4 and IPv6). */
+  families?: AddressFamily[];
+  /** Offer ADD-PATH send, for ECMP towards routers that take it (default true). */
+  addPath?: boolean;
+  /** Route changes within this window are sent together (default 10 ms). */
+  batchWindowMs?: number;
+  backoff?: BackoffOptions;
+  /**
+   * Collector mode: accept a session from any address (as AS `collector.localAsn`), keep what
+   * peers announce, and offer ADD-PATH receive.
+   */
+  collector?: { localAsn: number };
+  clock?: Clock;
+  connector?: Connector;
+  logger?: BgpLogger;
+  random?: () => number;
+}
+
+export interface PeerStatus {
+  name: string;
+  peerAddress: string;
+  state: SessionState;
+  /** Per announced family, once Established: whether ECMP (ADD-PATH) is available on the session. */
+  ecmp: Partial<Record<AddressFamily, boolean>>;
+  stats: SessionStats;
+}
+
+export type SpeakerEvents = SessionEvents;
+
+/** IPv4 peers seen through a dual-stack socket arrive as ::ffff:a.b.c.d. */
+function plainAddress(addr: string | undefined): string {
+  return addr?.startsWith('::ffff:') && isIP(addr.slice(7)) === 4 ? addr.slice(7) : (addr ?? '');
+}
+
+/**
+ * Our BGP speaker: one session per router peer, fed with "the routes this peer should have".
+ * Knows nothing of Kubernetes; the sync engine hands it a plan's per-peer routes.
+ */
+export class BgpSpeaker {
+  private readonly events = new EventEmitter();
+  private readonly sessions = new Map<string, PeerSession>();
+  private server: Server | undefined;
+  private stopped = false;
+  private readonly clock: Clock;
+  private readonly connector: Connector;
+  private readonly logger: BgpLogger;
+
+  constructor(private readonly opts: SpeakerOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.connector = opts.connector ?? tcpConnector;
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  on<K extends keyof SpeakerEvents>(event: K, fn: (e: SpeakerEvents[K]) => void): this {
+    this.events.on(event, fn);
+    return this;
+  }
+
+  off<K extends keyof SpeakerEvents>(event: K, fn: (e: SpeakerEvents[K]) => void): this {
+    this.events.off(event, fn);
+    return this;
+  }
+
+  /** Starts accepting sessions; resolves with the bound address (useful with port 0). */
+  async listen(): Promise<AddressInfo> {
+    if (this.stopped) throw new SpeakerStoppedError();
+    const where = this.opts.listen;
+    if (!where) throw new ListenError('', 0, { cause: new Error('no listen address configured') });
+    const server = createServer({ noDelay: true, keepAlive: false }, (socket) => this.onIncoming(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(new ListenError(where.address, where.port, { cause: err })));
+      server.listen(where.port, where.address, () => resolve());
+    });
+    server.on('error', (err) => this.logger.error({ err: err.message }, 'BGP listener error'));
+    this.server = server;
+    return server.address() as AddressInfo;
+  }
+
+  private onIncoming(socket: Socket): void {
+    tuneSocket(socket);
+    const from = plainAddress(socket.remoteAddress);
+    let session = [...this.sessions.values()].find((s) => s.config.peerAddress === from);
+    if (!session && this.opts.collector && !this.stopped) {
+      session = this.createSession(
+        {
+          name: `dynamic-${from}`,
+          peerAddress: from,
+          peerAsn: 0,
+          myAsn: this.opts.collector.localAsn,
+          peerPort: 179,
+          holdTimeSec: 90,
+          keepaliveTimeSec: 30,
+          connectTimeSec: 120,
+          mode: 'passive',
+        },
+        undefined,
+      );
+      session.start();
+    }
+    if (!session) {
+      this.logger.warn({ from }, 'refusing a BGP connection from an unconfigured address');
+      socket.destroy();
+      return;
+    }
+    session.acceptIncoming(socket);
+  }
+
+  /** Adds a peer and starts its session. */
+  addPeer(peer: SpeakerPeer): void {
+    if (this.stopped) throw new SpeakerStoppedError();
+    if (this.sessions.has(peer.name)) throw new DuplicatePeerError(peer.name);
+    validatePeer(peer);
+    const session = this.createSession(peer, peer.peerAsn);
+    const warn = (message: string) => this.events.emit('warning', { peer: peer.name, message });
+    if (peer.password !== undefined)
+      warn('TCP MD5 signatures (password) are not supported by this speaker; session runs without');
+    if (peer.ebgpMultiHop || peer.ttlSecurity) {
+      warn('the IP TTL of BGP sockets cannot be set from Node (ebgp-multihop / ttl-security not applied)');
+    }
+    session.start();
+  }
+
+  private createSession(peer: SpeakerPeer, expectedAsn: number | undefined): PeerSession {
+    const gr = this.opts.gracefulRestartTimeSec ?? 120;
+    const collector = this.opts.collector !== undefined;
+    const session = new PeerSession(
+      {
+        name: peer.name,
+        peerAddress: peer.peerAddress,
+        peerPort: peer.peerPort,
+        peerAsn: expectedAsn,
+        localAsn: peer.myAsn,
+        routerId: peer.routerId ?? this.opts.routerId,
+        holdTimeSec: peer.holdTimeSec,
+        keepaliveTimeSec: peer.keepaliveTimeSec,
+        connectRetrySec: peer.connectTimeSec,
+        mode: peer.mode ?? 'active',
+        ...(peer.sourceAddress !== undefined ? { localAddress: peer.sourceAddress } : {}),
+        ...(peer.sourcePort !== undefined ? { localPort: peer.sourcePort } : {}),
+        families: this.opts.families ?? [4, 6],
+        addPath: { send: this.opts.addPath ?? true, receive: collector },
+        ...(gr > 0 ? { gracefulRestart: { restartTimeSec: gr } } : {}),
+        keepReceivedRoutes: collector,
+        batchWindowMs: this.opts.batchWindowMs ?? 10,
+        ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
+      },
+      {
+        clock: this.clock,
+        connector: this.connector,
+        logger: this.logger,
+        random: this.opts.random ?? Math.random,
+      },
+    );
+    for (const event of [
+      'state',
+      'established',
+      'routes-sent',
+      'routes-received',
+      'notification',
+      'warning',
+    ] as const) {
+      session.on(event, (e) => this.events.emit(event, e));
+    }
+    this.sessions.set(peer.name, session);
+    return session;
+  }
+
+  /** Stops a peer's session (Cease/Peer De-configured) and forgets it. */
+  async removePeer(name: string, opts: { withdraw?: boolean } = {}): Promise<void> {
+    const session = this.session(name);
+    this.sessions.delete(name);
+    await session.stop({ ...opts, message: 'peer removed from configuration' });
+  }
+
+  /** The routes `peer` should have from now on (replaces the previous set). */
+  setRoutes(peer: string, routes: readonly DesiredRoute[]): void {
+    this.session(peer).setDesiredRoutes(routes);
+  }
+
+  peers(): PeerStatus[] {
+    return [...this.sessions.values()].map((s) => {
+      const n = s.negotiated;
+      const ecmp: Partial<Record<AddressFamily, boolean>> = {};
+      if (n)
+        for (const f of s.config.families.filter((x) => n.families.has(x))) ecmp[f] = n.addPathSend.has(f);
+      return { name: s.name, peerAddress: s.config.peerAddress, state: s.state, ecmp, stats: { ...s.stats } };
+    });
+  }
+
+  peer(name: string): PeerStatus {
+    const found = this.peers().find((p) => p.name === name);
+    if (!found) throw new UnknownPeerError(name);
+    return found;
+  }
+
+  /** Routes a peer announced to us (collector mode). */
+  receivedRoutes(peer: string): ReceivedRoute[] {
+    return this.session(peer).receivedRoutes();
+  }
+
+  /** Totals over all peers. */
+  stats(): {
+    messagesSent: number;
+    messagesReceived: number;
+    prefixesAnnounced: number;
+    pathsAdvertised: number;
+  } {
+    const total = { messagesSent: 0, messagesReceived: 0, prefixesAnnounced: 0, pathsAdvertised: 0 };
+    for (const s of this.sessions.values()) {
+      total.messagesSent += s.stats.messagesSent;
+      total.messagesReceived += s.stats.messagesReceived;
+      total.prefixesAnnounced += s.stats.prefixesAnnounced;
+      total.pathsAdvertised += s.stats.pathsAdvertised;
+    }
+    return total;
+  }
+
+  /**
+   * Clean shutdown: optionally withdraw every route first (--withdraw-on-exit), then
+   * NOTIFICATION Cease/Administrative Shutdown with `message` to every peer, and stop listening.
+   */
+  async stop(opts: { withdraw?: boolean; message?: string } = {}): Promise<void> {
+    this.stopped = true;
+    const server = this.server;
+    this.server = undefined;
+    const closing = server
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : Promise.resolve();
+    await Promise.all([
+      ...[...this.sessions.values()].map((s) =>
+        s.stop({ withdraw: opts.withdraw ?? false, message: opts.message ?? 'speaker shutting down' }),
+      ),
+      closing,
+    ]);
+  }
+
+  private session(name: string): PeerSession {
+    const s = this.sessions.get(name);
+    if (!s) throw new UnknownPeerError(name);
+    return s;
+  }
+}
+
+function validatePeer(p: SpeakerPeer): void {
+  const bad = (field: string, message: string) => new InvalidPeerConfigError(p.name, field, message);
+  if (isIP(p.peerAddress) === 0) throw bad('peerAddress', `'${p.peerAddress}' is not an IP address`);
+  for (const [field, v] of [
+    ['peerAsn', p.peerAsn],
+    ['myAsn', p.myAsn],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 0xffffffff) throw bad(field, `${v} is not an AS number`);
+  }
+  if (!Number.isInteger(p.peerPort) || p.peerPort < 1 || p.peerPort > 65535)
+    throw bad('peerPort', `${p.peerPort} is not a port`);
+  if (!(p.holdTimeSec === 0 || (p.holdTimeSec >= 3 && p.holdTimeSec <= 65535))) {
+    throw bad('holdTimeSec', `${p.holdTimeSec} must be 0 or 3..65535 (RFC 4271)`);
+  }
+  if (p.routerId !== undefined && isIP(p.routerId) !== 4)
+    throw bad('routerId', `'${p.routerId}' is not a dotted quad`);
+  if (p.sourceAddress !== undefined && isIP(p.sourceAddress) === 0) {
+    throw bad('sourceAddress', `'${p.sourceAddress}' is not an IP address`);
+  }
+}

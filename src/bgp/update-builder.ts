@@ -1,0 +1,66 @@
+import type { RibChanges } from './adj-rib-out.js';
+import { afiOf } from './capabilities.js';
+import type { AddressFamily, PathAttributes as RouteAttributes } from './routes.js';
+import {
+  AsPathSegmentType,
+  encodeAnnouncements,
+  encodeRouteRefresh,
+  encodeWithdrawals,
+  Origin,
+  parseCommunity,
+  parseLargeCommunity,
+  parsePrefix,
+  Safi,
+  type CodecContext,
+  type PathAttributes,
+  type Prefix,
+} from './wire/index.js';
+
+export interface UpdateParams {
+  ctx: CodecContext;
+  localAsn: number;
+}
+
+/**
+ * The wire attributes of one announcement group. ORIGIN IGP as for a `network` statement; eBGP
+ * gets our AS as the AS_PATH and no LOCAL_PREF (RFC 4271 §5.1.5 forbids it), iBGP an empty AS_PATH
+ * and LOCAL_PREF (default 100, mandatory there).
+ */
+export function wireAttributes(family: AddressFamily, a: RouteAttributes, p: UpdateParams): PathAttributes {
+  const out: PathAttributes = {
+    origin: Origin.Igp,
+    asPath: p.ctx.ibgp ? [] : [{ type: AsPathSegmentType.AsSequence, asns: [p.localAsn] }],
+  };
+  if (family === 4) out.nextHop = a.nextHop;
+  else out.mpReach = { afi: afiOf(6), safi: Safi.Unicast, nextHop: { global: a.nextHop }, nlri: [] };
+  if (p.ctx.ibgp) out.localPref = a.localPref ?? 100;
+  if (a.communities.length > 0) out.communities = a.communities.map(parseCommunity);
+  if (a.largeCommunities.length > 0) out.largeCommunities = a.largeCommunities.map(parseLargeCommunity);
+  return out;
+}
+
+function wirePrefixes(
+  nlri: readonly { prefix: string; pathId: number }[],
+  family: AddressFamily,
+  ctx: CodecContext,
+): Prefix[] {
+  const withIds = family === 4 ? ctx.addPath.send.ipv4 : ctx.addPath.send.ipv6;
+  return nlri.map((n) => parsePrefix(n.prefix, withIds ? { pathId: n.pathId } : {}));
+}
+
+/** Withdrawals first, so a path id that moved to another next hop is never briefly doubled. */
+export function encodeRibChanges(changes: RibChanges, p: UpdateParams): Buffer[] {
+  const out: Buffer[] = [];
+  for (const w of changes.withdrawals)
+    out.push(...encodeWithdrawals(wirePrefixes(w.nlri, w.family, p.ctx), p.ctx));
+  for (const g of changes.announcements) {
+    const attrs = wireAttributes(g.family, g.attributes, p);
+    out.push(...encodeAnnouncements(attrs, wirePrefixes(g.nlri, g.family, p.ctx), p.ctx));
+  }
+  return out;
+}
+
+/** BoRR / EoRR (RFC 7313) around a re-advertisement answering a route refresh. */
+export function encodeRouteRefreshMarker(family: AddressFamily, subtype: number): Buffer {
+  return encodeRouteRefresh({ type: 'route-refresh', afi: afiOf(family), safi: Safi.Unicast, subtype });
+}
