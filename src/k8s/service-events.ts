@@ -1,0 +1,181 @@
+/**
+ * Events on Services (events.k8s.io/v1): `IPAllocated`, `AllocationFailed`, `AdvertisementChanged`.
+ * Decisions are remembered per service and an event goes out only when a decision changed, so a
+ * steady cluster produces no event stream at all.
+ */
+import { hostname } from 'node:os';
+import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
+import type { PeerRoutes, ServiceAllocation } from '../sync/plan-types.js';
+import type { KubeClient } from './kube-client.js';
+
+export type ServiceEventReason = 'IPAllocated' | 'AllocationFailed' | 'AdvertisementChanged';
+
+export interface ServiceEvent {
+  service: string;
+  type: 'Normal' | 'Warning';
+  reason: ServiceEventReason;
+  note: string;
+}
+
+export interface EventRecorderOptions {
+  /** events.k8s.io reportingController: a qualified name. */
+  controller?: string;
+  /** reportingInstance: which replica. Default: the host name (the pod name in a cluster). */
+  instance?: string;
+}
+
+/** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
+function microTime(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+const ACTIONS: Record<ServiceEventReason, string> = {
+  IPAllocated: 'Allocate',
+  AllocationFailed: 'Allocate',
+  AdvertisementChanged: 'Advertise',
+};
+
+/** Posts one event about one service. */
+export class ServiceEventRecorder {
+  readonly controller: string;
+  readonly instance: string;
+
+  constructor(
+    private readonly client: KubeClient,
+    opts: EventRecorderOptions = {},
+  ) {
+    this.controller = opts.controller ?? 'cluster-router-sync/controller';
+    this.instance = opts.instance ?? hostname();
+  }
+
+  async record(
+    svc: Pick<ServiceInfo, 'namespace' | 'name' | 'uid'>,
+    ev: Omit<ServiceEvent, 'service'>,
+  ): Promise<void> {
+    const ns = encodeURIComponent(svc.namespace);
+    await this.client.request('POST', `/apis/events.k8s.io/v1/namespaces/${ns}/events`, {
+      body: {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { generateName: `${svc.name}.`, namespace: svc.namespace },
+        eventTime: microTime(new Date()),
+        reportingController: this.controller,
+        reportingInstance: this.instance,
+        action: ACTIONS[ev.reason],
+        reason: ev.reason,
+        type: ev.type,
+        // The API caps notes at 1 kB.
+        note: ev.note.slice(0, 1024),
+        regarding: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace: svc.namespace,
+          name: svc.name,
+          ...(svc.uid ? { uid: svc.uid } : {}),
+        },
+      },
+    });
+  }
+}
+
+interface Remembered {
+  allocation: string;
+  advertisement: string;
+}
+
+/** What the decision events are computed from: the plan's allocations and routes. */
+export interface DecisionInput {
+  allocations: ServiceAllocation[];
+  peers: PeerRoutes[];
+}
+
+function allocationText(a: ServiceAllocation | undefined): string {
+  if (!a) return '';
+  const failure = a.failure ? `${a.failure.reason}: ${a.failure.message}` : '';
+  return `${a.ips.map((ip, i) => `${ip}@${a.pools[i] ?? ''}`).join(',')}|${failure}`;
+}
+
+function advertisementsByService(peers: PeerRoutes[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of peers) {
+    for (const r of p.routes) {
+      for (const s of r.services) {
+        const list = out.get(s) ?? [];
+        list.push(`${r.prefix} to ${p.peer} via ${r.nextHops.join(' ')}`);
+        out.set(s, list);
+      }
+    }
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+/**
+ * Turns plans into events, one per changed decision. Keeps what it last said per service; a
+ * service that disappears is forgotten.
+ */
+export class DecisionEvents {
+  private readonly said = new Map<string, Remembered>();
+
+  constructor(private readonly recorder: ServiceEventRecorder) {}
+
+  /** The events `input` calls for, given what was said before; remembers them as said. */
+  decide(services: ServiceInfo[], input: DecisionInput): ServiceEvent[] {
+    const allocs = new Map(input.allocations.map((a) => [a.service, a]));
+    const ads = advertisementsByService(input.peers);
+    const events: ServiceEvent[] = [];
+    const present = new Set<string>();
+    for (const svc of services) {
+      const key = serviceKey(svc);
+      present.add(key);
+      const alloc = allocs.get(key);
+      const routes = ads.get(key) ?? [];
+      const now: Remembered = { allocation: allocationText(alloc), advertisement: routes.join('; ') };
+      const before = this.said.get(key) ?? { allocation: '', advertisement: '' };
+      if (alloc && now.allocation !== before.allocation) {
+        if (alloc.ips.length > 0) {
+          const from = [...new Set(alloc.pools)].join(', ');
+          events.push({
+            service: key,
+            type: 'Normal',
+            reason: 'IPAllocated',
+            note: `Assigned IP ${alloc.ips.join(', ')} from pool ${from}`,
+          });
+        }
+        if (alloc.failure) {
+          events.push({
+            service: key,
+            type: 'Warning',
+            reason: 'AllocationFailed',
+            note: `${alloc.failure.reason}: ${alloc.failure.message}`,
+          });
+        }
+      }
+      if (now.advertisement !== before.advertisement) {
+        const note = routes.length ? `Announcing ${now.advertisement}` : 'No longer announced to any peer';
+        events.push({ service: key, type: 'Normal', reason: 'AdvertisementChanged', note });
+      }
+      this.said.set(key, now);
+    }
+    for (const key of this.said.keys()) if (!present.has(key)) this.said.delete(key);
+    return events;
+  }
+
+  /** Decides and posts; returns the events posted. */
+  async observe(services: ServiceInfo[], input: DecisionInput): Promise<ServiceEvent[]> {
+    const events = this.decide(services, input);
+    const byKey = new Map(services.map((s) => [serviceKey(s), s]));
+    for (const ev of events) {
+      const svc = byKey.get(ev.service);
+      if (!svc) continue;
+      try {
+        await this.recorder.record(svc, ev);
+      } catch (err) {
+        // Not said after all: forgetting the service makes the next plan say it again.
+        this.said.delete(ev.service);
+        throw err;
+      }
+    }
+    return events;
+  }
+}
