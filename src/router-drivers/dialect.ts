@@ -26,7 +26,7 @@ export const frrJsonDialect: RouterDialect = {
 /** Quagga (and anything else without JSON): the `show ip bgp ...` text forms. */
 export const textDialect: RouterDialect = {
   name: 'text',
-  bgpSummary: { command: 'show ip bgp summary', parse: parseBgpSummaryText },
+  bgpSummary: { command: 'show ip bgp summary', parse: (text) => parseBgpSummaryText(text) },
   bgpRoutes: (family) => ({
     command: `show ${family === 4 ? 'ip' : 'ipv6'} route bgp`,
     parse: parseRouteText,

@@ -31,9 +31,10 @@ const PEER_NAME = /^(?:(\S+)\(([0-9a-fA-F.:]+)\)|([0-9a-fA-F.:]+|\*[0-9a-fA-F.:]
 /**
  * Parses `show ip bgp summary` / `show bgp summary` text, Quagga (no section header, no
  * PfxSnt/Desc) and FRR (one section per address family, wrapped lines when the neighbor
- * column overflows, e.g. IPv6 addresses).
+ * column overflows, e.g. IPv6 addresses). Quagga's output does not name the address family, so
+ * the caller, who knows whether it asked `show ip bgp summary` or `show ipv6 bgp summary`, says.
  */
-export function parseBgpSummaryText(text: string): BgpSummary[] {
+export function parseBgpSummaryText(text: string, defaultAddressFamily = 'IPv4 Unicast'): BgpSummary[] {
   const sections: BgpSummary[] = [];
   let current: BgpSummary | undefined;
   let pendingFamily: { family: string; vrf?: string } | undefined;
@@ -59,7 +60,7 @@ export function parseBgpSummaryText(text: string): BgpSummary[] {
     const rid = ROUTER_ID.exec(t);
     if (rid) {
       current = {
-        addressFamily: pendingFamily?.family ?? 'IPv4 Unicast',
+        addressFamily: pendingFamily?.family ?? defaultAddressFamily,
         routerId: rid[1] as string,
         localAs: parseCount(WHAT, line, rid[2] as string, 'local AS'),
         peers: [],
