@@ -1,0 +1,73 @@
+import type { Config } from '../../config/model.js';
+import type { RouterDriver } from '../../router-drivers/index.js';
+import { observedFromRecords } from '../verify/from-records.js';
+import type { ObservedRouterState } from '../verify/observed.js';
+import type { Verification } from '../verify/verification.js';
+import { verify } from '../verify/verify.js';
+import type { Finding, Verifier } from './ports.js';
+
+/** One look at the router, in the verifier's terms. */
+export interface RouterObserver {
+  observe(): Promise<ObservedRouterState>;
+}
+
+/** Reads the router through H4's driver: summary, BGP routes of each family we use, running config. */
+export function driverObserver(driver: RouterDriver, config: Pick<Config, 'pools'>): RouterObserver {
+  const families = [...new Set(config.pools.flatMap((p) => p.addresses.map((a) => a.family)))].sort();
+  return {
+    async observe() {
+      const summary = await driver.bgpSummary();
+      const routes = [];
+      for (const family of families.length > 0 ? families : [4 as const]) {
+        routes.push(...(await driver.bgpRoutes(family)));
+      }
+      const runningConfig = await driver.runningBgpConfig();
+      return observedFromRecords({ summary, routes, runningConfig });
+    },
+  };
+}
+
+/**
+ * Turns the verifier's rows into findings the engine repairs by. Route rows are not per peer (the
+ * router merges what every peer of ours sent), so a route finding names each peer the router
+ * serves; in practice that is one.
+ */
+export function findingsOf(v: Verification): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of v.sessions) {
+    if (s.verdict === 'ok') continue;
+    const kind =
+      s.verdict === 'down' ? 'session-down' : s.actualAs === undefined ? 'neighbor-missing' : 'other';
+    const message = `${s.neighbor}: ${s.detail ?? s.verdict}`;
+    for (const peer of s.peers) findings.push({ kind, peer, message });
+  }
+  for (const r of v.routes) {
+    if (r.verdict === 'ok') continue;
+    const kind =
+      r.verdict === 'missing'
+        ? 'route-missing'
+        : r.verdict === 'unexpected'
+          ? 'route-unwanted'
+          : r.verdict === 'not-in-fib'
+            ? 'not-in-fib'
+            : 'next-hop-mismatch';
+    const message = `${r.prefix}: ${r.detail ?? r.verdict}`;
+    for (const peer of v.peers) findings.push({ kind, peer, prefix: r.prefix, message });
+  }
+  return findings;
+}
+
+/** The engine's verifier: observe the router, compare with H7's pure verifier, classify. */
+export function routerVerifier(
+  config: Config,
+  observer: RouterObserver,
+  opts: { peers?: string[] } = {},
+): Verifier<Verification> {
+  return {
+    async verify(plan) {
+      const observed = await observer.observe();
+      const report = verify({ plan, config, observed, ...(opts.peers ? { peers: opts.peers } : {}) });
+      return { verdict: report.summary.status, findings: findingsOf(report), report };
+    },
+  };
+}
