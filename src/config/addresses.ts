@@ -63,7 +63,12 @@ export function parseAddressRange(input: string): RangeParse {
   const slash = text.indexOf('/');
   if (slash >= 0) return parseCidr(text, slash);
   const dash = text.indexOf('-');
-  if (dash < 0) return { ok: false, reason: NOT_A_RANGE };
+  if (dash < 0) {
+    const single = parseIpAddress(text);
+    if (!single) return { ok: false, reason: NOT_A_RANGE };
+    const hint = `${text}/${BITS[single.family]}`;
+    return { ok: false, reason: `${NOT_A_RANGE} (for a single address write ${hint})` };
+  }
   const start = parseIpAddress(text.slice(0, dash).trim());
   const end = parseIpAddress(text.slice(dash + 1).trim());
   if (!start || !end) return { ok: false, reason: NOT_A_RANGE };

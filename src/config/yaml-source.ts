@@ -1,6 +1,6 @@
 import { isScalar, LineCounter, parseAllDocuments, Scalar, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import type { PathSegment } from './field-path.js';
+import { formatFieldPath, type PathSegment } from './field-path.js';
 
 /** One YAML document of a config file, able to say on which line a field was written. */
 export interface SourceDocument {
@@ -40,7 +40,7 @@ export function parseEmbeddedYaml(
   if (parsed && isScalar(node) && node.range && isBlockScalar(node)) {
     offset = parsed.lineCounter.linePos(node.range[0]).line;
   }
-  return parseWithLineOffset(outer.file, text, offset, outer.lineOf(path));
+  return parseWithLineOffset(outer.file, text, offset, outer.lineOf(path), formatFieldPath(path));
 }
 
 function isBlockScalar(node: Scalar): boolean {
@@ -59,6 +59,7 @@ function parseWithLineOffset(
   text: string,
   lineOffset: number | undefined,
   fallbackLine?: number,
+  embeddedIn = '',
 ): SourceDocument[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -72,7 +73,7 @@ function parseWithLineOffset(
       issues.push({
         file,
         line: toLine(err.pos[0]),
-        path: '',
+        path: embeddedIn,
         reason: `is not valid YAML: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`,
       });
     }

@@ -1,0 +1,359 @@
+import { expect } from 'chai';
+import { ConfigError, formatConfigIssue } from '../../src/config/index.js';
+import { configMap, crd, load, ownConfig } from './helpers.js';
+
+/** A valid ConfigMap peer, for rows that only add one bad key to it. */
+const PEER = `- peer-address: 192.168.200.1\n  peer-asn: 64501\n  my-asn: 64500\n`;
+
+interface InvalidCase {
+  name: string;
+  text: string;
+  /** Field path of the first issue, as the user writes it. */
+  path: string;
+  /** The first issue, formatted as the CLI prints it. */
+  message: string;
+}
+
+const CASES: InvalidCase[] = [
+  {
+    name: 'cidr /33',
+    text: configMap(
+      `address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n  - 10.0.0.0/33\n`,
+    ),
+    path: 'address-pools[0].addresses[1]',
+    message: 'x.yaml:13: address-pools[0].addresses[1]: "10.0.0.0/33" is not a CIDR or an address range',
+  },
+  {
+    name: 'range start > end',
+    text: configMap(`address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.9-10.0.0.1\n`),
+    path: 'address-pools[0].addresses[0]',
+    message:
+      'x.yaml:12: address-pools[0].addresses[0]: "10.0.0.9-10.0.0.1" is not a valid range: the start address is after the end address',
+  },
+  {
+    name: 'mixed family range',
+    text: configMap(`address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.1-2001:db8::1\n`),
+    path: 'address-pools[0].addresses[0]',
+    message:
+      'x.yaml:12: address-pools[0].addresses[0]: "10.0.0.1-2001:db8::1" mixes IPv4 and IPv6 in one range',
+  },
+  {
+    name: 'bare ip',
+    text: crd('IPAddressPool', 'p', `addresses:\n- 10.0.0.1\n`),
+    path: 'spec.addresses[0]',
+    message:
+      'x.yaml:7: spec.addresses[0]: "10.0.0.1" is not a CIDR or an address range (for a single address write 10.0.0.1/32)',
+  },
+  {
+    name: 'overlap',
+    text: configMap(
+      `address-pools:\n- name: a\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n- name: b\n  protocol: bgp\n  addresses:\n  - 10.0.0.128/25\n`,
+    ),
+    path: 'address-pools[1].addresses[0]',
+    message:
+      'x.yaml:16: address-pools[1].addresses[0]: "10.0.0.128/25" overlaps "10.0.0.0/24" of pool "a" (x.yaml:12): pools "a" and "b" must not share addresses',
+  },
+  {
+    name: 'asn 0',
+    text: configMap(`peers:\n- peer-address: 192.168.200.1\n  peer-asn: 0\n  my-asn: 64500\n`),
+    path: 'peers[0].peer-asn',
+    message: 'x.yaml:10: peers[0].peer-asn: 0 is out of range: an AS number is 1..4294967295',
+  },
+  {
+    name: 'asn big',
+    text: crd(
+      'BGPPeer',
+      'p',
+      `peerAddress: 192.168.200.1\npeerASN: 64501\nmyASN: 4294967296\n`,
+      'metallb.io/v1beta2',
+    ),
+    path: 'spec.myASN',
+    message: 'x.yaml:8: spec.myASN: 4294967296 is out of range: an AS number is 1..4294967295',
+  },
+  {
+    name: 'peer address',
+    text: configMap(`peers:\n- peer-address: 192.168.200.300\n  peer-asn: 64501\n  my-asn: 64500\n`),
+    path: 'peers[0].peer-address',
+    message: 'x.yaml:9: peers[0].peer-address: "192.168.200.300" is not an IP address',
+  },
+  {
+    name: 'dialect',
+    text: ownConfig(`router:\n  host: r1\n  dialect: cisco\n`),
+    path: 'router.dialect',
+    message: 'x.yaml:5: router.dialect: "cisco" must be one of: auto, quagga, frr',
+  },
+  {
+    name: 'transport',
+    text: ownConfig(`router:\n  host: r1\n  transport: telnet\n`),
+    path: 'router.transport',
+    message: 'x.yaml:5: router.transport: "telnet" must be one of: ssh, local, recorded',
+  },
+  {
+    name: 'dup pool',
+    text: configMap(
+      `address-pools:\n- name: a\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n- name: a\n  protocol: bgp\n  addresses:\n  - 10.0.1.0/24\n`,
+    ),
+    path: 'address-pools[1].name',
+    message: 'x.yaml:13: address-pools[1].name: "a" duplicates the pool name "a" already used at x.yaml:9',
+  },
+  {
+    name: 'dup peer',
+    text: ownConfig(
+      `peers:\n- name: r\n  peerAddress: 10.0.0.1\n  peerASN: 1\n  myASN: 2\n- name: r\n  peerAddress: 10.0.0.2\n  peerASN: 1\n  myASN: 2\n`,
+    ),
+    path: 'peers[1].name',
+    message: 'x.yaml:8: peers[1].name: "r" duplicates the peer name "r" already used at x.yaml:4',
+  },
+  {
+    name: 'hold 2s',
+    text: configMap(`peers:\n${PEER}  hold-time: 2s\n`),
+    path: 'peers[0].hold-time',
+    message:
+      'x.yaml:12: peers[0].hold-time: "2s" is too short: a hold time is 0 (no keepalives) or at least 3s',
+  },
+  {
+    name: 'keepalive > hold',
+    text: configMap(`peers:\n${PEER}  hold-time: 30s\n  keepalive-time: 40s\n`),
+    path: 'peers[0].keepalive-time',
+    message: 'x.yaml:13: peers[0].keepalive-time: "40s" is longer than the hold time (30s)',
+  },
+  {
+    name: 'bad community',
+    text: configMap(
+      `address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n  bgp-advertisements:\n  - communities:\n    - 65536:1\n`,
+    ),
+    path: 'address-pools[0].bgp-advertisements[0].communities[0]',
+    message:
+      'x.yaml:15: address-pools[0].bgp-advertisements[0].communities[0]: "65536:1" is not a valid community: want ASN:VALUE, each 0..65535',
+  },
+  {
+    name: 'unknown alias',
+    text:
+      crd('BGPAdvertisement', 'a', `communities:\n- frontend\n`) +
+      '\n---\n' +
+      crd('IPAddressPool', 'p', `addresses:\n- 10.0.0.0/24\n`),
+    path: 'spec.communities[0]',
+    message: 'x.yaml:7: spec.communities[0]: "frontend" is neither a community nor a known community alias',
+  },
+  {
+    name: 'localpref',
+    text: configMap(
+      `address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n  bgp-advertisements:\n  - localpref: -1\n`,
+    ),
+    path: 'address-pools[0].bgp-advertisements[0].localpref',
+    message:
+      'x.yaml:14: address-pools[0].bgp-advertisements[0].localpref: -1 is out of range: a local preference is 0..4294967295',
+  },
+  {
+    name: 'agg 33',
+    text: configMap(
+      `address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n  bgp-advertisements:\n  - aggregation-length: 33\n`,
+    ),
+    path: 'address-pools[0].bgp-advertisements[0].aggregation-length',
+    message:
+      'x.yaml:14: address-pools[0].bgp-advertisements[0].aggregation-length: 33 is out of range: an aggregation length is 0..32',
+  },
+  {
+    name: 'agg v6 129',
+    text: crd('BGPAdvertisement', 'a', `aggregationLengthV6: 129\n`),
+    path: 'spec.aggregationLengthV6',
+    message: 'x.yaml:6: spec.aggregationLengthV6: 129 is out of range: an aggregation length is 0..128',
+  },
+  {
+    name: 'agg shorter',
+    text: configMap(
+      `address-pools:\n- name: p\n  protocol: bgp\n  addresses:\n  - 10.0.0.0/24\n  bgp-advertisements:\n  - aggregation-length: 16\n`,
+    ),
+    path: 'address-pools[0].bgp-advertisements[0].aggregation-length',
+    message:
+      'x.yaml:14: address-pools[0].bgp-advertisements[0].aggregation-length: 16 is shorter than 10.0.0.0/24 in pool "p": an aggregate must not cover addresses outside the pool',
+  },
+  {
+    name: 'ssh no host',
+    text: ownConfig(`router:\n  user: crs\n`),
+    path: 'router.host',
+    message: 'x.yaml:4: router.host: is required when transport is ssh',
+  },
+  {
+    name: 'both hostkey',
+    text: ownConfig(
+      `router:\n  host: r1\n  knownHostsFile: /k\n  hostKeyFingerprint: SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU\n`,
+    ),
+    path: 'router.hostKeyFingerprint',
+    message:
+      'x.yaml:6: router.hostKeyFingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU" cannot be used together with knownHostsFile: pin the host key one way only',
+  },
+  {
+    name: 'fingerprint',
+    text: ownConfig(`router:\n  host: r1\n  hostKeyFingerprint: MD5:aa:bb\n`),
+    path: 'router.hostKeyFingerprint',
+    message:
+      'x.yaml:5: router.hostKeyFingerprint: "MD5:aa:bb" is not a host key fingerprint: want "SHA256:" and 43 base64 characters',
+  },
+  {
+    name: 'no config doc',
+    text: `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n`,
+    path: '',
+    message:
+      'x.yaml: has no config document: want a ClusterRouterSyncConfig, a MetalLB ConfigMap or metallb.io objects (IPAddressPool, BGPPeer, ...)',
+  },
+  {
+    name: 'yaml syntax',
+    text: `apiVersion: v1\nkind: ConfigMap\ndata:\n  config: [\n`,
+    path: '',
+    message:
+      'x.yaml:5: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+  },
+  {
+    name: 'yaml syntax inner',
+    text: configMap(`peers:\n- peer-address: [\n`),
+    path: 'data.config',
+    message:
+      'x.yaml:10: data.config: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+  },
+  {
+    name: 'nbsp',
+    text: `apiVersion: v1\nkind: ConfigMap\nmetadata:\u00a0\n`,
+    path: '',
+    message:
+      'x.yaml:3: a non-breaking space (U+00A0) was found at column 10; YAML needs plain spaces for indentation and separators. This usually comes from copying YAML from a web page: replace every non-breaking space with a normal space.',
+  },
+  {
+    name: 'missing asn',
+    text: configMap(`peers:\n- peer-address: 192.168.200.1\n  my-asn: 64500\n`),
+    path: 'peers[0].peer-asn',
+    message: 'x.yaml:9: peers[0].peer-asn: is required',
+  },
+  {
+    name: 'hold bad duration',
+    text: crd(
+      'BGPPeer',
+      'p',
+      `peerAddress: 192.168.200.1\npeerASN: 64501\nmyASN: 64500\nholdTime: 90 seconds\n`,
+    ),
+    path: 'spec.holdTime',
+    message: 'x.yaml:9: spec.holdTime: "90 seconds" is not a duration (want e.g. "90s", "1m30s" or 90)',
+  },
+  {
+    name: 'protocol',
+    text: configMap(`address-pools:\n- name: p\n  protocol: ospf\n  addresses:\n  - 10.0.0.0/24\n`),
+    path: 'address-pools[0].protocol',
+    message: 'x.yaml:10: address-pools[0].protocol: "ospf" must be one of: bgp, layer2',
+  },
+  {
+    name: 'unknown pool ref',
+    text: crd('BGPAdvertisement', 'a', `ipAddressPools:\n- nope\n`),
+    path: 'spec.ipAddressPools[0]',
+    message: 'x.yaml:7: spec.ipAddressPools[0]: "nope" is not the name of any address pool',
+  },
+  {
+    name: 'unknown peer ref',
+    text:
+      crd('IPAddressPool', 'p', `addresses:\n- 10.0.0.0/24\n`) +
+      '\n---\n' +
+      crd('BGPAdvertisement', 'a', `peers:\n- nope\n`),
+    path: 'spec.peers[0]',
+    message: 'x.yaml:16: spec.peers[0]: "nope" is not the name of any BGP peer',
+  },
+  {
+    name: 'bad alias value',
+    text: configMap(`bgp-communities:\n  frontend: 1:2:3\n`),
+    path: 'bgp-communities.frontend',
+    message:
+      'x.yaml:9: bgp-communities.frontend: "1:2:3" is not a valid community: want ASN:VALUE (each 0..65535) or large:A:B:C (each 0..4294967295)',
+  },
+  {
+    name: 'port',
+    text: ownConfig(`router:\n  host: r1\n  port: 70000\n`),
+    path: 'router.port',
+    message: 'x.yaml:5: router.port: 70000 is out of range: a port is 1..65535',
+  },
+  {
+    name: 'api version',
+    text: crd('IPAddressPool', 'p', `addresses:\n- 10.0.0.0/24\n`, 'metallb.io/v1alpha1'),
+    path: 'apiVersion',
+    message:
+      'x.yaml:1: apiVersion: "metallb.io/v1alpha1" must be one of: metallb.io/v1beta1, metallb.io/v1beta2',
+  },
+  {
+    name: 'password both',
+    text: crd(
+      'BGPPeer',
+      'p',
+      `peerAddress: 192.168.200.1\npeerASN: 64501\nmyASN: 64500\npassword: x\npasswordSecret:\n  name: s\n`,
+    ),
+    path: 'spec.password',
+    message:
+      'x.yaml:9: spec.password: cannot be used together with passwordSecret: give the password one way only',
+  },
+  {
+    name: 'router id v6',
+    text: configMap(`peers:\n${PEER}  router-id: 2001:db8::1\n`),
+    path: 'peers[0].router-id',
+    message: 'x.yaml:12: peers[0].router-id: "2001:db8::1" is not an IPv4 address',
+  },
+  {
+    name: 'recorded no dir',
+    text: ownConfig(`router:\n  transport: recorded\n`),
+    path: 'router.recordedDir',
+    message: 'x.yaml:4: router.recordedDir: is required when transport is recorded',
+  },
+  {
+    name: 'set twice',
+    text: ownConfig(`verifyIntervalSec: 10\n`) + '\n---\n' + ownConfig(`verifyIntervalSec: 20\n`),
+    path: 'verifyIntervalSec',
+    message: 'x.yaml:8: verifyIntervalSec: is already set at x.yaml:3; set it in one document only',
+  },
+  {
+    name: 'peers not list',
+    text: configMap(`peers: 192.168.200.1\n`),
+    path: 'peers',
+    message: 'x.yaml:8: peers: "192.168.200.1" must be a list',
+  },
+  {
+    name: 'hold fraction',
+    text: configMap(`peers:\n${PEER}  hold-time: 4.5s\n`),
+    path: 'peers[0].hold-time',
+    message:
+      'x.yaml:12: peers[0].hold-time: "4.5s" is not a whole number of seconds: BGP timers count in seconds',
+  },
+  {
+    name: 'l2 with advs',
+    text: configMap(
+      `address-pools:\n- name: p\n  protocol: layer2\n  addresses:\n  - 10.0.0.0/24\n  bgp-advertisements: []\n`,
+    ),
+    path: 'address-pools[0].bgp-advertisements',
+    message: 'x.yaml:13: address-pools[0].bgp-advertisements: is only allowed in a pool with protocol bgp',
+  },
+  {
+    name: 'large bad',
+    text: crd('BGPAdvertisement', 'a', `communities:\n- large:1:2:4294967296\n`),
+    path: 'spec.communities[0]',
+    message:
+      'x.yaml:7: spec.communities[0]: "large:1:2:4294967296" is not a valid large community: want large:A:B:C, each 0..4294967295',
+  },
+];
+
+describe('config: invalid configs are rejected with located messages', () => {
+  it('has at least 30 cases', () => {
+    expect(CASES.length).to.be.at.least(30);
+  });
+
+  for (const c of CASES) {
+    it(c.name, () => {
+      let error: unknown;
+      try {
+        load(c.text);
+      } catch (err) {
+        error = err;
+      }
+      expect(error, 'expected a ConfigError').to.be.instanceOf(ConfigError);
+      const issue = (error as ConfigError).issues[0];
+      expect(issue?.file).to.equal('x.yaml');
+      expect(issue?.path).to.equal(c.path);
+      expect(formatConfigIssue(issue as NonNullable<typeof issue>)).to.equal(c.message);
+      expect((error as ConfigError).message.split('\n')[0]).to.equal(c.message);
+      expect((error as ConfigError).exitCode).to.equal(2);
+    });
+  }
+});
