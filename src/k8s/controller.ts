@@ -54,7 +54,7 @@ export class KubeController {
     });
     this.writer = new ServiceStatusWriter(client, opts.statusWriter);
     this.recorder = new ServiceEventRecorder(client, opts.events);
-    this.decisionEvents = new DecisionEvents(this.recorder);
+    this.decisionEvents = new DecisionEvents();
     this.leading = !opts.leaderElection;
     this.elector = opts.leaderElection
       ? new LeaderElector(client, {
@@ -93,7 +93,7 @@ export class KubeController {
   private setLeading(leading: boolean): void {
     this.leading = leading;
     // A new term starts from a clean memory, like a freshly started replica.
-    if (leading) this.decisionEvents = new DecisionEvents(this.recorder);
+    if (leading) this.decisionEvents = new DecisionEvents();
     this.opts.onLeadership?.(leading);
     if (leading) this.schedule();
   }
@@ -117,7 +117,7 @@ export class KubeController {
         const decision = this.opts.decide(update);
         const services = update.snapshot.services;
         const status = await this.writer.reconcile(services, decision.allocations);
-        const events = await this.decisionEvents.observe(services, decision);
+        const events = await this.decisionEvents.observe(this.recorder, services, decision);
         this.opts.onApplied?.({ status, events });
       } catch (err) {
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), 'apply decisions');

@@ -117,8 +117,6 @@ function advertisementsByService(peers: PeerRoutes[]): Map<string, string[]> {
 export class DecisionEvents {
   private readonly said = new Map<string, Remembered>();
 
-  constructor(private readonly recorder: ServiceEventRecorder) {}
-
   /** The events `input` calls for, given what was said before; remembers them as said. */
   decide(services: ServiceInfo[], input: DecisionInput): ServiceEvent[] {
     const allocs = new Map(input.allocations.map((a) => [a.service, a]));
@@ -161,15 +159,19 @@ export class DecisionEvents {
     return events;
   }
 
-  /** Decides and posts; returns the events posted. */
-  async observe(services: ServiceInfo[], input: DecisionInput): Promise<ServiceEvent[]> {
+  /** Decides and posts through `recorder`; returns the events posted. */
+  async observe(
+    recorder: ServiceEventRecorder,
+    services: ServiceInfo[],
+    input: DecisionInput,
+  ): Promise<ServiceEvent[]> {
     const events = this.decide(services, input);
     const byKey = new Map(services.map((s) => [serviceKey(s), s]));
     for (const ev of events) {
       const svc = byKey.get(ev.service);
       if (!svc) continue;
       try {
-        await this.recorder.record(svc, ev);
+        await recorder.record(svc, ev);
       } catch (err) {
         // Not said after all: forgetting the service makes the next plan say it again.
         this.said.delete(ev.service);
