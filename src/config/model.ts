@@ -92,11 +92,19 @@ export interface BgpAdvertisement {
 
 export interface AddressPool {
   name: string;
-  protocol: 'bgp' | 'layer2';
+  /**
+   * `none`: a CRD pool that no BGPAdvertisement or L2Advertisement selects; as with layer2
+   * (which we do not speak), its addresses are allocated but announced to nobody.
+   */
+  protocol: 'bgp' | 'layer2' | 'none';
   addresses: AddressRange[];
   autoAssign: boolean;
   avoidBuggyIps: boolean;
-  /** Empty for a bgp pool means "one default advertisement" as in MetalLB. */
+  /**
+   * The config loader always lists them explicitly (it materializes the ConfigMap's implicit
+   * default advertisement, named after the pool). An empty list on a bgp pool still means "one
+   * default advertisement" as in MetalLB, for configs built in code.
+   */
   bgpAdvertisements: BgpAdvertisement[];
   serviceAllocation?: ServiceAllocationRules;
 }

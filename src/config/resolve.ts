@@ -57,15 +57,12 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
       ...selecting.map((a) => resolvedShared.get(a) as BgpAdvertisement),
     ];
     for (const a of [...inline, ...selecting]) checkAggregation(a, pool, issues);
-    let protocol = pool.protocol;
-    if (protocol === undefined) {
-      protocol = selecting.length === 0 && l2.some((a) => selects(a, pool)) ? 'layer2' : 'bgp';
-      if (protocol === 'bgp' && selecting.length === 0) {
-        issues.warn(
-          pool.site,
-          `no BGPAdvertisement selects pool "${pool.name}": its addresses are allocated but not announced`,
-        );
-      }
+    const protocol = pool.protocol ?? protocolBySelection(pool, selecting.length > 0, l2);
+    if (protocol === 'none') {
+      issues.warn(
+        pool.site,
+        `no BGPAdvertisement selects pool "${pool.name}": its addresses are allocated but not announced`,
+      );
     }
     if (protocol === 'layer2') {
       issues.warn(
@@ -252,6 +249,16 @@ function checkOverlaps(pools: readonly PoolDraft[], issues: IssueCollector): voi
         : `"${a.range.text}" of pool "${a.pool.name}" (${describeSite(a.site)}): pools "${a.pool.name}" and "${b.pool.name}" must not share addresses`;
     issues.error(b.site, `overlaps ${other}`, b.range.text);
   });
+}
+
+/** MetalLB CRD semantics: a pool is announced the ways its advertisements select it. */
+function protocolBySelection(
+  pool: PoolDraft,
+  bgpSelected: boolean,
+  l2: ReadonlyArray<Pick<AdvertisementDraft, 'poolNames' | 'poolSelectors'>>,
+): AddressPool['protocol'] {
+  if (bgpSelected) return 'bgp';
+  return l2.some((a) => selects(a, pool)) ? 'layer2' : 'none';
 }
 
 function selects(adv: Pick<AdvertisementDraft, 'poolNames' | 'poolSelectors'>, pool: PoolDraft): boolean {

@@ -33,7 +33,8 @@ function crd<S extends z.ZodType>(kind: string, spec: S) {
     apiVersion: z.enum(METALLB_API_VERSIONS),
     kind: z.literal(kind),
     metadata,
-    spec,
+    // `spec:` left empty (or absent) is an empty spec, e.g. a BGPAdvertisement for every pool.
+    spec: z.preprocess((v) => v ?? {}, spec),
     status: z.unknown().optional(),
   });
 }
