@@ -211,7 +211,7 @@ describe('engine: the sync loop', () => {
       const t = await driftRun([
         { kind: 'route-missing', peer: PEER, prefix: '192.168.197.1/32', message: 'not in RIB' },
       ]);
-      expect(t.announcer.calls.slice(1)).to.deep.equal([`resend ${PEER}`]);
+      expect(t.announcer.calls.slice(1)).to.deep.equal([`resend ${PEER} 192.168.197.1/32`]);
       expect(await metric(t, 'crs_drift_repairs_total')).to.deep.equal([
         'crs_drift_repairs_total{kind="reannounce"} 1',
       ]);
@@ -307,7 +307,9 @@ describe('engine: the sync loop', () => {
         ['periodic', 'drift'],
         ['repair-check', 'ok'],
       ]);
-      expect(t.announcer.calls.filter((c) => c.startsWith('resend'))).to.deep.equal([`resend ${PEER}`]);
+      expect(t.announcer.calls.filter((c) => c.startsWith('resend'))).to.deep.equal([
+        `resend ${PEER} 192.168.197.1/32`,
+      ]);
     });
   });
 

@@ -147,8 +147,8 @@ export class FakeAnnouncer implements RouteAnnouncer {
     const s = this.status.find((x) => x.peer === peer);
     if (s) s.announcedPrefixes = routes.length;
   }
-  resend(peer: string): void {
-    this.calls.push(`resend ${peer}`);
+  resend(peer: string, prefixes: readonly string[]): void {
+    this.calls.push(`resend ${peer} ${prefixes.join(',')}`);
   }
   withdraw(peer: string, prefixes: readonly string[]): void {
     this.calls.push(`withdraw ${peer} ${prefixes.join(',')}`);

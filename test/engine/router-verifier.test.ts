@@ -71,16 +71,13 @@ describe('engine: verification through the router', () => {
     expect(v.report.routes.map((r) => r.verdict)).to.deep.equal(['ok', 'ok']);
   });
 
-  it('classifies missing, wrong-next-hop and unexpected routes, and a session that is down', async () => {
+  it('classifies missing and wrong-next-hop routes, and a session that is down', async () => {
     const v = await routerVerifier(
       config(),
       observe({
         localAs: 64501,
         sessions: [{ neighbor: '192.168.201.2', remoteAs: 64500, state: 'Active', upDownText: 'never' }],
-        routes: [
-          observedRoute('192.168.197.1/32', '192.168.201.13'),
-          observedRoute('192.168.197.9/32', '192.168.201.12'),
-        ],
+        routes: [observedRoute('192.168.197.1/32', '192.168.201.13')],
       }),
     ).verify(plan);
     expect(v.verdict).to.equal('drift');
@@ -88,8 +85,33 @@ describe('engine: verification through the router', () => {
       ['session-down', PEER, undefined],
       ['route-missing', PEER, '192.168.197.0/32'],
       ['next-hop-mismatch', PEER, '192.168.197.1/32'],
-      ['route-unwanted', PEER, '192.168.197.9/32'],
     ]);
+  });
+
+  it('calls an unexpected route ours to withdraw only when our session carries more paths than we sent', async () => {
+    const state = (prefixesReceived: number): ObservedRouterState => ({
+      localAs: 64501,
+      sessions: [
+        {
+          neighbor: '192.168.201.2',
+          remoteAs: 64500,
+          state: 'Established',
+          prefixesReceived,
+          upDownText: '00:01:00',
+        },
+      ],
+      routes: [
+        observedRoute('192.168.197.0/32', '192.168.201.11'),
+        observedRoute('192.168.197.1/32', '192.168.201.12'),
+        observedRoute('192.168.197.9/32', '192.168.201.12'),
+      ],
+    });
+    const leftover = await routerVerifier(config(), observe(state(3))).verify(plan);
+    expect(leftover.findings.map((f) => [f.kind, f.prefix])).to.deep.equal([
+      ['route-unwanted', '192.168.197.9/32'],
+    ]);
+    const foreign = await routerVerifier(config(), observe(state(2))).verify(plan);
+    expect(foreign.findings.map((f) => [f.kind, f.prefix])).to.deep.equal([['other', '192.168.197.9/32']]);
   });
 
   it('calls a session the router does not know at all a missing neighbor', async () => {

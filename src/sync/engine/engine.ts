@@ -355,7 +355,7 @@ export class SyncEngine<R> {
         .filter((s) => s.established)
         .map((s) => s.peer),
     );
-    const resend = new Set<string>();
+    const resend = new Map<string, string[]>();
     const unwanted = new Map<string, string[]>();
     let repaired = false;
     const count = (kind: RepairKind, f: Finding, msg: string) => {
@@ -376,7 +376,7 @@ export class SyncEngine<R> {
             metrics.reported(f.kind);
             break;
           }
-          resend.add(f.peer);
+          if (f.prefix !== undefined) resend.set(f.peer, [...(resend.get(f.peer) ?? []), f.prefix]);
           count('reannounce', f, `re-announcing ${f.prefix ?? 'routes'}`);
           break;
         case 'route-unwanted':
@@ -413,7 +413,7 @@ export class SyncEngine<R> {
       // The desired set goes out again too, in case an unwanted prefix shadowed a wanted path.
       announcer.setRoutes(peer, desired.get(peer) ?? []);
     }
-    for (const peer of resend) announcer.resend(peer);
+    for (const [peer, prefixes] of resend) announcer.resend(peer, prefixes);
     return repaired;
   }
 

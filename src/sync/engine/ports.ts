@@ -56,8 +56,8 @@ export type ShutdownMode = 'keep-routes' | 'withdraw';
 export interface RouteAnnouncer {
   /** Replaces the set of routes the peer should have; the speaker sends the difference. */
   setRoutes(peer: string, routes: readonly PlannedRoute[]): void;
-  /** Sends the whole Adj-RIB-Out again, after the router lost routes we had sent. */
-  resend(peer: string): void;
+  /** Announces these prefixes again, after the router lost (or changed) routes we had sent. */
+  resend(peer: string, prefixes: readonly string[]): void;
   /**
    * Withdraws prefixes the router holds from our session but we never meant to send (left over
    * from an earlier run of ours, or a stale graceful-restart copy).

@@ -41,20 +41,33 @@ export function findingsOf(v: Verification): Finding[] {
     const message = `${s.neighbor}: ${s.detail ?? s.verdict}`;
     for (const peer of s.peers) findings.push({ kind, peer, message });
   }
+  const leftovers = ourLeftovers(v);
   for (const r of v.routes) {
     if (r.verdict === 'ok') continue;
     const kind =
       r.verdict === 'missing'
         ? 'route-missing'
         : r.verdict === 'unexpected'
-          ? 'route-unwanted'
+          ? leftovers
+            ? 'route-unwanted'
+            : 'other'
           : r.verdict === 'not-in-fib'
             ? 'not-in-fib'
             : 'next-hop-mismatch';
-    const message = `${r.prefix}: ${r.detail ?? r.verdict}`;
+    const message = `${r.prefix}: ${r.detail ?? r.verdict}${kind === 'other' ? ' (not from our session)' : ''}`;
     for (const peer of v.peers) findings.push({ kind, peer, prefix: r.prefix, message });
   }
   return findings;
+}
+
+/**
+ * Whether the router holds more paths from our sessions than we can have sent: only then is an
+ * unexpected route in our pools ours to withdraw (a static route on the router is not).
+ */
+function ourLeftovers(v: Verification): boolean {
+  const received = v.sessions.reduce((n, s) => n + (s.verdict === 'ok' ? (s.prefixesReceived ?? 0) : 0), 0);
+  const mostWeSent = v.routes.reduce((n, r) => n + r.expectedNextHops.length, 0);
+  return received > mostWeSent;
 }
 
 /** The engine's verifier: observe the router, compare with H7's pure verifier, classify. */

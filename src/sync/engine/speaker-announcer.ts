@@ -1,0 +1,114 @@
+import type { Logger } from 'pino';
+import type { BgpSpeaker, SpeakerPeer } from '../../bgp/index.js';
+import type { PlannedRoute } from '../plan-types.js';
+import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';
+
+/** How long a re-announcement waits for the speaker to send its withdrawal half. */
+const RESEND_FALLBACK_MS = 2000;
+
+/**
+ * The engine's RouteAnnouncer over H5's BgpSpeaker. The speaker offers "the set each peer should
+ * have", which is all the engine needs for planning; the two repairs that need more are built
+ * from that set:
+ * - resend: the speaker only sends differences, so the missing prefixes are taken out of the set
+ *   (their withdrawal goes out, harmless for a route the router lost) and put back as soon as
+ *   that UPDATE is written, which announces them again. Other routes are not touched.
+ * - withdraw of prefixes we never sent on this session (stale copies): the speaker cannot send a
+ *   withdrawal for a path it does not hold, so the session is restarted; the router then keeps
+ *   exactly what we send after the restart.
+ */
+export class SpeakerAnnouncer implements RouteAnnouncer {
+  private readonly desired = new Map<string, readonly PlannedRoute[]>();
+  private readonly peers: Map<string, SpeakerPeer>;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly speaker: BgpSpeaker,
+    peers: readonly SpeakerPeer[],
+    logger: Logger,
+  ) {
+    this.peers = new Map(peers.map((p) => [p.name, p]));
+    this.log = logger.child({ component: 'announcer' });
+  }
+
+  /** Adds every peer to the speaker; their sessions start connecting. */
+  start(): void {
+    for (const p of this.peers.values()) this.speaker.addPeer(p);
+  }
+
+  setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
+    this.desired.set(peer, routes);
+    this.speaker.setRoutes(peer, routes);
+  }
+
+  resend(peer: string, prefixes: readonly string[]): void {
+    const drop = new Set(prefixes);
+    const restore = () => {
+      clearTimeout(fallback);
+      this.speaker.off('routes-sent', onSent);
+      this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
+    };
+    const onSent = (e: { peer: string }) => {
+      if (e.peer === peer) restore();
+    };
+    const fallback = setTimeout(restore, RESEND_FALLBACK_MS);
+    this.speaker.on('routes-sent', onSent);
+    this.speaker.setRoutes(
+      peer,
+      (this.desired.get(peer) ?? []).filter((r) => !drop.has(r.prefix)),
+    );
+  }
+
+  withdraw(peer: string, prefixes: readonly string[]): void {
+    const config = this.peers.get(peer);
+    if (!config) return;
+    this.log.warn(
+      { peer, prefixes },
+      'restarting the session to clear routes the router holds from us that we did not send',
+    );
+    this.speaker
+      .removePeer(peer)
+      .then(() => {
+        this.speaker.addPeer(config);
+        this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
+      })
+      .catch((err: unknown) => this.log.error({ err, peer }, 'restarting the session failed'));
+  }
+
+  sessions(): SessionStatus[] {
+    return this.speaker.peers().flatMap((s) => {
+      const config = this.peers.get(s.name);
+      if (!config) return [];
+      return [
+        {
+          peer: s.name,
+          peerAddress: s.peerAddress,
+          peerPort: config.peerPort,
+          state: s.state,
+          established: s.state === 'Established',
+          announcedPrefixes: s.state === 'Established' ? s.stats.pathsAdvertised : 0,
+        },
+      ];
+    });
+  }
+
+  onSessionChange(listener: (status: SessionStatus) => void): () => void {
+    const onState = (e: { peer: string }) => {
+      const status = this.sessions().find((s) => s.peer === e.peer);
+      if (status) listener(status);
+    };
+    this.speaker.on('state', onState);
+    return () => this.speaker.off('state', onState);
+  }
+
+  /**
+   * keep-routes closes our sockets without a NOTIFICATION when the process exits: the speaker
+   * advertises graceful restart without the N bit (RFC 8538), so a Cease would make the router
+   * drop our routes, while a bare TCP close lets it keep them as stale for the restart time.
+   * withdraw sends the withdrawals, then Cease.
+   */
+  async shutdown(mode: ShutdownMode): Promise<void> {
+    if (mode === 'withdraw')
+      await this.speaker.stop({ withdraw: true, message: 'cluster-router-sync exiting' });
+  }
+}
