@@ -88,12 +88,18 @@ class AllocationRun {
     return `${ip} is in pool ${containing.join(', ')}, whose serviceAllocation does not select ${req.key}`;
   }
 
-  /** Keeps the still-valid addresses of status.loadBalancer.ingress; returns why others were dropped. */
+  /**
+   * Keeps the still-valid addresses of status.loadBalancer.ingress; returns why others were
+   * dropped. A service that needs all its addresses together (explicit request, RequireDualStack)
+   * keeps all or none, so the second pass never has to give an address back after other services
+   * were served: that would make the result depend on the order of the pass.
+   */
   seed(req: AllocationRequest): string[] {
-    const dropped: string[] = [];
     if (req.invalid) {
       return req.service.statusIngress.map((ip) => `${ip} released: ${req.invalid?.message}`);
     }
+    const dropped: string[] = [];
+    const kept: Array<{ family: IpFamily; value: bigint; pool: string; text: string }> = [];
     for (const text of req.service.statusIngress) {
       const ip = parseIp(text);
       if (!ip) {
@@ -101,74 +107,82 @@ class AllocationRun {
         continue;
       }
       const canonical = formatIp(ip.family, ip.value);
-      if (!req.families.includes(ip.family)) {
-        dropped.push(`${canonical} released: the service no longer uses ${familyName(ip.family)}`);
+      const why = this.whyNotKeep(req, ip.family, ip.value, canonical, kept);
+      if (why !== undefined) {
+        dropped.push(`${canonical} released: ${why}`);
         continue;
       }
-      if (this.allocator.allocationsOf(req.key).some((a) => a.family === ip.family)) {
-        dropped.push(
-          `${canonical} released: the service already holds another ${familyName(ip.family)} address`,
-        );
-        continue;
-      }
-      const wanted = req.requested?.find((r) => r.family === ip.family);
-      if (req.requested && (!wanted || wanted.value !== ip.value)) {
-        dropped.push(
-          `${canonical} released: the service now requests ${wanted ? formatIp(wanted.family, wanted.value) : 'other addresses'}`,
-        );
-        continue;
-      }
-      const pool = this.eligiblePoolFor(req, ip.family, ip.value);
-      if (!pool) {
-        dropped.push(`${canonical} released: ${this.notInPoolMessage(req, canonical, ip.family, ip.value)}`);
-        continue;
-      }
-      const verdict = this.allocator.checkSharing(req.identity, ip.family, ip.value);
-      if (!verdict.ok) {
-        dropped.push(`${canonical} released: ${verdict.message}`);
-        continue;
-      }
-      this.allocator.assign(req.identity, ip.family, ip.value, pool.name);
+      const pool = this.eligiblePoolFor(req, ip.family, ip.value) as AddressPool;
+      kept.push({ family: ip.family, value: ip.value, pool: pool.name, text: canonical });
     }
+    const needed = req.requested
+      ? req.requested.length
+      : req.policy === 'RequireDualStack'
+        ? req.families.length
+        : 0;
+    if (kept.length < needed) {
+      for (const k of kept) {
+        dropped.push(`${k.text} released: the service needs all of its ${needed} addresses together`);
+      }
+      return dropped;
+    }
+    for (const k of kept) this.allocator.assign(req.identity, k.family, k.value, k.pool);
     return dropped;
+  }
+
+  private whyNotKeep(
+    req: AllocationRequest,
+    family: IpFamily,
+    value: bigint,
+    text: string,
+    kept: ReadonlyArray<{ family: IpFamily }>,
+  ): string | undefined {
+    if (!req.families.includes(family)) return `the service no longer uses ${familyName(family)}`;
+    if (kept.some((k) => k.family === family)) {
+      return `the service already holds another ${familyName(family)} address`;
+    }
+    if (req.requested) {
+      const wanted = req.requested.find((r) => r.family === family);
+      if (!wanted || wanted.value !== value) {
+        return `the service now requests ${wanted ? formatIp(wanted.family, wanted.value) : 'other addresses'}`;
+      }
+    }
+    if (!this.eligiblePoolFor(req, family, value)) return this.notInPoolMessage(req, text, family, value);
+    const verdict = this.allocator.checkSharing(req.identity, family, value);
+    return verdict.ok ? undefined : verdict.message;
   }
 
   /** Gives the service the addresses it still misses; returns the failure when it cannot. */
   complete(req: AllocationRequest): Failure | undefined {
     if (req.invalid) return req.invalid;
     const held = this.allocator.allocationsOf(req.key);
-    const missing = req.families.filter((f) => !held.some((h) => h.family === f));
+    const families = req.requested ? req.requested.map((r) => r.family) : req.families;
+    const missing = families.filter((f) => !held.some((h) => h.family === f));
     if (missing.length === 0) return undefined;
-    if (req.requested) return this.assignRequested(req, missing);
+    // Seeding is all-or-nothing for explicit and RequireDualStack services, so whatever is held
+    // here belongs to a PreferDualStack service: complete it from the pool its address came from,
+    // as one pool serves both families of a service, and keep what it has when that fails.
     const first = held[0];
     if (first) {
-      // Complete a dual-stack service from the pool its kept address came from, as one pool
-      // serves both families of a service; only RequireDualStack gives up the kept address.
-      const got = this.takeFromPool(req, first.pool, missing, false);
-      if (got || req.policy !== 'RequireDualStack') return undefined;
-      this.allocator.release(req.key);
+      this.takeFromPool(req, first.pool, missing, false);
+      return undefined;
     }
-    return this.autoAssign(req);
+    return req.requested ? this.assignRequested(req) : this.autoAssign(req);
   }
 
-  private assignRequested(req: AllocationRequest, missing: IpFamily[]): Failure | undefined {
+  private assignRequested(req: AllocationRequest): Failure | undefined {
     const plan: Array<{ family: IpFamily; value: bigint; pool: string }> = [];
     for (const ip of req.requested ?? []) {
-      if (!missing.includes(ip.family)) continue;
       const text = formatIp(ip.family, ip.value);
       const pool = this.eligiblePoolFor(req, ip.family, ip.value);
       if (!pool) {
-        this.allocator.release(req.key);
         return {
           reason: 'requested-ip-not-in-pool',
           message: this.notInPoolMessage(req, text, ip.family, ip.value),
         };
       }
       const verdict = this.allocator.checkSharing(req.identity, ip.family, ip.value);
-      if (!verdict.ok) {
-        this.allocator.release(req.key);
-        return { reason: verdict.reason, message: verdict.message };
-      }
+      if (!verdict.ok) return { reason: verdict.reason, message: verdict.message };
       plan.push({ family: ip.family, value: ip.value, pool: pool.name });
     }
     for (const p of plan) this.allocator.assign(req.identity, p.family, p.value, p.pool);
