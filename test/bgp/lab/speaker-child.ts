@@ -1,0 +1,58 @@
+/**
+ * Our speaker as a child process, so a lab test can run it inside the speaker's network namespace
+ * (`ip netns exec <ns> node --import tsx speaker-child.ts '<options json>'`): a Node process
+ * cannot switch namespaces itself. Commands arrive as JSON lines on stdin, events leave as JSON
+ * lines on stdout.
+ */
+import { createInterface } from 'node:readline';
+import { BgpSpeaker, type DesiredRoute, type SpeakerPeer } from '../../../src/bgp/index.js';
+
+export interface ChildOptions {
+  routerId: string;
+  listen?: { address: string; port: number };
+  gracefulRestartTimeSec?: number;
+  addPath?: boolean;
+  peers: SpeakerPeer[];
+  /** Routes per peer from the start, so a restarted process announces at once. */
+  routes?: Record<string, DesiredRoute[]>;
+}
+
+export type ChildCommand =
+  | { cmd: 'setRoutes'; peer: string; routes: DesiredRoute[] }
+  | { cmd: 'status' }
+  | { cmd: 'stop'; withdraw: boolean; message?: string };
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
+const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+const speaker = new BgpSpeaker({
+  routerId: opts.routerId,
+  ...(opts.listen ? { listen: opts.listen } : {}),
+  ...(opts.gracefulRestartTimeSec !== undefined
+    ? { gracefulRestartTimeSec: opts.gracefulRestartTimeSec }
+    : {}),
+  ...(opts.addPath !== undefined ? { addPath: opts.addPath } : {}),
+  backoff: { initialMs: 200, maxMs: 2000, jitter: 0.2 },
+});
+for (const event of ['state', 'established', 'notification', 'warning', 'routes-sent'] as const) {
+  speaker.on(event, (e) => out({ event, ...e }));
+}
+if (opts.listen) await speaker.listen();
+for (const peer of opts.peers) {
+  speaker.addPeer(peer);
+  const routes = opts.routes?.[peer.name];
+  if (routes) speaker.setRoutes(peer.name, routes);
+}
+out({ event: 'ready', pid: process.pid });
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const c = JSON.parse(line) as ChildCommand;
+  if (c.cmd === 'setRoutes') speaker.setRoutes(c.peer, c.routes);
+  else if (c.cmd === 'status')
+    out({ event: 'status', peers: speaker.peers(), rss: process.memoryUsage().rss });
+  else {
+    await speaker.stop({ withdraw: c.withdraw, ...(c.message !== undefined ? { message: c.message } : {}) });
+    out({ event: 'stopped' });
+    process.exit(0);
+  }
+}
