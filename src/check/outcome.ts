@@ -4,7 +4,7 @@ import type { Config } from '../config/model.js';
 import { renderReport, type ReportFormat } from '../reports/index.js';
 import type { ClusterSnapshot } from '../sync/cluster.js';
 import { planCluster } from '../sync/planner/index.js';
-import { observedFromRecords, type RouterRecords } from '../sync/verify/from-records.js';
+import type { ObservedRouterState } from '../sync/verify/observed.js';
 import type { Verification } from '../sync/verify/verification.js';
 import { verify } from '../sync/verify/verify.js';
 import { CrsError, ExitCode } from '../util/errors.js';
@@ -28,14 +28,13 @@ export interface CheckResult {
   error?: string;
 }
 
-/** Plan the cluster, read the router's records, compare: the heart of both `check` and `verify`. */
+/** Plan the cluster and compare the router with the plan: the heart of both `check` and `verify`. */
 export function verifyCluster(
   config: Config,
   snapshot: ClusterSnapshot,
-  records: RouterRecords,
+  observed: ObservedRouterState,
 ): Verification {
-  const plan = planCluster(config, snapshot);
-  return verify({ plan, config, observed: observedFromRecords(records) });
+  return verify({ plan: planCluster(config, snapshot), config, observed });
 }
 
 /**

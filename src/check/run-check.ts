@@ -1,3 +1,4 @@
+import { observedFromRecords } from '../sync/verify/from-records.js';
 import { readCheckDir } from './check-dir.js';
 import {
   asCheckResult,
@@ -16,7 +17,7 @@ export type CheckOptions = ReportOptions;
 export function runCheck(dir: string, opts: CheckOptions): Promise<CheckResult> {
   return asCheckResult(async () => {
     const inputs = await readCheckDir(dir);
-    const verification = verifyCluster(inputs.config, inputs.snapshot, inputs.records);
+    const verification = verifyCluster(inputs.config, inputs.snapshot, observedFromRecords(inputs.records));
     return reportOutcome(verification, opts);
   });
 }
