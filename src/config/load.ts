@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { detectConfigForm } from './detect.js';
+import { detectConfigForm, type ConfigForm } from './detect.js';
 import type { Fragment } from './drafts.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { fromConfigMap, fromLegacyConfig } from './forms/metallb-configmap.js';
 import { fromCrd } from './forms/metallb-crds.js';
 import { fromOwnConfig } from './forms/own-config.js';
-import { IssueCollector, type Site } from './issues.js';
+import { IssueCollector } from './issues.js';
 import type { Config, ConfigWarning } from './model.js';
 import { resolveConfig } from './resolve.js';
 import { parseYamlDocuments, type SourceDocument } from './yaml-source.js';
@@ -34,11 +34,14 @@ export function loadConfigDocuments(texts: readonly ConfigText[]): LoadedConfig 
       let found = 0;
       for (const doc of docs) {
         if (doc.value === null || doc.value === undefined) continue;
-        const fragment = fragmentOf(doc, issues);
-        if (fragment) {
-          found++;
-          fragments.push(fragment);
+        const form = detectConfigForm(doc.value);
+        if (!form) {
+          ignoreDocument(doc, issues);
+          continue;
         }
+        found++;
+        const fragment = collectConfigErrors(issues, () => fragmentOf(doc, form, issues));
+        if (fragment) fragments.push(fragment);
       }
       if (found === 0) {
         issues.errors.push({
@@ -51,24 +54,32 @@ export function loadConfigDocuments(texts: readonly ConfigText[]): LoadedConfig 
     });
   }
   const config = resolveConfig(fragments, issues);
-  if (issues.errors.length > 0) throw new ConfigError(issues.errors);
-  return { config, warnings: issues.warnings };
+  const order = inFileOrder(texts.map((t) => t.file));
+  if (issues.errors.length > 0) throw new ConfigError(order(issues.errors));
+  return { config, warnings: order(issues.warnings) };
 }
 
-function fragmentOf(doc: SourceDocument, issues: IssueCollector): Fragment | undefined {
-  const site: Site = { doc, path: [] };
-  const form = detectConfigForm(doc.value);
-  if (!form) {
-    const kind = (doc.value as { kind?: unknown }).kind;
-    const what = typeof kind === 'string' ? `a ${kind}` : 'not a config document';
-    issues.warn(site, `document ${doc.index + 1} is ${what}, ignored`);
-    return undefined;
-  }
+/** Sorts findings by file (as given) then line, the order a user reads and fixes them in. */
+function inFileOrder(files: readonly string[]) {
+  const rank = new Map(files.map((f, i) => [f, i]));
+  return <T extends { file: string; line?: number }>(list: readonly T[]): T[] =>
+    [...list].sort(
+      (a, b) => (rank.get(a.file) ?? 0) - (rank.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0),
+    );
+}
+
+function ignoreDocument(doc: SourceDocument, issues: IssueCollector): void {
+  const kind = (doc.value as { kind?: unknown }).kind;
+  const what = typeof kind === 'string' ? `a ${kind}` : 'not a config document';
+  issues.warn({ doc, path: [] }, `document ${doc.index + 1} is ${what}, ignored`);
+}
+
+function fragmentOf(doc: SourceDocument, form: ConfigForm, issues: IssueCollector): Fragment {
   switch (form.form) {
     case 'own':
       return fromOwnConfig(doc, issues);
     case 'metallb-configmap':
-      return collectConfigErrors(issues, () => fromConfigMap(doc, issues));
+      return fromConfigMap(doc, issues);
     case 'metallb-legacy':
       return fromLegacyConfig(doc, issues);
     case 'metallb-crd':

@@ -51,8 +51,8 @@ describe('config: warnings', () => {
     expect(config.pools[0]?.protocol).to.equal('layer2');
     expect(config.pools[0]?.bgpAdvertisements).to.deep.equal([]);
     expect(warnings.map(formatConfigWarning)).to.deep.equal([
-      'x.yaml:10: L2Advertisement accepted but layer2 is not supported: its pools are not announced',
       'x.yaml:1: pool "p" is layer2, which is not supported: its addresses are allocated but not announced',
+      'x.yaml:10: L2Advertisement accepted but layer2 is not supported: its pools are not announced',
     ]);
     const legacy = load(
       configMap(`address-pools:\n- name: l2\n  protocol: layer2\n  addresses:\n  - 10.0.0.0/24\n`),
