@@ -11,8 +11,8 @@ export interface Column {
 /** One cell: one string per line. */
 export type Cell = string[];
 
-/** Styles a padded cell for display (colour); must not change the visible width. */
-export type CellStyler = (rowIndex: number, columnIndex: number, padded: string) => string;
+/** Styles a cell's text for display (colour); must not change the visible width. */
+export type CellStyler = (rowIndex: number, columnIndex: number, text: string) => string;
 
 export function renderTable(columns: Column[], rows: Cell[][], style?: CellStyler): string[] {
   const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => maxLength(r[i] ?? []))));
@@ -27,9 +27,7 @@ export function renderTable(columns: Column[], rows: Cell[][], style?: CellStyle
     const height = Math.max(1, ...row.map((cell) => cell.length));
     for (let k = 0; k < height; k++) {
       const texts = columns.map((_, i) => row[i]?.[k] ?? '');
-      lines.push(
-        formatLine(columns, widths, texts, (i, padded) => (style ? style(rowIndex, i, padded) : padded)),
-      );
+      lines.push(formatLine(columns, widths, texts, (i, text) => (style ? style(rowIndex, i, text) : text)));
     }
   });
   return lines;
@@ -43,13 +41,15 @@ function formatLine(
   columns: Column[],
   widths: number[],
   texts: string[],
-  style: (i: number, padded: string) => string = (_i, p) => p,
+  style: (i: number, text: string) => string = (_i, t) => t,
 ): string {
   const last = columns.length - 1;
   const parts = texts.map((t, i) => {
-    const width = widths[i] as number;
-    const padded = columns[i]?.align === 'right' ? t.padStart(width) : i === last ? t : t.padEnd(width);
-    return t === '' ? padded : style(i, padded);
+    const pad = i === last && columns[i]?.align !== 'right' ? 0 : (widths[i] as number) - t.length;
+    const fill = ' '.repeat(Math.max(0, pad));
+    if (t === '') return fill;
+    // Colour wraps the text alone, so trailing padding stays plain and can be trimmed.
+    return columns[i]?.align === 'right' ? `${fill}${style(i, t)}` : `${style(i, t)}${fill}`;
   });
   return parts.join('  ').trimEnd();
 }
