@@ -3,6 +3,7 @@
  * Decisions are remembered per service and an event goes out only when a decision changed, so a
  * steady cluster produces no event stream at all.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { PeerRoutes, ServiceAllocation } from '../sync/plan-types.js';
@@ -27,6 +28,12 @@ export interface EventRecorderOptions {
 /** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
 function microTime(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function eventSuffix(): string {
+  return (
+    (process.hrtime.bigint() + BigInt(Date.now()) * 1_000_000n).toString(16) + randomBytes(2).toString('hex')
+  );
 }
 
 const ACTIONS: Record<ServiceEventReason, string> = {
@@ -57,7 +64,9 @@ export class ServiceEventRecorder {
       body: {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',
-        metadata: { generateName: `${svc.name}.`, namespace: svc.namespace },
+        // client-go's naming: the object's name and a unique hex suffix (generateName would need
+        // the prefix to end in an alphanumeric, which the dot does not).
+        metadata: { name: `${svc.name}.${eventSuffix()}`, namespace: svc.namespace },
         eventTime: microTime(new Date()),
         reportingController: this.controller,
         reportingInstance: this.instance,
@@ -129,7 +138,11 @@ export class DecisionEvents {
       const alloc = allocs.get(key);
       const routes = ads.get(key) ?? [];
       const now: Remembered = { allocation: allocationText(alloc), advertisement: routes.join('; ') };
-      const before = this.said.get(key) ?? { allocation: '', advertisement: '' };
+      // With nothing remembered (a restart, a new leader) an allocation the service's status
+      // already shows was announced by whoever wrote that status; saying it again is spam.
+      const written =
+        alloc !== undefined && alloc.ips.length > 0 && svc.statusIngress.join(',') === alloc.ips.join(',');
+      const before = this.said.get(key) ?? { allocation: written ? now.allocation : '', advertisement: '' };
       if (alloc && now.allocation !== before.allocation) {
         if (alloc.ips.length > 0) {
           const from = [...new Set(alloc.pools)].join(', ');

@@ -65,6 +65,19 @@ describe('k8s decisions (pure parts)', () => {
     });
   });
 
+  describe('DecisionEvents after a restart or a leader change', () => {
+    it('does not repeat an allocation the status already shows, but does say the advertisement', () => {
+      const written = { ...service('a'), statusIngress: ['192.168.197.0'] };
+      const plan = {
+        allocations: [{ service: 'default/a', ips: ['192.168.197.0'], pools: ['default'] }],
+        peers: [route('192.168.197.0/32', ['default/a'])],
+      };
+      expect(new DecisionEvents().decide([written], plan).map((e) => e.reason)).to.deep.equal([
+        'AdvertisementChanged',
+      ]);
+    });
+  });
+
   describe('ServiceStatusWriter.desiredFor', () => {
     it('clears non-LoadBalancer services, leaves unallocated LoadBalancers alone', () => {
       const desired = ServiceStatusWriter.desiredFor(
