@@ -75,6 +75,7 @@ export class SyncEngine<R> {
   private readonly listeners = new Set<(e: EngineEvent<R>) => void>();
   private stopped = false;
   private currentPlan: Plan | undefined;
+  private readonly establishedPeers = new Set<string>();
 
   constructor(private readonly opts: EngineOptions<R>) {
     this.clock = opts.clock ?? systemClock;
@@ -270,12 +271,17 @@ export class SyncEngine<R> {
 
   private sessionChanged(s: SessionStatus): void {
     this.opts.metrics.setSessions(this.opts.announcer.sessions());
+    const wasEstablished = this.establishedPeers.has(s.peer);
     const fields = { peer: s.peer, peerAddress: s.peerAddress, state: s.state };
     if (s.established) {
+      this.establishedPeers.add(s.peer);
       this.log.info(fields, 'BGP session established');
       if (this.currentPlan) this.scheduleVerify('session', this.opts.settleMs ?? 1000);
+    } else if (wasEstablished) {
+      this.establishedPeers.delete(s.peer);
+      this.log.warn(fields, 'BGP session down; the speaker reconnects');
     } else {
-      this.log.warn(fields, 'BGP session not established; the speaker keeps reconnecting');
+      this.log.debug(fields, 'BGP session state');
     }
   }
 
