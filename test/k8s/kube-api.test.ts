@@ -271,6 +271,76 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
     expect(errors).to.deep.equal([]);
   });
 
+  it('hands on MetalLB CRD objects and the ConfigMap as config documents, and their changes', async () => {
+    const ns = await newNamespace();
+    await api.adminRequest('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'ipaddresspools.metallb.io' },
+      spec: {
+        group: 'metallb.io',
+        scope: 'Namespaced',
+        names: {
+          plural: 'ipaddresspools',
+          singular: 'ipaddresspool',
+          kind: 'IPAddressPool',
+          listKind: 'IPAddressPoolList',
+        },
+        versions: [
+          {
+            name: 'v1beta1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    });
+    const pool = {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: { name: 'default', namespace: ns },
+      spec: { addresses: ['192.168.197.0/24'] },
+    };
+    const poolsPath = `/apis/metallb.io/v1beta1/namespaces/${ns}/ipaddresspools`;
+    // The CRD serves a moment after it is created.
+    await waitFor('the CRD to serve', () => api.adminRequest('POST', poolsPath, pool).then(() => true));
+    const updates: ClusterUpdate[] = [];
+    const source = new KubeClusterSource(admin, {
+      onUpdate: (u) => updates.push(u),
+      onError,
+      metallbNamespace: ns,
+    });
+    stops.push(() => source.stop());
+    const first = await source.start();
+    expect(first.configDocuments.map((d) => d.file)).to.deep.equal([
+      `kubernetes:IPAddressPool/${ns}/default`,
+    ]);
+    expect(first.configDocuments[0]?.text)
+      .to.contain('apiVersion: metallb.io/v1beta1')
+      .and.contain('192.168.197.0/24');
+    expect(first.configDocuments[0]?.text).not.to.contain('managedFields');
+
+    await createObject(api, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'config', namespace: ns },
+      data: { config: 'peers: []\n' },
+    });
+    await api.adminRequest('PATCH', `${poolsPath}/default`, { spec: { addresses: ['192.168.198.0/24'] } },
+      'application/merge-patch+json'); // prettier-ignore
+    const changed = await waitFor('both changes', () =>
+      updates.find(
+        (u) => u.configDocuments.length === 2 && u.configDocuments[1]?.text.includes('192.168.198.0/24'),
+      ),
+    );
+    expect(changed.configDocuments.map((d) => d.file)).to.deep.equal([
+      `kubernetes:ConfigMap/${ns}/config`,
+      `kubernetes:IPAddressPool/${ns}/default`,
+    ]);
+    expect(errors).to.deep.equal([]);
+  });
+
   it('runs under the ServiceAccount of deploy/rbac.yaml with exactly its ClusterRole and Role', async () => {
     const { applyManifestFile, serviceAccountToken } = await import('../e2e/kube-objects.js');
     await applyManifestFile(api, 'deploy/namespace.yaml');
