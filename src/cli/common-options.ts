@@ -1,0 +1,56 @@
+import { Option, type Command } from 'commander';
+import { BadInputError } from '../util/errors.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const PLAIN_OUTPUTS = ['text', 'json'] as const;
+export const REPORT_OUTPUTS = ['text', 'json', 'junit', 'markdown'] as const;
+export type OutputFormat = (typeof REPORT_OUTPUTS)[number];
+
+/** Flags every working subcommand shares. */
+export interface CommonOptions {
+  /** Config files in the order given; merged (see docs/configuration.md). */
+  configFiles: string[];
+  manifestsPath?: string;
+  kubeconfig?: string;
+  logLevel: LogLevel;
+  output: OutputFormat;
+}
+
+export function addCommonOptions(cmd: Command, outputs: readonly OutputFormat[]): Command {
+  return cmd
+    .option(
+      '-c, --config <file>',
+      'config file: our ClusterRouterSyncConfig, a MetalLB ConfigMap or MetalLB CRDs (repeatable; files are merged)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
+      '--manifests <path>',
+      'read Services, EndpointSlices and Nodes from YAML manifests (file or directory) instead of a cluster',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the cluster to read (default: in-cluster, then $KUBECONFIG)',
+    )
+    .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(outputs).default('text'));
+}
+
+/** Reads the shared flags out of commander's untyped option bag. */
+export function commonOptionsFrom(raw: Record<string, unknown>): CommonOptions {
+  const manifestsPath = raw.manifests as string | undefined;
+  const kubeconfig = raw.kubeconfig as string | undefined;
+  if (manifestsPath !== undefined && kubeconfig !== undefined) {
+    throw new BadInputError(
+      '--manifests and --kubeconfig cannot be used together: read manifests or a cluster',
+    );
+  }
+  return {
+    configFiles: (raw.config as string[] | undefined) ?? [],
+    manifestsPath,
+    kubeconfig,
+    logLevel: raw.logLevel as LogLevel,
+    output: raw.output as OutputFormat,
+  };
+}
