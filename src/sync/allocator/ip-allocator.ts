@@ -38,10 +38,6 @@ interface PoolSpace {
   ranges: RangeSpace[];
 }
 
-function holderKey(family: IpFamily, value: bigint): string {
-  return `${family}|${value}`;
-}
-
 /**
  * Tracks which service holds which address. Every query is answered from per-range interval sets
  * and a map of held addresses, so cost follows the addresses in use, not the pool sizes.
@@ -49,7 +45,8 @@ function holderKey(family: IpFamily, value: bigint): string {
 export class IpAllocator {
   private readonly spaces = new Map<string, PoolSpace>();
   private readonly allRanges: RangeSpace[] = [];
-  private readonly holders = new Map<string, Holder>();
+  /** Held addresses per family, keyed by value (BigInt map keys compare by value). */
+  private readonly holders = { 4: new Map<bigint, Holder>(), 6: new Map<bigint, Holder>() };
   private readonly bySharingKey = new Map<string, Set<Holder>>();
   private readonly byService = new Map<string, AllocatedIp[]>();
 
@@ -84,11 +81,11 @@ export class IpAllocator {
 
   /** The services holding the address (several when it is shared). */
   usersOf(family: IpFamily, value: bigint): readonly SharingIdentity[] {
-    return this.holders.get(holderKey(family, value))?.users ?? [];
+    return this.holders[family].get(value)?.users ?? [];
   }
 
   checkSharing(id: SharingIdentity, family: IpFamily, value: bigint): SharingVerdict {
-    const holder = this.holders.get(holderKey(family, value));
+    const holder = this.holders[family].get(value);
     if (!holder) return { ok: true };
     const ip = formatIp(family, value);
     for (const other of holder.users) {
@@ -135,11 +132,10 @@ export class IpAllocator {
 
   /** Records the address for the service; the caller has checked sharing and pool membership. */
   assign(id: SharingIdentity, family: IpFamily, value: bigint, pool: string): void {
-    const key = holderKey(family, value);
-    let holder = this.holders.get(key);
+    let holder = this.holders[family].get(value);
     if (!holder) {
       holder = { family, value, pool, sharingKey: id.sharingKey, users: [] };
-      this.holders.set(key, holder);
+      this.holders[family].set(value, holder);
       for (const range of this.allRanges) if (range.contains(family, value)) range.markUsed(value);
       if (id.sharingKey !== undefined) {
         let set = this.bySharingKey.get(id.sharingKey);
@@ -157,12 +153,11 @@ export class IpAllocator {
   /** Frees every address of the service; an address is free again once its last user is gone. */
   release(service: string): void {
     for (const { family, value } of this.byService.get(service) ?? []) {
-      const key = holderKey(family, value);
-      const holder = this.holders.get(key);
+      const holder = this.holders[family].get(value);
       if (!holder) continue;
       holder.users = holder.users.filter((u) => u.service !== service);
       if (holder.users.length > 0) continue;
-      this.holders.delete(key);
+      this.holders[family].delete(value);
       if (holder.sharingKey !== undefined) {
         const set = this.bySharingKey.get(holder.sharingKey);
         set?.delete(holder);

@@ -20,14 +20,14 @@ const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 function parseIpv4(text: string): bigint | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  let value = 0;
   for (const part of parts) {
     if (!IPV4_PART.test(part)) return undefined;
     const n = Number(part);
     if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+    value = value * 256 + n;
   }
-  return value;
+  return BigInt(value);
 }
 
 function parseGroups(text: string): bigint[] | undefined {
@@ -72,32 +72,37 @@ export function parseIp(text: string): IpAddress | undefined {
 }
 
 function formatIpv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  const hex = value.toString(16).padStart(32, '0');
+  const groups: string[] = [];
+  for (let i = 0; i < 32; i += 4) {
+    let k = i;
+    while (k < i + 3 && hex.charCodeAt(k) === 48 /* '0' */) k++;
+    groups.push(hex.substring(k, i + 4));
+  }
   // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
+    if (groups[i] !== '0') {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === 0) j++;
+    while (j < 8 && groups[j] === '0') j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  if (bestStart < 0) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
 }
 
 export function formatIp(family: IpFamily, value: bigint): string {
   if (family === 6) return formatIpv6(value);
-  return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+  const n = Number(value);
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** The network address of `value` under a prefix of `length` bits. */

@@ -2,7 +2,7 @@ import type { AddressPool, BgpAdvertisement, PeerConfig } from '../../config/mod
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
-import { compareIpText, formatIp, maskToPrefix, type IpFamily } from '../ip/address.js';
+import { formatIp, maskToPrefix, type IpFamily } from '../ip/address.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
 export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
@@ -17,10 +17,10 @@ export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
 
 /** Nodes that may announce for one (peer, advertisement) pair, with their next hops per family. */
 export interface EligibleNodes {
-  /** Node name -> next hop of each family the node has an InternalIP of. */
-  nextHopOf: ReadonlyMap<string, { 4?: string; 6?: string }>;
   /** Every eligible node's next hop, sorted numerically. */
   allNextHops: { 4: readonly string[]; 6: readonly string[] };
+  /** Node name -> index of its next hop in allNextHops, per family it has an InternalIP of. */
+  rankOf: ReadonlyMap<string, { 4?: number; 6?: number }>;
 }
 
 export interface ReadyEndpoints {
@@ -66,12 +66,14 @@ function nextHopsFor(
   ready: ReadyEndpoints,
 ): readonly string[] {
   if (!local) return eligible.allNextHops[family];
-  const hops: string[] = [];
+  // Sorting ranks keeps the numeric order of allNextHops without parsing addresses again.
+  const ranks: number[] = [];
   for (const node of ready.nodes) {
-    const hop = eligible.nextHopOf.get(node)?.[family];
-    if (hop !== undefined) hops.push(hop);
+    const rank = eligible.rankOf.get(node)?.[family];
+    if (rank !== undefined) ranks.push(rank);
   }
-  return hops.sort(compareIpText);
+  const all = eligible.allNextHops[family];
+  return ranks.sort((a, b) => a - b).map((r) => all[r] as string);
 }
 
 /**

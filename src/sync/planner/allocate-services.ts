@@ -32,7 +32,10 @@ export function allocateServices(
   const run = new AllocationRun(pools, namespaces);
   const ordered = [...requests].sort(compareRequests);
   const dropped = new Map<string, string[]>();
-  for (const req of ordered) dropped.set(req.key, run.seed(req));
+  for (const req of ordered) {
+    const notes = run.seed(req);
+    if (notes.length > 0) dropped.set(req.key, notes);
+  }
   const results = new Map<string, ServiceAllocationResult>();
   for (const req of ordered) {
     const failure = run.complete(req);
@@ -95,6 +98,7 @@ class AllocationRun {
    * were served: that would make the result depend on the order of the pass.
    */
   seed(req: AllocationRequest): string[] {
+    if (req.service.statusIngress.length === 0) return [];
     if (req.invalid) {
       return req.service.statusIngress.map((ip) => `${ip} released: ${req.invalid?.message}`);
     }
@@ -231,11 +235,11 @@ class AllocationRun {
         ? req.families.some((f) => this.allocator.poolHasFamily(p.name, f))
         : req.families.every((f) => this.allocator.poolHasFamily(p.name, f)),
     );
-    const wanted = req.families.map(familyName).join(partialOk ? ' or ' : ' and ');
+    const wanted = (): string => req.families.map(familyName).join(partialOk ? ' or ' : ' and ');
     if (capable.length === 0) {
       return {
         reason: 'no-pool',
-        message: `no address pool serving ${req.key} has ${wanted} addresses (tried ${candidates.map((p) => p.name).join(', ')})`,
+        message: `no address pool serving ${req.key} has ${wanted()} addresses (tried ${candidates.map((p) => p.name).join(', ')})`,
       };
     }
     for (const pool of capable) {
@@ -243,7 +247,7 @@ class AllocationRun {
     }
     return {
       reason: 'pool-exhausted',
-      message: `no free ${wanted} address in pool ${capable.map((p) => p.name).join(', ')}`,
+      message: `no free ${wanted()} address in pool ${capable.map((p) => p.name).join(', ')}`,
     };
   }
 }

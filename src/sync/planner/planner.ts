@@ -8,7 +8,7 @@ import {
   type ServiceInfo,
 } from '../cluster.js';
 import type { AdvertisementIssue, Plan, ServiceAllocation } from '../plan-types.js';
-import { compareIpText, parseIp, type IpFamily } from '../ip/address.js';
+import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
 import {
   DEFAULT_ADVERTISEMENT,
   serviceContributions,
@@ -216,24 +216,28 @@ export class Planner {
     if (!byPeer) this.eligibleCache.set(ad, (byPeer = new Map()));
     const cached = byPeer.get(peer.name);
     if (cached) return cached;
-    const nextHopOf = new Map<string, { 4?: string; 6?: string }>();
-    const all: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
+    const hops: Array<{ node: string; family: IpFamily; ip: IpAddress; text: string }> = [];
     for (const node of this.nodes.values()) {
       if (!nodeCanAnnounce(node)) continue;
       if (!matchesAny(peer.nodeSelectors, node.labels) || !matchesAny(ad.nodeSelectors, node.labels))
         continue;
-      const hops: { 4?: string; 6?: string } = {};
+      const seen = new Set<IpFamily>();
       for (const text of node.internalIPs) {
         const ip = parseIp(text);
-        if (ip && hops[ip.family] === undefined) hops[ip.family] = text.trim();
+        if (!ip || seen.has(ip.family)) continue;
+        seen.add(ip.family);
+        hops.push({ node: node.name, family: ip.family, ip, text: formatIp(ip.family, ip.value) });
       }
-      nextHopOf.set(node.name, hops);
-      if (hops[4] !== undefined) all[4].push(hops[4]);
-      if (hops[6] !== undefined) all[6].push(hops[6]);
     }
-    all[4].sort(compareIpText);
-    all[6].sort(compareIpText);
-    const eligible: EligibleNodes = { nextHopOf, allNextHops: all };
+    hops.sort((a, b) => compareIp(a.ip, b.ip));
+    const allNextHops: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
+    const rankOf = new Map<string, { 4?: number; 6?: number }>();
+    for (const hop of hops) {
+      let ranks = rankOf.get(hop.node);
+      if (!ranks) rankOf.set(hop.node, (ranks = {}));
+      ranks[hop.family] = allNextHops[hop.family].push(hop.text) - 1;
+    }
+    const eligible: EligibleNodes = { allNextHops, rankOf };
     byPeer.set(peer.name, eligible);
     return eligible;
   }

@@ -16,8 +16,9 @@ interface PrefixEntry {
 /** Past this many changed prefixes one full sort beats one binary insertion per prefix. */
 const RESORT_THRESHOLD = 256;
 
-function entryKey(c: { family: IpFamily; network: bigint; length: number }): string {
-  return `${c.family}|${c.network}|${c.length}`;
+/** Prefixes are grouped by family and length, then keyed by network value (no bigint->string). */
+function groupOf(c: { family: IpFamily; length: number }): number {
+  return c.family * 256 + c.length;
 }
 
 function compareEntries(a: PrefixEntry, b: PrefixEntry): number {
@@ -84,8 +85,8 @@ function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: num
  * advertisements) merge into one route: next hops, communities and services united.
  */
 export class PeerRouteTable {
-  private readonly entries = new Map<string, PrefixEntry>();
-  private readonly keysOfService = new Map<string, string[]>();
+  private readonly entries = new Map<number, Map<bigint, PrefixEntry>>();
+  private readonly entriesOfService = new Map<string, PrefixEntry[]>();
   private readonly pending = new Set<PrefixEntry>();
   private readonly conflicts = new Set<PrefixEntry>();
   private order: PrefixEntry[] = [];
@@ -94,29 +95,33 @@ export class PeerRouteTable {
 
   /** Replaces everything the service contributes to this peer. */
   setService(service: string, contributions: readonly RouteContribution[]): void {
-    for (const key of this.keysOfService.get(service) ?? []) {
-      const entry = this.entries.get(key) as PrefixEntry;
+    for (const entry of this.entriesOfService.get(service) ?? []) {
       entry.shares.delete(service);
       this.pending.add(entry);
     }
-    const keys: string[] = [];
+    const mine: PrefixEntry[] = [];
     for (const c of contributions) {
-      const key = entryKey(c);
-      let entry = this.entries.get(key);
+      let group = this.entries.get(groupOf(c));
+      if (!group) this.entries.set(groupOf(c), (group = new Map()));
+      let entry = group.get(c.network);
       if (!entry) {
         entry = { family: c.family, network: c.network, length: c.length, shares: new Map(), inOrder: false };
-        this.entries.set(key, entry);
+        group.set(c.network, entry);
       }
       const list = entry.shares.get(service);
       if (list) list.push(c);
       else {
         entry.shares.set(service, [c]);
-        keys.push(key);
+        mine.push(entry);
       }
       this.pending.add(entry);
     }
-    if (keys.length > 0) this.keysOfService.set(service, keys);
-    else this.keysOfService.delete(service);
+    if (mine.length > 0) this.entriesOfService.set(service, mine);
+    else this.entriesOfService.delete(service);
+  }
+
+  private *allEntries(): Iterable<PrefixEntry> {
+    for (const group of this.entries.values()) yield* group.values();
   }
 
   private locate(entry: PrefixEntry): number {
@@ -139,7 +144,7 @@ export class PeerRouteTable {
       entry.conflict = conflict;
       if (conflict) this.conflicts.add(entry);
       else this.conflicts.delete(entry);
-      if (entry.shares.size === 0) this.entries.delete(entryKey(entry));
+      if (entry.shares.size === 0) this.entries.get(groupOf(entry))?.delete(entry.network);
       if (bulk) continue;
       if (route && entry.inOrder) {
         this.routesInOrder[this.locate(entry)] = route;
@@ -156,8 +161,8 @@ export class PeerRouteTable {
       }
     }
     if (bulk) {
-      this.order = [...this.entries.values()].filter((e) => e.route !== undefined).sort(compareEntries);
-      for (const e of this.entries.values()) e.inOrder = false;
+      this.order = [...this.allEntries()].filter((e) => e.route !== undefined).sort(compareEntries);
+      for (const e of this.allEntries()) e.inOrder = false;
       for (const e of this.order) e.inOrder = true;
       this.routesInOrder = this.order.map((e) => e.route as PlannedRoute);
     }

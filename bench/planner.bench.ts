@@ -1,0 +1,188 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { AddressPool, Config } from '../src/config/model.js';
+import type { ClusterSnapshot, EndpointSliceInfo, NodeInfo, ServiceInfo } from '../src/sync/cluster.js';
+import { allocateServices } from '../src/sync/planner/allocate-services.js';
+import { Planner, planCluster } from '../src/sync/planner/index.js';
+import { readAllocationRequest } from '../src/sync/planner/service-request.js';
+import type { BenchRow, BenchSuite } from './types.js';
+
+// The figures of issue 5: a 10,000-service cluster planned from scratch, one EndpointSlice change
+// re-planned incrementally, and 100,000 allocations from an IPv6 /64.
+
+const NODES = 100;
+const SERVICES = 10_000;
+
+function pool(name: string, text: string, family: 4 | 6, first: bigint, last: bigint): AddressPool {
+  return {
+    name,
+    protocol: 'bgp',
+    addresses: [{ text, family, first, last }],
+    autoAssign: true,
+    avoidBuggyIps: false,
+    bgpAdvertisements: [],
+  };
+}
+
+function benchConfig(pools: AddressPool[]): Config {
+  const peer = (name: string, address: string, peerAsn: number) => ({
+    name,
+    peerAddress: address,
+    peerAsn,
+    myAsn: 64500,
+    peerPort: 179,
+    holdTimeSec: 90,
+    keepaliveTimeSec: 30,
+    connectTimeSec: 10,
+    ebgpMultiHop: false,
+    ttlSecurity: false,
+    nodeSelectors: [],
+  });
+  return {
+    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
+    peers: [peer('core', '192.168.200.2', 64500), peer('edge', '192.168.200.1', 64501)],
+    pools,
+    kubernetes: { mode: 'manifests', metallbNamespace: 'metallb-system' },
+    manageNeighbors: false,
+    neighborDescription: 'bench',
+    verifyIntervalSec: 30,
+  };
+}
+
+function service(i: number, family: 4 | 6 = 4): ServiceInfo {
+  return {
+    namespace: `ns${i % 50}`,
+    name: `svc-${i}`,
+    type: 'LoadBalancer',
+    externalTrafficPolicy: i % 2 === 0 ? 'Local' : 'Cluster',
+    ipFamilies: [family],
+    ipFamilyPolicy: 'SingleStack',
+    selector: { app: `app-${i}` },
+    ports: [{ protocol: 'TCP', port: 80 }],
+    labels: {},
+    annotations: {},
+    statusIngress: [],
+    creationTimestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+  };
+}
+
+function endpointSlice(i: number, shift: number): EndpointSliceInfo {
+  return {
+    namespace: `ns${i % 50}`,
+    name: `svc-${i}-abcde`,
+    serviceName: `svc-${i}`,
+    addressType: 'IPv4',
+    endpoints: [0, 1, 2].map((k) => ({
+      addresses: [`10.244.${k}.${i % 250}`],
+      ready: true,
+      nodeName: `node-${(i * 7 + k * 13 + shift) % NODES}`,
+    })),
+  };
+}
+
+function clusterSnapshot(): ClusterSnapshot {
+  const nodes: NodeInfo[] = [];
+  for (let n = 0; n < NODES; n++) {
+    nodes.push({
+      name: `node-${n}`,
+      labels: {},
+      internalIPs: [`192.168.${201 + Math.floor(n / 250)}.${(n % 250) + 1}`],
+      ready: true,
+      unschedulable: false,
+      networkUnavailable: false,
+    });
+  }
+  const services: ServiceInfo[] = [];
+  const endpointSlices: EndpointSliceInfo[] = [];
+  for (let i = 0; i < SERVICES; i++) {
+    services.push(service(i));
+    endpointSlices.push(endpointSlice(i, 0));
+  }
+  const namespaces = Array.from({ length: 50 }, (_, i) => ({ name: `ns${i}`, labels: {} }));
+  return { services, endpointSlices, nodes, namespaces };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function timeMs(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function collectGarbage(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+export default {
+  name: 'planner',
+  async run(): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    const config = benchConfig([pool('big', '10.0.0.0/16', 4, 0x0a000000n, 0x0a00ffffn)]);
+    const snap = clusterSnapshot();
+
+    planCluster(config, snap);
+    const scratch = median(Array.from({ length: 5 }, () => timeMs(() => planCluster(config, snap))));
+    rows.push({
+      name: `plan from scratch: ${SERVICES} services, ${NODES} nodes, 2 peers`,
+      value: scratch,
+      unit: 'ms',
+      target: '< 100 ms',
+      met: scratch < 100,
+    });
+
+    const planner = new Planner(config, snap);
+    planner.plan();
+    const changes: number[] = [];
+    for (let round = 1; round <= 400; round++) {
+      const i = (round * 37) % SERVICES;
+      changes.push(
+        timeMs(() => {
+          planner.update({ endpointSlices: { upsert: [endpointSlice(i, round)] } });
+          planner.plan();
+        }),
+      );
+    }
+    const incremental = median(changes.slice(100));
+    rows.push({
+      name: 'one EndpointSlice change re-planned (incremental Planner, median)',
+      value: incremental,
+      unit: 'ms',
+      target: '< 1 ms',
+      met: incremental < 1,
+    });
+
+    const gc = collectGarbage();
+    const v6 = [pool('v6', '2001:db8::/64', 6, 0x20010db8n << 96n, (0x20010db8n << 96n) + (1n << 64n) - 1n)];
+    const requests = Array.from({ length: 100_000 }, (_, i) => readAllocationRequest(service(i, 6)));
+    const namespaces = new Map<string, Record<string, string>>();
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let result: ReturnType<typeof allocateServices> | undefined;
+    const allocMs = timeMs(() => {
+      result = allocateServices(v6, requests, namespaces);
+    });
+    gc();
+    const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+    if (result?.size !== 100_000) throw new Error('allocation bench lost services');
+    rows.push({
+      name: '100,000 allocations from an IPv6 /64',
+      value: allocMs,
+      unit: 'ms',
+      target: '< 1000 ms',
+      met: allocMs < 1000,
+    });
+    rows.push({
+      name: '100,000 allocations from an IPv6 /64: heap retained by the result',
+      value: heapMb,
+      unit: 'MB',
+      target: '< 100 MB',
+      met: heapMb < 100,
+    });
+    return rows;
+  },
+} satisfies BenchSuite;
