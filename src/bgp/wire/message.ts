@@ -15,6 +15,9 @@ import { decodeUpdate, encodeUpdate } from './update.js';
  */
 export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): BgpMessage {
   if (bytes.length < 19) {
+    for (let i = 0; i < Math.min(16, bytes.length); i++) {
+      if (bytes[i] !== 0xff) throw new BgpWireError('header-marker', 'marker is not all ones');
+    }
     throw new BgpWireError(
       'header-length',
       `only ${bytes.length} octets`,

@@ -21,7 +21,8 @@ export function decodeNotification(m: Uint8Array): NotificationMessage {
   const msg: NotificationMessage = { type: 'notification', code, subcode, data };
   if (carriesShutdownCommunication(code, subcode) && data.length >= 1) {
     const len = data[0] as number;
-    if (len + 1 <= data.length) {
+    // Only the exact form (length octet, then that many octets, nothing after) is a communication.
+    if (len + 1 === data.length) {
       try {
         msg.shutdownCommunication = utf8.decode(data.subarray(1, 1 + len));
       } catch {
