@@ -2,10 +2,9 @@ import { isIP } from 'node:net';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
 import { PathIdAllocator } from './path-ids.js';
-import { parseCommunity, parseLargeCommunity } from './wire/index.js';
+import { parseCommunity, parseLargeCommunity, parsePrefix } from './wire/index.js';
 import {
   attributesKey,
-  isValidPrefix,
   pathKey,
   prefixFamily,
   type AddressFamily,
@@ -53,8 +52,10 @@ export interface AdjRibOutOptions {
  */
 export class AdjRibOut {
   private readonly pathIds: PathIdAllocator;
-  private desired = new Map<string, OutPath>();
-  private sent = new Map<string, OutPath>();
+  private desired = new Map<string, KeyedPath>();
+  private sent = new Map<string, KeyedPath>();
+  /** One shared object per distinct attribute set: a large table has few of them. */
+  private readonly interned = new Map<string, { key: string; attributes: PathAttributes }>();
   private dirty = false;
   private held: string[] = [];
 
@@ -65,15 +66,16 @@ export class AdjRibOut {
   /** Replaces the whole desired set. A route with no next hops is the same as no route. */
   setDesiredRoutes(routes: readonly DesiredRoute[]): void {
     validateDesiredRoutes(routes, this.opts.peer);
-    const desired = new Map<string, OutPath>();
+    const desired = new Map<string, KeyedPath>();
     const held: string[] = [];
+    this.interned.clear();
     for (const route of routes) {
       const family = prefixFamily(route.prefix);
       if (!this.opts.families.has(family)) {
         if (route.nextHops.length > 0) held.push(route.prefix);
         continue;
       }
-      for (const path of this.expand(route, family)) desired.set(pathKey(path), path);
+      this.expand(route, family, desired);
     }
     this.pathIds.retainOnly(new Set(routes.map((r) => r.prefix)));
     this.desired = desired;
@@ -81,26 +83,44 @@ export class AdjRibOut {
     this.dirty = true;
   }
 
-  private expand(route: DesiredRoute, family: AddressFamily): OutPath[] {
-    const base = {
-      localPref: route.localPref,
+  private expand(route: DesiredRoute, family: AddressFamily, into: Map<string, KeyedPath>): void {
+    if (route.nextHops.length === 0) return;
+    if (!this.opts.addPathFamilies.has(family)) {
+      this.addPath(into, route, family, pickNextHop(route.prefix, route.nextHops), 0);
+      return;
+    }
+    for (const [nextHop, pathId] of this.pathIds.assign(route.prefix, route.nextHops)) {
+      this.addPath(into, route, family, nextHop, pathId);
+    }
+  }
+
+  private addPath(
+    into: Map<string, KeyedPath>,
+    route: DesiredRoute,
+    family: AddressFamily,
+    nextHop: string,
+    pathId: number,
+  ): void {
+    const attributes: PathAttributes = {
+      nextHop,
       communities: route.communities,
       largeCommunities: route.largeCommunities,
     };
-    if (route.nextHops.length === 0) return [];
-    if (!this.opts.addPathFamilies.has(family)) {
-      const nextHop = pickNextHop(route.prefix, route.nextHops);
-      return [
-        { family, prefix: route.prefix, pathId: 0, attributes: withoutUndefined({ nextHop, ...base }) },
-      ];
+    if (route.localPref !== undefined) attributes.localPref = route.localPref;
+    const key = attributesKey(family, attributes);
+    let shared = this.interned.get(key);
+    if (!shared) {
+      shared = { key, attributes };
+      this.interned.set(key, shared);
     }
-    const ids = this.pathIds.assign(route.prefix, route.nextHops);
-    return [...ids].map(([nextHop, pathId]) => ({
+    const path: KeyedPath = {
       family,
       prefix: route.prefix,
       pathId,
-      attributes: withoutUndefined({ nextHop, ...base }),
-    }));
+      attributes: shared.attributes,
+      key: shared.key,
+    };
+    into.set(pathKey(path), path);
   }
 
   /** Whether setDesiredRoutes was called since the last takeChanges. */
@@ -115,16 +135,14 @@ export class AdjRibOut {
 
   /** What to send so the peer's view equals the desired set; afterwards it counts as sent. */
   takeChanges(): RibChanges {
-    const withdrawn: OutPath[] = [];
-    const announced: OutPath[] = [];
+    const withdrawn: KeyedPath[] = [];
+    const announced: KeyedPath[] = [];
     for (const [key, path] of this.sent) if (!this.desired.has(key)) withdrawn.push(path);
     for (const [key, path] of this.desired) {
-      const old = this.sent.get(key);
-      if (!old || attributesKey(old.family, old.attributes) !== attributesKey(path.family, path.attributes)) {
-        announced.push(path);
-      }
+      if (this.sent.get(key)?.key !== path.key) announced.push(path);
     }
-    this.sent = new Map(this.desired);
+    // setDesiredRoutes always builds a new map, so the two may share it until the next call.
+    this.sent = this.desired;
     this.dirty = false;
     return { withdrawals: groupWithdrawals(withdrawn), announcements: groupAnnouncements(announced) };
   }
@@ -145,7 +163,16 @@ export class AdjRibOut {
   }
 
   sentPaths(): OutPath[] {
-    return [...this.sent.values()];
+    return [...this.sent.values()].map(({ family, prefix, pathId, attributes }) => ({
+      family,
+      prefix,
+      pathId,
+      attributes,
+    }));
+  }
+
+  get sentPathCount(): number {
+    return this.sent.size;
   }
 
   sentPrefixCount(): number {
@@ -160,55 +187,54 @@ export class AdjRibOut {
 export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: string | undefined): void {
   const seen = new Set<string>();
   for (const route of routes) {
-    const fail = (why: string) => new InvalidRouteError(why, peer, route.prefix);
-    if (seen.has(route.prefix)) throw fail(`prefix ${route.prefix} listed twice`);
-    seen.add(route.prefix);
-    if (!isValidPrefix(route.prefix)) throw fail(`'${route.prefix}' is not a prefix`);
-    const family = prefixFamily(route.prefix);
-    for (const hop of route.nextHops) {
-      if (isIP(hop) !== family) throw fail(`next hop '${hop}' is not an address of the prefix's family`);
-    }
-    try {
-      route.communities.forEach(parseCommunity);
-      route.largeCommunities.forEach(parseLargeCommunity);
-    } catch (err) {
-      throw fail((err as Error).message);
-    }
-    if (
-      route.localPref !== undefined &&
-      !(Number.isInteger(route.localPref) && route.localPref >= 0 && route.localPref <= 0xffffffff)
-    ) {
-      throw fail(`local preference ${route.localPref} is not a 32-bit unsigned integer`);
-    }
+    const problem = routeProblem(route, seen);
+    if (problem !== undefined) throw new InvalidRouteError(problem, peer, route.prefix);
   }
 }
 
-function withoutUndefined(a: PathAttributes): PathAttributes {
-  return a.localPref === undefined
-    ? { nextHop: a.nextHop, communities: a.communities, largeCommunities: a.largeCommunities }
-    : a;
+function routeProblem(route: DesiredRoute, seen: Set<string>): string | undefined {
+  if (seen.has(route.prefix)) return `prefix ${route.prefix} listed twice`;
+  seen.add(route.prefix);
+  try {
+    // The codec's parser, so whatever passes here also encodes (host bits, lengths).
+    parsePrefix(route.prefix);
+  } catch {
+    return `'${route.prefix}' is not a prefix (address/length with no host bits set)`;
+  }
+  const family = prefixFamily(route.prefix);
+  for (const hop of route.nextHops) {
+    if (isIP(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
+  }
+  try {
+    for (const c of route.communities) parseCommunity(c);
+    for (const c of route.largeCommunities) parseLargeCommunity(c);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const lp = route.localPref;
+  if (lp !== undefined && !(Number.isInteger(lp) && lp >= 0 && lp <= 0xffffffff)) {
+    return `local preference ${lp} is not a 32-bit unsigned integer`;
+  }
+  return undefined;
 }
 
-function byNlri(a: NlriRef, b: NlriRef): number {
-  return a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : a.pathId - b.pathId;
+/** An OutPath with its attribute key computed once. */
+interface KeyedPath extends OutPath {
+  key: string;
 }
 
-function groupAnnouncements(paths: readonly OutPath[]): AnnounceGroup[] {
+/** Groups in attribute-key order; prefixes in the order the caller listed them (the plan's order). */
+function groupAnnouncements(paths: readonly KeyedPath[]): AnnounceGroup[] {
   const groups = new Map<string, AnnounceGroup>();
   for (const p of paths) {
-    const key = attributesKey(p.family, p.attributes);
-    let g = groups.get(key);
+    let g = groups.get(p.key);
     if (!g) {
       g = { family: p.family, attributes: p.attributes, nlri: [] };
-      groups.set(key, g);
+      groups.set(p.key, g);
     }
     g.nlri.push({ prefix: p.prefix, pathId: p.pathId });
   }
-  return [...groups.keys()].sort().map((k) => {
-    const g = groups.get(k)!;
-    g.nlri.sort(byNlri);
-    return g;
-  });
+  return [...groups.keys()].sort().map((k) => groups.get(k)!);
 }
 
 function groupWithdrawals(paths: readonly OutPath[]): WithdrawGroup[] {
@@ -217,7 +243,7 @@ function groupWithdrawals(paths: readonly OutPath[]): WithdrawGroup[] {
     const nlri = paths
       .filter((p) => p.family === family)
       .map((p) => ({ prefix: p.prefix, pathId: p.pathId }));
-    if (nlri.length > 0) groups.push({ family, nlri: nlri.sort(byNlri) });
+    if (nlri.length > 0) groups.push({ family, nlri });
   }
   return groups;
 }

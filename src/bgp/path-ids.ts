@@ -2,27 +2,32 @@
  * ADD-PATH path identifiers, stable per (prefix, next hop): a next hop keeps its id for as long as
  * it stays in the prefix's set, so adding or removing another node never re-announces it under a
  * new id. Ids freed by a withdrawn next hop are reused (smallest free first) to keep them small.
+ * Per prefix the table is one small array (slot i holds the next hop with id i + 1), since a large
+ * table has one entry per announced prefix.
  */
 export class PathIdAllocator {
-  private readonly byPrefix = new Map<string, Map<string, number>>();
+  private readonly byPrefix = new Map<string, (string | undefined)[]>();
 
-  /** Ids for exactly `nextHops` of `prefix`; ids of next hops no longer listed are released. */
-  assign(prefix: string, nextHops: readonly string[]): Map<string, number> {
-    const previous = this.byPrefix.get(prefix) ?? new Map<string, number>();
-    const wanted = new Set(nextHops);
-    const next = new Map<string, number>();
-    for (const [hop, id] of previous) if (wanted.has(hop)) next.set(hop, id);
-    const used = new Set(next.values());
-    let candidate = 1;
-    for (const hop of [...wanted].sort()) {
-      if (next.has(hop)) continue;
-      while (used.has(candidate)) candidate++;
-      next.set(hop, candidate);
-      used.add(candidate);
+  /** [next hop, id] for exactly `nextHops` of `prefix`; ids of next hops no longer listed are freed. */
+  assign(prefix: string, nextHops: readonly string[]): [string, number][] {
+    const previous = this.byPrefix.get(prefix);
+    const slots: (string | undefined)[] = previous
+      ? previous.map((hop) => (hop !== undefined && nextHops.includes(hop) ? hop : undefined))
+      : [];
+    const fresh = nextHops.filter((hop) => !slots.includes(hop)).sort();
+    let free = 0;
+    for (const hop of fresh) {
+      while (slots[free] !== undefined) free++;
+      slots[free] = hop;
     }
-    if (next.size === 0) this.byPrefix.delete(prefix);
-    else this.byPrefix.set(prefix, next);
-    return next;
+    while (slots.length > 0 && slots[slots.length - 1] === undefined) slots.pop();
+    if (slots.length === 0) this.byPrefix.delete(prefix);
+    else this.byPrefix.set(prefix, slots);
+    const out: [string, number][] = [];
+    slots.forEach((hop, i) => {
+      if (hop !== undefined) out.push([hop, i + 1]);
+    });
+    return out;
   }
 
   /** Forgets prefixes not in `keep`, so the table does not grow with routes that are gone. */

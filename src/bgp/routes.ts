@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { PlannedRoute } from '../sync/plan-types.js';
 
 /**
@@ -13,16 +12,6 @@ export type AddressFamily = 4 | 6;
 
 export function prefixFamily(prefix: string): AddressFamily {
   return prefix.includes(':') ? 6 : 4;
-}
-
-/** Whether `prefix` is `address/length` with a length valid for the address's family. */
-export function isValidPrefix(prefix: string): boolean {
-  const slash = prefix.indexOf('/');
-  if (slash < 0) return false;
-  const family = isIP(prefix.slice(0, slash));
-  const lengthText = prefix.slice(slash + 1);
-  if (family === 0 || !/^\d{1,3}$/.test(lengthText)) return false;
-  return Number(lengthText) <= (family === 4 ? 32 : 128);
 }
 
 /** The attributes that vary per route; AS_PATH and ORIGIN are fixed per session by the encoder. */

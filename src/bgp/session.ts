@@ -724,7 +724,7 @@ export class PeerSession {
     this.stats.updatesSent += messages.length;
     this.stats.prefixesAnnounced += announced;
     this.stats.prefixesWithdrawn += withdrawn;
-    this.stats.pathsAdvertised = this.rib?.sentPaths().length ?? 0;
+    this.stats.pathsAdvertised = this.rib?.sentPathCount ?? 0;
     if (messages.length === 0) return;
     // One write keeps syscalls few for large tables; the count still reflects every message.
     this.stats.messagesSent += messages.length - 1;

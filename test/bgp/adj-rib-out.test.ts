@@ -132,11 +132,12 @@ describe('AdjRibOut', () => {
       communities: [],
       largeCommunities: [],
     });
+    // In the planner's order (numeric), which the groups keep.
     rib.setDesiredRoutes([
       r('192.168.197.0/32', ['192.168.201.11']),
       r('192.168.197.1/32', ['192.168.201.12']),
-      r('192.168.197.254/32', ['192.168.201.12']),
       r('192.168.197.2/32', ['192.168.201.11', '192.168.201.12']),
+      r('192.168.197.254/32', ['192.168.201.12']),
     ]);
     const first = rib.takeChanges();
     expect(first.withdrawals).to.deep.equal([]);

@@ -4,6 +4,7 @@
  * cannot switch namespaces itself. Commands arrive as JSON lines on stdin, events leave as JSON
  * lines on stdout.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BgpSpeaker, type DesiredRoute, type SpeakerPeer } from '../../../src/bgp/index.js';
 
@@ -15,6 +16,8 @@ export interface ChildOptions {
   peers: SpeakerPeer[];
   /** Routes per peer from the start, so a restarted process announces at once. */
   routes?: Record<string, DesiredRoute[]>;
+  /** Like `routes`, read from a JSON file (large tables do not fit in argv). */
+  routesFile?: Record<string, string>;
 }
 
 export type ChildCommand =
@@ -40,7 +43,8 @@ for (const event of ['state', 'established', 'notification', 'warning', 'routes-
 if (opts.listen) await speaker.listen();
 for (const peer of opts.peers) {
   speaker.addPeer(peer);
-  const routes = opts.routes?.[peer.name];
+  const file = opts.routesFile?.[peer.name];
+  const routes = file ? (JSON.parse(readFileSync(file, 'utf8')) as DesiredRoute[]) : opts.routes?.[peer.name];
   if (routes) speaker.setRoutes(peer.name, routes);
 }
 out({ event: 'ready', pid: process.pid });

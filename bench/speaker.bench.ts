@@ -1,0 +1,286 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DesiredRoute } from '../src/bgp/index.js';
+import { createContext, encodeAnnouncements, parsePrefix } from '../src/bgp/wire/index.js';
+import { startFrr, type FrrRouter } from '../test/lab/frr.js';
+import { createLab, run, type Lab } from '../test/lab/netns.js';
+import { SpeakerProcess } from '../test/bgp/lab/speaker-process.js';
+import { waitFor } from '../test/support/wait-for.js';
+import type { BenchRow, BenchSuite } from './types.js';
+
+// 100,000 /32s from 10.128.0.0, alternating next hops .11 and .12 (the seed's two nodes), injected
+// into real FRR 8.4 by each implementation in turn; FRR, the namespaces and the timing are the same
+// for all. Timed: from FRR showing the session Established to FRR's pfxRcd reaching the total.
+
+const COUNT = 100_000;
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const RAW_WRITER = fileURLToPath(new URL('../test/bgp/lab/raw-writer.ts', import.meta.url));
+
+function routes(): DesiredRoute[] {
+  const base = (10 << 24) | (128 << 16);
+  return Array.from({ length: COUNT }, (_, i) => {
+    const a = base + i;
+    return {
+      prefix: `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/32`,
+      nextHops: [i % 2 === 0 ? '192.168.201.11' : '192.168.201.12'],
+      communities: [],
+      largeCommunities: [],
+    };
+  });
+}
+
+interface Injector {
+  stop(): Promise<void>;
+  /** RSS in bytes once everything was sent, when the injector can tell. */
+  rss?(): Promise<number>;
+}
+
+interface Summary {
+  ipv4Unicast?: { peers?: Record<string, { state?: string; pfxRcd?: number }> };
+}
+
+async function peer(frr: FrrRouter): Promise<{ state?: string; pfxRcd?: number }> {
+  const s = await frr.vtyshJson<Summary>('show bgp summary json');
+  return s.ipv4Unicast?.peers?.['192.168.201.2'] ?? {};
+}
+
+function spawnIn(lab: Lab, cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn('ip', ['netns', 'exec', lab.speakerNs, cmd, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  child.stderr!.on('data', () => undefined);
+  return child;
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+/** MRT TABLE_DUMP_V2 (RFC 6396) of the routes, for `gobgp mrt inject global`. */
+function mrtDump(all: DesiredRoute[]): Buffer {
+  const ctx = createContext({ fourOctetAs: true });
+  const attrsFor = new Map<string, Buffer>();
+  const attrBytes = (hop: string) => {
+    let b = attrsFor.get(hop);
+    if (!b) {
+      // The attribute block of a one-prefix UPDATE: total path attribute length at 21, block at 23.
+      const [msg] = encodeAnnouncements(
+        { origin: 0, asPath: [{ type: 2, asns: [64500] }], nextHop: hop },
+        [parsePrefix('10.0.0.0/32')],
+        ctx,
+      );
+      b = msg!.subarray(23, 23 + msg!.readUInt16BE(21));
+      attrsFor.set(hop, b);
+    }
+    return b;
+  };
+  const record = (subtype: number, body: Buffer) => {
+    const h = Buffer.alloc(12);
+    h.writeUInt32BE(Math.floor(Date.now() / 1000), 0);
+    h.writeUInt16BE(13, 4);
+    h.writeUInt16BE(subtype, 6);
+    h.writeUInt32BE(body.length, 8);
+    return Buffer.concat([h, body]);
+  };
+  // One peer (AS4, IPv4): ourselves.
+  const index = Buffer.from([
+    192, 168, 201, 2, 0, 0, 0, 1, 0x02, 192, 168, 201, 2, 192, 168, 201, 2, 0, 0, 0xfb, 0xf4,
+  ]);
+  const out: Buffer[] = [record(1, index)];
+  all.forEach((r, seq) => {
+    const p = parsePrefix(r.prefix);
+    const attrs = attrBytes(r.nextHops[0]!);
+    const body = Buffer.alloc(4 + 1 + 4 + 2 + 8 + attrs.length);
+    body.writeUInt32BE(seq, 0);
+    body[4] = p.len;
+    Buffer.from(p.addr).copy(body, 5);
+    body.writeUInt16BE(1, 9);
+    body.writeUInt16BE(0, 11);
+    body.writeUInt32BE(Math.floor(Date.now() / 1000), 13);
+    body.writeUInt16BE(attrs.length, 17);
+    attrs.copy(body, 19);
+    out.push(record(2, body));
+  });
+  return Buffer.concat(out);
+}
+
+const INJECTORS: Record<
+  string,
+  (lab: Lab, dir: string, routesFile: string, all: DesiredRoute[]) => Promise<Injector>
+> = {
+  'cluster-router-sync speaker': async (lab, _dir, routesFile) => {
+    const p = await SpeakerProcess.start(lab.speakerNs, {
+      routerId: '192.168.201.2',
+      gracefulRestartTimeSec: 120,
+      peers: [
+        {
+          name: 'router',
+          peerAddress: '192.168.201.1',
+          peerAsn: 64501,
+          myAsn: 64500,
+          peerPort: 179,
+          holdTimeSec: 90,
+          keepaliveTimeSec: 30,
+          connectTimeSec: 10,
+          sourceAddress: '192.168.201.2',
+        },
+      ],
+      routesFile: { router: routesFile },
+    });
+    return { stop: () => p.kill(), rss: async () => (await p.status()).rss as number };
+  },
+  'raw writer of pre-encoded UPDATEs (floor)': async (lab, _dir, routesFile) => {
+    const child = spawnIn(lab, process.execPath, [
+      '--import',
+      'tsx',
+      RAW_WRITER,
+      JSON.stringify({
+        peerAddress: '192.168.201.1',
+        localAddress: '192.168.201.2',
+        asn: 64500,
+        routerId: '192.168.201.2',
+        routesFile,
+      }),
+    ]);
+    return { stop: () => killChild(child) };
+  },
+  'exabgp 4.2': async (lab, dir, _routesFile, all) => {
+    const conf = join(dir, 'exabgp.conf');
+    const lines = [
+      'neighbor 192.168.201.1 {',
+      '  router-id 192.168.201.2;',
+      '  local-address 192.168.201.2;',
+      '  local-as 64500;',
+      '  peer-as 64501;',
+      '  static {',
+      ...all.map((r) => `    route ${r.prefix} next-hop ${r.nextHops[0]};`),
+      '  }',
+      '}',
+    ];
+    await writeFile(conf, lines.join('\n') + '\n');
+    const child = spawnIn(lab, 'exabgp', [conf], {
+      exabgp_daemon_user: 'root',
+      exabgp_daemon_drop: 'false',
+      exabgp_api_cli: 'false',
+      exabgp_log_destination: join(dir, 'exabgp.log'),
+    });
+    return { stop: () => killChild(child) };
+  },
+  'gobgpd 3.10': async (lab, dir, _routesFile, all) => {
+    const conf = join(dir, 'gobgpd.toml');
+    await writeFile(
+      conf,
+      ['[global.config]', '  as = 64500', '  router-id = "192.168.201.2"', '  port = -1', ''].join('\n'),
+    );
+    const mrt = join(dir, 'routes.mrt');
+    await writeFile(mrt, mrtDump(all));
+    const child = spawnIn(lab, 'gobgpd', ['-f', conf, '--log-level', 'warn']);
+    const gobgp = (...args: string[]) => lab.exec(lab.speakerNs, 'gobgp', args);
+    await waitFor('gobgpd API', async () => (await gobgp('global')).stdout.includes('64500'));
+    await gobgp('mrt', 'inject', 'global', mrt);
+    await waitFor('routes loaded in gobgpd', async () => {
+      const out = (await gobgp('global', 'rib', 'summary', '-a', 'ipv4')).stdout;
+      return /Destination:\s*100000/.test(out) || out.includes(`${COUNT}`);
+    });
+    // The neighbor comes last, so the whole table is ready when the session comes up.
+    await gobgp('neighbor', 'add', '192.168.201.1', 'as', '64501', 'local-addr', '192.168.201.2');
+    return { stop: () => killChild(child) };
+  },
+};
+
+async function measure(name: string, all: DesiredRoute[], routesFile: string): Promise<BenchRow[]> {
+  const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+  const dir = await mkdtemp(join(tmpdir(), 'crs-bench-'));
+  let frr: FrrRouter | undefined;
+  let injector: Injector | undefined;
+  try {
+    frr = await startFrr(lab, {
+      bgpLines: [
+        'no bgp ebgp-requires-policy',
+        'neighbor 192.168.201.2 remote-as 64500',
+        'address-family ipv4 unicast',
+        ' maximum-paths 8',
+        'exit-address-family',
+      ],
+    });
+    const f = frr;
+    injector = await INJECTORS[name]!(lab, dir, routesFile, all);
+    await waitFor(`${name}: Established`, async () => (await peer(f)).state === 'Established', {
+      timeoutMs: 300_000,
+      intervalMs: 20,
+    });
+    const t0 = performance.now();
+    await waitFor(`${name}: all prefixes`, async () => ((await peer(f)).pfxRcd ?? 0) >= COUNT, {
+      timeoutMs: 600_000,
+      intervalMs: 20,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const rows: BenchRow[] = [
+      { name: `${name}: Established -> ${COUNT} prefixes in FRR`, value: seconds, unit: 's' },
+    ];
+    if (injector.rss) {
+      const rss = (await injector.rss()) / 2 ** 20;
+      rows.push({
+        name: `${name}: RSS with ${COUNT} routes advertised`,
+        value: rss,
+        unit: 'MiB',
+        target: '< 200 MB',
+        met: rss < 200,
+      });
+    }
+    return rows;
+  } finally {
+    await injector?.stop();
+    await frr?.stop();
+    await lab.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export default {
+  name: 'speaker',
+  async run(): Promise<BenchRow[]> {
+    if (process.getuid?.() !== 0)
+      return [{ name: 'skipped: needs root (network namespaces)', value: 0, unit: '' }];
+    const missing: string[] = [];
+    for (const c of ['/usr/lib/frr/bgpd', 'vtysh', 'exabgp', 'gobgpd', 'gobgp']) {
+      await run('sh', ['-c', `command -v ${c}`]).catch(() => missing.push(c));
+    }
+    if (missing.includes('/usr/lib/frr/bgpd') || missing.includes('vtysh')) {
+      return [{ name: 'skipped: FRR (bgpd, vtysh) not installed', value: 0, unit: '' }];
+    }
+    const all = routes();
+    const dir = await mkdtemp(join(tmpdir(), 'crs-bench-routes-'));
+    const routesFile = join(dir, 'routes.json');
+    await writeFile(routesFile, JSON.stringify(all));
+    const only = process.env.SPEAKER_BENCH_ONLY;
+    const rows: BenchRow[] = [];
+    try {
+      for (const name of Object.keys(INJECTORS)) {
+        if (only && !name.includes(only)) continue;
+        const tool = name.startsWith('exabgp') ? 'exabgp' : name.startsWith('gobgpd') ? 'gobgpd' : undefined;
+        if (tool && missing.includes(tool)) {
+          rows.push({ name: `${name}: skipped (${tool} not installed)`, value: 0, unit: '' });
+          continue;
+        }
+        try {
+          rows.push(...(await measure(name, all, routesFile)));
+        } catch (err) {
+          process.stderr.write(`speaker bench: ${name} failed: ${(err as Error).message}\n`);
+          rows.push({ name: `${name}: failed (see stderr)`, value: 0, unit: '' });
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return rows;
+  },
+} satisfies BenchSuite;
