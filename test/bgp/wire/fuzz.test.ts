@@ -179,7 +179,7 @@ function fuzzOne(
   where: string,
   out: Outcome,
 ): void {
-  let b = Buffer.from(original);
+  let b: Buffer = Buffer.from(original);
   const steps = 1 + int(rnd, 3);
   const applied: string[] = [];
   for (let s = 0; s < steps; s++) {
