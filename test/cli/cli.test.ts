@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 
@@ -162,11 +165,52 @@ describe('cli', () => {
     }
   });
 
+  describe('check', () => {
+    it('checks the seed scenario and exits 0', async () => {
+      const { code, stdout, stderr } = await cli('check', 'fixtures/seed');
+      expect(stderr).to.equal('');
+      expect(code).to.equal(0);
+      expect(stdout).to.match(/^OK: sessions 2 \(ok 2,/m);
+    });
+
+    it('prints a JSON report with --output json', async () => {
+      const { code, stdout } = await cli('check', 'fixtures/seed', '--output', 'json');
+      expect(code).to.equal(0);
+      expect(() => JSON.parse(stdout) as unknown).not.to.throw();
+    });
+
+    it('exits 1 when the report differs from --expect', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'crs-cli-'));
+      try {
+        const golden = join(dir, 'expected.txt');
+        await writeFile(golden, 'FAIL: nothing matches\n');
+        const { code, stderr } = await cli('check', 'fixtures/seed', '--expect', golden);
+        expect(code).to.equal(1);
+        expect(stderr).not.to.equal('');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('exits 2 for a missing directory', async () => {
+      const { code, stderr } = await cli('check', 'fixtures/no-such-dir');
+      expect(code).to.equal(2);
+      expect(stderr).to.contain('fixtures/no-such-dir');
+    });
+
+    it('refuses --config, since DIR holds the config', async () => {
+      const { code, stderr } = await cli('check', 'fixtures/seed', '--config', SEED);
+      expect(code).to.equal(2);
+      expect(stderr).to.equal(
+        'error: check: --config cannot be used: DIR holds the config, the manifests and the router outputs\n',
+      );
+    });
+  });
+
   describe('commands not wired yet', () => {
     const cases: Array<[string, ...string[]]> = [
       ['run', '--demo'],
       ['verify'],
-      ['check', 'fixtures/seed'],
       ['record', '/tmp/x'],
       ['neighbors'],
     ];

@@ -1,7 +1,8 @@
 import { commonOptionsFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { notAvailableYet } from './not-available.js';
+import { runCheck } from '../../check/run-check.js';
+import { BadInputError } from '../../util/errors.js';
 
 export interface CheckOptions extends CommonOptions {
   /** A recorded check directory: manifests, config and `router/show ...` outputs. */
@@ -10,8 +11,30 @@ export interface CheckOptions extends CommonOptions {
   expectFile?: string;
 }
 
-export async function checkCommand(_opts: CheckOptions, io: CliIo): Promise<number> {
-  return notAvailableYet('check', io);
+/** `check DIR`: plan the recorded cluster, compare with the recorded router, print the report. */
+export async function checkCommand(opts: CheckOptions, io: CliIo): Promise<number> {
+  const result = await runCheck(opts.dir, {
+    format: opts.output,
+    color: opts.output === 'text' && io.isTty === true,
+    ...(opts.expectFile === undefined ? {} : { expectFile: opts.expectFile }),
+  });
+  io.out(result.output);
+  if (result.error !== undefined) io.err(result.error.endsWith('\n') ? result.error : `${result.error}\n`);
+  return result.exitCode;
+}
+
+/** DIR is self-contained: flags that would bring a second config or cluster are refused, not ignored. */
+function refuseOutsideSources(common: CommonOptions): void {
+  const given = [
+    ...(common.configFiles.length > 0 ? ['--config'] : []),
+    ...(common.manifestsPath !== undefined ? ['--manifests'] : []),
+    ...(common.kubeconfig !== undefined ? ['--kubeconfig'] : []),
+  ];
+  if (given.length > 0) {
+    throw new BadInputError(
+      `check: ${given.join(', ')} cannot be used: DIR holds the config, the manifests and the router outputs`,
+    );
+  }
 }
 
 export const checkSpec: CommandSpec<CheckOptions> = {
@@ -31,10 +54,14 @@ export const checkSpec: CommandSpec<CheckOptions> = {
       'regression test against a golden report',
     ],
   ],
-  options: (raw, [dir]) => ({
-    ...commonOptionsFrom(raw),
-    dir: dir as string,
-    ...(raw.expect === undefined ? {} : { expectFile: raw.expect as string }),
-  }),
+  options: (raw, [dir]) => {
+    const common = commonOptionsFrom(raw);
+    refuseOutsideSources(common);
+    return {
+      ...common,
+      dir: dir as string,
+      ...(raw.expect === undefined ? {} : { expectFile: raw.expect as string }),
+    };
+  },
   action: checkCommand,
 };
