@@ -5,8 +5,14 @@
  * cannot renew within the renew deadline (shorter than the lease duration) steps down before
  * anyone else may step up, so two replicas never act at once.
  */
+import { hostname } from 'node:os';
 import { CrsError, ExitCode } from '../util/errors.js';
 import { KubeApiError, type KubeClient } from './kube-client.js';
+
+/** This replica's name: the pod name (POD_NAME from the downward API) or else the host name. */
+export function replicaIdentity(): string {
+  return process.env.POD_NAME || hostname();
+}
 
 export class LeaderElectionConfigError extends CrsError {
   readonly exitCode = ExitCode.BadInput;

@@ -3,6 +3,7 @@
  * resourceVersion; a 410 Gone (the version was compacted away) means list again; any other
  * failure means wait (exponential back-off) and watch again from the last version seen.
  */
+import { UnreachableError } from '../util/errors.js';
 import { KubeApiError, type KubeClient, type WatchEvent } from './kube-client.js';
 
 export interface ResourceSpec {
@@ -50,6 +51,8 @@ export function objectKey(obj: KubeObject): string {
   return m.namespace ? `${m.namespace}/${m.name ?? ''}` : (m.name ?? '');
 }
 
+export class ReflectorStoppedError extends UnreachableError {}
+
 /** Thrown inside the loop when the server says our resourceVersion is too old. */
 class GoneError extends Error {}
 
@@ -64,7 +67,7 @@ export class Reflector {
   private resourceVersion = '';
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
-  private syncedWaiters: Array<() => void> = [];
+  private syncedWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   private readonly backoff: BackoffOptions;
 
   constructor(
@@ -75,16 +78,20 @@ export class Reflector {
     this.backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
   }
 
-  /** Starts the loop; resolves once the first list is in the store. */
+  /** Starts the loop; resolves once the first list is in the store, rejects if stopped before. */
   start(): Promise<void> {
     this.running ??= this.loop();
     if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => this.syncedWaiters.push(resolve));
+    return new Promise((resolve, reject) => this.syncedWaiters.push({ resolve, reject }));
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
+    for (const w of this.syncedWaiters) {
+      w.reject(new ReflectorStoppedError(`${this.resource.name}: stopped before the first list completed`));
+    }
+    this.syncedWaiters = [];
   }
 
   /** The version the next watch starts from; replaced only by lists and events. */
@@ -155,7 +162,7 @@ export class Reflector {
   private markSynced(): void {
     if (this.synced) return;
     this.synced = true;
-    for (const w of this.syncedWaiters) w();
+    for (const w of this.syncedWaiters) w.resolve();
     this.syncedWaiters = [];
   }
 

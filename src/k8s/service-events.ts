@@ -4,10 +4,10 @@
  * steady cluster produces no event stream at all.
  */
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { PeerRoutes, ServiceAllocation } from '../sync/plan-types.js';
 import type { KubeClient } from './kube-client.js';
+import { replicaIdentity } from './leader-election.js';
 
 export type ServiceEventReason = 'IPAllocated' | 'AllocationFailed' | 'AdvertisementChanged';
 
@@ -21,7 +21,7 @@ export interface ServiceEvent {
 export interface EventRecorderOptions {
   /** events.k8s.io reportingController: a qualified name. */
   controller?: string;
-  /** reportingInstance: which replica. Default: the host name (the pod name in a cluster). */
+  /** reportingInstance: which replica. Default: replicaIdentity() (the pod name in a cluster). */
   instance?: string;
 }
 
@@ -52,7 +52,7 @@ export class ServiceEventRecorder {
     opts: EventRecorderOptions = {},
   ) {
     this.controller = opts.controller ?? 'cluster-router-sync/controller';
-    this.instance = opts.instance ?? hostname();
+    this.instance = opts.instance ?? replicaIdentity();
   }
 
   async record(
