@@ -34,6 +34,12 @@ function ref(p: Prefix): { family: AddressFamily; prefix: string; pathId: number
   return { family: p.family, prefix: formatPrefix(p), pathId: p.pathId ?? 0 };
 }
 
+type SharedAttributes = Pick<ReceivedRoute, 'asPath' | 'communities' | 'largeCommunities'> & {
+  origin: number | undefined;
+  localPref: number | undefined;
+  med: number | undefined;
+};
+
 /** What one peer sent us, per (prefix, path id): the collector's view. */
 export class AdjRibIn {
   private readonly routes = new Map<string, ReceivedRoute>();
@@ -44,22 +50,37 @@ export class AdjRibIn {
     const eor = endOfRibFamily(update);
     if (eor !== undefined) change.endOfRib.push(eor);
     for (const p of [...update.withdrawn, ...(a.mpUnreach?.withdrawn ?? [])]) this.withdraw(ref(p), change);
-    const common = {
-      ...(a.origin !== undefined ? { origin: a.origin } : {}),
-      asPath: (a.asPath ?? []).flatMap((s) => s.asns),
-      ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
-      ...(a.med !== undefined ? { med: a.med } : {}),
+    // Arrays shared by every prefix of the UPDATE: a full table has few distinct attribute sets.
+    const shared: SharedAttributes = {
+      origin: a.origin,
+      asPath: (a.asPath ?? []).flatMap((seg) => seg.asns),
+      localPref: a.localPref,
+      med: a.med,
       communities: (a.communities ?? []).map(communityToString),
       largeCommunities: (a.largeCommunities ?? []).map(largeCommunityToString),
     };
-    const add = (p: Prefix, nextHop: string) => {
-      const route: ReceivedRoute = { ...ref(p), nextHop, ...common };
-      this.routes.set(pathKey(route), route);
-      change.announced.push(route);
-    };
-    if (update.nlri.length > 0 && a.nextHop !== undefined) for (const p of update.nlri) add(p, a.nextHop);
-    if (a.mpReach) for (const p of a.mpReach.nlri) add(p, a.mpReach.nextHop.global);
+    if (update.nlri.length > 0 && a.nextHop !== undefined) {
+      for (const p of update.nlri) this.add(p, a.nextHop, shared, change);
+    }
+    if (a.mpReach) for (const p of a.mpReach.nlri) this.add(p, a.mpReach.nextHop.global, shared, change);
     return change;
+  }
+
+  private add(p: Prefix, nextHop: string, shared: SharedAttributes, change: RibInChange): void {
+    const route: ReceivedRoute = {
+      family: p.family,
+      prefix: formatPrefix(p),
+      pathId: p.pathId ?? 0,
+      nextHop,
+      asPath: shared.asPath,
+      communities: shared.communities,
+      largeCommunities: shared.largeCommunities,
+    };
+    if (shared.origin !== undefined) route.origin = shared.origin;
+    if (shared.localPref !== undefined) route.localPref = shared.localPref;
+    if (shared.med !== undefined) route.med = shared.med;
+    this.routes.set(pathKey(route), route);
+    change.announced.push(route);
   }
 
   /** RFC 7606 treat-as-withdraw: drop every prefix the malformed UPDATE carried. */

@@ -64,8 +64,9 @@ export class AdjRibOut {
   }
 
   /** Replaces the whole desired set. A route with no next hops is the same as no route. */
-  setDesiredRoutes(routes: readonly DesiredRoute[]): void {
-    validateDesiredRoutes(routes, this.opts.peer);
+  setDesiredRoutes(routes: readonly DesiredRoute[], opts: { alreadyValidated?: boolean } = {}): void {
+    // A session re-feeds the same, validated set to each new Adj-RIB-Out; 100k routes take a while.
+    if (!opts.alreadyValidated) validateDesiredRoutes(routes, this.opts.peer);
     const desired = new Map<string, KeyedPath>();
     const held: string[] = [];
     this.interned.clear();

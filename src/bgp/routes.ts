@@ -36,7 +36,10 @@ export function pathKey(p: { prefix: string; pathId: number }): string {
   return `${p.prefix}#${p.pathId}`;
 }
 
-/** Two paths with equal attribute keys may share one UPDATE message. */
+/**
+ * Two paths with equal attribute keys may share one UPDATE message. Communities are validated
+ * `a:b` / names / numbers, so they never contain the separators.
+ */
 export function attributesKey(family: AddressFamily, a: PathAttributes): string {
-  return JSON.stringify([family, a.nextHop, a.localPref ?? null, a.communities, a.largeCommunities]);
+  return `${family}|${a.nextHop}|${a.localPref ?? ''}|${a.communities.join(',')}|${a.largeCommunities.join(',')}`;
 }

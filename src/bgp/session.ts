@@ -281,7 +281,7 @@ export class PeerSession {
     validateDesiredRoutes(routes, this.config.name);
     this.desired = routes;
     if (!this.rib) return;
-    this.rib.setDesiredRoutes(routes);
+    this.rib.setDesiredRoutes(routes, { alreadyValidated: true });
     if (!this.flushTimer.running) this.flushTimer.start(this.config.batchWindowMs);
   }
 
@@ -665,7 +665,7 @@ export class PeerSession {
         message: 'peer does not receive ADD-PATH: one next hop per prefix (no ECMP on this session)',
       });
     }
-    this.rib.setDesiredRoutes(this.desired);
+    this.rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
     this.flush('initial');
     // End-of-RIB per family (RFC 4724 §2): lets a graceful-restart helper drop our stale routes.
     for (const f of announced) this.write(conn, encodeEndOfRib(f));
