@@ -150,6 +150,31 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
     expect(applied.slice(appliedBefore).flatMap((a) => a.events)).to.deep.equal([]);
     expect(await serviceEvents(api, ns, 'web')).to.have.length(2);
 
+    // Loses its IP (the planner refuses it now): status and annotation go, the failure is told.
+    const patchWeb = (body: unknown) =>
+      api.adminRequest(
+        'PATCH',
+        `/api/v1/namespaces/${ns}/services/web`,
+        body,
+        'application/merge-patch+json',
+      );
+    await patchWeb({ metadata: { annotations: { [FAIL_ANNOTATION]: 'pool drained' } } });
+    await waitFor('the status to go', async () => {
+      const s = await getService(api, ns, 'web');
+      return s.status.loadBalancer?.ingress === undefined && !s.metadata.annotations?.[POOL_ANNOTATION];
+    });
+    await waitFor('the failure event', async () =>
+      (await serviceEvents(api, ns, 'web')).some((e) => e.note === 'no-pool: pool drained'),
+    );
+    await patchWeb({ metadata: { annotations: { [FAIL_ANNOTATION]: null } } });
+    await waitFor('the IP to come back', async () => {
+      const s = await getService(api, ns, 'web');
+      return (
+        s.status.loadBalancer?.ingress?.[0]?.ip === ip &&
+        s.metadata.annotations?.[POOL_ANNOTATION] === 'default'
+      );
+    });
+
     // Stops being a LoadBalancer: status and annotation go, spec is what the user wrote.
     await api.adminRequest('PATCH', `/api/v1/namespaces/${ns}/services/web`, { spec: { type: 'ClusterIP', ports: [{ name: 'http', port: 80, nodePort: null }] } },
       'application/merge-patch+json'); // prettier-ignore
