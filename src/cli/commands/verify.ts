@@ -1,12 +1,27 @@
 import { commonOptionsFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { notAvailableYet } from './not-available.js';
+import { runVerify } from '../../check/run-verify.js';
+import { createLogger } from '../../observability/logger.js';
+import { createRouterDriver } from '../../router-drivers/index.js';
 
 export type VerifyOptions = CommonOptions;
 
-export async function verifyCommand(_opts: VerifyOptions, io: CliIo): Promise<number> {
-  return notAvailableYet('verify', io);
+/** `verify`: `check`'s plan-and-compare against the live cluster and router (src/check/run-verify.ts). */
+export async function verifyCommand(opts: VerifyOptions, io: CliIo): Promise<number> {
+  const log = createLogger({ level: opts.logLevel });
+  const result = await runVerify(
+    {
+      configFiles: opts.configFiles,
+      ...(opts.manifestsPath === undefined ? {} : { manifestsPath: opts.manifestsPath }),
+      ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
+    },
+    (access) => createRouterDriver(access, log),
+    { format: opts.output, color: opts.output === 'text' && io.isTty === true },
+  );
+  io.out(result.output);
+  if (result.error !== undefined) io.err(result.error.endsWith('\n') ? result.error : `${result.error}\n`);
+  return result.exitCode;
 }
 
 export const verifySpec: CommandSpec<VerifyOptions> = {
