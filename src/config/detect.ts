@@ -31,12 +31,12 @@ export function detectConfigForm(value: unknown): ConfigForm | undefined {
  * top-level MetalLB key; a manifests directory may hold other applications' ConfigMaps.
  */
 function isMetallbConfigMap(obj: Record<string, unknown>): boolean {
-  const data = obj.data as Record<string, unknown> | undefined;
-  const text = data?.config;
-  if (typeof text !== 'string') return false;
-  const meta = obj.metadata as Record<string, unknown> | undefined;
+  const data = obj.data as Record<string, unknown> | null | undefined;
+  if (data === null || typeof data !== 'object' || !('config' in data)) return false;
+  const meta = obj.metadata as Record<string, unknown> | null | undefined;
   if (meta?.namespace === 'metallb-system') return true;
-  return new RegExp(`^(${LEGACY_KEYS.join('|')})\\s*:`, 'm').test(text);
+  const text = data.config;
+  return typeof text === 'string' && new RegExp(`^(${LEGACY_KEYS.join('|')})\\s*:`, 'm').test(text);
 }
 
 /**

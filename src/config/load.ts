@@ -33,6 +33,8 @@ export function loadConfigDocuments(texts: readonly ConfigText[]): LoadedConfig 
       const docs = parseYamlDocuments(file, text);
       let found = 0;
       for (const doc of docs) {
+        for (const w of doc.yamlWarnings)
+          issues.warnings.push({ file, line: w.line, path: '', message: w.message });
         if (doc.value === null || doc.value === undefined) continue;
         const form = detectConfigForm(doc.value);
         if (!form) {

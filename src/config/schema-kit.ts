@@ -116,24 +116,33 @@ export function parseAt<S extends z.ZodType>(
   site: Site,
   issues: IssueCollector,
 ): z.output<S> | undefined {
-  let input = value;
-  for (;;) {
-    const result = schema.safeParse(input);
-    if (result.success) return result.data;
-    const unknown = result.error.issues.filter((i) => i.code === 'unrecognized_keys');
-    const others = result.error.issues.filter((i) => i.code !== 'unrecognized_keys');
-    for (const issue of others) {
-      const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
-      const at = childSite(site, ...path);
-      const found = valueAt(input, path);
-      issues.error(at, reasonOf(issue, found), found);
-    }
-    if (others.length > 0) {
-      for (const issue of unknown) warnUnknownKeys(issue, site, issues);
-      return undefined;
-    }
-    for (const issue of unknown) warnUnknownKeys(issue, site, issues);
-    input = withoutKeys(input, unknown);
+  const first = schema.safeParse(value);
+  if (first.success) return first.data;
+  const unknown = first.error.issues.filter((i) => i.code === 'unrecognized_keys');
+  const others = first.error.issues.filter((i) => i.code !== 'unrecognized_keys');
+  for (const issue of unknown) warnUnknownKeys(issue, site, issues);
+  if (others.length === 0) {
+    // Only unknown keys: drop them and parse again; anything left now is a real error.
+    const input = withoutKeys(value, unknown);
+    const second = schema.safeParse(input);
+    if (second.success) return second.data;
+    reportErrors(second.error.issues, input, site, issues);
+    return undefined;
+  }
+  reportErrors(others, value, site, issues);
+  return undefined;
+}
+
+function reportErrors(
+  list: readonly z.core.$ZodIssue[],
+  input: unknown,
+  site: Site,
+  issues: IssueCollector,
+): void {
+  for (const issue of list) {
+    const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
+    const found = valueAt(input, path);
+    issues.error(childSite(site, ...path), reasonOf(issue, found), found);
   }
 }
 
@@ -178,8 +187,9 @@ function withoutKeys(root: unknown, unknown: z.core.$ZodIssue[]): unknown {
   for (const issue of unknown) {
     if (issue.code !== 'unrecognized_keys') continue;
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
-    const holder = valueAt(copy, path) as Record<string, unknown>;
-    for (const key of issue.keys) delete holder[key];
+    const holder = valueAt(copy, path);
+    if (holder === null || typeof holder !== 'object') continue;
+    for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
   }
   return copy;
 }

@@ -8,6 +8,8 @@ export interface SourceDocument {
   /** 0-based position of the document in its file. */
   index: number;
   value: unknown;
+  /** The YAML parser's own warnings (e.g. an unresolved tag), for the caller to report. */
+  yamlWarnings: Array<{ line?: number; message: string }>;
   /** Line of the node at `path`, or of its nearest written ancestor. */
   lineOf(path: readonly PathSegment[]): number | undefined;
 }
@@ -62,7 +64,12 @@ function parseWithLineOffset(
   embeddedIn = '',
 ): SourceDocument[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const list = Array.isArray(docs) ? docs : [];
   const toLine = (offset: number): number | undefined =>
     lineOffset === undefined ? fallbackLine : lineCounter.linePos(offset).line + lineOffset;
@@ -83,7 +90,11 @@ function parseWithLineOffset(
     const source: SourceDocument = {
       file,
       index,
-      value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+      value: toPlainValue(doc, file, toLine),
+      yamlWarnings: doc.warnings.map((w) => ({
+        line: toLine(w.pos[0]),
+        message: w.message.split('\n')[0] ?? w.message,
+      })),
       lineOf(path) {
         for (let n = path.length; n >= 0; n--) {
           const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -96,6 +107,21 @@ function parseWithLineOffset(
     parsedDocs.set(source, { doc, lineCounter });
     return source;
   });
+}
+
+/** Converts a document to plain JS; alias bombs and other conversion failures become ConfigErrors. */
+function toPlainValue(
+  doc: Document.Parsed,
+  file: string,
+  toLine: (offset: number) => number | undefined,
+): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const line = doc.contents?.range ? toLine(doc.contents.range[0]) : undefined;
+    throw new ConfigError([{ file, line, path: '', reason: `cannot be used: ${message}` }]);
+  }
 }
 
 function rejectNonBreakingSpaces(file: string, text: string): void {
