@@ -32,9 +32,27 @@ export interface ReadyEndpoints {
 export interface AdvertiseContext {
   peers: readonly PeerConfig[];
   pool(name: string): AddressPool | undefined;
-  advertisements(pool: AddressPool): readonly BgpAdvertisement[];
+  /** The pool's advertisements that go to this peer (MetalLB's default one when it has none). */
+  advertisementsFor(pool: AddressPool, peer: PeerConfig): PeerAdvertisements;
   eligibleNodes(peer: PeerConfig, ad: BgpAdvertisement): EligibleNodes;
   readyEndpoints(service: string, family: IpFamily): ReadyEndpoints;
+}
+
+export interface PeerAdvertisements {
+  ads: readonly BgpAdvertisement[];
+  /** Set when the ads disagree on localPref on an iBGP session: nothing is announced then. */
+  conflictingLocalPrefs?: readonly number[];
+}
+
+/** Which of a pool's advertisements apply to a peer; depends on config only, so callers cache it. */
+export function peerAdvertisements(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
+  const all = pool.bgpAdvertisements.length > 0 ? pool.bgpAdvertisements : [DEFAULT_ADVERTISEMENT];
+  const ads = all.filter((ad) => ad.peers.length === 0 || ad.peers.includes(peer.name));
+  if (!isIbgp(peer)) return { ads };
+  const prefs = [...new Set(ads.map((ad) => ad.localPref).filter((p) => p !== undefined))].sort(
+    (a, b) => a - b,
+  );
+  return prefs.length > 1 ? { ads, conflictingLocalPrefs: prefs } : { ads };
 }
 
 /** One service's share of one route to one peer; a route table merges shares of equal prefix. */
@@ -101,21 +119,17 @@ export function serviceContributions(
       });
       continue;
     }
-    const ads = ctx.advertisements(pool);
     for (const peer of ctx.peers) {
-      const applicable = ads.filter((ad) => ad.peers.length === 0 || ad.peers.includes(peer.name));
+      const { ads: applicable, conflictingLocalPrefs } = ctx.advertisementsFor(pool, peer);
       if (applicable.length === 0) continue;
       const ibgp = isIbgp(peer);
-      if (ibgp) {
-        const prefs = [...new Set(applicable.map((ad) => ad.localPref).filter((p) => p !== undefined))];
-        if (prefs.length > 1) {
-          issues.push({
-            service: key,
-            peer: peer.name,
-            message: `${text} is not announced to ${peer.name}: advertisements ${applicable.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${prefs.sort((a, b) => a - b).join(' and ')}`,
-          });
-          continue;
-        }
+      if (conflictingLocalPrefs) {
+        issues.push({
+          service: key,
+          peer: peer.name,
+          message: `${text} is not announced to ${peer.name}: advertisements ${applicable.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${conflictingLocalPrefs.join(' and ')}`,
+        });
+        continue;
       }
       let announced = false;
       for (const ad of applicable) {

@@ -10,10 +10,11 @@ import {
 import type { AdvertisementIssue, Plan, ServiceAllocation } from '../plan-types.js';
 import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
 import {
-  DEFAULT_ADVERTISEMENT,
+  peerAdvertisements,
   serviceContributions,
   type AdvertiseContext,
   type EligibleNodes,
+  type PeerAdvertisements,
   type ReadyEndpoints,
   type RouteContribution,
 } from './advertise.js';
@@ -52,9 +53,13 @@ function compareIssues(a: AdvertisementIssue, b: AdvertisementIssue): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.ips.join() === b.ips.join() && a.pools.join() === b.pools.join();
+  return sameList(a.ips, b.ips) && sameList(a.pools, b.pools);
 }
 
 const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: new Set() };
@@ -71,12 +76,13 @@ export class Planner {
   private readonly peers: PeerConfig[];
   private readonly services = new Map<string, ServiceInfo>();
   private readonly slices = new Map<string, EndpointSliceInfo>();
-  private readonly slicesOfService = new Map<string, Set<string>>();
+  private readonly slicesOfService = new Map<string, EndpointSliceInfo[]>();
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly namespaces = new Map<string, Record<string, string>>();
   private allocations = new Map<string, ServiceAllocationResult>();
   private readonly tables = new Map<string, PeerRouteTable>();
   private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
+  private readonly adsCache = new Map<AddressPool, Map<string, PeerAdvertisements>>();
   private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
   private readonly readyCache = new Map<string, { 4?: ReadyEndpoints; 6?: ReadyEndpoints }>();
   private readonly ctx: AdvertiseContext;
@@ -93,8 +99,7 @@ export class Planner {
     this.ctx = {
       peers: this.peers,
       pool: (name) => this.pools.get(name),
-      advertisements: (pool) =>
-        pool.bgpAdvertisements.length > 0 ? pool.bgpAdvertisements : [DEFAULT_ADVERTISEMENT],
+      advertisementsFor: (pool, peer) => this.advertisementsFor(pool, peer),
       eligibleNodes: (peer, ad) => this.eligibleNodes(peer, ad),
       readyEndpoints: (service, family) => this.readyEndpoints(service, family),
     };
@@ -136,9 +141,9 @@ export class Planner {
       const key = serviceKey(slice);
       const owner = `${slice.namespace}/${slice.serviceName}`;
       this.slices.set(key, slice);
-      let set = this.slicesOfService.get(owner);
-      if (!set) this.slicesOfService.set(owner, (set = new Set()));
-      set.add(key);
+      const list = this.slicesOfService.get(owner);
+      if (list) list.push(slice);
+      else this.slicesOfService.set(owner, [slice]);
       this.readyCache.delete(owner);
       touched.add(owner);
     }
@@ -162,9 +167,9 @@ export class Planner {
     if (!old) return;
     const owner = `${old.namespace}/${old.serviceName}`;
     this.slices.delete(key);
-    const set = this.slicesOfService.get(owner);
-    set?.delete(key);
-    if (set?.size === 0) this.slicesOfService.delete(owner);
+    const rest = (this.slicesOfService.get(owner) ?? []).filter((sl) => sl !== old);
+    if (rest.length > 0) this.slicesOfService.set(owner, rest);
+    else this.slicesOfService.delete(owner);
     this.readyCache.delete(owner);
     touched.add(owner);
   }
@@ -178,8 +183,7 @@ export class Planner {
     const next = allocateServices(this.config.pools, requests, this.namespaces);
     for (const [key, result] of next) {
       if (!sameAllocation(this.allocations.get(key)?.allocation, result.allocation)) touched.add(key);
-      const before = this.allocations.get(key)?.dropped ?? [];
-      if (before.join('\n') !== result.dropped.join('\n')) touched.add(key);
+      if (!sameList(this.allocations.get(key)?.dropped ?? [], result.dropped)) touched.add(key);
     }
     for (const key of this.allocations.keys()) if (!next.has(key)) touched.add(key);
     this.allocations = next;
@@ -202,13 +206,21 @@ export class Planner {
     for (const [peer, table] of this.tables) {
       table.setService(
         key,
-        contributions.filter((c) => c.peer === peer),
+        contributions.length === 0 ? contributions : contributions.filter((c) => c.peer === peer),
       );
     }
     const before = this.issuesOfService.get(key);
     if (issues.length > 0) this.issuesOfService.set(key, issues);
     else this.issuesOfService.delete(key);
     if (before !== undefined || issues.length > 0) this.issueList = undefined;
+  }
+
+  private advertisementsFor(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
+    let byPeer = this.adsCache.get(pool);
+    if (!byPeer) this.adsCache.set(pool, (byPeer = new Map()));
+    let ads = byPeer.get(peer.name);
+    if (!ads) byPeer.set(peer.name, (ads = peerAdvertisements(pool, peer)));
+    return ads;
   }
 
   private eligibleNodes(peer: PeerConfig, ad: BgpAdvertisement): EligibleNodes {
@@ -231,12 +243,15 @@ export class Planner {
     }
     hops.sort((a, b) => compareIp(a.ip, b.ip));
     const allNextHops: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
+    // Frozen because every Cluster route to this peer shares these arrays in the Plan.
     const rankOf = new Map<string, { 4?: number; 6?: number }>();
     for (const hop of hops) {
       let ranks = rankOf.get(hop.node);
       if (!ranks) rankOf.set(hop.node, (ranks = {}));
       ranks[hop.family] = allNextHops[hop.family].push(hop.text) - 1;
     }
+    Object.freeze(allNextHops[4]);
+    Object.freeze(allNextHops[6]);
     const eligible: EligibleNodes = { allNextHops, rankOf };
     byPeer.set(peer.name, eligible);
     return eligible;
@@ -246,12 +261,11 @@ export class Planner {
     let cachedByFamily = this.readyCache.get(service);
     const cached = cachedByFamily?.[family];
     if (cached) return cached;
-    const sliceKeys = this.slicesOfService.get(service);
-    if (!sliceKeys) return NO_ENDPOINTS;
+    const slices = this.slicesOfService.get(service);
+    if (!slices) return NO_ENDPOINTS;
     let anyReady = false;
     const nodes = new Set<string>();
-    for (const key of sliceKeys) {
-      const slice = this.slices.get(key) as EndpointSliceInfo;
+    for (const slice of slices) {
       if (familyOfSlice(slice) !== family) continue;
       for (const ep of slice.endpoints) {
         if (!ep.ready) continue;

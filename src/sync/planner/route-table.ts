@@ -6,7 +6,8 @@ interface PrefixEntry {
   family: IpFamily;
   network: bigint;
   length: number;
-  shares: Map<string, RouteContribution[]>;
+  /** Usually one: a host route of one service. */
+  shares: RouteContribution[];
   route?: PlannedRoute;
   /** Distinct localPref values when the shares disagree (no route is sent then). */
   conflict?: number[];
@@ -43,38 +44,54 @@ function union(lists: Iterable<readonly string[]>, compare: (a: string, b: strin
   return [...set].sort(compare);
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * Plans hand out arrays that may be shared with other routes and with the planner's caches; they
+ * are frozen, so a consumer that tried to mutate one would fail loudly instead of corrupting them.
+ */
+function shared(list: readonly string[]): string[] {
+  return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list.slice())) as string[];
+}
+
 function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: number[] } {
-  const all: RouteContribution[] = [];
-  for (const list of entry.shares.values()) all.push(...list);
+  const all = entry.shares;
   if (all.length === 0) return {};
+  const only = all.length === 1 ? all[0] : undefined;
+  if (only) {
+    return {
+      route: {
+        prefix: formatPrefix(entry.family, entry.network, entry.length),
+        family: entry.family,
+        nextHops: shared(only.nextHops),
+        ...(only.localPref !== undefined ? { localPref: only.localPref } : {}),
+        communities: shared(only.communities),
+        largeCommunities: shared(only.largeCommunities),
+        services: [only.service],
+      },
+    };
+  }
   const prefs = [...new Set(all.map((c) => c.localPref).filter((p) => p !== undefined))].sort(
     (a, b) => a - b,
   );
   if (prefs.length > 1) return { conflict: prefs };
-  const only = all.length === 1 ? all[0] : undefined;
   const route: PlannedRoute = {
     prefix: formatPrefix(entry.family, entry.network, entry.length),
     family: entry.family,
-    nextHops: only
-      ? only.nextHops.slice()
-      : union(
-          all.map((c) => c.nextHops),
-          compareIpText,
-        ),
+    nextHops: union(
+      all.map((c) => c.nextHops),
+      compareIpText,
+    ),
     ...(prefs.length === 1 ? { localPref: prefs[0] } : {}),
-    communities: only
-      ? only.communities.slice()
-      : union(
-          all.map((c) => c.communities),
-          compareCommunity,
-        ),
-    largeCommunities: only
-      ? only.largeCommunities.slice()
-      : union(
-          all.map((c) => c.largeCommunities),
-          compareCommunity,
-        ),
-    services: [...entry.shares.keys()].sort(),
+    communities: union(
+      all.map((c) => c.communities),
+      compareCommunity,
+    ),
+    largeCommunities: union(
+      all.map((c) => c.largeCommunities),
+      compareCommunity,
+    ),
+    services: [...new Set(all.map((c) => c.service))].sort(),
   };
   return { route };
 }
@@ -96,7 +113,7 @@ export class PeerRouteTable {
   /** Replaces everything the service contributes to this peer. */
   setService(service: string, contributions: readonly RouteContribution[]): void {
     for (const entry of this.entriesOfService.get(service) ?? []) {
-      entry.shares.delete(service);
+      entry.shares = entry.shares.filter((c) => c.service !== service);
       this.pending.add(entry);
     }
     const mine: PrefixEntry[] = [];
@@ -105,15 +122,11 @@ export class PeerRouteTable {
       if (!group) this.entries.set(groupOf(c), (group = new Map()));
       let entry = group.get(c.network);
       if (!entry) {
-        entry = { family: c.family, network: c.network, length: c.length, shares: new Map(), inOrder: false };
+        entry = { family: c.family, network: c.network, length: c.length, shares: [], inOrder: false };
         group.set(c.network, entry);
       }
-      const list = entry.shares.get(service);
-      if (list) list.push(c);
-      else {
-        entry.shares.set(service, [c]);
-        mine.push(entry);
-      }
+      if (!mine.includes(entry)) mine.push(entry);
+      entry.shares.push(c);
       this.pending.add(entry);
     }
     if (mine.length > 0) this.entriesOfService.set(service, mine);
@@ -144,7 +157,7 @@ export class PeerRouteTable {
       entry.conflict = conflict;
       if (conflict) this.conflicts.add(entry);
       else this.conflicts.delete(entry);
-      if (entry.shares.size === 0) this.entries.get(groupOf(entry))?.delete(entry.network);
+      if (entry.shares.length === 0) this.entries.get(groupOf(entry))?.delete(entry.network);
       if (bulk) continue;
       if (route && entry.inOrder) {
         this.routesInOrder[this.locate(entry)] = route;
@@ -183,7 +196,7 @@ export class PeerRouteTable {
     const issues: AdvertisementIssue[] = [];
     for (const entry of this.conflicts) {
       const prefix = formatPrefix(entry.family, entry.network, entry.length);
-      for (const service of entry.shares.keys()) {
+      for (const service of new Set(entry.shares.map((c) => c.service))) {
         issues.push({
           service,
           peer,
