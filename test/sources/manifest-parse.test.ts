@@ -122,6 +122,13 @@ describe('manifests source: parsing', () => {
     expect(parsed.configDocuments[2]?.text).to.contain('IPAddressPool');
   });
 
+  it("leaves other applications' ConfigMaps alone (the config loader decides what is config)", () => {
+    const other =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: nginx-conf, namespace: web }\ndata: { a: b }\n';
+    const parsed = parseManifests([{ file: 'other.yaml', text: other }]);
+    expect(parsed).to.deep.include({ configDocuments: [], problems: [] });
+  });
+
   describe('bad objects', () => {
     const parsed = parseManifests([readFixture('bad-objects.yaml')]);
 
