@@ -53,3 +53,4 @@ export {
   parseCommunity,
   parseLargeCommunity,
 } from './communities.js';
+export { asPathLength, effectiveAggregator, effectiveAsPath, formatAsPath } from './as-path.js';

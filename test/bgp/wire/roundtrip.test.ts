@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import {
   BgpEncodeError,
   decodeMessage,
+  effectiveAggregator,
+  effectiveAsPath,
   encodeAnnouncements,
   encodeMessage,
   encodeWithdrawals,
@@ -121,7 +123,9 @@ describe('bgp wire: round trips (fast-check)', () => {
     const narrow = decodeMessage(encodeMessage(m, as2), as2) as UpdateMessage;
     expect(narrow.attributes.asPath?.flatMap((s) => s.asns)).to.deep.equal(asns.map(() => 23456));
     expect(narrow.attributes.as4Path?.flatMap((s) => s.asns)).to.deep.equal(asns);
+    expect(effectiveAsPath(narrow.attributes)).to.deep.equal(wide.attributes.asPath);
     expect(narrow.attributes.aggregator).to.deep.equal({ asn: 23456, address: '192.0.2.9' });
+    expect(effectiveAggregator(narrow.attributes)).to.deep.equal({ asn: 4200000009, address: '192.0.2.9' });
     expect(narrow.attributes.as4Aggregator).to.deep.equal({ asn: 4200000009, address: '192.0.2.9' });
   });
 
