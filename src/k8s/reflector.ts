@@ -65,6 +65,7 @@ export class Reflector {
   /** False for an optional kind the server does not serve (yet). */
   present = true;
   private resourceVersion = '';
+  private goneInARow = 0;
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private syncedWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
@@ -116,11 +117,16 @@ export class Reflector {
         }
         await this.watch();
         delay = this.backoff.initialMs;
+        this.goneInARow = 0;
       } catch (err) {
         if (this.abort.signal.aborted) break;
-        if (err instanceof GoneError || (err instanceof KubeApiError && err.status === 410)) {
+        const gone = err instanceof GoneError || (err instanceof KubeApiError && err.status === 410);
+        // A 410 right after a fresh list is not history running out but a server in trouble:
+        // from the second in a row on, it is reported and backed off like any other failure.
+        if (gone && !needList) {
           needList = true;
-          continue;
+          this.goneInARow++;
+          if (this.goneInARow === 1) continue;
         }
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), this.resource.name);
         await this.sleep(delay);
@@ -189,6 +195,7 @@ export class Reflector {
     }
     const version = meta(ev.object).resourceVersion;
     if (version) this.resourceVersion = version;
+    this.goneInARow = 0;
     if (ev.type === 'BOOKMARK') return;
     if (ev.type === 'DELETED') this.store.delete(objectKey(ev.object));
     else this.store.set(objectKey(ev.object), ev.object);
