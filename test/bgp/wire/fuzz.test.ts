@@ -247,9 +247,18 @@ describe('bgp wire: fuzzing the captured messages', function () {
       'update-invalid-network-field',
       'update-malformed-as-path',
       'route-refresh-length',
+      'update-missing-well-known',
+      'update-optional-attribute',
+      'update-unrecognized-well-known',
+      'update-invalid-origin',
+      'open-unsupported-parameter',
     ]) {
       expect(out.errors.get(reason) ?? 0, `seed ${seed}: no ${reason} seen`).to.be.greaterThan(0);
     }
+    if (process.env.BGP_FUZZ_STATS)
+      process.stderr.write(
+        `${JSON.stringify({ seed, decoded: out.decoded, errors: Object.fromEntries(out.errors) })}\n`,
+      );
     expect(out.decoded).to.be.greaterThan(1000);
   });
 
