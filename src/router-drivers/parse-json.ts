@@ -56,9 +56,15 @@ function capabilityWords(camel: string): string {
     .replace(/ new$/, '(new)');
 }
 
-function uptimeOf(what: string, path: string, text: string): number | null {
+function uptimeOf(what: string, path: string | (() => string), text: string): number | null {
   const sec = parseUptime(text);
-  if (sec === undefined) throw new RouterJsonParseError(what, path, `${JSON.stringify(text)} is not an age`);
+  if (sec === undefined) {
+    throw new RouterJsonParseError(
+      what,
+      typeof path === 'string' ? path : path(),
+      `${JSON.stringify(text)} is not an age`,
+    );
+  }
   return sec;
 }
 
@@ -150,7 +156,9 @@ const PROTOCOL_CODES: Record<string, string> = {
   openfabric: 'f',
 };
 
-const routeNexthopSchema = z.looseObject({
+// z.object (not looseObject) for the per-route schemas: unknown keys are dropped instead of
+// copied, which matters at 100k routes.
+const routeNexthopSchema = z.object({
   fib: z.boolean().optional(),
   ip: z.string().optional(),
   interfaceName: z.string().optional(),
@@ -158,7 +166,7 @@ const routeNexthopSchema = z.looseObject({
   directlyConnected: z.boolean().optional(),
   weight: count.optional(),
 });
-const routeSchema = z.looseObject({
+const routeSchema = z.object({
   prefix: z.string(),
   protocol: z.string(),
   selected: z.boolean().optional(),
@@ -170,24 +178,45 @@ const routeSchema = z.looseObject({
   uptime: z.string(),
   nexthops: z.array(routeNexthopSchema),
 });
-const routesSchema = z.record(z.string(), z.array(routeSchema));
+const routeListSchema = z.array(routeSchema);
+const topLevelObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'expected an object keyed by prefix',
+);
 
-/** `show ip route [bgp] json` / `show ipv6 route json` (FRR). */
+/**
+ * `show ip route [bgp] json` / `show ipv6 route json` (FRR). Validated one prefix at a time
+ * rather than as one z.record: the same checks, a fraction of the cost on a full table.
+ */
 export function parseRouteJson(text: string): RouteEntry[] {
   const WHAT = 'show ip route json';
-  const data = parseJson(WHAT, text, routesSchema);
+  const data = parseJson(WHAT, text, topLevelObject);
   const out: RouteEntry[] = [];
-  for (const [prefix, entries] of Object.entries(data)) {
-    entries.forEach((r, i) => {
-      const path = `${prefix}.${i}`;
+  for (const prefix of Object.keys(data)) {
+    const entries = validate(WHAT, [prefix], data[prefix], routeListSchema);
+    for (let i = 0; i < entries.length; i += 1) {
+      const r = entries[i] as z.output<typeof routeSchema>;
       const code = PROTOCOL_CODES[r.protocol];
-      if (code === undefined)
+      if (code === undefined) {
         throw new RouterJsonParseError(
           WHAT,
-          `${path}.protocol`,
+          `${prefix}.${i}.protocol`,
           `unknown protocol ${JSON.stringify(r.protocol)}`,
         );
-      const sec = uptimeOf(WHAT, `${path}.uptime`, r.uptime);
+      }
+      const sec = uptimeOf(WHAT, () => `${prefix}.${i}.uptime`, r.uptime);
+      const nextHops: RouteNextHop[] = [];
+      for (const n of r.nexthops) {
+        const hop: RouteNextHop = {
+          fib: n.fib === true,
+          directlyConnected: n.directlyConnected === true,
+          active: n.active === true,
+        };
+        if (n.ip !== undefined) hop.address = n.ip;
+        if (n.interfaceName !== undefined) hop.interface = n.interfaceName;
+        if (n.weight !== undefined) hop.weight = n.weight;
+        nextHops.push(hop);
+      }
       const route: RouteEntry = {
         prefix: r.prefix,
         family: r.prefix.includes(':') ? 6 : 4,
@@ -196,24 +225,14 @@ export function parseRouteJson(text: string): RouteEntry[] {
         fib: r.installed === true,
         queued: r.queued === true,
         rejected: r.failed === true,
-        nextHops: r.nexthops.map((n) => {
-          const hop: RouteNextHop = {
-            fib: n.fib === true,
-            directlyConnected: n.directlyConnected === true,
-            active: n.active === true,
-          };
-          if (n.ip !== undefined) hop.address = n.ip;
-          if (n.interfaceName !== undefined) hop.interface = n.interfaceName;
-          if (n.weight !== undefined) hop.weight = n.weight;
-          return hop;
-        }),
+        nextHops,
         uptimeText: r.uptime,
         uptimeSec: sec ?? 0,
       };
       if (r.distance !== undefined) route.distance = r.distance;
       if (r.metric !== undefined) route.metric = r.metric;
       out.push(route);
-    });
+    }
   }
   return out;
 }

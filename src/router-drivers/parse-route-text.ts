@@ -59,6 +59,10 @@ const LEGEND_LINE = new RegExp(`^\\s*(?:Codes: )?${LEGEND_ITEM}(?:, ${LEGEND_ITE
 const ROUTE_LINE = /^([A-Za-z])(?:\[\d+\])?([> ])([*qrot ]) (\S+)(.*)$/;
 // `  *                         via ...`: one more next hop of the route above.
 const NEXTHOP_LINE = /^ {2}([*qrot ])\s+((?:via |is directly connected|unreachable|Null0).*)$/;
+const FAST_ROUTE_LINE =
+  /^([A-Za-z])([> ])([*qrot ]) (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}) \[(\d{1,9})\/(\d{1,9})\] via (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}), ([A-Za-z0-9._@:-]+)(?:, weight (\d{1,9}))?, (\d[0-9:dhmw]*)$/;
+const FAST_NEXTHOP_LINE =
+  /^ {2}([*qrot ]) +via (\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}), ([A-Za-z0-9._@:-]+)(?:, weight (\d{1,9}))?, (\d[0-9:dhmw]*)$/;
 const DISTANCE = /^ \[(\d+)\/(\d+)\] /;
 const IPV4_PREFIX = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/;
 const IPV6_PREFIX = /^([0-9a-fA-F:.]*:[0-9a-fA-F:.]*)\/(\d{1,3})$/;
@@ -74,8 +78,8 @@ export function parseRouteText(text: string): RouteEntry[] {
       inLegend = false;
       continue;
     }
-    const legend = LEGEND_LINE.exec(line.text);
-    if (legend && (inLegend || line.text.startsWith('Codes: '))) {
+    const legend = inLegend || line.text.startsWith('Codes: ') ? LEGEND_LINE.exec(line.text) : null;
+    if (legend) {
       inLegend = true;
       const rest = line.text.slice(legend[0].length);
       if (rest.trim() === '') continue;
@@ -87,6 +91,16 @@ export function parseRouteText(text: string): RouteEntry[] {
     }
     if (inLegend) throw lineError(WHAT, line, 'unknown entry in the codes legend');
     if (/^VRF \S+:$/.test(line.text)) continue;
+    const fastHop = line.text.startsWith('  ') ? FAST_NEXTHOP_LINE.exec(line.text) : null;
+    if (fastHop && routes.length > 0) {
+      const uptime = parseUptime(fastHop[5] as string);
+      if (typeof uptime === 'number') {
+        (routes[routes.length - 1] as RouteEntry).nextHops.push(
+          fastNextHop(fastHop[1] === '*', fastHop[2] as string, fastHop[3] as string, fastHop[4]),
+        );
+        continue;
+      }
+    }
     const hop = NEXTHOP_LINE.exec(line.text);
     if (hop) {
       const route = routes[routes.length - 1];
@@ -100,7 +114,56 @@ export function parseRouteText(text: string): RouteEntry[] {
   return routes;
 }
 
+function fastNextHop(fib: boolean, address: string, intf: string, weight: string | undefined): RouteNextHop {
+  const hop: RouteNextHop = { fib, directlyConnected: false, active: true, address, interface: intf };
+  if (weight !== undefined) hop.weight = Number(weight);
+  return hop;
+}
+
+/** True for `a.b.c.d/len` whose octets are <= 255 and length <= 32 (shape already matched). */
+function ipv4PrefixInRange(prefix: string): boolean {
+  let n = 0;
+  for (let i = 0; i < prefix.length; i += 1) {
+    const c = prefix.charCodeAt(i);
+    if (c === 46 /* . */ || c === 47 /* / */) {
+      if (n > 255) return false;
+      n = 0;
+    } else n = n * 10 + (c - 48);
+  }
+  return n <= 32;
+}
+
+/**
+ * Nearly every line of a large table is `B>* a.b.c.d/len [d/m] via a.b.c.d, ifname[, weight N], age`;
+ * one anchored expression reads those without splitting, and anything else (or anything it
+ * cannot vouch for) goes through the general path below, which also produces the errors.
+ */
+function fastRouteLine(text: string): RouteEntry | undefined {
+  const m = FAST_ROUTE_LINE.exec(text);
+  if (!m || !ipv4PrefixInRange(m[4] as string)) return undefined;
+  const uptimeText = m[10] as string;
+  const uptimeSec = parseUptime(uptimeText);
+  if (typeof uptimeSec !== 'number') return undefined;
+  const status = m[3] as string;
+  return {
+    prefix: m[4] as string,
+    family: 4,
+    protocolCode: m[1] as string,
+    selected: m[2] === '>',
+    fib: status === '*',
+    queued: status === 'q',
+    rejected: status === 'r' || status === 'o',
+    nextHops: [fastNextHop(status === '*', m[7] as string, m[8] as string, m[9])],
+    distance: Number(m[5]),
+    metric: Number(m[6]),
+    uptimeText,
+    uptimeSec,
+  };
+}
+
 function parseRouteLine(line: NumberedLine, text: string): RouteEntry {
+  const fast = fastRouteLine(text);
+  if (fast) return fast;
   const m = ROUTE_LINE.exec(text);
   if (!m) throw lineError(WHAT, line, 'not a route line');
   const [, code, selected, status, prefix, rest] = m as unknown as [

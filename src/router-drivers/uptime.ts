@@ -13,8 +13,21 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 
+// Tables repeat the same few ages thousands of times; remembering them keeps big parses cheap.
+const memo = new Map<string, number | null | undefined>();
+const MEMO_LIMIT = 4096;
+
 /** Seconds, `null` for `never`, `undefined` when the text is not an uptime at all. */
 export function parseUptime(text: string): number | null | undefined {
+  const known = memo.get(text);
+  if (known !== undefined || memo.has(text)) return known;
+  const value = parseUptimeUncached(text);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(text, value);
+  return value;
+}
+
+function parseUptimeUncached(text: string): number | null | undefined {
   if (text === 'never') return null;
   let m = HMS.exec(text);
   if (m) {
