@@ -44,9 +44,39 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
   for (const adv of [...advertisements, ...l2]) checkPoolNames(adv, poolNames, issues);
   for (const adv of advertisements) checkPeerNames(adv, peerNames, issues);
 
+  const pools = resolvePools(poolDrafts, advertisements, l2, aliases, issues);
+
+  const setting = <K extends SettingKey>(key: K) => singleSetting(fragments, key, issues);
+  const config: Config = {
+    speaker: setting('speaker') ?? {
+      listenPort: DEFAULTS.listenPort,
+      gracefulRestartTimeSec: DEFAULTS.gracefulRestartTimeSec,
+    },
+    peers,
+    pools,
+    kubernetes: setting('kubernetes') ?? { mode: 'cluster', metallbNamespace: DEFAULTS.metallbNamespace },
+    manageNeighbors: setting('manageNeighbors') ?? false,
+    neighborDescription: setting('neighborDescription') ?? DEFAULTS.neighborDescription,
+    verifyIntervalSec: setting('verifyIntervalSec') ?? DEFAULTS.verifyIntervalSec,
+  };
+  const router = setting('router');
+  if (router) config.router = router;
+  const lbClass = setting('loadBalancerClass');
+  if (lbClass !== undefined) config.loadBalancerClass = lbClass;
+  return config;
+}
+
+/** Each pool with the advertisements that apply to it, and its protocol (CRDs: by selection). */
+function resolvePools(
+  poolDrafts: readonly PoolDraft[],
+  advertisements: readonly AdvertisementDraft[],
+  l2: Fragment['l2Advertisements'],
+  aliases: ReadonlyMap<string, string>,
+  issues: IssueCollector,
+): AddressPool[] {
   const resolvedShared = new Map(advertisements.map((a) => [a, resolveAdvertisement(a, aliases, issues)]));
 
-  const pools = poolDrafts.map((pool): AddressPool => {
+  return poolDrafts.map((pool): AddressPool => {
     const selecting = advertisements.filter((a) => selects(a, pool));
     const inline = pool.ownAdvertisements ?? [];
     // A ConfigMap-style bgp pool without advertisements gets MetalLB's implicit default one.
@@ -80,25 +110,6 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
       ...(pool.serviceAllocation ? { serviceAllocation: pool.serviceAllocation } : {}),
     };
   });
-
-  const setting = <K extends SettingKey>(key: K) => singleSetting(fragments, key, issues);
-  const config: Config = {
-    speaker: setting('speaker') ?? {
-      listenPort: DEFAULTS.listenPort,
-      gracefulRestartTimeSec: DEFAULTS.gracefulRestartTimeSec,
-    },
-    peers,
-    pools,
-    kubernetes: setting('kubernetes') ?? { mode: 'cluster', metallbNamespace: DEFAULTS.metallbNamespace },
-    manageNeighbors: setting('manageNeighbors') ?? false,
-    neighborDescription: setting('neighborDescription') ?? DEFAULTS.neighborDescription,
-    verifyIntervalSec: setting('verifyIntervalSec') ?? DEFAULTS.verifyIntervalSec,
-  };
-  const router = setting('router');
-  if (router) config.router = router;
-  const lbClass = setting('loadBalancerClass');
-  if (lbClass !== undefined) config.loadBalancerClass = lbClass;
-  return config;
 }
 
 function singleSetting<K extends SettingKey>(
