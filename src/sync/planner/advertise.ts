@@ -144,7 +144,7 @@ export function serviceContributions(
           network: maskToPrefix(ip.family, ip.value, length),
           length,
           nextHops,
-          ...(ibgp && ad.localPref !== undefined ? { localPref: ad.localPref } : {}),
+          localPref: ibgp ? ad.localPref : undefined,
           communities: ad.communities,
           largeCommunities: ad.largeCommunities,
         });

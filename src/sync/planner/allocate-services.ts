@@ -40,13 +40,14 @@ export function allocateServices(
   for (const req of ordered) {
     const failure = run.complete(req);
     const ips = [...run.allocator.allocationsOf(req.key)].sort((a, b) => a.family - b.family);
+    const allocation: ServiceAllocation = {
+      service: req.key,
+      ips: ips.map((ip) => formatIp(ip.family, ip.value)),
+      pools: ips.map((ip) => ip.pool),
+    };
+    if (failure) allocation.failure = failure;
     results.set(req.key, {
-      allocation: {
-        service: req.key,
-        ips: ips.map((ip) => formatIp(ip.family, ip.value)),
-        pools: ips.map((ip) => ip.pool),
-        ...(failure ? { failure } : {}),
-      },
+      allocation,
       ips,
       dropped: dropped.get(req.key) ?? [],
     });

@@ -59,17 +59,16 @@ function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: num
   if (all.length === 0) return {};
   const only = all.length === 1 ? all[0] : undefined;
   if (only) {
-    return {
-      route: {
-        prefix: formatPrefix(entry.family, entry.network, entry.length),
-        family: entry.family,
-        nextHops: shared(only.nextHops),
-        ...(only.localPref !== undefined ? { localPref: only.localPref } : {}),
-        communities: shared(only.communities),
-        largeCommunities: shared(only.largeCommunities),
-        services: [only.service],
-      },
+    const route: PlannedRoute = {
+      prefix: formatPrefix(entry.family, entry.network, entry.length),
+      family: entry.family,
+      nextHops: shared(only.nextHops),
+      communities: shared(only.communities),
+      largeCommunities: shared(only.largeCommunities),
+      services: [only.service],
     };
+    if (only.localPref !== undefined) route.localPref = only.localPref;
+    return { route };
   }
   const prefs = [...new Set(all.map((c) => c.localPref).filter((p) => p !== undefined))].sort(
     (a, b) => a - b,
@@ -82,7 +81,6 @@ function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: num
       all.map((c) => c.nextHops),
       compareIpText,
     ),
-    ...(prefs.length === 1 ? { localPref: prefs[0] } : {}),
     communities: union(
       all.map((c) => c.communities),
       compareCommunity,
@@ -93,6 +91,7 @@ function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: num
     ),
     services: [...new Set(all.map((c) => c.service))].sort(),
   };
+  if (prefs.length === 1) route.localPref = prefs[0];
   return { route };
 }
 
