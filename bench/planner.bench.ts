@@ -172,11 +172,16 @@ export default {
     const v6 = [pool('v6', '2001:db8::/64', 6, first, first + (1n << 64n) - 1n)];
     const requests = Array.from({ length: 100_000 }, (_, i) => readAllocationRequest(service(i, 6)));
     gc();
-    let result: ReturnType<typeof allocateServices> | undefined;
-    const allocMs = timeMs(() => {
-      result = allocateServices(v6, requests, new Map());
-    });
-    if (result?.size !== 100_000) throw new Error('allocation bench lost services');
+    // In a function of its own so the 100,000 results are garbage before the heap is measured.
+    const allocationPass = (): number => {
+      let size = 0;
+      const ms = timeMs(() => {
+        size = allocateServices(v6, requests, new Map()).size;
+      });
+      if (size !== 100_000) throw new Error('allocation bench lost services');
+      return ms;
+    };
+    const allocMs = allocationPass();
     rows.push({
       name: '100,000 services allocated from an IPv6 /64 (whole allocation pass)',
       value: allocMs,
@@ -184,7 +189,6 @@ export default {
       target: '< 1000 ms',
       met: allocMs < 1000,
     });
-    result = undefined;
 
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
