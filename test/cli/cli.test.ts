@@ -130,6 +130,14 @@ describe('cli', () => {
       );
     });
 
+    it('says that --manifests is not used by plan yet', async () => {
+      const { code, stderr } = await cli('plan', '--config', SEED, '--manifests', 'fixtures/seed/manifests');
+      expect(code).to.equal(0);
+      expect(stderr).to.equal(
+        'plan: --manifests not used yet: only the configuration is shown, allocations and routes are not planned here yet\n',
+      );
+    });
+
     it('exits 2 without a config', async () => {
       const { code, stderr } = await cli('plan');
       expect(code).to.equal(2);

@@ -16,6 +16,15 @@ export async function planCommand(opts: PlanOptions, io: CliIo): Promise<number>
     throw new BadInputError('plan: no config given: use --config FILE (repeatable)');
   }
   const { config, warnings } = await loadConfigFiles(opts.configFiles);
+  const unused = [
+    ...(opts.manifestsPath !== undefined ? ['--manifests'] : []),
+    ...(opts.kubeconfig !== undefined ? ['--kubeconfig'] : []),
+  ];
+  if (unused.length > 0) {
+    io.err(
+      `plan: ${unused.join(' and ')} not used yet: only the configuration is shown, allocations and routes are not planned here yet\n`,
+    );
+  }
   if (opts.output === 'json') {
     io.out(`${JSON.stringify({ config: configToJson(config), warnings }, null, 2)}\n`);
   } else {
@@ -27,7 +36,7 @@ export async function planCommand(opts: PlanOptions, io: CliIo): Promise<number>
 
 export const planSpec: CommandSpec<PlanOptions> = {
   name: 'plan',
-  summary: 'load the configuration and show what would be allocated and announced, without touching anything',
+  summary: 'load and validate the configuration and show what it defines: peers, pools, advertisements',
   outputs: PLAIN_OUTPUTS,
   examples: [
     [
@@ -39,8 +48,8 @@ export const planSpec: CommandSpec<PlanOptions> = {
       'merge our own file (router access) with a MetalLB ConfigMap (peers, pools); print JSON',
     ],
     [
-      'cluster-router-sync plan --config metallb-crds.yaml --manifests ./manifests',
-      'plan against manifests instead of a live cluster',
+      'cluster-router-sync plan --config metallb-crds.yaml --output json | jq .warnings',
+      'list what was accepted with a warning (unknown fields, BFD, layer2)',
     ],
   ],
   options: (raw) => commonOptionsFrom(raw),
