@@ -5,6 +5,7 @@ import {
   decodeMessage,
   encodeMessage,
   endOfRibFamily,
+  extendedCommunityToString,
   formatPrefix,
   parseCommunity,
   type BgpMessage,
@@ -119,7 +120,7 @@ describe('bgp wire: messages captured from FRR 8.4.4 and GoBGP 3.10.0', () => {
       med: 0,
     });
     expect(prefixes(a.nlri)).to.deep.equal(['192.168.197.1/32 path-id 2']);
-    const b = decode<UpdateMessage>('frr-8.4.4-009-update');
+    const b = decode<UpdateMessage>('frr-8.4.4-010-update');
     expect(b.attributes).to.deep.equal({
       origin: 2,
       asPath: [{ type: 2, asns: [65000, 4200000001, 65001] }],
@@ -128,7 +129,31 @@ describe('bgp wire: messages captured from FRR 8.4.4 and GoBGP 3.10.0', () => {
       largeCommunities: [{ globalAdmin: 65001, localData1: 1, localData2: 1 }],
     });
     expect(prefixes(b.nlri)).to.deep.equal(['10.197.0.1/32 path-id 5']);
-    expect(decode<UpdateMessage>('frr-8.4.4-010-update').attributes.origin).to.equal(1);
+    expect(decode<UpdateMessage>('frr-8.4.4-011-update').attributes.origin).to.equal(1);
+  });
+
+  it('decodes the FRR UPDATE its route-map decorated: MED, communities, extended and large communities', () => {
+    const m = decode<UpdateMessage>('frr-8.4.4-005-update');
+    expect(m.attributes).to.deep.equal({
+      origin: 2,
+      asPath: [{ type: 2, asns: [65000, 4200000001] }],
+      nextHop: '10.199.1.1',
+      med: 42,
+      communities: [parseCommunity('65000:100'), parseCommunity('65000:200')],
+      extendedCommunities: [0x0002fde800000064n],
+      largeCommunities: [{ globalAdmin: 65000, localData1: 1, localData2: 2 }],
+    });
+    expect(extendedCommunityToString(m.attributes.extendedCommunities?.[0] ?? 0n)).to.equal('rt 65000:100');
+    expect(prefixes(m.nlri)).to.deep.equal(['198.51.100.0/24 path-id 3']);
+  });
+
+  it('decodes an FRR MP_REACH_NLRI carrying two IPv6 prefixes', () => {
+    const m = decode<UpdateMessage>('frr-8.4.4-009-update');
+    expect(m.attributes).to.deep.include({ origin: 2, asPath: [{ type: 2, asns: [65000, 65001] }] });
+    expect(prefixes(m.attributes.mpReach?.nlri ?? [])).to.deep.equal([
+      '2001:db8:1::1/128',
+      '2001:db8:1::2/128',
+    ]);
   });
 
   it('decodes FRR IPv6 UPDATEs (MP_REACH_NLRI with extended-length flags, no ADD-PATH)', () => {
@@ -167,7 +192,7 @@ describe('bgp wire: messages captured from FRR 8.4.4 and GoBGP 3.10.0', () => {
 
   it('recognises both End-of-RIB forms from both speakers', () => {
     for (const [name, fam] of [
-      ['frr-8.4.4-005-update', 4],
+      ['frr-8.4.4-007-update', 4],
       ['frr-8.4.4-006-update', 6],
       ['gobgp-3.10.0-003-update', 4],
       ['gobgp-3.10.0-004-update', 6],
