@@ -48,7 +48,6 @@ export class IpAllocator {
   /** Held addresses per family, keyed by value (BigInt map keys compare by value). */
   private readonly holders = { 4: new Map<bigint, Holder>(), 6: new Map<bigint, Holder>() };
   private readonly bySharingKey = new Map<string, Set<Holder>>();
-  private readonly byService = new Map<string, AllocatedIp[]>();
 
   constructor(pools: readonly AddressPool[]) {
     for (const pool of pools) {
@@ -73,10 +72,6 @@ export class IpAllocator {
       if (ranges.some((r) => r.contains(family, value))) names.push(pool.name);
     }
     return names;
-  }
-
-  allocationsOf(service: string): readonly AllocatedIp[] {
-    return this.byService.get(service) ?? [];
   }
 
   /** The services holding the address (several when it is shared). */
@@ -130,8 +125,11 @@ export class IpAllocator {
     return { ok: true };
   }
 
-  /** Records the address for the service; the caller has checked sharing and pool membership. */
-  assign(id: SharingIdentity, family: IpFamily, value: bigint, pool: string): void {
+  /**
+   * Records the address for the service; the caller has checked sharing and pool membership, and
+   * keeps the returned record (one allocation pass never gives an address back).
+   */
+  assign(id: SharingIdentity, family: IpFamily, value: bigint, pool: string): AllocatedIp {
     let holder = this.holders[family].get(value);
     if (!holder) {
       holder = { family, value, pool, sharingKey: id.sharingKey, users: [] };
@@ -144,28 +142,7 @@ export class IpAllocator {
       }
     }
     holder.users.push(id);
-    const list = this.byService.get(id.service);
-    const entry: AllocatedIp = { family, value, pool };
-    if (list) list.push(entry);
-    else this.byService.set(id.service, [entry]);
-  }
-
-  /** Frees every address of the service; an address is free again once its last user is gone. */
-  release(service: string): void {
-    for (const { family, value } of this.byService.get(service) ?? []) {
-      const holder = this.holders[family].get(value);
-      if (!holder) continue;
-      holder.users = holder.users.filter((u) => u.service !== service);
-      if (holder.users.length > 0) continue;
-      this.holders[family].delete(value);
-      if (holder.sharingKey !== undefined) {
-        const set = this.bySharingKey.get(holder.sharingKey);
-        set?.delete(holder);
-        if (set?.size === 0) this.bySharingKey.delete(holder.sharingKey);
-      }
-      for (const range of this.allRanges) if (range.contains(family, value)) range.markFree(value);
-    }
-    this.byService.delete(service);
+    return { family, value, pool };
   }
 
   /**

@@ -32,14 +32,16 @@ export function allocateServices(
   const run = new AllocationRun(pools, namespaces);
   const ordered = [...requests].sort(compareRequests);
   const dropped = new Map<string, string[]>();
-  for (const req of ordered) {
-    const notes = run.seed(req);
+  const held = ordered.map((): AllocatedIp[] => []);
+  ordered.forEach((req, i) => {
+    const notes = run.seed(req, held[i] as AllocatedIp[]);
     if (notes.length > 0) dropped.set(req.key, notes);
-  }
+  });
   const results = new Map<string, ServiceAllocationResult>();
-  for (const req of ordered) {
-    const failure = run.complete(req);
-    const ips = [...run.allocator.allocationsOf(req.key)].sort((a, b) => a.family - b.family);
+  for (const [i, req] of ordered.entries()) {
+    const ips = held[i] as AllocatedIp[];
+    const failure = run.complete(req, ips);
+    ips.sort((a, b) => a.family - b.family);
     const allocation: ServiceAllocation = {
       service: req.key,
       ips: ips.map((ip) => formatIp(ip.family, ip.value)),
@@ -98,7 +100,7 @@ class AllocationRun {
    * keeps all or none, so the second pass never has to give an address back after other services
    * were served: that would make the result depend on the order of the pass.
    */
-  seed(req: AllocationRequest): string[] {
+  seed(req: AllocationRequest, held: AllocatedIp[]): string[] {
     if (req.service.statusIngress.length === 0) return [];
     if (req.invalid) {
       return req.service.statusIngress.map((ip) => `${ip} released: ${req.invalid?.message}`);
@@ -131,7 +133,7 @@ class AllocationRun {
       }
       return dropped;
     }
-    for (const k of kept) this.allocator.assign(req.identity, k.family, k.value, k.pool);
+    for (const k of kept) held.push(this.allocator.assign(req.identity, k.family, k.value, k.pool));
     return dropped;
   }
 
@@ -158,9 +160,8 @@ class AllocationRun {
   }
 
   /** Gives the service the addresses it still misses; returns the failure when it cannot. */
-  complete(req: AllocationRequest): Failure | undefined {
+  complete(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {
     if (req.invalid) return req.invalid;
-    const held = this.allocator.allocationsOf(req.key);
     const families = req.requested ? req.requested.map((r) => r.family) : req.families;
     const missing = families.filter((f) => !held.some((h) => h.family === f));
     if (missing.length === 0) return undefined;
@@ -169,13 +170,13 @@ class AllocationRun {
     // as one pool serves both families of a service, and keep what it has when that fails.
     const first = held[0];
     if (first) {
-      this.takeFromPool(req, first.pool, missing, false);
+      this.takeFromPool(req, first.pool, missing, false, held);
       return undefined;
     }
-    return req.requested ? this.assignRequested(req) : this.autoAssign(req);
+    return req.requested ? this.assignRequested(req, held) : this.autoAssign(req, held);
   }
 
-  private assignRequested(req: AllocationRequest): Failure | undefined {
+  private assignRequested(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {
     const plan: Array<{ family: IpFamily; value: bigint; pool: string }> = [];
     for (const ip of req.requested ?? []) {
       const text = formatIp(ip.family, ip.value);
@@ -190,7 +191,7 @@ class AllocationRun {
       if (!verdict.ok) return { reason: verdict.reason, message: verdict.message };
       plan.push({ family: ip.family, value: ip.value, pool: pool.name });
     }
-    for (const p of plan) this.allocator.assign(req.identity, p.family, p.value, p.pool);
+    for (const p of plan) held.push(this.allocator.assign(req.identity, p.family, p.value, p.pool));
     return undefined;
   }
 
@@ -200,6 +201,7 @@ class AllocationRun {
     poolName: string,
     families: IpFamily[],
     partialOk: boolean,
+    held: AllocatedIp[],
   ): boolean {
     const found: Array<{ family: IpFamily; value: bigint }> = [];
     for (const family of families) {
@@ -208,11 +210,11 @@ class AllocationRun {
     }
     const enough = partialOk ? found.length > 0 : found.length === families.length;
     if (!enough) return false;
-    for (const f of found) this.allocator.assign(req.identity, f.family, f.value, poolName);
+    for (const f of found) held.push(this.allocator.assign(req.identity, f.family, f.value, poolName));
     return true;
   }
 
-  private autoAssign(req: AllocationRequest): Failure | undefined {
+  private autoAssign(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {
     let candidates: AddressPool[];
     if (req.requestedPool !== undefined) {
       const pool = this.poolsByName.get(req.requestedPool);
@@ -244,7 +246,7 @@ class AllocationRun {
       };
     }
     for (const pool of capable) {
-      if (this.takeFromPool(req, pool.name, req.families, partialOk)) return undefined;
+      if (this.takeFromPool(req, pool.name, req.families, partialOk, held)) return undefined;
     }
     return {
       reason: 'pool-exhausted',
