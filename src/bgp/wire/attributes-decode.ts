@@ -124,6 +124,13 @@ function addPathFor(ctx: CodecContext, fam: 4 | 6): boolean {
  * Decodes the path attributes in `b[start..end)` (RFC 4271 §4.3/§6.3 with RFC 7606). Session
  * reset errors are thrown; treat-as-withdraw and attribute-discard errors are returned so the
  * caller can still locate every NLRI.
+ *
+ * Choices where the RFCs leave room: an attribute header or value overrunning the list stops
+ * parsing with treat-as-withdraw (RFC 7606 §4), or session reset when the overrunning attribute
+ * is MP_REACH/MP_UNREACH (its NLRI cannot be located, §5.3); a bad prefix inside MP_REACH/MP_UNREACH
+ * is 3/10 with session reset (§5.3, §7.11); AS4_PATH/AS4_AGGREGATOR value errors are 3/9 with
+ * attribute discard (RFC 6793 §6). Role-dependent rules (LOCAL_PREF from eBGP, confederation
+ * segments from eBGP, NEXT_HOP equal to our own address) are the speaker's, not the codec's.
  */
 export function decodeAttributes(
   b: Uint8Array,
@@ -201,7 +208,7 @@ export function decodeAttributes(
       // RFC 4271 §5: pass on optional transitive attributes with Partial set; drop the others.
       if ((flags & AttrFlag.Transitive) !== 0) {
         (attrs.unknown ??= []).push({
-          flags: (flags | AttrFlag.Partial) & 0xe0 & ~AttrFlag.ExtendedLength,
+          flags: (flags | AttrFlag.Partial) & 0xe0,
           typeCode: type,
           value: copyBytes(b, vs, ve),
         });

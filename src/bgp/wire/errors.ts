@@ -69,7 +69,8 @@ export class BgpWireError extends BadInputError {
   readonly subcode: number;
   constructor(
     readonly reason: WireErrorReason,
-    detail: string,
+    /** What exactly was wrong, for logs. */
+    readonly detail: string,
     readonly data: Buffer = Buffer.alloc(0),
     readonly action: WireErrorAction = 'session-reset',
     /** For `treat-as-withdraw`: every prefix (withdrawn, NLRI, MP) the UPDATE carried. */
@@ -82,12 +83,7 @@ export class BgpWireError extends BadInputError {
 
   /** The same error with another action / affected prefixes (RFC 7606 decides after parsing). */
   withAction(action: WireErrorAction, withdrawn: Prefix[] = []): BgpWireError {
-    const e = new BgpWireError(this.reason, this.detail, this.data, action, withdrawn);
-    return e;
-  }
-
-  get detail(): string {
-    return this.message.slice(this.message.indexOf(': ') + 2);
+    return new BgpWireError(this.reason, this.detail, this.data, action, withdrawn);
   }
 }
 
