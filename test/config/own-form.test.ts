@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { configToJson, loadConfigFiles } from '../../src/config/index.js';
+
+describe('config: our own form, every section (fixtures/config/full-own.yaml)', () => {
+  it('loads every section into the model', async () => {
+    const { config, warnings } = await loadConfigFiles(['fixtures/config/full-own.yaml']);
+    expect(warnings).to.deep.equal([]);
+    expect(configToJson(config)).to.deep.equal({
+      router: {
+        transport: 'ssh',
+        host: 'router.example.net',
+        port: 2222,
+        user: 'crs',
+        privateKeyFile: '/etc/cluster-router-sync/id_ed25519',
+        useAgent: false,
+        knownHostsFile: '/etc/cluster-router-sync/known_hosts',
+        hostKeyFingerprint: undefined,
+        dialect: 'frr',
+        vtyshPath: '/usr/bin/vtysh',
+        recordedDir: undefined,
+        connectTimeoutMs: 10000,
+        commandTimeoutMs: 30000,
+      },
+      speaker: { listenAddress: '192.168.200.2', listenPort: 179, gracefulRestartTimeSec: 120 },
+      peers: [
+        {
+          name: 'core',
+          peerAddress: '192.168.200.1',
+          peerAsn: 64501,
+          myAsn: 64500,
+          peerPort: 179,
+          holdTimeSec: 90,
+          keepaliveTimeSec: 30,
+          connectTimeSec: 5,
+          routerId: '192.168.200.2',
+          ebgpMultiHop: false,
+          ttlSecurity: false,
+          nodeSelectors: [{ matchLabels: { rack: 'r1' }, matchExpressions: [] }],
+        },
+        {
+          name: 'backup',
+          peerAddress: '2001:db8::1',
+          peerAsn: 64502,
+          myAsn: 64500,
+          peerPort: 179,
+          holdTimeSec: 9,
+          keepaliveTimeSec: 3,
+          connectTimeSec: 10,
+          ebgpMultiHop: false,
+          ttlSecurity: false,
+          nodeSelectors: [],
+        },
+      ],
+      pools: [
+        {
+          name: 'public',
+          protocol: 'bgp',
+          addresses: [
+            { text: '192.168.197.0/24', family: 4, first: '192.168.197.0', last: '192.168.197.255' },
+            { text: '192.168.198.0/24', family: 4, first: '192.168.198.0', last: '192.168.198.255' },
+            { text: '2001:db8:197::/120', family: 6, first: '2001:db8:197::', last: '2001:db8:197::ff' },
+          ],
+          autoAssign: true,
+          avoidBuggyIps: false,
+          serviceAllocation: {
+            priority: 10,
+            namespaces: ['web'],
+            namespaceSelectors: [],
+            serviceSelectors: [],
+          },
+          bgpAdvertisements: [
+            {
+              name: 'public-aggregated',
+              aggregationLength: 24,
+              aggregationLengthV6: 120,
+              localPref: 200,
+              communities: ['64500:100', '65535:65281'],
+              largeCommunities: ['64500:1:2'],
+              peers: ['core'],
+              nodeSelectors: [],
+            },
+          ],
+        },
+        {
+          name: 'private',
+          protocol: 'bgp',
+          addresses: [{ text: '10.10.0.1-10.10.0.14', family: 4, first: '10.10.0.1', last: '10.10.0.14' }],
+          autoAssign: false,
+          avoidBuggyIps: false,
+          bgpAdvertisements: [
+            {
+              name: 'private-hosts',
+              aggregationLength: 32,
+              aggregationLengthV6: 128,
+              communities: [],
+              largeCommunities: [],
+              peers: [],
+              nodeSelectors: [],
+            },
+          ],
+        },
+      ],
+      kubernetes: {
+        mode: 'cluster',
+        kubeconfig: '/etc/cluster-router-sync/kubeconfig',
+        manifestsPath: undefined,
+        metallbNamespace: 'metallb-system',
+      },
+      loadBalancerClass: 'example.net/router-lb',
+      manageNeighbors: false,
+      neighborDescription: 'cluster-router-sync',
+      verifyIntervalSec: 60,
+    });
+  });
+});
