@@ -12,6 +12,8 @@ export { parseBgpSummaryText } from './parse-summary-text.js';
 export { parseRunningConfig } from './parse-running-config.js';
 export { parseBgpNeighborsText } from './parse-neighbors-text.js';
 export { parseVersion } from './parse-version.js';
+export { parseBgpTableText } from './parse-bgp-table-text.js';
+export { parseBgpPrefixDetailText, parseRouteDetailText } from './parse-detail-text.js';
 export { parseBgpNeighborsJson, parseBgpRibJson, parseBgpSummaryJson, parseRouteJson } from './parse-json.js';
 export { formatUptime, parseUptime } from './uptime.js';
 export { commandErrorFor } from './vtysh-errors.js';

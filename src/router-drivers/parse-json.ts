@@ -10,6 +10,7 @@ import type {
   RouteEntry,
   RouteNextHop,
 } from './records.js';
+import { PROTOCOL_CODES } from './protocols.js';
 import { parseUptime } from './uptime.js';
 
 /*
@@ -133,28 +134,6 @@ export function parseBgpSummaryJson(text: string): BgpSummary[] {
   }
   return out;
 }
-
-const PROTOCOL_CODES: Record<string, string> = {
-  kernel: 'K',
-  connected: 'C',
-  local: 'L',
-  static: 'S',
-  rip: 'R',
-  ripng: 'R',
-  ospf: 'O',
-  ospf6: 'O',
-  isis: 'I',
-  bgp: 'B',
-  eigrp: 'E',
-  nhrp: 'N',
-  table: 'T',
-  vnc: 'v',
-  'vnc-direct': 'V',
-  babel: 'A',
-  sharp: 'D',
-  pbr: 'F',
-  openfabric: 'f',
-};
 
 // z.object (not looseObject) for the per-route schemas: unknown keys are dropped instead of
 // copied, which matters at 100k routes.
@@ -362,6 +341,8 @@ const ribPathSchema = z.looseObject({
   path: z.string(),
   origin: z.string(),
   weight: count,
+  metric: count.optional(),
+  locPrf: count.optional(),
   nexthops: z.array(z.looseObject({ ip: z.string() })),
 });
 const ribSchema = z.looseObject({ routes: z.record(z.string(), z.array(ribPathSchema)) });
@@ -372,7 +353,7 @@ export function parseBgpRibJson(text: string): BgpRibPath[] {
   const out: BgpRibPath[] = [];
   for (const [prefix, paths] of Object.entries(data.routes)) {
     for (const p of paths) {
-      out.push({
+      const path: BgpRibPath = {
         prefix,
         valid: p.valid === true,
         best: p.bestpath === true,
@@ -382,7 +363,10 @@ export function parseBgpRibJson(text: string): BgpRibPath[] {
         asPath: p.path,
         origin: p.origin,
         weight: p.weight,
-      });
+      };
+      if (p.metric !== undefined) path.metric = p.metric;
+      if (p.locPrf !== undefined) path.localPref = p.locPrf;
+      out.push(path);
     }
   }
   return out;

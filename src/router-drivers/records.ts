@@ -199,9 +199,15 @@ export interface BgpRibPath {
   best: boolean;
   multipath: boolean;
   nextHops: string[];
-  /** The BGP neighbor the path came from. */
-  peerId: string;
+  /** The BGP neighbor the path came from (JSON and the per-prefix text; the table text lacks it). */
+  peerId?: string;
+  /** AS numbers as printed, `''` for a locally originated path. */
   asPath: string;
+  /** `IGP`, `EGP` or `incomplete`. */
   origin: string;
   weight: number;
+  metric?: number;
+  localPref?: number;
+  /** ADD-PATH identifier the path arrived with (per-prefix text only). */
+  addPathRxId?: number;
 }

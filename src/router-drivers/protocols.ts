@@ -1,0 +1,22 @@
+/** zebra's route type names (JSON `protocol`, detail `Known via "..."`) and their legend letters. */
+export const PROTOCOL_CODES: Readonly<Record<string, string>> = {
+  kernel: 'K',
+  connected: 'C',
+  local: 'L',
+  static: 'S',
+  rip: 'R',
+  ripng: 'R',
+  ospf: 'O',
+  ospf6: 'O',
+  isis: 'I',
+  bgp: 'B',
+  eigrp: 'E',
+  nhrp: 'N',
+  table: 'T',
+  vnc: 'v',
+  'vnc-direct': 'V',
+  babel: 'A',
+  sharp: 'D',
+  pbr: 'F',
+  openfabric: 'f',
+};
