@@ -34,6 +34,7 @@ export {
   buildNotification,
   decodeNotification,
   encodeNotification,
+  errorNotification,
   shutdownCommunicationData,
 } from './notification.js';
 export { decodeRouteRefresh, encodeRouteRefresh } from './route-refresh.js';

@@ -1,5 +1,5 @@
 import { CeaseSubcode, ErrorCode, HEADER_LENGTH, MAX_MESSAGE_SIZE, MessageType } from './constants.js';
-import { BgpEncodeError } from './errors.js';
+import { BgpEncodeError, type BgpWireError } from './errors.js';
 import { writeHeader } from './header.js';
 import { copyBytes } from './prefix.js';
 import type { NotificationMessage } from './types.js';
@@ -70,4 +70,9 @@ export function buildNotification(
     data: Uint8Array.from(shutdownCommunicationData(shutdownCommunication)),
     shutdownCommunication,
   };
+}
+
+/** The NOTIFICATION to send for a decode error whose action is session reset (RFC 4271 §6). */
+export function errorNotification(e: BgpWireError): NotificationMessage {
+  return { type: 'notification', code: e.code, subcode: e.subcode, data: Uint8Array.from(e.data) };
 }

@@ -4,6 +4,8 @@ import {
   BgpWireError,
   createContext,
   decodeMessage,
+  encodeMessage,
+  errorNotification,
   formatPrefix,
   type CodecContext,
   type UpdateMessage,
@@ -112,10 +114,13 @@ describe('bgp wire: RFC 4271 §6 / RFC 7606 error handling on mutated captures',
       });
       expect(ext.type).to.equal('update');
     });
-    it('1/3 with the type as data for an unknown type', () => {
+    it('1/3 with the type as data for an unknown type, ready to send as a NOTIFICATION', () => {
       const b = captured('frr-8.4.4-002-keepalive');
       b[18] = 6;
-      expect([...expectError(b, ctx, 1, 3).data]).to.deep.equal([6]);
+      const e = expectError(b, ctx, 1, 3);
+      expect([...e.data]).to.deep.equal([6]);
+      const sent = encodeMessage(errorNotification(e), ctx);
+      expect(sent.toString('hex')).to.equal(`${'ff'.repeat(16)}0016030103` + '06');
     });
     it('the framer reports header errors from a stream', () => {
       const framer = new BgpFramer();
