@@ -5,7 +5,6 @@ import { parseUptime } from './uptime.js';
 
 const BGP_WHAT = 'show bgp ipv4 unicast <prefix>';
 const BGP_ENTRY = /^BGP routing table entry for (\S+?)(?:, version \d+)?$/;
-const BGP_PATHS = /^Paths: \(\d+ available/;
 const PATH_FROM = /^ {4}(\S+)(?: \(metric \d+\))?(?: \(inaccessible\))? from (\S+) \((\S+)\)$/;
 const ATTRIBUTES = /^ {6}Origin (IGP|EGP|incomplete)((?:, [^,]+)*)$/;
 const ADDPATH = /^ {6}AddPath ID: RX (\d+)/;
