@@ -14,10 +14,8 @@ describe('config: our own form, every section (fixtures/config/full-own.yaml)', 
         privateKeyFile: '/etc/cluster-router-sync/id_ed25519',
         useAgent: false,
         knownHostsFile: '/etc/cluster-router-sync/known_hosts',
-        hostKeyFingerprint: undefined,
         dialect: 'frr',
         vtyshPath: '/usr/bin/vtysh',
-        recordedDir: undefined,
         connectTimeoutMs: 10000,
         commandTimeoutMs: 30000,
       },
@@ -103,7 +101,6 @@ describe('config: our own form, every section (fixtures/config/full-own.yaml)', 
       kubernetes: {
         mode: 'cluster',
         kubeconfig: '/etc/cluster-router-sync/kubeconfig',
-        manifestsPath: undefined,
         metallbNamespace: 'metallb-system',
       },
       loadBalancerClass: 'example.net/router-lb',
@@ -112,4 +109,22 @@ describe('config: our own form, every section (fixtures/config/full-own.yaml)', 
       verifyIntervalSec: 60,
     });
   });
+
+  it('leaves optional fields absent, never present and undefined', async () => {
+    for (const files of [
+      ['fixtures/config/full-own.yaml'],
+      ['fixtures/config/router-access.yaml', 'fixtures/seed/metallb-config.yaml'],
+      ['fixtures/config/seed-crds.yaml'],
+    ]) {
+      const { config } = await loadConfigFiles(files);
+      expect(undefinedPaths(config, 'config'), files.join(' ')).to.deep.equal([]);
+    }
+  });
 });
+
+function undefinedPaths(value: unknown, at: string): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    v === undefined ? [`${at}.${k}`] : undefinedPaths(v, `${at}.${k}`),
+  );
+}

@@ -94,11 +94,9 @@ describe('config: the seed scenario', () => {
       user: 'crs',
       privateKeyFile: '/etc/cluster-router-sync/id_ed25519',
       useAgent: false,
-      knownHostsFile: undefined,
       hostKeyFingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
       dialect: 'quagga',
       vtyshPath: 'vtysh',
-      recordedDir: undefined,
       connectTimeoutMs: 5000,
       commandTimeoutMs: 20000,
     });
@@ -109,7 +107,6 @@ describe('config: the seed scenario', () => {
     });
     expect(config.kubernetes).to.deep.equal({
       mode: 'manifests',
-      kubeconfig: undefined,
       manifestsPath: 'fixtures/seed/manifests',
       metallbNamespace: 'metallb-system',
     });

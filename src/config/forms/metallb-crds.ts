@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compact } from '../compact.js';
 import { DEFAULTS } from '../defaults.js';
 import { emptyFragment, type AdvertisementDraft, type Fragment, type PeerDraft } from '../drafts.js';
 import { childSite, type IssueCollector, type Site } from '../issues.js';
@@ -197,11 +198,13 @@ function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
     routerId: s.routerID,
     sourceAddress: s.sourceAddress,
     password: s.password,
-    passwordSecret: s.passwordSecret && {
-      namespace: s.passwordSecret.namespace,
-      name: s.passwordSecret.name,
-      key: DEFAULTS.passwordSecretKey,
-    },
+    passwordSecret:
+      s.passwordSecret &&
+      compact({
+        namespace: s.passwordSecret.namespace,
+        name: s.passwordSecret.name,
+        key: DEFAULTS.passwordSecretKey,
+      }),
     ebgpMultiHop: s.ebgpMultiHop,
     nodeSelectors: s.nodeSelectors ?? [],
     bfdProfile: s.bfdProfile,

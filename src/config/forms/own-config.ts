@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compact } from '../compact.js';
 import { DEFAULTS } from '../defaults.js';
 import { emptyFragment, type Fragment, type SettingDraft } from '../drafts.js';
 import { childSite, type IssueCollector, type Site } from '../issues.js';
@@ -62,21 +63,23 @@ const routerSchema = z
       });
     }
   })
-  .transform((r): RouterAccess => ({
-    transport: r.transport ?? 'ssh',
-    host: r.host,
-    port: r.port ?? DEFAULTS.sshPort,
-    user: r.user,
-    privateKeyFile: r.privateKeyFile,
-    useAgent: r.useAgent ?? false,
-    knownHostsFile: r.knownHostsFile,
-    hostKeyFingerprint: r.hostKeyFingerprint,
-    dialect: r.dialect ?? 'auto',
-    vtyshPath: r.vtyshPath ?? DEFAULTS.vtyshPath,
-    recordedDir: r.recordedDir,
-    connectTimeoutMs: r.timeouts?.connect ?? DEFAULTS.connectTimeoutMs,
-    commandTimeoutMs: r.timeouts?.command ?? DEFAULTS.commandTimeoutMs,
-  }));
+  .transform((r): RouterAccess =>
+    compact({
+      transport: r.transport ?? 'ssh',
+      host: r.host,
+      port: r.port ?? DEFAULTS.sshPort,
+      user: r.user,
+      privateKeyFile: r.privateKeyFile,
+      useAgent: r.useAgent ?? false,
+      knownHostsFile: r.knownHostsFile,
+      hostKeyFingerprint: r.hostKeyFingerprint,
+      dialect: r.dialect ?? 'auto',
+      vtyshPath: r.vtyshPath ?? DEFAULTS.vtyshPath,
+      recordedDir: r.recordedDir,
+      connectTimeoutMs: r.timeouts?.connect ?? DEFAULTS.connectTimeoutMs,
+      commandTimeoutMs: r.timeouts?.command ?? DEFAULTS.commandTimeoutMs,
+    }),
+  );
 
 const speakerSchema = z
   .strictObject({
@@ -89,11 +92,13 @@ const speakerSchema = z
       .max(4095, { error: 'is out of range: the graceful-restart time is 0..4095 seconds' })
       .optional(),
   })
-  .transform((s): SpeakerConfig => ({
-    listenAddress: s.listenAddress,
-    listenPort: s.listenPort ?? DEFAULTS.listenPort,
-    gracefulRestartTimeSec: s.gracefulRestartTimeSec ?? DEFAULTS.gracefulRestartTimeSec,
-  }));
+  .transform((s): SpeakerConfig =>
+    compact({
+      listenAddress: s.listenAddress,
+      listenPort: s.listenPort ?? DEFAULTS.listenPort,
+      gracefulRestartTimeSec: s.gracefulRestartTimeSec ?? DEFAULTS.gracefulRestartTimeSec,
+    }),
+  );
 
 const kubernetesSchema = z
   .strictObject({
@@ -112,12 +117,14 @@ const kubernetesSchema = z
       });
     }
   })
-  .transform((k): KubernetesSource => ({
-    mode: k.manifests === undefined ? 'cluster' : 'manifests',
-    kubeconfig: k.kubeconfig,
-    manifestsPath: k.manifests,
-    metallbNamespace: k.metallbNamespace ?? DEFAULTS.metallbNamespace,
-  }));
+  .transform((k): KubernetesSource =>
+    compact({
+      mode: k.manifests === undefined ? 'cluster' : 'manifests',
+      kubeconfig: k.kubeconfig,
+      manifestsPath: k.manifests,
+      metallbNamespace: k.metallbNamespace ?? DEFAULTS.metallbNamespace,
+    }),
+  );
 
 const peerSchema = z.strictObject({
   name: z.string().min(1, { error: 'must not be empty' }),
@@ -219,11 +226,13 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
       routerId: p.routerID,
       sourceAddress: p.sourceAddress,
       password: p.password,
-      passwordSecret: p.passwordSecret && {
-        namespace: p.passwordSecret.namespace,
-        name: p.passwordSecret.name,
-        key: p.passwordSecret.key ?? DEFAULTS.passwordSecretKey,
-      },
+      passwordSecret:
+        p.passwordSecret &&
+        compact({
+          namespace: p.passwordSecret.namespace,
+          name: p.passwordSecret.name,
+          key: p.passwordSecret.key ?? DEFAULTS.passwordSecretKey,
+        }),
       ebgpMultiHop: p.ebgpMultiHop,
       ttlSecurity: p.ttlSecurity,
       nodeSelectors: p.nodeSelectors ?? [],
