@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import {
+  BgpEncodeError,
   BgpWireError,
+  communityToString,
+  extendedCommunityToString,
+  largeCommunityToString,
+  parseCommunity,
+  parseLargeCommunity,
+  prefixKey,
   buildNotification,
   buildOpen,
   createContext,
@@ -71,5 +78,30 @@ describe('bgp wire: messages built here', () => {
     expect(() => decodeMessage(b, ctx4))
       .to.throw(BgpWireError)
       .that.include({ code: 1, subcode: 1 });
+  });
+});
+
+describe('bgp wire: community and prefix helpers', () => {
+  it('prints and parses communities, well-known names included', () => {
+    expect(communityToString(parseCommunity('65000:100'))).to.equal('65000:100');
+    expect(parseCommunity('no-export')).to.equal(0xffffff01);
+    expect(communityToString(0xffffff02)).to.equal('no-advertise');
+    expect(communityToString(parseCommunity('blackhole'))).to.equal('blackhole');
+    expect(() => parseCommunity('65536:1')).to.throw(BgpEncodeError);
+    expect(largeCommunityToString(parseLargeCommunity('4200000000:1:2'))).to.equal('4200000000:1:2');
+    expect(extendedCommunityToString(0x0002fde800000064n)).to.equal('rt 65000:100');
+    expect(extendedCommunityToString(0x0203fde800000064n)).to.equal('soo 4259840000:100');
+  });
+
+  it('gives distinct map keys to distinct prefixes and equal keys to equal ones', () => {
+    const texts = ['10.0.0.0/8', '10.0.0.0/9', '10.128.0.0/9', '::/0', '0.0.0.0/0', '2001:db8::/32'];
+    const keys = new Set(texts.map((t) => prefixKey(parsePrefix(t))));
+    expect(keys.size).to.equal(texts.length);
+    expect(prefixKey(parsePrefix('10.0.0.0/8', { pathId: 1 }))).to.not.equal(
+      prefixKey(parsePrefix('10.0.0.0/8')),
+    );
+    expect(prefixKey(parsePrefix('10.1.2.3/8', { allowHostBits: true }))).to.equal(
+      prefixKey(parsePrefix('10.0.0.0/8')),
+    );
   });
 });
