@@ -78,7 +78,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   };
 
   const metrics = new Metrics({ processMetrics: true });
-  const { speaker, announcer } = createSpeakerSide(config, log);
+  const { announcer } = createSpeakerSide(config, log);
   announcer.start();
   const engine = new SyncEngine<Verification>({
     config,
@@ -114,8 +114,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
     shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
     cleanup: async () => {
-      // The collector is ours too: close everything so the process can exit on its own.
-      await speaker.stop({ message: 'demo finished' });
+      // The collector is ours too: close it so the process can exit on its own.
       await Promise.all(collectors.map((c) => c.stop()));
     },
   });

@@ -26,6 +26,8 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
     private readonly speaker: BgpSpeaker,
     peers: readonly SpeakerPeer[],
     logger: Logger,
+    /** Closes the speaker's sockets without a NOTIFICATION (see shutdown). */
+    private readonly dropConnections: () => void = () => {},
   ) {
     this.peers = new Map(peers.map((p) => [p.name, p]));
     this.log = logger.child({ component: 'announcer' });
@@ -102,13 +104,13 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
   }
 
   /**
-   * keep-routes closes our sockets without a NOTIFICATION when the process exits: the speaker
+   * keep-routes drops our TCP connections without a NOTIFICATION and then stops the speaker: it
    * advertises graceful restart without the N bit (RFC 8538), so a Cease would make the router
-   * drop our routes, while a bare TCP close lets it keep them as stale for the restart time.
+   * drop our routes, while a lost connection lets it keep them as stale for the restart time.
    * withdraw sends the withdrawals, then Cease.
    */
   async shutdown(mode: ShutdownMode): Promise<void> {
-    if (mode === 'withdraw')
-      await this.speaker.stop({ withdraw: true, message: 'cluster-router-sync exiting' });
+    if (mode === 'keep-routes') this.dropConnections();
+    await this.speaker.stop({ withdraw: mode === 'withdraw', message: 'cluster-router-sync exiting' });
   }
 }

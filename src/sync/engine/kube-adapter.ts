@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import { KubeController } from '../../k8s/controller.js';
+import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
+import type { ClusterSnapshot } from '../cluster.js';
+import type { Plan } from '../plan-types.js';
+import type { ClusterSource, PlanFn } from './ports.js';
+
+/**
+ * Plans a snapshot at most once: the engine (routes) and H6's controller (Service status and
+ * Events) both ask for the plan of the same snapshot object.
+ */
+export function memoizedPlanner(plan: PlanFn): PlanFn {
+  let last: { snapshot: ClusterSnapshot; plan: Plan } | undefined;
+  return (snapshot) => {
+    if (last?.snapshot !== snapshot) last = { snapshot, plan: plan(snapshot) };
+    return last.plan;
+  };
+}
+
+/**
+ * The cluster (H6's KubeController) as the engine's ClusterSource. The controller delivers
+ * nothing until every informer finished its first list, which is the engine's initial-sync gate;
+ * it also writes Service status and Events from the same plan, so the engine gets no separate
+ * AllocationWriter in cluster mode.
+ */
+export function kubeClusterSource(opts: {
+  kubeconfig?: string;
+  metallbNamespace: string;
+  planner: PlanFn;
+  logger: Logger;
+}): ClusterSource {
+  const log = opts.logger.child({ component: 'kubernetes' });
+  let controller: KubeController | undefined;
+  return {
+    async start(listener) {
+      const client = new KubeClient(
+        loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}),
+      );
+      controller = new KubeController(client, {
+        decide: (update) => opts.planner(update.snapshot),
+        onError: (err, where) => {
+          log.error({ err, where }, 'kubernetes error');
+          listener.problem(err);
+        },
+        onUpdate: (update) => {
+          for (const issue of update.issues) log.warn({ ...issue }, 'skipped a cluster object');
+          listener.snapshot(update.snapshot, true);
+        },
+        onApplied: ({ status, events }) =>
+          log.debug({ status: status.length, events: events.length }, 'status written'),
+        source: { metallbNamespace: opts.metallbNamespace },
+      });
+      await controller.start();
+    },
+    async stop() {
+      await controller?.stop();
+    },
+  };
+}

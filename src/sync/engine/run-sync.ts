@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import { formatConfigWarning, loadConfigFiles } from '../../config/index.js';
+import type { Config } from '../../config/model.js';
+import { Metrics } from '../../observability/metrics.js';
+import { renderReport, type ReportFormat } from '../../reports/index.js';
+import { createRouterDriver, type RouterDriver } from '../../router-drivers/index.js';
+import { BadInputError } from '../../util/errors.js';
+import type { Verification } from '../verify/verification.js';
+import { SyncEngine } from './engine.js';
+import { kubeClusterSource, memoizedPlanner } from './kube-adapter.js';
+import { manifestsClusterSource } from './manifests-adapter.js';
+import { driverNeighborManager } from './neighbor-manager.js';
+import type { ClusterSource, PlanFn } from './ports.js';
+import { driverObserver, routerVerifier } from './router-verifier.js';
+import { runEngine } from './runner.js';
+import { incrementalPlanner } from './snapshot-delta.js';
+import { createSpeakerSide } from './speaker-setup.js';
+
+export interface SyncRunOptions {
+  configFiles: string[];
+  /** Overrides the config's kubernetes section: read manifests instead of a cluster. */
+  manifestsPath?: string;
+  kubeconfig?: string;
+  withdrawOnExit?: boolean;
+  metricsAddress?: string;
+  once?: boolean;
+  onceTimeoutMs?: number;
+  format?: ReportFormat;
+  color?: boolean;
+  logger: Logger;
+  out: NodeJS.WritableStream;
+  stopSignal?: Promise<void>;
+  /** Delay between a change and verifying it on the router. */
+  settleMs?: number;
+}
+
+export class NoRouterAccessError extends BadInputError {
+  constructor() {
+    super(
+      'run needs a router: section (ssh or local vtysh) to verify what the router holds; try run --demo without one',
+    );
+  }
+}
+
+function clusterSource(config: Config, opts: SyncRunOptions, planner: PlanFn): ClusterSource {
+  const manifests =
+    opts.manifestsPath ??
+    (config.kubernetes.mode === 'manifests' ? config.kubernetes.manifestsPath : undefined);
+  if (manifests !== undefined) return manifestsClusterSource(manifests, opts.logger);
+  const kubeconfig = opts.kubeconfig ?? config.kubernetes.kubeconfig;
+  return kubeClusterSource({
+    ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+    metallbNamespace: config.kubernetes.metallbNamespace,
+    planner,
+    logger: opts.logger,
+  });
+}
+
+/** `run`: the real thing, against a cluster (or manifests) and a router. */
+export async function runSync(opts: SyncRunOptions): Promise<number> {
+  const log = opts.logger;
+  const loaded = await loadConfigFiles(opts.configFiles);
+  for (const w of loaded.warnings) log.warn(formatConfigWarning(w));
+  const config = loaded.config;
+  if (config.router === undefined) throw new NoRouterAccessError();
+
+  const planner = memoizedPlanner(incrementalPlanner(config));
+  const source = clusterSource(config, opts, planner);
+  const driver: RouterDriver = createRouterDriver(config.router, log.child({ component: 'router' }));
+  const { speaker, announcer } = createSpeakerSide(config, log);
+  if (config.speaker.listenAddress !== undefined) await speaker.listen();
+  announcer.start();
+  const metrics = new Metrics({ processMetrics: true });
+  const engine = new SyncEngine<Verification>({
+    config,
+    source,
+    planner,
+    announcer,
+    verifier: routerVerifier(config, driverObserver(driver, config)),
+    neighbors: driverNeighborManager(driver, config, log.child({ component: 'router' })),
+    reporter: () => {},
+    metrics,
+    logger: log,
+    ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
+  });
+  return runEngine({
+    engine,
+    metrics,
+    logger: log,
+    render: (v) => renderReport(v, { format: opts.format ?? 'text', color: opts.color ?? false }),
+    out: opts.out,
+    once: opts.once ?? false,
+    ...(opts.onceTimeoutMs !== undefined ? { onceTimeoutMs: opts.onceTimeoutMs } : {}),
+    ...(opts.metricsAddress !== undefined ? { metricsAddress: opts.metricsAddress } : {}),
+    ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+    shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
+    cleanup: async () => {
+      await driver.close();
+    },
+  });
+}
