@@ -21,7 +21,7 @@ import { fieldSites, rangesAt } from './common.js';
 
 /** MetalLB's CRDs (metallb.io/v1beta1 and v1beta2), one object per YAML document. */
 
-export const METALLB_API_VERSIONS = ['metallb.io/v1beta1', 'metallb.io/v1beta2'] as const;
+const METALLB_API_VERSIONS = ['metallb.io/v1beta1', 'metallb.io/v1beta2'] as const;
 
 const metadata = z.looseObject({
   name: z.string({ error: 'must be the object name' }).min(1, { error: 'must not be empty' }),
@@ -106,14 +106,6 @@ const l2Schema = crd(
     ipAddressPoolSelectors: selectors.optional(),
   }),
 );
-
-export const SUPPORTED_CRD_KINDS = [
-  'IPAddressPool',
-  'BGPPeer',
-  'BGPAdvertisement',
-  'Community',
-  'L2Advertisement',
-] as const;
 
 /** One metallb.io object. Kinds we do not use (BFDProfile...) are reported and ignored. */
 export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollector): Fragment {
