@@ -14,6 +14,10 @@ export interface ServiceAllocationResult {
 
 type Failure = { reason: AllocationFailureReason; message: string };
 
+function byFamily(a: AllocatedIp, b: AllocatedIp): number {
+  return a.family - b.family;
+}
+
 function familyName(f: IpFamily): string {
   return f === 4 ? 'IPv4' : 'IPv6';
 }
@@ -31,28 +35,25 @@ export function allocateServices(
 ): Map<string, ServiceAllocationResult> {
   const run = new AllocationRun(pools, namespaces);
   const ordered = [...requests].sort(compareRequests);
-  const dropped = new Map<string, string[]>();
-  const held = ordered.map((): AllocatedIp[] => []);
-  ordered.forEach((req, i) => {
-    const notes = run.seed(req, held[i] as AllocatedIp[]);
-    if (notes.length > 0) dropped.set(req.key, notes);
-  });
+  const held: AllocatedIp[][] = new Array(ordered.length);
+  const dropped: string[][] = new Array(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    held[i] = [];
+    dropped[i] = run.seed(ordered[i] as AllocationRequest, held[i] as AllocatedIp[]);
+  }
   const results = new Map<string, ServiceAllocationResult>();
-  for (const [i, req] of ordered.entries()) {
+  for (let i = 0; i < ordered.length; i++) {
+    const req = ordered[i] as AllocationRequest;
     const ips = held[i] as AllocatedIp[];
     const failure = run.complete(req, ips);
-    ips.sort((a, b) => a.family - b.family);
-    const allocation: ServiceAllocation = {
-      service: req.key,
-      ips: ips.map((ip) => formatIp(ip.family, ip.value)),
-      pools: ips.map((ip) => ip.pool),
-    };
+    if (ips.length > 1) ips.sort(byFamily);
+    const allocation: ServiceAllocation = { service: req.key, ips: [], pools: [] };
+    for (const ip of ips) {
+      allocation.ips.push(formatIp(ip.family, ip.value));
+      allocation.pools.push(ip.pool);
+    }
     if (failure) allocation.failure = failure;
-    results.set(req.key, {
-      allocation,
-      ips,
-      dropped: dropped.get(req.key) ?? [],
-    });
+    results.set(req.key, { allocation, ips, dropped: dropped[i] as string[] });
   }
   return results;
 }
@@ -214,8 +215,16 @@ class AllocationRun {
     return true;
   }
 
+  /** PreferDualStack takes what a pool has; SingleStack and RequireDualStack need every family. */
+  private canServe(pool: AddressPool, req: AllocationRequest): boolean {
+    const partialOk = req.policy === 'PreferDualStack';
+    let count = 0;
+    for (const f of req.families) if (this.allocator.poolHasFamily(pool.name, f)) count++;
+    return partialOk ? count > 0 : count === req.families.length;
+  }
+
   private autoAssign(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {
-    let candidates: AddressPool[];
+    let candidates: readonly AddressPool[] = this.poolOrder;
     if (req.requestedPool !== undefined) {
       const pool = this.poolsByName.get(req.requestedPool);
       if (!pool) {
@@ -225,32 +234,40 @@ class AllocationRun {
         };
       }
       candidates = [pool];
-    } else {
-      candidates = this.poolOrder.filter((p) => p.autoAssign && this.eligible(p, req));
-      if (candidates.length === 0) {
-        return { reason: 'no-pool', message: `no address pool with autoAssign serves ${req.key}` };
-      }
     }
-    // PreferDualStack takes what a pool has; SingleStack and RequireDualStack need every family.
+    // One pass without temporary arrays: this runs once per new service.
     const partialOk = req.policy === 'PreferDualStack';
-    const capable = candidates.filter((p) =>
-      partialOk
-        ? req.families.some((f) => this.allocator.poolHasFamily(p.name, f))
-        : req.families.every((f) => this.allocator.poolHasFamily(p.name, f)),
-    );
-    const wanted = (): string => req.families.map(familyName).join(partialOk ? ' or ' : ' and ');
-    if (capable.length === 0) {
-      return {
-        reason: 'no-pool',
-        message: `no address pool serving ${req.key} has ${wanted()} addresses (tried ${candidates.map((p) => p.name).join(', ')})`,
-      };
-    }
-    for (const pool of capable) {
+    let eligible = 0;
+    let capable = 0;
+    for (const pool of candidates) {
+      if (req.requestedPool === undefined && (!pool.autoAssign || !this.eligible(pool, req))) continue;
+      eligible++;
+      if (!this.canServe(pool, req)) continue;
+      capable++;
       if (this.takeFromPool(req, pool.name, req.families, partialOk, held)) return undefined;
     }
-    return {
-      reason: 'pool-exhausted',
-      message: `no free ${wanted()} address in pool ${capable.map((p) => p.name).join(', ')}`,
-    };
+    return this.autoAssignFailure(req, candidates, eligible, capable);
+  }
+
+  private autoAssignFailure(
+    req: AllocationRequest,
+    candidates: readonly AddressPool[],
+    eligible: number,
+    capable: number,
+  ): Failure {
+    if (eligible === 0)
+      return { reason: 'no-pool', message: `no address pool with autoAssign serves ${req.key}` };
+    const tried = candidates.filter(
+      (p) => req.requestedPool !== undefined || (p.autoAssign && this.eligible(p, req)),
+    );
+    const wanted = req.families.map(familyName).join(req.policy === 'PreferDualStack' ? ' or ' : ' and ');
+    if (capable === 0) {
+      return {
+        reason: 'no-pool',
+        message: `no address pool serving ${req.key} has ${wanted} addresses (tried ${tried.map((p) => p.name).join(', ')})`,
+      };
+    }
+    const full = tried.filter((p) => this.canServe(p, req)).map((p) => p.name);
+    return { reason: 'pool-exhausted', message: `no free ${wanted} address in pool ${full.join(', ')}` };
   }
 }
