@@ -67,14 +67,15 @@ function lcsOps(a: string[], b: string[]): string[] {
       i++;
       j++;
     } else if (
-      j < m &&
-      (i === n || (lengths[i * (m + 1) + j + 1] as number) >= (lengths[(i + 1) * (m + 1) + j] as number))
+      i < n &&
+      (j === m || (lengths[(i + 1) * (m + 1) + j] as number) >= (lengths[i * (m + 1) + j + 1] as number))
     ) {
-      ops.push(`+${b[j]}`);
-      j++;
-    } else {
+      // On a tie the removal goes first, as diff(1) prints it.
       ops.push(`-${a[i]}`);
       i++;
+    } else {
+      ops.push(`+${b[j]}`);
+      j++;
     }
   }
   return ops;

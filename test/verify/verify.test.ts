@@ -281,3 +281,39 @@ describe('verify', () => {
     );
   });
 });
+
+describe('verify (IPv6)', () => {
+  it('matches prefixes and next hops whatever way the addresses are spelled', async () => {
+    const { observedFromRecords } = await import('../../src/sync/verify/from-records.js');
+    const plan = seedPlan();
+    plan.peers[0]!.routes = [
+      {
+        prefix: '2001:db8:197::1/128',
+        family: 6,
+        nextHops: ['2001:db8:201::11'],
+        communities: [],
+        largeCommunities: [],
+        services: ['default/v6'],
+      },
+    ];
+    const observed = observedFromRecords({
+      summary: [],
+      routes: [
+        {
+          prefix: '2001:DB8:197:0:0:0:0:1/128',
+          family: 6,
+          protocolCode: 'B',
+          selected: true,
+          fib: true,
+          queued: false,
+          rejected: false,
+          nextHops: [{ address: '2001:db8:201:0::11', fib: true, directlyConnected: false, active: true }],
+          uptimeText: '00:00:02',
+          uptimeSec: 2,
+        },
+      ],
+    });
+    const v = verify({ plan, config: seedConfig(), observed });
+    expect(v.routes.map((r) => [r.prefix, r.verdict])).to.deep.equal([['2001:db8:197::1/128', 'ok']]);
+  });
+});
