@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import {
   BgpEncodeError,
+  BgpFramer,
+  openAsn,
+  prefixEquals,
   BgpWireError,
   communityToString,
   extendedCommunityToString,
@@ -103,5 +106,45 @@ describe('bgp wire: community and prefix helpers', () => {
     expect(prefixKey(parsePrefix('10.1.2.3/8', { allowHostBits: true }))).to.equal(
       prefixKey(parsePrefix('10.0.0.0/8')),
     );
+  });
+});
+
+describe('bgp wire: small helpers', () => {
+  it('reads the real AS from an OPEN, 4-octet capability first', () => {
+    const caps = [{ kind: 'four-octet-as' as const, asn: 4200000000 }];
+    expect(
+      openAsn(buildOpen({ asn: 4200000000, holdTime: 90, bgpId: '10.0.0.1', capabilities: caps })),
+    ).to.equal(4200000000);
+    expect(openAsn(buildOpen({ asn: 65000, holdTime: 90, bgpId: '10.0.0.1', capabilities: [] }))).to.equal(
+      65000,
+    );
+  });
+
+  it('parses IPv6 with an embedded IPv4 tail and compares prefixes', () => {
+    expect(formatPrefix(parsePrefix('::ffff:10.199.1.1/128'))).to.equal('::ffff:ac7:101/128');
+    expect(() => parsePrefix('::ffff:10.199.1/128')).to.throw(BgpEncodeError);
+    expect(prefixEquals(parsePrefix('10.0.0.0/8'), parsePrefix('10.0.0.0/8'))).to.equal(true);
+    expect(prefixEquals(parsePrefix('10.0.0.0/8'), parsePrefix('10.0.0.0/8', { pathId: 2 }))).to.equal(false);
+  });
+
+  it('accepts plain Uint8Array chunks in the framer', () => {
+    const framer = new BgpFramer();
+    const ka = Uint8Array.from(encodeKeepalive());
+    expect(framer.push(ka.subarray(0, 10))).to.deep.equal([]);
+    expect(framer.push(ka.subarray(10)).map((b) => b.length)).to.deep.equal([19]);
+  });
+
+  it('lets the framer pass messages up to 65535 octets once extended messages are negotiated', () => {
+    const ext = createContext({ fourOctetAs: true, extendedMessage: true });
+    const prefixes = Array.from({ length: 3000 }, (_, i) => parsePrefix(`10.${i >> 8}.${i & 255}.0/24`));
+    const [big] = encodeWithdrawals(prefixes, ext);
+    expect(big?.length).to.be.greaterThan(4096);
+    const framer = new BgpFramer();
+    expect(() => framer.push(big as Buffer))
+      .to.throw(BgpWireError)
+      .with.property('subcode', 2);
+    const wide = new BgpFramer();
+    wide.setMaxMessageSize(65535);
+    expect(wide.push(big as Buffer)).to.have.length(1);
   });
 });
