@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { Config } from '../config/model.js';
+import { formatConfigWarning } from '../config/index.js';
+import type { Config, ConfigWarning } from '../config/model.js';
 import { renderReport, type ReportFormat } from '../reports/index.js';
 import type { ClusterSnapshot } from '../sync/cluster.js';
 import { planCluster } from '../sync/planner/index.js';
@@ -28,13 +29,23 @@ export interface CheckResult {
   error?: string;
 }
 
-/** Plan the cluster and compare the router with the plan: the heart of both `check` and `verify`. */
+/**
+ * Plan the cluster and compare the router with the plan: the heart of both `check` and `verify`.
+ * Config warnings (unknown fields, accepted-but-unsupported keys) ride along as notes.
+ */
 export function verifyCluster(
   config: Config,
   snapshot: ClusterSnapshot,
   observed: ObservedRouterState,
+  configWarnings: readonly ConfigWarning[] = [],
 ): Verification {
-  return verify({ plan: planCluster(config, snapshot), config, observed });
+  const v = verify({ plan: planCluster(config, snapshot), config, observed });
+  if (configWarnings.length === 0) return v;
+  const warnings = configWarnings.map((w) => ({ subject: 'config', message: formatConfigWarning(w) }));
+  const notes = [...v.notes, ...warnings].sort((a, b) =>
+    a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0,
+  );
+  return { ...v, notes };
 }
 
 /**

@@ -17,7 +17,12 @@ export type CheckOptions = ReportOptions;
 export function runCheck(dir: string, opts: CheckOptions): Promise<CheckResult> {
   return asCheckResult(async () => {
     const inputs = await readCheckDir(dir);
-    const verification = verifyCluster(inputs.config, inputs.snapshot, observedFromRecords(inputs.records));
+    const verification = verifyCluster(
+      inputs.config,
+      inputs.snapshot,
+      observedFromRecords(inputs.records),
+      inputs.configWarnings,
+    );
     return reportOutcome(verification, opts);
   });
 }

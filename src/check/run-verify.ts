@@ -36,6 +36,6 @@ export function runVerify(
     } finally {
       await driver.close();
     }
-    return reportOutcome(verifyCluster(live.config, live.snapshot, observed), opts);
+    return reportOutcome(verifyCluster(live.config, live.snapshot, observed, live.configWarnings), opts);
   });
 }

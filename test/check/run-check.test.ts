@@ -116,6 +116,18 @@ describe('runCheck', () => {
     expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('ok');
   });
 
+  it('passes config warnings on as notes, without failing the check', async () => {
+    const dir = seedCopy();
+    const file = join(dir, 'metallb-config.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('my-asn: 64500', 'my-asn: 64500\n      foo-bar: 1'),
+    );
+    const r = await runCheck(dir, { format: 'text' });
+    expect(r.exitCode).to.equal(0);
+    expect(r.output).to.contain(`Notes:\n  config: ${file}:12: peers[0].foo-bar: unknown field, ignored`);
+  });
+
   describe('bad input (exit 2, naming the file)', () => {
     it('a route line the parser cannot read names the file and the line', async () => {
       const dir = seedCopy();
