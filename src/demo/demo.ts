@@ -32,7 +32,8 @@ export interface DemoOptions {
   withdrawOnExit?: boolean;
   metricsAddress?: string;
   logger: Logger;
-  out: NodeJS.WritableStream;
+  /** Where reports go (stdout in the CLI). */
+  write: (text: string) => void;
   color?: boolean;
   /** Resolves when the demo should end (tests); SIGTERM/SIGINT end it too. */
   stopSignal?: Promise<void>;
@@ -107,7 +108,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     metrics,
     logger: log,
     render: (v) => renderText(v, { color: opts.color ?? false }),
-    out: opts.out,
+    write: opts.write,
     once: opts.once ?? false,
     ...(opts.onceTimeoutMs !== undefined ? { onceTimeoutMs: opts.onceTimeoutMs } : {}),
     ...(opts.metricsAddress !== undefined ? { metricsAddress: opts.metricsAddress } : {}),

@@ -2,17 +2,14 @@ import { expect } from 'chai';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { embeddedDefaultDir } from '../../src/config/index.js';
 import { runDemo } from '../../src/demo/demo.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { waitFor } from '../support/wait-for.js';
 
-function capture(): { out: PassThrough; text: () => string } {
-  const out = new PassThrough();
+function capture(): { write: (t: string) => void; text: () => string } {
   let text = '';
-  out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { out, text: () => text };
+  return { write: (t) => void (text += t), text: () => text };
 }
 
 /** The route lines of a text report: prefix -> [expected via, actual via, verdict, services]. */
@@ -27,8 +24,8 @@ function routeRows(report: string): Map<string, string[]> {
 
 describe('demo: run --demo against the built-in collector', function () {
   it('--once prints the seed routes in a vtysh-style report and succeeds', async () => {
-    const { out, text } = capture();
-    const code = await runDemo({ logger: silentLogger(), out, once: true });
+    const { write, text } = capture();
+    const code = await runDemo({ logger: silentLogger(), write, once: true });
     expect(code).to.equal(0);
     const report = text();
     expect(report).to.match(/^BGP sessions \(router identifier 192\.168\.198\.254, local AS number 64501\):/);
@@ -52,10 +49,10 @@ describe('demo: run --demo against the built-in collector', function () {
     });
 
     it('prints a new report when a manifest is edited', async () => {
-      const { out, text } = capture();
+      const { write, text } = capture();
       let stop!: () => void;
       const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-      const running = runDemo({ logger: silentLogger(), out, manifestsPath: dir, stopSignal });
+      const running = runDemo({ logger: silentLogger(), write, manifestsPath: dir, stopSignal });
       try {
         await waitFor('the first report', () => text().includes('192.168.197.254/32'));
         // test-service-3 goes away; nginx moves to Cluster policy, so every eligible node carries it.

@@ -3,7 +3,9 @@ import { BadInputError } from '../../util/errors.js';
 import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { notAvailableYet } from './not-available.js';
+import { runDemo } from '../../demo/demo.js';
+import { createLogger } from '../../observability/logger.js';
+import { runSync } from '../../sync/engine/run-sync.js';
 
 export interface RunOptions extends CommonOptions {
   /** Run the embedded seed scenario (fixtures/seed) instead of a real cluster. */
@@ -11,12 +13,41 @@ export interface RunOptions extends CommonOptions {
   /** collector: our speaker only records what it would announce; frr: announce to a real router. */
   router: 'collector' | 'frr';
   withdrawOnExit: boolean;
+  /** Print the report after the first full sync and exit 0 (ok) or 1 (drift). */
+  once: boolean;
   /** host:port for the Prometheus endpoint; unset means no metrics server. */
   metricsAddress?: { host: string; port: number };
 }
 
-export async function runCommand(_opts: RunOptions, io: CliIo): Promise<number> {
-  return notAvailableYet('run', io);
+/** Served unless --metrics-address says otherwise; the demo serves metrics only when asked. */
+const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9473';
+
+export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
+  const m = opts.metricsAddress;
+  const metricsAddress = m ? `${m.host.includes(':') ? `[${m.host}]` : m.host}:${m.port}` : undefined;
+  const common = {
+    logger: createLogger({ level: opts.logLevel }),
+    write: io.out,
+    once: opts.once,
+    withdrawOnExit: opts.withdrawOnExit,
+    color: opts.output === 'text' && io.isTty === true,
+  };
+  if (opts.demo) {
+    return runDemo({
+      ...common,
+      ...(opts.configFiles.length > 0 ? { configFiles: opts.configFiles } : {}),
+      ...(opts.manifestsPath !== undefined ? { manifestsPath: opts.manifestsPath } : {}),
+      ...(metricsAddress !== undefined ? { metricsAddress } : {}),
+    });
+  }
+  return runSync({
+    ...common,
+    configFiles: opts.configFiles,
+    format: opts.output,
+    metricsAddress: metricsAddress ?? DEFAULT_METRICS_ADDRESS,
+    ...(opts.manifestsPath !== undefined ? { manifestsPath: opts.manifestsPath } : {}),
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+  });
 }
 
 /** Parses `host:port` or `[v6]:port`. */
@@ -51,9 +82,10 @@ export const runSpec: CommandSpec<RunOptions> = {
         'withdraw every announced route before exiting (default: let graceful restart keep them)',
         false,
       )
+      .option('--once', 'print the report after the first full sync and exit (0 ok, 1 drift)', false)
       .option(
         '--metrics-address <host:port>',
-        'serve Prometheus metrics on this address, e.g. 127.0.0.1:9464',
+        'serve /metrics, /healthz and /readyz on this address (default 127.0.0.1:9473; --demo serves them only when given)',
       ),
   examples: [
     [
@@ -76,6 +108,7 @@ export const runSpec: CommandSpec<RunOptions> = {
       demo: raw.demo === true,
       router: raw.router as RunOptions['router'],
       withdrawOnExit: raw.withdrawOnExit === true,
+      once: raw.once === true,
       ...(metrics === undefined ? {} : { metricsAddress: parseListenAddress(metrics) }),
     };
   },

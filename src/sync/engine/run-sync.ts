@@ -28,7 +28,8 @@ export interface SyncRunOptions {
   format?: ReportFormat;
   color?: boolean;
   logger: Logger;
-  out: NodeJS.WritableStream;
+  /** Where reports go (stdout in the CLI). */
+  write: (text: string) => void;
   stopSignal?: Promise<void>;
   /** Delay between a change and verifying it on the router. */
   settleMs?: number;
@@ -88,7 +89,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     metrics,
     logger: log,
     render: (v) => renderReport(v, { format: opts.format ?? 'text', color: opts.color ?? false }),
-    out: opts.out,
+    write: opts.write,
     once: opts.once ?? false,
     ...(opts.onceTimeoutMs !== undefined ? { onceTimeoutMs: opts.onceTimeoutMs } : {}),
     ...(opts.metricsAddress !== undefined ? { metricsAddress: opts.metricsAddress } : {}),

@@ -10,7 +10,8 @@ export interface RunOptions<R> {
   metrics: Metrics;
   logger: Logger;
   render: (report: R) => string;
-  out: NodeJS.WritableStream;
+  /** Where reports go (stdout in the CLI). */
+  write: (text: string) => void;
   /** `host:port` for /metrics, /healthz, /readyz; undefined serves nothing. */
   metricsAddress?: string;
   /** Print the report after the first full sync and exit: 0 when it is ok, 1 on drift. */
@@ -26,7 +27,7 @@ export interface RunOptions<R> {
 
 /**
  * Runs the engine until a signal (or, with `once`, until the first full sync is verified) and
- * returns the exit code. Reports go to `out`; a periodic verification that finds nothing new is
+ * returns the exit code. Reports go to `write`; a periodic verification that finds nothing new is
  * only logged, so a quiet system prints one report and then only what changes.
  */
 export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
@@ -37,7 +38,7 @@ export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
     const quiet = reason === 'periodic' && v.verdict === 'ok' && lastPrinted?.verdict === 'ok';
     if (opts.once || quiet) return;
     lastPrinted = { verdict: v.verdict };
-    opts.out.write(`${opts.render(v.report)}\n`);
+    opts.write(`${opts.render(v.report)}\n`);
   };
   let resolveEnd!: (code: number) => void;
   const ended = new Promise<number>((resolve) => (resolveEnd = resolve));
@@ -49,6 +50,7 @@ export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
   process.once('SIGINT', onSignal);
   void opts.stopSignal?.then(() => resolveEnd(ExitCode.Ok));
 
+  let timer: NodeJS.Timeout | undefined;
   const offReports = engine.on((e) => {
     if (e.type === 'verified') print(e.verification, e.reason);
   });
@@ -69,23 +71,21 @@ export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
           if (e.verification.verdict === 'ok') resolveEnd(ExitCode.Ok);
         })
       : undefined;
-    const timer = opts.once
-      ? setTimeout(() => resolveEnd(ExitCode.Drift), opts.onceTimeoutMs ?? 20_000)
-      : undefined;
+    if (opts.once) timer = setTimeout(() => resolveEnd(ExitCode.Drift), opts.onceTimeoutMs ?? 20_000);
     await engine.start();
     const code = await ended;
-    clearTimeout(timer);
     offOnce?.();
     if (opts.once) {
       if (last === undefined) {
         logger.error('no verification finished before the timeout (initial sync or router not reachable)');
         return ExitCode.Unreachable;
       }
-      opts.out.write(`${opts.render(last.report)}\n`);
+      opts.write(`${opts.render(last.report)}\n`);
       return last.verdict === 'ok' ? ExitCode.Ok : ExitCode.Drift;
     }
     return code;
   } finally {
+    clearTimeout(timer);
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     offReports();

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the CLI from src through tsx in a child process, as `npx cluster-router-sync ...` would. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
+process.exitCode = await main(['node', 'cluster-router-sync', ...${JSON.stringify(args)}]);`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: root, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('demo: `cluster-router-sync run --demo --once` as a child process', function () {
+  this.timeout(60_000);
+
+  it('prints the seed routes with their services in a vtysh-style report and exits 0', async () => {
+    const { code, stdout, stderr } = await cli(['run', '--demo', '--once']);
+    expect(code, stderr).to.equal(0);
+    expect(stdout).to.match(
+      /^B>\*\s+192\.168\.197\.0\/32\s+192\.168\.201\.11\s+192\.168\.201\.11\s+\S+\s+ok\s+default\/nginx$/m,
+    );
+    expect(stdout).to.match(
+      /^B>\*\s+192\.168\.197\.1\/32\s+192\.168\.201\.12\s+192\.168\.201\.12\s+\S+\s+ok\s+default\/test-service$/m,
+    );
+    expect(stdout).to.match(
+      /^B>\*\s+192\.168\.197\.254\/32\s+192\.168\.201\.12\s+192\.168\.201\.12\s+\S+\s+ok\s+default\/test-service-3$/m,
+    );
+    expect(stdout).to.match(/^OK: sessions 1 \(ok 1, down 0, missing 0\); routes 3 \(ok 3,/m);
+    // Logs are JSON lines on stderr, never mixed into the report.
+    const lines = stderr.trim().split('\n').filter(Boolean);
+    expect(lines.length).to.be.greaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.to.throw();
+  });
+
+  it('exits 2 with a clear message for a manifests path that does not exist', async () => {
+    const { code, stderr } = await cli(['run', '--demo', '--once', '--manifests', '/nonexistent/crs-demo']);
+    expect(code).to.equal(2);
+    expect(stderr).to.include('cannot read manifests at /nonexistent/crs-demo');
+  });
+});
