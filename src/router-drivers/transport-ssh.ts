@@ -89,7 +89,17 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
       client.on('close', () => {
         connection = undefined;
       });
-      client.connect(config);
+      try {
+        client.connect(config);
+      } catch (err) {
+        // ssh2 checks the key material synchronously, before any network traffic.
+        reject(
+          new BadInputError(
+            `ssh ${target}: cannot use private key ${opts.privateKeyFile ?? '(agent)'}: ${(err as Error).message}`,
+            { cause: err },
+          ),
+        );
+      }
     });
   };
 

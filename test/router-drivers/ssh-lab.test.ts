@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouterAccess } from '../../src/config/model.js';
@@ -57,7 +57,10 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
   let access: RouterAccess;
 
   before(async function () {
-    requireLab(this, { root: true, commands: ['vtysh', 'ssh-keygen', '/usr/sbin/sshd', 'gobgpd', 'gobgp'] });
+    requireLab(this, {
+      root: true,
+      commands: ['vtysh', 'ssh-keygen', 'ssh-agent', 'ssh-add', '/usr/sbin/sshd', 'gobgpd', 'gobgp'],
+    });
     lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     frr = await startFrr(lab, {
       bgpLines: [
@@ -240,16 +243,20 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     expect(renderNeighborPlan(addPlan)).to.equal(
       'router bgp 64501\n+ neighbor 192.168.201.13 remote-as 64500\n+ neighbor 192.168.201.13 description crs-lab\n',
     );
-    expect(await applyNeighborPlan(d, addPlan, policy, { log })).to.deep.equal({
+    expect(await applyNeighborPlan(d, addPlan, policy, { log, writeMemory: true })).to.deep.equal({
       applied: 2,
       verified: true,
-      wroteMemory: false,
+      wroteMemory: true,
     });
     const afterAdd = (await d.runningBgpConfig()).bgp[0];
     expect(afterAdd?.neighbors.find((x) => x.name === '192.168.201.13')).to.deep.include({
       remoteAs: 64500,
       description: 'crs-lab',
     });
+    // `write memory` went through vtysh into the lab router's integrated config file.
+    expect(await readFile(join((frr as FrrRouter).dir, 'frr.conf'), 'utf8')).to.contain(
+      'neighbor 192.168.201.13 description crs-lab',
+    );
 
     const removePolicy = { ...policy, neighbors: [] };
     const removePlan = planNeighborChanges(await d.runningBgpConfig(), removePolicy);
@@ -264,12 +271,58 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
 
   it('used one SSH connection for all of the above, one vtysh run per batch', async () => {
     const s = sshd as Sshd;
-    expect(s.log().match(/Accepted publickey/g)?.length).to.equal(2); // main driver + the text-dialect driver
+    // The main driver and the text-dialect driver: one connection each for all their commands.
+    expect(s.log().match(/Accepted publickey/g)?.length).to.equal(2);
     const calls = await s.invocations();
     expect(calls[0]).to.equal(`'vtysh' '-E' '-c' 'show version'`);
     expect(calls).to.include(
       `'vtysh' '-E' '-c' 'configure terminal' '-c' 'router bgp 64501' '-c' 'neighbor 192.168.201.13 remote-as 64500' '-c' 'neighbor 192.168.201.13 description crs-lab' '-c' 'end'`,
     );
+  });
+
+  it('authenticates through an ssh-agent as well as with a key file', async () => {
+    const s = sshd as Sshd;
+    const sock = join(s.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      await waitFor('ssh-agent socket', () =>
+        stat(sock).then(
+          () => true,
+          () => undefined,
+        ),
+      );
+      await new Promise<void>((resolve, reject) => {
+        const add = spawn('ssh-add', [s.userKeyFile], {
+          stdio: 'ignore',
+          env: { ...process.env, SSH_AUTH_SOCK: sock },
+        });
+        add.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`ssh-add exited ${String(code)}`)),
+        );
+      });
+      const viaAgent = createDriverOn(
+        createSshTransport({
+          host: s.host,
+          port: s.port,
+          user: s.user,
+          agentSocket: sock,
+          knownHostsFile: s.knownHostsFile,
+          vtyshPath: 'vtysh',
+          connectTimeoutMs: 10_000,
+          commandTimeoutMs: 20_000,
+        }),
+        log,
+      );
+      try {
+        expect((await viaAgent.version()).version).to.equal('8.4.4');
+      } finally {
+        await viaAgent.close();
+      }
+    } finally {
+      const exited = new Promise((resolve) => agent.once('exit', resolve));
+      agent.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('the local transport runs the same vtysh', async () => {
