@@ -21,6 +21,9 @@ const INFORMATIONAL = [
   /^\d+ dynamic neighbor\(s\), limit \d+$/,
   /^\* - dynamic neighbor$/,
   /^Dampening enabled\.$/,
+  // No neighbors at all (FRR, Quagga): a normal answer with an empty table.
+  /^% No BGP neighbors found(?: in VRF \S+)?$/,
+  /^No (?:IPv4|IPv6) neighbor is configured$/,
   /^BGP (?:attribute|AS-PATH|community) entries .*$/,
   /^\d+ (?:BGP )?(?:network|path|attribute).* using \d+ .*$/,
 ];

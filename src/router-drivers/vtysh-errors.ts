@@ -14,6 +14,8 @@ const KNOWN: [RegExp, RouterCommandErrorKind][] = [
   [/^% Create the peer-group or interface first/, 'create-peer-group-or-interface-first'],
 ];
 const ALREADY_RUNNING = /^BGP is already running; AS is (\d+)$/;
+/** `%` lines that are a normal, empty answer rather than a refusal. */
+const EMPTY_ANSWERS = [/^% No BGP neighbors found/];
 
 /**
  * The typed error for what vtysh printed for one command, or undefined when the output is a
@@ -34,8 +36,9 @@ export function commandErrorFor(
     for (const [re, kind] of KNOWN) {
       if (re.test(text)) return new RouterCommandError(kind, command, output, text.slice(2));
     }
-    if (text.startsWith('% '))
+    if (text.startsWith('% ') && !EMPTY_ANSWERS.some((re) => re.test(text))) {
       return new RouterCommandError('router-message', command, output, text.slice(2));
+    }
   }
   if (exitStatus !== 0) return new VtyshExitStatusError(command, output, exitStatus, stderr);
   return undefined;

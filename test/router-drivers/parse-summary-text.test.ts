@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { RouterOutputParseError } from '../../src/router-drivers/errors.js';
 import { parseBgpSummaryText } from '../../src/router-drivers/parse-summary-text.js';
+import { commandErrorFor } from '../../src/router-drivers/vtysh-errors.js';
 import type { BgpSummaryPeer } from '../../src/router-drivers/records.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
@@ -195,6 +196,13 @@ describe('router-drivers: show bgp summary text', () => {
         description: 'node a',
       }),
     );
+  });
+  it('an empty neighbor table is an empty answer, not an error', () => {
+    expect(parseBgpSummaryText('% No BGP neighbors found in VRF default\n')).to.deep.equal([]);
+    expect(commandErrorFor('show bgp summary', '% No BGP neighbors found in VRF default\n')).to.equal(
+      undefined,
+    );
+    expect(parseBgpSummaryText('No IPv4 neighbor is configured\n')).to.deep.equal([]);
   });
   describe('malformed input', () => {
     const head =
