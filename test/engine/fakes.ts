@@ -201,7 +201,8 @@ export class FakeWriter implements AllocationWriter {
 
 export class FakeNeighbors implements NeighborManager {
   added: string[] = [];
-  async ensureNeighbor(p: PeerConfig): Promise<void> {
+  async ensureNeighbor(p: PeerConfig): Promise<string> {
     this.added.push(p.peerAddress);
+    return `neighbor 192.168.201.2 remote-as ${p.myAsn}`;
   }
 }

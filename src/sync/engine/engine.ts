@@ -403,8 +403,8 @@ export class SyncEngine<R> {
             );
             break;
           }
-          if (await this.readdNeighbor(peer))
-            count('neighbor-readd', f, `re-added neighbor ${peer.peerAddress}`);
+          const statement = await this.readdNeighbor(peer);
+          if (statement !== undefined) count('neighbor-readd', f, `re-added ${statement}`);
           break;
         }
         case 'not-in-fib':
@@ -423,14 +423,13 @@ export class SyncEngine<R> {
     return repaired;
   }
 
-  private async readdNeighbor(peer: PeerConfig): Promise<boolean> {
+  private async readdNeighbor(peer: PeerConfig): Promise<string | undefined> {
     try {
-      await this.opts.neighbors!.ensureNeighbor(peer);
-      return true;
+      return await this.opts.neighbors!.ensureNeighbor(peer);
     } catch (err) {
       this.opts.metrics.reported('neighbor-missing');
       this.log.error({ err, peer: peer.name }, 'could not re-add our neighbor statement');
-      return false;
+      return undefined;
     }
   }
 }

@@ -34,6 +34,7 @@ export function driverNeighborManager(
       };
       const plan = planNeighborChanges(await driver.runningBgpConfig(), policy);
       await applyNeighborPlan(driver, plan, policy, { log });
+      return `neighbor ${address} remote-as ${peer.myAsn} on the router`;
     },
   };
 }

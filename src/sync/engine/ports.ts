@@ -72,7 +72,8 @@ export interface RouteAnnouncer {
 
 /** Re-adds our neighbor statement on the router (config.manageNeighbors). */
 export interface NeighborManager {
-  ensureNeighbor(peer: PeerConfig): Promise<void>;
+  /** Returns the neighbor statement as the router now has it, for the log. */
+  ensureNeighbor(peer: PeerConfig): Promise<string>;
 }
 
 export type FindingKind =
