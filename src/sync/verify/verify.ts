@@ -1,6 +1,6 @@
 import type { AddressPool, PeerConfig, SpeakerConfig } from '../../config/model.js';
 import type { Plan } from '../plan-types.js';
-import { compareIpText } from '../ip/address.js';
+import { compareIp, compareIpText, parseIp } from '../ip/address.js';
 import type { ObservedRoute, ObservedRouterState, ObservedSession } from './observed.js';
 import { canonicalPrefix, parseIpPrefix, prefixLast, type IpPrefix } from './prefix.js';
 import {
@@ -215,7 +215,7 @@ function checkExpectedRoute(exp: ExpectedRoute, route: ObservedRoute | undefined
     prefix: exp.prefix,
     family: exp.family,
     codes: route?.codes ?? '',
-    expectedNextHops: [...exp.nextHops].sort(compareIpText),
+    expectedNextHops: sortedAddresses(exp.nextHops),
     actualNextHops: route === undefined ? [] : nextHopTexts(route),
     services: [...exp.services].sort(),
     verdict: 'ok',
@@ -253,6 +253,16 @@ function checkExpectedRoute(exp: ExpectedRoute, route: ObservedRoute | undefined
         : `next hop ${notInFib.join(', ')} not installed in the FIB`;
   }
   return row;
+}
+
+/** Numeric order, each address parsed once (ECMP sets are sorted for every route). */
+function sortedAddresses(addresses: Iterable<string>): string[] {
+  const list = [...addresses];
+  if (list.length < 2) return list;
+  return list
+    .map((text) => ({ text, ip: parseIp(text) }))
+    .sort((a, b) => (a.ip && b.ip ? compareIp(a.ip, b.ip) : compareIpText(a.text, b.text)))
+    .map((e) => e.text);
 }
 
 function nextHopTexts(route: ObservedRoute): string[] {
