@@ -131,6 +131,12 @@ export interface SessionStats {
   pathsAdvertised: number;
   establishedCount: number;
   lastDownReason?: string;
+  /**
+   * The reason of the last state decision, also when the state stayed the same: a session that
+   * keeps failing to connect (e.g. a TCP-MD5 key mismatch drops every SYN) stays in Connect with
+   * 'connect retry timer expired' here.
+   */
+  lastStateReason?: string;
 }
 
 type ConnState = 'Connecting' | 'OpenSent' | 'OpenConfirm' | 'Established';
@@ -764,6 +770,7 @@ export class PeerSession {
   }
 
   private updateState(reason: string): void {
+    this.stats.lastStateReason = reason;
     const to = this.derivedState();
     if (to === this.current) return;
     const from = this.current;
