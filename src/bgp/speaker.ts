@@ -15,6 +15,12 @@ import { silentLogger, type BgpLogger } from './logger.js';
 import type { AddressFamily, DesiredRoute } from './routes.js';
 import { PeerSession, type SessionEvents, type SessionState, type SessionStats } from './session.js';
 import { tcpConnector, tuneSocket, type Connector } from './transport.js';
+import {
+  assertSocketSecuritySupported,
+  securedConnector,
+  socketSecurityFor,
+  type SocketSecurity,
+} from './socket-options.js';
 
 /** The PeerConfig fields a session needs, so a loaded config's peers can be passed as they are. */
 export type SpeakerPeer = Pick<
@@ -154,17 +160,18 @@ export class BgpSpeaker {
     if (this.stopped) throw new SpeakerStoppedError();
     if (this.sessions.has(peer.name)) throw new DuplicatePeerError(peer.name);
     validatePeer(peer);
-    const session = this.createSession(peer, peer.peerAsn);
-    const warn = (message: string) => this.events.emit('warning', { peer: peer.name, message });
-    if (peer.password !== undefined)
-      warn('TCP MD5 signatures (password) are not supported by this speaker; session runs without');
-    if (peer.ebgpMultiHop || peer.ttlSecurity) {
-      warn('the IP TTL of BGP sockets cannot be set from Node (ebgp-multihop / ttl-security not applied)');
-    }
+    // A peer whose password or TTL cannot be applied is refused here, never run without them.
+    const security = socketSecurityFor(peer);
+    if (security) assertSocketSecuritySupported(peer.name, security);
+    const session = this.createSession(peer, peer.peerAsn, security);
     session.start();
   }
 
-  private createSession(peer: SpeakerPeer, expectedAsn: number | undefined): PeerSession {
+  private createSession(
+    peer: SpeakerPeer,
+    expectedAsn: number | undefined,
+    security?: SocketSecurity,
+  ): PeerSession {
     const gr = this.opts.gracefulRestartTimeSec ?? 120;
     const collector = this.opts.collector !== undefined;
     const session = new PeerSession(
@@ -190,7 +197,7 @@ export class BgpSpeaker {
       },
       {
         clock: this.clock,
-        connector: this.connector,
+        connector: security ? securedConnector(peer.name, security) : this.connector,
         logger: this.logger,
         random: this.opts.random ?? Math.random,
       },
