@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+import type { DesiredRoute, SpeakerPeer } from '../../../src/bgp/index.js';
+import { startFrr, type FrrRouter } from '../../lab/frr.js';
+import { createLab, type Lab } from '../../lab/netns.js';
+import { requireLab } from '../../support/requirements.js';
+import { waitFor } from '../../support/wait-for.js';
+import { SpeakerProcess } from '../lab/speaker-process.js';
+
+const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
+const ROUTE: DesiredRoute = {
+  prefix: '192.168.197.0/32',
+  nextHops: ['192.168.201.2'],
+  communities: [],
+  largeCommunities: [],
+};
+
+const peer = (extra: Partial<SpeakerPeer>): SpeakerPeer => ({
+  name: 'router',
+  peerAddress: '192.168.201.1',
+  peerAsn: 64501,
+  myAsn: 64500,
+  peerPort: 179,
+  holdTimeSec: 90,
+  keepaliveTimeSec: 30,
+  connectTimeSec: 3,
+  sourceAddress: '192.168.201.2',
+  ...extra,
+});
+
+async function frrPeerState(frr: FrrRouter): Promise<string | undefined> {
+  const s = await frr.vtyshJson<{ ipv4Unicast?: { peers?: Record<string, { state?: string }> } }>(
+    'show bgp summary json',
+  );
+  return s.ipv4Unicast?.peers?.['192.168.201.2']?.state;
+}
+
+/** Every byte our speaker process wrote (events and stderr), to check the key never appears. */
+function speakerOutput(s: SpeakerProcess): string {
+  return `${JSON.stringify(s.events)}\n${s.stderr}`;
+}
+
+/**
+ * Runs our speaker (in the speaker namespace) with `p` for `ms` of attempts and returns its
+ * state events; the FRR side is whatever the describe block configured.
+ */
+async function runSpeaker(lab: Lab, p: SpeakerPeer): Promise<SpeakerProcess> {
+  return SpeakerProcess.start(lab.speakerNs, {
+    routerId: '192.168.201.2',
+    peers: [p],
+    routes: { router: [ROUTE] },
+  });
+}
+
+/** A TcpExt counter of the router namespace's kernel (/proc/net/netstat), e.g. TCPMD5Failure. */
+async function routerTcpCounter(lab: Lab, name: string): Promise<number> {
+  const lines = (await lab.exec(lab.routerNs, 'cat', ['/proc/net/netstat'])).stdout
+    .split('\n')
+    .filter((l) => l.startsWith('TcpExt:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/);
+  const i = names.indexOf(name);
+  if (i < 0) throw new Error(`no TcpExt counter ${name} in this kernel`);
+  return Number(values[i]);
+}
+
+interface ChildPeerStatus {
+  state: string;
+  stats: { establishedCount: number; lastStateReason?: string };
+}
+
+/**
+ * The session does not come up: we wait until the speaker's status gives a failed attempt as
+ * the reason of its current state (a connect attempt that timed out, a TCP error or an expired
+ * timer), then check that neither side ever reached Established.
+ */
+async function expectNoSession(
+  frr: FrrRouter,
+  speaker: SpeakerProcess,
+  reason: RegExp,
+): Promise<ChildPeerStatus> {
+  const status = await waitFor(
+    'a failed attempt in the speaker status',
+    async () => {
+      const p = ((await speaker.status()).peers as ChildPeerStatus[])[0];
+      return p && reason.test(p.stats.lastStateReason ?? '') ? p : undefined;
+    },
+    { timeoutMs: 120_000 },
+  );
+  expect(status.state).to.be.oneOf(['Idle', 'Connect', 'Active']);
+  expect(status.stats.establishedCount).to.equal(0);
+  expect(speaker.events.some((e) => e.event === 'established')).to.equal(false);
+  expect(await frrPeerState(frr)).to.not.equal('Established');
+  return status;
+}
+
+describe('BGP session security against real FRR 8.4 @lab', function () {
+  this.timeout(240_000);
+
+  describe('TCP-MD5 (neighbor password)', function () {
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let speaker: SpeakerProcess | undefined;
+
+    before(async function () {
+      requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+      lab = await createLab();
+      frr = await startFrr(lab, {
+        bgpLines: [
+          'no bgp ebgp-requires-policy',
+          'neighbor 192.168.201.2 remote-as 64500',
+          `neighbor 192.168.201.2 password ${KEY}`,
+        ],
+      });
+    });
+    afterEach(async () => {
+      if (speaker) expect(speakerOutput(speaker)).to.not.include(KEY);
+      await speaker?.kill();
+      speaker = undefined;
+    });
+    after(async () => {
+      await frr?.stop();
+      await lab?.destroy();
+    });
+
+    it('reaches Established with the right key, and FRR installs the route', async () => {
+      speaker = await runSpeaker(lab!, peer({ password: KEY }));
+      await speaker.waitEvent((e) => e.event === 'established', 60_000);
+      await waitFor('FRR to show Established', async () => (await frrPeerState(frr!)) === 'Established');
+      await waitFor('the route in FRR', async () =>
+        (await frr!.vtysh('show ip route bgp')).includes('192.168.197.0/32'),
+      );
+    });
+
+    it('does not come up with a wrong key; the state says it is still connecting', async () => {
+      const before = await routerTcpCounter(lab!, 'TCPMD5Failure');
+      speaker = await runSpeaker(lab!, peer({ password: `${KEY}-wrong` }));
+      await expectNoSession(frr!, speaker, /connect retry timer expired/);
+      // The router's kernel saw our signed SYNs and dropped them for a bad signature.
+      expect(await routerTcpCounter(lab!, 'TCPMD5Failure')).to.be.greaterThan(before);
+    });
+
+    it('does not come up without a key', async () => {
+      const before = await routerTcpCounter(lab!, 'TCPMD5NotFound');
+      speaker = await runSpeaker(lab!, peer({}));
+      await expectNoSession(frr!, speaker, /connect retry timer expired/);
+      expect(await routerTcpCounter(lab!, 'TCPMD5NotFound')).to.be.greaterThan(before);
+    });
+  });
+
+  describe('GTSM (neighbor ttl-security hops 1)', function () {
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let speaker: SpeakerProcess | undefined;
+
+    before(async function () {
+      requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+      lab = await createLab();
+      frr = await startFrr(lab, {
+        bgpLines: [
+          'no bgp ebgp-requires-policy',
+          'neighbor 192.168.201.2 remote-as 64500',
+          'neighbor 192.168.201.2 ttl-security hops 1',
+        ],
+      });
+    });
+    afterEach(async () => {
+      await speaker?.kill();
+      speaker = undefined;
+    });
+    after(async () => {
+      await frr?.stop();
+      await lab?.destroy();
+    });
+
+    it('does not come up when we send the default TTL', async () => {
+      const before = await routerTcpCounter(lab!, 'TCPMinTTLDrop');
+      speaker = await runSpeaker(lab!, peer({}));
+      // TCP itself comes up (FRR sets the minimum TTL on the accepted socket), then the router's
+      // kernel drops every segment of ours below TTL 255: our OPEN never reaches bgpd.
+      await waitFor(
+        'the router kernel to drop our low-TTL segments',
+        async () => (await routerTcpCounter(lab!, 'TCPMinTTLDrop')) > before,
+      );
+      const p = ((await speaker.status()).peers as ChildPeerStatus[])[0];
+      expect(p?.state).to.not.equal('Established');
+      expect(p?.stats.establishedCount).to.equal(0);
+      expect(await frrPeerState(frr!)).to.not.equal('Established');
+      const n = await frr!.vtyshJson<Record<string, { messageStats?: { opensRecv?: number } }>>(
+        'show bgp neighbors 192.168.201.2 json',
+      );
+      expect(n['192.168.201.2']?.messageStats?.opensRecv ?? 0).to.equal(0);
+    });
+
+    it('reaches Established when we send TTL 255 (ttlSecurity)', async () => {
+      speaker = await runSpeaker(lab!, peer({ ttlSecurity: true }));
+      await speaker.waitEvent((e) => e.event === 'established', 60_000);
+      await waitFor('FRR to show Established', async () => (await frrPeerState(frr!)) === 'Established');
+    });
+  });
+});
