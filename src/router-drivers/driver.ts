@@ -43,17 +43,20 @@ export function createDriverOn(
   };
   const one = async (command: string): Promise<string> => (await run([command]))[0] as string;
   const getVersion = (): Promise<RouterVersion> => {
-    version ??= one('show version').then(parseVersion);
-    version.catch(() => {
-      version = undefined;
-    });
+    if (version === undefined) {
+      const asked = one('show version').then(parseVersion);
+      version = asked;
+      // A failed detection is not remembered: the caller gets the error, the next call asks again.
+      asked.catch(() => {
+        if (version === asked) version = undefined;
+      });
+    }
     return version;
   };
   const dialect = async (): Promise<RouterDialect> => {
     if (forced === 'frr') return frrJsonDialect;
     if (forced === 'quagga') return textDialect;
-    const d = dialectFor(await getVersion());
-    return d;
+    return dialectFor(await getVersion());
   };
   return {
     description: transport.description,

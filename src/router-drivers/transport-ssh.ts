@@ -72,6 +72,8 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
       });
       client.on('error', (err: Error & { level?: string }) => {
         connection = undefined;
+        // After 'ready' a broken connection surfaces through the open channel's close (see exec)
+        // and the next run() reconnects; only a failure to connect is this promise's to report.
         if (ready) return;
         if (verdict && !verdict.verdict.ok) {
           const v = verdict.verdict;
@@ -129,11 +131,17 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
         }, opts.commandTimeoutMs);
         channel.on('data', (d: Buffer) => out.push(d));
         channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        let exited = false;
         channel.on('exit', (code: number | null) => {
+          exited = true;
           status = code;
         });
         channel.on('close', () => {
           clearTimeout(timer);
+          if (!exited) {
+            reject(new RouterUnreachableError(`ssh ${target}: connection lost before vtysh finished`));
+            return;
+          }
           resolve({
             stdout: Buffer.concat(out).toString('utf8'),
             stderr: Buffer.concat(errOut).toString('utf8'),
@@ -160,6 +168,7 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
     close: async () => {
       const pending = connection;
       connection = undefined;
+      // A connection that failed to open was already reported to the run() that opened it.
       if (pending) (await pending.catch(() => undefined))?.end();
     },
   };

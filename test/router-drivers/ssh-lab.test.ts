@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouterAccess } from '../../src/config/model.js';
 import { createDriverOn, createRouterDriver, type RouterDriver } from '../../src/router-drivers/driver.js';
-import { HostKeyVerificationError, RouterAuthenticationError } from '../../src/router-drivers/errors.js';
+import {
+  HostKeyVerificationError,
+  RouterAuthenticationError,
+  RouterUnreachableError,
+} from '../../src/router-drivers/errors.js';
 import { applyNeighborPlan } from '../../src/router-drivers/neighbor-apply.js';
 import {
   planNeighborChanges,
@@ -322,6 +326,31 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
       const exited = new Promise((resolve) => agent.once('exit', resolve));
       agent.kill('SIGTERM');
       await exited;
+    }
+  });
+
+  it('a vtysh that hangs on the router hits the command timeout', async () => {
+    const s = sshd as Sshd;
+    await writeFile(join(s.dir, 'bin', 'hanging-vtysh'), '#!/bin/sh\nexec sleep 5\n', { mode: 0o755 });
+    const t = createSshTransport({
+      host: s.host,
+      port: s.port,
+      user: s.user,
+      privateKeyFile: s.userKeyFile,
+      knownHostsFile: s.knownHostsFile,
+      vtyshPath: 'hanging-vtysh',
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: 500,
+    });
+    try {
+      const err = await t.run(['show version']).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(RouterUnreachableError);
+      expect((err as Error).message).to.contain('did not finish within 500 ms');
+    } finally {
+      await t.close();
     }
   });
 
