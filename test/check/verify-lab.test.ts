@@ -3,8 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCheck } from '../../src/check/run-check.js';
+import { runRecord } from '../../src/check/run-record.js';
 import { runVerify } from '../../src/check/run-verify.js';
-import { createRouterDriver } from '../../src/router-drivers/index.js';
+import { createLocalTransport, createRouterDriver } from '../../src/router-drivers/index.js';
 import { startFrr, type FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
@@ -139,5 +141,24 @@ describe('verify against a real FRR 8.4 (local vtysh) fed by gobgpd @lab', funct
       ['192.168.197.7/32', 'unexpected'],
       ['192.168.197.254/32', 'ok'],
     ]);
+  });
+
+  it('record captures the real router (FRR JSON) so that check replays the same verdicts', async () => {
+    const recording = join(dir as string, 'recording');
+    const rec = await runRecord(
+      { configFiles: [config, join(seed, 'metallb-config.yaml')], manifestsPath: join(seed, 'manifests') },
+      (access) =>
+        createLocalTransport({ vtyshPath: access.vtyshPath, commandTimeoutMs: access.commandTimeoutMs }),
+      recording,
+      silent,
+    );
+    expect(rec.error).to.equal(undefined);
+    expect(rec.output).to.contain(join(recording, 'router', 'show_ip_route_bgp_json.txt'));
+    const replay = await runCheck(recording, { format: 'json' });
+    const live = await verifyJson();
+    const verdicts = (r: Report) => r.routes.map((x) => [x.prefix, x.verdict]);
+    expect(replay.error).to.equal(undefined);
+    expect(verdicts(JSON.parse(replay.output) as Report)).to.deep.equal(verdicts(live.report));
+    expect(replay.exitCode).to.equal(live.exitCode);
   });
 });
