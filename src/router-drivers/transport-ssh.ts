@@ -11,6 +11,16 @@ import {
 import type { RouterTransport } from './transport.js';
 import { splitVtyshOutput, vtyshShellCommand } from './vtysh-invocation.js';
 
+async function readConfigFile(what: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new BadInputError(`cannot read the ${what} file ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
 export interface SshTransportOptions {
   host: string;
   port: number;
@@ -43,8 +53,13 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
 
   const connect = async (): Promise<Client> => {
     const knownHosts =
-      opts.knownHostsFile === undefined ? undefined : await readFile(opts.knownHostsFile, 'utf8');
-    const privateKey = opts.privateKeyFile === undefined ? undefined : await readFile(opts.privateKeyFile);
+      opts.knownHostsFile === undefined
+        ? undefined
+        : (await readConfigFile('known_hosts', opts.knownHostsFile)).toString('utf8');
+    const privateKey =
+      opts.privateKeyFile === undefined
+        ? undefined
+        : await readConfigFile('private key', opts.privateKeyFile);
     return new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let verdict: { verdict: HostKeyVerdict; fingerprint: string } | undefined;

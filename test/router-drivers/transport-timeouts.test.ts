@@ -106,6 +106,27 @@ describe('router-drivers: transport failures become typed errors', () => {
     expect((err as Error).message).to.contain(keyFile);
   });
 
+  it('ssh: a known_hosts file that cannot be read is a BadInputError naming it', async () => {
+    const t = createSshTransport({
+      host: '127.0.0.1',
+      port: 9,
+      user: 'root',
+      privateKeyFile: join(dir, 'rsa-key'),
+      knownHostsFile: join(dir, 'no-such-known_hosts'),
+      vtyshPath: 'vtysh',
+      connectTimeoutMs: 300,
+      commandTimeoutMs: 1000,
+    });
+    const err = await t.run(['show version']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(BadInputError);
+    expect((err as Error).message)
+      .to.contain('known_hosts file')
+      .and.contain('no-such-known_hosts');
+  });
+
   it('ssh: refuses to be built without a host-key pin or without a user key', () => {
     const base = {
       host: '127.0.0.1',
