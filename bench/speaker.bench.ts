@@ -33,8 +33,8 @@ export function routes(): DesiredRoute[] {
 }
 
 interface Injector {
-  /** RSS in bytes once everything was sent, when the injector can tell. */
-  rss?(): Promise<number>;
+  /** RSS in bytes once everything was sent (and after a full GC), when the injector can tell. */
+  rss?(): Promise<{ steady: number; beforeGc: number }>;
 }
 
 interface InjectorContext {
@@ -144,7 +144,12 @@ const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
       routesFile: { router: routesFile },
     });
     onCleanup(() => p.kill());
-    return { rss: async () => (await p.status()).rss as number };
+    return {
+      rss: async () => {
+        const s = await p.status();
+        return { steady: s.rss as number, beforeGc: s.rssBeforeGc as number };
+      },
+    };
   },
   'raw writer of pre-encoded UPDATEs (floor)': async ({ lab, routesFile, onCleanup }) => {
     const child = spawnIn(lab, process.execPath, [
@@ -247,14 +252,16 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
       { name: `${name}: Established -> ${COUNT} prefixes in FRR`, value: seconds, unit: 's' },
     ];
     if (injector.rss) {
-      const rss = (await injector.rss()) / 2 ** 20;
+      const { steady, beforeGc } = await injector.rss();
+      const mib = (n: number) => n / 2 ** 20;
       rows.push({
-        name: `${name}: RSS with ${COUNT} routes advertised`,
-        value: rss,
+        name: `${name}: RSS with ${COUNT} routes advertised, after a full GC`,
+        value: mib(steady),
         unit: 'MiB',
         target: '< 200 MB',
-        met: rss < 200,
+        met: steady < 200 * 1e6,
       });
+      rows.push({ name: `${name}: RSS right after sending (before GC)`, value: mib(beforeGc), unit: 'MiB' });
     }
     return rows;
   } finally {

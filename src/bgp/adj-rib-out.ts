@@ -233,7 +233,8 @@ function groupAnnouncements(paths: readonly KeyedPath[]): AnnounceGroup[] {
       g = { family: p.family, attributes: p.attributes, nlri: [] };
       groups.set(p.key, g);
     }
-    g.nlri.push({ prefix: p.prefix, pathId: p.pathId });
+    // The path itself serves as its NLRI reference: no per-prefix copy for a large table.
+    g.nlri.push(p);
   }
   return [...groups.keys()].sort().map((k) => groups.get(k)!);
 }

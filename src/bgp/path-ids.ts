@@ -6,11 +6,13 @@
  * table has one entry per announced prefix.
  */
 export class PathIdAllocator {
-  private readonly byPrefix = new Map<string, (string | undefined)[]>();
+  /** A lone next hop with id 1 (by far the most common case) is stored as the bare string. */
+  private readonly byPrefix = new Map<string, string | (string | undefined)[]>();
 
   /** [next hop, id] for exactly `nextHops` of `prefix`; ids of next hops no longer listed are freed. */
   assign(prefix: string, nextHops: readonly string[]): [string, number][] {
-    const previous = this.byPrefix.get(prefix);
+    const stored = this.byPrefix.get(prefix);
+    const previous = typeof stored === 'string' ? [stored] : stored;
     const slots: (string | undefined)[] = previous
       ? previous.map((hop) => (hop !== undefined && nextHops.includes(hop) ? hop : undefined))
       : [];
@@ -22,7 +24,7 @@ export class PathIdAllocator {
     }
     while (slots.length > 0 && slots[slots.length - 1] === undefined) slots.pop();
     if (slots.length === 0) this.byPrefix.delete(prefix);
-    else this.byPrefix.set(prefix, slots);
+    else this.byPrefix.set(prefix, slots.length === 1 ? slots[0]! : slots);
     const out: [string, number][] = [];
     slots.forEach((hop, i) => {
       if (hop !== undefined) out.push([hop, i + 1]);

@@ -39,23 +39,40 @@ export function wireAttributes(family: AddressFamily, a: RouteAttributes, p: Upd
   return out;
 }
 
-function wirePrefixes(
+/**
+ * Prefixes are converted to wire form a slice at a time, so a 100k-route table never holds 100k
+ * parsed prefixes at once; the cost is at most one partly filled UPDATE per slice.
+ */
+const SLICE = 8192;
+
+function encodeInSlices(
   nlri: readonly { prefix: string; pathId: number }[],
   family: AddressFamily,
   ctx: CodecContext,
-): Prefix[] {
+  encode: (prefixes: Prefix[]) => Buffer[],
+): Buffer[] {
   const withIds = family === 4 ? ctx.addPath.send.ipv4 : ctx.addPath.send.ipv6;
-  return nlri.map((n) => parsePrefix(n.prefix, withIds ? { pathId: n.pathId } : {}));
+  const out: Buffer[] = [];
+  for (let i = 0; i < nlri.length; i += SLICE) {
+    const prefixes = nlri
+      .slice(i, i + SLICE)
+      .map((n) => parsePrefix(n.prefix, withIds ? { pathId: n.pathId } : {}));
+    for (const b of encode(prefixes)) out.push(b);
+  }
+  return out;
 }
 
 /** Withdrawals first, so a path id that moved to another next hop is never briefly doubled. */
 export function encodeRibChanges(changes: RibChanges, p: UpdateParams): Buffer[] {
   const out: Buffer[] = [];
-  for (const w of changes.withdrawals)
-    out.push(...encodeWithdrawals(wirePrefixes(w.nlri, w.family, p.ctx), p.ctx));
+  for (const w of changes.withdrawals) {
+    out.push(...encodeInSlices(w.nlri, w.family, p.ctx, (prefixes) => encodeWithdrawals(prefixes, p.ctx)));
+  }
   for (const g of changes.announcements) {
     const attrs = wireAttributes(g.family, g.attributes, p);
-    out.push(...encodeAnnouncements(attrs, wirePrefixes(g.nlri, g.family, p.ctx), p.ctx));
+    out.push(
+      ...encodeInSlices(g.nlri, g.family, p.ctx, (prefixes) => encodeAnnouncements(attrs, prefixes, p.ctx)),
+    );
   }
   return out;
 }

@@ -52,9 +52,13 @@ out({ event: 'ready', pid: process.pid });
 for await (const line of createInterface({ input: process.stdin })) {
   const c = JSON.parse(line) as ChildCommand;
   if (c.cmd === 'setRoutes') speaker.setRoutes(c.peer, c.routes);
-  else if (c.cmd === 'status')
-    out({ event: 'status', peers: speaker.peers(), rss: process.memoryUsage().rss });
-  else {
+  else if (c.cmd === 'status') {
+    const beforeGc = process.memoryUsage();
+    // With --expose-gc (SpeakerProcess passes it) also the steady state, without the last burst's garbage.
+    (globalThis as { gc?: () => void }).gc?.();
+    const memory = process.memoryUsage();
+    out({ event: 'status', peers: speaker.peers(), rss: memory.rss, rssBeforeGc: beforeGc.rss, memory });
+  } else {
     await speaker.stop({ withdraw: c.withdraw, ...(c.message !== undefined ? { message: c.message } : {}) });
     out({ event: 'stopped' });
     process.exit(0);

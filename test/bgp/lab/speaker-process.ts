@@ -33,7 +33,7 @@ export class SpeakerProcess {
   static async start(ns: string, opts: ChildOptions): Promise<SpeakerProcess> {
     const child = spawn(
       'ip',
-      ['netns', 'exec', ns, process.execPath, '--import', 'tsx', CHILD, JSON.stringify(opts)],
+      ['netns', 'exec', ns, process.execPath, '--expose-gc', '--import', 'tsx', CHILD, JSON.stringify(opts)],
       {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],
