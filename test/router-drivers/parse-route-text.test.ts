@@ -89,6 +89,44 @@ describe('router-drivers: show ip route text', () => {
     expect(routes[0]?.uptimeSec).to.equal(3 * 86400 + 13 * 3600);
   });
 
+  it('parses FRR 7.5 (SONiC): inactive interface next hops and a blank-flag continuation line', () => {
+    const routes = parseRouteText(fixture('router/frr-7.5-sonic/show_ip_route.txt'));
+    expect(routes.map((r) => [r.protocolCode, r.prefix, r.selected, r.fib, r.uptimeSec])).to.deep.equal([
+      ['S', '0.0.0.0/0', true, true, 45],
+      ['C', '10.1.0.1/32', true, true, 46],
+      ['S', '20.0.0.1/32', false, false, 9],
+      ['C', '30.0.0.0/24', true, true, 46],
+      ['C', '192.168.111.0/24', true, true, 46],
+    ]);
+    expect(routes[0]?.nextHops).to.deep.equal([
+      {
+        address: '192.168.111.3',
+        interface: 'eth0',
+        fib: true,
+        directlyConnected: false,
+        active: true,
+        weight: 1,
+      },
+    ]);
+    expect(routes[2]).to.deep.equal({
+      prefix: '20.0.0.1/32',
+      family: 4,
+      protocolCode: 'S',
+      selected: false,
+      fib: false,
+      queued: false,
+      rejected: false,
+      distance: 1,
+      metric: 0,
+      nextHops: [
+        { interface: 'PortChannel0001', fib: false, directlyConnected: true, active: false, weight: 1 },
+        { interface: 'PortChannel0002', fib: false, directlyConnected: true, active: false, weight: 1 },
+      ],
+      uptimeText: '00:00:09',
+      uptimeSec: 9,
+    });
+  });
+
   it('parses the Quagga 1.2 IPv6 legend with no routes to an empty table', () => {
     expect(parseRouteText(fixture('router/quagga-1.2/show_ipv6_route.txt'))).to.deep.equal([]);
   });
