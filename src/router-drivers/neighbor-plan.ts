@@ -2,6 +2,8 @@ import { RouterConfigValueError } from './errors.js';
 import { checkAddress, checkAsn, checkDescription, checkIntInRange } from './config-values.js';
 import { REDACTED } from './parse-running-config.js';
 import type { BgpNeighborConfig, RunningBgpConfig, RunningConfig } from './records.js';
+import { planImportFilter } from './import-filter.js';
+import { SecretText } from './secret-text.js';
 
 export interface DesiredNeighbor {
   /** Our speaker's address as the router sees it. */
@@ -9,6 +11,8 @@ export interface DesiredNeighbor {
   remoteAs: number;
   /** Set for a speaker more than one hop away. */
   ebgpMultihop?: number;
+  /** TCP-MD5 key (`neighbor X password K`); never shown in a plan, a log or an error. */
+  password?: string;
 }
 
 export interface NeighborPolicy {
@@ -19,16 +23,28 @@ export interface NeighborPolicy {
   neighbors: DesiredNeighbor[];
   /** `maximum-paths N` under `address-family ipv4 unicast`, so ADD-PATH next hops become ECMP. */
   maximumPaths?: number;
+  /**
+   * Our address pools (CIDR or `a-b`): when given, the router accepts from our neighbors only
+   * host routes inside them (prefix-lists and route-map `<marker>-in`, see import-filter.ts).
+   */
+  importPools?: string[];
 }
 
-/** Where a command goes: directly under `router bgp`, or inside `address-family ipv4 unicast`. */
-export type PlanContext = 'router' | 'ipv4-unicast';
+/**
+ * Where a command goes: top level (prefix-lists), inside a route-map entry (`block`), directly
+ * under `router bgp`, or inside its `address-family ipv4|ipv6 unicast`.
+ */
+export type PlanContext = 'global' | 'route-map' | 'router' | 'ipv4-unicast' | 'ipv6-unicast';
 
 export interface PlanStep {
   op: 'add' | 'remove';
   context: PlanContext;
   /** The vtysh command, e.g. `neighbor 192.168.201.2 remote-as 64500` or `no neighbor ...`. */
   command: string;
+  /** For context 'route-map': the entry it belongs to, e.g. `route-map crs-in permit 10`. */
+  block?: string;
+  /** `command` shows `<redacted>` where this secret goes; only configLinesFor reveals it. */
+  secret?: SecretText;
 }
 
 export interface NeighborPlan {
@@ -62,6 +78,10 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
       n.ebgpMultihop === undefined
         ? undefined
         : checkIntInRange(`neighbors[${i}].ebgpMultihop`, n.ebgpMultihop, 1, 255),
+    password:
+      n.password === undefined || n.password === ''
+        ? undefined
+        : checkPassword(`neighbors[${i}].password`, n.password),
   }));
   const seen = new Set<string>();
   for (const d of desired) {
@@ -87,8 +107,16 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
   const add = (context: PlanContext, command: string): void => {
     steps.push({ op: 'add', context, command });
   };
-  const undo = (op: PlanStep['op'], context: PlanContext, command: string): void => {
-    rollback.push({ op, context, command });
+  const undo = (op: PlanStep['op'], context: PlanContext, command: string, block?: string): void => {
+    rollback.push({ op, context, command, ...(block !== undefined ? { block } : {}) });
+  };
+  const addPassword = (address: string, password: SecretText): void => {
+    steps.push({
+      op: 'add',
+      context: 'router',
+      command: `neighbor ${address} password ${REDACTED}`,
+      secret: password,
+    });
   };
   const needsActivate = bgp?.otherLines.includes('no bgp default ipv4-unicast') ?? false;
 
@@ -99,6 +127,7 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
       add('router', `${prefix} remote-as ${d.remoteAs}`);
       add('router', `${prefix} description ${marker}`);
       if (d.ebgpMultihop !== undefined) add('router', `${prefix} ebgp-multihop ${d.ebgpMultihop}`);
+      if (d.password !== undefined) addPassword(d.address, d.password);
       if (needsActivate) add('ipv4-unicast', `${prefix} activate`);
       undo('remove', 'router', `no ${prefix}`);
       continue;
@@ -127,7 +156,32 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
           : `${prefix} ebgp-multihop${have.ebgpMultihop === true ? '' : ` ${have.ebgpMultihop}`}`,
       );
     }
+    if (d.password !== undefined && !have.hasPassword) {
+      addPassword(d.address, d.password);
+      undo('add', 'router', `no ${prefix} password`);
+    }
     if (needsActivate && bgp && !activated(bgp, d.address)) add('ipv4-unicast', `${prefix} activate`);
+  }
+  if (
+    desired.some(
+      (d) => d.password !== undefined && bgp?.neighbors.find((n) => n.name === d.address)?.hasPassword,
+    )
+  ) {
+    notes.push('an existing neighbor password is never read back, so it is not compared or rewritten');
+  }
+  if (policy.importPools !== undefined) {
+    planImportFilter(
+      running,
+      bgp,
+      marker,
+      desired.map((d) => d.address),
+      policy.importPools,
+      {
+        add: (context, command, block) =>
+          steps.push({ op: 'add', context, command, ...(block !== undefined ? { block } : {}) }),
+        undo,
+      },
+    );
   }
 
   for (const have of bgp?.neighbors ?? []) {
@@ -152,6 +206,7 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
   }
   if (
     desired.some((d) => d.remoteAs !== routerAs) &&
+    policy.importPools === undefined &&
     bgp &&
     !bgp.otherLines.includes('no bgp ebgp-requires-policy')
   ) {
@@ -191,12 +246,19 @@ function restoreLines(
 export function renderNeighborPlan(plan: NeighborPlan): string {
   if (plan.steps.length === 0)
     return `router bgp ${plan.routerAs}: neighbors already as configured, nothing to change\n`;
-  const out = [`router bgp ${plan.routerAs}${plan.bgpExists ? '' : '   (new)'}`];
+  const out: string[] = [];
   const mark = (s: PlanStep): string => (s.op === 'add' ? '+' : '-');
+  for (const s of plan.steps.filter((x) => x.context === 'global')) out.push(`${mark(s)} ${s.command}`);
+  for (const [block, lines] of routeMapBlocks(plan.steps)) {
+    out.push(`  ${block}`);
+    for (const s of lines) out.push(`${mark(s)}  ${s.command}`);
+  }
+  out.push(`router bgp ${plan.routerAs}${plan.bgpExists ? '' : '   (new)'}`);
   for (const s of plan.steps.filter((x) => x.context === 'router')) out.push(`${mark(s)} ${s.command}`);
-  const af = plan.steps.filter((x) => x.context === 'ipv4-unicast');
-  if (af.length > 0) {
-    out.push('  address-family ipv4 unicast');
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const af = plan.steps.filter((x) => x.context === `${family}-unicast`);
+    if (af.length === 0) continue;
+    out.push(`  address-family ${family} unicast`);
     for (const s of af) out.push(`${mark(s)}  ${s.command}`);
     out.push('  exit-address-family');
   }
@@ -204,13 +266,45 @@ export function renderNeighborPlan(plan: NeighborPlan): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The vtysh lines (inside `configure terminal`) that carry out a list of steps. */
+function routeMapBlocks(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
+  const blocks = new Map<string, PlanStep[]>();
+  for (const s of steps.filter((x) => x.context === 'route-map')) {
+    const header = s.block ?? '';
+    blocks.set(header, [...(blocks.get(header) ?? []), s]);
+  }
+  return blocks;
+}
+
+/**
+ * The vtysh lines (inside `configure terminal`) that carry out a list of steps: top-level lines
+ * and route-map entries first, so the `router bgp` block refers to filters that exist. This is
+ * the only place a password is revealed; callers must not log what it returns.
+ */
 export function configLinesFor(routerAs: number, steps: readonly PlanStep[]): string[] {
-  const router = steps.filter((s) => s.context === 'router').map((s) => s.command);
-  const af = steps.filter((s) => s.context === 'ipv4-unicast').map((s) => s.command);
-  return [
-    `router bgp ${routerAs}`,
-    ...router,
-    ...(af.length > 0 ? ['address-family ipv4 unicast', ...af, 'exit-address-family'] : []),
-  ];
+  const text = (s: PlanStep): string =>
+    s.secret === undefined ? s.command : s.command.replace(REDACTED, s.secret.reveal());
+  const router = steps.filter((s) => s.context === 'router').map(text);
+  const out = steps.filter((s) => s.context === 'global').map(text);
+  for (const [block, lines] of routeMapBlocks(steps)) out.push(block, ...lines.map(text), 'exit');
+  out.push(`router bgp ${routerAs}`, ...router);
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const af = steps.filter((s) => s.context === `${family}-unicast`).map(text);
+    if (af.length > 0) out.push(`address-family ${family} unicast`, ...af, 'exit-address-family');
+  }
+  return out;
+}
+
+/**
+ * A neighbor password goes into one vtysh word: printable ASCII without spaces or quotes, at
+ * most 80 characters (the Linux TCP-MD5 key limit). The error never repeats the value.
+ */
+function checkPassword(field: string, value: string): SecretText {
+  if (!/^[!#-&(-~]{1,80}$/.test(value)) {
+    throw new RouterConfigValueError(
+      field,
+      REDACTED,
+      'must be 1..80 printable ASCII characters without spaces or quotes',
+    );
+  }
+  return new SecretText(value);
 }
