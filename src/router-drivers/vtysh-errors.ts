@@ -4,6 +4,7 @@ import {
   VtyshExitStatusError,
   type RouterCommandErrorKind,
 } from './errors.js';
+import { redactPasswordsIn } from './secret-text.js';
 import { numberedLines } from './text-lines.js';
 
 const KNOWN: [RegExp, RouterCommandErrorKind][] = [
@@ -28,6 +29,8 @@ export function commandErrorFor(
   exitStatus: number | null = 0,
   stderr = '',
 ): RouterCommandError | undefined {
+  // vtysh echoes the batch (and names a refused command): a neighbor password must not reach the error.
+  [command, output, stderr] = [command, output, stderr].map(redactPasswordsIn) as [string, string, string];
   const first = numberedLines(output).find((l) => l.text.trim() !== '');
   if (first) {
     const text = first.text.trim();
