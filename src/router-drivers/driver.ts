@@ -7,6 +7,7 @@ import type { BgpNeighborDetail, BgpSummary, RouteEntry, RouterVersion, RunningC
 import type { RouterTransport } from './transport.js';
 import { createLocalTransport } from './transport-local.js';
 import { createRecordedTransport } from './transport-recorded.js';
+import { redactPasswordsIn } from './secret-text.js';
 import { createSshTransport } from './transport-ssh.js';
 
 /** The slice of a pino logger the driver uses. */
@@ -38,7 +39,7 @@ export function createDriverOn(
 ): RouterDriver {
   let version: Promise<RouterVersion> | undefined;
   const run = async (commands: readonly string[]): Promise<string[]> => {
-    log.debug({ router: transport.description, commands }, 'vtysh');
+    log.debug({ router: transport.description, commands: commands.map(redactPasswordsIn) }, 'vtysh');
     return transport.run(commands);
   };
   const one = async (command: string): Promise<string> => (await run([command]))[0] as string;
@@ -76,7 +77,10 @@ export function createDriverOn(
     },
     runningBgpConfig: async () => parseRunningConfig(await one('show running-config')),
     applyConfig: async (lines) => {
-      log.info({ router: transport.description, lines }, 'applying router configuration');
+      log.info(
+        { router: transport.description, lines: lines.map(redactPasswordsIn) },
+        'applying router configuration',
+      );
       await run(['configure terminal', ...lines, 'end']);
     },
     writeMemory: async () => {
