@@ -65,5 +65,13 @@ async function manifestFiles(dir: string): Promise<ManifestFile[]> {
         .sort(),
     );
   }
-  return Promise.all(names.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  return Promise.all(
+    names.map(async (file) => {
+      try {
+        return { file, text: await readFile(file, 'utf8') };
+      } catch (err) {
+        throw new CheckInputError(file, `cannot be read: ${(err as Error).message}`, { cause: err });
+      }
+    }),
+  );
 }
