@@ -263,10 +263,12 @@ export class PeerSession {
 
   /**
    * ManualStop: optionally withdraw everything, then NOTIFICATION Cease/Administrative Shutdown
-   * with `message` as the shutdown communication (RFC 9003), close and stay Idle.
+   * with `message` as the shutdown communication (RFC 9003), or Cease/Peer De-configured, close
+   * and stay Idle.
    */
-  async stop(opts: { withdraw?: boolean; message?: string } = {}): Promise<void> {
+  async stop(opts: { withdraw?: boolean; message?: string; deconfigured?: boolean } = {}): Promise<void> {
     if (!this.running && this.conns.length === 0) return;
+    const reason = opts.deconfigured ? 'peer de-configured' : 'administrative shutdown';
     this.running = false;
     this.idleHold.stop();
     this.connectRetry.stop();
@@ -274,11 +276,16 @@ export class PeerSession {
     if (est && opts.withdraw && this.rib) this.sendChanges(est, this.rib.withdrawAll(), 'withdraw-all');
     const closed = Promise.all(this.conns.map((c) => this.socketClosed(c.socket)));
     for (const c of [...this.conns]) {
+      // RFC 9003 allows a shutdown communication only with Administrative Shutdown / Reset.
       const notify =
-        c.state === 'Connecting' ? undefined : this.cease(CeaseSubcode.AdministrativeShutdown, opts.message);
-      this.closeConn(c, notify, 'administrative shutdown');
+        c.state === 'Connecting'
+          ? undefined
+          : opts.deconfigured
+            ? this.cease(CeaseSubcode.PeerDeconfigured)
+            : this.cease(CeaseSubcode.AdministrativeShutdown, opts.message);
+      this.closeConn(c, notify, reason);
     }
-    this.sessionDown('administrative shutdown', false);
+    this.sessionDown(reason, false);
     await closed;
   }
 

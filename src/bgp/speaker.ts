@@ -220,7 +220,7 @@ export class BgpSpeaker {
   async removePeer(name: string, opts: { withdraw?: boolean } = {}): Promise<void> {
     const session = this.session(name);
     this.sessions.delete(name);
-    await session.stop({ ...opts, message: 'peer removed from configuration' });
+    await session.stop({ ...opts, deconfigured: true });
   }
 
   /** The routes `peer` should have from now on (replaces the previous set). */

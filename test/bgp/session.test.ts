@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import type sinon from 'sinon';
-import { PeerSession, type SessionConfig, type StateChangeEvent } from '../../src/bgp/session.js';
+import {
+  PeerSession,
+  type EstablishedEvent,
+  type SessionConfig,
+  type StateChangeEvent,
+} from '../../src/bgp/session.js';
 import { silentLogger } from '../../src/bgp/logger.js';
 import {
   buildOpen,
@@ -373,6 +378,41 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     expect(session.state).to.equal('Idle');
     fake.tick(60_000);
     expect(conns).to.have.length(2);
+  });
+
+  it('towards a peer without ADD-PATH (Quagga) sends one hash-chosen next hop and reports no ECMP', () => {
+    make();
+    const established: EstablishedEvent[] = [];
+    session.on('established', (e) => established.push(e));
+    const quagga = PEER_CAPS.filter((c) => c.kind !== 'add-path' && c.kind !== 'extended-message');
+    const c = establish(peerOpen({}, quagga));
+    c.ctx = createContext({ fourOctetAs: true });
+    expect(established[0]!.ecmp).to.deep.equal({ 4: false });
+    c.newMessages();
+    const hops = ['192.168.201.11', '192.168.201.12'];
+    session.setDesiredRoutes(
+      Array.from({ length: 40 }, (_, i) => ({
+        prefix: `192.168.197.${i}/32`,
+        nextHops: hops,
+        communities: [],
+        largeCommunities: [],
+      })),
+    );
+    fake.tick(10);
+    const updates = c.newMessages() as UpdateMessage[];
+    const perHop = new Map<string, number>();
+    for (const u of updates)
+      perHop.set(u.attributes.nextHop!, (perHop.get(u.attributes.nextHop!) ?? 0) + u.nlri.length);
+    expect([...perHop.values()].reduce((a, b) => a + b, 0)).to.equal(40);
+    expect(perHop.size).to.equal(2);
+    expect(updates.flatMap((u) => u.nlri).every((p) => p.pathId === undefined)).to.equal(true);
+  });
+
+  it('sends Cease/Peer De-configured (6/3) when the peer is removed', async () => {
+    make();
+    const c = establish();
+    await session.stop({ deconfigured: true });
+    expect(notifications(c)).to.deep.equal(['6/3']);
   });
 
   it('waits for the peer in Active when passive, and never dials out', () => {
