@@ -1,0 +1,124 @@
+import { expect } from 'chai';
+import { inspect } from 'node:util';
+import type { DesiredRoute, SpeakerPeer } from '../../src/bgp/index.js';
+import { createDriverOn, type RouterDriver } from '../../src/router-drivers/driver.js';
+import { applyNeighborPlan } from '../../src/router-drivers/neighbor-apply.js';
+import {
+  planNeighborChanges,
+  renderNeighborPlan,
+  type NeighborPolicy,
+} from '../../src/router-drivers/neighbor-plan.js';
+import { createLocalTransport } from '../../src/router-drivers/transport-local.js';
+import { SpeakerProcess } from '../bgp/lab/speaker-process.js';
+import { startFrr, type FrrRouter } from '../lab/frr.js';
+import { createLab, type Lab } from '../lab/netns.js';
+import { requireLab } from '../support/requirements.js';
+import { waitFor } from '../support/wait-for.js';
+
+const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
+const route = (prefix: string): DesiredRoute => ({
+  prefix,
+  nextHops: ['192.168.201.2'],
+  communities: [],
+  largeCommunities: [],
+});
+/** Two host routes in the pool, and what the filter must reject: outside the pool, not a host route. */
+const IN_POOL = ['192.168.197.0/32', '192.168.197.1/32'];
+const OUTSIDE = ['192.168.196.5/32', '10.199.0.1/32', '192.168.197.0/24'];
+
+const POLICY: NeighborPolicy = {
+  routerAs: 64501,
+  descriptionMarker: 'crs-managed',
+  neighbors: [{ address: '192.168.201.2', remoteAs: 64500, password: KEY }],
+  importPools: ['192.168.197.0/24', 'fd00:197::/120'],
+};
+
+const PEER: SpeakerPeer = {
+  name: 'router',
+  peerAddress: '192.168.201.1',
+  peerAsn: 64501,
+  myAsn: 64500,
+  peerPort: 179,
+  holdTimeSec: 90,
+  keepaliveTimeSec: 30,
+  connectTimeSec: 3,
+  sourceAddress: '192.168.201.2',
+  password: KEY,
+};
+
+describe('import filter and password applied by the neighbor planner, against real FRR 8.4 @lab', function () {
+  this.timeout(180_000);
+  let lab: Lab | undefined;
+  let frr: FrrRouter | undefined;
+  let speaker: SpeakerProcess | undefined;
+  let driver: RouterDriver | undefined;
+  const logged: string[] = [];
+  const log = {
+    debug: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)} ${inspect(o, { depth: 10 })}`),
+    info: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)} ${inspect(o, { depth: 10 })}`),
+  };
+
+  before(async function () {
+    requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+    lab = await createLab();
+    // No neighbor and FRR's defaults: `bgp ebgp-requires-policy` stays on.
+    frr = await startFrr(lab, { bgpLines: [] });
+    driver = createDriverOn(
+      createLocalTransport({ vtyshPath: frr.vtyshPath, commandTimeoutMs: 20_000 }),
+      log,
+      'frr',
+    );
+  });
+
+  after(async () => {
+    await speaker?.kill();
+    await driver?.close();
+    await frr?.stop();
+    await lab?.destroy();
+  });
+
+  it('adds the neighbor with password and import filter, verified by re-reading the router', async () => {
+    const plan = planNeighborChanges(await driver!.runningBgpConfig(), POLICY);
+    const diff = renderNeighborPlan(plan);
+    expect(diff).to.include('+ neighbor 192.168.201.2 password <redacted>');
+    expect(diff).to.include('+ ip prefix-list crs-managed-in seq 5 permit 192.168.197.0/24 ge 32');
+    expect(diff).to.not.include(KEY);
+    const result = await applyNeighborPlan(driver!, plan, POLICY, { log });
+    expect(result).to.deep.include({ verified: true, applied: plan.steps.length });
+
+    const running = await frr!.vtysh('show running-config');
+    expect(running).to.not.include('no bgp ebgp-requires-policy');
+    expect(running).to.include(`neighbor 192.168.201.2 password ${KEY}`);
+    expect(running).to.include('route-map crs-managed-in permit 10');
+    expect(planNeighborChanges(await driver!.runningBgpConfig(), POLICY).steps).to.deep.equal([]);
+  });
+
+  it('FRR installs the pool host routes from our signed session and rejects everything else', async () => {
+    speaker = await SpeakerProcess.start(lab!.speakerNs, {
+      routerId: '192.168.201.2',
+      peers: [PEER],
+      routes: { router: [...IN_POOL, ...OUTSIDE].map(route) },
+    });
+    await speaker.waitEvent((e) => e.event === 'established', 60_000);
+    const sent = await speaker.waitEvent((e) => e.event === 'routes-sent', 30_000);
+    expect(sent.announced).to.equal(IN_POOL.length + OUTSIDE.length);
+    await waitFor('the pool routes in FRR', async () => {
+      const t = await frr!.vtyshJson<{ routes?: Record<string, unknown> }>('show bgp ipv4 unicast json');
+      return IN_POOL.every((p) => p in (t.routes ?? {}));
+    });
+    const table = await frr!.vtyshJson<{ routes?: Record<string, unknown> }>('show bgp ipv4 unicast json');
+    expect(Object.keys(table.routes ?? {}).sort()).to.deep.equal([...IN_POOL].sort());
+    // `show bgp ipv4 unicast summary json` has no per-family wrapper: the peers are at the top.
+    const summary = await frr!.vtyshJson<{ peers?: Record<string, { pfxRcd?: number }> }>(
+      'show bgp ipv4 unicast summary json',
+    );
+    expect(summary.peers?.['192.168.201.2']?.pfxRcd).to.equal(IN_POOL.length);
+    for (const p of IN_POOL) expect(await frr!.kernelRoutes(p)).to.include('via 192.168.201.2');
+  });
+
+  it('no log line, event or error of ours contains the key', () => {
+    expect(logged.length).to.be.greaterThan(0);
+    expect(logged.join('\n')).to.include('password <redacted>').and.not.include(KEY);
+    expect(`${JSON.stringify(speaker!.events)}\n${speaker!.stderr}`).to.not.include(KEY);
+  });
+});
