@@ -27,7 +27,8 @@ export type Connector = (opts: ConnectOptions) => BgpConnection;
 /**
  * BGP has its own keepalives and hold timer, so TCP keepalive stays off; Nagle would delay
  * KEEPALIVEs and small UPDATEs behind unacknowledged data, so it is off too. Node's net API has no
- * way to set the IP TTL of a TCP socket (for eBGP multihop or GTSM): that needs setsockopt via FFI.
+ * way to set the IP TTL of a TCP socket (eBGP multihop, GTSM) or TCP-MD5: socket-options.ts does that
+ * with setsockopt through FFI.
  */
 export function tuneSocket(socket: Socket): void {
   socket.setNoDelay(true);
