@@ -1,4 +1,5 @@
 import { formatIpAddress, parseAddressRange, rangeToCidrs } from '../config/addresses.js';
+import { checkIntInRange } from './config-values.js';
 import { RouterConfigValueError } from './errors.js';
 import type { PlanContext, PlanStep } from './neighbor-plan.js';
 import type { RunningBgpConfig, RunningConfig } from './records.js';
@@ -19,16 +20,42 @@ const IP = { 4: 'ip', 6: 'ipv6' } as const;
 /** One route-map entry per family: `match ipv6 ...` never matches an IPv4 route and vice versa. */
 const ROUTE_MAP_SEQ = { 4: 10, 6: 20 } as const;
 
-/** The pools as prefix-list matches: every host route inside them (`<cidr> ge 32|128`). */
-export function poolMatches(pools: readonly string[]): Record<4 | 6, string[]> {
+/**
+ * A block of our addresses and the length of the prefixes we announce from it: host routes
+ * (the default), or MetalLB's `aggregationLength` when an advertisement aggregates.
+ */
+export interface ImportPool {
+  /** CIDR or `first-last`, as in a pool. */
+  addresses: string;
+  prefixLength?: number;
+}
+
+/**
+ * The pools as prefix-list matches that permit exactly the prefixes we announce from them: every
+ * host route inside (`<cidr> ge 32`), or every /L inside when we aggregate to L (`ge L le L`), or
+ * the one covering /L when L is shorter than the block.
+ */
+export function poolMatches(pools: readonly ImportPool[]): Record<4 | 6, string[]> {
   const out: Record<4 | 6, string[]> = { 4: [], 6: [] };
-  pools.forEach((text, i) => {
-    const parsed = parseAddressRange(text);
-    if (!parsed.ok) throw new RouterConfigValueError(`importPools[${i}]`, text, parsed.reason);
+  pools.forEach((pool, i) => {
+    const parsed = parseAddressRange(pool.addresses);
+    if (!parsed.ok)
+      throw new RouterConfigValueError(`importPools[${i}].addresses`, pool.addresses, parsed.reason);
     const family = parsed.range.family;
+    const host = HOST_LENGTH[family];
+    const length =
+      pool.prefixLength === undefined
+        ? host
+        : checkIntInRange(`importPools[${i}].prefixLength`, pool.prefixLength, 0, host);
     for (const c of rangeToCidrs(parsed.range)) {
-      const cidr = `${formatIpAddress(family, c.network)}/${c.prefixLength}`;
-      const match = c.prefixLength === HOST_LENGTH[family] ? cidr : `${cidr} ge ${HOST_LENGTH[family]}`;
+      const text = (network: bigint, len: number) => `${formatIpAddress(family, network)}/${len}`;
+      let match: string;
+      if (length <= c.prefixLength) {
+        const mask = ((1n << BigInt(host)) - 1n) ^ ((1n << BigInt(host - length)) - 1n);
+        match = text(c.network & mask, length);
+      } else {
+        match = `${text(c.network, c.prefixLength)} ge ${length}${length < host ? ` le ${length}` : ''}`;
+      }
       if (!out[family].includes(match)) out[family].push(match);
     }
   });
@@ -47,7 +74,7 @@ export function planImportFilter(
   bgp: RunningBgpConfig | undefined,
   marker: string,
   neighbors: readonly string[],
-  pools: readonly string[],
+  pools: readonly ImportPool[],
   steps: FilterSteps,
 ): void {
   const name = importFilterName(marker);

@@ -2,7 +2,7 @@ import { RouterConfigValueError } from './errors.js';
 import { checkAddress, checkAsn, checkDescription, checkIntInRange } from './config-values.js';
 import { REDACTED } from './parse-running-config.js';
 import type { BgpNeighborConfig, RunningBgpConfig, RunningConfig } from './records.js';
-import { planImportFilter } from './import-filter.js';
+import { planImportFilter, type ImportPool } from './import-filter.js';
 import { SecretText } from './secret-text.js';
 
 export interface DesiredNeighbor {
@@ -24,10 +24,10 @@ export interface NeighborPolicy {
   /** `maximum-paths N` under `address-family ipv4 unicast`, so ADD-PATH next hops become ECMP. */
   maximumPaths?: number;
   /**
-   * Our address pools (CIDR or `a-b`): when given, the router accepts from our neighbors only
-   * host routes inside them (prefix-lists and route-map `<marker>-in`, see import-filter.ts).
+   * Our address pools: when given, the router accepts from our neighbors only the prefixes we
+   * announce from them (prefix-lists and route-map `<marker>-in`, see import-filter.ts).
    */
-  importPools?: string[];
+  importPools?: ImportPool[];
 }
 
 /**

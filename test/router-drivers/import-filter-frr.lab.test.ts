@@ -30,7 +30,7 @@ const POLICY: NeighborPolicy = {
   routerAs: 64501,
   descriptionMarker: 'crs-managed',
   neighbors: [{ address: '192.168.201.2', remoteAs: 64500, password: KEY }],
-  importPools: ['192.168.197.0/24', 'fd00:197::/120'],
+  importPools: [{ addresses: '192.168.197.0/24' }, { addresses: 'fd00:197::/120' }],
 };
 
 const PEER: SpeakerPeer = {

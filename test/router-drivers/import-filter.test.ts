@@ -19,7 +19,7 @@ const policy = (p: Partial<NeighborPolicy> = {}): NeighborPolicy => ({
   routerAs: 64501,
   descriptionMarker: 'crs-managed',
   neighbors: [{ address: '192.168.201.2', remoteAs: 64500, password: KEY }],
-  importPools: ['192.168.197.0/24', 'fd00:197::/120'],
+  importPools: [{ addresses: '192.168.197.0/24' }, { addresses: 'fd00:197::/120' }],
   ...p,
 });
 const EMPTY = parseRunningConfig(['router bgp 64501', ' bgp router-id 192.168.198.254', 'exit'].join('\n'));
@@ -130,7 +130,7 @@ describe('router-drivers: neighbor password and import filter', () => {
         'exit',
       ].join('\n'),
     );
-    const plan = planNeighborChanges(drifted, policy({ importPools: ['192.168.197.0/24'] }));
+    const plan = planNeighborChanges(drifted, policy({ importPools: [{ addresses: '192.168.197.0/24' }] }));
     expect(plan.steps.map((s) => `${s.op} ${s.context}: ${s.command}`)).to.deep.equal([
       'add router: neighbor 192.168.201.2 password <redacted>',
       'add global: ip prefix-list crs-managed-in seq 5 permit 192.168.197.0/24 ge 32',
@@ -146,11 +146,24 @@ describe('router-drivers: neighbor password and import filter', () => {
   });
 
   it('turns ranges into the covering CIDRs and refuses a bad pool or password without echoing it', () => {
-    expect(poolMatches(['192.168.10.0-192.168.10.18', '10.0.0.7/32'])).to.deep.equal({
+    expect(
+      poolMatches([{ addresses: '192.168.10.0-192.168.10.18' }, { addresses: '10.0.0.7/32' }]),
+    ).to.deep.equal({
       4: ['192.168.10.0/28 ge 32', '192.168.10.16/31 ge 32', '192.168.10.18/32', '10.0.0.7/32'],
       6: [],
     });
-    expect(() => planNeighborChanges(EMPTY, policy({ importPools: ['nope'] }))).to.throw(
+    // MetalLB aggregationLength: the announced prefixes are /L, inside the block or covering it.
+    expect(
+      poolMatches([
+        { addresses: '192.168.20.0/24', prefixLength: 28 },
+        { addresses: '192.168.30.16/28', prefixLength: 24 },
+        { addresses: 'fd00:1::/64', prefixLength: 64 },
+      ]),
+    ).to.deep.equal({
+      4: ['192.168.20.0/24 ge 28 le 28', '192.168.30.0/24'],
+      6: ['fd00:1::/64'],
+    });
+    expect(() => planNeighborChanges(EMPTY, policy({ importPools: [{ addresses: 'nope' }] }))).to.throw(
       RouterConfigValueError,
     );
     for (const bad of ['two words', 'quote"d', 'x'.repeat(81), 'new\nline']) {
