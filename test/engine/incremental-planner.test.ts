@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { planCluster } from '../../src/sync/planner/index.js';
+import { diffPlans, planCluster } from '../../src/sync/planner/index.js';
+import { planChanges } from '../../src/sync/engine/plan-changes.js';
 import { incrementalPlanner, snapshotDelta } from '../../src/sync/engine/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
@@ -42,6 +43,21 @@ describe('engine: incremental planning from whole snapshots', () => {
       fc.property(fc.array(clusterArb, { minLength: 1, maxLength: 6 }), (snapshots) => {
         const plan = incrementalPlanner(cfg);
         for (const s of snapshots) expect(plan(s)).to.deep.equal(planCluster(cfg, s));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('finds the same plan changes as diffPlans, looking only at the changed middle', () => {
+    fc.assert(
+      fc.property(fc.array(clusterArb, { minLength: 2, maxLength: 6 }), (snapshots) => {
+        const plan = incrementalPlanner(cfg);
+        let previous = plan(snapshots[0]!);
+        for (const s of snapshots.slice(1)) {
+          const next = plan(s);
+          expect(planChanges(previous, next)).to.deep.equal(diffPlans(previous, next));
+          previous = next;
+        }
       }),
       { numRuns: 150 },
     );

@@ -4,9 +4,10 @@ import type { Metrics, RepairKind } from '../../observability/metrics.js';
 import { poolUsage } from '../../observability/pool-usage.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
-import { allocationChanges, allocationKey } from './allocation-diff.js';
+import { planChanges } from './plan-changes.js';
 import {
   systemClock,
+  type AllocationChanges,
   type AllocationWriter,
   type Clock,
   type ClusterSource,
@@ -21,7 +22,6 @@ import {
   type VerificationReason,
   type Verifier,
 } from './ports.js';
-import { diffPlans } from '../planner/index.js';
 
 const EMPTY_PLAN: Plan = { allocations: [], peers: [], issues: [] };
 
@@ -70,7 +70,8 @@ export class SyncEngine<R> {
   private writing: Promise<void> | undefined;
   private writeAgain = false;
   private retryTimer: unknown;
-  private readonly written = new Map<string, string>();
+  /** The last plan whose allocations were written; the next write sends what differs from it. */
+  private written: Plan = EMPTY_PLAN;
   private unsubscribe: (() => void) | undefined;
   private readonly listeners = new Set<(e: EngineEvent<R>) => void>();
   private stopped = false;
@@ -184,7 +185,7 @@ export class SyncEngine<R> {
     metrics.reconcileSeconds.observe((this.clock.now() - changeAt) / 1000);
     metrics.planComputed();
 
-    this.recordPlanMetrics(plan);
+    this.recordPlanMetrics(plan, previous);
     this.logPlanChanges(previous ?? EMPTY_PLAN, plan);
     for (const issue of plan.issues) this.log.debug({ ...issue }, 'advertisement issue');
     this.emit({ type: 'planned', plan });
@@ -194,7 +195,7 @@ export class SyncEngine<R> {
 
   private logPlanChanges(previous: Plan, plan: Plan): void {
     // Per-route lines only at the scale a person reads; big changes get a summary.
-    const diff = diffPlans(previous, plan);
+    const diff = planChanges(previous, plan);
     for (const p of diff.peers) {
       const count = p.added.length + p.removed.length + p.changed.length;
       if (count > 50) {
@@ -228,16 +229,18 @@ export class SyncEngine<R> {
     }
   }
 
-  private recordPlanMetrics(plan: Plan): void {
+  private recordPlanMetrics(plan: Plan, previous: Plan | undefined): void {
     const { metrics, config, announcer } = this.opts;
     metrics.setRoutesAnnounced(new Map(plan.peers.map((p) => [p.peer, p.routes.length])));
+    metrics.setSessions(announcer.sessions());
+    // The planner hands out the same allocation list when no allocation changed.
+    if (previous?.allocations === plan.allocations) return;
     metrics.setPools(poolUsage(config.pools, plan.allocations));
     const failures = new Map<string, number>();
     for (const a of plan.allocations) {
       if (a.failure) failures.set(a.failure.reason, (failures.get(a.failure.reason) ?? 0) + 1);
     }
     metrics.setAllocationFailures(failures);
-    metrics.setSessions(announcer.sessions());
   }
 
   private writeAllocations(): void {
@@ -252,8 +255,12 @@ export class SyncEngine<R> {
         this.writeAgain = false;
         const plan = this.currentPlan;
         if (!plan || this.stopped) break;
-        const changes = allocationChanges(this.written, plan.allocations);
-        if (changes.changed.length === 0 && changes.released.length === 0) continue;
+        const diff = planChanges({ ...this.written, peers: [] }, { ...plan, peers: [] }).allocations;
+        if (diff.length === 0) continue;
+        const changes: AllocationChanges = {
+          changed: diff.flatMap((c) => (c.after ? [c.after] : [])),
+          released: diff.filter((c) => c.kind === 'removed').map((c) => c.service),
+        };
         try {
           await writer.write(changes);
         } catch (err) {
@@ -261,8 +268,7 @@ export class SyncEngine<R> {
           this.retryTimer = this.clock.setTimeout(() => this.writeAllocations(), this.opts.retryMs ?? 5000);
           break;
         }
-        for (const a of changes.changed) this.written.set(a.service, allocationKey(a));
-        for (const s of changes.released) this.written.delete(s);
+        this.written = plan;
       } while (this.writeAgain);
     })().finally(() => {
       this.writing = undefined;

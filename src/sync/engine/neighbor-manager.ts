@@ -30,7 +30,15 @@ export function driverNeighborManager(
       const policy: NeighborPolicy = {
         routerAs: peer.peerAsn,
         descriptionMarker: config.neighborDescription,
-        neighbors: [{ address, remoteAs: peer.myAsn, ...(peer.ebgpMultiHop ? { ebgpMultihop: 255 } : {}) }],
+        neighbors: [
+          {
+            address,
+            remoteAs: peer.myAsn,
+            ...(peer.ebgpMultiHop ? { ebgpMultihop: 255 } : {}),
+            // The session is signed (TCP-MD5) only if the router has the same key for us.
+            ...(peer.password ? { password: peer.password } : {}),
+          },
+        ],
       };
       const plan = planNeighborChanges(await driver.runningBgpConfig(), policy);
       await applyNeighborPlan(driver, plan, policy, { log });

@@ -2,6 +2,7 @@ import { Planner, type SnapshotDelta } from '../planner/index.js';
 import type { Config } from '../../config/model.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
+import { changedMiddle } from './changed-middle.js';
 import type { PlanFn } from './ports.js';
 
 /**
@@ -12,11 +13,13 @@ function sameObject(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Keyed diff of two lists, on their changed middle only. */
 function diffKeyed<T>(
-  before: readonly T[],
-  after: readonly T[],
+  beforeAll: readonly T[],
+  afterAll: readonly T[],
   key: (x: T) => string,
 ): { upsert: T[]; remove: string[] } {
+  const [before, after] = changedMiddle(beforeAll, afterAll);
   const old = new Map(before.map((x) => [key(x), x]));
   const upsert: T[] = [];
   const seen = new Set<string>();

@@ -1,0 +1,205 @@
+import { BgpSpeaker } from '../src/bgp/index.js';
+import type { Config } from '../src/config/model.js';
+import { Metrics } from '../src/observability/metrics.js';
+import { silentLogger } from '../src/observability/logger.js';
+import type { ClusterSnapshot, EndpointSliceInfo, NodeInfo, ServiceInfo } from '../src/sync/cluster.js';
+import { SyncEngine } from '../src/sync/engine/engine.js';
+import type { SourceListener, Verifier } from '../src/sync/engine/ports.js';
+import { incrementalPlanner } from '../src/sync/engine/snapshot-delta.js';
+import { createSpeakerSide } from '../src/sync/engine/speaker-setup.js';
+import type { BenchRow, BenchSuite } from './types.js';
+
+const SERVICES = 10_000;
+const CHANGES = 300;
+const NODES: NodeInfo[] = [11, 12, 13].map((i) => ({
+  name: `node-${i}`,
+  labels: {},
+  internalIPs: [`192.168.201.${i}`],
+  ready: true,
+  unschedulable: false,
+  networkUnavailable: false,
+}));
+
+function service(i: number): ServiceInfo {
+  return {
+    namespace: 'bench',
+    name: `svc-${i}`,
+    type: 'LoadBalancer',
+    externalTrafficPolicy: 'Local',
+    ipFamilies: [4],
+    ipFamilyPolicy: 'SingleStack',
+    selector: { app: `svc-${i}` },
+    ports: [{ protocol: 'TCP', port: 80 }],
+    labels: {},
+    annotations: {},
+    statusIngress: [],
+  };
+}
+
+function slice(i: number, node: number): EndpointSliceInfo {
+  return {
+    namespace: 'bench',
+    name: `svc-${i}-abcde`,
+    serviceName: `svc-${i}`,
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [`10.244.${node}.${i % 250}`], ready: true, nodeName: NODES[node]!.name }],
+  };
+}
+
+function benchConfig(peerPort: number): Config {
+  return {
+    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
+    peers: [
+      {
+        name: 'collector',
+        peerAddress: '127.0.0.1',
+        peerAsn: 64501,
+        myAsn: 64500,
+        peerPort,
+        holdTimeSec: 90,
+        keepaliveTimeSec: 30,
+        connectTimeSec: 1,
+        ebgpMultiHop: false,
+        ttlSecurity: false,
+        nodeSelectors: [],
+      },
+    ],
+    pools: [
+      {
+        name: 'bench',
+        protocol: 'bgp',
+        addresses: [{ text: '10.96.0.0/16', family: 4, first: 0x0a600000n, last: 0x0a60ffffn }],
+        autoAssign: true,
+        avoidBuggyIps: false,
+        bgpAdvertisements: [],
+      },
+    ],
+    kubernetes: { mode: 'manifests', metallbNamespace: 'metallb-system' },
+    manageNeighbors: false,
+    neighborDescription: 'cluster-router-sync',
+    verifyIntervalSec: 3600,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * From a snapshot reaching the engine to the UPDATE written on the BGP socket (the speaker's
+ * 'routes-sent' fires in the socket write callback), with 10,000 services loaded. Two kinds of
+ * change: an endpoint moving to another node (routes only) and a new service (allocation too).
+ */
+async function changeToUpdate(): Promise<BenchRow[]> {
+  const collector = new BgpSpeaker({
+    routerId: '192.168.198.254',
+    listen: { address: '127.0.0.1', port: 0 },
+    collector: { localAsn: 64501 },
+  });
+  const { port } = await collector.listen();
+  const config = benchConfig(port);
+  const logger = silentLogger();
+  const { speaker, announcer } = createSpeakerSide(config, logger);
+  let listener: SourceListener | undefined;
+  const verifier: Verifier<null> = { verify: async () => ({ verdict: 'ok', findings: [], report: null }) };
+  const engine = new SyncEngine<null>({
+    config,
+    source: {
+      start: async (l) => {
+        listener = l;
+      },
+      stop: async () => {},
+    },
+    planner: incrementalPlanner(config),
+    announcer,
+    verifier,
+    reporter: () => {},
+    metrics: new Metrics(),
+    logger,
+    settleMs: 3_600_000,
+  });
+  const nodeOf = Array.from({ length: SERVICES + CHANGES }, (_, i) => i % NODES.length);
+  let services = Array.from({ length: SERVICES }, (_, i) => service(i));
+  let slices = Array.from({ length: SERVICES }, (_, i) => slice(i, nodeOf[i]!));
+  const snapshot = (): ClusterSnapshot => ({
+    services,
+    endpointSlices: slices,
+    nodes: NODES,
+    namespaces: [],
+  });
+
+  const sent = () =>
+    new Promise<number>((resolve) => {
+      const on = () => {
+        speaker.off('routes-sent', on);
+        resolve(performance.now());
+      };
+      speaker.on('routes-sent', on);
+    });
+  const established = new Promise<void>((resolve) => {
+    const on = (e: { to: string }) => {
+      if (e.to === 'Established') {
+        speaker.off('state', on);
+        resolve();
+      }
+    };
+    speaker.on('state', on);
+  });
+  announcer.start();
+  await engine.start();
+  await established;
+  const initialSent = sent();
+  const initialStart = performance.now();
+  listener!.snapshot(snapshot(), true);
+  const initialMs = (await initialSent) - initialStart;
+
+  const measure = async (change: (k: number) => void): Promise<number[]> => {
+    const times: number[] = [];
+    for (let k = 0; k < CHANGES; k++) {
+      change(k);
+      const done = sent();
+      const t0 = performance.now();
+      listener!.snapshot(snapshot(), true);
+      times.push((await done) - t0);
+    }
+    return times.sort((a, b) => a - b);
+  };
+  const moves = await measure((k) => {
+    const i = (k * 37) % SERVICES;
+    nodeOf[i] = (nodeOf[i]! + 1) % NODES.length;
+    slices = slices.slice();
+    slices[i] = slice(i, nodeOf[i]!);
+  });
+  const adds = await measure((k) => {
+    const i = SERVICES + k;
+    services = [...services, service(i)];
+    slices = [...slices, slice(i, nodeOf[i]!)];
+  });
+  await engine.stop('withdraw');
+  await collector.stop();
+  const row = (name: string, value: number, target?: string, met?: boolean): BenchRow => ({
+    name,
+    value,
+    unit: 'ms',
+    ...(target !== undefined ? { target, met } : {}),
+  });
+  return [
+    row('initial sync, 10,000 services: snapshot to UPDATEs written', initialMs),
+    row('endpoint moves node: change to UPDATE written, p50', percentile(moves, 50)),
+    row(
+      'endpoint moves node: change to UPDATE written, p99',
+      percentile(moves, 99),
+      '< 5',
+      percentile(moves, 99) < 5,
+    ),
+    row('new service: change to UPDATE written, p50', percentile(adds, 50)),
+    row('new service: change to UPDATE written, p99', percentile(adds, 99), '< 5', percentile(adds, 99) < 5),
+  ];
+}
+
+export default {
+  name: 'engine',
+  async run() {
+    return [...(await changeToUpdate())];
+  },
+} satisfies BenchSuite;
