@@ -137,6 +137,19 @@ describe('speaker against real FRR 8.4 @lab', function () {
     expect(await bgpRoutes(frr!)).to.deep.equal(SEED_VIEW);
   });
 
+  it("answers the router's ROUTE-REFRESH (`clear bgp ... soft in`) by resending its table", async () => {
+    const from = speaker!.events.length;
+    await frr!.vtysh('clear bgp ipv4 unicast 192.168.201.2 soft in');
+    const sent = await speaker!.waitEvent(
+      (e) => e.event === 'routes-sent' && e.cause === 'refresh',
+      30_000,
+      from,
+    );
+    expect(sent).to.deep.include({ announced: 3, withdrawn: 0 });
+    expect(await peerState(frr!)).to.equal('Established');
+    expect(await bgpRoutes(frr!)).to.deep.equal(SEED_VIEW);
+  });
+
   it('recovers from `clear bgp *` on the router without restarting our process', async () => {
     const pid = speaker!.pid;
     const from = speaker!.events.length;
