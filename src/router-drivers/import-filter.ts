@@ -119,6 +119,9 @@ export function planImportFilter(
       const current = af?.neighbors.find((x) => x.name === n)?.routeMapIn;
       if (current === name) continue;
       steps.add(AF[family], `neighbor ${n} route-map ${name} in`);
+      // A new neighbor's rollback (`no neighbor X`) takes its route-map with it; vtysh would
+      // refuse a route-map line for a neighbor that no longer exists.
+      if (!bgp?.neighbors.some((x) => x.name === n)) continue;
       steps.undo(
         'add',
         AF[family],

@@ -209,3 +209,15 @@ describe('router-drivers: neighbor password and import filter', () => {
     expect(`${refusal?.message} ${refusal?.command} ${refusal?.output}`).to.not.include(KEY);
   });
 });
+
+describe('router-drivers: import filter rollback', () => {
+  it('rolls a new neighbor back with `no neighbor`, then removes the filter objects it created', () => {
+    const plan = planNeighborChanges(EMPTY, policy({ importPools: [{ addresses: '192.168.197.0/24' }] }));
+    expect(configLinesFor(plan.routerAs, plan.rollback)).to.deep.equal([
+      'no route-map crs-managed-in permit 10',
+      'no ip prefix-list crs-managed-in seq 5 permit 192.168.197.0/24 ge 32',
+      'router bgp 64501',
+      'no neighbor 192.168.201.2',
+    ]);
+  });
+});
