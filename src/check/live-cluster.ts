@@ -41,8 +41,9 @@ export interface LiveCluster {
  */
 export async function readLiveCluster(src: LiveSources): Promise<LiveCluster> {
   const configTexts = await Promise.all(src.configFiles.map(readConfigFile));
+  const where = clusterLocation(src, configTexts);
   const read =
-    src.manifestsPath !== undefined ? await fromManifests(src.manifestsPath) : await fromCluster(src);
+    where.manifestsPath !== undefined ? await fromManifests(where.manifestsPath) : await fromCluster(where);
   const documents: ConfigText[] = [...configTexts, ...read.configDocuments];
   if (documents.length === 0) {
     throw new CheckInputError(
@@ -55,6 +56,20 @@ export async function readLiveCluster(src: LiveSources): Promise<LiveCluster> {
   if (read.rawObjects !== undefined) live.rawObjects = read.rawObjects;
   if (read.manifestFiles !== undefined) live.manifestFiles = read.manifestFiles;
   return live;
+}
+
+/**
+ * Flags win; without them the config files' own `kubernetes:` section says where the cluster is,
+ * as for `run`. The files are loaded on their own for that, so they must make sense without the
+ * config documents the cluster itself may hold.
+ */
+function clusterLocation(src: LiveSources, configTexts: ConfigText[]): LiveSources {
+  if (src.manifestsPath !== undefined || src.kubeconfig !== undefined || configTexts.length === 0) return src;
+  const k = loadConfigDocuments(configTexts).config.kubernetes;
+  const where: LiveSources = { ...src, metallbNamespace: src.metallbNamespace ?? k.metallbNamespace };
+  if (k.mode === 'manifests' && k.manifestsPath !== undefined) where.manifestsPath = k.manifestsPath;
+  else if (k.kubeconfig !== undefined) where.kubeconfig = k.kubeconfig;
+  return where;
 }
 
 interface ClusterRead {

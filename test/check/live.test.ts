@@ -69,6 +69,24 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
     });
   }
 
+  it("verify finds the manifests through the config's kubernetes section when no flag names them", async () => {
+    const fixture = 'in-sync-frr-json';
+    const config = routerConfig(fixture, 'auto');
+    writeFileSync(
+      config,
+      `${readFileSync(config, 'utf8')}kubernetes:\n  manifests: ${join(fixtures, fixture, 'manifests')}\n`,
+    );
+    const r = await runVerify(
+      { configFiles: [config, join(fixtures, fixture, 'metallb-config.yaml')] },
+      openDriver,
+      {
+        format: 'text',
+      },
+    );
+    expect(r.error).to.equal(undefined);
+    expect(r.output).to.equal((await runCheck(join(fixtures, fixture), { format: 'text' })).output);
+  });
+
   it('verify without a router section is bad input', async () => {
     const r = await runVerify(
       {
