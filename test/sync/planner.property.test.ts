@@ -31,10 +31,23 @@ const pools: AddressPool[] = [
       advertisement({ name: 'agg', aggregationLength: 30, peers: ['core'], localPref: 100 }),
     ],
   }),
-  pool('manual', ['10.0.1.0-10.0.1.3'], { autoAssign: false }),
-  pool('dual', ['10.2.0.0/30', 'fd00::/126']),
+  // Two advertisements with different localPref: never announced to the iBGP peer.
+  pool('manual', ['10.0.1.0-10.0.1.3'], {
+    autoAssign: false,
+    bgpAdvertisements: [
+      advertisement({ name: 'x', localPref: 100 }),
+      advertisement({ name: 'y', localPref: 200 }),
+    ],
+  }),
+  // 'dual' and 'team' aggregate into one 10.0.0.0/8 with different localPref: a table-level conflict.
+  pool('dual', ['10.2.0.0/30', 'fd00::/126'], {
+    bgpAdvertisements: [
+      advertisement({ name: 'wide', aggregationLength: 8, aggregationLengthV6: 64, localPref: 300 }),
+    ],
+  }),
   pool('team', ['10.3.0.0/30'], {
     serviceAllocation: { priority: 1, namespaces: ['team'], namespaceSelectors: [], serviceSelectors: [] },
+    bgpAdvertisements: [advertisement({ name: 'wide', aggregationLength: 8, localPref: 200 })],
   }),
   pool('l2', ['10.4.0.0/30'], { protocol: 'layer2' }),
 ];

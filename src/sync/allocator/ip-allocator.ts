@@ -57,10 +57,6 @@ export class IpAllocator {
     }
   }
 
-  hasPool(name: string): boolean {
-    return this.spaces.has(name);
-  }
-
   poolHasFamily(name: string, family: IpFamily): boolean {
     return this.spaces.get(name)?.ranges.some((r) => r.family === family) ?? false;
   }
@@ -142,6 +138,9 @@ export class IpAllocator {
       }
     }
     holder.users.push(id);
+    // Sorted, so checkSharing names the same service whatever order the users came in.
+    if (holder.users.length > 1)
+      holder.users.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
     return { family, value, pool };
   }
 

@@ -67,25 +67,12 @@ export class RangeSpace {
     return !(this.skipBuggy && isBuggyIp(family, value));
   }
 
-  isUsed(value: bigint): boolean {
-    return this.used.has(this.indexOf(value));
-  }
-
   markUsed(value: bigint): void {
     this.used.add(this.indexOf(value));
-  }
-
-  markFree(value: bigint): void {
-    this.used.delete(this.indexOf(value));
   }
 
   lowestFree(): bigint | undefined {
     const index = this.used.lowestFree(this.loIndex, this.hiIndex);
     return index === undefined ? undefined : this.valueOf(index);
-  }
-
-  /** Addresses in use (memory is proportional to the runs they form). */
-  get usedCount(): number {
-    return this.used.size;
   }
 }

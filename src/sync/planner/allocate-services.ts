@@ -42,10 +42,12 @@ export function allocateServices(
     dropped[i] = run.seed(ordered[i] as AllocationRequest, held[i] as AllocatedIp[]);
   }
   const results = new Map<string, ServiceAllocationResult>();
+  const failed: number[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const req = ordered[i] as AllocationRequest;
     const ips = held[i] as AllocatedIp[];
     const failure = run.complete(req, ips);
+    if (failure && req.requested && !req.invalid) failed.push(i);
     if (ips.length > 1) ips.sort(byFamily);
     const allocation: ServiceAllocation = { service: req.key, ips: [], pools: [] };
     for (const ip of ips) {
@@ -54,6 +56,14 @@ export function allocateServices(
     }
     if (failure) allocation.failure = failure;
     results.set(req.key, { allocation, ips, dropped: dropped[i] as string[] });
+  }
+  // Explain refused explicit requests against the final state, not the state at their turn:
+  // re-planning from the written status sees exactly that state, so the Event text never flaps.
+  for (const i of failed) {
+    const req = ordered[i] as AllocationRequest;
+    const checked = run.checkRequested(req);
+    const allocation = (results.get(req.key) as ServiceAllocationResult).allocation;
+    if ('reason' in checked) allocation.failure = checked;
   }
   return results;
 }
@@ -178,22 +188,34 @@ class AllocationRun {
   }
 
   private assignRequested(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {
+    const checked = this.checkRequested(req);
+    if ('reason' in checked) return checked;
+    for (const p of checked) held.push(this.allocator.assign(req.identity, p.family, p.value, p.pool));
+    return undefined;
+  }
+
+  /**
+   * Pool membership first, sharing second, so a request wrong by configuration is reported as such
+   * whatever else holds its addresses.
+   */
+  checkRequested(req: AllocationRequest): Failure | Array<{ family: IpFamily; value: bigint; pool: string }> {
     const plan: Array<{ family: IpFamily; value: bigint; pool: string }> = [];
     for (const ip of req.requested ?? []) {
-      const text = formatIp(ip.family, ip.value);
       const pool = this.eligiblePoolFor(req, ip.family, ip.value);
       if (!pool) {
+        const text = formatIp(ip.family, ip.value);
         return {
           reason: 'requested-ip-not-in-pool',
           message: this.notInPoolMessage(req, text, ip.family, ip.value),
         };
       }
-      const verdict = this.allocator.checkSharing(req.identity, ip.family, ip.value);
-      if (!verdict.ok) return { reason: verdict.reason, message: verdict.message };
       plan.push({ family: ip.family, value: ip.value, pool: pool.name });
     }
-    for (const p of plan) held.push(this.allocator.assign(req.identity, p.family, p.value, p.pool));
-    return undefined;
+    for (const p of plan) {
+      const verdict = this.allocator.checkSharing(req.identity, p.family, p.value);
+      if (!verdict.ok) return { reason: verdict.reason, message: verdict.message };
+    }
+    return plan;
   }
 
   /** Takes one address per family from the pool, all or (when `partialOk`) at least one. */

@@ -88,6 +88,7 @@ export class Planner {
   private readonly ctx: AdvertiseContext;
   private allocationList: ServiceAllocation[] | undefined;
   private issueList: AdvertisementIssue[] | undefined;
+  private listedConflicts = false;
 
   constructor(
     private readonly config: Config,
@@ -158,8 +159,10 @@ export class Planner {
 
     if (allocationInputsChanged) this.reallocate(touched);
     if (nodesChanged) this.eligibleCache.clear();
-    const replan = nodesChanged ? this.allocations.keys() : touched;
-    for (const key of replan) this.replanRoutes(key);
+    for (const key of touched) this.replanRoutes(key);
+    if (nodesChanged) {
+      for (const key of this.allocations.keys()) if (!touched.has(key)) this.replanRoutes(key);
+    }
   }
 
   private removeSlice(key: string, touched: Set<string>): void {
@@ -293,10 +296,13 @@ export class Planner {
     const conflicts = this.peers.flatMap((peer) =>
       (this.tables.get(peer.name) as PeerRouteTable).conflictIssues(peer.name),
     );
-    if (!this.issueList || conflicts.length > 0) {
+    // Conflict issues come from the route tables, not from issuesOfService: rebuild while there
+    // are any, and once more when they are gone.
+    if (!this.issueList || conflicts.length > 0 || this.listedConflicts) {
       const list: AdvertisementIssue[] = conflicts;
       for (const issues of this.issuesOfService.values()) list.push(...issues);
       this.issueList = list.sort(compareIssues);
+      this.listedConflicts = conflicts.length > 0;
     }
     return { allocations: this.allocationList, peers, issues: this.issueList };
   }
