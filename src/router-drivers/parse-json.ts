@@ -10,6 +10,7 @@ import type {
   RouteEntry,
   RouteNextHop,
 } from './records.js';
+import { isRouteList, type RawRoute, type RawRouteNexthop } from './parse-json-route-shape.js';
 import { PROTOCOL_CODES } from './protocols.js';
 import { parseUptime } from './uptime.js';
 
@@ -135,8 +136,8 @@ export function parseBgpSummaryJson(text: string): BgpSummary[] {
   return out;
 }
 
-// z.object (not looseObject) for the per-route schemas: unknown keys are dropped instead of
-// copied, which matters at 100k routes.
+// z.object (not looseObject): unknown keys are dropped instead of copied. On the hot path the
+// hand-written isRouteList makes the same check; this schema is the definition and says why not.
 const routeNexthopSchema = z.object({
   fib: z.boolean().optional(),
   ip: z.string().optional(),
@@ -157,24 +158,36 @@ const routeSchema = z.object({
   uptime: z.string(),
   nexthops: z.array(routeNexthopSchema),
 });
-const routeListSchema = z.array(routeSchema);
+export const routeListSchema = z.array(routeSchema);
 const topLevelObject = z.custom<Record<string, unknown>>(
   (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   'expected an object keyed by prefix',
 );
 
 /**
- * `show ip route [bgp] json` / `show ipv6 route json` (FRR). Validated one prefix at a time
- * rather than as one z.record: the same checks, a fraction of the cost on a full table.
+ * One prefix's entries, checked by isRouteList; only a value it refuses goes through zod, which
+ * then throws the same located error as always. Records are built from the parsed JSON itself,
+ * without zod's copy.
+ */
+function routeList(what: string, prefix: string, value: unknown): RawRoute[] {
+  if (isRouteList(value)) return value;
+  return validate(what, [prefix], value, routeListSchema);
+}
+
+/**
+ * `show ip route [bgp] json` / `show ipv6 route json` (FRR), one prefix at a time: the entries of
+ * a prefix are checked as a whole before any of them becomes a record, so the first structural
+ * problem is reported before a protocol or age problem, as a single schema pass would.
  */
 export function parseRouteJson(text: string): RouteEntry[] {
   const WHAT = 'show ip route json';
   const data = parseJson(WHAT, text, topLevelObject);
   const out: RouteEntry[] = [];
-  for (const prefix of Object.keys(data)) {
-    const entries = validate(WHAT, [prefix], data[prefix], routeListSchema);
+  for (const prefix in data) {
+    if (!Object.hasOwn(data, prefix)) continue;
+    const entries = routeList(WHAT, prefix, data[prefix]);
     for (let i = 0; i < entries.length; i += 1) {
-      const r = entries[i] as z.output<typeof routeSchema>;
+      const r = entries[i] as RawRoute;
       const code = PROTOCOL_CODES[r.protocol];
       if (code === undefined) {
         throw new RouterJsonParseError(
@@ -184,18 +197,9 @@ export function parseRouteJson(text: string): RouteEntry[] {
         );
       }
       const sec = uptimeOf(WHAT, () => `${prefix}.${i}.uptime`, r.uptime);
-      const nextHops: RouteNextHop[] = [];
-      for (const n of r.nexthops) {
-        const hop: RouteNextHop = {
-          fib: n.fib === true,
-          directlyConnected: n.directlyConnected === true,
-          active: n.active === true,
-        };
-        if (n.ip !== undefined) hop.address = n.ip;
-        if (n.interfaceName !== undefined) hop.interface = n.interfaceName;
-        if (n.weight !== undefined) hop.weight = n.weight;
-        nextHops.push(hop);
-      }
+      const hops = r.nexthops;
+      const nextHops: RouteNextHop[] = new Array<RouteNextHop>(hops.length);
+      for (let h = 0; h < hops.length; h += 1) nextHops[h] = nextHopOf(hops[h] as RawRouteNexthop);
       const route: RouteEntry = {
         prefix: r.prefix,
         family: r.prefix.includes(':') ? 6 : 4,
@@ -214,6 +218,18 @@ export function parseRouteJson(text: string): RouteEntry[] {
     }
   }
   return out;
+}
+
+function nextHopOf(n: RawRouteNexthop): RouteNextHop {
+  const hop: RouteNextHop = {
+    fib: n.fib === true,
+    directlyConnected: n.directlyConnected === true,
+    active: n.active === true,
+  };
+  if (n.ip !== undefined) hop.address = n.ip;
+  if (n.interfaceName !== undefined) hop.interface = n.interfaceName;
+  if (n.weight !== undefined) hop.weight = n.weight;
+  return hop;
 }
 
 const addPathFlags = z.looseObject({
