@@ -220,6 +220,16 @@ export interface SecurableListener {
   family: 4 | 6;
 }
 
+/** True where per-peer socket options can be set at all (Linux, koffi loads). */
+export function socketOptionsAvailable(): boolean {
+  try {
+    libc();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function openSecurableListener(address: string, port: number): SecurableListener {
   const lib = libc();
   const family = familyOf(address);
