@@ -17,8 +17,13 @@ import { PeerSession, type SessionEvents, type SessionState, type SessionStats }
 import { tcpConnector, tuneSocket, type Connector } from './transport.js';
 import {
   assertSocketSecuritySupported,
+  openSecurableListener,
+  removeListenerPeerKey,
   securedConnector,
+  secureListenerForPeer,
+  socketOptionsAvailable,
   socketSecurityFor,
+  type SecurableListener,
   type SocketSecurity,
 } from './socket-options.js';
 
@@ -90,6 +95,9 @@ export class BgpSpeaker {
   private readonly events = new EventEmitter();
   private readonly sessions = new Map<string, PeerSession>();
   private server: Server | undefined;
+  private listener: SecurableListener | undefined;
+  /** Socket options of the peers that ask for any, by peer name. */
+  private readonly security = new Map<string, { peerAddress: string; options: SocketSecurity }>();
   private stopped = false;
   private readonly clock: Clock;
   private readonly connector: Connector;
@@ -117,10 +125,21 @@ export class BgpSpeaker {
     const where = this.opts.listen;
     if (!where) throw new ListenError('', 0, { cause: new Error('no listen address configured') });
     const server = createServer({ noDelay: true, keepAlive: false }, (socket) => this.onIncoming(socket));
+    // Our own listening socket where we can, so peers' MD5 keys can be set on it (now and later).
+    let listener: SecurableListener | undefined;
+    try {
+      if (isIP(where.address) !== 0 && socketOptionsAvailable())
+        listener = openSecurableListener(where.address, where.port);
+    } catch (err) {
+      throw new ListenError(where.address, where.port, { cause: err });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(new ListenError(where.address, where.port, { cause: err })));
-      server.listen(where.port, where.address, () => resolve());
+      if (listener) server.listen({ fd: listener.fd }, () => resolve());
+      else server.listen(where.port, where.address, () => resolve());
     });
+    this.listener = listener;
+    for (const [name, peer] of this.security) this.secureListener(name, peer.peerAddress, peer.options);
     server.on('error', (err) => this.logger.error({ err: err.message }, 'BGP listener error'));
     this.server = server;
     return server.address() as AddressInfo;
@@ -163,8 +182,20 @@ export class BgpSpeaker {
     // A peer whose password or TTL cannot be applied is refused here, never run without them.
     const security = socketSecurityFor(peer);
     if (security) assertSocketSecuritySupported(peer.name, security);
-    const session = this.createSession(peer, peer.peerAsn, security);
-    session.start();
+    if (security) {
+      this.secureListener(peer.name, peer.peerAddress, security);
+      this.security.set(peer.name, { peerAddress: peer.peerAddress, options: security });
+    }
+    this.createSession(peer, peer.peerAsn, security).start();
+  }
+
+  /**
+   * Sets the peer's MD5 key (and send TTL) on our listening socket, so the peer's own connection
+   * attempts are signed too. A listener opened without socket options (no FFI) never coexists
+   * with such a peer: adding it already failed.
+   */
+  private secureListener(name: string, peerAddress: string, security: SocketSecurity): void {
+    if (this.listener) secureListenerForPeer(this.listener, name, peerAddress, security);
   }
 
   private createSession(
@@ -220,6 +251,10 @@ export class BgpSpeaker {
   async removePeer(name: string, opts: { withdraw?: boolean } = {}): Promise<void> {
     const session = this.session(name);
     this.sessions.delete(name);
+    const secured = this.security.get(name);
+    this.security.delete(name);
+    if (this.listener && secured?.options.password !== undefined)
+      removeListenerPeerKey(this.listener, name, secured.peerAddress);
     await session.stop({ ...opts, deconfigured: true });
   }
 
@@ -274,6 +309,7 @@ export class BgpSpeaker {
     this.stopped = true;
     const server = this.server;
     this.server = undefined;
+    this.listener = undefined;
     const closing = server
       ? new Promise<void>((resolve) => server.close(() => resolve()))
       : Promise.resolve();
