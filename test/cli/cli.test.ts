@@ -130,18 +130,12 @@ describe('cli', () => {
       );
     });
 
-    it('says that --manifests is not used by plan yet', async () => {
-      const { code, stderr } = await cli('plan', '--config', SEED, '--manifests', 'fixtures/seed/manifests');
-      expect(code).to.equal(0);
-      expect(stderr).to.equal(
-        'plan: --manifests not used yet: only the configuration is shown, allocations and routes are not planned here yet\n',
-      );
-    });
-
     it('exits 2 without a config', async () => {
       const { code, stderr } = await cli('plan');
       expect(code).to.equal(2);
-      expect(stderr).to.equal('error: plan: no config given: use --config FILE (repeatable)\n');
+      expect(stderr).to.equal(
+        'error: plan: no config given: use --config FILE (repeatable), and --manifests PATH or --kubeconfig FILE to plan a cluster\n',
+      );
     });
   });
 
