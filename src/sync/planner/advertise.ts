@@ -25,8 +25,8 @@ export interface EligibleNodes {
 
 export interface ReadyEndpoints {
   anyReady: boolean;
-  /** Nodes with a ready endpoint (endpoints without nodeName count only for anyReady). */
-  nodes: ReadonlySet<string>;
+  /** Nodes with a ready endpoint, each once (endpoints without nodeName count only for anyReady). */
+  nodes: readonly string[];
 }
 
 export interface AdvertiseContext {
@@ -110,12 +110,12 @@ export function serviceContributions(
   for (const ip of ips) {
     const pool = ctx.pool(ip.pool);
     if (!pool || pool.protocol !== 'bgp' || ctx.peers.length === 0) continue;
-    const text = formatIp(ip.family, ip.value);
+    const text = (): string => formatIp(ip.family, ip.value);
     const ready = ctx.readyEndpoints(key, ip.family);
     if (!ready.anyReady) {
       issues.push({
         service: key,
-        message: `${text} is not announced: the service has no ready ${familyName(ip.family)} endpoint`,
+        message: `${text()} is not announced: the service has no ready ${familyName(ip.family)} endpoint`,
       });
       continue;
     }
@@ -127,7 +127,7 @@ export function serviceContributions(
         issues.push({
           service: key,
           peer: peer.name,
-          message: `${text} is not announced to ${peer.name}: advertisements ${applicable.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${conflictingLocalPrefs.join(' and ')}`,
+          message: `${text()} is not announced to ${peer.name}: advertisements ${applicable.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${conflictingLocalPrefs.join(' and ')}`,
         });
         continue;
       }
@@ -154,8 +154,8 @@ export function serviceContributions(
           service: key,
           peer: peer.name,
           message: local
-            ? `${text} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
-            : `${text} is not announced to ${peer.name}: no node is eligible to announce it`,
+            ? `${text()} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
+            : `${text()} is not announced to ${peer.name}: no node is eligible to announce it`,
         });
       }
     }

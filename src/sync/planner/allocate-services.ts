@@ -82,9 +82,12 @@ class AllocationRun {
     this.poolOrder = orderPools(pools);
   }
 
-  /** The annotation names the pool outright; otherwise serviceAllocation decides. */
+  /**
+   * The annotation narrows the choice to one pool, and serviceAllocation still decides: MetalLB's
+   * Assign refuses any pool not compatible with the service, whichever way it was chosen.
+   */
   private eligible(pool: AddressPool, req: AllocationRequest): boolean {
-    if (req.requestedPool !== undefined) return pool.name === req.requestedPool;
+    if (req.requestedPool !== undefined && pool.name !== req.requestedPool) return false;
     return poolServes(pool, req.service, this.namespaces);
   }
 
@@ -99,7 +102,7 @@ class AllocationRun {
   private notInPoolMessage(req: AllocationRequest, ip: string, family: IpFamily, value: bigint): string {
     const containing = this.allocator.poolsContaining(family, value);
     if (containing.length === 0) return `${ip} is not in any address pool`;
-    if (req.requestedPool !== undefined) {
+    if (req.requestedPool !== undefined && !containing.includes(req.requestedPool)) {
       return `${ip} is in pool ${containing.join(', ')}, not in pool ${req.requestedPool} named by the address-pool annotation`;
     }
     return `${ip} is in pool ${containing.join(', ')}, whose serviceAllocation does not select ${req.key}`;
@@ -253,6 +256,12 @@ class AllocationRun {
         return {
           reason: 'no-pool',
           message: `address pool ${req.requestedPool} named by the address-pool annotation does not exist`,
+        };
+      }
+      if (!this.eligible(pool, req)) {
+        return {
+          reason: 'no-pool',
+          message: `address pool ${req.requestedPool} named by the address-pool annotation does not serve ${req.key} (its serviceAllocation excludes it)`,
         };
       }
       candidates = [pool];

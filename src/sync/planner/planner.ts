@@ -62,7 +62,7 @@ function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation |
   return sameList(a.ips, b.ips) && sameList(a.pools, b.pools);
 }
 
-const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: new Set() };
+const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: [] };
 
 /**
  * The planner, keeping its indexes between calls. `planCluster` is this class fed one whole
@@ -267,13 +267,13 @@ export class Planner {
     const slices = this.slicesOfService.get(service);
     if (!slices) return NO_ENDPOINTS;
     let anyReady = false;
-    const nodes = new Set<string>();
+    const nodes: string[] = [];
     for (const slice of slices) {
       if (familyOfSlice(slice) !== family) continue;
       for (const ep of slice.endpoints) {
         if (!ep.ready) continue;
         anyReady = true;
-        if (ep.nodeName !== undefined) nodes.add(ep.nodeName);
+        if (ep.nodeName !== undefined && !nodes.includes(ep.nodeName)) nodes.push(ep.nodeName);
       }
     }
     const ready = { anyReady, nodes };

@@ -4,11 +4,13 @@ import { matchesAny } from './label-selector.js';
 
 export type NamespaceLabels = ReadonlyMap<string, Record<string, string>>;
 
-/** A pool is pinned when its serviceAllocation names namespaces or services it is meant for. */
+/**
+ * A pool is pinned when it has a serviceAllocation at all: MetalLB (internal/config
+ * addressPoolServiceAllocationsFromCR) gives one with only a priority a select-everything service
+ * selector, so it is tried, by priority, before every pool without serviceAllocation.
+ */
 export function isPinned(pool: AddressPool): boolean {
-  const sa = pool.serviceAllocation;
-  if (!sa) return false;
-  return sa.namespaces.length > 0 || sa.namespaceSelectors.length > 0 || sa.serviceSelectors.length > 0;
+  return pool.serviceAllocation !== undefined;
 }
 
 /** MetalLB IPAddressPool.spec.serviceAllocation: may this pool give addresses to this service? */

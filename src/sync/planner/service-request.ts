@@ -5,12 +5,20 @@ import type { SharingIdentity } from '../allocator/ip-allocator.js';
 import { parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
 
 /** MetalLB reads both the current `metallb.io/` and the legacy `metallb.universe.tf/` spelling. */
-const ANNOTATION_PREFIXES = ['metallb.io/', 'metallb.universe.tf/'] as const;
+function spellings(name: string): readonly string[] {
+  return [`metallb.io/${name}`, `metallb.universe.tf/${name}`];
+}
+const LOAD_BALANCER_IPS = spellings('loadBalancerIPs');
+const ADDRESS_POOL = spellings('address-pool');
+const ALLOW_SHARED_IP = spellings('allow-shared-ip');
 
-function annotation(service: ServiceInfo, name: string): { name: string; value: string } | undefined {
-  for (const prefix of ANNOTATION_PREFIXES) {
-    const value = service.annotations[prefix + name];
-    if (value !== undefined) return { name: prefix + name, value: value.trim() };
+function annotation(
+  service: ServiceInfo,
+  names: readonly string[],
+): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = service.annotations[name];
+    if (value !== undefined) return { name, value: value.trim() };
   }
   return undefined;
 }
@@ -70,7 +78,7 @@ function parseRequested(
   service: ServiceInfo,
   families: IpFamily[],
 ): { requested?: IpAddress[]; invalid?: AllocationRequest['invalid'] } {
-  const ann = annotation(service, 'loadBalancerIPs');
+  const ann = annotation(service, LOAD_BALANCER_IPS);
   const spec = service.loadBalancerIP?.trim() || undefined;
   if (ann && spec) {
     return {
@@ -139,8 +147,8 @@ export function readAllocationRequest(service: ServiceInfo): AllocationRequest {
     families,
     policy: service.ipFamilyPolicy,
     requested,
-    requestedPool: annotation(service, 'address-pool')?.value || undefined,
-    identity: sharingIdentity(service, annotation(service, 'allow-shared-ip')?.value),
+    requestedPool: annotation(service, ADDRESS_POOL)?.value || undefined,
+    identity: sharingIdentity(service, annotation(service, ALLOW_SHARED_IP)?.value),
     invalid,
   };
 }
