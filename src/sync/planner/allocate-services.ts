@@ -176,18 +176,14 @@ class AllocationRun {
   /** Gives the service the addresses it still misses; returns the failure when it cannot. */
   complete(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {
     if (req.invalid) return req.invalid;
-    const families = req.requested ? req.requested.map((r) => r.family) : req.families;
-    const missing = families.filter((f) => !held.some((h) => h.family === f));
-    if (missing.length === 0) return undefined;
-    // Seeding is all-or-nothing for explicit and RequireDualStack services, so whatever is held
-    // here belongs to a PreferDualStack service: complete it from the pool its address came from,
-    // as one pool serves both families of a service, and keep what it has when that fails.
     const first = held[0];
-    if (first) {
-      this.takeFromPool(req, first.pool, missing, false, held);
-      return undefined;
-    }
-    return req.requested ? this.assignRequested(req, held) : this.autoAssign(req, held);
+    if (!first) return req.requested ? this.assignRequested(req, held) : this.autoAssign(req, held);
+    // Seeding is all-or-nothing for explicit and RequireDualStack services, so a service missing a
+    // family here is PreferDualStack: complete it from the pool its address came from, as one pool
+    // serves both families of a service, and keep what it has when that fails.
+    const missing = req.families.filter((f) => !held.some((h) => h.family === f));
+    if (missing.length > 0 && !req.requested) this.takeFromPool(req, first.pool, missing, false, held);
+    return undefined;
   }
 
   private assignRequested(req: AllocationRequest, held: AllocatedIp[]): Failure | undefined {

@@ -1,0 +1,197 @@
+/**
+ * MetalLB's pool selection (internal/allocator Allocate/AllocateFromPool/pinnedPoolsForService,
+ * internal/config addressPoolServiceAllocationsFromCR, controller/service.go allocateIPs), one
+ * table row per rule. Each row's name cites the rule it checks.
+ */
+import { expect } from 'chai';
+import type { AddressPool, ServiceAllocationRules } from '../../src/config/model.js';
+import type { ServiceInfo } from '../../src/sync/cluster.js';
+import { planCluster } from '../../src/sync/planner/index.js';
+import { config, namespace, pool, selector, service, snapshot } from '../sync/builders.js';
+import { allocationTable, type AllocationRow } from './support.js';
+
+const alloc = (over: Partial<ServiceAllocationRules>): ServiceAllocationRules => ({
+  priority: 0,
+  namespaces: [],
+  namespaceSelectors: [],
+  serviceSelectors: [],
+  ...over,
+});
+const at = (minute: number): string => `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`;
+
+interface Row {
+  rule: string;
+  pools: AddressPool[];
+  services: ServiceInfo[];
+  namespaces?: Array<{ name: string; labels: Record<string, string> }>;
+  loadBalancerClass?: string;
+  expect: Record<string, AllocationRow>;
+}
+
+const rows: Row[] = [
+  {
+    rule: 'loadBalancerClass unset: only services without a class are handled',
+    pools: [pool('p', ['10.0.0.0/24'])],
+    services: [
+      service('plain'),
+      service('empty', { loadBalancerClass: '' }),
+      service('other', { loadBalancerClass: 'x.io/lb' }),
+    ],
+    expect: { 'default/empty': ['10.0.0.0@p'], 'default/plain': ['10.0.0.1@p'] },
+  },
+  {
+    rule: 'loadBalancerClass set: only services of exactly that class, never unclassed or another class',
+    pools: [pool('p', ['10.0.0.0/24'])],
+    loadBalancerClass: 'crs.io/bgp',
+    services: [
+      service('plain'),
+      service('other', { loadBalancerClass: 'x.io/lb' }),
+      service('mine', { loadBalancerClass: 'crs.io/bgp' }),
+    ],
+    expect: { 'default/mine': ['10.0.0.0@p'] },
+  },
+  {
+    rule: 'serviceAllocation.priority: lower wins among pinned pools, 0 sorts last',
+    pools: [
+      pool('zero', ['10.0.0.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+      pool('p20', ['10.0.20.0/24'], { serviceAllocation: alloc({ priority: 20, namespaces: ['team'] }) }),
+      pool('p10', ['10.0.10.0/24'], { serviceAllocation: alloc({ priority: 10, namespaces: ['team'] }) }),
+    ],
+    services: [service('s', { namespace: 'team' })],
+    expect: { 'team/s': ['10.0.10.0@p10'] },
+  },
+  {
+    rule: 'pinned pools are tried before pools without serviceAllocation, whatever the config order',
+    pools: [
+      pool('general', ['10.0.0.0/24']),
+      pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+    ],
+    services: [service('s', { namespace: 'team' }), service('d')],
+    expect: { 'default/d': ['10.0.0.0@general'], 'team/s': ['10.0.7.0@team'] },
+  },
+  {
+    rule: 'a serviceAllocation with only a priority selects every service and is pinned (addressPoolServiceAllocationsFromCR)',
+    pools: [
+      pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ priority: 20, namespaces: ['team'] }) }),
+      pool('prio', ['10.0.5.0/24'], { serviceAllocation: alloc({ priority: 10 }) }),
+      pool('general', ['10.0.0.0/24']),
+    ],
+    services: [service('s', { namespace: 'team' }), service('d')],
+    expect: { 'default/d': ['10.0.5.0@prio'], 'team/s': ['10.0.5.1@prio'] },
+  },
+  {
+    rule: 'a full pinned pool falls back to the pools without serviceAllocation',
+    pools: [
+      pool('team', ['10.0.7.0/32'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+      pool('general', ['10.0.0.0/24']),
+    ],
+    services: [
+      service('a', { namespace: 'team', creationTimestamp: at(1) }),
+      service('b', { namespace: 'team', creationTimestamp: at(2) }),
+    ],
+    expect: { 'team/a': ['10.0.7.0@team'], 'team/b': ['10.0.0.0@general'] },
+  },
+  {
+    rule: 'serviceAllocation.namespaces and namespaceSelectors: a pool serves the namespaces either one names',
+    pools: [
+      pool('tenants', ['10.0.7.0/24'], {
+        serviceAllocation: alloc({ namespaces: ['blue'], namespaceSelectors: [selector({ tenant: 'yes' })] }),
+      }),
+      pool('general', ['10.0.0.0/24']),
+    ],
+    namespaces: [
+      namespace('blue'),
+      namespace('green', { tenant: 'yes' }),
+      namespace('red', { tenant: 'no' }),
+    ],
+    services: [
+      service('s', { namespace: 'blue' }),
+      service('s', { namespace: 'green' }),
+      service('s', { namespace: 'red' }),
+    ],
+    expect: {
+      'blue/s': ['10.0.7.0@tenants'],
+      'green/s': ['10.0.7.1@tenants'],
+      'red/s': ['10.0.0.0@general'],
+    },
+  },
+  {
+    rule: 'serviceAllocation namespaces and serviceSelectors together: both must match (isPoolCompatibleWithService)',
+    pools: [
+      pool('edge', ['10.0.7.0/24'], {
+        serviceAllocation: alloc({ namespaces: ['team'], serviceSelectors: [selector({ tier: 'edge' })] }),
+      }),
+      pool('general', ['10.0.0.0/24']),
+    ],
+    services: [
+      service('tagged', { namespace: 'team', labels: { tier: 'edge' } }),
+      service('untagged', { namespace: 'team' }),
+      service('elsewhere', { labels: { tier: 'edge' } }),
+    ],
+    expect: {
+      'default/elsewhere': ['10.0.0.0@general'],
+      'team/tagged': ['10.0.7.0@edge'],
+      'team/untagged': ['10.0.0.1@general'],
+    },
+  },
+  {
+    rule: 'autoAssign false: a pinned pool is not auto-assigned either',
+    pools: [
+      pool('manual', ['10.0.7.0/24'], {
+        autoAssign: false,
+        serviceAllocation: alloc({ namespaces: ['team'] }),
+      }),
+      pool('general', ['10.0.0.0/24']),
+    ],
+    services: [service('s', { namespace: 'team' })],
+    expect: { 'team/s': ['10.0.0.0@general'] },
+  },
+  {
+    rule: 'address-pool annotation: the named pool must still be compatible with the service (Assign)',
+    pools: [
+      pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+      pool('general', ['10.0.0.0/24']),
+    ],
+    services: [
+      service('in', { namespace: 'team', annotations: { 'metallb.io/address-pool': 'team' } }),
+      service('out', { annotations: { 'metallb.io/address-pool': 'team' } }),
+    ],
+    expect: { 'default/out': 'failed: no-pool', 'team/in': ['10.0.7.0@team'] },
+  },
+  {
+    rule: 'address-pool annotation with autoAssign false: the named pool still hands out addresses',
+    pools: [pool('manual', ['10.0.7.0/24'], { autoAssign: false }), pool('general', ['10.0.0.0/24'])],
+    services: [service('s', { annotations: { 'metallb.universe.tf/address-pool': 'manual' } })],
+    expect: { 'default/s': ['10.0.7.0@manual'] },
+  },
+];
+
+describe('parity with MetalLB: loadBalancerClass and IPAddressPool.spec.serviceAllocation', () => {
+  for (const row of rows) {
+    it(`MetalLB rule: ${row.rule}`, () => {
+      const cfg = config(
+        row.pools,
+        [],
+        row.loadBalancerClass === undefined ? {} : { loadBalancerClass: row.loadBalancerClass },
+      );
+      const plan = planCluster(
+        cfg,
+        snapshot({
+          services: row.services,
+          namespaces: (row.namespaces ?? []).map((n) => namespace(n.name, n.labels)),
+        }),
+      );
+      expect(allocationTable(plan)).to.deep.equal(row.expect);
+    });
+  }
+
+  it('MetalLB rule: the address-pool annotation naming a pool that excludes the service says why', () => {
+    const plan = planCluster(
+      config([pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) })]),
+      snapshot({ services: [service('out', { annotations: { 'metallb.io/address-pool': 'team' } })] }),
+    );
+    expect(plan.allocations[0]?.failure?.message).to.equal(
+      'address pool team named by the address-pool annotation does not serve default/out (its serviceAllocation excludes it)',
+    );
+  });
+});
