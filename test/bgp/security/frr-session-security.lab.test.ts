@@ -197,4 +197,55 @@ describe('BGP session security against real FRR 8.4 @lab', function () {
       await waitFor('FRR to show Established', async () => (await frrPeerState(frr!)) === 'Established');
     });
   });
+
+  describe('IPv6 transport: TCP-MD5 and GTSM together (sockaddr_in6, IPV6_UNICAST_HOPS, IPV6_MINHOPCOUNT)', function () {
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let speaker: SpeakerProcess | undefined;
+    const v6peer = (extra: Partial<SpeakerPeer>): SpeakerPeer =>
+      peer({ peerAddress: 'fd00:201::1', sourceAddress: 'fd00:201::2', ...extra });
+    const frrState = async (): Promise<string | undefined> =>
+      (await frr!.vtyshJson<Record<string, { bgpState?: string }>>('show bgp neighbors fd00:201::2 json'))[
+        'fd00:201::2'
+      ]?.bgpState;
+
+    before(async function () {
+      requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+      lab = await createLab({ ipv6: true });
+      frr = await startFrr(lab, {
+        bgpLines: [
+          'no bgp ebgp-requires-policy',
+          'neighbor fd00:201::2 remote-as 64500',
+          `neighbor fd00:201::2 password ${KEY}`,
+          'neighbor fd00:201::2 ttl-security hops 1',
+        ],
+      });
+    });
+    afterEach(async () => {
+      if (speaker) expect(speakerOutput(speaker)).to.not.include(KEY);
+      await speaker?.kill();
+      speaker = undefined;
+    });
+    after(async () => {
+      await frr?.stop();
+      await lab?.destroy();
+    });
+
+    it('does not come up with the key but without GTSM', async () => {
+      const before = await routerTcpCounter(lab!, 'TCPMinTTLDrop');
+      speaker = await runSpeaker(lab!, v6peer({ password: KEY }));
+      await waitFor(
+        'the router kernel to drop our low hop-limit segments',
+        async () => (await routerTcpCounter(lab!, 'TCPMinTTLDrop')) > before,
+      );
+      expect(speaker.events.some((e) => e.event === 'established')).to.equal(false);
+      expect(await frrState()).to.not.equal('Established');
+    });
+
+    it('reaches Established with the key and hop limit 255', async () => {
+      speaker = await runSpeaker(lab!, v6peer({ password: KEY, ttlSecurity: true }));
+      await speaker.waitEvent((e) => e.event === 'established', 60_000);
+      await waitFor('FRR to show Established', async () => (await frrState()) === 'Established');
+    });
+  });
 });
