@@ -1,8 +1,18 @@
-import { BadInputError } from '../../util/errors.js';
+import { formatConfigWarning, loadConfigFiles } from '../../config/index.js';
+import { createLogger } from '../../observability/logger.js';
+import {
+  applyNeighborPlan,
+  createRouterDriver,
+  planNeighborChanges,
+  renderNeighborPlan,
+  type NeighborApplyResult,
+  type NeighborPlan,
+} from '../../router-drivers/index.js';
+import { BadInputError, ExitCode } from '../../util/errors.js';
 import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { notAvailableYet } from './not-available.js';
+import { neighborPolicyFor } from '../neighbor-policy.js';
 
 export interface NeighborsOptions extends CommonOptions {
   /** Run the `neighbor ...` commands on the router instead of only printing them. */
@@ -11,13 +21,82 @@ export interface NeighborsOptions extends CommonOptions {
   writeMemory: boolean;
 }
 
-export async function neighborsCommand(_opts: NeighborsOptions, io: CliIo): Promise<number> {
-  return notAvailableYet('neighbors', io);
+/**
+ * `neighbors`: reads the router's running config through the router driver (config.router),
+ * plans the neighbor statements our speaker needs (src/cli/neighbor-policy.ts) and prints the
+ * vtysh diff; with --apply carries it out, verified and rolled back on failure by the driver's
+ * applyNeighborPlan. Dry run: 0 nothing to do, 1 changes pending.
+ */
+export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promise<number> {
+  if (opts.configFiles.length === 0) throw new BadInputError('neighbors: no config given: use --config FILE');
+  const { config, warnings } = await loadConfigFiles(opts.configFiles);
+  if (config.router === undefined) {
+    throw new BadInputError('neighbors: the config has no router: section, so there is no router to read');
+  }
+  if (opts.apply && config.router.transport === 'recorded') {
+    throw new BadInputError(
+      'neighbors: --apply needs a live router; config.router.transport is recorded (read-only)',
+    );
+  }
+  const log = createLogger({ level: opts.logLevel });
+  const driver = createRouterDriver(config.router, log);
+  try {
+    const running = await driver.runningBgpConfig();
+    const { policy, peers, warnings: policyWarnings } = neighborPolicyFor(config, running);
+    for (const w of [...warnings.map(formatConfigWarning), ...policyWarnings]) {
+      io.err(`warning: ${w}\n`);
+    }
+    const plan = planNeighborChanges(running, policy);
+    const pending = plan.steps.length > 0;
+    const applied =
+      pending && opts.apply
+        ? await applyNeighborPlan(driver, plan, policy, { writeMemory: opts.writeMemory, log })
+        : undefined;
+    if (opts.output === 'json') {
+      io.out(`${JSON.stringify(planJson(driver.description, peers, plan, applied), null, 2)}\n`);
+    } else {
+      io.out(`! ${driver.description}, neighbors for ${peers.join(', ')}\n${renderNeighborPlan(plan)}`);
+      if (applied !== undefined) io.out(appliedLine(applied));
+      else if (pending) io.out('! dry run: nothing was changed; add --apply to carry this out\n');
+    }
+    return pending && applied === undefined ? ExitCode.Drift : ExitCode.Ok;
+  } finally {
+    await driver.close();
+  }
+}
+
+function appliedLine(r: NeighborApplyResult): string {
+  return `! applied ${r.applied} change(s), read back and verified${r.wroteMemory ? ', configuration saved (write memory)' : ''}\n`;
+}
+
+/** Steps without their secrets: a password shows as `<redacted>` in the command. */
+function planJson(
+  router: string,
+  peers: string[],
+  plan: NeighborPlan,
+  applied: NeighborApplyResult | undefined,
+): object {
+  return {
+    router,
+    peers,
+    routerAs: plan.routerAs,
+    bgpExists: plan.bgpExists,
+    steps: plan.steps.map((s) => ({
+      op: s.op,
+      context: s.context,
+      command: s.command,
+      ...(s.block === undefined ? {} : { block: s.block }),
+    })),
+    notes: plan.notes,
+    ...(applied === undefined
+      ? {}
+      : { applied: { steps: applied.applied, wroteMemory: applied.wroteMemory } }),
+  };
 }
 
 export const neighborsSpec: CommandSpec<NeighborsOptions> = {
   name: 'neighbors',
-  summary: "show (or apply) the router's `neighbor` lines this cluster needs: one per node",
+  summary: "show (or apply) the router's neighbor statements for our BGP speaker, read through config.router",
   outputs: PLAIN_OUTPUTS,
   configure: (cmd) =>
     cmd
@@ -26,22 +105,48 @@ export const neighborsSpec: CommandSpec<NeighborsOptions> = {
         'configure the missing neighbors on the router over vtysh (default: dry run, print only)',
         false,
       )
-      .option('--write-memory', 'with --apply: save the router configuration afterwards', false),
+      .option('--write-memory', 'with --apply: save the router configuration afterwards', false)
+      .addHelpText(
+        'after',
+        `
+How the config maps onto the router's neighbor statements:
+  router        config.router (transport ssh, local or recorded); its running config is read
+                with "show running-config"
+  router AS     the running "router bgp N"; the peers used are those whose peer-asn is N
+                (a router without "router bgp" gets the one peer-asn all peers name)
+  neighbor      our speaker's address: the peer's source-address, else speaker.listenAddress
+  remote-as     the peer's my-asn
+  ebgp-multihop 255 when the peer sets ebgp-multihop
+  password      the peer's password (a passwordSecret is not read: warning)
+  description   neighborDescription (default cluster-router-sync): marks the lines we own;
+                neighbors with it that the config no longer names are removed, others untouched
+  import filter prefix-lists and route-map <description>-in admitting only what our bgp pools
+                announce (host routes, or an advertisement's aggregation length)
+The diff marks additions "+" and removals "-". With --apply the lines are applied in one
+vtysh run, the running config is read back and planned again, and anything still to do rolls
+the change back (exit 1). Dry run: exit 0 when nothing is to do, 1 when changes are pending.`,
+      ),
   examples: [
     [
       'cluster-router-sync neighbors --config router.yaml --config metallb-config.yaml',
-      'print the vtysh commands that would add the missing neighbors',
+      'print the vtysh diff that would add our neighbor (dry run)',
     ],
     [
       'cluster-router-sync neighbors --config crs.yaml --apply --write-memory',
-      'add them on the router and save its configuration',
+      'apply it on the router, verify it, and save the router configuration',
     ],
   ],
   options: (raw) => {
     const apply = raw.apply === true;
     const writeMemory = raw.writeMemory === true;
     if (writeMemory && !apply) throw new BadInputError('--write-memory needs --apply');
-    return { ...commonOptionsFrom(raw), apply, writeMemory };
+    const common = commonOptionsFrom(raw);
+    if (common.manifestsPath !== undefined || common.kubeconfig !== undefined) {
+      throw new BadInputError(
+        'neighbors: --manifests and --kubeconfig cannot be used: neighbors reads the config and the router only',
+      );
+    }
+    return { ...common, apply, writeMemory };
   },
   action: neighborsCommand,
 };
