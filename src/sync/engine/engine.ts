@@ -25,6 +25,9 @@ import {
 
 const EMPTY_PLAN: Plan = { allocations: [], peers: [], issues: [] };
 
+/** Changes beyond this many per list are summarised in the log rather than listed. */
+const LOGGED_CHANGES_LIMIT = 50;
+
 export interface EngineOptions<R> {
   config: Config;
   source: ClusterSource;
@@ -194,11 +197,21 @@ export class SyncEngine<R> {
   }
 
   private logPlanChanges(previous: Plan, plan: Plan): void {
-    // Per-route lines only at the scale a person reads; big changes get a summary.
-    const diff = planChanges(previous, plan);
+    // Per-route lines at the scale a person reads; a big re-plan gets a summary line and no diff.
+    const diff = planChanges(previous, plan, LOGGED_CHANGES_LIMIT);
+    if (diff === undefined) {
+      this.log.info(
+        {
+          routes: Object.fromEntries(plan.peers.map((p) => [p.peer, p.routes.length])),
+          allocations: plan.allocations.length,
+        },
+        'plan changed in many places',
+      );
+      return;
+    }
     for (const p of diff.peers) {
       const count = p.added.length + p.removed.length + p.changed.length;
-      if (count > 50) {
+      if (count > LOGGED_CHANGES_LIMIT) {
         this.log.info(
           { peer: p.peer, added: p.added.length, removed: p.removed.length, changed: p.changed.length },
           'routes changed',
@@ -221,7 +234,7 @@ export class SyncEngine<R> {
       for (const r of p.removed)
         this.log.info({ peer: p.peer, services: r.services }, `withdraw ${r.prefix}`);
     }
-    for (const a of diff.allocations.slice(0, 50)) {
+    for (const a of diff.allocations) {
       this.log.info(
         { service: a.service, ips: a.after?.ips ?? [], failure: a.after?.failure },
         `allocation ${a.kind}`,

@@ -2,14 +2,26 @@ import { diffPlans, type PlanDiff } from '../planner/index.js';
 import type { Plan } from '../plan-types.js';
 import { changedMiddle } from './changed-middle.js';
 
-/** diffPlans (H3) over only the changed middle of each list: the same answer, at the size of the change. */
-export function planChanges(before: Plan, after: Plan): PlanDiff {
+/**
+ * diffPlans (H3) over only the changed middle of each list: the same answer, at the size of the
+ * change. With `limit`, a middle longer than that gives up (undefined) instead of diffing it: a
+ * caller that only logs the changes does not pay for a full diff of a re-planned table.
+ */
+export function planChanges(before: Plan, after: Plan): PlanDiff;
+export function planChanges(before: Plan, after: Plan, limit: number): PlanDiff | undefined;
+export function planChanges(before: Plan, after: Plan, limit = Infinity): PlanDiff | undefined {
   const [oldAlloc, newAlloc] = changedMiddle(before.allocations, after.allocations);
   const oldPeers = new Map(before.peers.map((p) => [p.peer, p.routes]));
   const reduced = after.peers.map((p) => {
     const [a, b] = changedMiddle(oldPeers.get(p.peer) ?? [], p.routes);
     return { old: { ...p, routes: a }, now: { ...p, routes: b } };
   });
+  const size = Math.max(
+    oldAlloc.length,
+    newAlloc.length,
+    ...reduced.map((r) => Math.max(r.old.routes.length, r.now.routes.length)),
+  );
+  if (size > limit) return undefined;
   const newPeers = new Set(after.peers.map((p) => p.peer));
   const gone = before.peers.filter((p) => !newPeers.has(p.peer));
   return diffPlans(
