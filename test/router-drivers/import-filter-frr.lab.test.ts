@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { inspect } from 'node:util';
 import type { DesiredRoute, SpeakerPeer } from '../../src/bgp/index.js';
 import { createDriverOn, type RouterDriver } from '../../src/router-drivers/driver.js';
+import { NeighborVerificationError } from '../../src/router-drivers/errors.js';
 import { applyNeighborPlan } from '../../src/router-drivers/neighbor-apply.js';
 import {
   planNeighborChanges,
@@ -9,6 +10,7 @@ import {
   type NeighborPolicy,
 } from '../../src/router-drivers/neighbor-plan.js';
 import { createLocalTransport } from '../../src/router-drivers/transport-local.js';
+import type { RouterTransport } from '../../src/router-drivers/transport.js';
 import { SpeakerProcess } from '../bgp/lab/speaker-process.js';
 import { startFrr, type FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
@@ -120,5 +122,54 @@ describe('import filter and password applied by the neighbor planner, against re
     expect(logged.length).to.be.greaterThan(0);
     expect(logged.join('\n')).to.include('password <redacted>').and.not.include(KEY);
     expect(`${JSON.stringify(speaker!.events)}\n${speaker!.stderr}`).to.not.include(KEY);
+  });
+});
+
+describe('import filter rollback on real FRR 8.4 @lab', function () {
+  this.timeout(120_000);
+  let lab: Lab | undefined;
+  let frr: FrrRouter | undefined;
+  let driver: RouterDriver | undefined;
+  const logged: string[] = [];
+  const log = {
+    debug: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)}`),
+    info: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)}`),
+  };
+
+  before(async function () {
+    requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+    lab = await createLab();
+    frr = await startFrr(lab, { bgpLines: [] });
+    const local = createLocalTransport({ vtyshPath: frr.vtyshPath, commandTimeoutMs: 20_000 });
+    // A router that silently drops the route-map's match line: the re-read shows the filter
+    // incomplete, so the apply must roll everything back.
+    const lossy: RouterTransport = {
+      description: `lossy ${local.description}`,
+      run: (commands) => local.run(commands.filter((c) => !c.startsWith('match ip address prefix-list'))),
+      close: () => local.close(),
+    };
+    driver = createDriverOn(lossy, log, 'frr');
+  });
+
+  after(async () => {
+    await driver?.close();
+    await frr?.stop();
+    await lab?.destroy();
+  });
+
+  it('rolls back the neighbor, password, prefix-list and route-map when the filter does not verify', async () => {
+    const before = await frr!.vtysh('show running-config');
+    const plan = planNeighborChanges(await driver!.runningBgpConfig(), POLICY);
+    const err = await applyNeighborPlan(driver!, plan, POLICY, { log }).then(
+      () => undefined,
+      (e: unknown) => e as NeighborVerificationError,
+    );
+    expect(err).to.be.instanceOf(NeighborVerificationError);
+    expect(err?.rolledBack).to.equal(true);
+    expect(err?.message).to.include('match ip address prefix-list crs-managed-in').and.not.include(KEY);
+    const after = await frr!.vtysh('show running-config');
+    for (const gone of ['neighbor 192.168.201.2', 'crs-managed-in', KEY]) expect(after).to.not.include(gone);
+    expect(after.replace(/^!.*$/gm, '').trim()).to.equal(before.replace(/^!.*$/gm, '').trim());
+    expect(logged.join('\n')).to.not.include(KEY);
   });
 });
