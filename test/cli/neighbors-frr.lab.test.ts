@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { startFrr, type FrrRouter } from '../lab/frr.js';
+import { createLab, type Lab } from '../lab/netns.js';
+import { requireLab } from '../support/requirements.js';
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
+  const code = await main(['node', 'cluster-router-sync', ...args], io);
+  return { code, stdout, stderr };
+}
+
+describe('cli neighbors --apply against real FRR 8.4 through the local transport @lab', function () {
+  this.timeout(120_000);
+  let lab: Lab | undefined;
+  let frr: FrrRouter | undefined;
+  let dir = '';
+  let config = '';
+
+  before(async function () {
+    requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+    lab = await createLab();
+    // The seed's router: AS 64501 with the two MetalLB node neighbors we must leave alone.
+    frr = await startFrr(lab, {
+      bgpLines: ['neighbor 192.168.201.11 remote-as 64500', 'neighbor 192.168.201.12 remote-as 64500'],
+    });
+    dir = await mkdtemp(join(tmpdir(), 'crs-neighbors-lab-'));
+    config = join(dir, 'crs.yaml');
+    await writeFile(
+      config,
+      [
+        'apiVersion: cluster-router-sync.io/v1alpha1',
+        'kind: ClusterRouterSyncConfig',
+        'router:',
+        '  transport: local',
+        `  vtyshPath: ${frr.vtyshPath}`,
+        '  dialect: frr',
+        'speaker:',
+        `  listenAddress: ${lab.speakerAddress}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  after(async () => {
+    await frr?.stop();
+    await lab?.destroy();
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  it('applies our neighbor and its import filter, then finds nothing to do', async () => {
+    const args = [
+      'neighbors',
+      '-c',
+      config,
+      '-c',
+      'fixtures/seed/metallb-config.yaml',
+      '--log-level',
+      'silent',
+    ];
+    const dry = await cli(...args);
+    expect(dry.code, dry.stderr).to.equal(1);
+    expect(dry.stdout).to.contain('+ neighbor 192.168.201.2 remote-as 64500\n');
+
+    const applied = await cli(...args, '--apply');
+    expect(applied.code, applied.stderr).to.equal(0);
+    expect(applied.stdout).to.match(/! applied \d+ change\(s\), read back and verified\n$/);
+
+    const running = await (frr as FrrRouter).vtysh('show running-config');
+    expect(running).to.contain(' neighbor 192.168.201.2 remote-as 64500\n');
+    expect(running).to.contain(' neighbor 192.168.201.2 description cluster-router-sync\n');
+    expect(running).to.contain('  neighbor 192.168.201.2 route-map cluster-router-sync-in in\n');
+    expect(running).to.contain(' neighbor 192.168.201.11 remote-as 64500\n');
+    expect(running).to.contain(' neighbor 192.168.201.12 remote-as 64500\n');
+
+    const again = await cli(...args);
+    expect(again.code, again.stderr).to.equal(0);
+    expect(again.stdout).to.contain('router bgp 64501: neighbors already as configured, nothing to change\n');
+    expect(again.stdout).to.not.contain('dry run');
+  });
+});
