@@ -87,6 +87,26 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
     expect(r.output).to.equal((await runCheck(join(fixtures, fixture), { format: 'text' })).output);
   });
 
+  it('verify exits 3 when the router cannot be reached', async () => {
+    const config = join(tmp, 'unreachable.yaml');
+    writeFileSync(
+      config,
+      'apiVersion: cluster-router-sync.io/v1alpha1\nkind: ClusterRouterSyncConfig\nrouter:\n  transport: local\n  vtyshPath: /nonexistent/vtysh\n',
+    );
+    const fixture = join(fixtures, 'in-sync-frr-json');
+    const r = await runVerify(
+      {
+        configFiles: [config, join(fixture, 'metallb-config.yaml')],
+        manifestsPath: join(fixture, 'manifests'),
+      },
+      openDriver,
+      { format: 'text' },
+    );
+    expect(r.exitCode).to.equal(3);
+    expect(r.output).to.equal('');
+    expect(r.error).to.contain('/nonexistent/vtysh');
+  });
+
   it('verify without a router section is bad input', async () => {
     const r = await runVerify(
       {
