@@ -118,6 +118,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly metallbFamilyGauges = {
+    ipv4: {
+      inUse: this.poolGauge(
+        'metallb_allocator_ipv4_addresses_in_use_total',
+        'Number of IPv4 addresses in use, per pool',
+      ),
+      total: this.poolGauge(
+        'metallb_allocator_ipv4_addresses_total',
+        'Number of usable IPv4 addresses, per pool',
+      ),
+    },
+    ipv6: {
+      inUse: this.poolGauge(
+        'metallb_allocator_ipv6_addresses_in_use_total',
+        'Number of IPv6 addresses in use, per pool',
+      ),
+      total: this.poolGauge(
+        'metallb_allocator_ipv6_addresses_total',
+        'Number of usable IPv6 addresses, per pool',
+      ),
+    },
+  };
+
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
@@ -143,13 +166,22 @@ export class Metrics {
     for (const [peer, n] of perPeer) this.routesAnnounced.set({ peer }, n);
   }
 
+  private poolGauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, labelNames: ['pool'], registers: [this.registry] });
+  }
+
   setPools(usage: readonly PoolUsage[]): void {
+    const { ipv4, ipv6 } = this.metallbFamilyGauges;
     for (const g of [
       this.poolAllocations,
       this.poolAddresses,
       this.poolUsageRatio,
       this.metallbInUse,
       this.metallbTotal,
+      ipv4.inUse,
+      ipv4.total,
+      ipv6.inUse,
+      ipv6.total,
     ]) {
       g.reset();
     }
@@ -159,6 +191,12 @@ export class Metrics {
       this.poolUsageRatio.set({ pool: u.pool }, u.total === 0 ? 0 : u.inUse / u.total);
       this.metallbInUse.set({ pool: u.pool }, u.inUse);
       this.metallbTotal.set({ pool: u.pool }, u.total);
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const counts = u[family];
+        if (!counts) continue;
+        this.metallbFamilyGauges[family].inUse.set({ pool: u.pool }, counts.inUse);
+        this.metallbFamilyGauges[family].total.set({ pool: u.pool }, counts.total);
+      }
     }
   }
 

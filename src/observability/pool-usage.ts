@@ -1,17 +1,16 @@
 import type { AddressPool } from '../config/model.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
+import { poolCapacity, poolStatuses } from '../sync/status/index.js';
 
+/** One pool's figures for the gauges; floats, since a gauge is one (an IPv6 /64 is 2^64). */
 export interface PoolUsage {
   pool: string;
   inUse: number;
-  /** Usable addresses; a float for IPv6 pools larger than 2^53. */
+  /** Usable addresses. */
   total: number;
-}
-
-/** Addresses x in [first, last] with x mod 256 === residue. */
-function countResidue(first: bigint, last: bigint, residue: bigint): bigint {
-  const upTo = (n: bigint): bigint => (n < residue ? 0n : (n - residue) / 256n + 1n);
-  return upTo(last) - (first === 0n ? 0n : upTo(first - 1n));
+  /** Per family (MetalLB's metallb_allocator_ipv4_* / ipv6_* gauges); absent when not counted. */
+  ipv4?: { inUse: number; total: number };
+  ipv6?: { inUse: number; total: number };
 }
 
 /**
@@ -19,28 +18,24 @@ function countResidue(first: bigint, last: bigint, residue: bigint): bigint {
  * in .0 and .255 are never handed out, so they are not usable either.
  */
 export function poolSize(pool: AddressPool): number {
-  let total = 0n;
-  for (const range of pool.addresses) {
-    let size = range.last - range.first + 1n;
-    if (pool.avoidBuggyIps && range.family === 4) {
-      size -= countResidue(range.first, range.last, 0n) + countResidue(range.first, range.last, 255n);
-    }
-    total += size;
-  }
-  return Number(total);
+  const capacity = poolCapacity(pool);
+  return Number(capacity[4] + capacity[6]);
 }
 
+/** The gauges' view of src/sync/status's exact per-family counts. */
 export function poolUsage(
   pools: readonly AddressPool[],
   allocations: readonly ServiceAllocation[],
 ): PoolUsage[] {
-  const inUse = new Map<string, Set<string>>(pools.map((p) => [p.name, new Set<string>()]));
-  for (const a of allocations) {
-    a.pools.forEach((pool, i) => {
-      const ip = a.ips[i];
-      // Shared IPs (allow-shared-ip) count once, as in MetalLB.
-      if (ip !== undefined) inUse.get(pool)?.add(ip);
-    });
-  }
-  return pools.map((p) => ({ pool: p.name, inUse: inUse.get(p.name)?.size ?? 0, total: poolSize(p) }));
+  return poolStatuses(pools, allocations).map((s) => {
+    const ipv4 = {
+      inUse: Number(s.assignedIPv4),
+      total: Number(BigInt(s.assignedIPv4) + BigInt(s.availableIPv4)),
+    };
+    const ipv6 = {
+      inUse: Number(s.assignedIPv6),
+      total: Number(BigInt(s.assignedIPv6) + BigInt(s.availableIPv6)),
+    };
+    return { pool: s.pool, inUse: ipv4.inUse + ipv6.inUse, total: ipv4.total + ipv6.total, ipv4, ipv6 };
+  });
 }
