@@ -69,8 +69,17 @@ export function socketSecurityFor(peer: {
   password?: string | undefined;
   ebgpMultiHop?: boolean | undefined;
   ttlSecurity?: boolean | undefined;
+  passwordSecret?: { name: string } | undefined;
 }): SocketSecurity | undefined {
   const password = peer.password === '' ? undefined : peer.password;
+  if (peer.passwordSecret !== undefined && password === undefined) {
+    // Running unsigned because nobody read the Secret would be a silent downgrade.
+    throw new InvalidPeerConfigError(
+      peer.name,
+      'passwordSecret',
+      `Secret '${peer.passwordSecret.name}' was not resolved to a password (resolvePeerPassword) before the peer was added`,
+    );
+  }
   const security: SocketSecurity = {
     ...(password !== undefined ? { password } : {}),
     ebgpMultiHop: peer.ebgpMultiHop === true,

@@ -58,6 +58,18 @@ describe('bgp socket options: what a peer asks for', () => {
     });
   });
 
+  it('refuses a passwordSecret nobody resolved (no silent unsigned session)', () => {
+    expect(() => socketSecurityFor({ ...base, passwordSecret: { name: 'bgp-auth' } })).to.throw(
+      InvalidPeerConfigError,
+      /peer router: passwordSecret: Secret 'bgp-auth' was not resolved/,
+    );
+    expect(
+      socketSecurityFor({ ...base, password: KEY, passwordSecret: { name: 'bgp-auth' } }),
+    ).to.deep.include({
+      password: KEY,
+    });
+  });
+
   it('refuses GTSM with multihop and an over-long key, without echoing the key', () => {
     expect(() => socketSecurityFor({ ...base, ebgpMultiHop: true, ttlSecurity: true })).to.throw(
       InvalidPeerConfigError,
