@@ -39,7 +39,12 @@ export type SpeakerPeer = Pick<
   | 'keepaliveTimeSec'
   | 'connectTimeSec'
 > &
-  Partial<Pick<PeerConfig, 'routerId' | 'sourceAddress' | 'password' | 'ebgpMultiHop' | 'ttlSecurity'>> & {
+  Partial<
+    Pick<
+      PeerConfig,
+      'routerId' | 'sourceAddress' | 'password' | 'passwordSecret' | 'ebgpMultiHop' | 'ttlSecurity'
+    >
+  > & {
     /** passive: only accept the peer's connection. Default active (we connect, and accept too). */
     mode?: 'active' | 'passive';
     /** Local port for our outgoing connection (default: ephemeral). */
