@@ -55,7 +55,8 @@ export interface StatusWriterOptions {
   maxConflicts?: number;
 }
 
-function poolAnnotation(d: DesiredStatus): string | undefined {
+/** The value of metallb.io/ip-allocated-from-pool for a desired status; undefined removes it. */
+export function poolAnnotation(d: DesiredStatus): string | undefined {
   return d.ips.length === 0 ? undefined : [...new Set(d.pools)].join(',');
 }
 
