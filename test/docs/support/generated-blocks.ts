@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { main } from '../../../src/cli/main.js';
 import { loadConfigFiles } from '../../../src/config/index.js';
 import {
   createDriverOn,
@@ -60,12 +61,13 @@ function textRouter(runningConfig: string): { transport: RouterTransport; batche
 
 /**
  * What `run` (with `manageNeighbors: true`) sends to the seed's router for
- * fixtures/config/router-access.yaml + the seed ConfigMap: the one vtysh run of the neighbor
- * manager, planned from the seed's running config and verified by reading it back.
+ * docs/openwrt.md's speaker-host.yaml (speaker 192.168.200.2; its docs-test stand-in) + the seed
+ * ConfigMap: the one vtysh run of the neighbor manager, planned from the seed's running config
+ * and verified by reading it back.
  */
 async function neighborsSeed(): Promise<string> {
   const { config } = await loadConfigFiles([
-    join(repoRoot, 'fixtures/config/router-access.yaml'),
+    join(repoRoot, 'test/docs/workspace/speaker-host.yaml'),
     join(repoRoot, 'fixtures/seed/metallb-config.yaml'),
   ]);
   const running = await readFile(join(repoRoot, 'fixtures/seed/router/show_running-config.txt'), 'utf8');
@@ -75,6 +77,33 @@ async function neighborsSeed(): Promise<string> {
   return router.batches.map((b) => b.join('\n')).join('\n');
 }
 
+/**
+ * `cluster-router-sync neighbors --config speaker-host.yaml --config metallb-config.yaml` as the
+ * docs test's scratch directory runs it (test/docs/workspace/speaker-host.yaml: the seed router's
+ * recorded running config), run in-process from the repository root, where the stand-in's
+ * relative recordedDir resolves the same way.
+ */
+async function neighborsCliSeed(): Promise<string> {
+  if (process.cwd() !== repoRoot) throw new Error(`run the docs test from ${repoRoot}`);
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    [
+      'node',
+      'cluster-router-sync',
+      'neighbors',
+      '--config',
+      'test/docs/workspace/speaker-host.yaml',
+      '--config',
+      'fixtures/seed/metallb-config.yaml',
+    ],
+    { out: (t) => void out.push(t), err: (t) => void err.push(t), isTty: false },
+  );
+  if (code !== 1) throw new Error(`neighbors exited ${code}, not 1 (changes pending): ${err.join('')}`);
+  return out.join('');
+}
+
 export const GENERATED_BLOCKS: Readonly<Record<string, () => Promise<string>>> = {
   'neighbors-seed': neighborsSeed,
+  'neighbors-cli-seed': neighborsCliSeed,
 };
