@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { ConfigError, loadConfigDocuments, type ConfigWarning } from '../../src/config/index.js';
+import { POOL_ANNOTATION } from '../../src/k8s/status-writer.js';
+import type { ServiceInfo } from '../../src/sync/cluster.js';
+import { parseIp } from '../../src/sync/ip/address.js';
+import { readAllocationRequest } from '../../src/sync/planner/service-request.js';
 import { repoRoot } from './support/built-app.js';
 
 interface Row {
@@ -219,6 +223,53 @@ describe('docs/migrating-from-metallb.md: the field tables match the config load
         expect(mine.length, `${row.field} is documented with a warning`).to.be.above(0);
       if (row.notes.includes('unknown field'))
         expect(mine.map((w) => w.message).join()).to.contain('unknown field');
+    });
+  }
+});
+
+describe('docs/migrating-from-metallb.md: the service annotations match the planner', () => {
+  const rows = tableRows(readFileSync(join(repoRoot, 'docs/migrating-from-metallb.md'), 'utf8')).filter((r) =>
+    r.field.startsWith('metallb.io/'),
+  );
+  const service = (annotations: Record<string, string>): ServiceInfo => ({
+    namespace: 'default',
+    name: 'web',
+    type: 'LoadBalancer',
+    externalTrafficPolicy: 'Cluster',
+    ipFamilies: [4],
+    ipFamilyPolicy: 'SingleStack',
+    selector: { app: 'web' },
+    ports: [{ protocol: 'TCP', port: 80 }],
+    labels: {},
+    annotations,
+    statusIngress: [],
+  });
+  /** What each annotation the table lists as read changes in the allocation request. */
+  const effects: Record<string, [string, (annotations: Record<string, string>) => unknown, unknown]> = {
+    'metallb.io/loadBalancerIPs': [
+      '192.168.197.7',
+      (a) => readAllocationRequest(service(a)).requested,
+      [parseIp('192.168.197.7')],
+    ],
+    'metallb.io/address-pool': ['blue', (a) => readAllocationRequest(service(a)).requestedPool, 'blue'],
+    'metallb.io/allow-shared-ip': ['k1', (a) => readAllocationRequest(service(a)).identity.sharingKey, 'k1'],
+  };
+
+  it('lists every annotation the planner reads and the one the status writer writes', () => {
+    expect(rows.map((r) => r.field).sort()).to.deep.equal([...Object.keys(effects), POOL_ANNOTATION].sort());
+  });
+
+  for (const [name, [value, read, expected]] of Object.entries(effects)) {
+    for (const prefix of ['metallb.io/', 'metallb.universe.tf/']) {
+      const annotation = name.replace('metallb.io/', prefix);
+      it(`${annotation} is read`, () => {
+        expect(read({ [annotation]: value })).to.deep.equal(expected);
+      });
+    }
+    it(`${name} wins over the metallb.universe.tf/ spelling`, () => {
+      const other = name.replace('metallb.io/', 'metallb.universe.tf/');
+      const otherValue = name.endsWith('loadBalancerIPs') ? '192.168.197.8' : 'other';
+      expect(read({ [other]: otherValue, [name]: value })).to.deep.equal(expected);
     });
   }
 });
