@@ -86,7 +86,7 @@ const endpointSliceSchema = z.object({
     .array(
       z.object({
         addresses: z.array(z.string()),
-        conditions: z.object({ ready: z.boolean().nullish() }).nullish(),
+        conditions: z.object({ ready: z.boolean().nullish(), serving: z.boolean().nullish() }).nullish(),
         nodeName: z.string().nullish(),
       }),
     )
@@ -195,8 +195,9 @@ export function endpointSliceFromObject(obj: unknown): Converted<EndpointSliceIn
     }
     const endpoints = (e.endpoints ?? []).map((ep) => ({
       addresses: ep.addresses,
-      // Kubernetes documents a missing ready condition as "ready".
-      ready: ep.conditions?.ready ?? true,
+      // Kubernetes documents a missing ready condition as "ready". MetalLB (epslices
+      // EndpointCanServe) also counts a terminating endpoint that is still serving.
+      ready: (ep.conditions?.ready ?? true) || ep.conditions?.serving === true,
       ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
     }));
     return {
