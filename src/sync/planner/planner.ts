@@ -62,6 +62,7 @@ function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation |
   return sameList(a.ips, b.ips) && sameList(a.pools, b.pools);
 }
 
+const NO_CONTRIBUTIONS: readonly RouteContribution[] = [];
 const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: [] };
 
 /**
@@ -206,12 +207,14 @@ export class Planner {
       contributions = planned.contributions;
       issues.push(...planned.issues);
     }
-    for (const [peer, table] of this.tables) {
-      table.setService(
-        key,
-        contributions.length === 0 ? contributions : contributions.filter((c) => c.peer === peer),
-      );
+    // One bucket per peer in a single pass; most services have one contribution per peer.
+    const byPeer = new Map<string, RouteContribution[]>();
+    for (const c of contributions) {
+      const list = byPeer.get(c.peer);
+      if (list) list.push(c);
+      else byPeer.set(c.peer, [c]);
     }
+    for (const [peer, table] of this.tables) table.setService(key, byPeer.get(peer) ?? NO_CONTRIBUTIONS);
     const before = this.issuesOfService.get(key);
     if (issues.length > 0) this.issuesOfService.set(key, issues);
     else this.issuesOfService.delete(key);
