@@ -10,6 +10,7 @@ import type {
   RouteEntry,
   RouteNextHop,
 } from './records.js';
+import { visitObjectMembersInBatches } from './parse-json-batches.js';
 import { isRouteList, type RawRoute, type RawRouteNexthop } from './parse-json-route-shape.js';
 import { PROTOCOL_CODES } from './protocols.js';
 import { parseUptime } from './uptime.js';
@@ -177,47 +178,62 @@ function routeList(what: string, prefix: string, value: unknown): RawRoute[] {
 /**
  * `show ip route [bgp] json` / `show ipv6 route json` (FRR), one prefix at a time: the entries of
  * a prefix are checked as a whole before any of them becomes a record, so the first structural
- * problem is reported before a protocol or age problem, as a single schema pass would.
+ * problem is reported before a protocol or age problem, as a single schema pass would. A large
+ * table is read in batches (parse-json-batches.ts); any problem found that way is found again,
+ * and reported, by the whole-text pass, because a problem in one batch need not be the first
+ * problem of the text (a later batch might not even be JSON).
  */
 export function parseRouteJson(text: string): RouteEntry[] {
   const WHAT = 'show ip route json';
+  const batched: RouteEntry[] = [];
+  let complete: boolean;
+  try {
+    complete = visitObjectMembersInBatches(text, (prefix, value) => addRoutes(WHAT, batched, prefix, value));
+  } catch (err) {
+    if (!(err instanceof RouterJsonParseError)) throw err;
+    complete = false;
+  }
+  if (complete) return batched;
   const data = parseJson(WHAT, text, topLevelObject);
   const out: RouteEntry[] = [];
   for (const prefix in data) {
-    if (!Object.hasOwn(data, prefix)) continue;
-    const entries = routeList(WHAT, prefix, data[prefix]);
-    for (let i = 0; i < entries.length; i += 1) {
-      const r = entries[i] as RawRoute;
-      const code = PROTOCOL_CODES[r.protocol];
-      if (code === undefined) {
-        throw new RouterJsonParseError(
-          WHAT,
-          `${prefix}.${i}.protocol`,
-          `unknown protocol ${JSON.stringify(r.protocol)}`,
-        );
-      }
-      const sec = uptimeOf(WHAT, () => `${prefix}.${i}.uptime`, r.uptime);
-      const hops = r.nexthops;
-      const nextHops: RouteNextHop[] = new Array<RouteNextHop>(hops.length);
-      for (let h = 0; h < hops.length; h += 1) nextHops[h] = nextHopOf(hops[h] as RawRouteNexthop);
-      const route: RouteEntry = {
-        prefix: r.prefix,
-        family: r.prefix.includes(':') ? 6 : 4,
-        protocolCode: code,
-        selected: r.selected === true,
-        fib: r.installed === true,
-        queued: r.queued === true,
-        rejected: r.failed === true,
-        nextHops,
-        uptimeText: r.uptime,
-        uptimeSec: sec ?? 0,
-      };
-      if (r.distance !== undefined) route.distance = r.distance;
-      if (r.metric !== undefined) route.metric = r.metric;
-      out.push(route);
-    }
+    if (Object.hasOwn(data, prefix)) addRoutes(WHAT, out, prefix, data[prefix]);
   }
   return out;
+}
+
+function addRoutes(what: string, out: RouteEntry[], prefix: string, value: unknown): void {
+  const entries = routeList(what, prefix, value);
+  for (let i = 0; i < entries.length; i += 1) {
+    const r = entries[i] as RawRoute;
+    const code = PROTOCOL_CODES[r.protocol];
+    if (code === undefined) {
+      throw new RouterJsonParseError(
+        what,
+        `${prefix}.${i}.protocol`,
+        `unknown protocol ${JSON.stringify(r.protocol)}`,
+      );
+    }
+    const sec = uptimeOf(what, () => `${prefix}.${i}.uptime`, r.uptime);
+    const hops = r.nexthops;
+    const nextHops: RouteNextHop[] = new Array<RouteNextHop>(hops.length);
+    for (let h = 0; h < hops.length; h += 1) nextHops[h] = nextHopOf(hops[h] as RawRouteNexthop);
+    const route: RouteEntry = {
+      prefix: r.prefix,
+      family: r.prefix.includes(':') ? 6 : 4,
+      protocolCode: code,
+      selected: r.selected === true,
+      fib: r.installed === true,
+      queued: r.queued === true,
+      rejected: r.failed === true,
+      nextHops,
+      uptimeText: r.uptime,
+      uptimeSec: sec ?? 0,
+    };
+    if (r.distance !== undefined) route.distance = r.distance;
+    if (r.metric !== undefined) route.metric = r.metric;
+    out.push(route);
+  }
 }
 
 function nextHopOf(n: RawRouteNexthop): RouteNextHop {
