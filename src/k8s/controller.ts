@@ -10,12 +10,17 @@ import { KubeClusterSource, type ClusterUpdate, type KubeClusterSourceOptions } 
 import type { KubeClient } from './kube-client.js';
 import { LeaderElector, type LeaderElectionOptions } from './leader-election.js';
 import { ServiceStatusWriter, type StatusWriteResult, type StatusWriterOptions } from './status-writer.js';
+import { RouteAnnotationWriter, type RouteAnnotationResult } from './route-annotations.js';
+import { serviceStatuses } from '../sync/status/index.js';
+import type { Verification } from '../sync/verify/verification.js';
 
 export type Decide = (update: ClusterUpdate) => DecisionInput;
 
 export interface AppliedDecisions {
   status: StatusWriteResult[];
   events: ServiceEvent[];
+  /** Route annotations patched (only with `routeAnnotations`). */
+  routes: RouteAnnotationResult[];
 }
 
 export interface KubeControllerOptions {
@@ -30,11 +35,18 @@ export interface KubeControllerOptions {
   source?: Omit<KubeClusterSourceOptions, 'onUpdate' | 'onError'>;
   statusWriter?: StatusWriterOptions;
   events?: EventRecorderOptions;
+  /**
+   * Also keep the annotations that say which peers carry a service and whether the router has
+   * its routes (src/k8s/route-annotations.ts), fed by `verified()`.
+   */
+  routeAnnotations?: boolean;
 }
 
 export class KubeController {
   private readonly source: KubeClusterSource;
   private readonly writer: ServiceStatusWriter;
+  private readonly routeWriter: RouteAnnotationWriter | undefined;
+  private verification: Verification | undefined;
   private readonly recorder: ServiceEventRecorder;
   private readonly elector: LeaderElector | undefined;
   private decisionEvents: DecisionEvents;
@@ -53,6 +65,9 @@ export class KubeController {
       onError: (err, resource) => opts.onError(err, `watch ${resource}`),
     });
     this.writer = new ServiceStatusWriter(client, opts.statusWriter);
+    this.routeWriter = opts.routeAnnotations
+      ? new RouteAnnotationWriter(client, opts.statusWriter?.fieldManager)
+      : undefined;
     this.recorder = new ServiceEventRecorder(client, opts.events);
     this.decisionEvents = new DecisionEvents();
     this.leading = !opts.leaderElection;
@@ -90,6 +105,12 @@ export class KubeController {
     await this.applying;
   }
 
+  /** The router's last verification: route annotations follow it on the next apply. */
+  verified(verification: Verification): void {
+    this.verification = verification;
+    if (this.routeWriter) this.schedule();
+  }
+
   private setLeading(leading: boolean): void {
     this.leading = leading;
     // A new term starts from a clean memory, like a freshly started replica.
@@ -118,7 +139,10 @@ export class KubeController {
         const services = update.snapshot.services;
         const status = await this.writer.reconcile(services, decision.allocations);
         const events = await this.decisionEvents.observe(this.recorder, services, decision);
-        this.opts.onApplied?.({ status, events });
+        const routes = this.routeWriter
+          ? await this.routeWriter.reconcile(services, serviceStatuses(decision, this.verification))
+          : [];
+        this.opts.onApplied?.({ status, events, routes });
       } catch (err) {
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), 'apply decisions');
       }

@@ -3,6 +3,7 @@ import { KubeController } from '../../k8s/controller.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
+import type { Verification } from '../verify/verification.js';
 import type { ClusterSource, PlanFn } from './ports.js';
 
 /**
@@ -28,7 +29,7 @@ export function kubeClusterSource(opts: {
   metallbNamespace: string;
   planner: PlanFn;
   logger: Logger;
-}): ClusterSource {
+}): ClusterSource & { verified(verification: Verification): void } {
   const log = opts.logger.child({ component: 'kubernetes' });
   let controller: KubeController | undefined;
   return {
@@ -46,14 +47,22 @@ export function kubeClusterSource(opts: {
           for (const issue of update.issues) log.warn({ ...issue }, 'skipped a cluster object');
           listener.snapshot(update.snapshot, true);
         },
-        onApplied: ({ status, events }) =>
-          log.debug({ status: status.length, events: events.length }, 'status written'),
+        onApplied: ({ status, events, routes }) =>
+          log.debug(
+            { status: status.length, events: events.length, routes: routes.length },
+            'status written',
+          ),
         source: { metallbNamespace: opts.metallbNamespace },
+        routeAnnotations: true,
       });
       await controller.start();
     },
     async stop() {
       await controller?.stop();
+    },
+    /** Route annotations on Services follow the router's verifications (docs/status.md). */
+    verified(verification) {
+      controller?.verified(verification);
     },
   };
 }

@@ -43,7 +43,11 @@ export class NoRouterAccessError extends BadInputError {
   }
 }
 
-function clusterSource(config: Config, opts: SyncRunOptions, planner: PlanFn): ClusterSource {
+function clusterSource(
+  config: Config,
+  opts: SyncRunOptions,
+  planner: PlanFn,
+): ClusterSource & { verified?: (verification: Verification) => void } {
   const manifests =
     opts.manifestsPath ??
     (config.kubernetes.mode === 'manifests' ? config.kubernetes.manifestsPath : undefined);
@@ -79,7 +83,8 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     announcer,
     verifier: routerVerifier(config, driverObserver(driver, config)),
     neighbors: driverNeighborManager(driver, config, log.child({ component: 'router' })),
-    reporter: () => {},
+    // In cluster mode each verification also updates the route annotations on the Services.
+    reporter: (v) => source.verified?.(v.report),
     metrics,
     logger: log,
     ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),

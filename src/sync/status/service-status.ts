@@ -39,7 +39,10 @@ export function allVerified(status: ServiceStatus): boolean | undefined {
 }
 
 /** Per-service status from a plan and, when there is one, the last verification of the router. */
-export function serviceStatuses(plan: Plan, verification?: Verification): ServiceStatus[] {
+export function serviceStatuses(
+  plan: Pick<Plan, 'allocations' | 'peers'> & Partial<Pick<Plan, 'issues'>>,
+  verification?: Verification,
+): ServiceStatus[] {
   const verdictOf = new Map<string, RouteVerdict>();
   for (const route of verification?.routes ?? []) verdictOf.set(route.prefix, route.verdict);
   const checkedPeers = new Set(verification?.peers ?? []);
@@ -72,6 +75,6 @@ export function serviceStatuses(plan: Plan, verification?: Verification): Servic
       }
     }
   }
-  for (const issue of plan.issues) byService.get(issue.service)?.problems.push(issue.message);
+  for (const issue of plan.issues ?? []) byService.get(issue.service)?.problems.push(issue.message);
   return [...byService.values()];
 }

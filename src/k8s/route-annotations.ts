@@ -1,0 +1,89 @@
+/**
+ * Annotations we own on a Service, so `kubectl describe service` shows which router peers carry
+ * it and whether the router was last found to have its routes (docs/status.md):
+ *
+ * - `cluster-router-sync.io/announced-to`: `peer=address` per peer carrying a route, sorted;
+ * - `cluster-router-sync.io/route-verified`: `true` or `false` from the last verification;
+ * - `cluster-router-sync.io/route-verified-at`: when that value was first seen (RFC 3339).
+ *
+ * The time changes only with the value, so a steady cluster costs no writes per verification.
+ * Written with a merge patch naming only these keys; nothing else of the Service is touched.
+ */
+import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
+import { allVerified, type ServiceStatus } from '../sync/status/index.js';
+import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
+
+export const ANNOUNCED_TO_ANNOTATION = 'cluster-router-sync.io/announced-to';
+export const ROUTE_VERIFIED_ANNOTATION = 'cluster-router-sync.io/route-verified';
+export const ROUTE_VERIFIED_AT_ANNOTATION = 'cluster-router-sync.io/route-verified-at';
+
+/** Annotation changes as a merge patch wants them: null removes a key. */
+export type AnnotationPatch = Record<string, string | null>;
+
+/**
+ * What to change on one service so its annotations tell its status; empty when they already do.
+ * `status` undefined (a service we do not handle) removes our annotations.
+ */
+export function routeAnnotationPatch(
+  status: ServiceStatus | undefined,
+  current: Readonly<Record<string, string>>,
+  now: Date,
+): AnnotationPatch {
+  const want: Record<string, string | undefined> = {};
+  const peers = [...new Set((status?.carriedBy ?? []).map((r) => `${r.peer}=${r.peerAddress}`))].sort();
+  want[ANNOUNCED_TO_ANNOTATION] = peers.length > 0 ? peers.join(',') : undefined;
+  const verified = status ? allVerified(status) : undefined;
+  want[ROUTE_VERIFIED_ANNOTATION] = verified === undefined ? undefined : String(verified);
+  const verifiedText = want[ROUTE_VERIFIED_ANNOTATION];
+  want[ROUTE_VERIFIED_AT_ANNOTATION] =
+    verifiedText === undefined
+      ? undefined
+      : current[ROUTE_VERIFIED_ANNOTATION] === verifiedText && current[ROUTE_VERIFIED_AT_ANNOTATION]
+        ? current[ROUTE_VERIFIED_AT_ANNOTATION]
+        : now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const patch: AnnotationPatch = {};
+  for (const [key, value] of Object.entries(want)) {
+    if (current[key] !== value) patch[key] = value ?? null;
+  }
+  return patch;
+}
+
+export interface RouteAnnotationResult {
+  service: string;
+  outcome: 'patched' | 'gone';
+}
+
+/** Keeps our route annotations in line with the per-service status. */
+export class RouteAnnotationWriter {
+  constructor(
+    private readonly client: KubeClient,
+    private readonly fieldManager = 'cluster-router-sync',
+  ) {}
+
+  /** Patches only services whose annotations differ; returns what it did. */
+  async reconcile(
+    services: readonly ServiceInfo[],
+    statuses: readonly ServiceStatus[],
+    now: Date = new Date(),
+  ): Promise<RouteAnnotationResult[]> {
+    const byKey = new Map(statuses.map((s) => [s.service, s]));
+    const results: RouteAnnotationResult[] = [];
+    for (const svc of services) {
+      const patch = routeAnnotationPatch(byKey.get(serviceKey(svc)), svc.annotations, now);
+      if (Object.keys(patch).length === 0) continue;
+      const path = `/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${encodeURIComponent(svc.name)}`;
+      try {
+        await this.client.request('PATCH', path, {
+          body: { metadata: { annotations: patch } },
+          contentType: PATCH_MERGE,
+          query: { fieldManager: this.fieldManager },
+        });
+        results.push({ service: serviceKey(svc), outcome: 'patched' });
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+        results.push({ service: serviceKey(svc), outcome: 'gone' });
+      }
+    }
+    return results;
+  }
+}
