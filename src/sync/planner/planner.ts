@@ -19,7 +19,7 @@ import {
   type RouteContribution,
 } from './advertise.js';
 import { allocateServices, type ServiceAllocationResult } from './allocate-services.js';
-import { matchesAny } from './label-selector.js';
+import { anySelectorMatches } from '../../config/index.js';
 import { PeerRouteTable } from './route-table.js';
 import { isHandledService, readAllocationRequest } from './service-request.js';
 
@@ -237,7 +237,10 @@ export class Planner {
     const hops: Array<{ node: string; family: IpFamily; ip: IpAddress; text: string }> = [];
     for (const node of this.nodes.values()) {
       if (!nodeCanAnnounce(node)) continue;
-      if (!matchesAny(peer.nodeSelectors, node.labels) || !matchesAny(ad.nodeSelectors, node.labels))
+      if (
+        !anySelectorMatches(peer.nodeSelectors, node.labels) ||
+        !anySelectorMatches(ad.nodeSelectors, node.labels)
+      )
         continue;
       const seen = new Set<IpFamily>();
       for (const text of node.internalIPs) {

@@ -1,6 +1,6 @@
 import type { AddressPool } from '../../config/model.js';
 import type { ServiceInfo } from '../cluster.js';
-import { matchesAny } from './label-selector.js';
+import { anySelectorMatches } from '../../config/index.js';
 
 export type NamespaceLabels = ReadonlyMap<string, Record<string, string>>;
 
@@ -20,10 +20,10 @@ export function poolServes(pool: AddressPool, service: ServiceInfo, namespaces: 
   if (sa.namespaces.length > 0 || sa.namespaceSelectors.length > 0) {
     const byName = sa.namespaces.includes(service.namespace);
     const labels = namespaces.get(service.namespace) ?? {};
-    const bySelector = sa.namespaceSelectors.length > 0 && matchesAny(sa.namespaceSelectors, labels);
+    const bySelector = sa.namespaceSelectors.length > 0 && anySelectorMatches(sa.namespaceSelectors, labels);
     if (!byName && !bySelector) return false;
   }
-  return matchesAny(sa.serviceSelectors, service.labels);
+  return anySelectorMatches(sa.serviceSelectors, service.labels);
 }
 
 function priorityRank(pool: AddressPool): number {
