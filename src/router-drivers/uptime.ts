@@ -19,12 +19,34 @@ const MEMO_LIMIT = 4096;
 
 /** Seconds, `null` for `never`, `undefined` when the text is not an uptime at all. */
 export function parseUptime(text: string): number | null | undefined {
+  const quick = hmsSeconds(text);
+  if (quick !== undefined) return quick;
   const known = memo.get(text);
   if (known !== undefined || memo.has(text)) return known;
   const value = parseUptimeUncached(text);
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(text, value);
   return value;
+}
+
+/**
+ * `HH:MM:SS` read digit by digit: the form of every age under a day, so a fresh table's ages are
+ * all different and would only churn the memo (issue #6). Anything else is left to the regexes.
+ */
+function hmsSeconds(text: string): number | undefined {
+  if (text.length !== 8 || text.charCodeAt(2) !== 0x3a || text.charCodeAt(5) !== 0x3a) return undefined;
+  const h = twoDigits(text, 0);
+  const m = twoDigits(text, 3);
+  const s = twoDigits(text, 6);
+  if (h < 0 || m < 0 || m >= 60 || s < 0 || s >= 60) return undefined;
+  return h * HOUR + m * MINUTE + s;
+}
+
+/** The number of two ASCII digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 0x30;
+  const b = text.charCodeAt(at + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 function parseUptimeUncached(text: string): number | null | undefined {
