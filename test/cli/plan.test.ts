@@ -138,6 +138,31 @@ describe('cli plan with a cluster', () => {
     });
   });
 
+  it('--kubeconfig lists the cluster read-only; an API that refuses connections exits 3', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crs-plan-kube-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      await writeFile(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true } }]',
+          'contexts: [{ name: c, context: { cluster: c, user: u } }]',
+          'current-context: c',
+          'users: [{ name: u, user: { token: t } }]',
+          '',
+        ].join('\n'),
+      );
+      const { code, stdout, stderr } = await cli('plan', '--config', SEED_CONFIG, '--kubeconfig', kubeconfig);
+      expect(stdout).to.equal('');
+      expect(stderr).to.match(/^error: .*127\.0\.0\.1:1/);
+      expect(code).to.equal(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('bad input exits 2', () => {
     it('a manifests path that does not exist', async () => {
       const { code, stdout, stderr } = await cli(
