@@ -7,6 +7,13 @@ import { SyncEngine } from '../src/sync/engine/engine.js';
 import type { SourceListener, Verifier } from '../src/sync/engine/ports.js';
 import { incrementalPlanner } from '../src/sync/engine/snapshot-delta.js';
 import { createSpeakerSide } from '../src/sync/engine/speaker-setup.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startFrr } from '../test/lab/frr.js';
+import { createLab, run } from '../test/lab/netns.js';
+import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 const SERVICES = 10_000;
@@ -225,9 +232,115 @@ async function changeToUpdate(): Promise<BenchRow[]> {
   ];
 }
 
+const FIB_SERVICES = 10_000;
+const FIB_CHANGES = 100;
+
+/**
+ * From a change reaching the engine to the route in the router's kernel FIB, with real FRR in
+ * the lab: our engine runs in the speaker namespace (test/engine/lab/fib-latency-child.ts) with
+ * 10,000 services announced; each `move` flips one service's endpoint to the other node, and
+ * `ip monitor route` in the router namespace shows when zebra installed the new next hop.
+ */
+async function changeToFib(): Promise<BenchRow[]> {
+  if (process.getuid?.() !== 0)
+    return [{ name: 'FIB latency skipped: needs root (network namespaces)', value: 0, unit: '' }];
+  if (!existsSync('/usr/lib/frr/bgpd'))
+    return [{ name: 'FIB latency skipped: FRR not installed', value: 0, unit: '' }];
+  const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+  const frr = await startFrr(lab, {
+    bgpLines: [
+      'no bgp ebgp-requires-policy',
+      'neighbor 192.168.201.2 remote-as 64500',
+      'neighbor 192.168.201.2 timers connect 1',
+    ],
+  }).catch(async (err: unknown) => {
+    await lab.destroy();
+    throw err;
+  });
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      lab.speakerNs,
+      process.execPath,
+      '--import',
+      'tsx',
+      `${root}test/engine/lab/fib-latency-child.ts`,
+      String(FIB_SERVICES),
+    ],
+    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const monitor = spawn('ip', ['-n', lab.routerNs, 'monitor', 'route'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const waiters: Array<{ match: RegExp; resolve: (t: number) => void }> = [];
+    createInterface({ input: monitor.stdout }).on('line', (line) => {
+      const now = performance.now();
+      for (const [k, w] of [...waiters.entries()].reverse()) {
+        if (w.match.test(line)) {
+          waiters.splice(k, 1);
+          w.resolve(now);
+        }
+      }
+    });
+    await waitFor(
+      'FRR to install every route',
+      async () => {
+        const out = (await run('ip', ['-n', lab.routerNs, 'route', 'show', 'proto', 'bgp'])).stdout;
+        return out.split('\n').filter(Boolean).length >= FIB_SERVICES;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    const nodeOf = Array.from({ length: FIB_SERVICES }, (_, i) => i % 2);
+    const times: number[] = [];
+    for (let k = 0; k < FIB_CHANGES; k++) {
+      const i = (k * 97) % FIB_SERVICES;
+      nodeOf[i] = 1 - nodeOf[i]!;
+      // zebra installs through nexthop groups: `10.96.0.5 nhid 12 via 192.168.201.12 dev vr ...`.
+      const match = new RegExp(
+        `^10\\.96\\.${i >> 8}\\.${i & 255} (nhid \\d+ )?via 192\\.168\\.201\\.${11 + nodeOf[i]!} `,
+      );
+      const installed = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no FIB change for service ${i} within 10 s`)),
+          10_000,
+        );
+        waiters.push({ match, resolve: (t) => (clearTimeout(timer), resolve(t)) });
+      });
+      const t0 = performance.now();
+      child.stdin!.write(`move ${i}\n`);
+      times.push((await installed) - t0);
+    }
+    times.sort((a, b) => a - b);
+    const p50 = percentile(times, 50);
+    return [
+      {
+        name: 'endpoint moves node: change to route in FRR FIB, p50',
+        value: p50,
+        unit: 'ms',
+        target: '< 300',
+        met: p50 < 300,
+      },
+      {
+        name: 'endpoint moves node: change to route in FRR FIB, p99',
+        value: percentile(times, 99),
+        unit: 'ms',
+      },
+    ];
+  } finally {
+    child.kill('SIGKILL');
+    monitor.kill('SIGKILL');
+    await frr.stop();
+    await lab.destroy();
+  }
+}
+
 export default {
   name: 'engine',
   async run() {
-    return [...(await changeToUpdate())];
+    return [...(await changeToUpdate()), ...(await changeToFib())];
   },
 } satisfies BenchSuite;
