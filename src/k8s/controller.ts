@@ -11,7 +11,9 @@ import type { KubeClient } from './kube-client.js';
 import { LeaderElector, type LeaderElectionOptions } from './leader-election.js';
 import { ServiceStatusWriter, type StatusWriteResult, type StatusWriterOptions } from './status-writer.js';
 import { RouteAnnotationWriter, type RouteAnnotationResult } from './route-annotations.js';
-import { serviceStatuses } from '../sync/status/index.js';
+import { poolStatuses, serviceStatuses } from '../sync/status/index.js';
+import type { AddressPool } from '../config/model.js';
+import { PoolStatusConfigMapWriter } from './pool-status-configmap.js';
 import type { Verification } from '../sync/verify/verification.js';
 
 export type Decide = (update: ClusterUpdate) => DecisionInput;
@@ -21,6 +23,8 @@ export interface AppliedDecisions {
   events: ServiceEvent[];
   /** Route annotations patched (only with `routeAnnotations`). */
   routes: RouteAnnotationResult[];
+  /** What became of the pool status ConfigMap (only with `poolStatus`). */
+  pools?: 'created' | 'updated' | 'unchanged' | 'conflict';
 }
 
 export interface KubeControllerOptions {
@@ -40,12 +44,15 @@ export interface KubeControllerOptions {
    * its routes (src/k8s/route-annotations.ts), fed by `verified()`.
    */
   routeAnnotations?: boolean;
+  /** Also keep per-pool counts in a ConfigMap in this namespace (src/k8s/pool-status-configmap.ts). */
+  poolStatus?: { namespace: string; pools: readonly AddressPool[] };
 }
 
 export class KubeController {
   private readonly source: KubeClusterSource;
   private readonly writer: ServiceStatusWriter;
   private readonly routeWriter: RouteAnnotationWriter | undefined;
+  private readonly poolWriter: PoolStatusConfigMapWriter | undefined;
   private verification: Verification | undefined;
   private readonly recorder: ServiceEventRecorder;
   private readonly elector: LeaderElector | undefined;
@@ -65,6 +72,9 @@ export class KubeController {
       onError: (err, resource) => opts.onError(err, `watch ${resource}`),
     });
     this.writer = new ServiceStatusWriter(client, opts.statusWriter);
+    this.poolWriter = opts.poolStatus
+      ? new PoolStatusConfigMapWriter(client, opts.poolStatus.namespace, opts.statusWriter?.fieldManager)
+      : undefined;
     this.routeWriter = opts.routeAnnotations
       ? new RouteAnnotationWriter(client, opts.statusWriter?.fieldManager)
       : undefined;
@@ -142,7 +152,11 @@ export class KubeController {
         const routes = this.routeWriter
           ? await this.routeWriter.reconcile(services, serviceStatuses(decision, this.verification))
           : [];
-        this.opts.onApplied?.({ status, events, routes });
+        const pools =
+          this.poolWriter && this.opts.poolStatus
+            ? await this.poolWriter.write(poolStatuses(this.opts.poolStatus.pools, decision.allocations))
+            : undefined;
+        this.opts.onApplied?.({ status, events, routes, ...(pools ? { pools } : {}) });
       } catch (err) {
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), 'apply decisions');
       }

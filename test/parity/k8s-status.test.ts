@@ -12,12 +12,13 @@ import {
   routeAnnotationPatch,
   type AnnotationPatch,
 } from '../../src/k8s/route-annotations.js';
+import { POOL_STATUS_CONFIGMAP } from '../../src/k8s/pool-status-configmap.js';
 import { POOL_ANNOTATION } from '../../src/k8s/status-writer.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import type { ServiceStatus } from '../../src/sync/status/index.js';
 import type { RouteVerdict, Verification } from '../../src/sync/verify/verification.js';
 import { requireApiServer, startApiServer, type ApiServer } from '../e2e/apiserver.js';
-import { createObject } from '../e2e/kube-objects.js';
+import { applyManifestFile, createObject, serviceAccountToken } from '../e2e/kube-objects.js';
 import { clientFor, endpointSlice, getService, lbService, node, suffix } from '../k8s/support.js';
 import { waitFor } from '../support/wait-for.js';
 import { config, peer, pool } from '../sync/builders.js';
@@ -192,6 +193,57 @@ describe('@lab status in kubectl through the controller (real kube-apiserver)', 
       return s.metadata.annotations?.[ROUTE_VERIFIED_ANNOTATION] === 'false' ? s : undefined;
     });
     expect(missing.metadata.annotations?.[ROUTE_VERIFIED_AT_ANNOTATION]).to.match(/Z$/);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('under deploy/rbac.yaml: keeps per-pool counts in the pool status ConfigMap and the route annotations', async () => {
+    await applyManifestFile(api, 'deploy/namespace.yaml');
+    await applyManifestFile(api, 'deploy/rbac.yaml');
+    const token = await serviceAccountToken(api, 'metallb-system', 'cluster-router-sync');
+    const sa = await clientFor(api, { name: 'cluster-router-sync', token }, 'kubeconfig-sa');
+    const ns = `e2e-${suffix()}`;
+    await createObject(api, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await createObject(api, lbService(ns, 'one'));
+    await createObject(api, endpointSlice(ns, 'one', 'one-1', ['10.244.1.6']));
+    const cfg = config(
+      [pool('default', ['192.168.197.0/24']), pool('v6', ['2001:db8::/64'])],
+      [peer('192.168.201.1', { name: 'core' })],
+    );
+    const errors: string[] = [];
+    const controller = new KubeController(sa, {
+      decide: (u) => planCluster(cfg, u.snapshot),
+      onError: (err, where) => errors.push(`${where}: ${err.message}`),
+      routeAnnotations: true,
+      poolStatus: { namespace: 'metallb-system', pools: cfg.pools },
+    });
+    stops.push(() => controller.stop());
+    await controller.start();
+
+    const path = `/api/v1/namespaces/metallb-system/configmaps/${POOL_STATUS_CONFIGMAP}`;
+    // Other tests' services may share this API server: count relative to what is there.
+    const counts = (data: Record<string, string> | undefined): number | undefined => {
+      const m = /^assignedIPv4=(\d+) availableIPv4=(\d+) assignedIPv6=0 availableIPv6=0$/.exec(
+        data?.default ?? '',
+      );
+      return m && Number(m[1]) + Number(m[2]) === 256 ? Number(m[1]) : undefined;
+    };
+    const read = () =>
+      api.adminRequest<{ data?: Record<string, string> }>('GET', path).catch(() => undefined);
+    const first = await waitFor('the pool status ConfigMap', async () => {
+      const cm = await read();
+      return counts(cm?.data) !== undefined ? cm?.data : undefined;
+    });
+    expect(first?.v6).to.equal(
+      'assignedIPv4=0 availableIPv4=0 assignedIPv6=0 availableIPv6=18446744073709551616',
+    );
+    const before = counts(first) as number;
+    expect(before).to.be.greaterThan(0);
+    await createObject(api, lbService(ns, 'two'));
+    await waitFor('one more assigned address', async () => counts((await read())?.data) === before + 1);
+    await waitFor('announced-to under the deploy role', async () => {
+      const s = await getService(api, ns, 'one');
+      return s.metadata.annotations?.[ANNOUNCED_TO_ANNOTATION] === 'core=192.168.201.1';
+    });
     expect(errors).to.deep.equal([]);
   });
 });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { KubeController } from '../../k8s/controller.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
 import type { ClusterSnapshot } from '../cluster.js';
+import type { AddressPool } from '../../config/model.js';
 import type { Plan } from '../plan-types.js';
 import type { Verification } from '../verify/verification.js';
 import type { ClusterSource, PlanFn } from './ports.js';
@@ -27,6 +28,8 @@ export function memoizedPlanner(plan: PlanFn): PlanFn {
 export function kubeClusterSource(opts: {
   kubeconfig?: string;
   metallbNamespace: string;
+  /** Counted into the pool status ConfigMap (docs/status.md). */
+  pools: readonly AddressPool[];
   planner: PlanFn;
   logger: Logger;
 }): ClusterSource & { verified(verification: Verification): void } {
@@ -54,6 +57,7 @@ export function kubeClusterSource(opts: {
           ),
         source: { metallbNamespace: opts.metallbNamespace },
         routeAnnotations: true,
+        poolStatus: { namespace: opts.metallbNamespace, pools: opts.pools },
       });
       await controller.start();
     },

@@ -56,6 +56,7 @@ function clusterSource(
   return kubeClusterSource({
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     metallbNamespace: config.kubernetes.metallbNamespace,
+    pools: config.pools,
     planner,
     logger: opts.logger,
   });

@@ -1,0 +1,80 @@
+/**
+ * Per-pool counts where kubectl shows them: a ConfigMap we own, one data key per pool, holding
+ * MetalLB's IPAddressPool status fields (docs/status.md). A ConfigMap rather than the
+ * IPAddressPool status itself, because MetalLB's CRDs may not be installed (ConfigMap or own
+ * config form) and their status belongs to MetalLB's controller when they are.
+ */
+import type { PoolStatus } from '../sync/status/index.js';
+import { KubeApiError, type KubeClient } from './kube-client.js';
+
+export const POOL_STATUS_CONFIGMAP = 'cluster-router-sync-pool-status';
+
+/** `assignedIPv4=2 availableIPv4=14 assignedIPv6=0 availableIPv6=0`, one line per pool. */
+export function poolStatusData(statuses: readonly PoolStatus[]): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const s of statuses) {
+    data[s.pool] =
+      `assignedIPv4=${s.assignedIPv4} availableIPv4=${s.availableIPv4} ` +
+      `assignedIPv6=${s.assignedIPv6} availableIPv6=${s.availableIPv6}`;
+  }
+  return data;
+}
+
+interface ConfigMapObject {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: { name: string; namespace: string; resourceVersion?: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+}
+
+function sameData(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
+  const ka = Object.keys(a ?? {});
+  return ka.length === Object.keys(b).length && ka.every((k) => a?.[k] === b[k]);
+}
+
+/** Creates or replaces the ConfigMap when its data would change; a 409 is left to the next apply. */
+export class PoolStatusConfigMapWriter {
+  constructor(
+    private readonly client: KubeClient,
+    private readonly namespace: string,
+    private readonly fieldManager = 'cluster-router-sync',
+  ) {}
+
+  async write(statuses: readonly PoolStatus[]): Promise<'created' | 'updated' | 'unchanged' | 'conflict'> {
+    const data = poolStatusData(statuses);
+    const ns = encodeURIComponent(this.namespace);
+    const path = `/api/v1/namespaces/${ns}/configmaps/${POOL_STATUS_CONFIGMAP}`;
+    const query = { fieldManager: this.fieldManager };
+    let current: ConfigMapObject | undefined;
+    try {
+      current = await this.client.request<ConfigMapObject>('GET', path);
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+    }
+    const body: ConfigMapObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: POOL_STATUS_CONFIGMAP,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'cluster-router-sync' },
+      },
+      data,
+    };
+    try {
+      if (!current) {
+        await this.client.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body, query });
+        return 'created';
+      }
+      if (sameData(current.data, data)) return 'unchanged';
+      body.metadata.resourceVersion = current.metadata.resourceVersion;
+      await this.client.request('PUT', path, { body, query });
+      return 'updated';
+    } catch (err) {
+      // Another writer got there first (a create race or an update in between): the next apply
+      // re-reads and writes again.
+      if (err instanceof KubeApiError && err.status === 409) return 'conflict';
+      throw err;
+    }
+  }
+}
