@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir, loadConfigFiles } from '../../../src/config/index.js';
 import { loadManifests } from '../../../src/sources/manifests-source.js';
 import { planCluster } from '../../../src/sync/planner/index.js';
+import { createServer, connect, type Server } from 'node:net';
 import { startFrr, type FrrRouter } from '../../lab/frr.js';
+import { startSshd, type Sshd } from '../../lab/sshd.js';
 import { createLab, run, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -82,195 +84,294 @@ function onDocument(name: string, change: ((doc: string) => string) | 'delete'):
       .join('\n---\n');
 }
 
-describe('lab: run against a real FRR (zebra + bgpd) in a network namespace', function () {
-  this.timeout(180_000);
-  let lab: Lab | undefined;
-  let frr: FrrRouter | undefined;
-  let dir: string | undefined;
-  let child: ChildProcess | undefined;
-  let stdout = '';
-  let stderr = '';
-  let configFile: string;
-  let manifests: string;
-
-  before(async function () {
-    requireLab(this, { root: true, commands: ['ip', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'] });
-    lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-    frr = await startFrr(lab, {
-      bgpLines: [
-        'no bgp ebgp-requires-policy',
-        'neighbor 192.168.201.2 remote-as 64500',
-        'neighbor 192.168.201.2 description cluster-router-sync',
-        'neighbor 192.168.201.2 timers connect 1',
-        'address-family ipv4 unicast',
-        ' maximum-paths 8',
-        'exit-address-family',
-      ],
-    });
-    dir = await mkdtemp(join(tmpdir(), 'crs-e2e-'));
-    manifests = join(dir, 'manifests');
-    await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
-    configFile = join(dir, 'crs.yaml');
-    await writeFile(
-      configFile,
-      [
-        'apiVersion: cluster-router-sync.io/v1alpha1',
-        'kind: ClusterRouterSyncConfig',
-        'router:',
-        '  transport: local',
-        `  vtyshPath: ${frr.vtyshPath}`,
-        '  dialect: frr',
-        'peers:',
-        '  - name: lab-router',
-        '    peerAddress: 192.168.201.1',
-        '    peerASN: 64501',
-        '    myASN: 64500',
-        '    sourceAddress: 192.168.201.2',
-        '    connectTime: 1s',
-        'pools:',
-        '  - name: default',
-        '    addresses: [192.168.197.0/24]',
-        'manageNeighbors: true',
-        'verifyIntervalSec: 2',
-        '',
-      ].join('\n'),
-    );
-    const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
-process.exitCode = await main(['node', 'cluster-router-sync', 'run', '--config', ${JSON.stringify(configFile)}, '--manifests', ${JSON.stringify(manifests)}, '--log-level', 'debug']);`;
-    // A Node process cannot switch namespaces, so ours is started inside the speaker's.
-    child = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        lab.speakerNs,
-        process.execPath,
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        script,
-      ],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+/**
+ * sshd (test/lab/sshd.ts) listens on 127.0.0.1 of the root namespace, which our process in the
+ * speaker namespace cannot reach. A Unix socket crosses namespaces: the test forwards it to sshd,
+ * and the child forwards its own 127.0.0.1:<port> to it, so the router address in the config
+ * stays 127.0.0.1:<port> and only loopback is used.
+ */
+function unixToTcp(path: string, port: number): Promise<Server> {
+  const server = createServer((c) => {
+    const upstream = connect(port, '127.0.0.1');
+    c.pipe(upstream).pipe(c);
+    c.on('error', () => upstream.destroy());
+    upstream.on('error', () => c.destroy());
   });
+  return new Promise((resolve) => server.listen(path, () => resolve(server)));
+}
 
-  after(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child!.once('exit', resolve));
-    }
-    await frr?.stop();
-    await lab?.destroy();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function routerMatchesPlan(what: string): Promise<RouteTable> {
-    const want = await plannedTable(configFile, manifests);
-    try {
-      await waitFor(what, async () => {
-        const [rib, fib] = [await frrTable(frr!), await kernelTable(lab!)];
-        return JSON.stringify(rib) === JSON.stringify(want) && JSON.stringify(fib) === JSON.stringify(want);
-      });
-    } catch (err) {
-      const detail = `plan ${JSON.stringify(want)}\nrib ${JSON.stringify(await frrTable(frr!))}\nfib ${JSON.stringify(await kernelTable(lab!))}\n--- stderr tail\n${stderr.split('\n').slice(-30).join('\n')}`;
-      throw new Error(`${(err as Error).message}\n${detail}`, { cause: err });
-    }
-    return want;
-  }
-
-  it('announces the seed services: RIB and kernel FIB hold exactly the plan', async () => {
-    const table = await routerMatchesPlan('the seed routes on FRR');
-    expect(table).to.deep.equal({
-      '192.168.197.0/32': ['192.168.201.11'],
-      '192.168.197.1/32': ['192.168.201.12'],
-      '192.168.197.254/32': ['192.168.201.12'],
-    });
-    await waitFor('an OK report', () => /^OK: /m.test(stdout));
-  });
-
-  it('moves a service to another node when its endpoint moves', async () => {
-    await edit(
-      join(manifests, 'endpointslices.yaml'),
-      onDocument('nginx-7x2kq', (d) => d.replace('nodeName: k8s-node1', 'nodeName: k8s-node2')),
-    );
-    const table = await routerMatchesPlan('nginx via k8s-node2');
-    expect(table['192.168.197.0/32']).to.deep.equal(['192.168.201.12']);
-  });
-
-  it('spreads a service over every node when it moves from Local to Cluster policy, and back', async () => {
-    const services = join(manifests, 'services.yaml');
-    await edit(
-      services,
-      onDocument('test-service', (d) =>
-        d.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster'),
-      ),
-    );
-    let table = await routerMatchesPlan('test-service over both nodes (ECMP)');
-    expect(table['192.168.197.1/32']).to.deep.equal(['192.168.201.11', '192.168.201.12']);
-    await edit(
-      services,
-      onDocument('test-service', (d) =>
-        d.replace('externalTrafficPolicy: Cluster', 'externalTrafficPolicy: Local'),
-      ),
-    );
-    table = await routerMatchesPlan('test-service back on its endpoint node');
-    expect(table['192.168.197.1/32']).to.deep.equal(['192.168.201.12']);
-  });
-
-  it('withdraws a deleted service', async () => {
-    await edit(join(manifests, 'services.yaml'), onDocument('test-service-3', 'delete'));
-    const table = await routerMatchesPlan('test-service-3 withdrawn');
-    expect(table).not.to.have.property('192.168.197.254/32');
-  });
-
-  async function sessionsEstablished(): Promise<number> {
-    const n = await frr!.vtyshJson<Record<string, { connectionsEstablished?: number }>>(
-      'show bgp neighbors 192.168.201.2 json',
-    );
-    return n['192.168.201.2']?.connectionsEstablished ?? 0;
-  }
-
-  it('recovers from `clear bgp *` on the router', async () => {
-    const before = await sessionsEstablished();
-    await frr!.vtysh('clear bgp *');
-    await waitFor('our speaker to reconnect', async () => (await sessionsEstablished()) > before);
-    await routerMatchesPlan('routes back after clear bgp');
-  });
-
-  it('re-adds our neighbor statement after it is removed by hand, and reports the repair', async () => {
-    await frr!.vtysh('configure terminal', 'router bgp 64501', 'no neighbor 192.168.201.2');
-    await waitFor('the repair to be logged', () =>
-      stderr.includes('re-added neighbor 192.168.201.2 remote-as 64500'),
-    ).catch((err: Error) => {
-      throw new Error(
-        `${err.message}\n${stderr
-          .split('\n')
-          .filter((l) => /verified|neighbor|error|warn/i.test(l))
-          .slice(-15)
-          .join('\n')}`,
-      );
-    });
-    await routerMatchesPlan('routes back after the neighbor was re-added');
-    expect(await frr!.vtysh('show running-config')).to.match(/neighbor 192\.168\.201\.2 remote-as 64500/);
-    expect(stderr).to.match(/"repair":"neighbor-readd"/);
-  });
-
-  it('on SIGTERM closes without withdrawing: the router keeps our routes (graceful restart)', async () => {
-    const before = await frrTable(frr!);
-    child!.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child!.once('exit', resolve));
-    expect(code).to.equal(0);
-    await waitFor(
-      'the session to drop',
-      async () => !(await frr!.vtysh('show bgp summary')).includes('Established') || undefined,
-    );
-    expect(await frrTable(frr!)).to.deep.equal(before);
-    expect(await kernelTable(lab!)).to.deep.equal(before);
-  });
+function tcpToUnixScript(port: number, path: string): string {
+  return `const net = await import('node:net');
+const bridge = net.createServer((c) => {
+  const up = net.connect(${JSON.stringify(path)});
+  c.pipe(up).pipe(c);
+  c.on('error', () => up.destroy());
+  up.on('error', () => c.destroy());
 });
+await new Promise((resolve) => bridge.listen(${port}, '127.0.0.1', resolve));
+`;
+}
+
+const SCENARIOS = [
+  { transport: 'local', withdrawOnExit: false },
+  { transport: 'ssh', withdrawOnExit: false },
+  // Shutdown with --withdraw-on-exit: only the start and the exit are of interest.
+  { transport: 'local', withdrawOnExit: true },
+] as const;
+
+for (const { transport, withdrawOnExit } of SCENARIOS)
+  describe(`lab: run against a real FRR (zebra + bgpd) in a network namespace, router read over ${transport === 'ssh' ? 'a real sshd' : 'local vtysh'}${withdrawOnExit ? ', --withdraw-on-exit' : ''}`, function () {
+    this.timeout(180_000);
+    let sshd: Sshd | undefined;
+    let bridge: Server | undefined;
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let dir: string | undefined;
+    let child: ChildProcess | undefined;
+    let stdout = '';
+    let stderr = '';
+    let configFile: string;
+    let manifests: string;
+
+    before(async function () {
+      requireLab(this, {
+        root: true,
+        commands: [
+          'ip',
+          'vtysh',
+          '/usr/lib/frr/bgpd',
+          '/usr/lib/frr/zebra',
+          ...(transport === 'ssh' ? ['/usr/sbin/sshd', 'ssh-keygen'] : []),
+        ],
+      });
+      lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+      frr = await startFrr(lab, {
+        bgpLines: [
+          'no bgp ebgp-requires-policy',
+          'neighbor 192.168.201.2 remote-as 64500',
+          'neighbor 192.168.201.2 description cluster-router-sync',
+          'neighbor 192.168.201.2 timers connect 1',
+          'address-family ipv4 unicast',
+          ' maximum-paths 8',
+          'exit-address-family',
+        ],
+      });
+      dir = await mkdtemp(join(tmpdir(), 'crs-e2e-'));
+      manifests = join(dir, 'manifests');
+      await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
+      configFile = join(dir, 'crs.yaml');
+      let bridgeScript = '';
+      let routerLines = ['  transport: local', `  vtyshPath: ${frr.vtyshPath}`];
+      if (transport === 'ssh') {
+        sshd = await startSshd({ vtyshPath: frr.vtyshPath });
+        const socket = join(dir, 'sshd.sock');
+        bridge = await unixToTcp(socket, sshd.port);
+        bridgeScript = tcpToUnixScript(sshd.port, socket);
+        routerLines = [
+          '  transport: ssh',
+          `  host: ${sshd.host}`,
+          `  port: ${sshd.port}`,
+          `  user: ${sshd.user}`,
+          `  privateKeyFile: ${sshd.userKeyFile}`,
+          `  knownHostsFile: ${sshd.knownHostsFile}`,
+        ];
+      }
+      await writeFile(
+        configFile,
+        [
+          'apiVersion: cluster-router-sync.io/v1alpha1',
+          'kind: ClusterRouterSyncConfig',
+          'router:',
+          ...routerLines,
+          '  dialect: frr',
+          'peers:',
+          '  - name: lab-router',
+          '    peerAddress: 192.168.201.1',
+          '    peerASN: 64501',
+          '    myASN: 64500',
+          '    sourceAddress: 192.168.201.2',
+          '    connectTime: 1s',
+          'pools:',
+          '  - name: default',
+          '    addresses: [192.168.197.0/24]',
+          'manageNeighbors: true',
+          'verifyIntervalSec: 2',
+          '',
+        ].join('\n'),
+      );
+      const script = `${bridgeScript}const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
+process.exitCode = await main(['node', 'cluster-router-sync', 'run', '--config', ${JSON.stringify(configFile)}, '--manifests', ${JSON.stringify(manifests)}, '--log-level', 'debug'${withdrawOnExit ? ", '--withdraw-on-exit'" : ''}]);
+${bridgeScript === '' ? '' : 'bridge.close();'}`;
+      // A Node process cannot switch namespaces, so ours is started inside the speaker's.
+      child = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          lab.speakerNs,
+          process.execPath,
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          script,
+        ],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    });
+
+    after(async () => {
+      // Each step runs even if an earlier one fails, so nothing outlives the test.
+      const steps: Array<() => Promise<unknown>> = [
+        async () => {
+          if (child && child.exitCode === null && child.signalCode === null) {
+            const exited = new Promise((resolve) => child!.once('exit', resolve));
+            child.kill('SIGKILL');
+            await exited;
+          }
+        },
+        () => new Promise((resolve) => (bridge ? bridge.close(resolve) : resolve(undefined))),
+        async () => sshd?.stop(),
+        async () => frr?.stop(),
+        async () => lab?.destroy(),
+        async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) await step().catch((err: unknown) => failures.push(err));
+      if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+    });
+
+    async function routerMatchesPlan(what: string): Promise<RouteTable> {
+      const want = await plannedTable(configFile, manifests);
+      try {
+        await waitFor(what, async () => {
+          const [rib, fib] = [await frrTable(frr!), await kernelTable(lab!)];
+          return JSON.stringify(rib) === JSON.stringify(want) && JSON.stringify(fib) === JSON.stringify(want);
+        });
+      } catch (err) {
+        const detail = `plan ${JSON.stringify(want)}\nrib ${JSON.stringify(await frrTable(frr!))}\nfib ${JSON.stringify(await kernelTable(lab!))}\n--- stderr tail\n${stderr.split('\n').slice(-30).join('\n')}`;
+        throw new Error(`${(err as Error).message}\n${detail}`, { cause: err });
+      }
+      return want;
+    }
+
+    it('announces the seed services: RIB and kernel FIB hold exactly the plan', async () => {
+      const table = await routerMatchesPlan('the seed routes on FRR');
+      expect(table).to.deep.equal({
+        '192.168.197.0/32': ['192.168.201.11'],
+        '192.168.197.1/32': ['192.168.201.12'],
+        '192.168.197.254/32': ['192.168.201.12'],
+      });
+      await waitFor('an OK report', () => /^OK: /m.test(stdout));
+    });
+
+    if (!withdrawOnExit) {
+      it('moves a service to another node when its endpoint moves', async () => {
+        await edit(
+          join(manifests, 'endpointslices.yaml'),
+          onDocument('nginx-7x2kq', (d) => d.replace('nodeName: k8s-node1', 'nodeName: k8s-node2')),
+        );
+        const table = await routerMatchesPlan('nginx via k8s-node2');
+        expect(table['192.168.197.0/32']).to.deep.equal(['192.168.201.12']);
+      });
+
+      it('spreads a service over every node when it moves from Local to Cluster policy, and back', async () => {
+        const services = join(manifests, 'services.yaml');
+        await edit(
+          services,
+          onDocument('test-service', (d) =>
+            d.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster'),
+          ),
+        );
+        let table = await routerMatchesPlan('test-service over both nodes (ECMP)');
+        expect(table['192.168.197.1/32']).to.deep.equal(['192.168.201.11', '192.168.201.12']);
+        await edit(
+          services,
+          onDocument('test-service', (d) =>
+            d.replace('externalTrafficPolicy: Cluster', 'externalTrafficPolicy: Local'),
+          ),
+        );
+        table = await routerMatchesPlan('test-service back on its endpoint node');
+        expect(table['192.168.197.1/32']).to.deep.equal(['192.168.201.12']);
+      });
+
+      it('withdraws a deleted service', async () => {
+        await edit(join(manifests, 'services.yaml'), onDocument('test-service-3', 'delete'));
+        const table = await routerMatchesPlan('test-service-3 withdrawn');
+        expect(table).not.to.have.property('192.168.197.254/32');
+      });
+
+      async function sessionsEstablished(): Promise<number> {
+        const n = await frr!.vtyshJson<Record<string, { connectionsEstablished?: number }>>(
+          'show bgp neighbors 192.168.201.2 json',
+        );
+        return n['192.168.201.2']?.connectionsEstablished ?? 0;
+      }
+
+      it('recovers from `clear bgp *` on the router', async () => {
+        const before = await sessionsEstablished();
+        await frr!.vtysh('clear bgp *');
+        await waitFor('our speaker to reconnect', async () => (await sessionsEstablished()) > before);
+        await routerMatchesPlan('routes back after clear bgp');
+      });
+
+      it('re-adds our neighbor statement after it is removed by hand, and reports the repair', async () => {
+        await frr!.vtysh('configure terminal', 'router bgp 64501', 'no neighbor 192.168.201.2');
+        await waitFor('the repair to be logged', () =>
+          stderr.includes('re-added neighbor 192.168.201.2 remote-as 64500'),
+        ).catch((err: Error) => {
+          throw new Error(
+            `${err.message}\n${stderr
+              .split('\n')
+              .filter((l) => /verified|neighbor|error|warn/i.test(l))
+              .slice(-15)
+              .join('\n')}`,
+          );
+        });
+        await routerMatchesPlan('routes back after the neighbor was re-added');
+        expect(await frr!.vtysh('show running-config')).to.match(/neighbor 192\.168\.201\.2 remote-as 64500/);
+        expect(stderr).to.match(/"repair":"neighbor-readd"/);
+        if (sshd) {
+          // Proof that the repair went over SSH: the ForceCommand saw the configuration run.
+          expect((await sshd.invocations()).join('\n')).to.match(/neighbor 192\.168\.201\.2 remote-as 64500/);
+        }
+      });
+    }
+
+    if (!withdrawOnExit)
+      it('on SIGTERM closes without withdrawing: the router keeps our routes (graceful restart)', async () => {
+        const before = await frrTable(frr!);
+        child!.kill('SIGTERM');
+        const code = await new Promise<number | null>((resolve) => child!.once('exit', resolve));
+        expect(code).to.equal(0);
+        await waitFor(
+          'the session to drop',
+          async () => !(await frr!.vtysh('show bgp summary')).includes('Established') || undefined,
+        );
+        expect(await frrTable(frr!)).to.deep.equal(before);
+        expect(await kernelTable(lab!)).to.deep.equal(before);
+      });
+
+    if (withdrawOnExit)
+      it('on SIGTERM with --withdraw-on-exit withdraws every route before closing', async () => {
+        const updates = async () =>
+          (
+            await frr!.vtyshJson<Record<string, { messageStats?: { updatesRecv?: number } }>>(
+              'show bgp neighbors 192.168.201.2 json',
+            )
+          )['192.168.201.2']?.messageStats?.updatesRecv ?? 0;
+        const before = await updates();
+        child!.kill('SIGTERM');
+        const code = await new Promise<number | null>((resolve) => child!.once('exit', resolve));
+        expect(code).to.equal(0);
+        await waitFor('the routes to be gone', async () => Object.keys(await frrTable(frr!)).length === 0);
+        expect(await kernelTable(lab!)).to.deep.equal({});
+        // The withdrawals arrived as UPDATEs before the Cease, not just as a dropped session.
+        expect(await updates()).to.be.greaterThan(before);
+      });
+  });
