@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/io.js';
@@ -16,7 +16,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-describe('cli neighbors --apply against real FRR 8.4 through the local transport @lab', function () {
+describe('cli neighbors --apply --write-memory against real FRR 8.4 through the local transport @lab', function () {
   this.timeout(120_000);
   let lab: Lab | undefined;
   let frr: FrrRouter | undefined;
@@ -68,10 +68,16 @@ describe('cli neighbors --apply against real FRR 8.4 through the local transport
     expect(dry.code, dry.stderr).to.equal(1);
     expect(dry.stdout).to.contain('+ neighbor 192.168.201.2 remote-as 64500\n');
 
-    const applied = await cli(...args, '--apply');
+    const applied = await cli(...args, '--apply', '--write-memory');
     expect(applied.code, applied.stderr).to.equal(0);
-    expect(applied.stdout).to.match(/! applied \d+ change\(s\), read back and verified\n$/);
+    expect(applied.stdout).to.match(
+      /! applied \d+ change\(s\), read back and verified, configuration saved \(write memory\)\n$/,
+    );
 
+    // write memory saved it where this FRR reads its config at start.
+    expect(await readFile(join((frr as FrrRouter).dir, 'frr.conf'), 'utf8')).to.contain(
+      ' neighbor 192.168.201.2 remote-as 64500\n',
+    );
     const running = await (frr as FrrRouter).vtysh('show running-config');
     expect(running).to.contain(' neighbor 192.168.201.2 remote-as 64500\n');
     expect(running).to.contain(' neighbor 192.168.201.2 description cluster-router-sync\n');
