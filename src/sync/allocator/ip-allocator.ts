@@ -156,13 +156,24 @@ export class IpAllocator {
     for (const range of space.ranges) {
       if (range.family !== family) continue;
       let best = range.lowestFree();
-      for (const holder of shared ?? []) {
-        if (holder.family !== family || !range.contains(family, holder.value)) continue;
-        if (best !== undefined && holder.value >= best) continue;
-        if (this.checkSharing(id, family, holder.value).ok) best = holder.value;
-      }
+      if (shared !== undefined) best = this.lowestShareable(id, range, shared, best);
       if (best !== undefined) return best;
     }
     return undefined;
+  }
+
+  /** A held address in the range below `best` that the service may share, or `best`. */
+  private lowestShareable(
+    id: SharingIdentity,
+    range: RangeSpace,
+    shared: ReadonlySet<Holder>,
+    best: bigint | undefined,
+  ): bigint | undefined {
+    for (const holder of shared) {
+      if (holder.family !== range.family || !range.contains(holder.family, holder.value)) continue;
+      if (best !== undefined && holder.value >= best) continue;
+      if (this.checkSharing(id, holder.family, holder.value).ok) best = holder.value;
+    }
+    return best;
   }
 }

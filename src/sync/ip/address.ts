@@ -71,32 +71,55 @@ export function parseIp(text: string): IpAddress | undefined {
   return value === undefined ? undefined : { family: 4, value };
 }
 
+/** Group values seen so far as hex text: addresses of one cluster repeat the same few groups. */
+const groupText: string[] = [];
+// Scratch space for one formatIpv6 call (never re-entered), so formatting allocates only its result.
+const groups = new Array<number>(8).fill(0);
+const parts: string[] = [];
+
+function hexGroup(g: number): string {
+  let text = groupText[g];
+  if (text === undefined) groupText[g] = text = g.toString(16);
+  return text;
+}
+
 function formatIpv6(value: bigint): string {
-  const hex = value.toString(16).padStart(32, '0');
-  const groups: string[] = [];
-  for (let i = 0; i < 32; i += 4) {
-    let k = i;
-    while (k < i + 3 && hex.charCodeAt(k) === 48 /* '0' */) k++;
-    groups.push(hex.substring(k, i + 4));
+  const hex = value.toString(16);
+  // Groups as numbers straight from the hex digits; the text has no leading zeros to pad.
+  groups.fill(0);
+  for (let i = hex.length - 1, d = 0; i >= 0; i--, d++) {
+    const c = hex.charCodeAt(i);
+    const nibble = c <= 57 /* '9' */ ? c - 48 : c - 87; /* 'a' - 10 */
+    groups[7 - (d >> 2)] += nibble << ((d & 3) * 4);
   }
   // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
-    if (groups[i] !== '0') {
+    if (groups[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === '0') j++;
+    while (j < 8 && groups[j] === 0) j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  if (bestStart < 0) return groups.join(':');
-  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
+  parts.length = 0;
+  if (bestStart < 0) {
+    for (let i = 0; i < 8; i++) parts.push(hexGroup(groups[i] as number));
+    return parts.join(':');
+  }
+  // "a::b" is parts [a, '', b]; a run at either end needs one more empty part for its colon.
+  for (let i = 0; i < bestStart; i++) parts.push(hexGroup(groups[i] as number));
+  if (bestStart === 0) parts.push('');
+  parts.push('');
+  for (let i = bestStart + bestLen; i < 8; i++) parts.push(hexGroup(groups[i] as number));
+  if (bestStart + bestLen === 8) parts.push('');
+  return parts.join(':');
 }
 
 export function formatIp(family: IpFamily, value: bigint): string {
@@ -107,6 +130,8 @@ export function formatIp(family: IpFamily, value: bigint): string {
 
 /** The network address of `value` under a prefix of `length` bits. */
 export function maskToPrefix(family: IpFamily, value: bigint, length: number): bigint {
+  // Host routes are the common case: no bigint arithmetic (each result would be a new heap object).
+  if (length === familyBits(family)) return value;
   const host = BigInt(familyBits(family) - length);
   return (value >> host) << host;
 }

@@ -9,10 +9,13 @@ export interface ServiceAllocationResult {
   allocation: ServiceAllocation;
   ips: AllocatedIp[];
   /** Why addresses from status.loadBalancer.ingress were given up (for Events and plan.issues). */
-  dropped: string[];
+  dropped: readonly string[];
 }
 
 type Failure = { reason: AllocationFailureReason; message: string };
+
+/** Shared by every service that gives nothing up, which is nearly all of them. */
+const NOTHING_DROPPED: readonly string[] = Object.freeze([]);
 
 function byFamily(a: AllocatedIp, b: AllocatedIp): number {
   return a.family - b.family;
@@ -36,7 +39,7 @@ export function allocateServices(
   const run = new AllocationRun(pools, namespaces);
   const ordered = [...requests].sort(compareRequests);
   const held: AllocatedIp[][] = new Array(ordered.length);
-  const dropped: string[][] = new Array(ordered.length);
+  const dropped: Array<readonly string[]> = new Array(ordered.length);
   for (let i = 0; i < ordered.length; i++) {
     held[i] = [];
     dropped[i] = run.seed(ordered[i] as AllocationRequest, held[i] as AllocatedIp[]);
@@ -55,7 +58,7 @@ export function allocateServices(
       allocation.pools.push(ip.pool);
     }
     if (failure) allocation.failure = failure;
-    results.set(req.key, { allocation, ips, dropped: dropped[i] as string[] });
+    results.set(req.key, { allocation, ips, dropped: dropped[i] as readonly string[] });
   }
   // Explain refused explicit requests against the final state, not the state at their turn:
   // re-planning from the written status sees exactly that state, so the Event text never flaps.
@@ -114,8 +117,8 @@ class AllocationRun {
    * keeps all or none, so the second pass never has to give an address back after other services
    * were served: that would make the result depend on the order of the pass.
    */
-  seed(req: AllocationRequest, held: AllocatedIp[]): string[] {
-    if (req.service.statusIngress.length === 0) return [];
+  seed(req: AllocationRequest, held: AllocatedIp[]): readonly string[] {
+    if (req.service.statusIngress.length === 0) return NOTHING_DROPPED;
     if (req.invalid) {
       return req.service.statusIngress.map((ip) => `${ip} released: ${req.invalid?.message}`);
     }
@@ -225,6 +228,14 @@ class AllocationRun {
     partialOk: boolean,
     held: AllocatedIp[],
   ): boolean {
+    if (families.length === 1) {
+      // The common single-stack case, without the temporary list below.
+      const family = families[0] as IpFamily;
+      const value = this.allocator.lowestAvailable(poolName, family, req.identity);
+      if (value === undefined) return false;
+      held.push(this.allocator.assign(req.identity, family, value, poolName));
+      return true;
+    }
     const found: Array<{ family: IpFamily; value: bigint }> = [];
     for (const family of families) {
       const value = this.allocator.lowestAvailable(poolName, family, req.identity);
