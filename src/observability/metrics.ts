@@ -88,6 +88,12 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  private readonly sessionDrops = new Counter({
+    name: 'crs_bgp_session_drops_total',
+    help: 'Established BGP sessions that went down (the speaker reconnects), per peer',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
   private readonly plans = new Counter({
     name: 'crs_plans_total',
     help: 'Plans computed (one per coalesced burst of changes)',
@@ -203,6 +209,10 @@ export class Metrics {
   setAllocationFailures(perReason: ReadonlyMap<string, number>): void {
     this.allocationFailures.reset();
     for (const [reason, n] of perReason) this.allocationFailures.set({ reason }, n);
+  }
+
+  sessionDropped(peer: string): void {
+    this.sessionDrops.inc({ peer });
   }
 
   planComputed(): void {

@@ -276,8 +276,15 @@ describe('engine: the sync loop', () => {
       expect(t.engine.readiness()).to.deep.equal([`BGP session to ${PEER} (192.168.200.1) is Active`]);
       t.announcer.setState(PEER, 'Established');
       await clock.tickAsync(1000);
+      t.announcer.setState(PEER, 'Idle');
+      t.announcer.setState(PEER, 'Established');
+      expect(await metric(t, 'crs_bgp_session_drops_total')).to.deep.equal([
+        `crs_bgp_session_drops_total{peer="${PEER}"} 1`,
+      ]);
+      await clock.tickAsync(1000);
       expect(t.reports.map((r) => [r.reason, r.v.verdict])).to.deep.equal([
         ['initial', 'drift'],
+        ['session', 'ok'],
         ['session', 'ok'],
       ]);
       expect(await metric(t, 'crs_drift_reported_total')).to.have.members([

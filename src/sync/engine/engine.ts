@@ -298,6 +298,7 @@ export class SyncEngine<R> {
       if (this.currentPlan) this.scheduleVerify('session', this.opts.settleMs ?? 1000);
     } else if (wasEstablished) {
       this.establishedPeers.delete(s.peer);
+      this.opts.metrics.sessionDropped(s.peer);
       this.log.warn(fields, 'BGP session down; the speaker reconnects');
     } else {
       this.log.debug(fields, 'BGP session state');
