@@ -166,6 +166,19 @@ describe('neighbor policy from the config', () => {
     expect(() => neighborPolicyFor(clash, running)).to.throw(/peers a and b both speak from 192.168.201.2/);
   });
 
+  it('a password kept in a Secret is not read: a warning says to set it by hand', () => {
+    const config = {
+      ...seed,
+      speaker: { ...seed.speaker, listenAddress: '192.168.201.2' },
+      peers: [peer({ passwordSecret: { name: 'bgp-auth', key: 'password' } })],
+    };
+    const r = neighborPolicyFor(config, running);
+    expect(r.policy.neighbors).to.deep.equal([{ address: '192.168.201.2', remoteAs: 64500 }]);
+    expect(r.warnings).to.deep.equal([
+      'peer peer-192.168.200.1: its password is in Secret bgp-auth, which neighbors does not read; set the neighbor password on the router by hand',
+    ]);
+  });
+
   it('aggregating advertisements admit their prefix length', () => {
     const pool = seed.pools[0] as Config['pools'][number];
     const adv = pool.bgpAdvertisements[0] as (typeof pool.bgpAdvertisements)[number];

@@ -30,6 +30,7 @@ export interface NeighborsOptions extends CommonOptions {
 export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promise<number> {
   if (opts.configFiles.length === 0) throw new BadInputError('neighbors: no config given: use --config FILE');
   const { config, warnings } = await loadConfigFiles(opts.configFiles);
+  for (const w of warnings) io.err(`warning: ${formatConfigWarning(w)}\n`);
   if (config.router === undefined) {
     throw new BadInputError('neighbors: the config has no router: section, so there is no router to read');
   }
@@ -43,9 +44,7 @@ export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promi
   try {
     const running = await driver.runningBgpConfig();
     const { policy, peers, warnings: policyWarnings } = neighborPolicyFor(config, running);
-    for (const w of [...warnings.map(formatConfigWarning), ...policyWarnings]) {
-      io.err(`warning: ${w}\n`);
-    }
+    for (const w of policyWarnings) io.err(`warning: ${w}\n`);
     const plan = planNeighborChanges(running, policy);
     const pending = plan.steps.length > 0;
     const applied =
