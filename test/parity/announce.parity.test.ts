@@ -248,3 +248,95 @@ describe('parity with MetalLB: IP sharing (allow-shared-ip)', () => {
     });
   }
 });
+
+interface LocalPrefRow {
+  rule: string;
+  ads: Parameters<typeof advertisement>[0][];
+  peers?: ReturnType<typeof peer>[];
+  /** `peer prefix -> localPref` of what is announced. */
+  routes: Record<string, number | undefined>;
+  issue?: string;
+  /** externalTrafficPolicy Local (the endpoint is on node a, rack r1). */
+  local?: boolean;
+}
+
+const ibgp = (name: string, address: string) => peer(address, { name, peerAsn: 64500, myAsn: 64500 });
+const localPrefRows: LocalPrefRow[] = [
+  {
+    rule: 'different localPref, same aggregation, common nodes: the service is not announced, and said why',
+    ads: [
+      { name: 'x', localPref: 100 },
+      { name: 'y', localPref: 200 },
+    ],
+    routes: {},
+    issue:
+      '10.0.0.0 is not announced to core: advertisements x, y of pool p set conflicting localPref 100 and 200',
+  },
+  {
+    rule: 'an unset localPref differs from a set one (MetalLB compares 0)',
+    ads: [{ name: 'x' }, { name: 'y', localPref: 200 }],
+    routes: {},
+    issue:
+      '10.0.0.0 is not announced to core: advertisements x, y of pool p set conflicting localPref unset and 200',
+  },
+  {
+    rule: 'different aggregation lengths never clash (isAggrLengthDifferent)',
+    ads: [
+      { name: 'host', localPref: 100 },
+      { name: 'agg', localPref: 200, aggregationLength: 24 },
+    ],
+    routes: { 'core 10.0.0.0/24': 200, 'core 10.0.0.0/32': 100 },
+  },
+  {
+    rule: 'advertisements with disjoint nodeSelectors never clash (ad.Nodes overlap)',
+    ads: [
+      { name: 'r1', localPref: 100, nodeSelectors: [selector({ 'topology.example.com/rack': 'r1' })] },
+      { name: 'r2', localPref: 200, nodeSelectors: [selector({ 'topology.example.com/rack': 'r2' })] },
+    ],
+    local: true,
+    routes: { 'core 10.0.0.0/32': 100 },
+  },
+  {
+    // Deliberate difference: MetalLB's speakers on r1 and r2 would each send their own path; our
+    // one session sends one route per prefix, whose paths cannot carry two localPrefs.
+    rule: 'disjoint nodeSelectors that both announce one prefix: reported instead (one route, one localPref)',
+    ads: [
+      { name: 'r1', localPref: 100, nodeSelectors: [selector({ 'topology.example.com/rack': 'r1' })] },
+      { name: 'r2', localPref: 200, nodeSelectors: [selector({ 'topology.example.com/rack': 'r2' })] },
+    ],
+    routes: {},
+    issue:
+      '10.0.0.0/32 is not announced to core: the services aggregated into it set conflicting localPref 100 and 200',
+  },
+  {
+    rule: 'advertisements for disjoint peers never clash',
+    ads: [
+      { name: 'x', localPref: 100, peers: ['core'] },
+      { name: 'y', localPref: 200, peers: ['edge'] },
+    ],
+    peers: [ibgp('core', '192.168.201.1'), ibgp('edge', '192.168.201.2')],
+    routes: { 'core 10.0.0.0/32': 100, 'edge 10.0.0.0/32': 200 },
+  },
+];
+
+describe('parity with MetalLB: conflicting localPref (BGPAdvertisementsHaveCompatibleLocalPref)', () => {
+  for (const row of localPrefRows) {
+    it(`MetalLB localPref rule: ${row.rule}`, () => {
+      const plan = planCluster(
+        config(
+          [pool('p', ['10.0.0.0/24'], { bgpAdvertisements: row.ads.map((a) => advertisement(a)) })],
+          row.peers ?? [ibgp('core', '192.168.201.1')],
+        ),
+        snapshot({
+          nodes,
+          services: [service('s', row.local ? { externalTrafficPolicy: 'Local' } : {})],
+          endpointSlices: [slice('s', ['a'])],
+        }),
+      );
+      const routes: Record<string, number | undefined> = {};
+      for (const p of plan.peers) for (const r of p.routes) routes[`${p.peer} ${r.prefix}`] = r.localPref;
+      expect(routes).to.deep.equal(row.routes);
+      expect(plan.issues.map((i) => i.message)).to.deep.equal(row.issue === undefined ? [] : [row.issue]);
+    });
+  }
+});

@@ -40,19 +40,72 @@ export interface AdvertiseContext {
 
 export interface PeerAdvertisements {
   ads: readonly BgpAdvertisement[];
-  /** Set when the ads disagree on localPref on an iBGP session: nothing is announced then. */
-  conflictingLocalPrefs?: readonly number[];
+  /**
+   * Pairs of ads that disagree on localPref for the same kind of update on an iBGP session; a
+   * pair conflicts for a service only where both ads select a common node.
+   */
+  localPrefClashes?: ReadonlyArray<readonly [BgpAdvertisement, BgpAdvertisement]>;
 }
 
-/** Which of a pool's advertisements apply to a peer; depends on config only, so callers cache it. */
+/**
+ * MetalLB's isAggrLengthDifferent: ads with different aggregation lengths send different
+ * prefixes, so they cannot clash; a pool with both families needs both lengths to differ.
+ */
+function differentAggregation(pool: AddressPool, a: BgpAdvertisement, b: BgpAdvertisement): boolean {
+  const has4 = pool.addresses.some((r) => r.family === 4);
+  const has6 = pool.addresses.some((r) => r.family === 6);
+  if (!has4 && !has6) return true;
+  const v4 = a.aggregationLength !== b.aggregationLength;
+  const v6 = a.aggregationLengthV6 !== b.aggregationLengthV6;
+  if (!has6) return v4;
+  if (!has4) return v6;
+  return v4 && v6;
+}
+
+/**
+ * Which of a pool's advertisements apply to a peer; depends on config only, so callers cache it.
+ * localPref clashes follow MetalLB's BGPAdvertisementsHaveCompatibleLocalPref: an unset localPref
+ * is a value of its own (MetalLB's 0), ads for disjoint peers never clash (only the ads that
+ * reach this peer are compared), nor do ads with different aggregation lengths.
+ */
 export function peerAdvertisements(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
   const all = pool.bgpAdvertisements.length > 0 ? pool.bgpAdvertisements : [DEFAULT_ADVERTISEMENT];
   const ads = all.filter((ad) => ad.peers.length === 0 || ad.peers.includes(peer.name));
   if (!isIbgp(peer)) return { ads };
-  const prefs = [...new Set(ads.map((ad) => ad.localPref).filter((p) => p !== undefined))].sort(
-    (a, b) => a - b,
-  );
-  return prefs.length > 1 ? { ads, conflictingLocalPrefs: prefs } : { ads };
+  const clashes: Array<readonly [BgpAdvertisement, BgpAdvertisement]> = [];
+  ads.forEach((a, i) => {
+    for (const b of ads.slice(i + 1)) {
+      if ((a.localPref ?? 0) !== (b.localPref ?? 0) && !differentAggregation(pool, a, b))
+        clashes.push([a, b]);
+    }
+  });
+  return clashes.length > 0 ? { ads, localPrefClashes: clashes } : { ads };
+}
+
+/** The clashing ads that share an eligible node (MetalLB: ad.Nodes overlap), in config order. */
+function clashingAds(
+  ads: readonly BgpAdvertisement[],
+  clashes: PeerAdvertisements['localPrefClashes'],
+  peer: PeerConfig,
+  ctx: AdvertiseContext,
+): BgpAdvertisement[] {
+  const hit = new Set<BgpAdvertisement>();
+  for (const [a, b] of clashes ?? []) {
+    const nodesB = ctx.eligibleNodes(peer, b).rankOf;
+    for (const node of ctx.eligibleNodes(peer, a).rankOf.keys()) {
+      if (nodesB.has(node)) {
+        hit.add(a).add(b);
+        break;
+      }
+    }
+  }
+  return ads.filter((ad) => hit.has(ad));
+}
+
+function localPrefText(ads: readonly BgpAdvertisement[]): string {
+  // -1 stands for unset: Array.sort would otherwise move undefined last without comparing it.
+  const prefs = [...new Set(ads.map((ad) => ad.localPref ?? -1))].sort((a, b) => a - b);
+  return prefs.map((p) => (p === -1 ? 'unset' : String(p))).join(' and ');
 }
 
 /** One service's share of one route to one peer; a route table merges shares of equal prefix. */
@@ -120,14 +173,15 @@ export function serviceContributions(
       continue;
     }
     for (const peer of ctx.peers) {
-      const { ads: applicable, conflictingLocalPrefs } = ctx.advertisementsFor(pool, peer);
+      const { ads: applicable, localPrefClashes } = ctx.advertisementsFor(pool, peer);
       if (applicable.length === 0) continue;
       const ibgp = isIbgp(peer);
-      if (conflictingLocalPrefs) {
+      const clashing = localPrefClashes ? clashingAds(applicable, localPrefClashes, peer, ctx) : [];
+      if (clashing.length > 0) {
         issues.push({
           service: key,
           peer: peer.name,
-          message: `${text()} is not announced to ${peer.name}: advertisements ${applicable.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${conflictingLocalPrefs.join(' and ')}`,
+          message: `${text()} is not announced to ${peer.name}: advertisements ${clashing.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${localPrefText(clashing)}`,
         });
         continue;
       }
