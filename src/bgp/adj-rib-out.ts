@@ -124,6 +124,19 @@ export class AdjRibOut {
     into.set(pathKey(path), path);
   }
 
+  /**
+   * This table's state under other options: a table built for the negotiation a session expected
+   * carries on with the one it got (the caller checked that both give the same paths).
+   */
+  rebind(opts: AdjRibOutOptions): AdjRibOut {
+    const copy = new AdjRibOut(opts);
+    copy.desired = this.desired;
+    copy.sent = this.sent;
+    copy.held = this.held;
+    copy.dirty = this.dirty;
+    return copy;
+  }
+
   /** Whether setDesiredRoutes was called since the last takeChanges. */
   get pending(): boolean {
     return this.dirty;

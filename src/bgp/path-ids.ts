@@ -32,6 +32,14 @@ export class PathIdAllocator {
     return out;
   }
 
+  /** An independent copy, to assign ids speculatively without touching this table. */
+  clone(): PathIdAllocator {
+    const copy = new PathIdAllocator();
+    for (const [prefix, hops] of this.byPrefix)
+      copy.byPrefix.set(prefix, typeof hops === 'string' ? hops : [...hops]);
+    return copy;
+  }
+
   /** Forgets prefixes not in `keep`, so the table does not grow with routes that are gone. */
   retainOnly(keep: ReadonlySet<string>): void {
     for (const prefix of this.byPrefix.keys()) if (!keep.has(prefix)) this.byPrefix.delete(prefix);

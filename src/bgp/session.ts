@@ -6,7 +6,7 @@ import { buildLocalOpen, familyOfAfi, negotiate, type Negotiated } from './capab
 import { Timer, type Clock } from './clock.js';
 import type { BgpLogger } from './logger.js';
 import { PathIdAllocator } from './path-ids.js';
-import type { AddressFamily, DesiredRoute } from './routes.js';
+import { prefixFamily, type AddressFamily, type DesiredRoute } from './routes.js';
 import type { BgpConnection, Connector } from './transport.js';
 import { encodeRibChanges, encodeRouteRefreshMarker, type UpdateParams } from './update-builder.js';
 import {
@@ -173,6 +173,44 @@ const STATE_RANK: Record<SessionState, number> = {
 /** RFC 6608 FSM error subcodes: an unexpected message in OpenSent, OpenConfirm, Established. */
 const FSM_SUBCODE: Record<ConnState, number> = { Connecting: 0, OpenSent: 1, OpenConfirm: 2, Established: 3 };
 
+/** What decides a session's first UPDATEs besides the routes: the negotiated families and codec. */
+interface Expectation {
+  families: ReadonlySet<AddressFamily>;
+  addPathSend: ReadonlySet<AddressFamily>;
+  codec: CodecContext;
+}
+
+/**
+ * The first UPDATEs of the next session, encoded while no session is up, so a large table goes out
+ * the moment the session is Established instead of after building and encoding it then.
+ */
+interface PreparedTable {
+  routes: readonly DesiredRoute[];
+  /** Families the routes are of: only these have to match the negotiation. */
+  routeFamilies: ReadonlySet<AddressFamily>;
+  expected: Expectation;
+  /** A copy of the session's path ids with this table's assignments. */
+  pathIds: PathIdAllocator;
+  rib: AdjRibOut;
+  changes: RibChanges;
+  messages: Buffer[];
+}
+
+/** Whether a table built for `expected` is exactly the one `got` gives for routes of `families`. */
+function sameOutcome(expected: Expectation, got: Expectation, families: ReadonlySet<AddressFamily>): boolean {
+  const e = expected.codec;
+  const g = got.codec;
+  if (e.fourOctetAs !== g.fourOctetAs || e.extendedMessage !== g.extendedMessage || e.ibgp !== g.ibgp)
+    return false;
+  for (const f of families) {
+    if (expected.families.has(f) !== got.families.has(f)) return false;
+    if (expected.addPathSend.has(f) !== got.addPathSend.has(f)) return false;
+    const key = f === 4 ? 'ipv4' : 'ipv6';
+    if (e.addPath.send[key] !== g.addPath.send[key]) return false;
+  }
+  return true;
+}
+
 function idNumber(dotted: string): number {
   return dotted.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 }
@@ -193,9 +231,12 @@ export class PeerSession {
   private readonly connectRetry: Timer;
   private readonly flushTimer: Timer;
   private readonly backoff: Backoff;
-  private readonly pathIds = new PathIdAllocator();
+  private pathIds = new PathIdAllocator();
   private desired: readonly DesiredRoute[] = [];
   private rib: AdjRibOut | undefined;
+  private prepared: PreparedTable | undefined;
+  /** The last session's negotiation: the best guess for the next one. */
+  private lastNegotiated: Negotiated | undefined;
   private readonly ribIn = new AdjRibIn();
   /** RFC 4724 R bit: set on our OPENs until the first session after process start is up. */
   private restarting = true;
@@ -293,7 +334,8 @@ export class PeerSession {
   setDesiredRoutes(routes: readonly DesiredRoute[]): void {
     validateDesiredRoutes(routes, this.config.name);
     this.desired = routes;
-    if (!this.rib) return;
+    this.prepared = undefined;
+    if (!this.rib) return this.prepareTable();
     this.rib.setDesiredRoutes(routes, { alreadyValidated: true });
     if (!this.flushTimer.running) this.flushTimer.start(this.config.batchWindowMs);
   }
@@ -454,6 +496,7 @@ export class PeerSession {
     this.ribIn.clear();
     if (wasEstablished) this.stats.lastDownReason = reason;
     this.stats.pathsAdvertised = 0;
+    if (wasEstablished && reconnect && this.running) this.prepareTable();
     if (reconnect && this.running) this.retryLater(reason, 'Idle');
     else this.updateState(reason);
   }
@@ -678,8 +721,22 @@ export class PeerSession {
         message: 'peer does not receive ADD-PATH: one next hop per prefix (no ECMP on this session)',
       });
     }
-    this.rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
-    this.flush('initial');
+    const prepared = this.usablePrepared(n);
+    this.lastNegotiated = n;
+    this.prepared = undefined;
+    if (prepared) {
+      this.pathIds = prepared.pathIds;
+      this.rib = prepared.rib.rebind({
+        families: n.families,
+        addPathFamilies: n.addPathSend,
+        pathIds: this.pathIds,
+        peer: this.name,
+      });
+      this.flush('initial', prepared);
+    } else {
+      this.rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
+      this.flush('initial');
+    }
     // End-of-RIB per family (RFC 4724 §2): lets a graceful-restart helper drop our stale routes.
     for (const f of announced) this.write(conn, encodeEndOfRib(f));
   }
@@ -715,11 +772,53 @@ export class PeerSession {
 
   // ---- Sending routes -------------------------------------------------------------------------
 
-  private flush(cause: RoutesSentEvent['cause']): void {
+  /**
+   * Builds and encodes the table for the negotiation we expect: the last session's, else the peer
+   * taking everything we offer. Only when no session is up: an Established one sends changes.
+   */
+  private prepareTable(): void {
+    const n = this.lastNegotiated;
+    const families = new Set(this.config.families);
+    const expected: Expectation = n ?? {
+      families,
+      addPathSend: this.config.addPath.send ? families : new Set(),
+      codec: createContext({
+        fourOctetAs: true,
+        extendedMessage: true,
+        addPath: {
+          send: { ipv4: this.config.addPath.send, ipv6: this.config.addPath.send },
+          receive: { ipv4: false, ipv6: false },
+        },
+        ibgp: this.config.peerAsn === this.config.localAsn,
+      }),
+    };
+    const pathIds = this.pathIds.clone();
+    const rib = new AdjRibOut({
+      families: expected.families,
+      addPathFamilies: expected.addPathSend,
+      pathIds,
+      peer: this.name,
+    });
+    rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
+    const changes = rib.takeChanges();
+    const messages = encodeRibChanges(changes, { ctx: expected.codec, localAsn: this.config.localAsn });
+    const routeFamilies = new Set(this.desired.map((r) => prefixFamily(r.prefix)));
+    this.prepared = { routes: this.desired, routeFamilies, expected, pathIds, rib, changes, messages };
+  }
+
+  /** The prepared table, if it is what the session just negotiated would produce. */
+  private usablePrepared(n: Negotiated): PreparedTable | undefined {
+    const p = this.prepared;
+    if (!p || p.routes !== this.desired) return undefined;
+    return sameOutcome(p.expected, n, p.routeFamilies) ? p : undefined;
+  }
+
+  private flush(cause: RoutesSentEvent['cause'], prepared?: PreparedTable): void {
     this.flushTimer.stop();
     const conn = this.established();
     if (!conn || !this.rib) return;
-    this.sendChanges(conn, this.rib.takeChanges(), cause);
+    if (prepared) this.sendChanges(conn, prepared.changes, cause, prepared.messages);
+    else this.sendChanges(conn, this.rib.takeChanges(), cause);
     const held = this.rib.heldBack;
     if (held.length > 0) {
       this.emit('warning', {
@@ -729,9 +828,14 @@ export class PeerSession {
     }
   }
 
-  private sendChanges(conn: Conn, changes: RibChanges, cause: RoutesSentEvent['cause']): void {
+  private sendChanges(
+    conn: Conn,
+    changes: RibChanges,
+    cause: RoutesSentEvent['cause'],
+    encoded?: Buffer[],
+  ): void {
     const params: UpdateParams = { ctx: conn.ctx, localAsn: this.config.localAsn };
-    const messages = encodeRibChanges(changes, params);
+    const messages = encoded ?? encodeRibChanges(changes, params);
     const announced = changes.announcements.reduce((n, g) => n + g.nlri.length, 0);
     const withdrawn = changes.withdrawals.reduce((n, g) => n + g.nlri.length, 0);
     this.stats.updatesSent += messages.length;
