@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DesiredRoute } from '../src/bgp/index.js';
@@ -123,8 +123,11 @@ export function mrtDump(all: DesiredRoute[]): Buffer {
   return Buffer.concat(out);
 }
 
+const OURS = 'cluster-router-sync speaker';
+const FLOOR = 'raw writer of pre-encoded UPDATEs (floor)';
+
 const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
-  'cluster-router-sync speaker': async ({ lab, routesFile, onCleanup }) => {
+  [OURS]: async ({ lab, routesFile, onCleanup }) => {
     const p = await SpeakerProcess.start(lab.speakerNs, {
       routerId: '192.168.201.2',
       gracefulRestartTimeSec: 120,
@@ -151,7 +154,7 @@ const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
       },
     };
   },
-  'raw writer of pre-encoded UPDATEs (floor)': async ({ lab, routesFile, onCleanup }) => {
+  [FLOOR]: async ({ lab, routesFile, onCleanup }) => {
     const child = spawnIn(lab, process.execPath, [
       '--import',
       'tsx',
@@ -215,7 +218,14 @@ const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
   },
 };
 
-async function measure(name: string, all: DesiredRoute[], routesFile: string): Promise<BenchRow[]> {
+interface Measurement {
+  seconds: number;
+  /** 1-minute load average when the session came up: the machine is shared. */
+  load: number;
+  rss?: { steady: number; beforeGc: number };
+}
+
+async function measure(name: string, all: DesiredRoute[], routesFile: string): Promise<Measurement> {
   const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
   const dir = await mkdtemp(join(tmpdir(), 'crs-bench-'));
   let frr: FrrRouter | undefined;
@@ -243,33 +253,83 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
       intervalMs: 20,
     });
     const t0 = performance.now();
+    const load = loadavg()[0]!;
     await waitFor(`${name}: all prefixes`, async () => ((await peer(f)).pfxRcd ?? 0) >= COUNT, {
       timeoutMs: 600_000,
       intervalMs: 20,
     });
     const seconds = (performance.now() - t0) / 1000;
-    const rows: BenchRow[] = [
-      { name: `${name}: Established -> ${COUNT} prefixes in FRR`, value: seconds, unit: 's' },
-    ];
-    if (injector.rss) {
-      const { steady, beforeGc } = await injector.rss();
-      const mib = (n: number) => n / 2 ** 20;
-      rows.push({
-        name: `${name}: RSS with ${COUNT} routes advertised, after a full GC`,
-        value: mib(steady),
-        unit: 'MiB',
-        target: '< 200 MB',
-        met: steady < 200 * 1e6,
-      });
-      rows.push({ name: `${name}: RSS right after sending (before GC)`, value: mib(beforeGc), unit: 'MiB' });
-    }
-    return rows;
+    return injector.rss ? { seconds, load, rss: await injector.rss() } : { seconds, load };
   } finally {
     for (const fn of cleanups) await fn();
     await frr?.stop();
     await lab.destroy();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Per injector the median time (runs and load in the name), then ours against the others. */
+function summarize(results: ReadonlyMap<string, Measurement[]>): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const medians = new Map<string, number>();
+  const fmt = (n: number) => n.toFixed(2);
+  for (const [name, ms] of results) {
+    const secs = ms.map((m) => m.seconds);
+    const loads = ms.map((m) => m.load);
+    medians.set(name, median(secs));
+    rows.push({
+      name:
+        `${name}: Established -> ${COUNT} prefixes in FRR, median of ${ms.length} ` +
+        `(runs ${secs.map(fmt).join(', ')} s; load average ${loads.map(fmt).join(', ')})`,
+      value: median(secs),
+      unit: 's',
+    });
+    const rss = ms.flatMap((m) => (m.rss ? [m.rss] : []));
+    if (rss.length > 0) {
+      const steady = median(rss.map((r) => r.steady));
+      const mib = (n: number) => n / 2 ** 20;
+      rows.push({
+        name: `${name}: RSS with ${COUNT} routes advertised, after a full GC (median)`,
+        value: mib(steady),
+        unit: 'MiB',
+        target: '< 200 MB',
+        met: steady < 200 * 1e6,
+      });
+      rows.push({
+        name: `${name}: RSS right after sending, before GC (median)`,
+        value: mib(median(rss.map((r) => r.beforeGc))),
+        unit: 'MiB',
+      });
+    }
+  }
+  const ours = medians.get(OURS);
+  const floor = medians.get(FLOOR);
+  if (ours !== undefined && floor !== undefined) {
+    rows.push({
+      name: `${OURS} / raw floor (medians)`,
+      value: ours / floor,
+      unit: 'x',
+      target: '<= 1.15',
+      met: ours / floor <= 1.15,
+    });
+  }
+  for (const [name, t] of medians) {
+    if (ours === undefined || name === OURS || name === FLOOR) continue;
+    rows.push({
+      name: `${OURS} / ${name} (medians)`,
+      value: ours / t,
+      unit: 'x',
+      target: '< 1 (faster)',
+      met: ours < t,
+    });
+  }
+  return rows;
 }
 
 export default {
@@ -289,25 +349,34 @@ export default {
     const routesFile = join(dir, 'routes.json');
     await writeFile(routesFile, JSON.stringify(all));
     const only = process.env.SPEAKER_BENCH_ONLY;
+    const runs = Number(process.env.SPEAKER_BENCH_RUNS ?? 3);
     const rows: BenchRow[] = [];
+    const results = new Map<string, Measurement[]>();
+    const names = Object.keys(INJECTORS).filter((name) => {
+      if (only && !name.includes(only)) return false;
+      const tool = name.startsWith('exabgp') ? 'exabgp' : name.startsWith('gobgpd') ? 'gobgpd' : undefined;
+      if (tool && missing.includes(tool)) {
+        rows.push({ name: `${name}: skipped (${tool} not installed)`, value: 0, unit: '' });
+        return false;
+      }
+      return true;
+    });
     try {
-      for (const name of Object.keys(INJECTORS)) {
-        if (only && !name.includes(only)) continue;
-        const tool = name.startsWith('exabgp') ? 'exabgp' : name.startsWith('gobgpd') ? 'gobgpd' : undefined;
-        if (tool && missing.includes(tool)) {
-          rows.push({ name: `${name}: skipped (${tool} not installed)`, value: 0, unit: '' });
-          continue;
-        }
-        try {
-          rows.push(...(await measure(name, all, routesFile)));
-        } catch (err) {
-          process.stderr.write(`speaker bench: ${name} failed: ${(err as Error).message}\n`);
-          rows.push({ name: `${name}: failed (see stderr)`, value: 0, unit: '' });
+      // Round by round, so a burst of load from other users of the machine hits every injector.
+      for (let round = 0; round < runs; round++) {
+        for (const name of names) {
+          try {
+            const m = await measure(name, all, routesFile);
+            results.set(name, [...(results.get(name) ?? []), m]);
+          } catch (err) {
+            process.stderr.write(`speaker bench: ${name} failed: ${(err as Error).message}\n`);
+            rows.push({ name: `${name}: run ${round + 1} failed (see stderr)`, value: 0, unit: '' });
+          }
         }
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    return rows;
+    return [...rows, ...summarize(results)];
   },
 } satisfies BenchSuite;
