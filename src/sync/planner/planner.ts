@@ -64,6 +64,7 @@ function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation |
 
 const NO_CONTRIBUTIONS: readonly RouteContribution[] = [];
 const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: [] };
+const NOTHING_DROPPED: readonly string[] = [];
 
 /**
  * The planner, keeping its indexes between calls. `planCluster` is this class fed one whole
@@ -85,7 +86,10 @@ export class Planner {
   private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
   private readonly adsCache = new Map<AddressPool, Map<string, PeerAdvertisements>>();
   private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
-  private readonly readyCache = new Map<string, { 4?: ReadyEndpoints; 6?: ReadyEndpoints }>();
+  private readonly readyCache = {
+    4: new Map<string, ReadyEndpoints>(),
+    6: new Map<string, ReadyEndpoints>(),
+  };
   private readonly ctx: AdvertiseContext;
   private allocationList: ServiceAllocation[] | undefined;
   private issueList: AdvertisementIssue[] | undefined;
@@ -121,8 +125,9 @@ export class Planner {
     let nodesChanged = false;
 
     for (const svc of delta.services?.upsert ?? []) {
-      this.services.set(serviceKey(svc), svc);
-      touched.add(serviceKey(svc));
+      const key = serviceKey(svc);
+      this.services.set(key, svc);
+      touched.add(key);
       allocationInputsChanged = true;
     }
     for (const ref of delta.services?.remove ?? []) {
@@ -139,14 +144,14 @@ export class Planner {
       allocationInputsChanged = true;
     }
     for (const slice of delta.endpointSlices?.upsert ?? []) {
-      this.removeSlice(serviceKey(slice), touched);
       const key = serviceKey(slice);
+      this.removeSlice(key, touched);
       const owner = `${slice.namespace}/${slice.serviceName}`;
       this.slices.set(key, slice);
       const list = this.slicesOfService.get(owner);
       if (list) list.push(slice);
       else this.slicesOfService.set(owner, [slice]);
-      this.readyCache.delete(owner);
+      this.forgetReady(owner);
       touched.add(owner);
     }
     for (const ref of delta.endpointSlices?.remove ?? []) this.removeSlice(serviceKey(ref), touched);
@@ -174,7 +179,7 @@ export class Planner {
     const rest = (this.slicesOfService.get(owner) ?? []).filter((sl) => sl !== old);
     if (rest.length > 0) this.slicesOfService.set(owner, rest);
     else this.slicesOfService.delete(owner);
-    this.readyCache.delete(owner);
+    this.forgetReady(owner);
     touched.add(owner);
   }
 
@@ -197,28 +202,21 @@ export class Planner {
   private replanRoutes(key: string): void {
     const result = this.allocations.get(key);
     const service = this.services.get(key);
-    let contributions: RouteContribution[] = [];
-    const issues: AdvertisementIssue[] = (result?.dropped ?? []).map((message) => ({
-      service: key,
-      message,
-    }));
-    if (result && service) {
+    const dropped = result?.dropped ?? NOTHING_DROPPED;
+    let issues: AdvertisementIssue[] | undefined;
+    if (dropped.length > 0) issues = dropped.map((message) => ({ service: key, message }));
+    let contributions: readonly RouteContribution[] = NO_CONTRIBUTIONS;
+    if (result && service && result.ips.length > 0) {
       const planned = serviceContributions(service, key, result.ips, this.ctx);
       contributions = planned.contributions;
-      issues.push(...planned.issues);
+      if (planned.issues.length > 0) issues = issues ? issues.concat(planned.issues) : planned.issues;
     }
-    // One bucket per peer in a single pass; most services have one contribution per peer.
-    const byPeer = new Map<string, RouteContribution[]>();
-    for (const c of contributions) {
-      const list = byPeer.get(c.peer);
-      if (list) list.push(c);
-      else byPeer.set(c.peer, [c]);
-    }
-    for (const [peer, table] of this.tables) table.setService(key, byPeer.get(peer) ?? NO_CONTRIBUTIONS);
+    // Each table takes its own peer's shares from the one list: no per-peer temporary lists.
+    for (const [peer, table] of this.tables) table.setService(key, peer, contributions);
     const before = this.issuesOfService.get(key);
-    if (issues.length > 0) this.issuesOfService.set(key, issues);
+    if (issues) this.issuesOfService.set(key, issues);
     else this.issuesOfService.delete(key);
-    if (before !== undefined || issues.length > 0) this.issueList = undefined;
+    if (before !== undefined || issues) this.issueList = undefined;
   }
 
   private advertisementsFor(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
@@ -266,9 +264,14 @@ export class Planner {
     return eligible;
   }
 
+  private forgetReady(service: string): void {
+    this.readyCache[4].delete(service);
+    this.readyCache[6].delete(service);
+  }
+
   private readyEndpoints(service: string, family: IpFamily): ReadyEndpoints {
-    let cachedByFamily = this.readyCache.get(service);
-    const cached = cachedByFamily?.[family];
+    const cache = family === 4 ? this.readyCache[4] : this.readyCache[6];
+    const cached = cache.get(service);
     if (cached) return cached;
     const slices = this.slicesOfService.get(service);
     if (!slices) return NO_ENDPOINTS;
@@ -283,8 +286,7 @@ export class Planner {
       }
     }
     const ready = { anyReady, nodes };
-    if (!cachedByFamily) this.readyCache.set(service, (cachedByFamily = {}));
-    cachedByFamily[family] = ready;
+    cache.set(service, ready);
     return ready;
   }
 

@@ -54,26 +54,41 @@ function shared(list: readonly string[]): string[] {
   return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list.slice())) as string[];
 }
 
-function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: number[] } {
+/**
+ * Next hops are the planner's own lists (the eligibility cache's, or made for this one
+ * contribution) and never mutated, so freezing them in place is as safe as a copy and costs none.
+ */
+function sharedHops(list: readonly string[]): string[] {
+  return (list.length === 0 ? NONE : Object.freeze(list)) as string[];
+}
+
+/** Sets the entry's route, or its conflict when the shares disagree on localPref. */
+function mergeShares(entry: PrefixEntry): void {
   const all = entry.shares;
-  if (all.length === 0) return {};
+  entry.route = undefined;
+  entry.conflict = undefined;
+  if (all.length === 0) return;
   const only = all.length === 1 ? all[0] : undefined;
   if (only) {
     const route: PlannedRoute = {
       prefix: formatPrefix(entry.family, entry.network, entry.length),
       family: entry.family,
-      nextHops: shared(only.nextHops),
+      nextHops: sharedHops(only.nextHops),
       communities: shared(only.communities),
       largeCommunities: shared(only.largeCommunities),
       services: [only.service],
     };
     if (only.localPref !== undefined) route.localPref = only.localPref;
-    return { route };
+    entry.route = route;
+    return;
   }
   const prefs = [...new Set(all.map((c) => c.localPref).filter((p) => p !== undefined))].sort(
     (a, b) => a - b,
   );
-  if (prefs.length > 1) return { conflict: prefs };
+  if (prefs.length > 1) {
+    entry.conflict = prefs;
+    return;
+  }
   const route: PlannedRoute = {
     prefix: formatPrefix(entry.family, entry.network, entry.length),
     family: entry.family,
@@ -92,7 +107,7 @@ function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: num
     services: [...new Set(all.map((c) => c.service))].sort(),
   };
   if (prefs.length === 1) route.localPref = prefs[0];
-  return { route };
+  entry.route = route;
 }
 
 /**
@@ -102,38 +117,47 @@ function mergeShares(entry: PrefixEntry): { route?: PlannedRoute; conflict?: num
  */
 export class PeerRouteTable {
   private readonly entries = new Map<number, Map<bigint, PrefixEntry>>();
-  private readonly entriesOfService = new Map<string, PrefixEntry[]>();
+  /** One entry (the usual host route) or several; never an empty list. */
+  private readonly entriesOfService = new Map<string, PrefixEntry | PrefixEntry[]>();
   private readonly pending = new Set<PrefixEntry>();
   private readonly conflicts = new Set<PrefixEntry>();
   private order: PrefixEntry[] = [];
   private routesInOrder: PlannedRoute[] = [];
   private published: PlannedRoute[] | undefined;
 
-  /** Replaces everything the service contributes to this peer. */
-  setService(service: string, contributions: readonly RouteContribution[]): void {
-    for (const entry of this.entriesOfService.get(service) ?? []) {
-      entry.shares = entry.shares.filter((c) => c.service !== service);
-      this.pending.add(entry);
-    }
-    const mine: PrefixEntry[] = [];
+  private release(service: string, entry: PrefixEntry): void {
+    entry.shares = entry.shares.filter((c) => c.service !== service);
+    this.pending.add(entry);
+  }
+
+  /**
+   * Replaces everything the service contributes to this peer: the shares in `contributions`
+   * whose peer is `peer` (the list may hold every peer's shares).
+   */
+  setService(service: string, peer: string, contributions: readonly RouteContribution[]): void {
+    const old = this.entriesOfService.get(service);
+    if (Array.isArray(old)) for (const entry of old) this.release(service, entry);
+    else if (old !== undefined) this.release(service, old);
+    let mine: PrefixEntry | PrefixEntry[] | undefined;
     for (const c of contributions) {
-      let group = this.entries.get(groupOf(c));
-      if (!group) this.entries.set(groupOf(c), (group = new Map()));
+      if (c.peer !== peer) continue;
+      const groupKey = groupOf(c);
+      let group = this.entries.get(groupKey);
+      if (!group) this.entries.set(groupKey, (group = new Map()));
       let entry = group.get(c.network);
       if (!entry) {
         entry = { family: c.family, network: c.network, length: c.length, shares: [], inOrder: false };
         group.set(c.network, entry);
       }
-      if (!mine.includes(entry)) mine.push(entry);
+      if (mine === undefined) mine = entry;
+      else if (!Array.isArray(mine)) {
+        if (mine !== entry) mine = [mine, entry];
+      } else if (!mine.includes(entry)) mine.push(entry);
       entry.shares.push(c);
       this.pending.add(entry);
     }
-    if (mine.length > 0) this.entriesOfService.set(service, mine);
-    else this.entriesOfService.delete(service);
-  }
-
-  private *allEntries(): Iterable<PrefixEntry> {
-    for (const group of this.entries.values()) yield* group.values();
+    if (mine !== undefined) this.entriesOfService.set(service, mine);
+    else if (old !== undefined) this.entriesOfService.delete(service);
   }
 
   private locate(entry: PrefixEntry): number {
@@ -151,10 +175,9 @@ export class PeerRouteTable {
     if (this.pending.size === 0) return;
     const bulk = this.pending.size > RESORT_THRESHOLD;
     for (const entry of this.pending) {
-      const { route, conflict } = mergeShares(entry);
-      entry.route = route;
-      entry.conflict = conflict;
-      if (conflict) this.conflicts.add(entry);
+      mergeShares(entry);
+      const route = entry.route;
+      if (entry.conflict) this.conflicts.add(entry);
       else this.conflicts.delete(entry);
       if (entry.shares.length === 0) this.entries.get(groupOf(entry))?.delete(entry.network);
       if (bulk) continue;
@@ -173,10 +196,15 @@ export class PeerRouteTable {
       }
     }
     if (bulk) {
-      this.order = [...this.allEntries()].filter((e) => e.route !== undefined).sort(compareEntries);
-      for (const e of this.allEntries()) e.inOrder = false;
-      for (const e of this.order) e.inOrder = true;
-      this.routesInOrder = this.order.map((e) => e.route as PlannedRoute);
+      const order: PrefixEntry[] = [];
+      for (const group of this.entries.values()) {
+        for (const e of group.values()) {
+          e.inOrder = e.route !== undefined;
+          if (e.inOrder) order.push(e);
+        }
+      }
+      this.order = order.sort(compareEntries);
+      this.routesInOrder = order.map((e) => e.route as PlannedRoute);
     }
     this.pending.clear();
     this.published = undefined;
