@@ -195,3 +195,35 @@ describe('parity with MetalLB: loadBalancerClass and IPAddressPool.spec.serviceA
     );
   });
 });
+
+describe('parity with MetalLB: address families (ipfamily.ForService)', () => {
+  const dual = pool('dual', ['10.0.0.0/24', '2001:db8::/120']);
+  const rows: Array<{ rule: string; service: ServiceInfo; expect: AllocationRow }> = [
+    {
+      rule: 'PreferDualStack with two families (a dual-stack cluster): one address of each',
+      service: service('s', { ipFamilies: [4, 6], ipFamilyPolicy: 'PreferDualStack' }),
+      expect: ['10.0.0.0@dual', '2001:db8::@dual'],
+    },
+    {
+      rule: 'PreferDualStack with one family (a single-stack cluster): only that family',
+      service: service('s', { ipFamilies: [4], ipFamilyPolicy: 'PreferDualStack' }),
+      expect: ['10.0.0.0@dual'],
+    },
+    {
+      rule: 'SingleStack IPv6: only IPv6',
+      service: service('s', { ipFamilies: [6], ipFamilyPolicy: 'SingleStack' }),
+      expect: ['2001:db8::@dual'],
+    },
+    {
+      rule: 'RequireDualStack: both families',
+      service: service('s', { ipFamilies: [6, 4], ipFamilyPolicy: 'RequireDualStack' }),
+      expect: ['10.0.0.0@dual', '2001:db8::@dual'],
+    },
+  ];
+  for (const row of rows) {
+    it(`MetalLB rule: ${row.rule}`, () => {
+      const plan = planCluster(config([dual]), snapshot({ services: [row.service] }));
+      expect(allocationTable(plan)).to.deep.equal({ 'default/s': row.expect });
+    });
+  }
+});
