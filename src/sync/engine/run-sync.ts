@@ -4,10 +4,11 @@ import type { Config } from '../../config/model.js';
 import { Metrics } from '../../observability/metrics.js';
 import { renderReport, type ReportFormat } from '../../reports/index.js';
 import { createRouterDriver, type RouterDriver } from '../../router-drivers/index.js';
-import { BadInputError } from '../../util/errors.js';
+import { BadInputError, ExitCode } from '../../util/errors.js';
 import type { Verification } from '../verify/verification.js';
 import { SyncEngine } from './engine.js';
 import { kubeClusterSource, memoizedPlanner } from './kube-adapter.js';
+import { acquireLeadership, type LeaderElectionRunOptions, type Leadership } from './leadership.js';
 import { manifestsClusterSource } from './manifests-adapter.js';
 import { driverNeighborManager } from './neighbor-manager.js';
 import type { ClusterSource, PlanFn } from './ports.js';
@@ -33,6 +34,26 @@ export interface SyncRunOptions {
   stopSignal?: Promise<void>;
   /** Delay between a change and verifying it on the router. */
   settleMs?: number;
+  /**
+   * Act only while holding this Lease (cluster mode only): a follower waits, doing nothing; a
+   * leader that loses the Lease shuts down as on SIGTERM and exits 3, to restart as a follower.
+   */
+  leaderElection?: LeaderElectionRunOptions;
+}
+
+/** Resolves on SIGTERM/SIGINT or the caller's stop signal; for the wait before leading. */
+function stopRequested(stopSignal: Promise<void> | undefined): { stop: Promise<void>; off: () => void } {
+  let onSignal!: () => void;
+  const signalled = new Promise<void>((resolve) => (onSignal = resolve));
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return {
+    stop: stopSignal ? Promise.race([signalled, stopSignal]) : signalled,
+    off: () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
 }
 
 export class NoRouterAccessError extends BadInputError {
@@ -70,6 +91,32 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const config = loaded.config;
   if (config.router === undefined) throw new NoRouterAccessError();
 
+  let leadership: Leadership | undefined;
+  const manifestsMode = opts.manifestsPath !== undefined || config.kubernetes.mode === 'manifests';
+  if (opts.leaderElection && !manifestsMode) {
+    const kubeconfig = opts.kubeconfig ?? config.kubernetes.kubeconfig;
+    const waiting = stopRequested(opts.stopSignal);
+    try {
+      leadership = await acquireLeadership({
+        ...opts.leaderElection,
+        ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+        logger: log,
+        abort: waiting.stop,
+      });
+    } finally {
+      waiting.off();
+    }
+    if (leadership === undefined) return ExitCode.Ok;
+  }
+  let lostLease = false;
+  void leadership?.lost.then(() => {
+    lostLease = true;
+    log.error('lost the lease: shutting down so that only the new leader announces and writes');
+  });
+  const stopSignal = leadership
+    ? Promise.race([leadership.lost, ...(opts.stopSignal ? [opts.stopSignal] : [])])
+    : opts.stopSignal;
+
   const planner = memoizedPlanner(incrementalPlanner(config));
   const source = clusterSource(config, opts, planner);
   const driver: RouterDriver = createRouterDriver(config.router, log.child({ component: 'router' }));
@@ -90,7 +137,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     logger: log,
     ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
   });
-  return runEngine({
+  const code = await runEngine({
     engine,
     metrics,
     logger: log,
@@ -99,10 +146,12 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     once: opts.once ?? false,
     ...(opts.onceTimeoutMs !== undefined ? { onceTimeoutMs: opts.onceTimeoutMs } : {}),
     ...(opts.metricsAddress !== undefined ? { metricsAddress: opts.metricsAddress } : {}),
-    ...(opts.stopSignal ? { stopSignal: opts.stopSignal } : {}),
+    ...(stopSignal ? { stopSignal } : {}),
     shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
     cleanup: async () => {
       await driver.close();
+      await leadership?.release();
     },
   });
+  return lostLease ? ExitCode.Unreachable : code;
 }
