@@ -13,7 +13,7 @@ import {
   type AnnotationPatch,
 } from '../../src/k8s/route-annotations.js';
 import { POOL_STATUS_CONFIGMAP } from '../../src/k8s/pool-status-configmap.js';
-import { POOL_ANNOTATION } from '../../src/k8s/status-writer.js';
+import { POOL_ANNOTATION, ServiceStatusWriter } from '../../src/k8s/status-writer.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import type { ServiceStatus } from '../../src/sync/status/index.js';
 import type { RouteVerdict, Verification } from '../../src/sync/verify/verification.js';
@@ -21,7 +21,7 @@ import { requireApiServer, startApiServer, type ApiServer } from '../e2e/apiserv
 import { applyManifestFile, createObject, serviceAccountToken } from '../e2e/kube-objects.js';
 import { clientFor, endpointSlice, getService, lbService, node, suffix } from '../k8s/support.js';
 import { waitFor } from '../support/wait-for.js';
-import { config, peer, pool } from '../sync/builders.js';
+import { config, peer, pool, service as lbServiceInfo } from '../sync/builders.js';
 
 const NOW = new Date('2026-11-25T15:00:00.123Z');
 const carried = (peerName: string, verified?: boolean): ServiceStatus['carriedBy'][number] => ({
@@ -100,6 +100,14 @@ describe('status in kubectl: route annotations on the Service', () => {
       expect(routeAnnotationPatch(row.status, row.current, NOW)).to.deep.equal(row.patch);
     });
   }
+
+  it('MetalLB loadBalancerClass rule: a service of another class is never written to', () => {
+    const cfg = config([pool('p', ['10.0.0.0/24'])], [], { loadBalancerClass: 'crs.io/bgp' });
+    const other = { ...lbServiceInfo('other'), loadBalancerClass: 'x.io/lb', statusIngress: ['10.9.9.9'] };
+    const plan = planCluster(cfg, { services: [other], endpointSlices: [], nodes: [], namespaces: [] });
+    expect(ServiceStatusWriter.desiredFor([other], plan.allocations).size).to.equal(0);
+    expect(routeAnnotationPatch(undefined, other.annotations, NOW)).to.deep.equal({});
+  });
 });
 
 function verification(prefix: string, services: string[], verdict: RouteVerdict): Verification {
