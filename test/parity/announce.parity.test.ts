@@ -67,6 +67,19 @@ const announceRows: AnnounceRow[] = [
     routes: { 'core 10.0.0.0/32': ['192.168.201.12'] },
   },
   {
+    rule: 'a cordoned (unschedulable) node still announces: ShouldAnnounce does not look at it',
+    nodes: [node('a', ['192.168.201.11'], { unschedulable: true }), node('b', ['192.168.201.12'])],
+    services: [service('s', { externalTrafficPolicy: 'Local' })],
+    slices: [slice('s', ['a'])],
+    routes: { 'core 10.0.0.0/32': ['192.168.201.11'] },
+  },
+  {
+    rule: 'an endpoint without addresses is not healthy (hasHealthyEndpoint)',
+    services: [service('s')],
+    slices: [{ ...slice('s', ['a']), endpoints: [{ addresses: [], ready: true, nodeName: 'a' }] }],
+    routes: {},
+  },
+  {
     rule: 'BGPAdvertisement nodeSelectors: only the nodes they select (poolMatchesNodeBGP / ad.Nodes)',
     pool: r1Only,
     services: [service('s')],

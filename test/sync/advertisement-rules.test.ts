@@ -107,7 +107,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'MetalLB: nodes NotReady, cordoned, NetworkUnavailable or excluded by label never announce',
+    name: 'MetalLB: nodes NotReady, NetworkUnavailable or excluded by label never announce; cordoned ones do',
     run: () => {
       const plan = planOf({
         nodes: [
@@ -122,7 +122,7 @@ const cases: Case[] = [
         services: [service('s')],
         slices: [slice('s', ['ok', 'notready', 'cordoned', 'nonet', 'master'])],
       });
-      expect(routesOf(plan)).to.deep.equal({ '10.0.0.0/32': ['192.168.201.1'] });
+      expect(routesOf(plan)).to.deep.equal({ '10.0.0.0/32': ['192.168.201.1', '192.168.201.3'] });
     },
   },
   {

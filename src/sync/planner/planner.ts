@@ -38,11 +38,14 @@ function familyOfSlice(slice: EndpointSliceInfo): IpFamily | undefined {
   return slice.addressType === 'IPv4' ? 4 : slice.addressType === 'IPv6' ? 6 : undefined;
 }
 
-/** May this node announce anything at all (before peer and advertisement selectors)? */
+/**
+ * May this node announce anything at all (before peer and advertisement selectors)? MetalLB's
+ * speaker refuses on NetworkUnavailable and the exclude label (ShouldAnnounce); a cordoned node
+ * keeps announcing there (its speaker and kube-proxy still run), so it does here. NotReady is our
+ * stand-in for MetalLB's speaker on that node going silent: we announce for nodes, not from them.
+ */
 export function nodeCanAnnounce(node: NodeInfo): boolean {
-  return (
-    node.ready && !node.unschedulable && !node.networkUnavailable && !(EXCLUDE_FROM_LB_LABEL in node.labels)
-  );
+  return node.ready && !node.networkUnavailable && !(EXCLUDE_FROM_LB_LABEL in node.labels);
 }
 
 function compareIssues(a: AdvertisementIssue, b: AdvertisementIssue): number {
@@ -280,7 +283,8 @@ export class Planner {
     for (const slice of slices) {
       if (familyOfSlice(slice) !== family) continue;
       for (const ep of slice.endpoints) {
-        if (!ep.ready) continue;
+        // MetalLB's hasHealthyEndpoint also needs an address on the endpoint.
+        if (!ep.ready || ep.addresses.length === 0) continue;
         anyReady = true;
         if (ep.nodeName !== undefined && !nodes.includes(ep.nodeName)) nodes.push(ep.nodeName);
       }
