@@ -12,6 +12,12 @@ export class PathIdAllocator {
   /** [next hop, id] for exactly `nextHops` of `prefix`; ids of next hops no longer listed are freed. */
   assign(prefix: string, nextHops: readonly string[]): [string, number][] {
     const stored = this.byPrefix.get(prefix);
+    // A lone next hop that is new or already holds id 1 keeps id 1: skip the general bookkeeping.
+    if (nextHops.length === 1 && (stored === undefined || stored === nextHops[0])) {
+      const hop = nextHops[0]!;
+      if (stored === undefined) this.byPrefix.set(prefix, hop);
+      return [[hop, 1]];
+    }
     const previous = typeof stored === 'string' ? [stored] : stored;
     const slots: (string | undefined)[] = previous
       ? previous.map((hop) => (hop !== undefined && nextHops.includes(hop) ? hop : undefined))
