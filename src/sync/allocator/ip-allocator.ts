@@ -128,7 +128,8 @@ export class IpAllocator {
   assign(id: SharingIdentity, family: IpFamily, value: bigint, pool: string): AllocatedIp {
     let holder = this.holders[family].get(value);
     if (!holder) {
-      holder = { family, value, pool, sharingKey: id.sharingKey, users: [] };
+      // Created holding its first user: a list grown from empty by push reserves room for ~17.
+      holder = { family, value, pool, sharingKey: id.sharingKey, users: [id] };
       this.holders[family].set(value, holder);
       for (const range of this.allRanges) if (range.contains(family, value)) range.markUsed(value);
       if (id.sharingKey !== undefined) {
@@ -136,8 +137,7 @@ export class IpAllocator {
         if (!set) this.bySharingKey.set(id.sharingKey, (set = new Set()));
         set.add(holder);
       }
-    }
-    holder.users.push(id);
+    } else holder.users.push(id);
     // Sorted, so checkSharing names the same service whatever order the users came in.
     if (holder.users.length > 1)
       holder.users.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));

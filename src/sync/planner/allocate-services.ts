@@ -7,7 +7,7 @@ import { compareRequests, type AllocationRequest } from './service-request.js';
 
 export interface ServiceAllocationResult {
   allocation: ServiceAllocation;
-  ips: AllocatedIp[];
+  ips: readonly AllocatedIp[];
   /** Why addresses from status.loadBalancer.ingress were given up (for Events and plan.issues). */
   dropped: readonly string[];
 }
@@ -16,6 +16,15 @@ type Failure = { reason: AllocationFailureReason; message: string };
 
 /** Shared by every service that gives nothing up, which is nearly all of them. */
 const NOTHING_DROPPED: readonly string[] = Object.freeze([]);
+const NO_IPS: readonly AllocatedIp[] = Object.freeze([]);
+
+/**
+ * An exact-size copy: a list grown by push reserves room for ~17 items, and results live as long
+ * as the plan, so for 100,000 services the spare room alone would be megabytes on the heap.
+ */
+function exactCopy<T>(list: readonly T[]): T[] {
+  return list.slice();
+}
 
 function byFamily(a: AllocatedIp, b: AllocatedIp): number {
   return a.family - b.family;
@@ -38,25 +47,33 @@ export function allocateServices(
 ): Map<string, ServiceAllocationResult> {
   const run = new AllocationRun(pools, namespaces);
   const ordered = [...requests].sort(compareRequests);
-  const held: AllocatedIp[][] = new Array(ordered.length);
+  // Nearly every service arrives without addresses: seeded ones only get a list of their own.
+  const seeded: Array<readonly AllocatedIp[] | undefined> = new Array(ordered.length);
   const dropped: Array<readonly string[]> = new Array(ordered.length);
+  const work: AllocatedIp[] = [];
   for (let i = 0; i < ordered.length; i++) {
-    held[i] = [];
-    dropped[i] = run.seed(ordered[i] as AllocationRequest, held[i] as AllocatedIp[]);
+    work.length = 0;
+    dropped[i] = run.seed(ordered[i] as AllocationRequest, work);
+    if (work.length > 0) seeded[i] = exactCopy(work);
   }
   const results = new Map<string, ServiceAllocationResult>();
   const failed: number[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const req = ordered[i] as AllocationRequest;
-    const ips = held[i] as AllocatedIp[];
-    const failure = run.complete(req, ips);
+    work.length = 0;
+    for (const ip of seeded[i] ?? NO_IPS) work.push(ip);
+    const failure = run.complete(req, work);
     if (failure && req.requested && !req.invalid) failed.push(i);
-    if (ips.length > 1) ips.sort(byFamily);
-    const allocation: ServiceAllocation = { service: req.key, ips: [], pools: [] };
-    for (const ip of ips) {
-      allocation.ips.push(formatIp(ip.family, ip.value));
-      allocation.pools.push(ip.pool);
+    if (work.length > 1) work.sort(byFamily);
+    const ips = work.length === 0 ? NO_IPS : exactCopy(work);
+    const texts = new Array<string>(ips.length);
+    const pools = new Array<string>(ips.length);
+    for (let k = 0; k < ips.length; k++) {
+      const ip = ips[k] as AllocatedIp;
+      texts[k] = formatIp(ip.family, ip.value);
+      pools[k] = ip.pool;
     }
+    const allocation: ServiceAllocation = { service: req.key, ips: texts, pools };
     if (failure) allocation.failure = failure;
     results.set(req.key, { allocation, ips, dropped: dropped[i] as readonly string[] });
   }

@@ -68,6 +68,7 @@ function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation |
 const NO_CONTRIBUTIONS: readonly RouteContribution[] = [];
 const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: [] };
 const NOTHING_DROPPED: readonly string[] = [];
+const NO_NODES: readonly string[] = [];
 
 /**
  * The planner, keeping its indexes between calls. `planCluster` is this class fed one whole
@@ -94,6 +95,8 @@ export class Planner {
     6: new Map<string, ReadyEndpoints>(),
   };
   private readonly ctx: AdvertiseContext;
+  /** Scratch list of readyEndpoints (never re-entered). */
+  private readonly readyNodes: string[] = [];
   private allocationList: ServiceAllocation[] | undefined;
   private issueList: AdvertisementIssue[] | undefined;
   private listedConflicts = false;
@@ -279,7 +282,8 @@ export class Planner {
     const slices = this.slicesOfService.get(service);
     if (!slices) return NO_ENDPOINTS;
     let anyReady = false;
-    const nodes: string[] = [];
+    const nodes = this.readyNodes;
+    nodes.length = 0;
     for (const slice of slices) {
       if (familyOfSlice(slice) !== family) continue;
       for (const ep of slice.endpoints) {
@@ -289,7 +293,8 @@ export class Planner {
         if (ep.nodeName !== undefined && !nodes.includes(ep.nodeName)) nodes.push(ep.nodeName);
       }
     }
-    const ready = { anyReady, nodes };
+    // An exact-size copy: the cache keeps one per service, and a list grown by push has spare room.
+    const ready = { anyReady, nodes: nodes.length === 0 ? NO_NODES : nodes.slice() };
     cache.set(service, ready);
     return ready;
   }

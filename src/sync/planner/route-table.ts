@@ -8,9 +8,9 @@ interface PrefixEntry {
   length: number;
   /** Usually one: a host route of one service. */
   shares: RouteContribution[];
-  route?: PlannedRoute;
+  route: PlannedRoute | undefined;
   /** Distinct localPref values when the shares disagree (no route is sent then). */
-  conflict?: number[];
+  conflict: number[] | undefined;
   inOrder: boolean;
 }
 
@@ -146,14 +146,22 @@ export class PeerRouteTable {
       if (!group) this.entries.set(groupKey, (group = new Map()));
       let entry = group.get(c.network);
       if (!entry) {
-        entry = { family: c.family, network: c.network, length: c.length, shares: [], inOrder: false };
+        // Every field up front, so entries share one shape; shares made by a literal, so exact size.
+        entry = {
+          family: c.family,
+          network: c.network,
+          length: c.length,
+          shares: [c],
+          route: undefined,
+          conflict: undefined,
+          inOrder: false,
+        };
         group.set(c.network, entry);
-      }
+      } else entry.shares.push(c);
       if (mine === undefined) mine = entry;
       else if (!Array.isArray(mine)) {
         if (mine !== entry) mine = [mine, entry];
       } else if (!mine.includes(entry)) mine.push(entry);
-      entry.shares.push(c);
       this.pending.add(entry);
     }
     if (mine !== undefined) this.entriesOfService.set(service, mine);
