@@ -7,16 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir, loadConfigFiles } from '../../../src/config/index.js';
 import { loadManifests } from '../../../src/sources/manifests-source.js';
 import { planCluster } from '../../../src/sync/planner/index.js';
-import { createServer, connect, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { startFrr, type FrrRouter } from '../../lab/frr.js';
 import { startSshd, type Sshd } from '../../lab/sshd.js';
-import { createLab, run, type Lab } from '../../lab/netns.js';
+import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
+import { frrTable, kernelTable, type RouteTable } from '../../lab/route-tables.js';
+import { createLab, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-type RouteTable = Record<string, string[]>;
 
 /** What the plan says the router should carry: prefix -> sorted next hops. */
 async function plannedTable(configFile: string, manifests: string): Promise<RouteTable> {
@@ -26,44 +26,6 @@ async function plannedTable(configFile: string, manifests: string): Promise<Rout
   return Object.fromEntries(
     plan.peers.flatMap((p) => p.routes.map((r) => [r.prefix, [...r.nextHops].sort()])),
   );
-}
-
-interface FrrRoute {
-  selected?: boolean;
-  installed?: boolean;
-  nexthops: Array<{ ip?: string; fib?: boolean; active?: boolean }>;
-}
-
-/** FRR's RIB: the selected, installed BGP route of each prefix and its FIB next hops. */
-async function frrTable(frr: FrrRouter): Promise<RouteTable> {
-  const json = await frr.vtyshJson<Record<string, FrrRoute[]>>('show ip route bgp json');
-  const table: RouteTable = {};
-  for (const [prefix, entries] of Object.entries(json)) {
-    const best = entries.find((e) => e.selected && e.installed);
-    if (best)
-      table[prefix] = best.nexthops
-        .filter((n) => n.fib && n.ip)
-        .map((n) => n.ip!)
-        .sort();
-  }
-  return table;
-}
-
-interface KernelRoute {
-  dst: string;
-  gateway?: string;
-  nexthops?: Array<{ gateway: string }>;
-}
-
-/** The router namespace's kernel FIB, BGP routes only (`ip -n <ns> route show proto bgp`). */
-async function kernelTable(lab: Lab): Promise<RouteTable> {
-  const out = (await run('ip', ['-j', '-n', lab.routerNs, 'route', 'show', 'proto', 'bgp'])).stdout;
-  const table: RouteTable = {};
-  for (const r of JSON.parse(out || '[]') as KernelRoute[]) {
-    const prefix = r.dst.includes('/') ? r.dst : `${r.dst}/32`;
-    table[prefix] = (r.nexthops?.map((n) => n.gateway) ?? [r.gateway!]).sort();
-  }
-  return table;
 }
 
 async function edit(file: string, change: (text: string) => string): Promise<void> {
@@ -82,34 +44,6 @@ function onDocument(name: string, change: ((doc: string) => string) | 'delete'):
         new RegExp(`^  name: ${name}$`, 'm').test(doc) ? (change === 'delete' ? [] : [change(doc)]) : [doc],
       )
       .join('\n---\n');
-}
-
-/**
- * sshd (test/lab/sshd.ts) listens on 127.0.0.1 of the root namespace, which our process in the
- * speaker namespace cannot reach. A Unix socket crosses namespaces: the test forwards it to sshd,
- * and the child forwards its own 127.0.0.1:<port> to it, so the router address in the config
- * stays 127.0.0.1:<port> and only loopback is used.
- */
-function unixToTcp(path: string, port: number): Promise<Server> {
-  const server = createServer((c) => {
-    const upstream = connect(port, '127.0.0.1');
-    c.pipe(upstream).pipe(c);
-    c.on('error', () => upstream.destroy());
-    upstream.on('error', () => c.destroy());
-  });
-  return new Promise((resolve) => server.listen(path, () => resolve(server)));
-}
-
-function tcpToUnixScript(port: number, path: string): string {
-  return `const net = await import('node:net');
-const bridge = net.createServer((c) => {
-  const up = net.connect(${JSON.stringify(path)});
-  c.pipe(up).pipe(c);
-  c.on('error', () => up.destroy());
-  up.on('error', () => c.destroy());
-});
-await new Promise((resolve) => bridge.listen(${port}, '127.0.0.1', resolve));
-`;
 }
 
 const SCENARIOS = [
