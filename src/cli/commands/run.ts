@@ -4,6 +4,7 @@ import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { runDemo } from '../../demo/demo.js';
+import { runFrrDemo } from '../../demo/frr-demo.js';
 import { createLogger } from '../../observability/logger.js';
 import { runSync } from '../../sync/engine/run-sync.js';
 
@@ -32,6 +33,13 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
     withdrawOnExit: opts.withdrawOnExit,
     color: opts.output === 'text' && io.isTty === true,
   };
+  if (opts.demo && opts.router === 'frr') {
+    return runFrrDemo({
+      ...common,
+      ...(opts.manifestsPath !== undefined ? { manifestsPath: opts.manifestsPath } : {}),
+      ...(metricsAddress !== undefined ? { metricsAddress } : {}),
+    });
+  }
   if (opts.demo) {
     return runDemo({
       ...common,
@@ -75,7 +83,7 @@ export const runSpec: CommandSpec<RunOptions> = {
           'collector: record announcements only; frr: peer with a real FRR/Quagga router',
         )
           .choices(['collector', 'frr'])
-          .default('frr'),
+          .default('collector'),
       )
       .option(
         '--withdraw-on-exit',

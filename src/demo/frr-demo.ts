@@ -1,0 +1,249 @@
+import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../config/index.js';
+import { BadInputError, UnreachableError } from '../util/errors.js';
+
+const execFileAsync = promisify(execFile);
+const FRR_BIN = '/usr/lib/frr';
+
+export class FrrDemoUnavailableError extends BadInputError {
+  constructor(why: string) {
+    super(`run --demo --router frr needs ${why}; without it, run --demo uses the built-in collector`);
+  }
+}
+
+async function sh(cmd: string, args: string[]): Promise<string> {
+  try {
+    return (await execFileAsync(cmd, args)).stdout;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new UnreachableError(`${cmd} ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`, {
+      cause: err,
+    });
+  }
+}
+
+/** Set in the inner process's environment: a guard against the demo starting itself again. */
+const INNER_ENV = 'CRS_FRR_DEMO_INNER';
+
+/**
+ * The loader flags this process runs with (tsx when started from source), without anything that
+ * would run other code (`-e`, `--eval`, `-p`): the inner process must run only its entry.
+ */
+function loaderArgs(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (/^--(import|loader|experimental-loader|require)=/.test(arg)) out.push(arg);
+    else if (['--import', '--loader', '--experimental-loader', '--require', '-r'].includes(arg)) {
+      out.push(arg, execArgv[++i] ?? '');
+    }
+  }
+  return out;
+}
+
+export interface FrrDemoOptions {
+  manifestsPath?: string;
+  once?: boolean;
+  withdrawOnExit?: boolean;
+  metricsAddress?: string;
+  logger: Logger;
+  write: (text: string) => void;
+}
+
+/**
+ * `run --demo --router frr`: the seed scenario against a real FRR. Two network namespaces on a
+ * veth pair stand for the seed's LAN: the router side holds 192.168.201.1 and the seed's peer
+ * address 192.168.200.1 (so the seed config is used unchanged), the speaker side 192.168.201.2
+ * and the seed's node addresses .11/.12 as on-link next hops. zebra and bgpd run in the router
+ * namespace with a private state directory; our CLI runs again inside the speaker namespace with
+ * the seed config plus a router section pointing at FRR's vtysh. Everything is removed on exit.
+ */
+export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
+  if (process.env[INNER_ENV] !== undefined)
+    throw new FrrDemoUnavailableError('to be started from outside its own namespace');
+  if (process.getuid?.() !== 0) throw new FrrDemoUnavailableError('root (to create network namespaces)');
+  for (const daemon of ['zebra', 'bgpd']) {
+    if (!existsSync(join(FRR_BIN, daemon)))
+      throw new FrrDemoUnavailableError(`FRR (${FRR_BIN}/${daemon}; apt-get install frr)`);
+  }
+  const log = opts.logger.child({ component: 'frr-demo' });
+  const seed = (await loadConfigFiles([embeddedDefaultConfigFile()])).config;
+  const peer = seed.peers[0]!;
+  const id = randomBytes(3).toString('hex');
+  const routerNs = `crs-demo-r-${id}`;
+  const speakerNs = `crs-demo-s-${id}`;
+  const dir = await mkdtemp(join(tmpdir(), `crs-demo-frr-${id}-`));
+  const namespaces: string[] = [];
+  const teardown = async () => {
+    for (const daemon of ['bgpd', 'zebra']) {
+      const pid = Number(await readFile(join(dir, `${daemon}.pid`), 'utf8').catch(() => '0'));
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
+    // zebra removes its routes and sockets on SIGTERM; give it a moment before the namespace goes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    while (namespaces.length > 0) await sh('ip', ['netns', 'del', namespaces.pop()!]);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const ns of [routerNs, speakerNs]) {
+      await sh('ip', ['netns', 'add', ns]);
+      namespaces.push(ns);
+    }
+    await sh('ip', [
+      'link',
+      'add',
+      'vr',
+      'netns',
+      routerNs,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'vs',
+      'netns',
+      speakerNs,
+    ]);
+    const addrs: Array<[string, string, string]> = [
+      [routerNs, 'vr', '192.168.201.1/24'],
+      [routerNs, 'vr', `${peer.peerAddress}/32`],
+      [speakerNs, 'vs', '192.168.201.2/24'],
+      [speakerNs, 'vs', '192.168.201.11/24'],
+      [speakerNs, 'vs', '192.168.201.12/24'],
+    ];
+    for (const [ns, dev, cidr] of addrs) await sh('ip', ['-n', ns, 'addr', 'add', cidr, 'dev', dev]);
+    for (const [ns, dev] of [
+      [routerNs, 'vr'],
+      [speakerNs, 'vs'],
+    ] as const) {
+      await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+      await sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
+    }
+    await sh('ip', [
+      '-n',
+      speakerNs,
+      'route',
+      'add',
+      `${peer.peerAddress}/32`,
+      'via',
+      '192.168.201.1',
+      'src',
+      '192.168.201.2',
+    ]);
+
+    const frrConf = [
+      'frr defaults traditional',
+      'hostname demo-router',
+      `router bgp ${peer.peerAsn}`,
+      ' bgp router-id 192.168.198.254',
+      ' no bgp ebgp-requires-policy',
+      ` neighbor 192.168.201.2 remote-as ${peer.myAsn}`,
+      ` neighbor 192.168.201.2 description ${seed.neighborDescription}`,
+      ' neighbor 192.168.201.2 timers connect 1',
+      ' address-family ipv4 unicast',
+      '  maximum-paths 8',
+      ' exit-address-family',
+      'exit',
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'frr.conf'), frrConf);
+    await writeFile(join(dir, 'zebra.conf'), '');
+    await writeFile(join(dir, 'vtysh.conf'), '');
+    const uid = Number((await sh('id', ['-u', 'frr'])).trim());
+    const gid = Number((await sh('id', ['-g', 'frr'])).trim());
+    for (const f of ['', 'frr.conf', 'zebra.conf', 'vtysh.conf']) await chown(join(dir, f), uid, gid);
+    await chmod(dir, 0o775);
+    const vtysh = join(dir, 'vtysh');
+    await writeFile(vtysh, `#!/bin/sh\nexec /usr/bin/vtysh --vty_socket ${dir} --config_dir ${dir} "$@"\n`);
+    await chmod(vtysh, 0o755);
+    const daemonArgs = (daemon: string, conf: string) => [
+      'netns',
+      'exec',
+      routerNs,
+      join(FRR_BIN, daemon),
+      '-d',
+      '-u',
+      'frr',
+      '-g',
+      'frr',
+      '-i',
+      join(dir, `${daemon}.pid`),
+      '-z',
+      join(dir, 'zserv.api'),
+      '--vty_socket',
+      dir,
+      '-P',
+      '0',
+      '--log',
+      `file:${join(dir, `${daemon}.log`)}`,
+      '-f',
+      join(dir, conf),
+    ];
+    await sh('ip', daemonArgs('zebra', 'zebra.conf'));
+    await sh('ip', daemonArgs('bgpd', 'frr.conf'));
+    log.info(
+      { routerNs, speakerNs, stateDir: dir },
+      'demo: FRR (zebra + bgpd) started in a network namespace',
+    );
+
+    const routerConfig = join(dir, 'demo-router.yaml');
+    await writeFile(
+      routerConfig,
+      [
+        'apiVersion: cluster-router-sync.io/v1alpha1',
+        'kind: ClusterRouterSyncConfig',
+        'router:',
+        '  transport: local',
+        `  vtyshPath: ${vtysh}`,
+        '  dialect: frr',
+        'speaker:',
+        '  listenAddress: 192.168.201.2',
+        'manageNeighbors: true',
+        'verifyIntervalSec: 10',
+        '',
+      ].join('\n'),
+    );
+    const self = fileURLToPath(import.meta.url);
+    const entry = join(self, '..', `inner-entry${extname(self)}`);
+    const args = [
+      'run',
+      '--config',
+      embeddedDefaultConfigFile(),
+      '--config',
+      routerConfig,
+      '--manifests',
+      opts.manifestsPath ?? join(embeddedDefaultDir(), 'manifests'),
+      ...(opts.once ? ['--once'] : []),
+      ...(opts.withdrawOnExit ? ['--withdraw-on-exit'] : []),
+      ...(opts.metricsAddress !== undefined ? ['--metrics-address', opts.metricsAddress] : []),
+    ];
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', speakerNs, process.execPath, ...loaderArgs(process.execArgv), entry, ...args],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, [INNER_ENV]: '1' } },
+    );
+    child.stdout.on('data', (chunk: Buffer) => opts.write(chunk.toString()));
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGTERM', forward);
+    process.on('SIGINT', forward);
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('exit', (code) => resolve(code ?? 1));
+      });
+    } finally {
+      process.off('SIGTERM', forward);
+      process.off('SIGINT', forward);
+    }
+  } finally {
+    await teardown();
+  }
+}
