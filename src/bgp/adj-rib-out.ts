@@ -200,13 +200,27 @@ export class AdjRibOut {
  */
 export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: string | undefined): void {
   const seen = new Set<string>();
+  // A large table has few distinct next hops: look each one up once.
+  const hopFamilies = new Map<string, number>();
+  const familyOf = (hop: string): number => {
+    let f = hopFamilies.get(hop);
+    if (f === undefined) {
+      f = isIP(hop);
+      hopFamilies.set(hop, f);
+    }
+    return f;
+  };
   for (const route of routes) {
-    const problem = routeProblem(route, seen);
+    const problem = routeProblem(route, seen, familyOf);
     if (problem !== undefined) throw new InvalidRouteError(problem, peer, route.prefix);
   }
 }
 
-function routeProblem(route: DesiredRoute, seen: Set<string>): string | undefined {
+function routeProblem(
+  route: DesiredRoute,
+  seen: Set<string>,
+  familyOf: (hop: string) => number,
+): string | undefined {
   if (seen.has(route.prefix)) return `prefix ${route.prefix} listed twice`;
   seen.add(route.prefix);
   try {
@@ -217,7 +231,7 @@ function routeProblem(route: DesiredRoute, seen: Set<string>): string | undefine
   }
   const family = prefixFamily(route.prefix);
   for (const hop of route.nextHops) {
-    if (isIP(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
+    if (familyOf(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
   }
   try {
     for (const c of route.communities) parseCommunity(c);
