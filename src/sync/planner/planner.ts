@@ -65,6 +65,12 @@ function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation |
   return sameList(a.ips, b.ips) && sameList(a.pools, b.pools);
 }
 
+interface ServiceSlices {
+  slices: EndpointSliceInfo[];
+  ready4: ReadyEndpoints | undefined;
+  ready6: ReadyEndpoints | undefined;
+}
+
 const NO_CONTRIBUTIONS: readonly RouteContribution[] = [];
 const NO_ENDPOINTS: ReadyEndpoints = { anyReady: false, nodes: [] };
 const NOTHING_DROPPED: readonly string[] = [];
@@ -82,7 +88,8 @@ export class Planner {
   private readonly peers: PeerConfig[];
   private readonly services = new Map<string, ServiceInfo>();
   private readonly slices = new Map<string, EndpointSliceInfo>();
-  private readonly slicesOfService = new Map<string, EndpointSliceInfo[]>();
+  /** A service's slices with its ready endpoints per family, worked out when first asked for. */
+  private readonly slicesOfService = new Map<string, ServiceSlices>();
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly namespaces = new Map<string, Record<string, string>>();
   private allocations = new Map<string, ServiceAllocationResult>();
@@ -90,10 +97,6 @@ export class Planner {
   private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
   private readonly adsCache = new Map<AddressPool, Map<string, PeerAdvertisements>>();
   private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
-  private readonly readyCache = {
-    4: new Map<string, ReadyEndpoints>(),
-    6: new Map<string, ReadyEndpoints>(),
-  };
   private readonly ctx: AdvertiseContext;
   /** Scratch list of readyEndpoints (never re-entered). */
   private readonly readyNodes: string[] = [];
@@ -154,10 +157,11 @@ export class Planner {
       this.removeSlice(key, touched);
       const owner = `${slice.namespace}/${slice.serviceName}`;
       this.slices.set(key, slice);
-      const list = this.slicesOfService.get(owner);
-      if (list) list.push(slice);
-      else this.slicesOfService.set(owner, [slice]);
-      this.forgetReady(owner);
+      const entry = this.slicesOfService.get(owner);
+      if (entry) {
+        entry.slices.push(slice);
+        entry.ready4 = entry.ready6 = undefined;
+      } else this.slicesOfService.set(owner, { slices: [slice], ready4: undefined, ready6: undefined });
       touched.add(owner);
     }
     for (const ref of delta.endpointSlices?.remove ?? []) this.removeSlice(serviceKey(ref), touched);
@@ -182,10 +186,10 @@ export class Planner {
     if (!old) return;
     const owner = `${old.namespace}/${old.serviceName}`;
     this.slices.delete(key);
-    const rest = (this.slicesOfService.get(owner) ?? []).filter((sl) => sl !== old);
-    if (rest.length > 0) this.slicesOfService.set(owner, rest);
+    const rest = (this.slicesOfService.get(owner)?.slices ?? []).filter((sl) => sl !== old);
+    if (rest.length > 0)
+      this.slicesOfService.set(owner, { slices: rest, ready4: undefined, ready6: undefined });
     else this.slicesOfService.delete(owner);
-    this.forgetReady(owner);
     touched.add(owner);
   }
 
@@ -270,21 +274,15 @@ export class Planner {
     return eligible;
   }
 
-  private forgetReady(service: string): void {
-    this.readyCache[4].delete(service);
-    this.readyCache[6].delete(service);
-  }
-
   private readyEndpoints(service: string, family: IpFamily): ReadyEndpoints {
-    const cache = family === 4 ? this.readyCache[4] : this.readyCache[6];
-    const cached = cache.get(service);
+    const entry = this.slicesOfService.get(service);
+    if (!entry) return NO_ENDPOINTS;
+    const cached = family === 4 ? entry.ready4 : entry.ready6;
     if (cached) return cached;
-    const slices = this.slicesOfService.get(service);
-    if (!slices) return NO_ENDPOINTS;
     let anyReady = false;
     const nodes = this.readyNodes;
     nodes.length = 0;
-    for (const slice of slices) {
+    for (const slice of entry.slices) {
       if (familyOfSlice(slice) !== family) continue;
       for (const ep of slice.endpoints) {
         // MetalLB's hasHealthyEndpoint also needs an address on the endpoint.
@@ -295,7 +293,8 @@ export class Planner {
     }
     // An exact-size copy: the cache keeps one per service, and a list grown by push has spare room.
     const ready = { anyReady, nodes: nodes.length === 0 ? NO_NODES : nodes.slice() };
-    cache.set(service, ready);
+    if (family === 4) entry.ready4 = ready;
+    else entry.ready6 = ready;
     return ready;
   }
 

@@ -51,12 +51,13 @@ function familyName(f: IpFamily): string {
 }
 
 function wantedFamilies(service: ServiceInfo): IpFamily[] {
-  const declared = [...new Set(service.ipFamilies)];
-  const primary: IpFamily = declared[0] ?? 4;
+  const primary: IpFamily = service.ipFamilies[0] ?? 4;
   if (service.ipFamilyPolicy === 'SingleStack') return [primary];
+  let declared = 1;
+  for (const f of service.ipFamilies) if (f !== primary) declared = 2;
   // MetalLB takes the families from the ClusterIPs (ipfamily.ForService): on a single-stack
   // cluster the API server gives a PreferDualStack service one family, and so do we.
-  if (service.ipFamilyPolicy === 'PreferDualStack' && declared.length < 2) return [primary];
+  if (service.ipFamilyPolicy === 'PreferDualStack' && declared < 2) return [primary];
   return [primary, primary === 4 ? 6 : 4];
 }
 
