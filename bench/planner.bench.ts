@@ -122,6 +122,14 @@ function cpuMs(fn: () => void): number {
   return (used.user + used.system) / 1000;
 }
 
+/** Wall and process CPU time of one run, for figures measured once. */
+function wallAndCpuMs(fn: () => void): { wall: number; cpu: number } {
+  const cpuStart = process.cpuUsage();
+  const wall = timeMs(fn);
+  const used = process.cpuUsage(cpuStart);
+  return { wall, cpu: (used.user + used.system) / 1000 };
+}
+
 function collectGarbage(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
@@ -173,35 +181,37 @@ export default {
     const requests = Array.from({ length: 100_000 }, (_, i) => readAllocationRequest(service(i, 6)));
     gc();
     // In a function of its own so the 100,000 results are garbage before the heap is measured.
-    const allocationPass = (): number => {
+    const allocationPass = (): { wall: number; cpu: number } => {
       let size = 0;
-      const ms = timeMs(() => {
+      const ms = wallAndCpuMs(() => {
         size = allocateServices(v6, requests, new Map()).size;
       });
       if (size !== 100_000) throw new Error('allocation bench lost services');
       return ms;
     };
-    const allocMs = allocationPass();
+    const alloc = allocationPass();
     rows.push({
       name: '100,000 services allocated from an IPv6 /64 (whole allocation pass)',
-      value: allocMs,
+      value: alloc.wall,
       unit: 'ms',
       target: '< 1000 ms',
-      met: allocMs < 1000,
+      met: alloc.wall < 1000,
     });
+    rows.push({ name: '100,000 services from an IPv6 /64 (process CPU time)', value: alloc.cpu, unit: 'ms' });
 
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const allocator = new IpAllocator(v6);
     const ids = requests.map((r) => r.identity);
     const held: unknown[] = [];
-    const rawMs = timeMs(() => {
+    const raw = wallAndCpuMs(() => {
       for (const id of ids)
         held.push(allocator.assign(id, 6, allocator.lowestAvailable('v6', 6, id) as bigint, 'v6'));
     });
     gc();
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-    rows.push({ name: '100,000 allocations from an IPv6 /64 (allocator only)', value: rawMs, unit: 'ms' });
+    rows.push({ name: '100,000 allocations from an IPv6 /64 (allocator only)', value: raw.wall, unit: 'ms' });
+    rows.push({ name: '100,000 allocations, allocator only (process CPU time)', value: raw.cpu, unit: 'ms' });
     rows.push({
       name: 'heap held by an allocator with 100,000 addresses of a /64',
       value: heapMb,
