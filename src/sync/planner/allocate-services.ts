@@ -67,12 +67,11 @@ export function allocateServices(
     if (work.length > 1) work.sort(byFamily);
     const ips = work.length === 0 ? NO_IPS : exactCopy(work);
     const texts = new Array<string>(ips.length);
-    const pools = new Array<string>(ips.length);
     for (let k = 0; k < ips.length; k++) {
       const ip = ips[k] as AllocatedIp;
       texts[k] = formatIp(ip.family, ip.value);
-      pools[k] = ip.pool;
     }
+    const pools = ips.length === 1 ? run.onlyPool((ips[0] as AllocatedIp).pool) : ips.map((ip) => ip.pool);
     const allocation: ServiceAllocation = { service: req.key, ips: texts, pools };
     if (failure) allocation.failure = failure;
     results.set(req.key, { allocation, ips, dropped: dropped[i] as readonly string[] });
@@ -92,6 +91,7 @@ class AllocationRun {
   readonly allocator: IpAllocator;
   private readonly poolsByName: Map<string, AddressPool>;
   private readonly poolOrder: AddressPool[];
+  private readonly onlyPoolLists = new Map<string, string[]>();
 
   constructor(
     pools: readonly AddressPool[],
@@ -100,6 +100,16 @@ class AllocationRun {
     this.allocator = new IpAllocator(pools);
     this.poolsByName = new Map(pools.map((p) => [p.name, p]));
     this.poolOrder = orderPools(pools);
+  }
+
+  /**
+   * The `pools` of an allocation from one pool: one frozen list per pool, shared by all its
+   * services (plans hand out shared lists frozen, as route tables do).
+   */
+  onlyPool(name: string): string[] {
+    let list = this.onlyPoolLists.get(name);
+    if (!list) this.onlyPoolLists.set(name, (list = Object.freeze([name]) as string[]));
+    return list;
   }
 
   /**
