@@ -2,7 +2,7 @@ import type { AddressPool, BgpAdvertisement, PeerConfig } from '../../config/mod
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
-import { formatIp, maskToPrefix, type IpFamily } from '../ip/address.js';
+import { formatIp, formatPrefix, maskToPrefix, type IpFamily } from '../ip/address.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
 export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
@@ -115,12 +115,18 @@ export interface RouteContribution {
   family: IpFamily;
   network: bigint;
   length: number;
+  /** Canonical text of network/length, made once per address and length for every peer. */
+  prefix: string;
+  /** Frozen `[service]`, one list for all of the service's contributions (a route's services). */
+  services: readonly string[];
   /** Sorted; may be shared with the eligibility cache, so never mutated. */
   nextHops: readonly string[];
   localPref?: number;
   communities: readonly string[];
   largeCommunities: readonly string[];
 }
+
+const NO_ADS: readonly BgpAdvertisement[] = Object.freeze([]);
 
 function familyName(f: IpFamily): string {
   return f === 4 ? 'IPv4' : 'IPv6';
@@ -160,7 +166,12 @@ export function serviceContributions(
   const contributions: RouteContribution[] = [];
   const issues: AdvertisementIssue[] = [];
   const local = service.externalTrafficPolicy === 'Local';
+  let services: readonly string[] | undefined;
   for (const ip of ips) {
+    // Every peer usually gets the same prefix of an address: its text is made once.
+    let prefixLength = -1;
+    let network = ip.value;
+    let prefix = '';
     const pool = ctx.pool(ip.pool);
     if (!pool || pool.protocol !== 'bgp' || ctx.peers.length === 0) continue;
     const text = (): string => formatIp(ip.family, ip.value);
@@ -176,7 +187,7 @@ export function serviceContributions(
       const { ads: applicable, localPrefClashes } = ctx.advertisementsFor(pool, peer);
       if (applicable.length === 0) continue;
       const ibgp = isIbgp(peer);
-      const clashing = localPrefClashes ? clashingAds(applicable, localPrefClashes, peer, ctx) : [];
+      const clashing = localPrefClashes ? clashingAds(applicable, localPrefClashes, peer, ctx) : NO_ADS;
       if (clashing.length > 0) {
         issues.push({
           service: key,
@@ -191,12 +202,20 @@ export function serviceContributions(
         if (nextHops.length === 0) continue;
         announced = true;
         const length = ip.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6;
+        if (length !== prefixLength) {
+          prefixLength = length;
+          network = maskToPrefix(ip.family, ip.value, length);
+          prefix = formatPrefix(ip.family, network, length);
+        }
+        services ??= Object.freeze([key]);
         contributions.push({
           peer: peer.name,
           service: key,
           family: ip.family,
-          network: maskToPrefix(ip.family, ip.value, length),
+          network,
           length,
+          prefix,
+          services,
           nextHops,
           localPref: ibgp ? ad.localPref : undefined,
           communities: ad.communities,

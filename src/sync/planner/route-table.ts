@@ -71,12 +71,12 @@ function mergeShares(entry: PrefixEntry): void {
   const only = all.length === 1 ? all[0] : undefined;
   if (only) {
     const route: PlannedRoute = {
-      prefix: formatPrefix(entry.family, entry.network, entry.length),
+      prefix: only.prefix,
       family: entry.family,
       nextHops: sharedHops(only.nextHops),
       communities: shared(only.communities),
       largeCommunities: shared(only.largeCommunities),
-      services: [only.service],
+      services: only.services as string[],
     };
     if (only.localPref !== undefined) route.localPref = only.localPref;
     entry.route = route;
@@ -90,7 +90,7 @@ function mergeShares(entry: PrefixEntry): void {
     return;
   }
   const route: PlannedRoute = {
-    prefix: formatPrefix(entry.family, entry.network, entry.length),
+    prefix: (all[0] as RouteContribution).prefix,
     family: entry.family,
     nextHops: union(
       all.map((c) => c.nextHops),
