@@ -149,8 +149,15 @@ function nextHopsFor(
     const rank = eligible.rankOf.get(node)?.[family];
     if (rank !== undefined) ranks.push(rank);
   }
+  // Insertion sort: a service has a handful of ready nodes, and sort() costs more to set up.
+  for (let i = 1; i < ranks.length; i++) {
+    const r = ranks[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (ranks[j] as number) > r; j--) ranks[j + 1] = ranks[j] as number;
+    ranks[j + 1] = r;
+  }
   const all = eligible.allNextHops[family];
-  return ranks.sort((a, b) => a - b).map((r) => all[r] as string);
+  return ranks.map((r) => all[r] as string);
 }
 
 /**

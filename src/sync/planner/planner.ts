@@ -196,8 +196,8 @@ export class Planner {
   /** Re-runs allocation; every service whose addresses changed gets its routes re-planned. */
   private reallocate(touched: Set<string>): void {
     const requests = [];
-    for (const svc of this.services.values()) {
-      if (isHandledService(this.config, svc)) requests.push(readAllocationRequest(svc));
+    for (const [key, svc] of this.services) {
+      if (isHandledService(this.config, svc)) requests.push(readAllocationRequest(svc, key));
     }
     const next = allocateServices(this.config.pools, requests, this.namespaces);
     for (const [key, result] of next) {

@@ -59,7 +59,7 @@ function shared(list: readonly string[]): string[] {
  * contribution) and never mutated, so freezing them in place is as safe as a copy and costs none.
  */
 function sharedHops(list: readonly string[]): string[] {
-  return (list.length === 0 ? NONE : Object.freeze(list)) as string[];
+  return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list)) as string[];
 }
 
 /** Sets the entry's route, or its conflict when the shares disagree on localPref. */

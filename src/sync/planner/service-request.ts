@@ -61,7 +61,7 @@ function wantedFamilies(service: ServiceInfo): IpFamily[] {
   return [primary, primary === 4 ? 6 : 4];
 }
 
-function sharingIdentity(service: ServiceInfo, sharingKey: string | undefined): SharingIdentity {
+function sharingIdentity(service: ServiceInfo, key: string, sharingKey: string | undefined): SharingIdentity {
   const backendKey =
     service.externalTrafficPolicy === 'Local'
       ? Object.keys(service.selector)
@@ -70,7 +70,7 @@ function sharingIdentity(service: ServiceInfo, sharingKey: string | undefined): 
           .join(',')
       : '';
   return {
-    service: serviceKey(service),
+    service: key,
     sharingKey: sharingKey === '' ? undefined : sharingKey,
     trafficPolicy: service.externalTrafficPolicy,
     backendKey,
@@ -142,17 +142,18 @@ function parseRequested(
   return { requested };
 }
 
-export function readAllocationRequest(service: ServiceInfo): AllocationRequest {
+/** `key` is the service's serviceKey; a caller that holds that string already passes it (one copy). */
+export function readAllocationRequest(service: ServiceInfo, key = serviceKey(service)): AllocationRequest {
   const families = wantedFamilies(service);
   const { requested, invalid } = parseRequested(service, families);
   return {
-    key: serviceKey(service),
+    key,
     service,
     families,
     policy: service.ipFamilyPolicy,
     requested,
     requestedPool: annotation(service, ADDRESS_POOL)?.value || undefined,
-    identity: sharingIdentity(service, annotation(service, ALLOW_SHARED_IP)?.value),
+    identity: sharingIdentity(service, key, annotation(service, ALLOW_SHARED_IP)?.value),
     invalid,
   };
 }
