@@ -93,10 +93,11 @@ export function createDriverOn(
 /** The driver the CLI asks for, from the config's `router:` section. */
 export function createRouterDriver(access: RouterAccess, log: RouterDriverLog): RouterDriver {
   const forced = access.dialect === 'auto' ? undefined : access.dialect;
-  return createDriverOn(transportFor(access), log, forced);
+  return createDriverOn(createRouterTransport(access), log, forced);
 }
 
-function transportFor(access: RouterAccess): RouterTransport {
+/** The raw transport the config's `router:` section names; `record` keeps its bytes unparsed. */
+export function createRouterTransport(access: RouterAccess): RouterTransport {
   switch (access.transport) {
     case 'recorded':
       if (access.recordedDir === undefined)

@@ -209,18 +209,6 @@ describe('cli', () => {
     });
   });
 
-  describe('commands not wired yet', () => {
-    const cases: Array<[string, ...string[]]> = [['record', '/tmp/x']];
-    for (const [name, ...rest] of cases) {
-      it(`${name} says so and exits 2`, async () => {
-        const { code, stdout, stderr } = await cli(name, ...rest);
-        expect(code).to.equal(2);
-        expect(stdout).to.equal('');
-        expect(stderr).to.equal(`${name}: not available yet\n`);
-      });
-    }
-  });
-
   it('version prints the version and exits 0', async () => {
     const { code, stdout } = await cli('version');
     expect(code).to.equal(0);

@@ -1,15 +1,31 @@
 import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { notAvailableYet } from './not-available.js';
+import { runRecord } from '../../check/run-record.js';
+import { createLogger } from '../../observability/logger.js';
+import { createRouterTransport } from '../../router-drivers/index.js';
 
 export interface RecordOptions extends CommonOptions {
   /** Directory to write: manifests, config and `router/show ...` outputs, ready for `check`. */
   dir: string;
 }
 
-export async function recordCommand(_opts: RecordOptions, io: CliIo): Promise<number> {
-  return notAvailableYet('record', io);
+/** `record DIR`: one read-only snapshot of the cluster and the router (src/check/run-record.ts). */
+export async function recordCommand(opts: RecordOptions, io: CliIo): Promise<number> {
+  const log = createLogger({ level: opts.logLevel });
+  const result = await runRecord(
+    {
+      configFiles: opts.configFiles,
+      ...(opts.manifestsPath === undefined ? {} : { manifestsPath: opts.manifestsPath }),
+      ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
+    },
+    createRouterTransport,
+    opts.dir,
+    log,
+  );
+  io.out(result.output);
+  if (result.error !== undefined) io.err(result.error.endsWith('\n') ? result.error : `${result.error}\n`);
+  return result.exitCode;
 }
 
 export const recordSpec: CommandSpec<RecordOptions> = {
