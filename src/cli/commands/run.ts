@@ -5,6 +5,7 @@ import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { runDemo } from '../../demo/demo.js';
 import { runFrrDemo } from '../../demo/frr-demo.js';
+import { replicaIdentity } from '../../k8s/leader-election.js';
 import { createLogger } from '../../observability/logger.js';
 import { runSync } from '../../sync/engine/run-sync.js';
 
@@ -18,6 +19,11 @@ export interface RunOptions extends CommonOptions {
   once: boolean;
   /** host:port for the Prometheus endpoint; unset means no metrics server. */
   metricsAddress?: { host: string; port: number };
+  /** Act only while holding the Lease (replicas beyond the first wait as followers). */
+  leaderElect: boolean;
+  /** Default: the config's kubernetes.metallbNamespace. */
+  leaseNamespace?: string;
+  leaseName: string;
 }
 
 /** Served unless --metrics-address says otherwise; the demo serves metrics only when asked. */
@@ -55,6 +61,15 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
     metricsAddress: metricsAddress ?? DEFAULT_METRICS_ADDRESS,
     ...(opts.manifestsPath !== undefined ? { manifestsPath: opts.manifestsPath } : {}),
     ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.leaderElect
+      ? {
+          leaderElection: {
+            name: opts.leaseName,
+            identity: replicaIdentity(),
+            ...(opts.leaseNamespace !== undefined ? { namespace: opts.leaseNamespace } : {}),
+          },
+        }
+      : {}),
   });
 }
 
@@ -92,6 +107,13 @@ export const runSpec: CommandSpec<RunOptions> = {
       )
       .option('--once', 'print the report after the first full sync and exit (0 ok, 1 drift)', false)
       .option(
+        '--leader-elect',
+        'act (allocate, write status, announce) only while holding a coordination.k8s.io Lease, so replicas can stand by; identity from $POD_NAME, else the host name',
+        false,
+      )
+      .option('--lease-namespace <ns>', "the Lease's namespace (default: the config's MetalLB namespace)")
+      .option('--lease-name <name>', "the Lease's name", 'cluster-router-sync')
+      .option(
         '--metrics-address <host:port>',
         'serve /metrics, /healthz and /readyz on this address (default 127.0.0.1:9473; --demo serves them only when given)',
       ),
@@ -117,6 +139,9 @@ export const runSpec: CommandSpec<RunOptions> = {
       router: raw.router as RunOptions['router'],
       withdrawOnExit: raw.withdrawOnExit === true,
       once: raw.once === true,
+      leaderElect: raw.leaderElect === true,
+      leaseName: raw.leaseName as string,
+      ...(typeof raw.leaseNamespace === 'string' ? { leaseNamespace: raw.leaseNamespace } : {}),
       ...(metrics === undefined ? {} : { metricsAddress: parseListenAddress(metrics) }),
     };
   },

@@ -38,7 +38,10 @@ export interface SyncRunOptions {
    * Act only while holding this Lease (cluster mode only): a follower waits, doing nothing; a
    * leader that loses the Lease shuts down as on SIGTERM and exits 3, to restart as a follower.
    */
-  leaderElection?: LeaderElectionRunOptions;
+  leaderElection?: Omit<LeaderElectionRunOptions, 'namespace'> & {
+    /** Default: the config's kubernetes.metallbNamespace (where the Role grants Leases). */
+    namespace?: string;
+  };
 }
 
 /** Resolves on SIGTERM/SIGINT or the caller's stop signal; for the wait before leading. */
@@ -99,6 +102,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     try {
       leadership = await acquireLeadership({
         ...opts.leaderElection,
+        namespace: opts.leaderElection.namespace ?? config.kubernetes.metallbNamespace,
         ...(kubeconfig !== undefined ? { kubeconfig } : {}),
         logger: log,
         abort: waiting.stop,
