@@ -11,8 +11,11 @@ export function unixToTcp(path: string, port: number): Promise<Server> {
   const server = createServer((c) => {
     const upstream = connect(port, '127.0.0.1');
     c.pipe(upstream).pipe(c);
+    // Either side gone ends both, so closing the bridge never waits on a half-open pair.
     c.on('error', () => upstream.destroy());
     upstream.on('error', () => c.destroy());
+    c.on('close', () => upstream.destroy());
+    upstream.on('close', () => c.destroy());
   });
   return new Promise((resolve) => server.listen(path, () => resolve(server)));
 }
@@ -29,6 +32,8 @@ const ${bridgeName} = ${net}.createServer((c) => {
   c.pipe(up).pipe(c);
   c.on('error', () => up.destroy());
   up.on('error', () => c.destroy());
+  c.on('close', () => up.destroy());
+  up.on('close', () => c.destroy());
 });
 await new Promise((resolve) => ${bridgeName}.listen(${port}, '127.0.0.1', resolve));
 `;
