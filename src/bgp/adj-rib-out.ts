@@ -35,6 +35,12 @@ export interface RibChanges {
   announcements: AnnounceGroup[];
 }
 
+/** A change to some prefixes of the desired set: `upsert` replaces or adds, `remove` takes out. */
+export interface RouteDelta {
+  upsert: readonly DesiredRoute[];
+  remove: readonly string[];
+}
+
 export interface AdjRibOutOptions {
   /** Families the session negotiated; routes of any other family are held back (see `heldBack`). */
   families: ReadonlySet<AddressFamily>;
@@ -58,6 +64,13 @@ export class AdjRibOut {
   private readonly interned = new Map<string, { key: string; attributes: PathAttributes }>();
   private dirty = false;
   private held: string[] = [];
+  /**
+   * After setDesiredRoutes, takeChanges compares the whole sets (undefined). After only deltas, it
+   * looks at the prefixes they touched, each with the paths sent for it before the first touch.
+   */
+  private touched: Map<string, KeyedPath[]> | undefined = new Map();
+  /** Desired path keys per prefix, built on the first delta after a whole set. */
+  private keysOf: Map<string, string[]> | undefined;
 
   constructor(private readonly opts: AdjRibOutOptions) {
     this.pathIds = opts.pathIds ?? new PathIdAllocator();
@@ -82,9 +95,56 @@ export class AdjRibOut {
     this.desired = desired;
     this.held = held;
     this.dirty = true;
+    this.touched = undefined;
+    this.keysOf = undefined;
   }
 
-  private expand(route: DesiredRoute, family: AddressFamily, into: Map<string, KeyedPath>): void {
+  /**
+   * Changes only the named prefixes of the desired set: the same table as setDesiredRoutes with the
+   * whole set edited alike, at the cost of the change rather than of the table.
+   */
+  updateDesiredRoutes(delta: RouteDelta, opts: { alreadyValidated?: boolean } = {}): void {
+    if (!opts.alreadyValidated) validateRouteDelta(delta, this.opts.peer);
+    // After a whole-set take the two maps are one object; a delta must change only the desired one.
+    if (this.sent === this.desired) this.desired = new Map(this.desired);
+    const keysOf = (this.keysOf ??= indexByPrefix(this.desired));
+    const held = new Set([...delta.remove, ...delta.upsert.map((r) => r.prefix)]);
+    if (this.held.length > 0) this.held = this.held.filter((p) => !held.has(p));
+    for (const prefix of delta.remove) {
+      this.dropDesired(prefix, keysOf);
+      // As retainOnly does for a prefix missing from a whole set.
+      this.pathIds.assign(prefix, []);
+    }
+    for (const route of delta.upsert) {
+      this.dropDesired(route.prefix, keysOf);
+      const family = prefixFamily(route.prefix);
+      if (!this.opts.families.has(family)) {
+        if (route.nextHops.length > 0) this.held.push(route.prefix);
+        continue;
+      }
+      const paths: KeyedPath[] = [];
+      this.expand(route, family, paths);
+      for (const path of paths) this.desired.set(pathKey(path), path);
+      if (paths.length > 0) keysOf.set(route.prefix, paths.map(pathKey));
+    }
+    this.dirty = true;
+  }
+
+  /** Takes a prefix's paths out of the desired set, remembering what was sent for it. */
+  private dropDesired(prefix: string, keysOf: Map<string, string[]>): void {
+    if (this.touched && !this.touched.has(prefix)) {
+      const sent: KeyedPath[] = [];
+      for (const key of keysOf.get(prefix) ?? []) {
+        const path = this.sent.get(key);
+        if (path) sent.push(path);
+      }
+      this.touched.set(prefix, sent);
+    }
+    for (const key of keysOf.get(prefix) ?? []) this.desired.delete(key);
+    keysOf.delete(prefix);
+  }
+
+  private expand(route: DesiredRoute, family: AddressFamily, into: PathSink): void {
     if (route.nextHops.length === 0) return;
     if (!this.opts.addPathFamilies.has(family)) {
       this.addPath(into, route, family, pickNextHop(route.prefix, route.nextHops), 0);
@@ -96,7 +156,7 @@ export class AdjRibOut {
   }
 
   private addPath(
-    into: Map<string, KeyedPath>,
+    into: PathSink,
     route: DesiredRoute,
     family: AddressFamily,
     nextHop: string,
@@ -121,7 +181,8 @@ export class AdjRibOut {
       attributes: shared.attributes,
       key: shared.key,
     };
-    into.set(pathKey(path), path);
+    if (Array.isArray(into)) into.push(path);
+    else into.set(pathKey(path), path);
   }
 
   /**
@@ -134,6 +195,8 @@ export class AdjRibOut {
     copy.sent = this.sent;
     copy.held = this.held;
     copy.dirty = this.dirty;
+    copy.touched = this.touched;
+    copy.keysOf = this.keysOf;
     return copy;
   }
 
@@ -151,14 +214,41 @@ export class AdjRibOut {
   takeChanges(): RibChanges {
     const withdrawn: KeyedPath[] = [];
     const announced: KeyedPath[] = [];
-    for (const [key, path] of this.sent) if (!this.desired.has(key)) withdrawn.push(path);
-    for (const [key, path] of this.desired) {
-      if (this.sent.get(key)?.key !== path.key) announced.push(path);
+    if (this.touched) {
+      for (const [prefix, before] of this.touched) this.takePrefix(prefix, before, withdrawn, announced);
+      this.touched.clear();
+    } else {
+      for (const [key, path] of this.sent) if (!this.desired.has(key)) withdrawn.push(path);
+      for (const [key, path] of this.desired) {
+        if (this.sent.get(key)?.key !== path.key) announced.push(path);
+      }
+      // Shared until the next change: setDesiredRoutes builds a new map, a delta copies it first.
+      this.sent = this.desired;
+      this.touched = new Map();
     }
-    // setDesiredRoutes always builds a new map, so the two may share it until the next call.
-    this.sent = this.desired;
     this.dirty = false;
     return { withdrawals: groupWithdrawals(withdrawn), announcements: groupAnnouncements(announced) };
+  }
+
+  /** The whole-set comparison for one prefix, bringing `sent` up to date for it. */
+  private takePrefix(
+    prefix: string,
+    before: readonly KeyedPath[],
+    withdrawn: KeyedPath[],
+    announced: KeyedPath[],
+  ): void {
+    for (const path of before) {
+      const key = pathKey(path);
+      if (!this.desired.has(key)) {
+        withdrawn.push(path);
+        this.sent.delete(key);
+      }
+    }
+    for (const key of this.keysOf?.get(prefix) ?? []) {
+      const path = this.desired.get(key)!;
+      if (this.sent.get(key)?.key !== path.key) announced.push(path);
+      this.sent.set(key, path);
+    }
   }
 
   /** Everything sent so far (of one family, or all): answers a ROUTE-REFRESH. */
@@ -173,6 +263,8 @@ export class AdjRibOut {
     this.sent = new Map();
     this.desired = new Map();
     this.dirty = false;
+    this.touched = new Map();
+    this.keysOf = undefined;
     return changes;
   }
 
@@ -216,6 +308,14 @@ export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: str
   }
 }
 
+/** validateDesiredRoutes for the upserts, and no prefix both upserted and removed. */
+export function validateRouteDelta(delta: RouteDelta, peer: string | undefined): void {
+  validateDesiredRoutes(delta.upsert, peer);
+  const upserted = new Set(delta.upsert.map((r) => r.prefix));
+  const both = delta.remove.find((p) => upserted.has(p));
+  if (both !== undefined) throw new InvalidRouteError(`prefix ${both} both changed and removed`, peer, both);
+}
+
 function routeProblem(
   route: DesiredRoute,
   seen: Set<string>,
@@ -249,6 +349,19 @@ function routeProblem(
 /** An OutPath with its attribute key computed once. */
 interface KeyedPath extends OutPath {
   key: string;
+}
+
+/** Where expand puts a route's paths: the whole desired map, or one prefix's list. */
+type PathSink = Map<string, KeyedPath> | KeyedPath[];
+
+function indexByPrefix(paths: ReadonlyMap<string, KeyedPath>): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const [key, path] of paths) {
+    const keys = index.get(path.prefix);
+    if (keys) keys.push(key);
+    else index.set(path.prefix, [key]);
+  }
+  return index;
 }
 
 /** Groups in attribute-key order; prefixes in the order the caller listed them (the plan's order). */

@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { AdjRibIn, type ReceivedRoute, type RibInChange } from './adj-rib-in.js';
-import { AdjRibOut, validateDesiredRoutes, type RibChanges } from './adj-rib-out.js';
+import {
+  AdjRibOut,
+  validateDesiredRoutes,
+  validateRouteDelta,
+  type RibChanges,
+  type RouteDelta,
+} from './adj-rib-out.js';
 import { Backoff, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { buildLocalOpen, familyOfAfi, negotiate, type Negotiated } from './capabilities.js';
 import { Timer, type Clock } from './clock.js';
@@ -232,7 +238,12 @@ export class PeerSession {
   private readonly flushTimer: Timer;
   private readonly backoff: Backoff;
   private pathIds = new PathIdAllocator();
-  private desired: readonly DesiredRoute[] = [];
+  /** The desired set as last given whole; undefined once a delta changed it (see `desired`). */
+  private desiredList: readonly DesiredRoute[] | undefined = [];
+  /** The desired set by prefix, built on the first delta after a whole set. */
+  private desiredByPrefix: Map<string, DesiredRoute> | undefined;
+  /** When routes last went out, so a change that arrives alone is not held for the window. */
+  private lastFlushAt = -Infinity;
   private rib: AdjRibOut | undefined;
   private prepared: PreparedTable | undefined;
   /** The last session's negotiation: the best guess for the next one. */
@@ -333,11 +344,39 @@ export class PeerSession {
   /** Replaces the routes this peer should have; sent after the batching window when Established. */
   setDesiredRoutes(routes: readonly DesiredRoute[]): void {
     validateDesiredRoutes(routes, this.config.name);
-    this.desired = routes;
+    this.desiredList = routes;
+    this.desiredByPrefix = undefined;
     this.prepared = undefined;
     if (!this.rib) return this.prepareTable();
     this.rib.setDesiredRoutes(routes, { alreadyValidated: true });
-    if (!this.flushTimer.running) this.flushTimer.start(this.config.batchWindowMs);
+    this.scheduleFlush();
+  }
+
+  /** Changes only these prefixes of the desired set; the rest stays as it is. */
+  updateDesiredRoutes(delta: RouteDelta): void {
+    validateRouteDelta(delta, this.config.name);
+    const byPrefix = (this.desiredByPrefix ??= new Map(this.desired.map((r) => [r.prefix, r])));
+    for (const prefix of delta.remove) byPrefix.delete(prefix);
+    for (const route of delta.upsert) byPrefix.set(route.prefix, route);
+    this.desiredList = undefined;
+    this.prepared = undefined;
+    if (!this.rib) return this.prepareTable();
+    this.rib.updateDesiredRoutes(delta, { alreadyValidated: true });
+    this.scheduleFlush();
+  }
+
+  private get desired(): readonly DesiredRoute[] {
+    return (this.desiredList ??= [...this.desiredByPrefix!.values()]);
+  }
+
+  /**
+   * Changes within the batching window after a send go out together when it ends; a change after a
+   * quiet window goes out on the next timer turn, so a lone change is not delayed by the window.
+   */
+  private scheduleFlush(): void {
+    if (this.flushTimer.running) return;
+    const wait = this.lastFlushAt + this.config.batchWindowMs - this.deps.clock.now();
+    this.flushTimer.start(Math.max(0, wait));
   }
 
   /** An incoming TCP connection from this peer's address (the speaker's listener dispatches it). */
@@ -817,6 +856,7 @@ export class PeerSession {
     this.flushTimer.stop();
     const conn = this.established();
     if (!conn || !this.rib) return;
+    this.lastFlushAt = this.deps.clock.now();
     if (prepared) this.sendChanges(conn, prepared.changes, cause, prepared.messages);
     else this.sendChanges(conn, this.rib.takeChanges(), cause);
     const held = this.rib.heldBack;

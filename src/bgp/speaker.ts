@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { isIP, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { PeerConfig } from '../config/model.js';
 import type { ReceivedRoute } from './adj-rib-in.js';
+import type { RouteDelta } from './adj-rib-out.js';
 import type { BackoffOptions } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import {
@@ -266,6 +267,15 @@ export class BgpSpeaker {
   /** The routes `peer` should have from now on (replaces the previous set). */
   setRoutes(peer: string, routes: readonly DesiredRoute[]): void {
     this.session(peer).setDesiredRoutes(routes);
+  }
+
+  /**
+   * Changes only these prefixes of what `peer` should have (`upsert` adds or replaces a prefix's
+   * route, `remove` takes it out): the same outcome as setRoutes with the edited whole set, at the
+   * cost of the change rather than of the table.
+   */
+  updateRoutes(peer: string, delta: RouteDelta): void {
+    this.session(peer).updateDesiredRoutes(delta);
   }
 
   peers(): PeerStatus[] {

@@ -101,6 +101,81 @@ describe('AdjRibOut', () => {
     });
   }
 
+  /** What one take puts on the wire, independent of grouping and order. */
+  const emitted = (changes: RibChanges) => ({
+    withdrawn: changes.withdrawals.flatMap((w) => w.nlri.map((n) => `${w.family} ${pathKey(n)}`)).sort(),
+    announced: changes.announcements
+      .flatMap((a) => a.nlri.map((n) => `${pathKey(n)} ${attributesKey(a.family, a.attributes)}`))
+      .sort(),
+  });
+  const allPrefixes = [...Array(16).keys()]
+    .map((i) => `192.168.197.${i}/32`)
+    .concat([...Array(8).keys()].map((i) => `2001:db8::${i.toString(16)}/128`));
+  const delta = fc.tuple(desiredSet, fc.subarray(allPrefixes)).map(([upsert, remove]) => ({
+    upsert,
+    remove: remove.filter((p) => !upsert.some((r) => r.prefix === p)),
+  }));
+  const step = fc.tuple(
+    fc.oneof(
+      desiredSet.map((routes) => ({ whole: routes })),
+      delta.map((d) => ({ delta: d })),
+    ),
+    fc.boolean(),
+  );
+  for (const [label, families, addPathFamilies] of [
+    ['ADD-PATH', [4, 6], [4, 6]],
+    ['no ADD-PATH', [4, 6], []],
+    ['IPv6 held back', [4], [4]],
+  ] as const) {
+    it(`any sequence of whole sets and deltas emits what the equivalent whole sets emit (${label})`, () => {
+      fc.assert(
+        fc.property(fc.array(step, { minLength: 1, maxLength: 10 }), (steps) => {
+          const opts = { families: new Set(families), addPathFamilies: new Set(addPathFamilies) };
+          const mixed = new AdjRibOut(opts);
+          const whole = new AdjRibOut(opts);
+          let current = new Map<string, DesiredRoute>();
+          const takeBoth = () =>
+            expect(emitted(mixed.takeChanges())).to.deep.equal(emitted(whole.takeChanges()));
+          for (const [change, take] of steps) {
+            if ('whole' in change) {
+              current = new Map(change.whole.map((r) => [r.prefix, r]));
+              mixed.setDesiredRoutes(change.whole);
+            } else {
+              for (const p of change.delta.remove) current.delete(p);
+              for (const r of change.delta.upsert) current.set(r.prefix, r);
+              mixed.updateDesiredRoutes(change.delta);
+            }
+            whole.setDesiredRoutes([...current.values()]);
+            expect([...mixed.heldBack].sort()).to.deep.equal([...whole.heldBack].sort());
+            if (take) takeBoth();
+          }
+          takeBoth();
+          const sent = (rib: AdjRibOut) =>
+            rib
+              .sentPaths()
+              .map((p) => `${pathKey(p)} ${attributesKey(p.family, p.attributes)}`)
+              .sort();
+          expect(sent(mixed)).to.deep.equal(sent(whole));
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+
+  it('rejects a delta that both changes and removes a prefix', () => {
+    const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
+    const r = {
+      prefix: '192.168.197.1/32',
+      nextHops: ['192.168.201.11'],
+      communities: [],
+      largeCommunities: [],
+    };
+    expect(() => rib.updateDesiredRoutes({ upsert: [r], remove: [r.prefix] })).to.throw(
+      InvalidRouteError,
+      /both/,
+    );
+  });
+
   it('keeps the path id of a next hop that stays while others come and go', () => {
     fc.assert(
       fc.property(
