@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { formatConfigWarning, loadConfigFiles } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
+import { startHealthServer } from '../../observability/health-server.js';
 import { Metrics } from '../../observability/metrics.js';
 import { renderReport, type ReportFormat } from '../../reports/index.js';
 import { createRouterDriver, type RouterDriver } from '../../router-drivers/index.js';
@@ -94,11 +95,21 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const config = loaded.config;
   if (config.router === undefined) throw new NoRouterAccessError();
 
+  const metrics = new Metrics({ processMetrics: true });
   let leadership: Leadership | undefined;
   const manifestsMode = opts.manifestsPath !== undefined || config.kubernetes.mode === 'manifests';
   if (opts.leaderElection && !manifestsMode) {
     const kubeconfig = opts.kubeconfig ?? config.kubernetes.kubeconfig;
     const waiting = stopRequested(opts.stopSignal);
+    // A follower answers /healthz (so its liveness probe passes) but is not ready.
+    const health =
+      opts.metricsAddress !== undefined
+        ? await startHealthServer({
+            address: opts.metricsAddress,
+            metrics,
+            readiness: () => ['standing by: another replica holds the lease'],
+          })
+        : undefined;
     try {
       leadership = await acquireLeadership({
         ...opts.leaderElection,
@@ -109,6 +120,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
       });
     } finally {
       waiting.off();
+      await health?.close();
     }
     if (leadership === undefined) return ExitCode.Ok;
   }
@@ -127,7 +139,6 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const { speaker, announcer } = createSpeakerSide(config, log);
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
   announcer.start();
-  const metrics = new Metrics({ processMetrics: true });
   const engine = new SyncEngine<Verification>({
     config,
     source,

@@ -36,6 +36,8 @@ export const LEASE_PATH = '/apis/coordination.k8s.io/v1/namespaces/metallb-syste
 
 export interface RunChild {
   identity: string;
+  /** The HTTP status of GET <path> on the child's metrics address (inside the speaker namespace). */
+  httpStatus(path: string): Promise<number>;
   proc: ChildProcess;
   stdout(): string;
   stderr(): string;
@@ -177,6 +179,7 @@ export async function startFullSystem(): Promise<FullSystem> {
     let metricsPort = 19470;
 
     const startRun = (identity: string): RunChild => {
+      const metricsAddress = `127.0.0.1:${metricsPort++}`;
       const args = [
         'run',
         '--config',
@@ -185,7 +188,7 @@ export async function startFullSystem(): Promise<FullSystem> {
         kubeconfig,
         '--leader-elect',
         '--metrics-address',
-        `127.0.0.1:${metricsPort++}`,
+        metricsAddress,
         '--log-level',
         'debug',
       ];
@@ -215,6 +218,15 @@ process.exit(await main(['node', 'cluster-router-sync', ...${JSON.stringify(args
       const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
       const child: RunChild = {
         identity,
+        httpStatus: async (path) => {
+          const fetchScript = `process.stdout.write(String((await fetch('http://${metricsAddress}${path}')).status))`;
+          const res = await lab.exec(lab.speakerNs, process.execPath, [
+            '--input-type=module',
+            '-e',
+            fetchScript,
+          ]);
+          return Number(res.stdout);
+        },
         proc,
         stdout: () => stdout,
         stderr: () => stderr,
