@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { BgpSpeaker, SpeakerPeer } from '../../bgp/index.js';
 import type { PlannedRoute } from '../plan-types.js';
+import { changedMiddle } from './changed-middle.js';
 import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';
 
 /** How long a re-announcement waits for the speaker to send its withdrawal half. */
@@ -38,9 +39,24 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
     for (const p of this.peers.values()) this.speaker.addPeer(p);
   }
 
+  /**
+   * Hands the speaker only the part of the set that changed: the planner and the sources keep the
+   * objects they did not touch, so the changed middle (as planChanges finds it) is the change, and
+   * the speaker's cost stays at the size of the change instead of the table.
+   */
   setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
+    const before = this.desired.get(peer);
     this.desired.set(peer, routes);
-    this.speaker.setRoutes(peer, routes);
+    if (before === undefined) return this.speaker.setRoutes(peer, routes);
+    const [old, now] = changedMiddle(before, routes);
+    if (old.length === 0 && now.length === 0) return;
+    // A re-planned table: the whole set is as cheap and lets the speaker start afresh.
+    if (old.length + now.length > routes.length) return this.speaker.setRoutes(peer, routes);
+    const kept = new Set(now.map((r) => r.prefix));
+    this.speaker.updateRoutes(peer, {
+      upsert: now,
+      remove: old.filter((r) => !kept.has(r.prefix)).map((r) => r.prefix),
+    });
   }
 
   resend(peer: string, prefixes: readonly string[]): void {

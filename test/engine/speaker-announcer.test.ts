@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { BgpSpeaker, type SpeakerPeer } from '../../src/bgp/index.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import type { PlannedRoute } from '../../src/sync/plan-types.js';
+import { SpeakerAnnouncer } from '../../src/sync/engine/speaker-announcer.js';
+import { waitFor } from '../support/wait-for.js';
+
+const route = (i: number, hop: string): PlannedRoute => ({
+  prefix: `192.168.197.${i}/32`,
+  family: 4,
+  nextHops: [hop],
+  communities: [],
+  largeCommunities: [],
+  services: [`default/svc-${i}`],
+});
+
+describe('SpeakerAnnouncer', function () {
+  let collector: BgpSpeaker | undefined;
+  let speaker: BgpSpeaker | undefined;
+
+  afterEach(async () => {
+    sinon.restore();
+    await speaker?.stop();
+    await collector?.stop();
+  });
+
+  it('hands the speaker only the changed routes, and the router ends with the last set', async () => {
+    collector = new BgpSpeaker({
+      routerId: '192.168.198.254',
+      listen: { address: '127.0.0.1', port: 0 },
+      collector: { localAsn: 64501 },
+    });
+    const { port } = await collector.listen();
+    speaker = new BgpSpeaker({ routerId: '192.168.201.2', batchWindowMs: 5 });
+    const peer: SpeakerPeer = {
+      name: 'router',
+      peerAddress: '127.0.0.1',
+      peerAsn: 64501,
+      myAsn: 64500,
+      peerPort: port,
+      holdTimeSec: 90,
+      keepaliveTimeSec: 30,
+      connectTimeSec: 1,
+    };
+    const announcer = new SpeakerAnnouncer(speaker, [peer], silentLogger());
+    const whole = sinon.spy(speaker, 'setRoutes');
+    const delta = sinon.spy(speaker, 'updateRoutes');
+    announcer.start();
+
+    const table = () =>
+      collector!
+        .receivedRoutes('dynamic-127.0.0.1')
+        .map((r) => `${r.prefix} ${r.nextHop}`)
+        .sort();
+    const holds = (routes: PlannedRoute[]) =>
+      waitFor('the router holds the routes', () => {
+        const want = routes.map((r) => `${r.prefix} ${r.nextHops[0]}`).sort();
+        return JSON.stringify(table()) === JSON.stringify(want);
+      });
+
+    const first = Array.from({ length: 100 }, (_, i) => route(i, '192.168.201.11'));
+    announcer.setRoutes('router', first);
+    expect(whole.callCount).to.equal(1);
+    await holds(first);
+
+    // One route moves node, one goes away, one arrives; the other objects are kept, as the planner does.
+    const second = [...first];
+    second[50] = route(50, '192.168.201.12');
+    second.splice(60, 1);
+    second.splice(70, 0, route(200, '192.168.201.12'));
+    announcer.setRoutes('router', second);
+    expect(whole.callCount).to.equal(1);
+    expect(delta.callCount).to.equal(1);
+    const [, change] = delta.firstCall.args;
+    // The changed middle runs from the moved route to the end; unchanged objects in it are no-ops.
+    expect(change.remove).to.deep.equal(['192.168.197.60/32']);
+    expect(change.upsert.map((r) => r.prefix)).to.include.members([
+      '192.168.197.50/32',
+      '192.168.197.200/32',
+    ]);
+    expect(change.upsert).to.have.length(21);
+
+    announcer.setRoutes('router', second);
+    expect(delta.callCount, 'the same set again changes nothing').to.equal(1);
+
+    await holds(second);
+  });
+});
