@@ -3,7 +3,8 @@
  * lists included) into one ClusterSnapshot plus the configuration documents. Pure: the caller
  * reads the files. A bad object is reported with its place and skipped; it never spoils the rest.
  */
-import { parseAllDocuments, stringify } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { parseAllDocuments, stringify, type Document } from 'yaml';
 import type {
   ClusterSnapshot,
   EndpointSliceInfo,
@@ -163,21 +164,59 @@ function sortedInfos<T extends Info>(m: Map<string, Entry<T>>): T[] {
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.info);
 }
 
+/**
+ * A file's documents as plain values through js-yaml (several times faster than building `yaml`
+ * Documents), or undefined when the file needs `yaml`'s own reading: a syntax error, reported
+ * per document with its line, or a `%` directive (`%YAML 1.1` changes what `yes` means). Both
+ * read the YAML 1.2 core schema, so a file both accept gives the same values.
+ */
+function plainDocuments(text: string): unknown[] | undefined {
+  if (/^%/m.test(text)) return undefined;
+  try {
+    return loadAll(text, null, { schema: CORE_SCHEMA });
+  } catch {
+    // Not lost: the file is read again by `yaml`, which reports the error with its place.
+    return undefined;
+  }
+}
+
+function collectDocuments(c: Collector, file: string, documents: readonly Document.Parsed[]): void {
+  documents.forEach((doc, documentIndex) => {
+    const place = { file, documentIndex };
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0];
+      const line = err?.linePos?.[0].line;
+      c.problem(place, '', `YAML error${line ? ` at line ${line}` : ''}: ${err?.message.split('\n')[0]}`);
+      return;
+    }
+    const obj: unknown = doc.toJS();
+    // A document holding only comments (or an empty `---` section) is no object at all.
+    if (obj === null || obj === undefined) return;
+    c.object(obj, place, () => doc.toString());
+  });
+}
+
 export function parseManifests(files: ManifestFile[]): ParsedManifests {
   const c = new Collector();
   for (const { file, text } of files) {
-    parseAllDocuments(text, { prettyErrors: true }).forEach((doc, documentIndex) => {
-      const place = { file, documentIndex };
-      if (doc.errors.length > 0) {
-        const err = doc.errors[0];
-        const line = err?.linePos?.[0].line;
-        c.problem(place, '', `YAML error${line ? ` at line ${line}` : ''}: ${err?.message.split('\n')[0]}`);
-        return;
-      }
-      const obj: unknown = doc.toJS();
-      // A document holding only comments (or an empty `---` section) is no object at all.
+    const plain = plainDocuments(text);
+    if (plain === undefined) {
+      collectDocuments(c, file, parseAllDocuments(text, { prettyErrors: true }));
+      continue;
+    }
+    // Configuration documents are handed on as their source text (comments and all), which only
+    // `yaml`'s Documents keep: read once, and only for a file that holds one.
+    let documents: readonly Document.Parsed[] | undefined;
+    const sourceText = (documentIndex: number): string => {
+      documents ??= parseAllDocuments(text);
+      const doc = documents[documentIndex];
+      if (doc === undefined)
+        throw new Error(`${file}: js-yaml and yaml disagree on document ${documentIndex} (a bug here)`);
+      return doc.toString();
+    };
+    plain.forEach((obj, documentIndex) => {
       if (obj === null || obj === undefined) return;
-      c.object(obj, place, () => doc.toString());
+      c.object(obj, { file, documentIndex }, () => sourceText(documentIndex));
     });
   }
   return { snapshot: c.snapshot(), configDocuments: c.configDocuments, problems: c.problems };

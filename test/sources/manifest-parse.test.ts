@@ -202,6 +202,58 @@ describe('manifests source: parsing', () => {
     );
   });
 
+  it('reads a file the same through the fast path as through `yaml` (forced by a %YAML directive)', () => {
+    const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
+    const kubeObject = fc.record({
+      apiVersion: fc.constant('v1'),
+      kind: fc.constantFrom('Service', 'EndpointSlice', 'Node', 'Namespace', 'Deployment'),
+      metadata: fc.record({ name: label, namespace: label }),
+      spec: fc.jsonValue(),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.jsonValue(), kubeObject), { maxLength: 5 }), (docs) => {
+        const text = docs.map((d) => stringify(d)).join('---\n# between documents\n');
+        const fast = parseManifests([{ file: 'gen.yaml', text }]);
+        const full = parseManifests([{ file: 'gen.yaml', text: `%YAML 1.2\n---\n${text}` }]);
+        expect(fast.snapshot).to.deep.equal(full.snapshot);
+        expect(fast.problems).to.deep.equal(full.problems);
+        expect(fast.configDocuments.length).to.equal(full.configDocuments.length);
+      }),
+    );
+  });
+
+  it('hands on a config document from a file read by the fast path as its source text', () => {
+    const config = [
+      '# our own config, comments kept',
+      'apiVersion: cluster-router-sync.io/v1alpha1',
+      'kind: ClusterRouterSyncConfig',
+      'speaker: { listenAddress: 192.168.201.2 }',
+      '',
+    ].join('\n');
+    const service = stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'a', namespace: 'b' },
+      spec: {},
+    });
+    const parsed = parseManifests([{ file: 'mixed.yaml', text: `${service}---\n${config}` }]);
+    // `yaml` writes the document with its `---` marker, as it always has for these.
+    expect(parsed.configDocuments).to.deep.equal([{ file: 'mixed.yaml', text: `---\n${config}` }]);
+    expect(parsed.snapshot.services.map((s) => s.name)).to.deep.equal(['a']);
+  });
+
+  it('reports a YAML syntax error with its line and keeps the documents around it', () => {
+    const svc = (name: string) =>
+      stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'n' }, spec: {} });
+    const text = `${svc('before')}---\nkind: Service\nmetadata: { name: [unclosed\n---\n${svc('after')}`;
+    const parsed = parseManifests([{ file: 'broken.yaml', text }]);
+    expect(parsed.problems.map(formatManifestProblem)).to.satisfy(
+      (p: string[]) =>
+        p.length === 1 && /^broken\.yaml document 1: YAML error at line \d+: /.test(p[0] ?? ''),
+    );
+    expect(parsed.snapshot.services.map((s) => s.name)).to.deep.equal(['after', 'before']);
+  });
+
   it('round-trips generated services through YAML', () => {
     const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
     fc.assert(
