@@ -6,8 +6,11 @@ interface PrefixEntry {
   family: IpFamily;
   network: bigint;
   length: number;
-  /** Usually one: a host route of one service. */
-  shares: RouteContribution[];
+  /**
+   * Usually one, a host route of one service, kept without a list: a plan keeps an entry per
+   * route, and every object it keeps is copied by the young-generation collector.
+   */
+  shares: RouteContribution | RouteContribution[] | undefined;
   route: PlannedRoute | undefined;
   /** Distinct localPref values when the shares disagree (no route is sent then). */
   conflict: number[] | undefined;
@@ -62,13 +65,18 @@ function sharedHops(list: readonly string[]): string[] {
   return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list)) as string[];
 }
 
+function sharesOf(entry: PrefixEntry): readonly RouteContribution[] {
+  const shares = entry.shares;
+  return shares === undefined ? [] : Array.isArray(shares) ? shares : [shares];
+}
+
 /** Sets the entry's route, or its conflict when the shares disagree on localPref. */
 function mergeShares(entry: PrefixEntry): void {
-  const all = entry.shares;
   entry.route = undefined;
   entry.conflict = undefined;
-  if (all.length === 0) return;
-  const only = all.length === 1 ? all[0] : undefined;
+  const shares = entry.shares;
+  if (shares === undefined) return;
+  const only = !Array.isArray(shares) ? shares : shares.length === 1 ? shares[0] : undefined;
   if (only) {
     const route: PlannedRoute = {
       prefix: only.prefix,
@@ -82,6 +90,7 @@ function mergeShares(entry: PrefixEntry): void {
     entry.route = route;
     return;
   }
+  const all = shares as RouteContribution[];
   const prefs = [...new Set(all.map((c) => c.localPref).filter((p) => p !== undefined))].sort(
     (a, b) => a - b,
   );
@@ -126,7 +135,8 @@ export class PeerRouteTable {
   private published: PlannedRoute[] | undefined;
 
   private release(service: string, entry: PrefixEntry): void {
-    entry.shares = entry.shares.filter((c) => c.service !== service);
+    const rest = sharesOf(entry).filter((c) => c.service !== service);
+    entry.shares = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
     this.pending.add(entry);
   }
 
@@ -146,18 +156,20 @@ export class PeerRouteTable {
       if (!group) this.entries.set(groupKey, (group = new Map()));
       let entry = group.get(c.network);
       if (!entry) {
-        // Every field up front, so entries share one shape; shares made by a literal, so exact size.
+        // Every field up front, so entries share one shape.
         entry = {
           family: c.family,
           network: c.network,
           length: c.length,
-          shares: [c],
+          shares: c,
           route: undefined,
           conflict: undefined,
           inOrder: false,
         };
         group.set(c.network, entry);
-      } else entry.shares.push(c);
+      } else if (entry.shares === undefined) entry.shares = c;
+      else if (Array.isArray(entry.shares)) entry.shares.push(c);
+      else entry.shares = [entry.shares, c];
       if (mine === undefined) mine = entry;
       else if (!Array.isArray(mine)) {
         if (mine !== entry) mine = [mine, entry];
@@ -187,7 +199,7 @@ export class PeerRouteTable {
       const route = entry.route;
       if (entry.conflict) this.conflicts.add(entry);
       else this.conflicts.delete(entry);
-      if (entry.shares.length === 0) this.entries.get(groupOf(entry))?.delete(entry.network);
+      if (entry.shares === undefined) this.entries.get(groupOf(entry))?.delete(entry.network);
       if (bulk) continue;
       if (route && entry.inOrder) {
         this.routesInOrder[this.locate(entry)] = route;
@@ -231,7 +243,7 @@ export class PeerRouteTable {
     const issues: AdvertisementIssue[] = [];
     for (const entry of this.conflicts) {
       const prefix = formatPrefix(entry.family, entry.network, entry.length);
-      for (const service of new Set(entry.shares.map((c) => c.service))) {
+      for (const service of new Set(sharesOf(entry).map((c) => c.service))) {
         issues.push({
           service,
           peer,
