@@ -66,9 +66,28 @@ function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation |
 }
 
 interface ServiceSlices {
-  slices: EndpointSliceInfo[];
+  /** Usually one slice, kept without a list (one object fewer per service for the collector). */
+  slices: EndpointSliceInfo | EndpointSliceInfo[];
   ready4: ReadyEndpoints | undefined;
   ready6: ReadyEndpoints | undefined;
+}
+
+/** Adds the nodes of the slice's ready endpoints of the family; true when any endpoint is ready. */
+function addReadyNodes(slice: EndpointSliceInfo, family: IpFamily, nodes: string[]): boolean {
+  if (familyOfSlice(slice) !== family) return false;
+  let anyReady = false;
+  for (const ep of slice.endpoints) {
+    // MetalLB's hasHealthyEndpoint also needs an address on the endpoint.
+    if (!ep.ready || ep.addresses.length === 0) continue;
+    anyReady = true;
+    if (ep.nodeName !== undefined && !nodes.includes(ep.nodeName)) nodes.push(ep.nodeName);
+  }
+  return anyReady;
+}
+
+function slicesOf(entry: ServiceSlices | undefined): readonly EndpointSliceInfo[] {
+  if (entry === undefined) return [];
+  return Array.isArray(entry.slices) ? entry.slices : [entry.slices];
 }
 
 const NO_CONTRIBUTIONS: readonly RouteContribution[] = [];
@@ -159,9 +178,10 @@ export class Planner {
       this.slices.set(key, slice);
       const entry = this.slicesOfService.get(owner);
       if (entry) {
-        entry.slices.push(slice);
+        if (Array.isArray(entry.slices)) entry.slices.push(slice);
+        else entry.slices = [entry.slices, slice];
         entry.ready4 = entry.ready6 = undefined;
-      } else this.slicesOfService.set(owner, { slices: [slice], ready4: undefined, ready6: undefined });
+      } else this.slicesOfService.set(owner, { slices: slice, ready4: undefined, ready6: undefined });
       touched.add(owner);
     }
     for (const ref of delta.endpointSlices?.remove ?? []) this.removeSlice(serviceKey(ref), touched);
@@ -186,9 +206,13 @@ export class Planner {
     if (!old) return;
     const owner = `${old.namespace}/${old.serviceName}`;
     this.slices.delete(key);
-    const rest = (this.slicesOfService.get(owner)?.slices ?? []).filter((sl) => sl !== old);
+    const rest = slicesOf(this.slicesOfService.get(owner)).filter((sl) => sl !== old);
     if (rest.length > 0)
-      this.slicesOfService.set(owner, { slices: rest, ready4: undefined, ready6: undefined });
+      this.slicesOfService.set(owner, {
+        slices: rest.length === 1 ? (rest[0] as EndpointSliceInfo) : rest,
+        ready4: undefined,
+        ready6: undefined,
+      });
     else this.slicesOfService.delete(owner);
     touched.add(owner);
   }
@@ -279,18 +303,12 @@ export class Planner {
     if (!entry) return NO_ENDPOINTS;
     const cached = family === 4 ? entry.ready4 : entry.ready6;
     if (cached) return cached;
-    let anyReady = false;
     const nodes = this.readyNodes;
     nodes.length = 0;
-    for (const slice of entry.slices) {
-      if (familyOfSlice(slice) !== family) continue;
-      for (const ep of slice.endpoints) {
-        // MetalLB's hasHealthyEndpoint also needs an address on the endpoint.
-        if (!ep.ready || ep.addresses.length === 0) continue;
-        anyReady = true;
-        if (ep.nodeName !== undefined && !nodes.includes(ep.nodeName)) nodes.push(ep.nodeName);
-      }
-    }
+    let anyReady = false;
+    if (Array.isArray(entry.slices)) {
+      for (const slice of entry.slices) anyReady = addReadyNodes(slice, family, nodes) || anyReady;
+    } else anyReady = addReadyNodes(entry.slices, family, nodes);
     // An exact-size copy: the cache keeps one per service, and a list grown by push has spare room.
     const ready = { anyReady, nodes: nodes.length === 0 ? NO_NODES : nodes.slice() };
     if (family === 4) entry.ready4 = ready;
