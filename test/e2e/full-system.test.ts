@@ -118,9 +118,9 @@ describe('full system (issue #10): run --leader-elect against a real kube-apiser
     const before = await sessions();
     expect(await holder()).to.equal('crs-a');
     expect(follower.stderr()).not.to.include('"msg":"leading"');
-    // Alive for its liveness probe, not ready.
+    // Its probes pass, so a rollout of standbys completes.
     expect(await follower.httpStatus('/healthz')).to.equal(200);
-    expect(await follower.httpStatus('/readyz')).to.equal(503);
+    expect(await follower.httpStatus('/readyz')).to.equal(200);
 
     expect(await leader.kill('SIGKILL')).to.equal(null);
     leader = follower;

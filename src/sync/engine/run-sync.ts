@@ -101,14 +101,11 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   if (opts.leaderElection && !manifestsMode) {
     const kubeconfig = opts.kubeconfig ?? config.kubernetes.kubeconfig;
     const waiting = stopRequested(opts.stopSignal);
-    // A follower answers /healthz (so its liveness probe passes) but is not ready.
+    // A standby answers /healthz and /readyz: it is doing what it should, and a Deployment
+    // rollout waits for the new pods to be ready, which a standby would otherwise never be.
     const health =
       opts.metricsAddress !== undefined
-        ? await startHealthServer({
-            address: opts.metricsAddress,
-            metrics,
-            readiness: () => ['standing by: another replica holds the lease'],
-          })
+        ? await startHealthServer({ address: opts.metricsAddress, metrics, readiness: () => [] })
         : undefined;
     try {
       leadership = await acquireLeadership({

@@ -86,7 +86,7 @@ export async function loadSeed(api: ApiServer): Promise<void> {
   }
 }
 
-function ownConfig(sshd: Sshd): string {
+function ownConfig(sshd: Sshd, verifyIntervalSec: number): string {
   return [
     'apiVersion: cluster-router-sync.io/v1alpha1',
     'kind: ClusterRouterSyncConfig',
@@ -110,12 +110,12 @@ function ownConfig(sshd: Sshd): string {
     '  - name: default',
     '    addresses: [192.168.197.0/24]',
     'manageNeighbors: true',
-    'verifyIntervalSec: 2',
+    `verifyIntervalSec: ${verifyIntervalSec}`,
     '',
   ].join('\n');
 }
 
-export async function startFullSystem(): Promise<FullSystem> {
+export async function startFullSystem(opts: { verifyIntervalSec?: number } = {}): Promise<FullSystem> {
   const stops: Array<() => Promise<unknown>> = [];
   const children: RunChild[] = [];
   const stop = async () => {
@@ -174,7 +174,7 @@ export async function startFullSystem(): Promise<FullSystem> {
       bridgeProc.once('exit', (code) => reject(new Error(`the speaker-side bridge exited (${code})`)));
     });
     const configFile = join(dir, 'crs.yaml');
-    await writeFile(configFile, ownConfig(sshd));
+    await writeFile(configFile, ownConfig(sshd, opts.verifyIntervalSec ?? 2));
     const kubeconfig = await api.writeKubeconfig(api.admin);
     let metricsPort = 19470;
 
