@@ -52,6 +52,9 @@ export interface AdjRibOutOptions {
   peer?: string;
 }
 
+/** Far above what real tables use (nodes x advertisements), low enough to bound memory. */
+const MAX_INTERNED_ATTRIBUTE_SETS = 4096;
+
 /**
  * The routes one peer should have versus the routes it was sent. Pure: the session decides when to
  * take the changes (after a short batching window) and how to encode them.
@@ -105,6 +108,10 @@ export class AdjRibOut {
    */
   updateDesiredRoutes(delta: RouteDelta, opts: { alreadyValidated?: boolean } = {}): void {
     if (!opts.alreadyValidated) validateRouteDelta(delta, this.opts.peer);
+    // Only whole sets reset the interned attribute sets; a long run of deltas (nodes coming and
+    // going) would otherwise keep every combination ever seen. Paths are grouped by the key string,
+    // so starting afresh costs sharing, never correctness.
+    if (this.interned.size > MAX_INTERNED_ATTRIBUTE_SETS) this.interned.clear();
     // After a whole-set take the two maps are one object; a delta must change only the desired one.
     if (this.sent === this.desired) this.desired = new Map(this.desired);
     const keysOf = (this.keysOf ??= indexByPrefix(this.desired));

@@ -176,6 +176,34 @@ describe('AdjRibOut', () => {
     );
   });
 
+  it('bounds the interned attribute sets over a long run of deltas and still groups correctly', () => {
+    const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
+    const table: Table = new Map();
+    // Each delta brings a next hop never seen before, as nodes replaced over months would.
+    for (let i = 0; i < 5000; i++) {
+      rib.updateDesiredRoutes({
+        upsert: [
+          {
+            prefix: `192.168.197.${i % 4}/32`,
+            nextHops: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`],
+            communities: [],
+            largeCommunities: [],
+          },
+        ],
+        remove: [],
+      });
+      apply(table, rib.takeChanges());
+    }
+    const interned = (rib as unknown as { interned: Map<string, unknown> }).interned;
+    expect(interned.size).to.be.at.most(4097);
+    expect([...view(table).entries()].sort()).to.deep.equal(
+      [0, 1, 2, 3].map((j) => {
+        const last = 4996 + j;
+        return [`192.168.197.${j}/32`, [`10.0.${(last >> 8) & 255}.${last & 255}|[null,[],[]]`]];
+      }),
+    );
+  });
+
   it('keeps the path id of a next hop that stays while others come and go', () => {
     fc.assert(
       fc.property(
