@@ -222,6 +222,39 @@ describe('engine: the sync loop', () => {
       ]);
     });
 
+    it('does not repair against a plan that changed while the router was being read', async () => {
+      const t = setup({
+        results: [
+          {
+            verdict: 'drift',
+            findings: [
+              { kind: 'route-unwanted', peer: PEER, prefix: '192.168.197.2/32', message: 'not planned' },
+            ],
+          },
+          { verdict: 'ok', findings: [] },
+        ],
+      });
+      // The first read of the router is slow; a new service is planned meanwhile.
+      const verify = t.verifier.verify.bind(t.verifier);
+      let first = true;
+      sinon.stub(t.verifier, 'verify').callsFake(async (plan) => {
+        const result = await verify(plan);
+        if (first) {
+          first = false;
+          t.source.emit(snapshot([lbService('a', '192.168.197.1'), lbService('b', '192.168.197.2')]));
+          await clock.tickAsync(50);
+        }
+        return result;
+      });
+      await t.engine.start();
+      t.source.emit(snapshot([lbService('a', '192.168.197.1')]));
+      await clock.tickAsync(5000);
+      expect(t.announcer.calls.filter((c) => c.startsWith('withdraw'))).to.deep.equal([]);
+      // Only verifications against the plan the router had time to take are reported.
+      expect(t.reports.map((r) => r.v.verdict)).to.include('ok').and.not.include('drift');
+      expect(await metric(t, 'crs_drift_repairs_total')).to.deep.equal([]);
+    });
+
     it('withdraws a route from our session that the plan does not want, and resends the desired set', async () => {
       const t = await driftRun([
         { kind: 'route-unwanted', peer: PEER, prefix: '192.168.197.77/32', message: 'not planned' },

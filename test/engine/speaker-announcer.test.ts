@@ -86,4 +86,47 @@ describe('SpeakerAnnouncer', function () {
 
     await holds(second);
   });
+
+  it('takes route changes during a session restart and hands the latest set over when the peer is back', async () => {
+    collector = new BgpSpeaker({
+      routerId: '192.168.198.254',
+      listen: { address: '127.0.0.1', port: 0 },
+      collector: { localAsn: 64501 },
+    });
+    const { port } = await collector.listen();
+    speaker = new BgpSpeaker({ routerId: '192.168.201.2', batchWindowMs: 5 });
+    const peer: SpeakerPeer = {
+      name: 'router',
+      peerAddress: '127.0.0.1',
+      peerAsn: 64501,
+      myAsn: 64500,
+      peerPort: port,
+      holdTimeSec: 90,
+      keepaliveTimeSec: 30,
+      connectTimeSec: 1,
+    };
+    const announcer = new SpeakerAnnouncer(speaker, [peer], silentLogger());
+    announcer.start();
+    const first = [route(1, '192.168.201.11'), route(2, '192.168.201.11')];
+    announcer.setRoutes('router', first);
+    await waitFor('the session', () => speaker!.peer('router')?.state === 'Established');
+
+    // A new plan arrives while the restart has removed the peer from the speaker: before the fix
+    // this threw UnknownPeerError out of the engine and killed `run`.
+    announcer.withdraw('router', ['192.168.197.99/32']);
+    const second = [route(1, '192.168.201.12'), route(3, '192.168.201.12')];
+    expect(() => announcer.setRoutes('router', second)).not.to.throw();
+    expect(() => announcer.resend('router', ['192.168.197.3/32'])).not.to.throw();
+
+    await waitFor('the router holds the latest set after the restart', () => {
+      const held = collector!
+        .receivedRoutes('dynamic-127.0.0.1')
+        .map((r) => `${r.prefix} ${r.nextHop}`)
+        .sort();
+      return (
+        JSON.stringify(held) ===
+        JSON.stringify(['192.168.197.1/32 192.168.201.12', '192.168.197.3/32 192.168.201.12'])
+      );
+    });
+  });
 });

@@ -356,6 +356,14 @@ export class SyncEngine<R> {
       return;
     }
     if (this.stopped) return;
+    if (this.currentPlan !== plan) {
+      // The router was read while a newer plan went out: its routes would look unwanted (or the
+      // old plan's missing) and a repair would fight the change. Judge the router against the
+      // plan it has had time to take.
+      this.log.debug({ reason }, 'plan changed during verification; verifying again');
+      this.verifyAgain ??= 'change';
+      return;
+    }
     this.opts.metrics.verification(verification.verdict);
     this.log[verification.verdict === 'ok' ? 'info' : 'warn'](
       { reason, verdict: verification.verdict, findings: verification.findings.length },

@@ -20,6 +20,11 @@ const RESEND_FALLBACK_MS = 2000;
  */
 export class SpeakerAnnouncer implements RouteAnnouncer {
   private readonly desired = new Map<string, readonly PlannedRoute[]>();
+  /**
+   * Peers between removePeer and addPeer of a session restart: the speaker does not know them, so
+   * route changes are only remembered and handed over when the peer is back.
+   */
+  private readonly restarting = new Set<string>();
   private readonly peers: Map<string, SpeakerPeer>;
   private readonly log: Logger;
 
@@ -47,6 +52,7 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
   setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
     const before = this.desired.get(peer);
     this.desired.set(peer, routes);
+    if (this.restarting.has(peer)) return;
     if (before === undefined) return this.speaker.setRoutes(peer, routes);
     const [old, now] = changedMiddle(before, routes);
     if (old.length === 0 && now.length === 0) return;
@@ -60,11 +66,13 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
   }
 
   resend(peer: string, prefixes: readonly string[]): void {
+    // A restarting session announces the whole set when it is back.
+    if (this.restarting.has(peer)) return;
     const drop = new Set(prefixes);
     const restore = () => {
       clearTimeout(fallback);
       this.speaker.off('routes-sent', onSent);
-      this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
+      if (!this.restarting.has(peer)) this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
     };
     const onSent = (e: { peer: string }) => {
       if (e.peer === peer) restore();
@@ -79,7 +87,8 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
 
   withdraw(peer: string, prefixes: readonly string[]): void {
     const config = this.peers.get(peer);
-    if (!config) return;
+    if (!config || this.restarting.has(peer)) return;
+    this.restarting.add(peer);
     this.log.warn(
       { peer, prefixes },
       'restarting the session to clear routes the router holds from us that we did not send',
@@ -90,7 +99,8 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
         this.speaker.addPeer(config);
         this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
       })
-      .catch((err: unknown) => this.log.error({ err, peer }, 'restarting the session failed'));
+      .catch((err: unknown) => this.log.error({ err, peer }, 'restarting the session failed'))
+      .finally(() => this.restarting.delete(peer));
   }
 
   sessions(): SessionStatus[] {
