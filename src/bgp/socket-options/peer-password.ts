@@ -50,3 +50,22 @@ export async function resolvePeerPassword(
   if (password === '') throw new PeerPasswordSecretError(peer.name, where, 'the value is empty');
   return password;
 }
+
+/**
+ * Every peer with its passwordSecret read into `password`, before the speaker adds any peer:
+ * the speaker refuses a peer whose Secret was not resolved. The Secrets are read only when some
+ * peer names one, so a config without them needs no Secret access.
+ */
+export async function resolvePeerPasswords<
+  P extends Pick<PeerConfig, 'name' | 'password' | 'passwordSecret'>,
+>(peers: readonly P[], client: () => SecretReader, defaultNamespace: string): Promise<P[]> {
+  if (!peers.some((p) => p.passwordSecret !== undefined)) return [...peers];
+  const reader = client();
+  return Promise.all(
+    peers.map(async (p) => {
+      if (p.passwordSecret === undefined) return p;
+      const password = await resolvePeerPassword(p, reader, defaultNamespace);
+      return password === undefined ? p : { ...p, password };
+    }),
+  );
+}

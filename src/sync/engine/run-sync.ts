@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { resolvePeerPasswords } from '../../bgp/socket-options/peer-password.js';
+import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
 import { formatConfigWarning, loadConfigFiles } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
 import { startHealthServer } from '../../observability/health-server.js';
@@ -92,14 +94,15 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const log = opts.logger;
   const loaded = await loadConfigFiles(opts.configFiles);
   for (const w of loaded.warnings) log.warn(formatConfigWarning(w));
-  const config = loaded.config;
-  if (config.router === undefined) throw new NoRouterAccessError();
+  const configured = loaded.config;
+  const router = configured.router;
+  if (router === undefined) throw new NoRouterAccessError();
 
   const metrics = new Metrics({ processMetrics: true });
   let leadership: Leadership | undefined;
-  const manifestsMode = opts.manifestsPath !== undefined || config.kubernetes.mode === 'manifests';
+  const manifestsMode = opts.manifestsPath !== undefined || configured.kubernetes.mode === 'manifests';
+  const kubeconfig = opts.kubeconfig ?? configured.kubernetes.kubeconfig;
   if (opts.leaderElection && !manifestsMode) {
-    const kubeconfig = opts.kubeconfig ?? config.kubernetes.kubeconfig;
     const waiting = stopRequested(opts.stopSignal);
     // A standby answers /healthz and /readyz: it is doing what it should, and a Deployment
     // rollout waits for the new pods to be ready, which a standby would otherwise never be.
@@ -110,7 +113,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     try {
       leadership = await acquireLeadership({
         ...opts.leaderElection,
-        namespace: opts.leaderElection.namespace ?? config.kubernetes.metallbNamespace,
+        namespace: opts.leaderElection.namespace ?? configured.kubernetes.metallbNamespace,
         ...(kubeconfig !== undefined ? { kubeconfig } : {}),
         logger: log,
         abort: waiting.stop,
@@ -130,9 +133,19 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     ? Promise.race([leadership.lost, ...(opts.stopSignal ? [opts.stopSignal] : [])])
     : opts.stopSignal;
 
+  // Secrets are read by the leader only, before any peer is added: the speaker (TCP-MD5) and the
+  // router's neighbor config both need the password itself.
+  const config = {
+    ...configured,
+    peers: await resolvePeerPasswords(
+      configured.peers,
+      () => new KubeClient(loadKubeConfig(kubeconfig !== undefined ? { kubeconfigPath: kubeconfig } : {})),
+      configured.kubernetes.metallbNamespace,
+    ),
+  };
   const planner = memoizedPlanner(incrementalPlanner(config));
   const source = clusterSource(config, opts, planner);
-  const driver: RouterDriver = createRouterDriver(config.router, log.child({ component: 'router' }));
+  const driver: RouterDriver = createRouterDriver(router, log.child({ component: 'router' }));
   const { speaker, announcer } = createSpeakerSide(config, log);
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
   announcer.start();

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import type { PeerConfig } from '../../../src/config/model.js';
 import {
   PeerPasswordSecretError,
   resolvePeerPassword,
+  resolvePeerPasswords,
   type SecretReader,
 } from '../../../src/bgp/socket-options/peer-password.js';
 
@@ -51,4 +53,32 @@ describe('bgp: peer password from a Kubernetes Secret', () => {
       expect(err?.message).to.include("metallb-system/bgp-auth key 'password'").and.include('peer router');
     });
   }
+
+  it('resolves every peer before the speaker sees them, and asks for no client without Secrets', async () => {
+    const { client, request } = reader({ data: { password: Buffer.from(VALUE).toString('base64') } });
+    const connect = sinon.stub().returns(client);
+    const peers: Pick<PeerConfig, 'name' | 'password' | 'passwordSecret'>[] = [
+      peer,
+      { name: 'plain', password: 'p' },
+      { name: 'open' },
+    ];
+    const resolved = await resolvePeerPasswords(peers, connect, 'metallb-system');
+    expect(resolved.map((p) => p.password)).to.deep.equal([VALUE, 'p', undefined]);
+    expect(resolved[0]?.passwordSecret).to.deep.equal(peer.passwordSecret);
+    expect(request.callCount).to.equal(1);
+
+    const unused = sinon.stub();
+    expect(await resolvePeerPasswords(peers.slice(1), unused, 'x')).to.deep.equal(peers.slice(1));
+    expect(unused.called).to.equal(false);
+  });
+
+  it('fails the whole start on one unreadable Secret, naming it', async () => {
+    const { client } = reader(new Error('HTTP 404 Not Found'));
+    const err = await resolvePeerPasswords([peer], () => client, 'metallb-system').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err).to.be.instanceOf(PeerPasswordSecretError);
+    expect(err?.message).to.include("metallb-system/bgp-auth key 'password'");
+  });
 });
