@@ -251,7 +251,9 @@ describe('engine: the sync loop', () => {
       await clock.tickAsync(5000);
       expect(t.announcer.calls.filter((c) => c.startsWith('withdraw'))).to.deep.equal([]);
       // Only verifications against the plan the router had time to take are reported.
-      expect(t.reports.map((r) => r.v.verdict)).to.include('ok').and.not.include('drift');
+      expect(t.reports.map((r) => r.v.verdict))
+        .to.include('ok')
+        .and.not.include('drift');
       expect(await metric(t, 'crs_drift_repairs_total')).to.deep.equal([]);
     });
 
