@@ -100,8 +100,14 @@ function collectConfigErrors<T>(issues: IssueCollector, step: () => T): T | unde
   }
 }
 
-/** Reads and loads config files; every unreadable file is reported, not just the first. */
-export async function loadConfigFiles(paths: readonly string[]): Promise<LoadedConfig> {
+/**
+ * Reads and loads config files (plus `extra` documents, e.g. the cluster's MetalLB config);
+ * every unreadable file is reported, not just the first.
+ */
+export async function loadConfigFiles(
+  paths: readonly string[],
+  extra: readonly ConfigText[] = [],
+): Promise<LoadedConfig> {
   const read = await Promise.all(
     paths.map(async (file): Promise<ConfigText | ConfigIssue> => {
       try {
@@ -113,7 +119,7 @@ export async function loadConfigFiles(paths: readonly string[]): Promise<LoadedC
   );
   const failures = read.filter((r): r is ConfigIssue => 'reason' in r);
   if (failures.length > 0) throw new ConfigError(failures);
-  return loadConfigDocuments(read as ConfigText[]);
+  return loadConfigDocuments([...(read as ConfigText[]), ...extra]);
 }
 
 function describeReadError(err: unknown): string {

@@ -16,6 +16,8 @@ export const ExitCode = {
   Drift: 1,
   BadInput: 2,
   Unreachable: 3,
+  /** run: the MetalLB config in the cluster changed; exits so the Deployment restarts it. */
+  ConfigChanged: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

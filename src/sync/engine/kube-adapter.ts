@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { KubeController } from '../../k8s/controller.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
 import type { ClusterSnapshot } from '../cluster.js';
+import type { ConfigText } from '../../config/index.js';
 import type { AddressPool } from '../../config/model.js';
+import { KubeClusterSource } from '../../k8s/cluster-source.js';
 import type { Plan } from '../plan-types.js';
 import type { Verification } from '../verify/verification.js';
 import type { ClusterSource, PlanFn } from './ports.js';
@@ -32,6 +34,8 @@ export function kubeClusterSource(opts: {
   pools: readonly AddressPool[];
   planner: PlanFn;
   logger: Logger;
+  /** Every update's MetalLB config documents (run compares them with those it started with). */
+  onConfigDocuments?: (documents: readonly ConfigText[]) => void;
 }): ClusterSource & { verified(verification: Verification): void } {
   const log = opts.logger.child({ component: 'kubernetes' });
   let controller: KubeController | undefined;
@@ -48,6 +52,7 @@ export function kubeClusterSource(opts: {
         },
         onUpdate: (update) => {
           for (const issue of update.issues) log.warn({ ...issue }, 'skipped a cluster object');
+          opts.onConfigDocuments?.(update.configDocuments);
           listener.snapshot(update.snapshot, true);
         },
         onApplied: ({ status, events, routes }) =>
@@ -69,4 +74,25 @@ export function kubeClusterSource(opts: {
       controller?.verified(verification);
     },
   };
+}
+
+/**
+ * The MetalLB ConfigMap and metallb.io objects in the cluster now, named
+ * `kubernetes:KIND/NAMESPACE/NAME` (the "file" in config errors). One full list, then stop.
+ */
+export async function readClusterConfigDocuments(
+  client: KubeClient,
+  metallbNamespace: string,
+  logger: Logger,
+): Promise<ConfigText[]> {
+  const source = new KubeClusterSource(client, {
+    metallbNamespace,
+    onUpdate: () => {},
+    onError: (err, where) => logger.warn({ err, where }, 'kubernetes error while reading the MetalLB config'),
+  });
+  try {
+    return (await source.start()).configDocuments;
+  } finally {
+    await source.stop();
+  }
 }

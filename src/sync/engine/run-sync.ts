@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { resolvePeerPasswords } from '../../bgp/socket-options/peer-password.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
-import { formatConfigWarning, loadConfigFiles } from '../../config/index.js';
+import { formatConfigWarning, loadConfigFiles, type ConfigText } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
 import { startHealthServer } from '../../observability/health-server.js';
 import { Metrics } from '../../observability/metrics.js';
@@ -10,7 +10,7 @@ import { createRouterDriver, type RouterDriver } from '../../router-drivers/inde
 import { BadInputError, ExitCode } from '../../util/errors.js';
 import type { Verification } from '../verify/verification.js';
 import { SyncEngine } from './engine.js';
-import { kubeClusterSource, memoizedPlanner } from './kube-adapter.js';
+import { kubeClusterSource, memoizedPlanner, readClusterConfigDocuments } from './kube-adapter.js';
 import { acquireLeadership, type LeaderElectionRunOptions, type Leadership } from './leadership.js';
 import { manifestsClusterSource } from './manifests-adapter.js';
 import { driverNeighborManager } from './neighbor-manager.js';
@@ -74,6 +74,7 @@ function clusterSource(
   config: Config,
   opts: SyncRunOptions,
   planner: PlanFn,
+  onConfigDocuments: (documents: readonly ConfigText[]) => void,
 ): ClusterSource & { verified?: (verification: Verification) => void } {
   const manifests =
     opts.manifestsPath ??
@@ -86,22 +87,25 @@ function clusterSource(
     pools: config.pools,
     planner,
     logger: opts.logger,
+    onConfigDocuments,
   });
 }
 
 /** `run`: the real thing, against a cluster (or manifests) and a router. */
 export async function runSync(opts: SyncRunOptions): Promise<number> {
   const log = opts.logger;
-  const loaded = await loadConfigFiles(opts.configFiles);
-  for (const w of loaded.warnings) log.warn(formatConfigWarning(w));
-  const configured = loaded.config;
-  const router = configured.router;
+  const fromFiles = (await loadConfigFiles(opts.configFiles)).config;
+  const router = fromFiles.router;
   if (router === undefined) throw new NoRouterAccessError();
 
   const metrics = new Metrics({ processMetrics: true });
   let leadership: Leadership | undefined;
-  const manifestsMode = opts.manifestsPath !== undefined || configured.kubernetes.mode === 'manifests';
-  const kubeconfig = opts.kubeconfig ?? configured.kubernetes.kubeconfig;
+  const manifestsMode = opts.manifestsPath !== undefined || fromFiles.kubernetes.mode === 'manifests';
+  const kubeconfig = opts.kubeconfig ?? fromFiles.kubernetes.kubeconfig;
+  const metallbNamespace = fromFiles.kubernetes.metallbNamespace;
+  let kube: KubeClient | undefined;
+  const kubeClient = (): KubeClient =>
+    (kube ??= new KubeClient(loadKubeConfig(kubeconfig !== undefined ? { kubeconfigPath: kubeconfig } : {})));
   if (opts.leaderElection && !manifestsMode) {
     const waiting = stopRequested(opts.stopSignal);
     // A standby answers /healthz and /readyz: it is doing what it should, and a Deployment
@@ -113,7 +117,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     try {
       leadership = await acquireLeadership({
         ...opts.leaderElection,
-        namespace: opts.leaderElection.namespace ?? configured.kubernetes.metallbNamespace,
+        namespace: opts.leaderElection.namespace ?? metallbNamespace,
         ...(kubeconfig !== undefined ? { kubeconfig } : {}),
         logger: log,
         abort: waiting.stop,
@@ -129,22 +133,42 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     lostLease = true;
     log.error('lost the lease: shutting down so that only the new leader announces and writes');
   });
-  const stopSignal = leadership
-    ? Promise.race([leadership.lost, ...(opts.stopSignal ? [opts.stopSignal] : [])])
-    : opts.stopSignal;
+
+  // The engine's config is the --config files merged with the cluster's MetalLB config as it is
+  // now; a later change to the latter stops run (exit 4) for a restart, rather than swapping the
+  // config under a running engine and speaker.
+  const clusterDocuments = manifestsMode
+    ? []
+    : await readClusterConfigDocuments(kubeClient(), metallbNamespace, log);
+  const loaded = await loadConfigFiles(opts.configFiles, clusterDocuments);
+  for (const w of loaded.warnings) log.warn(formatConfigWarning(w));
+  const startedWith = JSON.stringify(clusterDocuments);
+  let configChanged = false;
+  let onConfigChanged!: () => void;
+  const configChange = new Promise<void>((resolve) => (onConfigChanged = resolve));
+  const watchConfig = (documents: readonly ConfigText[]): void => {
+    if (configChanged || JSON.stringify(documents) === startedWith) return;
+    configChanged = true;
+    log.error(
+      { documents: documents.map((d) => d.file) },
+      `the MetalLB config in the cluster changed: exiting with code ${ExitCode.ConfigChanged} to restart with it`,
+    );
+    onConfigChanged();
+  };
+  const stopSignal = Promise.race([
+    configChange,
+    ...(leadership ? [leadership.lost] : []),
+    ...(opts.stopSignal ? [opts.stopSignal] : []),
+  ]);
 
   // Secrets are read by the leader only, before any peer is added: the speaker (TCP-MD5) and the
   // router's neighbor config both need the password itself.
   const config = {
-    ...configured,
-    peers: await resolvePeerPasswords(
-      configured.peers,
-      () => new KubeClient(loadKubeConfig(kubeconfig !== undefined ? { kubeconfigPath: kubeconfig } : {})),
-      configured.kubernetes.metallbNamespace,
-    ),
+    ...loaded.config,
+    peers: await resolvePeerPasswords(loaded.config.peers, kubeClient, metallbNamespace),
   };
   const planner = memoizedPlanner(incrementalPlanner(config));
-  const source = clusterSource(config, opts, planner);
+  const source = clusterSource(config, opts, planner, watchConfig);
   const driver: RouterDriver = createRouterDriver(router, log.child({ component: 'router' }));
   const { speaker, announcer } = createSpeakerSide(config, log);
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
@@ -171,12 +195,13 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     once: opts.once ?? false,
     ...(opts.onceTimeoutMs !== undefined ? { onceTimeoutMs: opts.onceTimeoutMs } : {}),
     ...(opts.metricsAddress !== undefined ? { metricsAddress: opts.metricsAddress } : {}),
-    ...(stopSignal ? { stopSignal } : {}),
+    stopSignal,
     shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
     cleanup: async () => {
       await driver.close();
       await leadership?.release();
     },
   });
-  return lostLease ? ExitCode.Unreachable : code;
+  if (lostLease) return ExitCode.Unreachable;
+  return configChanged ? ExitCode.ConfigChanged : code;
 }

@@ -106,9 +106,7 @@ function ownConfig(sshd: Sshd, verifyIntervalSec: number): string {
     '    myASN: 64500',
     '    sourceAddress: 192.168.201.2',
     '    connectTime: 1s',
-    'pools:',
-    '  - name: default',
-    '    addresses: [192.168.197.0/24]',
+    // No pools: run takes them from the seed's MetalLB ConfigMap in the cluster.
     'manageNeighbors: true',
     `verifyIntervalSec: ${verifyIntervalSec}`,
     '',
