@@ -139,4 +139,18 @@ describe('full system (issue #10): run --leader-elect against a real kube-apiser
     );
     await routesAre('e2e-after routed', { ...SEED_ROUTES, '192.168.197.2/32': ['192.168.201.12'] });
   });
+
+  it('exits 4 when the MetalLB ConfigMap it started with changes, for the Deployment to restart it', async () => {
+    const path = '/api/v1/namespaces/metallb-system/configmaps/config';
+    const cm = await sys!.api.adminRequest<{ data: { config: string } }>('GET', path);
+    const config = cm.data.config.replace(
+      '- 192.168.197.0/24',
+      '- 192.168.197.0/24\n      - 192.168.196.0/24',
+    );
+    expect(config).not.to.equal(cm.data.config);
+    await sys!.api.adminRequest('PATCH', path, { data: { config } }, 'application/merge-patch+json');
+    await waitFor('crs-b to exit', async () => leader.proc.exitCode !== null, { timeoutMs: 60_000 });
+    expect(leader.proc.exitCode, leader.stderr().split('\n').slice(-15).join('\n')).to.equal(4);
+    expect(leader.stderr()).to.include('the MetalLB config in the cluster changed');
+  });
 });

@@ -202,6 +202,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
       await leadership?.release();
     },
   });
-  if (lostLease) return ExitCode.Unreachable;
-  return configChanged ? ExitCode.ConfigChanged : code;
+  // Checked first: releasing the Lease on the way out also ends it.
+  if (configChanged) return ExitCode.ConfigChanged;
+  return lostLease ? ExitCode.Unreachable : code;
 }
