@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { configToJson, loadConfigFiles } from '../../src/config/index.js';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, configToJson, loadConfigFiles } from '../../src/config/index.js';
 
 describe('config: our own form, every section (fixtures/config/full-own.yaml)', () => {
   it('loads every section into the model', async () => {
@@ -119,6 +120,22 @@ describe('config: our own form, every section (fixtures/config/full-own.yaml)', 
       const { config } = await loadConfigFiles(files);
       expect(undefinedPaths(config, 'config'), files.join(' ')).to.deep.equal([]);
     }
+  });
+
+  it("merges run's cluster documents into the files, and names the object in their errors", async () => {
+    const seed = await readFile('fixtures/seed/metallb-config.yaml', 'utf8');
+    const file = 'kubernetes:ConfigMap/metallb-system/config';
+    const { config } = await loadConfigFiles(['fixtures/config/router-access.yaml'], [{ file, text: seed }]);
+    expect(config.pools.map((p) => p.name)).to.deep.equal(['default']);
+    expect(config.router).to.not.equal(undefined);
+
+    const broken = seed.replace('192.168.197.0/24', '192.168.197.0/99');
+    const err = await loadConfigFiles(['fixtures/config/router-access.yaml'], [{ file, text: broken }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.file)).to.deep.equal([file]);
   });
 });
 
