@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../config/index.js';
 import { BadInputError, UnreachableError } from '../util/errors.js';
+import { FRR_BIN, frrDaemonCommand, prepareFrrStateDir } from './frr-state-dir.js';
 
 const execFileAsync = promisify(execFile);
-const FRR_BIN = '/usr/lib/frr';
 
 export class FrrDemoUnavailableError extends BadInputError {
   constructor(why: string) {
@@ -154,41 +154,11 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
       'exit',
       '',
     ].join('\n');
-    await writeFile(join(dir, 'frr.conf'), frrConf);
-    await writeFile(join(dir, 'zebra.conf'), '');
-    await writeFile(join(dir, 'vtysh.conf'), '');
-    const uid = Number((await sh('id', ['-u', 'frr'])).trim());
-    const gid = Number((await sh('id', ['-g', 'frr'])).trim());
-    for (const f of ['', 'frr.conf', 'zebra.conf', 'vtysh.conf']) await chown(join(dir, f), uid, gid);
-    await chmod(dir, 0o775);
-    const vtysh = join(dir, 'vtysh');
-    await writeFile(vtysh, `#!/bin/sh\nexec /usr/bin/vtysh --vty_socket ${dir} --config_dir ${dir} "$@"\n`);
-    await chmod(vtysh, 0o755);
-    const daemonArgs = (daemon: string, conf: string) => [
-      'netns',
-      'exec',
-      routerNs,
-      join(FRR_BIN, daemon),
-      '-d',
-      '-u',
-      'frr',
-      '-g',
-      'frr',
-      '-i',
-      join(dir, `${daemon}.pid`),
-      '-z',
-      join(dir, 'zserv.api'),
-      '--vty_socket',
-      dir,
-      '-P',
-      '0',
-      '--log',
-      `file:${join(dir, `${daemon}.log`)}`,
-      '-f',
-      join(dir, conf),
-    ];
-    await sh('ip', daemonArgs('zebra', 'zebra.conf'));
-    await sh('ip', daemonArgs('bgpd', 'frr.conf'));
+    const vtysh = await prepareFrrStateDir(dir, frrConf);
+    for (const daemon of ['zebra', 'bgpd'] as const) {
+      const [bin, args] = frrDaemonCommand(dir, daemon);
+      await sh('ip', ['netns', 'exec', routerNs, bin, ...args]);
+    }
     log.info(
       { routerNs, speakerNs, stateDir: dir },
       'demo: FRR (zebra + bgpd) started in a network namespace',

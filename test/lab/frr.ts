@@ -1,6 +1,7 @@
-import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { frrDaemonCommand, prepareFrrStateDir, type FrrDaemon } from '../../src/demo/frr-state-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { run, type Lab } from './netns.js';
 
@@ -33,8 +34,6 @@ export interface FrrRouter {
   stop(): Promise<void>;
 }
 
-const FRR_BIN = '/usr/lib/frr';
-
 /**
  * Starts Debian's FRR (zebra + bgpd) inside the lab's router namespace with a private state
  * directory, so several labs can run side by side and nothing touches /etc/frr or /var/run/frr.
@@ -57,36 +56,11 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
       'exit',
       '',
     ].join('\n');
-  const confFile = join(dir, 'frr.conf');
-  await writeFile(confFile, config);
-  await writeFile(join(dir, 'zebra.conf'), '');
-  await writeFile(join(dir, 'vtysh.conf'), '');
-  const frrUid = Number((await run('id', ['-u', 'frr'])).stdout.trim());
-  const frrGid = Number((await run('id', ['-g', 'frr'])).stdout.trim());
-  for (const f of ['', 'frr.conf', 'zebra.conf', 'vtysh.conf']) await chown(join(dir, f), frrUid, frrGid);
-  await chmod(dir, 0o775);
-
-  const vtyshPath = join(dir, 'vtysh');
-  await writeFile(vtyshPath, `#!/bin/sh\nexec /usr/bin/vtysh --vty_socket ${dir} --config_dir ${dir} "$@"\n`);
-  await chmod(vtyshPath, 0o755);
-
-  const common = (daemon: string) => [
-    '-d',
-    '-u',
-    'frr',
-    '-g',
-    'frr',
-    '-i',
-    join(dir, `${daemon}.pid`),
-    '-z',
-    join(dir, 'zserv.api'),
-    '--vty_socket',
-    dir,
-    '-P',
-    '0',
-    '--log',
-    `file:${join(dir, `${daemon}.log`)}`,
-  ];
+  const vtyshPath = await prepareFrrStateDir(dir, config);
+  const startDaemon = async (daemon: FrrDaemon) => {
+    const [bin, args] = frrDaemonCommand(dir, daemon);
+    await lab.exec(lab.routerNs, bin, args);
+  };
   const pidOf = async (daemon: string) => Number((await readFile(join(dir, `${daemon}.pid`), 'utf8')).trim());
   const alive = (pid: number) => {
     try {
@@ -105,7 +79,7 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     ).stdout;
 
   const startBgpd = async () => {
-    await lab.exec(lab.routerNs, join(FRR_BIN, 'bgpd'), [...common('bgpd'), '-f', confFile]);
+    await startDaemon('bgpd');
     await waitFor('bgpd to answer vtysh', async () => (await vtysh('show bgp summary json')).includes('{'));
   };
 
@@ -137,7 +111,7 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     },
   };
   try {
-    await lab.exec(lab.routerNs, join(FRR_BIN, 'zebra'), [...common('zebra'), '-f', join(dir, 'zebra.conf')]);
+    await startDaemon('zebra');
     await waitFor('zebra to start', async () => alive(await pidOf('zebra').catch(() => 0)));
     await startBgpd();
     return router;
