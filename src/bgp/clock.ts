@@ -1,3 +1,5 @@
+import { startTimer, stopTimer } from '../util/next-turn-timer.js';
+
 /**
  * The timers a session uses, injectable so the FSM runs under fake time in tests (sinon's fake
  * clock satisfies this shape) and real time in production.
@@ -9,13 +11,9 @@ export interface Clock {
 }
 
 export const systemClock: Clock = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // A pending BGP timer must not keep a finished CLI process alive.
-    t.unref();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  // A pending BGP timer must not keep a finished CLI process alive.
+  setTimeout: (fn, ms) => startTimer(fn, ms, { unref: true }),
+  clearTimeout: stopTimer,
   now: () => Date.now(),
 };
 

@@ -6,6 +6,7 @@ import type { PeerConfig } from '../../config/model.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
 import type { Verdict } from '../../observability/metrics.js';
+import { startTimer, stopTimer } from '../../util/next-turn-timer.js';
 
 export interface SourceListener {
   /**
@@ -120,6 +121,6 @@ export interface Clock {
 export const systemClock: Clock = {
   // Looked up on every call so fake timers installed after import still apply.
   now: () => performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setTimeout: startTimer,
+  clearTimeout: stopTimer,
 };

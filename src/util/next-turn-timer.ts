@@ -1,0 +1,19 @@
+/**
+ * A timer whose zero delay means "the next turn of the event loop": Node clamps setTimeout(fn, 0)
+ * to at least 1 ms, which the engine and the speaker would each add to every change they pass on.
+ */
+export type TimerHandle = { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout };
+
+export function startTimer(fn: () => void, ms: number, options: { unref?: boolean } = {}): TimerHandle {
+  const handle: TimerHandle = ms <= 0 ? { immediate: setImmediate(fn) } : { timeout: setTimeout(fn, ms) };
+  // A pending timer of this kind must not keep a finished CLI process alive.
+  if (options.unref) ('immediate' in handle ? handle.immediate : handle.timeout).unref();
+  return handle;
+}
+
+export function stopTimer(handle: unknown): void {
+  const h = handle as TimerHandle | undefined;
+  if (h === undefined) return;
+  if ('immediate' in h) clearImmediate(h.immediate);
+  else clearTimeout(h.timeout);
+}
