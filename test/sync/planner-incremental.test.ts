@@ -57,4 +57,70 @@ describe('planner: the incremental Planner', () => {
     expect(Object.isFrozen(route?.nextHops)).to.equal(true);
     expect(() => route?.nextHops.push('192.0.2.1')).to.throw(TypeError);
   });
+
+  describe('service changes without a whole allocation pass', () => {
+    const small = config([pool('p', ['10.0.0.0/29'])], [peer('192.168.200.1', { name: 'edge' })]);
+    const at = (day: number) => `2026-01-0${day}T00:00:00Z`;
+    const shared = (key: string) => ({ 'metallb.universe.tf/allow-shared-ip': key });
+    const port = (n: number) => [{ protocol: 'TCP' as const, port: n }];
+
+    function expectAsFromScratch(planner: Planner, services: ReturnType<typeof service>[]): void {
+      expect(planner.plan()).to.deep.equal(planCluster(small, snapshot({ services })));
+    }
+
+    it('gives a new service the lowest free address and moves no one', () => {
+      const old = [
+        service('a', { creationTimestamp: at(1), statusIngress: ['10.0.0.0'] }),
+        service('b', { creationTimestamp: at(2), statusIngress: ['10.0.0.2'] }),
+      ];
+      const planner = new Planner(small, snapshot({ services: old }));
+      const before = planner.plan().allocations;
+      const added = service('c', { creationTimestamp: at(3) });
+      planner.update({ services: { upsert: [added] } });
+      expectAsFromScratch(planner, [...old, added]);
+      const after = planner.plan().allocations;
+      expect(after.find((a) => a.service === 'default/c')?.ips).to.deep.equal(['10.0.0.1']);
+      // Unchanged allocations keep their objects, so consumers diff plans by identity.
+      expect(after[0]).to.equal(before[0]);
+      expect(after[1]).to.equal(before[1]);
+    });
+
+    it('lets a service waiting for an address share one whose holder just took its sharing key', () => {
+      const x = service('x', { creationTimestamp: at(1), statusIngress: ['10.0.0.0'], ports: port(443) });
+      const d = service('d', { creationTimestamp: at(2), annotations: shared('k1'), ports: port(80) });
+      const planner = new Planner(small, snapshot({ services: [x, d] }));
+      expect(planner.plan().allocations.find((a) => a.service === 'default/d')?.ips).to.deep.equal([
+        '10.0.0.1',
+      ]);
+      const keyed = { ...x, annotations: shared('k1') };
+      planner.update({ services: { upsert: [keyed] } });
+      expectAsFromScratch(planner, [keyed, d]);
+      expect(planner.plan().allocations.find((a) => a.service === 'default/d')?.ips).to.deep.equal([
+        '10.0.0.0',
+      ]);
+    });
+
+    it("re-explains a refused request when a new service joins the requested address's holders", () => {
+      const w = service('w', {
+        creationTimestamp: at(1),
+        statusIngress: ['10.0.0.0'],
+        annotations: shared('k1'),
+        ports: port(80),
+      });
+      const d = service('d', { creationTimestamp: at(2), loadBalancerIP: '10.0.0.0' });
+      const planner = new Planner(small, snapshot({ services: [w, d] }));
+      const refused = () =>
+        planner.plan().allocations.find((a) => a.service === 'default/d')?.failure?.message;
+      expect(refused()).to.equal('10.0.0.0 is already in use by default/w');
+      // Sorted before w among the holders, so the message now names it.
+      const joining = service('a-x', {
+        creationTimestamp: at(3),
+        annotations: shared('k1'),
+        ports: port(443),
+      });
+      planner.update({ services: { upsert: [joining] } });
+      expectAsFromScratch(planner, [w, d, joining]);
+      expect(refused()).to.equal('10.0.0.0 is already in use by default/a-x');
+    });
+  });
 });

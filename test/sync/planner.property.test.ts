@@ -162,6 +162,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...NODES).map((name) => ({ kind: 'deleteNode' as const, name })) },
 );
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+const WRITE_STATUS = 'writeStatus' as const;
 
 function buildSlice(s: typeof sliceArb extends fc.Arbitrary<infer T> ? T : never): EndpointSliceInfo {
   return {
@@ -336,5 +337,27 @@ describe('planner: properties over random operation sequences', function () {
       { numRuns: RUNS },
     );
     expect(total).to.be.at.least(10000);
+  });
+
+  // Statuses written only now and then: services wait without status while others come and go,
+  // which is where ServiceAllocations.update has to tell a safe change from one that moves others.
+  it(`incremental = from scratch when statuses lag behind (${RUNS} x ${OPS} ops)`, () => {
+    const lagging = fc.oneof(
+      { weight: 8, arbitrary: opArb },
+      { weight: 1, arbitrary: fc.constant(WRITE_STATUS) },
+    );
+    fc.assert(
+      fc.property(fc.array(lagging, { minLength: OPS, maxLength: OPS }), (ops) => {
+        const sim = new Simulation();
+        for (const op of ops) {
+          if (op === WRITE_STATUS) sim.writeStatus(sim.incremental.plan());
+          else sim.apply(op);
+          const plan = planCluster(cfg, sim.snap());
+          expect(sim.incremental.plan(), 'incremental plan equals the plan from scratch').to.deep.equal(plan);
+          checkInvariants(sim, plan, new Map());
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

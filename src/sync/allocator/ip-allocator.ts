@@ -121,10 +121,7 @@ export class IpAllocator {
     return { ok: true };
   }
 
-  /**
-   * Records the address for the service; the caller has checked sharing and pool membership, and
-   * keeps the returned record (one allocation pass never gives an address back).
-   */
+  /** Records the address for the service; the caller has checked sharing and pool membership. */
   assign(id: SharingIdentity, family: IpFamily, value: bigint, pool: string): AllocatedIp {
     let holder = this.holders[family].get(value);
     if (!holder) {
@@ -142,6 +139,17 @@ export class IpAllocator {
     if (holder.users.length > 1)
       holder.users.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
     return { family, value, pool };
+  }
+
+  /** Gives the service's hold on the address back; the address is free once nobody holds it. */
+  release(service: string, family: IpFamily, value: bigint): void {
+    const holder = this.holders[family].get(value);
+    if (!holder) return;
+    holder.users = holder.users.filter((u) => u.service !== service);
+    if (holder.users.length > 0) return;
+    this.holders[family].delete(value);
+    for (const range of this.allRanges) if (range.contains(family, value)) range.markFree(value);
+    if (holder.sharingKey !== undefined) this.bySharingKey.get(holder.sharingKey)?.delete(holder);
   }
 
   /**

@@ -71,6 +71,10 @@ export class RangeSpace {
     this.used.add(this.indexOf(value));
   }
 
+  markFree(value: bigint): void {
+    this.used.delete(this.indexOf(value));
+  }
+
   lowestFree(): bigint | undefined {
     const index = this.used.lowestFree(this.loIndex, this.hiIndex);
     return index === undefined ? undefined : this.valueOf(index);

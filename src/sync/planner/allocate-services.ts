@@ -34,57 +34,364 @@ function familyName(f: IpFamily): string {
   return f === 4 ? 'IPv4' : 'IPv6';
 }
 
+/** One service's outcome of the last pass, with what the incremental path needs to know of it. */
+interface AllocationEntry {
+  request: AllocationRequest;
+  result: ServiceAllocationResult;
+  /** The addresses kept from status.loadBalancer.ingress (the rest of result.ips were handed out). */
+  seeded: readonly AllocatedIp[];
+  /**
+   * Whether the result could change when other services' addresses change: it was handed
+   * addresses (lowest free), was refused some, or gave some up. Settled services kept everything
+   * from their status or are invalid whatever the state.
+   */
+  dependent: boolean;
+  /** Addresses a dependent service's result turns on: its status and requested addresses. */
+  wanted: readonly AllocatedIp[];
+}
+
+function addressKey(family: IpFamily, value: bigint): string {
+  return `${family}:${value}`;
+}
+
+function isDependent(req: AllocationRequest, seeded: readonly AllocatedIp[], dropped: readonly string[]) {
+  if (req.invalid) return false;
+  if (dropped.length > 0 || seeded.length === 0) return true;
+  // A PreferDualStack service missing a family tries the pool again on every pass.
+  return !req.requested && req.families.some((f) => !seeded.some((ip) => ip.family === f));
+}
+
+function statusAddresses(req: AllocationRequest): AllocatedIp[] {
+  const ips: AllocatedIp[] = [];
+  for (const text of req.service.statusIngress) {
+    const ip = parseIp(text);
+    if (ip) ips.push({ family: ip.family, value: ip.value, pool: '' });
+  }
+  return ips;
+}
+
+function wantedAddresses(req: AllocationRequest): AllocatedIp[] {
+  const wanted = statusAddresses(req);
+  for (const ip of req.requested ?? []) wanted.push({ family: ip.family, value: ip.value, pool: '' });
+  return wanted;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sameResult(a: ServiceAllocationResult, b: ServiceAllocationResult): boolean {
+  const x = a.allocation;
+  const y = b.allocation;
+  return (
+    sameList(x.ips, y.ips) &&
+    sameList(x.pools, y.pools) &&
+    x.failure?.reason === y.failure?.reason &&
+    x.failure?.message === y.failure?.message &&
+    sameList(a.dropped, b.dropped)
+  );
+}
+
 /**
- * One allocation pass over every handled service. Existing addresses are seeded first so a
- * restart never moves an IP; then services still missing addresses are served in the stable order
- * of compareRequests. Each call starts from a fresh allocator, so the result depends only on its
- * inputs.
+ * The allocations of every handled service, as one pass in the stable order of compareRequests
+ * gives them: existing addresses are seeded first so a restart never moves an IP, then services
+ * still missing addresses are served in order. The result depends only on the requests, the
+ * pools and the namespaces.
+ *
+ * `update` keeps that promise without a whole pass when it can prove the pass would change
+ * nothing but the changed services (the common case: a new service, a status written back, a
+ * deleted service in a settled cluster); otherwise it runs the pass. Results that come out the
+ * same keep their object, so plans built from them diff by identity.
  */
+export class ServiceAllocations {
+  private run: AllocationRun;
+  private readonly entries = new Map<string, AllocationEntry>();
+  private readonly dependents = new Set<string>();
+  /** How many dependent services want each address (addressKey) and use each sharing key. */
+  private readonly wantedCount = new Map<string, number>();
+  private readonly sharingKeyCount = new Map<string, number>();
+  /** The dependent service last in pass order; undefined when unknown. */
+  private lastDependent: AllocationRequest | undefined;
+
+  constructor(
+    private readonly pools: readonly AddressPool[],
+    private readonly namespaces: NamespaceLabels,
+  ) {
+    this.run = new AllocationRun(pools, namespaces);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): ServiceAllocationResult | undefined {
+    return this.entries.get(key)?.result;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  *results(): IterableIterator<ServiceAllocationResult> {
+    for (const entry of this.entries.values()) yield entry.result;
+  }
+
+  /** The request last allocated for the service, to reuse while its ServiceInfo is unchanged. */
+  request(key: string): AllocationRequest | undefined {
+    return this.entries.get(key)?.request;
+  }
+
+  /** A whole pass over these requests; returns the keys whose result changed (or went away). */
+  allocateAll(requests: readonly AllocationRequest[]): Set<string> {
+    const previous = new Map(this.entries);
+    this.run = new AllocationRun(this.pools, this.namespaces);
+    this.entries.clear();
+    this.dependents.clear();
+    this.wantedCount.clear();
+    this.sharingKeyCount.clear();
+    this.lastDependent = undefined;
+    const ordered = [...requests].sort(compareRequests);
+    const computed = this.allocateInOrder(ordered);
+    const changed = new Set<string>();
+    for (let i = 0; i < ordered.length; i++) {
+      const req = ordered[i] as AllocationRequest;
+      const entry = computed[i] as AllocationEntry;
+      const before = previous.get(req.key);
+      previous.delete(req.key);
+      if (before && sameResult(before.result, entry.result)) entry.result = before.result;
+      else changed.add(req.key);
+      this.record(entry);
+    }
+    for (const key of previous.keys()) changed.add(key);
+    return changed;
+  }
+
+  /**
+   * Applies changed requests (undefined: the service is gone or no longer handled) without a whole
+   * pass when that provably gives the whole pass's result; returns the keys whose result changed,
+   * or undefined when the caller must run allocateAll. After undefined this object is spent until
+   * allocateAll runs.
+   */
+  update(changes: ReadonlyMap<string, AllocationRequest | undefined>): Set<string> | undefined {
+    const changedDependents: AllocationEntry[] = [];
+    const released: AllocatedIp[] = [];
+    for (const key of changes.keys()) {
+      const old = this.entries.get(key);
+      if (!old) continue;
+      if (old.dependent) changedDependents.push(old);
+      for (const ip of old.result.ips) {
+        this.run.allocator.release(key, ip.family, ip.value);
+        released.push(ip);
+      }
+    }
+    const requests = [...changes.values()].filter((r): r is AllocationRequest => r !== undefined);
+    requests.sort(compareRequests);
+    // Another service on an address a changed service has in its status: which of the two keeps
+    // it depends on their order in the pass.
+    for (const req of requests) {
+      for (const ip of statusAddresses(req)) {
+        if (this.run.allocator.usersOf(ip.family, ip.value).length > 0) return undefined;
+      }
+    }
+    const computed = this.allocateInOrder(requests);
+    if (this.dependents.size > changedDependents.length) {
+      const outside = this.outsideDependents(changedDependents);
+      if (!this.unaffected(outside, released, computed)) return undefined;
+    }
+    const byKey = new Map(computed.map((e) => [e.request.key, e]));
+    const changed = new Set<string>();
+    for (const key of changes.keys()) {
+      const old = this.entries.get(key);
+      if (old) this.forget(old);
+      const entry = byKey.get(key);
+      if (entry === undefined) {
+        if (old) changed.add(key);
+        continue;
+      }
+      if (old && sameResult(old.result, entry.result)) entry.result = old.result;
+      else changed.add(key);
+      this.record(entry);
+    }
+    return changed;
+  }
+
+  /**
+   * Whether services outside the change that depend on the allocator state (`outside`) get the
+   * same result from a whole pass with the changed services' new requests. They do when:
+   * - nothing they could have used was given up: every released address is held again from status
+   *   (a freed address could be lower than one a dependent service was handed, or end a refusal);
+   * - every changed service that was handed addresses comes after them in the pass, so it took
+   *   what they left, as the pass would have it;
+   * - no address a changed service holds (and so none it held) is one they want (status or
+   *   request): a refusal or drop message names the address's holders;
+   * - no changed service shares a sharing key with them (an address it holds could be shareable
+   *   and lower than theirs).
+   */
+  private unaffected(
+    outside: OutsideDependents,
+    released: readonly AllocatedIp[],
+    computed: readonly AllocationEntry[],
+  ): boolean {
+    const reheld = new Set<string>();
+    for (const entry of computed) for (const ip of entry.seeded) reheld.add(addressKey(ip.family, ip.value));
+    if (released.some((ip) => !reheld.has(addressKey(ip.family, ip.value)))) return false;
+    for (const entry of computed) {
+      if (entry.dependent) {
+        const last = outside.last();
+        if (last && compareRequests(entry.request, last) < 0) return false;
+      }
+      const key = entry.request.identity.sharingKey;
+      if (key !== undefined && outside.usingSharingKey(key)) return false;
+      if (entry.result.ips.some((ip) => outside.want(ip))) return false;
+    }
+    return true;
+  }
+
+  /** The dependent services other than `excluded`, as `unaffected` asks about them. */
+  private outsideDependents(excluded: readonly AllocationEntry[]): OutsideDependents {
+    const wantedByExcluded = new Map<string, number>();
+    const keysOfExcluded = new Map<string, number>();
+    for (const entry of excluded) {
+      for (const ip of entry.wanted) increment(wantedByExcluded, addressKey(ip.family, ip.value));
+      const key = entry.request.identity.sharingKey;
+      if (key !== undefined) increment(keysOfExcluded, key);
+    }
+    const skip = new Set(excluded.map((e) => e.request.key));
+    let found: AllocationRequest | undefined;
+    let searched = false;
+    const last = (): AllocationRequest | undefined => {
+      if (skip.size === 0) return this.lastDependentRequest();
+      if (searched) return found;
+      searched = true;
+      for (const key of this.dependents) {
+        if (skip.has(key)) continue;
+        const req = (this.entries.get(key) as AllocationEntry).request;
+        if (!found || compareRequests(req, found) > 0) found = req;
+      }
+      return found;
+    };
+    return {
+      last,
+      want: (ip) => {
+        const key = addressKey(ip.family, ip.value);
+        return (this.wantedCount.get(key) ?? 0) > (wantedByExcluded.get(key) ?? 0);
+      },
+      usingSharingKey: (key) => (this.sharingKeyCount.get(key) ?? 0) > (keysOfExcluded.get(key) ?? 0),
+    };
+  }
+
+  private lastDependentRequest(): AllocationRequest | undefined {
+    if (this.lastDependent === undefined) {
+      for (const key of this.dependents) {
+        const req = (this.entries.get(key) as AllocationEntry).request;
+        if (!this.lastDependent || compareRequests(req, this.lastDependent) > 0) this.lastDependent = req;
+      }
+    }
+    return this.lastDependent;
+  }
+
+  private record(entry: AllocationEntry): void {
+    const key = entry.request.key;
+    this.entries.set(key, entry);
+    if (!entry.dependent) return;
+    this.dependents.add(key);
+    for (const ip of entry.wanted) increment(this.wantedCount, addressKey(ip.family, ip.value));
+    const sharingKey = entry.request.identity.sharingKey;
+    if (sharingKey !== undefined) increment(this.sharingKeyCount, sharingKey);
+    if (this.lastDependent && compareRequests(entry.request, this.lastDependent) > 0) {
+      this.lastDependent = entry.request;
+    }
+  }
+
+  private forget(entry: AllocationEntry): void {
+    const key = entry.request.key;
+    this.entries.delete(key);
+    if (!this.dependents.delete(key)) return;
+    for (const ip of entry.wanted) decrement(this.wantedCount, addressKey(ip.family, ip.value));
+    const sharingKey = entry.request.identity.sharingKey;
+    if (sharingKey !== undefined) decrement(this.sharingKeyCount, sharingKey);
+    if (this.lastDependent === entry.request) this.lastDependent = undefined;
+  }
+
+  /** Seeds, then completes, then explains refusals, for requests already in pass order. */
+  private allocateInOrder(ordered: readonly AllocationRequest[]): AllocationEntry[] {
+    const run = this.run;
+    // Nearly every service arrives without addresses: seeded ones only get a list of their own.
+    const seeded: Array<readonly AllocatedIp[] | undefined> = new Array(ordered.length);
+    const dropped: Array<readonly string[]> = new Array(ordered.length);
+    const work: AllocatedIp[] = [];
+    for (let i = 0; i < ordered.length; i++) {
+      work.length = 0;
+      dropped[i] = run.seed(ordered[i] as AllocationRequest, work);
+      if (work.length > 0) seeded[i] = exactCopy(work);
+    }
+    const entries: AllocationEntry[] = new Array(ordered.length);
+    const failed: number[] = [];
+    for (let i = 0; i < ordered.length; i++) {
+      const req = ordered[i] as AllocationRequest;
+      const fromStatus = seeded[i] ?? NO_IPS;
+      work.length = 0;
+      for (const ip of fromStatus) work.push(ip);
+      const failure = run.complete(req, work);
+      if (failure && req.requested && !req.invalid) failed.push(i);
+      if (work.length > 1) work.sort(byFamily);
+      const ips = work.length === 0 ? NO_IPS : exactCopy(work);
+      const texts = new Array<string>(ips.length);
+      for (let k = 0; k < ips.length; k++) {
+        const ip = ips[k] as AllocatedIp;
+        texts[k] = formatIp(ip.family, ip.value);
+      }
+      const pools = ips.length === 1 ? run.onlyPool((ips[0] as AllocatedIp).pool) : ips.map((ip) => ip.pool);
+      const allocation: ServiceAllocation = { service: req.key, ips: texts, pools };
+      if (failure) allocation.failure = failure;
+      const gaveUp = dropped[i] as readonly string[];
+      const dependent = isDependent(req, fromStatus, gaveUp);
+      entries[i] = {
+        request: req,
+        result: { allocation, ips, dropped: gaveUp },
+        seeded: fromStatus,
+        dependent,
+        wanted: dependent ? wantedAddresses(req) : NO_IPS,
+      };
+    }
+    // Explain refused explicit requests against the final state, not the state at their turn:
+    // re-planning from the written status sees exactly that state, so the Event text never flaps.
+    for (const i of failed) {
+      const entry = entries[i] as AllocationEntry;
+      const checked = run.checkRequested(entry.request);
+      if ('reason' in checked) entry.result.allocation.failure = checked;
+    }
+    return entries;
+  }
+}
+
+interface OutsideDependents {
+  /** The last of them in pass order. */
+  last(): AllocationRequest | undefined;
+  /** Whether one of them has the address in its status or request. */
+  want(ip: AllocatedIp): boolean;
+  usingSharingKey(key: string): boolean;
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const n = (counts.get(key) ?? 0) - 1;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+}
+
+/** One whole allocation pass: every handled service's result, keyed by service. */
 export function allocateServices(
   pools: readonly AddressPool[],
   requests: readonly AllocationRequest[],
   namespaces: NamespaceLabels,
 ): Map<string, ServiceAllocationResult> {
-  const run = new AllocationRun(pools, namespaces);
-  const ordered = [...requests].sort(compareRequests);
-  // Nearly every service arrives without addresses: seeded ones only get a list of their own.
-  const seeded: Array<readonly AllocatedIp[] | undefined> = new Array(ordered.length);
-  const dropped: Array<readonly string[]> = new Array(ordered.length);
-  const work: AllocatedIp[] = [];
-  for (let i = 0; i < ordered.length; i++) {
-    work.length = 0;
-    dropped[i] = run.seed(ordered[i] as AllocationRequest, work);
-    if (work.length > 0) seeded[i] = exactCopy(work);
-  }
-  const results = new Map<string, ServiceAllocationResult>();
-  const failed: number[] = [];
-  for (let i = 0; i < ordered.length; i++) {
-    const req = ordered[i] as AllocationRequest;
-    work.length = 0;
-    for (const ip of seeded[i] ?? NO_IPS) work.push(ip);
-    const failure = run.complete(req, work);
-    if (failure && req.requested && !req.invalid) failed.push(i);
-    if (work.length > 1) work.sort(byFamily);
-    const ips = work.length === 0 ? NO_IPS : exactCopy(work);
-    const texts = new Array<string>(ips.length);
-    for (let k = 0; k < ips.length; k++) {
-      const ip = ips[k] as AllocatedIp;
-      texts[k] = formatIp(ip.family, ip.value);
-    }
-    const pools = ips.length === 1 ? run.onlyPool((ips[0] as AllocatedIp).pool) : ips.map((ip) => ip.pool);
-    const allocation: ServiceAllocation = { service: req.key, ips: texts, pools };
-    if (failure) allocation.failure = failure;
-    results.set(req.key, { allocation, ips, dropped: dropped[i] as readonly string[] });
-  }
-  // Explain refused explicit requests against the final state, not the state at their turn:
-  // re-planning from the written status sees exactly that state, so the Event text never flaps.
-  for (const i of failed) {
-    const req = ordered[i] as AllocationRequest;
-    const checked = run.checkRequested(req);
-    const allocation = (results.get(req.key) as ServiceAllocationResult).allocation;
-    if ('reason' in checked) allocation.failure = checked;
-  }
-  return results;
+  const allocations = new ServiceAllocations(pools, namespaces);
+  allocations.allocateAll(requests);
+  return new Map([...allocations.keys()].map((k) => [k, allocations.get(k) as ServiceAllocationResult]));
 }
 
 class AllocationRun {

@@ -18,10 +18,10 @@ import {
   type ReadyEndpoints,
   type RouteContribution,
 } from './advertise.js';
-import { allocateServices, type ServiceAllocationResult } from './allocate-services.js';
+import { ServiceAllocations } from './allocate-services.js';
 import { anySelectorMatches } from '../../config/index.js';
 import { PeerRouteTable } from './route-table.js';
-import { isHandledService, readAllocationRequest } from './service-request.js';
+import { isHandledService, readAllocationRequest, type AllocationRequest } from './service-request.js';
 
 /** Changes to a snapshot, as informers report them. Objects are identified by namespace/name. */
 export interface SnapshotDelta {
@@ -56,14 +56,12 @@ function compareIssues(a: AdvertisementIssue, b: AdvertisementIssue): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+function compareAllocations(a: ServiceAllocation, b: ServiceAllocation): number {
+  return a.service < b.service ? -1 : a.service > b.service ? 1 : 0;
 }
 
-function sameAllocation(a: ServiceAllocation | undefined, b: ServiceAllocation | undefined): boolean {
-  if (!a || !b) return a === b;
-  return sameList(a.ips, b.ips) && sameList(a.pools, b.pools);
-}
+/** Past this many changed allocations one sort beats one binary insertion per allocation. */
+const RESORT_THRESHOLD = 256;
 
 interface ServiceSlices {
   /** Usually one slice, kept without a list (one object fewer per service for the collector). */
@@ -99,8 +97,9 @@ const NO_NODES: readonly string[] = [];
  * The planner, keeping its indexes between calls. `planCluster` is this class fed one whole
  * snapshot, so the incremental path and the from-scratch path are the same code. Allocation only
  * depends on services, namespaces and pools, so endpoint and node changes reuse it and re-plan
- * routes only for the services they touch; any service or namespace change re-runs the
- * allocation pass in full, which keeps its result a pure function of the current snapshot.
+ * routes only for the services they touch; service changes go through ServiceAllocations.update,
+ * which re-runs the whole allocation pass only when the changed services could move others, so
+ * the result stays a pure function of the current snapshot.
  */
 export class Planner {
   private readonly pools: Map<string, AddressPool>;
@@ -111,7 +110,7 @@ export class Planner {
   private readonly slicesOfService = new Map<string, ServiceSlices>();
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly namespaces = new Map<string, Record<string, string>>();
-  private allocations = new Map<string, ServiceAllocationResult>();
+  private readonly allocations: ServiceAllocations;
   private readonly tables = new Map<string, PeerRouteTable>();
   private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
   private readonly adsCache = new Map<AddressPool, Map<string, PeerAdvertisements>>();
@@ -128,6 +127,7 @@ export class Planner {
     snapshot?: ClusterSnapshot,
   ) {
     this.pools = new Map(config.pools.map((p) => [p.name, p]));
+    this.allocations = new ServiceAllocations(config.pools, this.namespaces);
     this.peers = [...config.peers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const peer of this.peers) this.tables.set(peer.name, new PeerRouteTable());
     this.ctx = {
@@ -149,27 +149,29 @@ export class Planner {
 
   update(delta: SnapshotDelta): void {
     const touched = new Set<string>();
-    let allocationInputsChanged = false;
+    const serviceChanges = new Map<string, AllocationRequest | undefined>();
+    let namespacesChanged = false;
     let nodesChanged = false;
 
     for (const svc of delta.services?.upsert ?? []) {
       const key = serviceKey(svc);
       this.services.set(key, svc);
       touched.add(key);
-      allocationInputsChanged = true;
+      serviceChanges.set(key, this.requestOf(key, svc));
     }
     for (const ref of delta.services?.remove ?? []) {
-      this.services.delete(serviceKey(ref));
-      touched.add(serviceKey(ref));
-      allocationInputsChanged = true;
+      const key = serviceKey(ref);
+      this.services.delete(key);
+      touched.add(key);
+      serviceChanges.set(key, undefined);
     }
     for (const ns of delta.namespaces?.upsert ?? []) {
       this.namespaces.set(ns.name, ns.labels);
-      allocationInputsChanged = true;
+      namespacesChanged = true;
     }
     for (const name of delta.namespaces?.remove ?? []) {
       this.namespaces.delete(name);
-      allocationInputsChanged = true;
+      namespacesChanged = true;
     }
     for (const slice of delta.endpointSlices?.upsert ?? []) {
       const key = serviceKey(slice);
@@ -193,7 +195,8 @@ export class Planner {
       nodesChanged = nodesChanged || this.nodes.delete(name);
     }
 
-    if (allocationInputsChanged) this.reallocate(touched);
+    if (namespacesChanged || serviceChanges.size > 0)
+      this.reallocate(serviceChanges, namespacesChanged, touched);
     if (nodesChanged) this.eligibleCache.clear();
     for (const key of touched) this.replanRoutes(key);
     if (nodesChanged) {
@@ -217,20 +220,56 @@ export class Planner {
     touched.add(owner);
   }
 
-  /** Re-runs allocation; every service whose addresses changed gets its routes re-planned. */
-  private reallocate(touched: Set<string>): void {
-    const requests = [];
-    for (const [key, svc] of this.services) {
-      if (isHandledService(this.config, svc)) requests.push(readAllocationRequest(svc, key));
+  /** The service's allocation request, reused while the service object is the same. */
+  private requestOf(key: string, svc: ServiceInfo): AllocationRequest | undefined {
+    if (!isHandledService(this.config, svc)) return undefined;
+    const last = this.allocations.request(key);
+    return last?.service === svc ? last : readAllocationRequest(svc, key);
+  }
+
+  /** Allocates for the changed services; every service whose result changed gets re-planned. */
+  private reallocate(
+    changes: ReadonlyMap<string, AllocationRequest | undefined>,
+    namespacesChanged: boolean,
+    touched: Set<string>,
+  ): void {
+    let changed = namespacesChanged ? undefined : this.allocations.update(changes);
+    if (changed === undefined) {
+      const requests: AllocationRequest[] = [];
+      for (const [key, svc] of this.services) {
+        const req = this.requestOf(key, svc);
+        if (req) requests.push(req);
+      }
+      changed = this.allocations.allocateAll(requests);
     }
-    const next = allocateServices(this.config.pools, requests, this.namespaces);
-    for (const [key, result] of next) {
-      if (!sameAllocation(this.allocations.get(key)?.allocation, result.allocation)) touched.add(key);
-      if (!sameList(this.allocations.get(key)?.dropped ?? [], result.dropped)) touched.add(key);
+    for (const key of changed) touched.add(key);
+    this.updateAllocationList(changed);
+  }
+
+  /** Keeps the sorted allocation list in step with a few changed services, or drops it. */
+  private updateAllocationList(changed: ReadonlySet<string>): void {
+    const list = this.allocationList;
+    if (changed.size === 0 || !list) return;
+    if (changed.size > RESORT_THRESHOLD) {
+      this.allocationList = undefined;
+      return;
     }
-    for (const key of this.allocations.keys()) if (!next.has(key)) touched.add(key);
-    this.allocations = next;
-    this.allocationList = undefined;
+    const next = list.slice();
+    for (const key of changed) {
+      let lo = 0;
+      let hi = next.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((next[mid] as ServiceAllocation).service < key) lo = mid + 1;
+        else hi = mid;
+      }
+      const present = lo < next.length && (next[lo] as ServiceAllocation).service === key;
+      const now = this.allocations.get(key)?.allocation;
+      if (now && present) next[lo] = now;
+      else if (now) next.splice(lo, 0, now);
+      else if (present) next.splice(lo, 1);
+    }
+    this.allocationList = next;
   }
 
   private replanRoutes(key: string): void {
@@ -318,9 +357,9 @@ export class Planner {
 
   plan(): Plan {
     if (!this.allocationList) {
-      this.allocationList = [...this.allocations.values()]
-        .map((r) => r.allocation)
-        .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+      const list: ServiceAllocation[] = [];
+      for (const r of this.allocations.results()) list.push(r.allocation);
+      this.allocationList = list.sort(compareAllocations);
     }
     const peers = this.peers.map((peer) => ({
       peer: peer.name,
