@@ -3,17 +3,39 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DesiredRoute } from '../src/bgp/index.js';
+import type { AddressFamily, DesiredRoute } from '../src/bgp/index.js';
 import { createContext, encodeAnnouncements, parsePrefix } from '../src/bgp/wire/index.js';
 import { startFrr, type FrrRouter } from '../test/lab/frr.js';
 import { createLab, run, type Lab } from '../test/lab/netns.js';
+import type { RawWriterOptions } from '../test/bgp/lab/raw-writer.js';
 import { SpeakerProcess } from '../test/bgp/lab/speaker-process.js';
+import { VtyshSession } from '../test/lab/vtysh-session.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 // 100,000 /32s from 10.128.0.0, alternating next hops .11 and .12 (the seed's two nodes), injected
 // into real FRR 8.4 by each implementation in turn; FRR, the namespaces and the timing are the same
-// for all. Timed: from FRR showing the session Established to FRR's pfxRcd reaching the total.
+// for all, and every run gets a fresh FRR.
+//
+// Timed: from FRR showing the session Established to FRR's pfxRcd reaching the total, both seen
+// through ONE long-lived vtysh session polled about every 2 ms (test/lab/vtysh-session.ts; a reply
+// takes about 0.5 ms), instead of a vtysh process spawned per poll, which cost several ms of CPU
+// each and allowed only ~20 ms steps. FRR answers vty commands on the thread that processes
+// UPDATEs, so the end is seen right after FRR finished the last one. Each end of the interval is
+// the arrival of the first reply showing it, so both ends carry the same error (about one poll).
+//
+// The floor (test/bgp/lab/raw-writer.ts) is fair: it sends exactly the bytes our speaker sends to
+// this FRR: the same OPEN (4-octet AS, extended message, ADD-PATH send, graceful restart, route
+// refresh, MP IPv4+IPv6), and the same UPDATEs, made before connecting by the speaker's own
+// Adj-RIB-Out and update builder (path ids, 27 UPDATEs packed up to 64 KiB, End-of-RIB), written
+// the same way (the table in one write, then End-of-RIB). Checked on the wire with tshark: the
+// OPEN and all 901,141 UPDATE bytes are identical. So ours / floor measures only what our speaker
+// does between Established and the last byte, and how it reads FRR's traffic meanwhile (FRR
+// sends the routes back: it leaves the AS-path loop check to the receiver).
+//
+// Ours and the floor run 7 times each, alternating (and alternating which goes first in a round),
+// so a burst of load from other users of the shared machine hits both; gobgpd and exabgp 3 times,
+// spread over the rounds.
 
 const COUNT = 100_000;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -46,13 +68,45 @@ interface InjectorContext {
   onCleanup(fn: () => Promise<void>): void;
 }
 
-interface Summary {
-  ipv4Unicast?: { peers?: Record<string, { state?: string; pfxRcd?: number }> };
+interface PeerSummary {
+  state?: string;
+  pfxRcd?: number;
 }
 
-async function peer(frr: FrrRouter): Promise<{ state?: string; pfxRcd?: number }> {
-  const s = await frr.vtyshJson<Summary>('show bgp summary json');
-  return s.ipv4Unicast?.peers?.['192.168.201.2'] ?? {};
+interface Summary {
+  ipv4Unicast?: { peers?: Record<string, PeerSummary> };
+}
+
+const POLL_MS = 2;
+
+/**
+ * Polls FRR's view of the injector's session until `done` holds; resolves with the arrival time
+ * (performance.now()) of the first reply that showed it.
+ */
+async function pollUntil(
+  vtysh: VtyshSession,
+  what: string,
+  done: (p: PeerSummary) => boolean,
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const s = await vtysh.json<Summary>('show bgp summary json');
+    const at = performance.now();
+    if (done(s.ipv4Unicast?.peers?.['192.168.201.2'] ?? {})) return at;
+    if (at > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+interface NeighborStats {
+  messageStats?: { updatesRecv?: number };
+}
+
+/** UPDATEs FRR received from the injector (every run has a fresh FRR): the same for ours and floor. */
+async function updatesReceived(vtysh: VtyshSession): Promise<number> {
+  const n = await vtysh.json<Record<string, NeighborStats>>('show bgp neighbors 192.168.201.2 json');
+  return n['192.168.201.2']?.messageStats?.updatesRecv ?? 0;
 }
 
 function spawnIn(lab: Lab, cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -126,20 +180,32 @@ export function mrtDump(all: DesiredRoute[]): Buffer {
 const OURS = 'cluster-router-sync speaker';
 const FLOOR = 'raw writer of pre-encoded UPDATEs (floor)';
 
+/** What both ours and the floor are given; the floor builds the OPEN our speaker builds from it. */
+const SESSION = {
+  asn: 64500,
+  routerId: '192.168.201.2',
+  holdTimeSec: 90,
+  keepaliveTimeSec: 30,
+  gracefulRestartTimeSec: 120,
+  // BgpSpeaker's defaults, spelled out for the floor.
+  families: [4, 6] as AddressFamily[],
+  addPath: true,
+};
+
 const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
   [OURS]: async ({ lab, routesFile, onCleanup }) => {
     const p = await SpeakerProcess.start(lab.speakerNs, {
-      routerId: '192.168.201.2',
-      gracefulRestartTimeSec: 120,
+      routerId: SESSION.routerId,
+      gracefulRestartTimeSec: SESSION.gracefulRestartTimeSec,
       peers: [
         {
           name: 'router',
           peerAddress: '192.168.201.1',
           peerAsn: 64501,
-          myAsn: 64500,
+          myAsn: SESSION.asn,
           peerPort: 179,
-          holdTimeSec: 90,
-          keepaliveTimeSec: 30,
+          holdTimeSec: SESSION.holdTimeSec,
+          keepaliveTimeSec: SESSION.keepaliveTimeSec,
           connectTimeSec: 10,
           sourceAddress: '192.168.201.2',
         },
@@ -155,18 +221,13 @@ const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
     };
   },
   [FLOOR]: async ({ lab, routesFile, onCleanup }) => {
-    const child = spawnIn(lab, process.execPath, [
-      '--import',
-      'tsx',
-      RAW_WRITER,
-      JSON.stringify({
-        peerAddress: '192.168.201.1',
-        localAddress: '192.168.201.2',
-        asn: 64500,
-        routerId: '192.168.201.2',
-        routesFile,
-      }),
-    ]);
+    const options: RawWriterOptions = {
+      ...SESSION,
+      peerAddress: '192.168.201.1',
+      localAddress: '192.168.201.2',
+      routesFile,
+    };
+    const child = spawnIn(lab, process.execPath, ['--import', 'tsx', RAW_WRITER, JSON.stringify(options)]);
     onCleanup(() => killChild(child));
     return {};
   },
@@ -222,6 +283,7 @@ interface Measurement {
   seconds: number;
   /** 1-minute load average when the session came up: the machine is shared. */
   load: number;
+  updates: number;
   rss?: { steady: number; beforeGc: number };
 }
 
@@ -229,6 +291,7 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
   const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
   const dir = await mkdtemp(join(tmpdir(), 'crs-bench-'));
   let frr: FrrRouter | undefined;
+  let vtysh: VtyshSession | undefined;
   const cleanups: (() => Promise<void>)[] = [];
   try {
     frr = await startFrr(lab, {
@@ -240,7 +303,8 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
         'exit-address-family',
       ],
     });
-    const f = frr;
+    vtysh = await VtyshSession.open(frr.vtyshPath);
+    const session = vtysh;
     const injector = await INJECTORS[name]!({
       lab,
       dir,
@@ -248,20 +312,15 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
       all,
       onCleanup: (fn) => cleanups.push(fn),
     });
-    await waitFor(`${name}: Established`, async () => (await peer(f)).state === 'Established', {
-      timeoutMs: 300_000,
-      intervalMs: 20,
-    });
-    const t0 = performance.now();
+    const t0 = await pollUntil(session, `${name}: Established`, (p) => p.state === 'Established', 300_000);
     const load = loadavg()[0]!;
-    await waitFor(`${name}: all prefixes`, async () => ((await peer(f)).pfxRcd ?? 0) >= COUNT, {
-      timeoutMs: 600_000,
-      intervalMs: 20,
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    return injector.rss ? { seconds, load, rss: await injector.rss() } : { seconds, load };
+    const t1 = await pollUntil(session, `${name}: all prefixes`, (p) => (p.pfxRcd ?? 0) >= COUNT, 600_000);
+    const seconds = (t1 - t0) / 1000;
+    const updates = await updatesReceived(session);
+    return injector.rss ? { seconds, load, updates, rss: await injector.rss() } : { seconds, load, updates };
   } finally {
     for (const fn of cleanups) await fn();
+    await vtysh?.close();
     await frr?.stop();
     await lab.destroy();
     await rm(dir, { recursive: true, force: true });
@@ -279,14 +338,17 @@ function summarize(results: ReadonlyMap<string, Measurement[]>): BenchRow[] {
   const rows: BenchRow[] = [];
   const medians = new Map<string, number>();
   const fmt = (n: number) => n.toFixed(2);
+  const fmt3 = (n: number) => n.toFixed(3);
   for (const [name, ms] of results) {
     const secs = ms.map((m) => m.seconds);
     const loads = ms.map((m) => m.load);
+    const updates = [...new Set(ms.map((m) => m.updates))].join('/');
     medians.set(name, median(secs));
     rows.push({
       name:
         `${name}: Established -> ${COUNT} prefixes in FRR, median of ${ms.length} ` +
-        `(runs ${secs.map(fmt).join(', ')} s; load average ${loads.map(fmt).join(', ')})`,
+        `(runs ${secs.map(fmt3).join(', ')} s; load average ${loads.map(fmt).join(', ')}; ` +
+        `${updates} UPDATEs)`,
       value: median(secs),
       unit: 's',
     });
@@ -349,7 +411,8 @@ export default {
     const routesFile = join(dir, 'routes.json');
     await writeFile(routesFile, JSON.stringify(all));
     const only = process.env.SPEAKER_BENCH_ONLY;
-    const runs = Number(process.env.SPEAKER_BENCH_RUNS ?? 3);
+    const runs = Number(process.env.SPEAKER_BENCH_RUNS ?? 7);
+    const otherRuns = Math.min(runs, Number(process.env.SPEAKER_BENCH_OTHER_RUNS ?? 3));
     const rows: BenchRow[] = [];
     const results = new Map<string, Measurement[]>();
     const names = Object.keys(INJECTORS).filter((name) => {
@@ -361,10 +424,16 @@ export default {
       }
       return true;
     });
+    const pair = names.filter((n) => n === OURS || n === FLOOR);
+    const others = names.filter((n) => n !== OURS && n !== FLOOR);
     try {
-      // Round by round, so a burst of load from other users of the machine hits every injector.
       for (let round = 0; round < runs; round++) {
-        for (const name of names) {
+        // Ours and the floor every round, taking turns at going first; the others in `otherRuns`
+        // rounds spread over the whole run.
+        const order = round % 2 === 0 ? pair : [...pair].reverse();
+        const withOthers =
+          Math.floor(((round + 1) * otherRuns) / runs) > Math.floor((round * otherRuns) / runs);
+        for (const name of withOthers ? [...order, ...others] : order) {
           try {
             const m = await measure(name, all, routesFile);
             results.set(name, [...(results.get(name) ?? []), m]);
