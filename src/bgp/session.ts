@@ -199,7 +199,17 @@ interface PreparedTable {
   pathIds: PathIdAllocator;
   rib: AdjRibOut;
   changes: RibChanges;
-  messages: Buffer[];
+  updates: EncodedUpdates;
+}
+
+/** UPDATE messages back to back, as one buffer for one write, and how many they are. */
+interface EncodedUpdates {
+  bytes: Buffer;
+  count: number;
+}
+
+function joinUpdates(messages: readonly Buffer[]): EncodedUpdates {
+  return { bytes: Buffer.concat(messages), count: messages.length };
 }
 
 /** Whether a table built for `expected` is exactly the one `got` gives for routes of `families`. */
@@ -733,12 +743,19 @@ export class PeerSession {
     this.restarting = false;
     this.stats.establishedCount++;
     const announced = this.config.families.filter((f) => n.families.has(f));
-    this.rib = new AdjRibOut({
-      families: n.families,
-      addPathFamilies: n.addPathSend,
-      pathIds: this.pathIds,
-      peer: this.name,
-    });
+    const ribOptions = { families: n.families, addPathFamilies: n.addPathSend, peer: this.name };
+    const prepared = this.usablePrepared(n);
+    this.lastNegotiated = n;
+    this.prepared = undefined;
+    if (prepared) {
+      // Encoded while no session was up, the table goes out before anything else is done or told.
+      this.pathIds = prepared.pathIds;
+      this.rib = prepared.rib.rebind({ ...ribOptions, pathIds: this.pathIds });
+      this.flush('initial', prepared);
+      this.sendEndOfRib(conn, announced);
+    } else {
+      this.rib = new AdjRibOut({ ...ribOptions, pathIds: this.pathIds });
+    }
     this.updateState('KEEPALIVE received in OpenConfirm');
     const ecmp: Partial<Record<AddressFamily, boolean>> = {};
     for (const f of announced) ecmp[f] = n.addPathSend.has(f);
@@ -760,24 +777,16 @@ export class PeerSession {
         message: 'peer does not receive ADD-PATH: one next hop per prefix (no ECMP on this session)',
       });
     }
-    const prepared = this.usablePrepared(n);
-    this.lastNegotiated = n;
-    this.prepared = undefined;
-    if (prepared) {
-      this.pathIds = prepared.pathIds;
-      this.rib = prepared.rib.rebind({
-        families: n.families,
-        addPathFamilies: n.addPathSend,
-        pathIds: this.pathIds,
-        peer: this.name,
-      });
-      this.flush('initial', prepared);
-    } else {
+    if (!prepared) {
       this.rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
       this.flush('initial');
+      this.sendEndOfRib(conn, announced);
     }
-    // End-of-RIB per family (RFC 4724 §2): lets a graceful-restart helper drop our stale routes.
-    for (const f of announced) this.write(conn, encodeEndOfRib(f));
+  }
+
+  /** End-of-RIB per family (RFC 4724 §2): lets a graceful-restart helper drop our stale routes. */
+  private sendEndOfRib(conn: Conn, families: readonly AddressFamily[]): void {
+    for (const f of families) this.write(conn, encodeEndOfRib(f));
   }
 
   private onUpdate(_conn: Conn, msg: UpdateMessage): void {
@@ -840,9 +849,12 @@ export class PeerSession {
     });
     rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
     const changes = rib.takeChanges();
-    const messages = encodeRibChanges(changes, { ctx: expected.codec, localAsn: this.config.localAsn });
+    // Joined now, so the Established session only writes: no 1 MB copy for a 100k-route table then.
+    const updates = joinUpdates(
+      encodeRibChanges(changes, { ctx: expected.codec, localAsn: this.config.localAsn }),
+    );
     const routeFamilies = new Set(this.desired.map((r) => prefixFamily(r.prefix)));
-    this.prepared = { routes: this.desired, routeFamilies, expected, pathIds, rib, changes, messages };
+    this.prepared = { routes: this.desired, routeFamilies, expected, pathIds, rib, changes, updates };
   }
 
   /** The prepared table, if it is what the session just negotiated would produce. */
@@ -857,7 +869,7 @@ export class PeerSession {
     const conn = this.established();
     if (!conn || !this.rib) return;
     this.lastFlushAt = this.deps.clock.now();
-    if (prepared) this.sendChanges(conn, prepared.changes, cause, prepared.messages);
+    if (prepared) this.sendChanges(conn, prepared.changes, cause, prepared.updates);
     else this.sendChanges(conn, this.rib.takeChanges(), cause);
     const held = this.rib.heldBack;
     if (held.length > 0) {
@@ -872,20 +884,20 @@ export class PeerSession {
     conn: Conn,
     changes: RibChanges,
     cause: RoutesSentEvent['cause'],
-    encoded?: Buffer[],
+    encoded?: EncodedUpdates,
   ): void {
     const params: UpdateParams = { ctx: conn.ctx, localAsn: this.config.localAsn };
-    const messages = encoded ?? encodeRibChanges(changes, params);
+    const updates = encoded ?? joinUpdates(encodeRibChanges(changes, params));
     const announced = changes.announcements.reduce((n, g) => n + g.nlri.length, 0);
     const withdrawn = changes.withdrawals.reduce((n, g) => n + g.nlri.length, 0);
-    this.stats.updatesSent += messages.length;
+    this.stats.updatesSent += updates.count;
     this.stats.prefixesAnnounced += announced;
     this.stats.prefixesWithdrawn += withdrawn;
     this.stats.pathsAdvertised = this.rib?.sentPathCount ?? 0;
-    if (messages.length === 0) return;
+    if (updates.count === 0) return;
     // One write keeps syscalls few for large tables; the count still reflects every message.
-    this.stats.messagesSent += messages.length - 1;
-    this.write(conn, Buffer.concat(messages), () =>
+    this.stats.messagesSent += updates.count - 1;
+    this.write(conn, updates.bytes, () =>
       this.emit('routes-sent', { peer: this.name, announced, withdrawn, cause }),
     );
   }
