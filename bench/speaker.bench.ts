@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressFamily, DesiredRoute } from '../src/bgp/index.js';
 import { createContext, encodeAnnouncements, parsePrefix } from '../src/bgp/wire/index.js';
 import { startFrr, type FrrRouter } from '../test/lab/frr.js';
+import { sessionTimeline, startCapture } from '../test/lab/bgp-capture.js';
 import { createLab, run, type Lab } from '../test/lab/netns.js';
 import type { RawWriterOptions } from '../test/bgp/lab/raw-writer.js';
 import { SpeakerProcess } from '../test/bgp/lab/speaker-process.js';
@@ -17,19 +18,25 @@ import type { BenchRow, BenchSuite } from './types.js';
 // into real FRR 8.4 by each implementation in turn; FRR, the namespaces and the timing are the same
 // for all, and every run gets a fresh FRR.
 //
-// Timed: from FRR showing the session Established to FRR's pfxRcd reaching the total, both seen
-// through ONE long-lived vtysh session polled about every 2 ms (test/lab/vtysh-session.ts; a reply
-// takes about 0.5 ms), instead of a vtysh process spawned per poll, which cost several ms of CPU
-// each and allowed only ~20 ms steps. FRR answers vty commands on the thread that processes
-// UPDATEs, so the end is seen right after FRR finished the last one. Each end of the interval is
-// the arrival of the first reply showing it, so both ends carry the same error (about one poll).
+// Two figures per run, both from the same start: the moment both sides' first KEEPALIVE was on
+// the wire (each side is Established on receiving the other's), taken from a packet capture on
+// FRR's side of the veth (dumpcap, microsecond timestamps; test/lab/bgp-capture.ts).
+// - Established -> 100,000 prefixes in FRR: until the first reply of FRR's `show bgp summary json`
+//   counting them all. FRR is polled through ONE long-lived vtysh session about every 2 ms
+//   (test/lab/vtysh-session.ts; a reply takes about 0.5 ms) instead of a vtysh process spawned per
+//   poll (several ms of CPU each, ~20 ms steps). FRR answers the vty on the thread that parses
+//   UPDATEs, so the reply comes right after it parsed the last one. Polling for the start as well
+//   made it late by however long FRR was busy with the first UPDATEs, hence the wire start.
+// - On the wire: Established -> last UPDATE byte: the injector's own part (reacting to the
+//   KEEPALIVE, writing ~1 MB), without FRR's parsing, which takes ~99% of the first figure.
 //
 // The floor (test/bgp/lab/raw-writer.ts) is fair: it sends exactly the bytes our speaker sends to
 // this FRR: the same OPEN (4-octet AS, extended message, ADD-PATH send, graceful restart, route
 // refresh, MP IPv4+IPv6), and the same UPDATEs, made before connecting by the speaker's own
 // Adj-RIB-Out and update builder (path ids, 27 UPDATEs packed up to 64 KiB, End-of-RIB), written
 // the same way (the table in one write, then End-of-RIB). Checked on the wire with tshark: the
-// OPEN and all 901,141 UPDATE bytes are identical. So ours / floor measures only what our speaker
+// OPEN and all 901,141 UPDATE bytes are identical (each run's wire row gives the UPDATEs and
+// bytes it captured). So ours / floor measures only what our speaker
 // does between Established and the last byte, and how it reads FRR's traffic meanwhile (FRR
 // sends the routes back: it leaves the AS-path loop check to the receiver).
 //
@@ -99,14 +106,16 @@ async function pollUntil(
   }
 }
 
-interface NeighborStats {
-  messageStats?: { updatesRecv?: number };
-}
-
-/** UPDATEs FRR received from the injector (every run has a fresh FRR): the same for ours and floor. */
-async function updatesReceived(vtysh: VtyshSession): Promise<number> {
-  const n = await vtysh.json<Record<string, NeighborStats>>('show bgp neighbors 192.168.201.2 json');
-  return n['192.168.201.2']?.messageStats?.updatesRecv ?? 0;
+/**
+ * Wall-clock seconds (the capture's clock) of a performance.now() reading. Anchored at the edge of
+ * a Date.now() millisecond tick, so the two clocks agree to a few microseconds, per run.
+ */
+function wallClock(): (mono: number) => number {
+  const start = Date.now();
+  let wall = start;
+  while (wall === start) wall = Date.now();
+  const mono = performance.now();
+  return (t) => (wall + (t - mono)) / 1000;
 }
 
 function spawnIn(lab: Lab, cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -280,10 +289,14 @@ const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
 };
 
 interface Measurement {
+  /** Both sides Established (on the wire) to FRR's first reply counting every prefix. */
   seconds: number;
-  /** 1-minute load average when the session came up: the machine is shared. */
+  /** Both sides Established to the last byte of the injector's last UPDATE, both on the wire. */
+  wireSeconds: number;
+  /** 1-minute load average when FRR had all prefixes: the machine is shared. */
   load: number;
   updates: number;
+  updateBytes: number;
   rss?: { steady: number; beforeGc: number };
 }
 
@@ -305,6 +318,8 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
     });
     vtysh = await VtyshSession.open(frr.vtyshPath);
     const session = vtysh;
+    const capture = await startCapture(lab.routerNs, lab.routerIf, join(dir, 'bgp.pcap'));
+    cleanups.push(() => capture.close());
     const injector = await INJECTORS[name]!({
       lab,
       dir,
@@ -312,12 +327,21 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
       all,
       onCleanup: (fn) => cleanups.push(fn),
     });
-    const t0 = await pollUntil(session, `${name}: Established`, (p) => p.state === 'Established', 300_000);
+    const wall = wallClock();
+    const done = await pollUntil(session, `${name}: all prefixes`, (p) => (p.pfxRcd ?? 0) >= COUNT, 600_000);
     const load = loadavg()[0]!;
-    const t1 = await pollUntil(session, `${name}: all prefixes`, (p) => (p.pfxRcd ?? 0) >= COUNT, 600_000);
-    const seconds = (t1 - t0) / 1000;
-    const updates = await updatesReceived(session);
-    return injector.rss ? { seconds, load, updates, rss: await injector.rss() } : { seconds, load, updates };
+    // dumpcap takes packets from the kernel in blocks, handed over when full or after a timeout;
+    // stopped at once, it would lose the last partly filled block (the end of the table).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const t = sessionTimeline(await capture.stop(), '192.168.201.2', '192.168.201.1');
+    const m: Measurement = {
+      seconds: wall(done) - t.established,
+      wireSeconds: t.lastUpdate - t.established,
+      load,
+      updates: t.updates,
+      updateBytes: t.updateBytes,
+    };
+    return injector.rss ? { ...m, rss: await injector.rss() } : m;
   } finally {
     for (const fn of cleanups) await fn();
     await vtysh?.close();
@@ -333,25 +357,32 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Per injector the median time (runs and load in the name), then ours against the others. */
+type Figure = 'seconds' | 'wireSeconds';
+
+const FIGURES: { key: Figure; what: string }[] = [
+  { key: 'seconds', what: `Established -> ${COUNT} prefixes in FRR` },
+  { key: 'wireSeconds', what: 'on the wire: Established -> last UPDATE byte' },
+];
+
+/** Per injector the median of both figures (runs and load in the name), then ours against the others. */
 function summarize(results: ReadonlyMap<string, Measurement[]>): BenchRow[] {
   const rows: BenchRow[] = [];
-  const medians = new Map<string, number>();
+  const medians = new Map<Figure, Map<string, number>>(FIGURES.map((f) => [f.key, new Map()]));
   const fmt = (n: number) => n.toFixed(2);
-  const fmt3 = (n: number) => n.toFixed(3);
   for (const [name, ms] of results) {
-    const secs = ms.map((m) => m.seconds);
-    const loads = ms.map((m) => m.load);
-    const updates = [...new Set(ms.map((m) => m.updates))].join('/');
-    medians.set(name, median(secs));
-    rows.push({
-      name:
-        `${name}: Established -> ${COUNT} prefixes in FRR, median of ${ms.length} ` +
-        `(runs ${secs.map(fmt3).join(', ')} s; load average ${loads.map(fmt).join(', ')}; ` +
-        `${updates} UPDATEs)`,
-      value: median(secs),
-      unit: 's',
-    });
+    for (const { key, what } of FIGURES) {
+      const secs = ms.map((m) => m[key]);
+      medians.get(key)!.set(name, median(secs));
+      const runs = key === 'seconds' ? secs.map((x) => x.toFixed(3)) : secs.map((x) => (x * 1000).toFixed(2));
+      const wire = [...new Set(ms.map((m) => `${m.updates} UPDATEs, ${m.updateBytes} bytes`))].join(' / ');
+      rows.push({
+        name:
+          `${name}: ${what}, median of ${ms.length} (runs ${runs.join(', ')} ${key === 'seconds' ? 's' : 'ms'}; ` +
+          (key === 'seconds' ? `load average ${ms.map((m) => fmt(m.load)).join(', ')})` : `${wire})`),
+        value: key === 'seconds' ? median(secs) : median(secs) * 1000,
+        unit: key === 'seconds' ? 's' : 'ms',
+      });
+    }
     const rss = ms.flatMap((m) => (m.rss ? [m.rss] : []));
     if (rss.length > 0) {
       const steady = median(rss.map((r) => r.steady));
@@ -370,26 +401,30 @@ function summarize(results: ReadonlyMap<string, Measurement[]>): BenchRow[] {
       });
     }
   }
-  const ours = medians.get(OURS);
-  const floor = medians.get(FLOOR);
-  if (ours !== undefined && floor !== undefined) {
-    rows.push({
-      name: `${OURS} / raw floor (medians)`,
-      value: ours / floor,
-      unit: 'x',
-      target: '<= 1.15',
-      met: ours / floor <= 1.15,
-    });
-  }
-  for (const [name, t] of medians) {
-    if (ours === undefined || name === OURS || name === FLOOR) continue;
-    rows.push({
-      name: `${OURS} / ${name} (medians)`,
-      value: ours / t,
-      unit: 'x',
-      target: '< 1 (faster)',
-      met: ours < t,
-    });
+  for (const { key, what } of FIGURES) {
+    const m = medians.get(key)!;
+    const ours = m.get(OURS);
+    const floor = m.get(FLOOR);
+    if (ours === undefined) continue;
+    if (floor !== undefined) {
+      rows.push({
+        name: `${OURS} / raw floor, ${what} (medians)`,
+        value: ours / floor,
+        unit: 'x',
+        target: '<= 1.15',
+        met: ours / floor <= 1.15,
+      });
+    }
+    for (const [name, t] of m) {
+      if (name === OURS || name === FLOOR) continue;
+      rows.push({
+        name: `${OURS} / ${name}, ${what} (medians)`,
+        value: ours / t,
+        unit: 'x',
+        target: '< 1 (faster)',
+        met: ours < t,
+      });
+    }
   }
   return rows;
 }
@@ -400,11 +435,14 @@ export default {
     if (process.getuid?.() !== 0)
       return [{ name: 'skipped: needs root (network namespaces)', value: 0, unit: '' }];
     const missing: string[] = [];
-    for (const c of ['/usr/lib/frr/bgpd', 'vtysh', 'exabgp', 'gobgpd', 'gobgp']) {
+    for (const c of ['/usr/lib/frr/bgpd', 'vtysh', 'dumpcap', 'exabgp', 'gobgpd', 'gobgp']) {
       await run('sh', ['-c', `command -v ${c}`]).catch(() => missing.push(c));
     }
     if (missing.includes('/usr/lib/frr/bgpd') || missing.includes('vtysh')) {
       return [{ name: 'skipped: FRR (bgpd, vtysh) not installed', value: 0, unit: '' }];
+    }
+    if (missing.includes('dumpcap')) {
+      return [{ name: 'skipped: dumpcap (Debian package tshark) not installed', value: 0, unit: '' }];
     }
     const all = routes();
     const dir = await mkdtemp(join(tmpdir(), 'crs-bench-routes-'));
