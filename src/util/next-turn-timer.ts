@@ -5,10 +5,15 @@
 export type TimerHandle = { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout };
 
 export function startTimer(fn: () => void, ms: number, options: { unref?: boolean } = {}): TimerHandle {
-  const handle: TimerHandle = ms <= 0 ? { immediate: setImmediate(fn) } : { timeout: setTimeout(fn, ms) };
+  if (ms <= 0) {
+    // Never unref-ed: an unref-ed immediate waits until something else wakes the event loop (it
+    // does not keep libuv's check phase armed), and one turn cannot keep a process alive anyway.
+    return { immediate: setImmediate(fn) };
+  }
+  const timeout = setTimeout(fn, ms);
   // A pending timer of this kind must not keep a finished CLI process alive.
-  if (options.unref) ('immediate' in handle ? handle.immediate : handle.timeout).unref();
-  return handle;
+  if (options.unref) timeout.unref();
+  return { timeout };
 }
 
 export function stopTimer(handle: unknown): void {

@@ -25,12 +25,23 @@ describe('startTimer / stopTimer', () => {
     expect(fired).to.equal(0);
   });
 
+  it('never unrefs a zero-delay timer, only a delayed one', () => {
+    // An unref-ed immediate waits until something else wakes the event loop: that is how a flush
+    // once sat for seconds until the next socket read.
+    const now = startTimer(() => undefined, 0, { unref: true });
+    const later = startTimer(() => undefined, 1000, { unref: true });
+    expect('immediate' in now && now.immediate.hasRef()).to.equal(true);
+    expect('timeout' in later && later.timeout.hasRef()).to.equal(false);
+    stopTimer(now);
+    stopTimer(later);
+  });
+
   it('fires delayed and unref-ed timers too', async () => {
     const fired: string[] = [];
     await new Promise<void>((resolve) => {
       startTimer(() => fired.push('delayed'), 2, { unref: true });
       startTimer(() => fired.push('next turn'), 0, { unref: true });
-      // Keeps the loop alive for the unref-ed timers.
+      // Keeps the loop alive for the unref-ed timer.
       setTimeout(resolve, 20);
     });
     expect(fired).to.deep.equal(['next turn', 'delayed']);
