@@ -27,7 +27,8 @@ const NODES: NodeInfo[] = [11, 12, 13].map((i) => ({
   networkUnavailable: false,
 }));
 
-function service(i: number): ServiceInfo {
+/** Services 0..9,999 as the status writer left them: each holds 10.96.x.y by number. */
+function service(i: number, statusIngress = i < SERVICES ? [`10.96.${i >> 8}.${i & 255}`] : []): ServiceInfo {
   return {
     namespace: 'bench',
     name: `svc-${i}`,
@@ -39,7 +40,8 @@ function service(i: number): ServiceInfo {
     ports: [{ protocol: 'TCP', port: 80 }],
     labels: {},
     annotations: {},
-    statusIngress: [],
+    statusIngress,
+    creationTimestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
   };
 }
 
@@ -188,10 +190,10 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     planner: number;
     speaker: number;
   }
-  const measure = async (change: (k: number) => void): Promise<Sample[]> => {
+  const measure = async (change: (k: number) => void | Promise<void>): Promise<Sample[]> => {
     const samples: Sample[] = [];
     for (let k = 0; k < CHANGES; k++) {
-      change(k);
+      await change(k);
       const done = sent();
       planMs = 0;
       speakerMs = 0;
@@ -212,7 +214,25 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     slices = slices.slice();
     slices[i] = slice(i, nodeOf[i]!);
   });
-  const adds = await measure((k) => {
+  // Each new service's status is written back before the next one comes, as the status writer
+  // does: the engine then sees the same steady cluster as in production.
+  const planned = () =>
+    new Promise<void>((resolve) => {
+      const off = engine.on((e) => {
+        if (e.type === 'planned') (off(), resolve());
+      });
+    });
+  const writeBackStatus = async (i: number) => {
+    const key = `bench/svc-${i}`;
+    const ips = engine.plan?.allocations.find((a) => a.service === key)?.ips ?? [];
+    services = services.slice();
+    services[i] = service(i, ips);
+    const done = planned();
+    listener!.snapshot(snapshot(), true);
+    await done;
+  };
+  const adds = await measure(async (k) => {
+    if (k > 0) await writeBackStatus(SERVICES + k - 1);
     const i = SERVICES + k;
     services = [...services, service(i)];
     slices = [...slices, slice(i, nodeOf[i]!)];

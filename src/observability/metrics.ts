@@ -20,8 +20,15 @@ export type RepairKind = 'reannounce' | 'withdraw-unwanted' | 'neighbor-readd';
  * Our metrics (`crs_*`) plus the subset of MetalLB's names its Grafana dashboards read, with
  * MetalLB's label names, so an existing dashboard keeps working after a switch.
  */
+export interface PoolFigures {
+  usage: readonly PoolUsage[];
+  /** Services refused an address, per failure reason. */
+  failures: ReadonlyMap<string, number>;
+}
+
 export class Metrics {
   readonly registry = new Registry();
+  private pendingPoolFigures: (() => PoolFigures) | undefined;
   private readonly sessionState = new Gauge({
     name: 'crs_bgp_session_state',
     help: 'BGP session FSM state per peer (1 for the current state)',
@@ -45,24 +52,28 @@ export class Metrics {
     help: 'Addresses allocated to services, per pool',
     labelNames: ['pool'],
     registers: [this.registry],
+    collect: () => this.refreshPoolFigures(),
   });
   private readonly poolAddresses = new Gauge({
     name: 'crs_pool_usable_addresses',
     help: 'Usable addresses, per pool',
     labelNames: ['pool'],
     registers: [this.registry],
+    collect: () => this.refreshPoolFigures(),
   });
   private readonly poolUsageRatio = new Gauge({
     name: 'crs_pool_usage_ratio',
     help: 'Allocated / usable addresses, per pool',
     labelNames: ['pool'],
     registers: [this.registry],
+    collect: () => this.refreshPoolFigures(),
   });
   private readonly allocationFailures = new Gauge({
     name: 'crs_allocation_failures',
     help: 'Services that wanted an address and did not get it, per reason',
     labelNames: ['reason'],
     registers: [this.registry],
+    collect: () => this.refreshPoolFigures(),
   });
   private readonly verifications = new Counter({
     name: 'crs_verifications_total',
@@ -116,12 +127,14 @@ export class Metrics {
     help: 'Number of IP addresses in use, per pool',
     labelNames: ['pool'],
     registers: [this.registry],
+    collect: () => this.refreshPoolFigures(),
   });
   private readonly metallbTotal = new Gauge({
     name: 'metallb_allocator_addresses_total',
     help: 'Number of usable IP addresses, per pool',
     labelNames: ['pool'],
     registers: [this.registry],
+    collect: () => this.refreshPoolFigures(),
   });
 
   private readonly metallbFamilyGauges = {
@@ -173,7 +186,13 @@ export class Metrics {
   }
 
   private poolGauge(name: string, help: string): Gauge {
-    return new Gauge({ name, help, labelNames: ['pool'], registers: [this.registry] });
+    return new Gauge({
+      name,
+      help,
+      labelNames: ['pool'],
+      registers: [this.registry],
+      collect: () => this.refreshPoolFigures(),
+    });
   }
 
   setPools(usage: readonly PoolUsage[]): void {
@@ -204,6 +223,23 @@ export class Metrics {
         this.metallbFamilyGauges[family].total.set({ pool: u.pool }, counts.total);
       }
     }
+  }
+
+  /**
+   * The pool and failure figures of a new set of allocations, computed when /metrics is read:
+   * they walk every allocation, which the engine should not do on its way to the UPDATE.
+   */
+  setPoolFiguresWhenRead(compute: () => PoolFigures): void {
+    this.pendingPoolFigures = compute;
+  }
+
+  private refreshPoolFigures(): void {
+    const compute = this.pendingPoolFigures;
+    if (!compute) return;
+    this.pendingPoolFigures = undefined;
+    const { usage, failures } = compute();
+    this.setPools(usage);
+    this.setAllocationFailures(failures);
   }
 
   setAllocationFailures(perReason: ReadonlyMap<string, number>): void {

@@ -248,12 +248,14 @@ export class SyncEngine<R> {
     metrics.setSessions(announcer.sessions());
     // The planner hands out the same allocation list when no allocation changed.
     if (previous?.allocations === plan.allocations) return;
-    metrics.setPools(poolUsage(config.pools, plan.allocations));
-    const failures = new Map<string, number>();
-    for (const a of plan.allocations) {
-      if (a.failure) failures.set(a.failure.reason, (failures.get(a.failure.reason) ?? 0) + 1);
-    }
-    metrics.setAllocationFailures(failures);
+    const allocations = plan.allocations;
+    metrics.setPoolFiguresWhenRead(() => {
+      const failures = new Map<string, number>();
+      for (const a of allocations) {
+        if (a.failure) failures.set(a.failure.reason, (failures.get(a.failure.reason) ?? 0) + 1);
+      }
+      return { usage: poolUsage(config.pools, allocations), failures };
+    });
   }
 
   private writeAllocations(): void {
