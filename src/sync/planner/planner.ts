@@ -137,14 +137,25 @@ export class Planner {
       eligibleNodes: (peer, ad) => this.eligibleNodes(peer, ad),
       readyEndpoints: (service, family) => this.readyEndpoints(service, family),
     };
-    if (snapshot) {
-      this.update({
-        services: { upsert: snapshot.services },
-        endpointSlices: { upsert: snapshot.endpointSlices },
-        nodes: { upsert: snapshot.nodes },
-        namespaces: { upsert: snapshot.namespaces },
-      });
+    if (snapshot) this.load(snapshot);
+  }
+
+  /**
+   * The from-scratch path: the state `update` would reach from an empty planner, without tracking
+   * what changed (everything did).
+   */
+  private load(snapshot: ClusterSnapshot): void {
+    for (const ns of snapshot.namespaces) this.namespaces.set(ns.name, ns.labels);
+    for (const node of snapshot.nodes) this.nodes.set(node.name, node);
+    for (const svc of snapshot.services) this.services.set(serviceKey(svc), svc);
+    for (const slice of snapshot.endpointSlices) this.addSlice(slice);
+    const requests: AllocationRequest[] = [];
+    for (const [key, svc] of this.services) {
+      const req = this.requestOf(key, svc);
+      if (req) requests.push(req);
     }
+    this.allocations.allocateAll(requests);
+    for (const key of this.allocations.keys()) this.replanRoutes(key);
   }
 
   update(delta: SnapshotDelta): void {
@@ -173,19 +184,7 @@ export class Planner {
       this.namespaces.delete(name);
       namespacesChanged = true;
     }
-    for (const slice of delta.endpointSlices?.upsert ?? []) {
-      const key = serviceKey(slice);
-      this.removeSlice(key, touched);
-      const owner = `${slice.namespace}/${slice.serviceName}`;
-      this.slices.set(key, slice);
-      const entry = this.slicesOfService.get(owner);
-      if (entry) {
-        if (Array.isArray(entry.slices)) entry.slices.push(slice);
-        else entry.slices = [entry.slices, slice];
-        entry.ready4 = entry.ready6 = undefined;
-      } else this.slicesOfService.set(owner, { slices: slice, ready4: undefined, ready6: undefined });
-      touched.add(owner);
-    }
+    for (const slice of delta.endpointSlices?.upsert ?? []) this.addSlice(slice, touched);
     for (const ref of delta.endpointSlices?.remove ?? []) this.removeSlice(serviceKey(ref), touched);
     for (const node of delta.nodes?.upsert ?? []) {
       this.nodes.set(node.name, node);
@@ -204,7 +203,21 @@ export class Planner {
     }
   }
 
-  private removeSlice(key: string, touched: Set<string>): void {
+  private addSlice(slice: EndpointSliceInfo, touched?: Set<string>): void {
+    const key = serviceKey(slice);
+    this.removeSlice(key, touched);
+    const owner = `${slice.namespace}/${slice.serviceName}`;
+    this.slices.set(key, slice);
+    const entry = this.slicesOfService.get(owner);
+    if (entry) {
+      if (Array.isArray(entry.slices)) entry.slices.push(slice);
+      else entry.slices = [entry.slices, slice];
+      entry.ready4 = entry.ready6 = undefined;
+    } else this.slicesOfService.set(owner, { slices: slice, ready4: undefined, ready6: undefined });
+    touched?.add(owner);
+  }
+
+  private removeSlice(key: string, touched?: Set<string>): void {
     const old = this.slices.get(key);
     if (!old) return;
     const owner = `${old.namespace}/${old.serviceName}`;
@@ -217,7 +230,7 @@ export class Planner {
         ready6: undefined,
       });
     else this.slicesOfService.delete(owner);
-    touched.add(owner);
+    touched?.add(owner);
   }
 
   /** The service's allocation request, reused while the service object is the same. */

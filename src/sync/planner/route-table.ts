@@ -129,6 +129,8 @@ export class PeerRouteTable {
   /** One entry (the usual host route) or several; never an empty list. */
   private readonly entriesOfService = new Map<string, PrefixEntry | PrefixEntry[]>();
   private readonly pending = new Set<PrefixEntry>();
+  /** Until the first commit every entry is pending: no need to list them one by one. */
+  private allPending = true;
   private readonly conflicts = new Set<PrefixEntry>();
   private order: PrefixEntry[] = [];
   private routesInOrder: PlannedRoute[] = [];
@@ -174,7 +176,7 @@ export class PeerRouteTable {
       else if (!Array.isArray(mine)) {
         if (mine !== entry) mine = [mine, entry];
       } else if (!mine.includes(entry)) mine.push(entry);
-      this.pending.add(entry);
+      if (!this.allPending) this.pending.add(entry);
     }
     if (mine !== undefined) this.entriesOfService.set(service, mine);
     else if (old !== undefined) this.entriesOfService.delete(service);
@@ -191,14 +193,19 @@ export class PeerRouteTable {
     return lo;
   }
 
+  private *allEntries(): Generator<PrefixEntry> {
+    for (const group of this.entries.values()) yield* group.values();
+  }
+
   private commit(): void {
-    if (this.pending.size === 0) return;
-    const bulk = this.pending.size > RESORT_THRESHOLD;
-    for (const entry of this.pending) {
+    if (this.pending.size === 0 && !this.allPending) return;
+    const bulk = this.allPending || this.pending.size > RESORT_THRESHOLD;
+    // Deleting from a Map while iterating it is well defined: the walk goes on with the next entry.
+    for (const entry of this.allPending ? this.allEntries() : this.pending) {
       mergeShares(entry);
       const route = entry.route;
       if (entry.conflict) this.conflicts.add(entry);
-      else this.conflicts.delete(entry);
+      else if (this.conflicts.size > 0) this.conflicts.delete(entry);
       if (entry.shares === undefined) this.entries.get(groupOf(entry))?.delete(entry.network);
       if (bulk) continue;
       if (route && entry.inOrder) {
@@ -217,16 +224,15 @@ export class PeerRouteTable {
     }
     if (bulk) {
       const order: PrefixEntry[] = [];
-      for (const group of this.entries.values()) {
-        for (const e of group.values()) {
-          e.inOrder = e.route !== undefined;
-          if (e.inOrder) order.push(e);
-        }
+      for (const e of this.allEntries()) {
+        e.inOrder = e.route !== undefined;
+        if (e.inOrder) order.push(e);
       }
       this.order = order.sort(compareEntries);
       this.routesInOrder = order.map((e) => e.route as PlannedRoute);
     }
     this.pending.clear();
+    this.allPending = false;
     this.published = undefined;
   }
 
