@@ -181,12 +181,13 @@ export function serviceContributions(
     let prefix = '';
     const pool = ctx.pool(ip.pool);
     if (!pool || pool.protocol !== 'bgp' || ctx.peers.length === 0) continue;
-    const text = (): string => formatIp(ip.family, ip.value);
     const ready = ctx.readyEndpoints(key, ip.family);
+    let hopsOf: EligibleNodes | undefined;
+    let hops: readonly string[] = [];
     if (!ready.anyReady) {
       issues.push({
         service: key,
-        message: `${text()} is not announced: the service has no ready ${familyName(ip.family)} endpoint`,
+        message: `${formatIp(ip.family, ip.value)} is not announced: the service has no ready ${familyName(ip.family)} endpoint`,
       });
       continue;
     }
@@ -199,13 +200,19 @@ export function serviceContributions(
         issues.push({
           service: key,
           peer: peer.name,
-          message: `${text()} is not announced to ${peer.name}: advertisements ${clashing.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${localPrefText(clashing)}`,
+          message: `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: advertisements ${clashing.map((a) => a.name).join(', ')} of pool ${pool.name} set conflicting localPref ${localPrefText(clashing)}`,
         });
         continue;
       }
       let announced = false;
       for (const ad of applicable) {
-        const nextHops = nextHopsFor(ctx.eligibleNodes(peer, ad), ip.family, local, ready);
+        // Peers with the same node selectors share one EligibleNodes: their next hops are one list.
+        const eligible = ctx.eligibleNodes(peer, ad);
+        if (eligible !== hopsOf) {
+          hopsOf = eligible;
+          hops = nextHopsFor(eligible, ip.family, local, ready);
+        }
+        const nextHops = hops;
         if (nextHops.length === 0) continue;
         announced = true;
         const length = ip.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6;
@@ -234,8 +241,8 @@ export function serviceContributions(
           service: key,
           peer: peer.name,
           message: local
-            ? `${text()} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
-            : `${text()} is not announced to ${peer.name}: no node is eligible to announce it`,
+            ? `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
+            : `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: no node is eligible to announce it`,
         });
       }
     }

@@ -61,7 +61,8 @@ function isDependent(req: AllocationRequest, seeded: readonly AllocatedIp[], dro
   return !req.requested && req.families.some((f) => !seeded.some((ip) => ip.family === f));
 }
 
-function statusAddresses(req: AllocationRequest): AllocatedIp[] {
+function statusAddresses(req: AllocationRequest): readonly AllocatedIp[] {
+  if (req.service.statusIngress.length === 0) return NO_IPS;
   const ips: AllocatedIp[] = [];
   for (const text of req.service.statusIngress) {
     const ip = parseIp(text);
@@ -70,10 +71,10 @@ function statusAddresses(req: AllocationRequest): AllocatedIp[] {
   return ips;
 }
 
-function wantedAddresses(req: AllocationRequest): AllocatedIp[] {
-  const wanted = statusAddresses(req);
-  for (const ip of req.requested ?? []) wanted.push({ family: ip.family, value: ip.value, pool: '' });
-  return wanted;
+function wantedAddresses(req: AllocationRequest): readonly AllocatedIp[] {
+  const status = statusAddresses(req);
+  if (!req.requested) return status;
+  return [...status, ...req.requested.map((ip) => ({ family: ip.family, value: ip.value, pool: '' }))];
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

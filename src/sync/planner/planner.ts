@@ -115,6 +115,7 @@ export class Planner {
   private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
   private readonly adsCache = new Map<AddressPool, Map<string, PeerAdvertisements>>();
   private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
+  private readonly selectorKeys: Map<PeerConfig, string>;
   private readonly ctx: AdvertiseContext;
   /** Scratch list of readyEndpoints (never re-entered). */
   private readonly readyNodes: string[] = [];
@@ -130,6 +131,7 @@ export class Planner {
     this.allocations = new ServiceAllocations(config.pools, this.namespaces);
     this.peers = [...config.peers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const peer of this.peers) this.tables.set(peer.name, new PeerRouteTable());
+    this.selectorKeys = new Map(this.peers.map((p) => [p, JSON.stringify(p.nodeSelectors)]));
     this.ctx = {
       peers: this.peers,
       pool: (name) => this.pools.get(name),
@@ -313,10 +315,12 @@ export class Planner {
     return ads;
   }
 
+  /** Eligibility depends on the peer's node selectors only: peers with equal ones share it. */
   private eligibleNodes(peer: PeerConfig, ad: BgpAdvertisement): EligibleNodes {
-    let byPeer = this.eligibleCache.get(ad);
-    if (!byPeer) this.eligibleCache.set(ad, (byPeer = new Map()));
-    const cached = byPeer.get(peer.name);
+    let bySelectors = this.eligibleCache.get(ad);
+    if (!bySelectors) this.eligibleCache.set(ad, (bySelectors = new Map()));
+    const selectors = this.selectorKeys.get(peer) as string;
+    const cached = bySelectors.get(selectors);
     if (cached) return cached;
     const hops: Array<{ node: string; family: IpFamily; ip: IpAddress; text: string }> = [];
     for (const node of this.nodes.values()) {
@@ -346,7 +350,7 @@ export class Planner {
     Object.freeze(allNextHops[4]);
     Object.freeze(allNextHops[6]);
     const eligible: EligibleNodes = { allNextHops, rankOf };
-    byPeer.set(peer.name, eligible);
+    bySelectors.set(selectors, eligible);
     return eligible;
   }
 
