@@ -30,12 +30,19 @@ export interface ReadyEndpoints {
 }
 
 export interface AdvertiseContext {
-  peers: readonly PeerConfig[];
   pool(name: string): AddressPool | undefined;
-  /** The pool's advertisements that go to this peer (MetalLB's default one when it has none). */
-  advertisementsFor(pool: AddressPool, peer: PeerConfig): PeerAdvertisements;
-  eligibleNodes(peer: PeerConfig, ad: BgpAdvertisement): EligibleNodes;
+  /** How the pool's services go to each peer; depends on config and nodes only, so cached. */
+  poolPeers(pool: AddressPool): readonly PoolPeer[];
   readyEndpoints(service: string, family: IpFamily): ReadyEndpoints;
+}
+
+/** One peer's share of a pool: the advertisements that reach it, with their eligible nodes. */
+export interface PoolPeer {
+  peer: PeerConfig;
+  ibgp: boolean;
+  ads: ReadonlyArray<{ ad: BgpAdvertisement; eligible: EligibleNodes }>;
+  /** Advertisements that clash on localPref here (MetalLB then announces nothing to this peer). */
+  clashing: readonly BgpAdvertisement[];
 }
 
 export interface PeerAdvertisements {
@@ -86,13 +93,12 @@ export function peerAdvertisements(pool: AddressPool, peer: PeerConfig): PeerAdv
 function clashingAds(
   ads: readonly BgpAdvertisement[],
   clashes: PeerAdvertisements['localPrefClashes'],
-  peer: PeerConfig,
-  ctx: AdvertiseContext,
+  eligibleOf: (ad: BgpAdvertisement) => EligibleNodes,
 ): BgpAdvertisement[] {
   const hit = new Set<BgpAdvertisement>();
   for (const [a, b] of clashes ?? []) {
-    const nodesB = ctx.eligibleNodes(peer, b).rankOf;
-    for (const node of ctx.eligibleNodes(peer, a).rankOf.keys()) {
+    const nodesB = eligibleOf(b).rankOf;
+    for (const node of eligibleOf(a).rankOf.keys()) {
       if (nodesB.has(node)) {
         hit.add(a).add(b);
         break;
@@ -100,6 +106,27 @@ function clashingAds(
     }
   }
   return ads.filter((ad) => hit.has(ad));
+}
+
+/** Each peer's share of the pool, in peer order; peers no advertisement of the pool reaches are left out. */
+export function poolPeers(
+  pool: AddressPool,
+  peers: readonly PeerConfig[],
+  eligibleNodes: (peer: PeerConfig, ad: BgpAdvertisement) => EligibleNodes,
+): PoolPeer[] {
+  const shares: PoolPeer[] = [];
+  for (const peer of peers) {
+    const { ads, localPrefClashes } = peerAdvertisements(pool, peer);
+    if (ads.length === 0) continue;
+    const eligibleOf = (ad: BgpAdvertisement) => eligibleNodes(peer, ad);
+    shares.push({
+      peer,
+      ibgp: isIbgp(peer),
+      ads: ads.map((ad) => ({ ad, eligible: eligibleOf(ad) })),
+      clashing: localPrefClashes ? clashingAds(ads, localPrefClashes, eligibleOf) : NO_ADS,
+    });
+  }
+  return shares;
 }
 
 function localPrefText(ads: readonly BgpAdvertisement[]): string {
@@ -180,10 +207,10 @@ export function serviceContributions(
     let network = ip.value;
     let prefix = '';
     const pool = ctx.pool(ip.pool);
-    if (!pool || pool.protocol !== 'bgp' || ctx.peers.length === 0) continue;
+    if (!pool || pool.protocol !== 'bgp') continue;
+    const shares = ctx.poolPeers(pool);
+    if (shares.length === 0) continue;
     const ready = ctx.readyEndpoints(key, ip.family);
-    let hopsOf: EligibleNodes | undefined;
-    let hops: readonly string[] = [];
     if (!ready.anyReady) {
       issues.push({
         service: key,
@@ -191,11 +218,9 @@ export function serviceContributions(
       });
       continue;
     }
-    for (const peer of ctx.peers) {
-      const { ads: applicable, localPrefClashes } = ctx.advertisementsFor(pool, peer);
-      if (applicable.length === 0) continue;
-      const ibgp = isIbgp(peer);
-      const clashing = localPrefClashes ? clashingAds(applicable, localPrefClashes, peer, ctx) : NO_ADS;
+    let hopsOf: EligibleNodes | undefined;
+    let hops: readonly string[] = [];
+    for (const { peer, ibgp, ads, clashing } of shares) {
       if (clashing.length > 0) {
         issues.push({
           service: key,
@@ -205,9 +230,8 @@ export function serviceContributions(
         continue;
       }
       let announced = false;
-      for (const ad of applicable) {
+      for (const { ad, eligible } of ads) {
         // Peers with the same node selectors share one EligibleNodes: their next hops are one list.
-        const eligible = ctx.eligibleNodes(peer, ad);
         if (eligible !== hopsOf) {
           hopsOf = eligible;
           hops = nextHopsFor(eligible, ip.family, local, ready);

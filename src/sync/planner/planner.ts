@@ -10,11 +10,11 @@ import {
 import type { AdvertisementIssue, Plan, ServiceAllocation } from '../plan-types.js';
 import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
 import {
-  peerAdvertisements,
+  poolPeers,
   serviceContributions,
   type AdvertiseContext,
   type EligibleNodes,
-  type PeerAdvertisements,
+  type PoolPeer,
   type ReadyEndpoints,
   type RouteContribution,
 } from './advertise.js';
@@ -113,7 +113,8 @@ export class Planner {
   private readonly allocations: ServiceAllocations;
   private readonly tables = new Map<string, PeerRouteTable>();
   private readonly issuesOfService = new Map<string, AdvertisementIssue[]>();
-  private readonly adsCache = new Map<AddressPool, Map<string, PeerAdvertisements>>();
+  /** Per pool, cleared with eligibleCache when nodes change. */
+  private readonly poolPeersCache = new Map<AddressPool, readonly PoolPeer[]>();
   private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
   private readonly selectorKeys: Map<PeerConfig, string>;
   private readonly ctx: AdvertiseContext;
@@ -133,10 +134,8 @@ export class Planner {
     for (const peer of this.peers) this.tables.set(peer.name, new PeerRouteTable());
     this.selectorKeys = new Map(this.peers.map((p) => [p, JSON.stringify(p.nodeSelectors)]));
     this.ctx = {
-      peers: this.peers,
       pool: (name) => this.pools.get(name),
-      advertisementsFor: (pool, peer) => this.advertisementsFor(pool, peer),
-      eligibleNodes: (peer, ad) => this.eligibleNodes(peer, ad),
+      poolPeers: (pool) => this.poolPeers(pool),
       readyEndpoints: (service, family) => this.readyEndpoints(service, family),
     };
     if (snapshot) this.load(snapshot);
@@ -198,7 +197,10 @@ export class Planner {
 
     if (namespacesChanged || serviceChanges.size > 0)
       this.reallocate(serviceChanges, namespacesChanged, touched);
-    if (nodesChanged) this.eligibleCache.clear();
+    if (nodesChanged) {
+      this.eligibleCache.clear();
+      this.poolPeersCache.clear();
+    }
     for (const key of touched) this.replanRoutes(key);
     if (nodesChanged) {
       for (const key of this.allocations.keys()) if (!touched.has(key)) this.replanRoutes(key);
@@ -307,12 +309,13 @@ export class Planner {
     if (before !== undefined || issues) this.issueList = undefined;
   }
 
-  private advertisementsFor(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
-    let byPeer = this.adsCache.get(pool);
-    if (!byPeer) this.adsCache.set(pool, (byPeer = new Map()));
-    let ads = byPeer.get(peer.name);
-    if (!ads) byPeer.set(peer.name, (ads = peerAdvertisements(pool, peer)));
-    return ads;
+  private poolPeers(pool: AddressPool): readonly PoolPeer[] {
+    let shares = this.poolPeersCache.get(pool);
+    if (!shares) {
+      shares = poolPeers(pool, this.peers, (peer, ad) => this.eligibleNodes(peer, ad));
+      this.poolPeersCache.set(pool, shares);
+    }
+    return shares;
   }
 
   /** Eligibility depends on the peer's node selectors only: peers with equal ones share it. */
