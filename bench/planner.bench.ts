@@ -6,6 +6,7 @@ import { IpAllocator } from '../src/sync/allocator/ip-allocator.js';
 import { allocateServices } from '../src/sync/planner/allocate-services.js';
 import { Planner, planCluster } from '../src/sync/planner/index.js';
 import { readAllocationRequest } from '../src/sync/planner/service-request.js';
+import { config as buildConfig, peer, pool, range } from '../test/sync/builders.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 // The figures of issue 5: a 10,000-service cluster planned from scratch, one EndpointSlice change
@@ -14,40 +15,12 @@ import type { BenchRow, BenchSuite } from './types.js';
 const NODES = 100;
 const SERVICES = 10_000;
 
-function pool(name: string, text: string, family: 4 | 6, first: bigint, last: bigint): AddressPool {
-  return {
-    name,
-    protocol: 'bgp',
-    addresses: [{ text, family, first, last }],
-    autoAssign: true,
-    avoidBuggyIps: false,
-    bgpAdvertisements: [],
-  };
-}
-
 function benchConfig(pools: AddressPool[]): Config {
-  const peer = (name: string, address: string, peerAsn: number) => ({
-    name,
-    peerAddress: address,
-    peerAsn,
-    myAsn: 64500,
-    peerPort: 179,
-    holdTimeSec: 90,
-    keepaliveTimeSec: 30,
-    connectTimeSec: 10,
-    ebgpMultiHop: false,
-    ttlSecurity: false,
-    nodeSelectors: [],
-  });
-  return {
-    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
-    peers: [peer('core', '192.168.200.2', 64500), peer('edge', '192.168.200.1', 64501)],
-    pools,
-    kubernetes: { mode: 'manifests', metallbNamespace: 'metallb-system' },
-    manageNeighbors: false,
-    neighborDescription: 'bench',
-    verifyIntervalSec: 30,
-  };
+  const peers = [
+    peer('192.168.200.2', { name: 'core', peerAsn: 64500 }),
+    peer('192.168.200.1', { name: 'edge' }),
+  ];
+  return buildConfig(pools, peers, { neighborDescription: 'bench' });
 }
 
 function service(i: number, family: 4 | 6 = 4): ServiceInfo {
@@ -139,7 +112,7 @@ export default {
   name: 'planner',
   async run(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
-    const config = benchConfig([pool('big', '10.0.0.0/16', 4, 0x0a000000n, 0x0a00ffffn)]);
+    const config = benchConfig([pool('big', ['10.0.0.0/16'])]);
     const snap = clusterSnapshot();
 
     planCluster(config, snap);
@@ -176,8 +149,7 @@ export default {
     });
 
     const gc = collectGarbage();
-    const first = 0x20010db8n << 96n;
-    const v6 = [pool('v6', '2001:db8::/64', 6, first, first + (1n << 64n) - 1n)];
+    const v6 = [pool('v6', ['2001:db8::/64'])];
     const requests = Array.from({ length: 100_000 }, (_, i) => readAllocationRequest(service(i, 6)));
     gc();
     // In a function of its own so the 100,000 results are garbage before the heap is measured.
@@ -219,7 +191,7 @@ export default {
       target: '< 100 MB',
       met: heapMb < 100,
     });
-    if (allocator.usersOf(6, first + 99_999n).length !== 1 || held.length !== 100_000)
+    if (allocator.usersOf(6, range('2001:db8::/64').first + 99_999n).length !== 1 || held.length !== 100_000)
       throw new Error('allocator lost addresses');
     return rows;
   },

@@ -13,43 +13,13 @@ import type {
   Verification,
   Verifier,
 } from '../../src/sync/engine/ports.js';
-
-export function peer(name: string, address: string): PeerConfig {
-  return {
-    name,
-    peerAddress: address,
-    peerAsn: 64501,
-    myAsn: 64500,
-    peerPort: 179,
-    holdTimeSec: 90,
-    keepaliveTimeSec: 30,
-    connectTimeSec: 10,
-    ebgpMultiHop: false,
-    ttlSecurity: false,
-    nodeSelectors: [],
-  };
-}
+import { config as baseConfig, peer, pool } from '../sync/builders.js';
 
 export function config(over: Partial<Config> = {}): Config {
-  return {
-    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
-    peers: [peer('peer-192.168.200.1', '192.168.200.1')],
-    pools: [
-      {
-        name: 'default',
-        protocol: 'bgp',
-        addresses: [{ text: '192.168.197.0/24', family: 4, first: 0xc0a8c500n, last: 0xc0a8c5ffn }],
-        autoAssign: true,
-        avoidBuggyIps: false,
-        bgpAdvertisements: [],
-      },
-    ],
+  return baseConfig([pool('default', ['192.168.197.0/24'])], [peer('192.168.200.1')], {
     kubernetes: { mode: 'manifests', manifestsPath: '/nonexistent', metallbNamespace: 'metallb-system' },
-    manageNeighbors: false,
-    neighborDescription: 'cluster-router-sync',
-    verifyIntervalSec: 30,
     ...over,
-  };
+  });
 }
 
 export function lbService(name: string, ip: string): ServiceInfo {

@@ -2,38 +2,17 @@ import { readFileSync } from 'node:fs';
 import type { PeerConfig } from '../../src/config/model.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import type { VerifyConfig } from '../../src/sync/verify/verify.js';
+import { peer, pool } from '../sync/builders.js';
 
 /** The seed's peer and pool as the config loader produces them from metallb-config.yaml. */
 export function seedPeer(overrides: Partial<PeerConfig> = {}): PeerConfig {
-  return {
-    name: 'peer-192.168.200.1',
-    peerAddress: '192.168.200.1',
-    peerAsn: 64501,
-    myAsn: 64500,
-    peerPort: 179,
-    holdTimeSec: 90,
-    keepaliveTimeSec: 30,
-    connectTimeSec: 10,
-    ebgpMultiHop: false,
-    ttlSecurity: false,
-    nodeSelectors: [],
-    ...overrides,
-  };
+  return peer('192.168.200.1', overrides);
 }
 
 export function seedConfig(peers: PeerConfig[] = [seedPeer()]): VerifyConfig {
   return {
     peers,
-    pools: [
-      {
-        name: 'default',
-        protocol: 'bgp',
-        addresses: [{ text: '192.168.197.0/24', family: 4, first: 0xc0a8c500n, last: 0xc0a8c5ffn }],
-        autoAssign: true,
-        avoidBuggyIps: false,
-        bgpAdvertisements: [],
-      },
-    ],
+    pools: [pool('default', ['192.168.197.0/24'])],
     speaker: {},
   };
 }
