@@ -5,6 +5,7 @@ import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
+import { labRouterPeer } from '../lab/speaker-peer.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix,
@@ -48,19 +49,7 @@ describe('IPv6 routes (MP_REACH_NLRI, third-party next hops) into real FRR 8.4 @
   it('installs an IPv6 /128 with two node next hops as ECMP, beside the IPv4 routes', async () => {
     speaker = await SpeakerProcess.start(lab!.speakerNs, {
       routerId: '192.168.201.2',
-      peers: [
-        {
-          name: 'router',
-          peerAddress: '192.168.201.1',
-          peerAsn: 64501,
-          myAsn: 64500,
-          peerPort: 179,
-          holdTimeSec: 90,
-          keepaliveTimeSec: 30,
-          connectTimeSec: 10,
-          sourceAddress: '192.168.201.2',
-        },
-      ],
+      peers: [labRouterPeer({ sourceAddress: '192.168.201.2' })],
       routes: {
         router: [
           route('192.168.197.0/32', ['192.168.201.11']),

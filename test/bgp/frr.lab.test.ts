@@ -6,6 +6,7 @@ import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
 import type { ChildOptions } from './lab/speaker-child.js';
+import { labRouterPeer } from '../lab/speaker-peer.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix,
@@ -22,17 +23,7 @@ const SEED = [
 ];
 const ECMP = route('192.168.197.2/32', ['192.168.201.11', '192.168.201.12']);
 
-const PEER: SpeakerPeer = {
-  name: 'router',
-  peerAddress: '192.168.201.1',
-  peerAsn: 64501,
-  myAsn: 64500,
-  peerPort: 179,
-  holdTimeSec: 90,
-  keepaliveTimeSec: 30,
-  connectTimeSec: 10,
-  sourceAddress: '192.168.201.2',
-};
+const PEER: SpeakerPeer = labRouterPeer({ sourceAddress: '192.168.201.2' });
 
 interface FrrRoute {
   prefix: string;

@@ -9,17 +9,9 @@ import {
   type SpeakerPeer,
 } from '../../src/bgp/index.js';
 import { FakeConnection } from './support/fake-peer.js';
+import { labRouterPeer } from '../lab/speaker-peer.js';
 
-const PEER: SpeakerPeer = {
-  name: 'router',
-  peerAddress: '192.168.201.1',
-  peerAsn: 64501,
-  myAsn: 64500,
-  peerPort: 179,
-  holdTimeSec: 90,
-  keepaliveTimeSec: 30,
-  connectTimeSec: 120,
-};
+const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 120 });
 
 describe('BgpSpeaker facade', () => {
   let speaker: BgpSpeaker;

@@ -16,6 +16,7 @@ import { startFrr, type FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
+import { labRouterPeer } from '../lab/speaker-peer.js';
 
 const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
 const route = (prefix: string): DesiredRoute => ({
@@ -35,18 +36,7 @@ const POLICY: NeighborPolicy = {
   importPools: [{ addresses: '192.168.197.0/24' }, { addresses: 'fd00:197::/120' }],
 };
 
-const PEER: SpeakerPeer = {
-  name: 'router',
-  peerAddress: '192.168.201.1',
-  peerAsn: 64501,
-  myAsn: 64500,
-  peerPort: 179,
-  holdTimeSec: 90,
-  keepaliveTimeSec: 30,
-  connectTimeSec: 3,
-  sourceAddress: '192.168.201.2',
-  password: KEY,
-};
+const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 3, sourceAddress: '192.168.201.2', password: KEY });
 
 describe('import filter and password applied by the neighbor planner, against real FRR 8.4 @lab', function () {
   this.timeout(180_000);

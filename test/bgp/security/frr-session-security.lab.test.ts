@@ -5,6 +5,7 @@ import { createLab, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { SpeakerProcess } from '../lab/speaker-process.js';
+import { labRouterPeer } from '../../lab/speaker-peer.js';
 
 const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
 const ROUTE: DesiredRoute = {
@@ -14,18 +15,8 @@ const ROUTE: DesiredRoute = {
   largeCommunities: [],
 };
 
-const peer = (extra: Partial<SpeakerPeer>): SpeakerPeer => ({
-  name: 'router',
-  peerAddress: '192.168.201.1',
-  peerAsn: 64501,
-  myAsn: 64500,
-  peerPort: 179,
-  holdTimeSec: 90,
-  keepaliveTimeSec: 30,
-  connectTimeSec: 3,
-  sourceAddress: '192.168.201.2',
-  ...extra,
-});
+const peer = (extra: Partial<SpeakerPeer>): SpeakerPeer =>
+  labRouterPeer({ connectTimeSec: 3, sourceAddress: '192.168.201.2', ...extra });
 
 async function frrPeerState(frr: FrrRouter): Promise<string | undefined> {
   const s = await frr.vtyshJson<{ ipv4Unicast?: { peers?: Record<string, { state?: string }> } }>(

@@ -4,6 +4,7 @@ import type { SpeakerPeer } from '../../../src/bgp/index.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { SpeakerProcess } from '../lab/speaker-process.js';
+import { labRouterPeer } from '../../lab/speaker-peer.js';
 
 /**
  * The IP TTL of our first SYN as seen on the router's side of the veth, captured with tshark.
@@ -55,17 +56,7 @@ async function firstSynTtl(lab: Lab, peer: SpeakerPeer): Promise<number> {
 describe('BGP socket TTL on the wire (tshark) @lab', function () {
   this.timeout(120_000);
   let lab: Lab | undefined;
-  const peer = (extra: Partial<SpeakerPeer>): SpeakerPeer => ({
-    name: 'router',
-    peerAddress: '192.168.201.1',
-    peerAsn: 64501,
-    myAsn: 64500,
-    peerPort: 179,
-    holdTimeSec: 90,
-    keepaliveTimeSec: 30,
-    connectTimeSec: 5,
-    ...extra,
-  });
+  const peer = (extra: Partial<SpeakerPeer>): SpeakerPeer => labRouterPeer({ connectTimeSec: 5, ...extra });
 
   before(async function () {
     requireLab(this, { root: true, commands: ['tshark'] });

@@ -14,6 +14,7 @@ import { SyncEngine } from '../../../src/sync/engine/engine.js';
 import type { SourceListener } from '../../../src/sync/engine/ports.js';
 import { incrementalPlanner } from '../../../src/sync/engine/snapshot-delta.js';
 import { createSpeakerSide } from '../../../src/sync/engine/speaker-setup.js';
+import { config as buildConfig, peer, pool } from '../../sync/builders.js';
 
 const count = Number(process.argv[2] ?? '1000');
 const nodes: NodeInfo[] = [11, 12].map((i) => ({
@@ -51,39 +52,11 @@ const slice = (i: number, node: number): EndpointSliceInfo => ({
   endpoints: [{ addresses: ['10.244.0.1'], ready: true, nodeName: nodes[node]!.name }],
 });
 
-const config: Config = {
-  speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
-  peers: [
-    {
-      name: 'lab-router',
-      peerAddress: '192.168.201.1',
-      peerAsn: 64501,
-      myAsn: 64500,
-      peerPort: 179,
-      holdTimeSec: 90,
-      keepaliveTimeSec: 30,
-      connectTimeSec: 1,
-      sourceAddress: '192.168.201.2',
-      ebgpMultiHop: false,
-      ttlSecurity: false,
-      nodeSelectors: [],
-    },
-  ],
-  pools: [
-    {
-      name: 'bench',
-      protocol: 'bgp',
-      addresses: [{ text: '10.96.0.0/16', family: 4, first: 0x0a600000n, last: 0x0a60ffffn }],
-      autoAssign: true,
-      avoidBuggyIps: false,
-      bgpAdvertisements: [],
-    },
-  ],
-  kubernetes: { mode: 'manifests', metallbNamespace: 'metallb-system' },
-  manageNeighbors: false,
-  neighborDescription: 'cluster-router-sync',
-  verifyIntervalSec: 3600,
-};
+const config: Config = buildConfig(
+  [pool('bench', ['10.96.0.0/16'])],
+  [peer('192.168.201.1', { name: 'lab-router', connectTimeSec: 1, sourceAddress: '192.168.201.2' })],
+  { verifyIntervalSec: 3600 },
+);
 
 const logger = silentLogger();
 const { speaker, announcer } = createSpeakerSide(config, logger);

@@ -2,6 +2,9 @@
  * Runs in its own process with process.platform faked to 'darwin' before socket-options first
  * loads libc: prints what adding a password peer and a secured connect attempt do there.
  */
+// A type-only import chain: loading it does not load socket-options before the platform is faked.
+import { labRouterPeer } from '../../../lab/speaker-peer.js';
+
 Object.defineProperty(process, 'platform', { value: 'darwin' });
 const { BgpSpeaker } = await import('../../../../src/bgp/index.js');
 const { securedConnector } = await import('../../../../src/bgp/socket-options.js');
@@ -9,17 +12,9 @@ const { securedConnector } = await import('../../../../src/bgp/socket-options.js
 const out: Record<string, unknown> = {};
 const speaker = new BgpSpeaker({ routerId: '192.0.2.1' });
 try {
-  speaker.addPeer({
-    name: 'router',
-    peerAddress: '127.0.0.1',
-    peerAsn: 64501,
-    myAsn: 64500,
-    peerPort: 179,
-    holdTimeSec: 90,
-    keepaliveTimeSec: 30,
-    connectTimeSec: 5,
-    password: process.argv[2] as string,
-  });
+  speaker.addPeer(
+    labRouterPeer({ peerAddress: '127.0.0.1', connectTimeSec: 5, password: process.argv[2] as string }),
+  );
   out.addPeer = 'accepted';
 } catch (err) {
   const e = err as Error & { peer?: string; option?: string };
