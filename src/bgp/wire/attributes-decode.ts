@@ -149,48 +149,29 @@ export function decodeAttributes(
       out.withdrawError = err;
     }
   };
+  const malformedList = (detail: string, action: WireErrorAction): void =>
+    raise(new BgpWireError('update-malformed-attribute-list', detail, undefined, action));
   let i = start;
   while (i < end) {
     const hs = i;
-    // RFC 7606 §4: an attribute header or value overrunning Total Path Attribute Length.
-    if (i + 3 > end) {
-      raise(
-        new BgpWireError(
-          'update-malformed-attribute-list',
-          'attribute header truncated',
-          undefined,
-          'treat-as-withdraw',
-        ),
-      );
-      break;
-    }
     const flags = b[i] as number;
-    const type = b[i + 1] as number;
     const ext = (flags & AttrFlag.ExtendedLength) !== 0;
-    if (ext && i + 4 > end) {
-      raise(
-        new BgpWireError(
-          'update-malformed-attribute-list',
-          'attribute header truncated',
-          undefined,
-          'treat-as-withdraw',
-        ),
-      );
+    const headerLen = ext ? 4 : 3;
+    // RFC 7606 §4: an attribute header or value overrunning Total Path Attribute Length.
+    if (i + headerLen > end) {
+      malformedList('attribute header truncated', 'treat-as-withdraw');
       break;
     }
+    const type = b[i + 1] as number;
     const len = ext ? u16(b, i + 2) : (b[i + 2] as number);
-    const vs = i + (ext ? 4 : 3);
+    const vs = i + headerLen;
     const ve = vs + len;
     if (ve > end) {
-      raise(
-        new BgpWireError(
-          'update-malformed-attribute-list',
-          `attribute ${type} length ${len} overruns the attribute list`,
-          undefined,
-          type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri
-            ? 'session-reset'
-            : 'treat-as-withdraw',
-        ),
+      malformedList(
+        `attribute ${type} length ${len} overruns the attribute list`,
+        type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri
+          ? 'session-reset'
+          : 'treat-as-withdraw',
       );
       break;
     }
@@ -218,14 +199,7 @@ export function decodeAttributes(
     if (seen.has(type)) {
       // RFC 7606 §3(g): repeated MP attributes reset the session, other repeats are discarded.
       const mp = type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri;
-      raise(
-        new BgpWireError(
-          'update-malformed-attribute-list',
-          `attribute ${type} appears more than once`,
-          undefined,
-          mp ? 'session-reset' : 'attribute-discard',
-        ),
-      );
+      malformedList(`attribute ${type} appears more than once`, mp ? 'session-reset' : 'attribute-discard');
       continue;
     }
     seen.add(type);

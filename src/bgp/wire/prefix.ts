@@ -1,3 +1,4 @@
+import { formatIpv6Groups } from '../../util/ipv6-text.js';
 import { BgpEncodeError } from './errors.js';
 
 /**
@@ -90,29 +91,14 @@ export function parseIpv6(text: string): Uint8Array | undefined {
   return out;
 }
 
+const hexGroup = (group: number): string => group.toString(16);
+
 /** Formats 16 bytes as RFC 5952 canonical IPv6 text (longest zero run of 2+ groups becomes `::`). */
 export function formatIpv6(bytes: Uint8Array, offset = 0): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++)
     groups.push(((bytes[offset + i * 2] as number) << 8) | (bytes[offset + i * 2 + 1] as number));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  return formatIpv6Groups(groups, hexGroup);
 }
 
 export function formatAddress(family: 4 | 6, bytes: Uint8Array, offset = 0): string {

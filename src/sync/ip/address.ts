@@ -2,6 +2,7 @@
  * IP addresses as bigints, so IPv4 and IPv6 share one arithmetic and a /64 costs nothing to hold.
  * Text output is canonical (RFC 5952 for IPv6) so addresses compare equal as strings too.
  */
+import { formatIpv6Groups } from '../../util/ipv6-text.js';
 
 export type IpFamily = 4 | 6;
 
@@ -75,7 +76,6 @@ export function parseIp(text: string): IpAddress | undefined {
 const groupText: string[] = [];
 // Scratch space for one formatIpv6 call (never re-entered), so formatting allocates only its result.
 const groups = new Array<number>(8).fill(0);
-const parts: string[] = [];
 
 function hexGroup(g: number): string {
   let text = groupText[g];
@@ -92,34 +92,7 @@ function formatIpv6(value: bigint): string {
     const nibble = c <= 57 /* '9' */ ? c - 48 : c - 87; /* 'a' - 10 */
     groups[7 - (d >> 2)] += nibble << ((d & 3) * 4);
   }
-  // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  parts.length = 0;
-  if (bestStart < 0) {
-    for (let i = 0; i < 8; i++) parts.push(hexGroup(groups[i] as number));
-    return parts.join(':');
-  }
-  // "a::b" is parts [a, '', b]; a run at either end needs one more empty part for its colon.
-  for (let i = 0; i < bestStart; i++) parts.push(hexGroup(groups[i] as number));
-  if (bestStart === 0) parts.push('');
-  parts.push('');
-  for (let i = bestStart + bestLen; i < 8; i++) parts.push(hexGroup(groups[i] as number));
-  if (bestStart + bestLen === 8) parts.push('');
-  return parts.join(':');
+  return formatIpv6Groups(groups, hexGroup);
 }
 
 export function formatIp(family: IpFamily, value: bigint): string {
