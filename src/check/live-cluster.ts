@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfigDocuments, type ConfigText } from '../config/index.js';
-import type { Config, ConfigWarning } from '../config/model.js';
+import type { Config, ConfigWarning, RouterAccess } from '../config/model.js';
 import { KubeClusterSource } from '../k8s/cluster-source.js';
 import { KubeClient, loadKubeConfig } from '../k8s/kube-client.js';
 import type { ConfigDocument } from '../sources/config-documents.js';
 import { formatManifestProblem } from '../sources/manifest-parse.js';
 import { loadManifests } from '../sources/manifests-source.js';
 import type { ClusterSnapshot } from '../sync/cluster.js';
-import { CrsError, UnreachableError } from '../util/errors.js';
+import { BadInputError, CrsError, UnreachableError } from '../util/errors.js';
 import { CheckInputError } from './errors.js';
 
 /** Where a live run reads from: the CLI's --config, --manifests and --kubeconfig. */
@@ -56,6 +56,15 @@ export async function readLiveCluster(src: LiveSources): Promise<LiveCluster> {
   if (read.rawObjects !== undefined) live.rawObjects = read.rawObjects;
   if (read.manifestFiles !== undefined) live.manifestFiles = read.manifestFiles;
   return live;
+}
+
+/** The config's router section: `verify` and `record` have nothing to do without one. */
+export function routerAccess(live: LiveCluster, purpose: 'verify' | 'record'): RouterAccess {
+  const access = live.config.router;
+  if (access === undefined) {
+    throw new BadInputError(`the config has no router: section, so there is no router to ${purpose}`);
+  }
+  return access;
 }
 
 /**

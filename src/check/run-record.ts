@@ -1,7 +1,7 @@
 import type { RouterAccess } from '../config/model.js';
 import type { RouterDriverLog, RouterTransport } from '../router-drivers/index.js';
-import { BadInputError, ExitCode } from '../util/errors.js';
-import { readLiveCluster, type LiveSources } from './live-cluster.js';
+import { ExitCode } from '../util/errors.js';
+import { readLiveCluster, routerAccess, type LiveSources } from './live-cluster.js';
 import { asCheckResult, type CheckResult } from './outcome.js';
 import { recordCluster, recordRouter } from './record.js';
 
@@ -21,10 +21,7 @@ export function runRecord(
 ): Promise<CheckResult> {
   return asCheckResult(async () => {
     const live = await readLiveCluster(sources);
-    const access = live.config.router;
-    if (access === undefined) {
-      throw new BadInputError('the config has no router: section, so there is no router to record');
-    }
+    const access = routerAccess(live, 'record');
     const families = [...new Set(live.config.pools.flatMap((p) => p.addresses.map((a) => a.family)))].sort();
     const routerFiles = await recordRouter(openTransport(access), dir, {
       families: families.length > 0 ? families : [4],

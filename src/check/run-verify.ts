@@ -1,8 +1,7 @@
 import type { Config } from '../config/model.js';
 import type { RouterDriver } from '../router-drivers/index.js';
 import { driverObserver } from '../sync/engine/router-verifier.js';
-import { BadInputError } from '../util/errors.js';
-import { readLiveCluster, type LiveSources } from './live-cluster.js';
+import { readLiveCluster, routerAccess, type LiveSources } from './live-cluster.js';
 import {
   asCheckResult,
   reportOutcome,
@@ -26,10 +25,7 @@ export function runVerify(
 ): Promise<CheckResult> {
   return asCheckResult(async () => {
     const live = await readLiveCluster(sources);
-    if (live.config.router === undefined) {
-      throw new BadInputError('the config has no router: section, so there is no router to verify');
-    }
-    const driver = openRouter(live.config.router);
+    const driver = openRouter(routerAccess(live, 'verify'));
     let observed;
     try {
       observed = await driverObserver(driver, live.config).observe();

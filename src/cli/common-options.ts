@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import type { LiveSources } from '../check/live-cluster.js';
 import { BadInputError } from '../util/errors.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -52,5 +53,14 @@ export function commonOptionsFrom(raw: Record<string, unknown>): CommonOptions {
     kubeconfig,
     logLevel: raw.logLevel as LogLevel,
     output: raw.output as OutputFormat,
+  };
+}
+
+/** Where `plan`, `verify` and `record` read the config and the cluster from. */
+export function liveSourcesFrom(opts: CommonOptions): LiveSources {
+  return {
+    configFiles: opts.configFiles,
+    ...(opts.manifestsPath === undefined ? {} : { manifestsPath: opts.manifestsPath }),
+    ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
   };
 }

@@ -18,7 +18,8 @@ export class LeaderElectionConfigError extends CrsError {
   readonly exitCode = ExitCode.BadInput;
 }
 
-export interface LeaderElectionOptions {
+/** Which Lease, who this replica is, and the timing; the `run` flags set these. */
+export interface LeaseOptions {
   namespace: string;
   /** The Lease's name. */
   name: string;
@@ -27,6 +28,9 @@ export interface LeaderElectionOptions {
   leaseDurationSec?: number;
   renewDeadlineSec?: number;
   retryPeriodSec?: number;
+}
+
+export interface LeaderElectionOptions extends LeaseOptions {
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
   onError?: (err: Error) => void;

@@ -1,15 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SessionStatus } from '../sync/engine/ports.js';
 import type { PoolUsage } from './pool-usage.js';
-
-/** A BGP session as the metrics see it. */
-export interface SessionMetric {
-  peer: string;
-  peerAddress: string;
-  peerPort: number;
-  state: string;
-  established: boolean;
-  announcedPrefixes: number;
-}
 
 export type Verdict = 'ok' | 'drift' | 'unreachable';
 
@@ -165,7 +156,7 @@ export class Metrics {
   }
 
   /** Replaces the session picture; peers that went away disappear from the output. */
-  setSessions(sessions: readonly SessionMetric[]): void {
+  setSessions(sessions: readonly SessionStatus[]): void {
     this.sessionState.reset();
     this.sessionUp.reset();
     this.metallbSessionUp.reset();

@@ -1,4 +1,10 @@
-import type { RouteCheck, SessionCheck, Verification } from '../sync/verify/verification.js';
+import {
+  ROUTE_VERDICTS,
+  SESSION_VERDICTS,
+  type RouteCheck,
+  type SessionCheck,
+  type Verification,
+} from '../sync/verify/verification.js';
 
 /** Bumped on any incompatible change to docs/report-schema.json. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -16,16 +22,8 @@ export function reportObject(v: Verification): Record<string, unknown> {
     router: pick(v.router, ['routerId', 'localAs']),
     peers: v.peers,
     summary: {
-      sessions: pick(v.summary.sessions, ['total', 'ok', 'down', 'missing']),
-      routes: pick(v.summary.routes, [
-        'total',
-        'ok',
-        'missing',
-        'wrong-nexthop',
-        'not-in-fib',
-        'unexpected',
-        'ecmp-incomplete',
-      ]),
+      sessions: pick(v.summary.sessions, ['total', ...SESSION_VERDICTS]),
+      routes: pick(v.summary.routes, ['total', ...ROUTE_VERDICTS]),
     },
     sessions: v.sessions.map(sessionObject),
     routes: v.routes.map(routeObject),
@@ -66,7 +64,7 @@ function routeObject(r: RouteCheck): Record<string, unknown> {
 }
 
 /** Copies the given keys in the given order, leaving out absent ones. */
-function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Record<string, unknown> {
+function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (obj[k] !== undefined) out[k as string] = obj[k];

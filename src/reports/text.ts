@@ -8,28 +8,44 @@ export interface TextReportOptions {
   color: boolean;
 }
 
-const SESSION_COLUMNS: Column[] = [
-  { header: 'Neighbor' },
-  { header: 'AS', align: 'right' },
-  { header: 'Up/Down', align: 'right' },
-  { header: 'State/PfxRcd', align: 'right' },
-  { header: 'Peer' },
-  { header: 'Verdict' },
-  { header: 'Detail' },
-];
-const SESSION_VERDICT_COLUMN = 5;
+/** A verdict table: its columns, which one holds the verdict (coloured), and what stands for no rows. */
+interface VerdictTable<R> {
+  columns: Column[];
+  verdictColumn: number;
+  cells: (row: R) => Cell[];
+  empty: string;
+}
 
-const ROUTE_COLUMNS: Column[] = [
-  { header: 'Codes' },
-  { header: 'Prefix' },
-  { header: 'Expected via' },
-  { header: 'Actual via' },
-  { header: 'Age', align: 'right' },
-  { header: 'Verdict' },
-  { header: 'Service(s)' },
-  { header: 'Detail' },
-];
-const ROUTE_VERDICT_COLUMN = 5;
+const SESSION_TABLE: VerdictTable<SessionCheck> = {
+  columns: [
+    { header: 'Neighbor' },
+    { header: 'AS', align: 'right' },
+    { header: 'Up/Down', align: 'right' },
+    { header: 'State/PfxRcd', align: 'right' },
+    { header: 'Peer' },
+    { header: 'Verdict' },
+    { header: 'Detail' },
+  ],
+  verdictColumn: 5,
+  cells: sessionCells,
+  empty: '  no sessions expected (no configured peer for this router)',
+};
+
+const ROUTE_TABLE: VerdictTable<RouteCheck> = {
+  columns: [
+    { header: 'Codes' },
+    { header: 'Prefix' },
+    { header: 'Expected via' },
+    { header: 'Actual via' },
+    { header: 'Age', align: 'right' },
+    { header: 'Verdict' },
+    { header: 'Service(s)' },
+    { header: 'Detail' },
+  ],
+  verdictColumn: 5,
+  cells: routeCells,
+  empty: '  no routes expected and none of ours found',
+};
 
 /**
  * The report as an operator reads it next to vtysh: a `show bgp summary`-like table of our
@@ -43,27 +59,11 @@ export function renderText(v: Verification, opts: TextReportOptions): string {
     v.router.localAs === undefined ? undefined : `local AS number ${v.router.localAs}`,
   ].filter((p) => p !== undefined);
   out.push(bold(opts.color, `BGP sessions${router.length > 0 ? ` (${router.join(', ')})` : ''}:`));
-  if (v.sessions.length === 0) out.push('  no sessions expected (no configured peer for this router)');
-  else
-    out.push(
-      ...renderTable(SESSION_COLUMNS, v.sessions.map(sessionCells), (row, col, padded) =>
-        col === SESSION_VERDICT_COLUMN
-          ? paint(opts.color, verdictColour(v.sessions[row]!.verdict), padded)
-          : padded,
-      ),
-    );
+  out.push(...renderVerdictTable(SESSION_TABLE, v.sessions, opts.color));
   out.push('');
   out.push(bold(opts.color, `BGP routes (show ip route bgp, checked against the plan for ${peerList(v)}):`));
   out.push('Codes: B - BGP, > - selected route, * - FIB route, q - queued, r - rejected');
-  if (v.routes.length === 0) out.push('  no routes expected and none of ours found');
-  else
-    out.push(
-      ...renderTable(ROUTE_COLUMNS, v.routes.map(routeCells), (row, col, padded) =>
-        col === ROUTE_VERDICT_COLUMN
-          ? paint(opts.color, verdictColour(v.routes[row]!.verdict), padded)
-          : padded,
-      ),
-    );
+  out.push(...renderVerdictTable(ROUTE_TABLE, v.routes, opts.color));
   if (v.notes.length > 0) {
     out.push('');
     out.push(bold(opts.color, 'Notes:'));
@@ -79,6 +79,17 @@ export function renderText(v: Verification, opts: TextReportOptions): string {
 
 function peerList(v: Verification): string {
   return v.peers.length === 0 ? 'no peer' : v.peers.join(', ');
+}
+
+function renderVerdictTable<R extends SessionCheck | RouteCheck>(
+  table: VerdictTable<R>,
+  rows: readonly R[],
+  color: boolean,
+): string[] {
+  if (rows.length === 0) return [table.empty];
+  return renderTable(table.columns, rows.map(table.cells), (row, col, padded) =>
+    col === table.verdictColumn ? paint(color, verdictColour(rows[row]!.verdict), padded) : padded,
+  );
 }
 
 function sessionCells(s: SessionCheck): Cell[] {

@@ -1,6 +1,7 @@
 import { commonOptionsFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
+import { printCheckResult } from '../check-result-io.js';
 import { runCheck } from '../../check/run-check.js';
 import { BadInputError } from '../../util/errors.js';
 
@@ -18,9 +19,7 @@ export async function checkCommand(opts: CheckOptions, io: CliIo): Promise<numbe
     color: opts.output === 'text' && io.isTty === true,
     ...(opts.expectFile === undefined ? {} : { expectFile: opts.expectFile }),
   });
-  io.out(result.output);
-  if (result.error !== undefined) io.err(result.error.endsWith('\n') ? result.error : `${result.error}\n`);
-  return result.exitCode;
+  return printCheckResult(result, io);
 }
 
 /** DIR is self-contained: flags that would bring a second config or cluster are refused, not ignored. */

@@ -3,7 +3,7 @@ import { configToJson, formatConfigWarning, loadConfigFiles } from '../../config
 import type { ConfigWarning } from '../../config/model.js';
 import { planCluster } from '../../sync/planner/index.js';
 import { BadInputError, ExitCode } from '../../util/errors.js';
-import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
+import { commonOptionsFrom, liveSourcesFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { renderConfigSummary } from '../render-config.js';
@@ -19,11 +19,7 @@ export type PlanOptions = CommonOptions;
 export async function planCommand(opts: PlanOptions, io: CliIo): Promise<number> {
   if (opts.manifestsPath === undefined && opts.kubeconfig === undefined) return showConfig(opts, io);
   // The same reading of config + cluster as `verify` (config documents beside the services count).
-  const live = await readLiveCluster({
-    configFiles: opts.configFiles,
-    ...(opts.manifestsPath === undefined ? {} : { manifestsPath: opts.manifestsPath }),
-    ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
-  });
+  const live = await readLiveCluster(liveSourcesFrom(opts));
   printWarnings(live.configWarnings, io);
   const plan = planCluster(live.config, live.snapshot);
   io.out(

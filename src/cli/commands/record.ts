@@ -1,6 +1,7 @@
-import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
+import { commonOptionsFrom, liveSourcesFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
+import { printCheckResult } from '../check-result-io.js';
 import { runRecord } from '../../check/run-record.js';
 import { createLogger } from '../../observability/logger.js';
 import { createRouterTransport } from '../../router-drivers/index.js';
@@ -13,19 +14,8 @@ export interface RecordOptions extends CommonOptions {
 /** `record DIR`: one read-only snapshot of the cluster and the router (src/check/run-record.ts). */
 export async function recordCommand(opts: RecordOptions, io: CliIo): Promise<number> {
   const log = createLogger({ level: opts.logLevel });
-  const result = await runRecord(
-    {
-      configFiles: opts.configFiles,
-      ...(opts.manifestsPath === undefined ? {} : { manifestsPath: opts.manifestsPath }),
-      ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
-    },
-    createRouterTransport,
-    opts.dir,
-    log,
-  );
-  io.out(result.output);
-  if (result.error !== undefined) io.err(result.error.endsWith('\n') ? result.error : `${result.error}\n`);
-  return result.exitCode;
+  const result = await runRecord(liveSourcesFrom(opts), createRouterTransport, opts.dir, log);
+  return printCheckResult(result, io);
 }
 
 export const recordSpec: CommandSpec<RecordOptions> = {

@@ -1,6 +1,7 @@
-import { commonOptionsFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
+import { commonOptionsFrom, liveSourcesFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
+import { printCheckResult } from '../check-result-io.js';
 import { runVerify } from '../../check/run-verify.js';
 import { createLogger } from '../../observability/logger.js';
 import { createRouterDriver } from '../../router-drivers/index.js';
@@ -10,18 +11,11 @@ export type VerifyOptions = CommonOptions;
 /** `verify`: `check`'s plan-and-compare against the live cluster and router (src/check/run-verify.ts). */
 export async function verifyCommand(opts: VerifyOptions, io: CliIo): Promise<number> {
   const log = createLogger({ level: opts.logLevel });
-  const result = await runVerify(
-    {
-      configFiles: opts.configFiles,
-      ...(opts.manifestsPath === undefined ? {} : { manifestsPath: opts.manifestsPath }),
-      ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
-    },
-    (access) => createRouterDriver(access, log),
-    { format: opts.output, color: opts.output === 'text' && io.isTty === true },
-  );
-  io.out(result.output);
-  if (result.error !== undefined) io.err(result.error.endsWith('\n') ? result.error : `${result.error}\n`);
-  return result.exitCode;
+  const result = await runVerify(liveSourcesFrom(opts), (access) => createRouterDriver(access, log), {
+    format: opts.output,
+    color: opts.output === 'text' && io.isTty === true,
+  });
+  return printCheckResult(result, io);
 }
 
 export const verifySpec: CommandSpec<VerifyOptions> = {

@@ -1,17 +1,6 @@
 import type { Logger } from 'pino';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
-import { LeaderElector } from '../../k8s/leader-election.js';
-
-export interface LeaderElectionRunOptions {
-  /** The Lease's namespace and name. */
-  namespace: string;
-  name: string;
-  /** This replica (the pod name in a cluster). */
-  identity: string;
-  leaseDurationSec?: number;
-  renewDeadlineSec?: number;
-  retryPeriodSec?: number;
-}
+import { LeaderElector, type LeaseOptions } from '../../k8s/leader-election.js';
 
 export interface Leadership {
   /** Resolves when this replica no longer holds the Lease (could not renew in time). */
@@ -26,7 +15,7 @@ export interface Leadership {
  * `abort` resolves first (a signal while following).
  */
 export async function acquireLeadership(
-  opts: LeaderElectionRunOptions & { kubeconfig?: string; logger: Logger; abort: Promise<void> },
+  opts: LeaseOptions & { kubeconfig?: string; logger: Logger; abort: Promise<void> },
 ): Promise<Leadership | undefined> {
   const log = opts.logger.child({ component: 'leader-election' });
   const client = new KubeClient(loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}));

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { resolvePeerPasswords } from '../../bgp/socket-options/peer-password.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
+import type { LeaseOptions } from '../../k8s/leader-election.js';
 import { formatConfigWarning, loadConfigFiles, type ConfigText } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
 import { startHealthServer } from '../../observability/health-server.js';
@@ -11,7 +12,7 @@ import { BadInputError, ExitCode } from '../../util/errors.js';
 import type { Verification } from '../verify/verification.js';
 import { SyncEngine } from './engine.js';
 import { kubeClusterSource, memoizedPlanner, readClusterConfigDocuments } from './kube-adapter.js';
-import { acquireLeadership, type LeaderElectionRunOptions, type Leadership } from './leadership.js';
+import { acquireLeadership, type Leadership } from './leadership.js';
 import { manifestsClusterSource } from './manifests-adapter.js';
 import { driverNeighborManager } from './neighbor-manager.js';
 import type { ClusterSource, PlanFn } from './ports.js';
@@ -41,7 +42,7 @@ export interface SyncRunOptions {
    * Act only while holding this Lease (cluster mode only): a follower waits, doing nothing; a
    * leader that loses the Lease shuts down as on SIGTERM and exits 3, to restart as a follower.
    */
-  leaderElection?: Omit<LeaderElectionRunOptions, 'namespace'> & {
+  leaderElection?: Omit<LeaseOptions, 'namespace'> & {
     /** Default: the config's kubernetes.metallbNamespace (where the Role grants Leases). */
     namespace?: string;
   };
