@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../config/index.js';
 import { BadInputError, UnreachableError } from '../util/errors.js';
 import { FRR_BIN, frrDaemonCommand, prepareFrrStateDir } from './frr-state-dir.js';
+import { createVethSegment } from './veth-segment.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -82,7 +83,7 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
   const routerNs = `crs-demo-r-${id}`;
   const speakerNs = `crs-demo-s-${id}`;
   const dir = await mkdtemp(join(tmpdir(), `crs-demo-frr-${id}-`));
-  const namespaces: string[] = [];
+  let destroySegment: (() => Promise<void>) | undefined;
   const teardown = async () => {
     for (const daemon of ['bgpd', 'zebra']) {
       const pid = Number(await readFile(join(dir, `${daemon}.pid`), 'utf8').catch(() => '0'));
@@ -90,43 +91,19 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
     }
     // zebra removes its routes and sockets on SIGTERM; give it a moment before the namespace goes.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    while (namespaces.length > 0) await sh('ip', ['netns', 'del', namespaces.pop()!]);
+    await destroySegment?.();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (const ns of [routerNs, speakerNs]) {
-      await sh('ip', ['netns', 'add', ns]);
-      namespaces.push(ns);
-    }
-    await sh('ip', [
-      'link',
-      'add',
-      'vr',
-      'netns',
-      routerNs,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'vs',
-      'netns',
-      speakerNs,
-    ]);
-    const addrs: Array<[string, string, string]> = [
-      [routerNs, 'vr', '192.168.201.1/24'],
-      [routerNs, 'vr', `${peer.peerAddress}/32`],
-      [speakerNs, 'vs', '192.168.201.2/24'],
-      [speakerNs, 'vs', '192.168.201.11/24'],
-      [speakerNs, 'vs', '192.168.201.12/24'],
-    ];
-    for (const [ns, dev, cidr] of addrs) await sh('ip', ['-n', ns, 'addr', 'add', cidr, 'dev', dev]);
-    for (const [ns, dev] of [
-      [routerNs, 'vr'],
-      [speakerNs, 'vs'],
-    ] as const) {
-      await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      await sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
-    }
+    destroySegment = await createVethSegment(
+      {
+        routerNs,
+        speakerNs,
+        routerAddresses: ['192.168.201.1/24', `${peer.peerAddress}/32`],
+        speakerAddresses: ['192.168.201.2/24', '192.168.201.11/24', '192.168.201.12/24'],
+      },
+      sh,
+    );
     await sh('ip', [
       '-n',
       speakerNs,

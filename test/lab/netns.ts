@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { createVethSegment, ROUTER_IF, SPEAKER_IF } from '../../src/demo/veth-segment.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -48,58 +49,31 @@ export async function createLab(opts: { speakerAddresses?: string[]; ipv6?: bool
   const id = randomBytes(3).toString('hex');
   const routerNs = `crs-r-${id}`;
   const speakerNs = `crs-s-${id}`;
-  const routerIf = 'vr';
-  const speakerIf = 'vs';
-  const created: string[] = [];
+  const destroy = await createVethSegment(
+    {
+      routerNs,
+      speakerNs,
+      routerAddresses: ['192.168.201.1/24', ...(opts.ipv6 ? ['fd00:201::1/64'] : [])],
+      speakerAddresses: ['192.168.201.2/24', ...(opts.ipv6 ? ['fd00:201::2/64'] : [])],
+    },
+    run,
+  );
   const lab: Lab = {
     id,
     routerNs,
     speakerNs,
-    routerIf,
-    speakerIf,
+    routerIf: ROUTER_IF,
+    speakerIf: SPEAKER_IF,
     routerAddress: '192.168.201.1',
     speakerAddress: '192.168.201.2',
     exec: (ns, cmd, args) => run('ip', ['netns', 'exec', ns, cmd, ...args]),
     addSpeakerAddress: async (cidr) => {
-      await run('ip', ['-n', speakerNs, 'addr', 'add', cidr, 'dev', speakerIf]);
+      await run('ip', ['-n', speakerNs, 'addr', 'add', cidr, 'dev', SPEAKER_IF]);
     },
-    destroy: async () => {
-      // Deleting the namespaces also removes the veth pair and kills nothing else: callers stop
-      // their daemons first.
-      while (created.length > 0) await run('ip', ['netns', 'del', created.pop() as string]);
-    },
+    // Callers stop their daemons first: deleting the namespaces kills nothing else.
+    destroy,
   };
   try {
-    for (const ns of [routerNs, speakerNs]) {
-      await run('ip', ['netns', 'add', ns]);
-      created.push(ns);
-    }
-    await run('ip', [
-      'link',
-      'add',
-      routerIf,
-      'netns',
-      routerNs,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      speakerIf,
-      'netns',
-      speakerNs,
-    ]);
-    for (const [ns, dev, addr] of [
-      [routerNs, routerIf, '192.168.201.1/24'],
-      [speakerNs, speakerIf, '192.168.201.2/24'],
-    ] as const) {
-      await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      await run('ip', ['-n', ns, 'addr', 'add', addr, 'dev', dev]);
-      if (opts.ipv6) {
-        const v6 = ns === routerNs ? 'fd00:201::1/64' : 'fd00:201::2/64';
-        await run('ip', ['-n', ns, 'addr', 'add', v6, 'dev', dev, 'nodad']);
-      }
-      await run('ip', ['-n', ns, 'link', 'set', dev, 'up']);
-    }
     for (const cidr of opts.speakerAddresses ?? []) await lab.addSpeakerAddress(cidr);
     return lab;
   } catch (err) {
