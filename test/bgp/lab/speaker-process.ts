@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ChildCommand, ChildOptions } from './speaker-child.js';
+import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 
 export interface ChildEvent {
   event: string;
@@ -31,14 +32,10 @@ export class SpeakerProcess {
   }
 
   static async start(ns: string, opts: ChildOptions): Promise<SpeakerProcess> {
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', ns, process.execPath, '--expose-gc', '--import', 'tsx', CHILD, JSON.stringify(opts)],
-      {
-        cwd: ROOT,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnTsxIn(ns, ['--expose-gc', CHILD, JSON.stringify(opts)], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const p = new SpeakerProcess(child);
     await p.waitEvent((e) => e.event === 'ready', 60_000);
     return p;

@@ -18,6 +18,7 @@ import { startSshd, type Sshd } from '../../lab/sshd.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
 import { startApiServer, type ApiServer } from '../apiserver.js';
 import { createObject, objectPath, type KubeObject } from '../kube-objects.js';
+import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const seed = join(root, 'fixtures', 'seed');
@@ -193,22 +194,11 @@ export async function startFullSystem(opts: { verifyIntervalSec?: number } = {})
       const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
 process.exit(await main(['node', 'cluster-router-sync', ...${JSON.stringify(args)}]));
 `;
-      // A Node process cannot switch namespaces, so ours is started inside the speaker's.
-      const proc = spawn(
-        'ip',
-        [
-          'netns',
-          'exec',
-          lab.speakerNs,
-          process.execPath,
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          script,
-        ],
-        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: identity } },
-      );
+      const proc = spawnTsxIn(lab.speakerNs, ['--input-type=module', '-e', script], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, POD_NAME: identity },
+      });
       let stdout = '';
       let stderr = '';
       proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { frrTable, kernelTable, type RouteTable } from '../../lab/route-tables.j
 import { createLab, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
+import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -136,25 +137,10 @@ for (const { transport, withdrawOnExit } of SCENARIOS)
       const script = `${bridgeScript}const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
 process.exitCode = await main(['node', 'cluster-router-sync', 'run', '--config', ${JSON.stringify(configFile)}, '--manifests', ${JSON.stringify(manifests)}, '--log-level', 'debug'${withdrawOnExit ? ", '--withdraw-on-exit'" : ''}]);
 ${bridgeScript === '' ? '' : 'bridge.close();'}`;
-      // A Node process cannot switch namespaces, so ours is started inside the speaker's.
-      child = spawn(
-        'ip',
-        [
-          'netns',
-          'exec',
-          lab.speakerNs,
-          process.execPath,
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          script,
-        ],
-        {
-          cwd: root,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      child = spawnTsxIn(lab.speakerNs, ['--input-type=module', '-e', script], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     });
