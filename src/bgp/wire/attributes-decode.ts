@@ -344,17 +344,7 @@ function decodeMpReach(
     return;
   }
   const nextHop = decodeMpNextHop(b, nhStart, nhLen, afi);
-  const fam = familyOf(afi);
-  const nlri: Prefix[] = [];
-  const why = decodePrefixes(b, nlriStart, end, fam, addPathFor(ctx, fam), nlri);
-  // RFC 7606 §5.3 / §7.11: unparseable NLRI in MP_REACH_NLRI resets the session.
-  if (why !== undefined)
-    throw new AttrFault(
-      'update-invalid-network-field',
-      `MP_REACH_NLRI: ${why}`,
-      'session-reset',
-      Buffer.alloc(0),
-    );
+  const nlri = decodeMpPrefixes(b, nlriStart, end, afi, ctx, 'MP_REACH_NLRI');
   attrs.mpReach = { afi, safi, nextHop, nlri };
 }
 
@@ -372,15 +362,29 @@ function decodeMpUnreach(
     attrs.mpUnreach = { afi, safi, withdrawn: [], raw: copyBytes(b, s + 3, s + len) };
     return;
   }
+  const withdrawn = decodeMpPrefixes(b, s + 3, s + len, afi, ctx, 'MP_UNREACH_NLRI');
+  attrs.mpUnreach = { afi, safi, withdrawn };
+}
+
+/** The prefixes of MP_REACH_NLRI or MP_UNREACH_NLRI, for a unicast AFI. */
+function decodeMpPrefixes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  afi: number,
+  ctx: CodecContext,
+  attribute: 'MP_REACH_NLRI' | 'MP_UNREACH_NLRI',
+): Prefix[] {
   const fam = familyOf(afi);
-  const withdrawn: Prefix[] = [];
-  const why = decodePrefixes(b, s + 3, s + len, fam, addPathFor(ctx, fam), withdrawn);
+  const prefixes: Prefix[] = [];
+  const why = decodePrefixes(b, start, end, fam, addPathFor(ctx, fam), prefixes);
+  // RFC 7606 §5.3 / §7.11: unparseable NLRI in MP_REACH_NLRI or MP_UNREACH_NLRI resets the session.
   if (why !== undefined)
     throw new AttrFault(
       'update-invalid-network-field',
-      `MP_UNREACH_NLRI: ${why}`,
+      `${attribute}: ${why}`,
       'session-reset',
       Buffer.alloc(0),
     );
-  attrs.mpUnreach = { afi, safi, withdrawn };
+  return prefixes;
 }
