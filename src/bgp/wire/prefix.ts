@@ -1,5 +1,7 @@
-import { formatIpv6Groups } from '../../util/ipv6-text.js';
+import { formatIpv6Groups, parseIpv4, parseIpv6Groups } from '../../util/ip-text.js';
 import { BgpEncodeError } from './errors.js';
+
+export { parseIpv4 };
 
 /**
  * One NLRI entry. The address is kept as wire bytes (4 or 16, host bits zero) so the codec copies
@@ -15,74 +17,14 @@ export interface Prefix {
   pathId?: number;
 }
 
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
-
-/**
- * Parses dotted-quad IPv4 text into 4 bytes, or returns undefined: four parts of 1-3 ASCII digits,
- * no leading zero, each at most 255. One pass over the characters: a large table parses every
- * prefix, and splitting plus a regex per part was the visible cost of encoding one.
- */
-export function parseIpv4(text: string): Uint8Array | undefined {
-  const out = new Uint8Array(4);
-  let part = 0;
-  let digits = 0;
-  let value = 0;
-  let leadingZero = false;
-  for (let i = 0; i <= text.length; i++) {
-    // The end of the text closes the last part as a dot closes the others.
-    const c = i === text.length ? -1 : text.charCodeAt(i);
-    if (c >= ZERO && c <= NINE) {
-      if (digits === 0) leadingZero = c === ZERO;
-      else if (leadingZero) return undefined;
-      if (++digits > 3) return undefined;
-      value = value * 10 + (c - ZERO);
-      continue;
-    }
-    if (c !== DOT && c !== -1) return undefined;
-    if (digits === 0 || value > 255 || (c === -1) !== (part === 3)) return undefined;
-    out[part++] = value;
-    digits = 0;
-    value = 0;
-  }
-  return out;
-}
-
 export function formatIpv4(bytes: Uint8Array, offset = 0): string {
   return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
 }
 
 /** Parses IPv6 text (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
 export function parseIpv6(text: string): Uint8Array | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (s: string): number[] | undefined => {
-    if (s === '') return [];
-    const groups: number[] = [];
-    const items = s.split(':');
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as string;
-      if (i === items.length - 1 && item.includes('.')) {
-        const v4 = parseIpv4(item);
-        if (!v4) return undefined;
-        groups.push(
-          ((v4[0] as number) << 8) | (v4[1] as number),
-          ((v4[2] as number) << 8) | (v4[3] as number),
-        );
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(item)) return undefined;
-        groups.push(parseInt(item, 16));
-      }
-    }
-    return groups;
-  };
-  const head = parseGroups(halves[0] as string);
-  const tail = halves.length === 2 ? parseGroups(halves[1] as string) : [];
-  if (!head || !tail) return undefined;
-  const total = head.length + tail.length;
-  if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
-  const groups = [...head, ...new Array<number>(8 - total).fill(0), ...tail];
+  const groups = parseIpv6Groups(text);
+  if (groups === undefined) return undefined;
   const out = new Uint8Array(16);
   for (let i = 0; i < 8; i++) {
     out[i * 2] = (groups[i] as number) >> 8;
@@ -114,6 +56,9 @@ export function parseAddress(text: string): { family: 4 | 6; addr: Uint8Array } 
   const addr = parseIpv4(text);
   return addr ? { family: 4, addr } : undefined;
 }
+
+const ZERO = 48;
+const NINE = 57;
 
 /** The value of `text` from `start` to its end when that is 1-3 ASCII digits, else -1. */
 function decimalUpTo3(text: string, start: number): number {

@@ -2,7 +2,7 @@
  * IP addresses as bigints, so IPv4 and IPv6 share one arithmetic and a /64 costs nothing to hold.
  * Text output is canonical (RFC 5952 for IPv6) so addresses compare equal as strings too.
  */
-import { formatIpv6Groups } from '../../util/ipv6-text.js';
+import { formatIpv6Groups, parseIpv4 as parseIpv4Bytes, parseIpv6Groups } from '../../util/ip-text.js';
 
 export type IpFamily = 4 | 6;
 
@@ -15,50 +15,16 @@ export function familyBits(family: IpFamily): number {
   return family === 4 ? 32 : 128;
 }
 
-const IPV4_PART = /^(0|[1-9]\d{0,2})$/;
-const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
-
 function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!IPV4_PART.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = value * 256 + n;
-  }
-  return BigInt(value);
-}
-
-function parseGroups(text: string): bigint[] | undefined {
-  if (text === '') return [];
-  const groups: bigint[] = [];
-  const parts = text.split(':');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    if (i === parts.length - 1 && part.includes('.')) {
-      const v4 = parseIpv4(part);
-      if (v4 === undefined) return undefined;
-      groups.push(v4 >> 16n, v4 & 0xffffn);
-    } else {
-      if (!IPV6_GROUP.test(part)) return undefined;
-      groups.push(BigInt(parseInt(part, 16)));
-    }
-  }
-  return groups;
+  const b = parseIpv4Bytes(text);
+  if (b === undefined) return undefined;
+  return BigInt(
+    (b[0] as number) * 0x1000000 + (((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)),
+  );
 }
 
 function parseIpv6(text: string): bigint | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = parseGroups(halves[0] as string);
-  const tail = halves.length === 2 ? parseGroups(halves[1] as string) : [];
-  if (head === undefined || tail === undefined) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const groups = [...head, ...new Array<bigint>(missing).fill(0n), ...tail];
-  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+  return parseIpv6Groups(text)?.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
 /** Parses a literal IPv4 or IPv6 address (no prefix, no zone); undefined when it is not one. */
