@@ -5,9 +5,7 @@
  * zebra. Services are created one at a time, each after its EndpointSlice (one ready endpoint on
  * k8s-node1), so each figure is one service's own latency.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { apiServerBinaryPath } from '../test/e2e/apiserver.js';
 import { createObject } from '../test/e2e/kube-objects.js';
 import {
@@ -19,6 +17,7 @@ import {
 import { kernelTable } from '../test/lab/route-tables.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { monitorRoutes } from '../test/lab/route-monitor.js';
 
 const SERVICES = 100;
 
@@ -56,20 +55,8 @@ async function createToFib(): Promise<BenchRow[]> {
     ).catch((err: Error) => {
       throw new Error(`${err.message}\n${run.stderr().slice(-3000)}`, { cause: err });
     });
-    const monitor = spawn('ip', ['-n', sys.lab.routerNs, 'monitor', 'route'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const monitor = monitorRoutes(sys.lab.routerNs);
     try {
-      const waiters: Array<{ match: RegExp; resolve: (t: number) => void }> = [];
-      createInterface({ input: monitor.stdout }).on('line', (line) => {
-        const now = performance.now();
-        for (const [k, w] of [...waiters.entries()].reverse()) {
-          if (w.match.test(line)) {
-            waiters.splice(k, 1);
-            w.resolve(now);
-          }
-        }
-      });
       const verifications = () => run.stderr().split('"msg":"router verified"').length;
       const times: number[] = [];
       for (let k = 0; k < SERVICES; k++) {
@@ -82,7 +69,7 @@ async function createToFib(): Promise<BenchRow[]> {
         // A route add in the monitor: `192.168.197.N [nhid K ][via 192.168.201.11 ]...`, not `Deleted ...`.
         const match = new RegExp(`^192\\.168\\.197\\.${octet} `);
         let installedAt: number | undefined;
-        waiters.push({ match, resolve: (t) => (installedAt = t) });
+        monitor.watch(match, (t) => (installedAt = t));
         const t0 = performance.now();
         await createObject(sys.api, svc!);
         const t1 = await waitFor(`bench-${k} (192.168.197.${octet}) in the FIB`, () => installedAt, {
@@ -115,7 +102,7 @@ async function createToFib(): Promise<BenchRow[]> {
         },
       ];
     } finally {
-      monitor.kill('SIGKILL');
+      monitor.stop();
     }
   } finally {
     await sys.stop();

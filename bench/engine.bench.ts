@@ -7,14 +7,14 @@ import { SyncEngine } from '../src/sync/engine/engine.js';
 import type { SourceListener, Verifier } from '../src/sync/engine/ports.js';
 import { incrementalPlanner } from '../src/sync/engine/snapshot-delta.js';
 import { createSpeakerSide } from '../src/sync/engine/speaker-setup.js';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { startFrr } from '../test/lab/frr.js';
+import { speakerNeighborLines, startFrr } from '../test/lab/frr.js';
 import { createLab, run } from '../test/lab/netns.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { spawnTsxIn } from '../test/lab/tsx-in-namespace.js';
+import { monitorRoutes } from '../test/lab/route-monitor.js';
 
 const SERVICES = 10_000;
 const CHANGES = 320;
@@ -283,44 +283,22 @@ async function changeToFib(): Promise<BenchRow[]> {
     return [{ name: 'FIB latency skipped: FRR not installed', value: 0, unit: '' }];
   const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
   const frr = await startFrr(lab, {
-    bgpLines: [
-      'no bgp ebgp-requires-policy',
-      'neighbor 192.168.201.2 remote-as 64500',
-      'neighbor 192.168.201.2 timers connect 1',
-    ],
+    bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'] }),
   }).catch(async (err: unknown) => {
     await lab.destroy();
     throw err;
   });
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      lab.speakerNs,
-      process.execPath,
-      '--import',
-      'tsx',
-      `${root}test/engine/lab/fib-latency-child.ts`,
-      String(FIB_SERVICES),
-    ],
-    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
+  const child = spawnTsxIn(
+    lab.speakerNs,
+    [`${root}test/engine/lab/fib-latency-child.ts`, String(FIB_SERVICES)],
+    {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
   );
-  const monitor = spawn('ip', ['-n', lab.routerNs, 'monitor', 'route'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const monitor = monitorRoutes(lab.routerNs);
   try {
-    const waiters: Array<{ match: RegExp; resolve: (t: number) => void }> = [];
-    createInterface({ input: monitor.stdout }).on('line', (line) => {
-      const now = performance.now();
-      for (const [k, w] of [...waiters.entries()].reverse()) {
-        if (w.match.test(line)) {
-          waiters.splice(k, 1);
-          w.resolve(now);
-        }
-      }
-    });
     await waitFor(
       'FRR to install every route',
       async () => {
@@ -343,7 +321,7 @@ async function changeToFib(): Promise<BenchRow[]> {
           () => reject(new Error(`no FIB change for service ${i} within 10 s`)),
           10_000,
         );
-        waiters.push({ match, resolve: (t) => (clearTimeout(timer), resolve(t)) });
+        monitor.watch(match, (t) => (clearTimeout(timer), resolve(t)));
       });
       const t0 = performance.now();
       child.stdin!.write(`move ${i}\n`);
@@ -367,7 +345,7 @@ async function changeToFib(): Promise<BenchRow[]> {
     ];
   } finally {
     child.kill('SIGKILL');
-    monitor.kill('SIGKILL');
+    monitor.stop();
     await frr.stop();
     await lab.destroy();
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressFamily, DesiredRoute } from '../src/bgp/index.js';
 import { createContext, encodeAnnouncements, parsePrefix } from '../src/bgp/wire/index.js';
-import { startFrr, type FrrRouter } from '../test/lab/frr.js';
+import { speakerNeighborLines, startFrr, type FrrRouter } from '../test/lab/frr.js';
 import { sessionTimeline, startCapture } from '../test/lab/bgp-capture.js';
 import { createLab, run, type Lab } from '../test/lab/netns.js';
 import type { RawWriterOptions } from '../test/bgp/lab/raw-writer.js';
@@ -308,13 +308,7 @@ async function measure(name: string, all: DesiredRoute[], routesFile: string): P
   const cleanups: (() => Promise<void>)[] = [];
   try {
     frr = await startFrr(lab, {
-      bgpLines: [
-        'no bgp ebgp-requires-policy',
-        'neighbor 192.168.201.2 remote-as 64500',
-        'address-family ipv4 unicast',
-        ' maximum-paths 8',
-        'exit-address-family',
-      ],
+      bgpLines: speakerNeighborLines({ ecmp: true }),
     });
     vtysh = await VtyshSession.open(frr.vtyshPath);
     const session = vtysh;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DesiredRoute } from '../../src/bgp/index.js';
-import { startFrr, type FrrRouter } from '../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
@@ -30,8 +30,7 @@ describe('IPv6 routes (MP_REACH_NLRI, third-party next hops) into real FRR 8.4 @
     lab = await createLab({ ipv6: true, speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     frr = await startFrr(lab, {
       bgpLines: [
-        'no bgp ebgp-requires-policy',
-        'neighbor 192.168.201.2 remote-as 64500',
+        ...speakerNeighborLines(),
         'address-family ipv6 unicast',
         ' neighbor 192.168.201.2 activate',
         ' maximum-paths 8',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DesiredRoute, SpeakerPeer } from '../../src/bgp/index.js';
-import { startFrr, type FrrRouter } from '../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
@@ -80,13 +80,7 @@ describe('speaker against real FRR 8.4 @lab', function () {
     frr = await startFrr(lab, {
       asn: 64501,
       routerId: '192.168.198.254',
-      bgpLines: [
-        'no bgp ebgp-requires-policy',
-        'neighbor 192.168.201.2 remote-as 64500',
-        'address-family ipv4 unicast',
-        ' maximum-paths 8',
-        'exit-address-family',
-      ],
+      bgpLines: speakerNeighborLines({ ecmp: true }),
     });
   });
 

@@ -7,7 +7,7 @@ import { runCheck } from '../../src/check/run-check.js';
 import { runRecord } from '../../src/check/run-record.js';
 import { runVerify } from '../../src/check/run-verify.js';
 import { createLocalTransport, createRouterDriver } from '../../src/router-drivers/index.js';
-import { startFrr, type FrrRouter } from '../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
@@ -64,7 +64,7 @@ describe('verify against a real FRR 8.4 (local vtysh) fed by gobgpd @lab', funct
     requireLab(this, { root: true, commands: ['vtysh', 'gobgpd', 'gobgp'] });
     lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     frr = await startFrr(lab, {
-      bgpLines: ['no bgp ebgp-requires-policy', 'neighbor 192.168.201.2 remote-as 64500'],
+      bgpLines: speakerNeighborLines(),
     });
     dir = await mkdtemp(join(tmpdir(), 'crs-verify-lab-'));
     await writeFile(join(dir, 'gobgpd.toml'), GOBGP_CONFIG);

@@ -34,6 +34,29 @@ export interface FrrRouter {
   stop(): Promise<void>;
 }
 
+export interface SpeakerNeighborOptions {
+  /** Our speaker's address on the lab segment. */
+  address?: string;
+  /** More `neighbor <address> ...` settings, without the `neighbor <address>` prefix. */
+  neighbor?: string[];
+  /** IPv4 ECMP over up to 8 paths, one per node, as the seed router has it. */
+  ecmp?: boolean;
+}
+
+/**
+ * `bgpLines` that make the lab router accept our speaker (AS 64500) as an eBGP neighbor; FRR's
+ * default eBGP policy would otherwise drop every route we send.
+ */
+export function speakerNeighborLines(opts: SpeakerNeighborOptions = {}): string[] {
+  const address = opts.address ?? '192.168.201.2';
+  return [
+    'no bgp ebgp-requires-policy',
+    `neighbor ${address} remote-as 64500`,
+    ...(opts.neighbor ?? []).map((setting) => `neighbor ${address} ${setting}`),
+    ...(opts.ecmp ? ['address-family ipv4 unicast', ' maximum-paths 8', 'exit-address-family'] : []),
+  ];
+}
+
 /**
  * Starts Debian's FRR (zebra + bgpd) inside the lab's router namespace with a private state
  * directory, so several labs can run side by side and nothing touches /etc/frr or /var/run/frr.

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { requireLab } from '../support/requirements.js';
-import { startFrr, type FrrRouter } from './frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from './frr.js';
 import { createLab, type Lab } from './netns.js';
 
 describe('lab: FRR in a network namespace', function () {
@@ -11,7 +11,7 @@ describe('lab: FRR in a network namespace', function () {
     requireLab(this, { root: true, commands: ['ip', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'] });
     lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     frr = await startFrr(lab, {
-      bgpLines: ['no bgp ebgp-requires-policy', 'neighbor 192.168.201.2 remote-as 64500'],
+      bgpLines: speakerNeighborLines(),
     });
   });
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { requireLab } from '../support/requirements.js';
-import { startFrr, type FrrRouter } from './frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from './frr.js';
 import { createLab, type Lab } from './netns.js';
 import { VtyshReplyFramer, VtyshSession, VtyshSessionError } from './vtysh-session.js';
 
@@ -61,7 +61,7 @@ describe('lab: VtyshSession against FRR', function () {
     requireLab(this, { root: true, commands: ['ip', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'] });
     lab = await createLab();
     frr = await startFrr(lab, {
-      bgpLines: ['no bgp ebgp-requires-policy', 'neighbor 192.168.201.2 remote-as 64500'],
+      bgpLines: speakerNeighborLines(),
     });
     session = await VtyshSession.open(frr.vtyshPath);
   });

@@ -20,7 +20,7 @@ import { parseBgpSummaryJson } from '../../src/router-drivers/parse-json.js';
 import type { RouteEntry } from '../../src/router-drivers/records.js';
 import { createLocalTransport } from '../../src/router-drivers/transport-local.js';
 import { createSshTransport } from '../../src/router-drivers/transport-ssh.js';
-import { startFrr, type FrrRouter } from '../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { startSshd, type Sshd } from '../lab/sshd.js';
 import { requireLab } from '../support/requirements.js';
@@ -67,13 +67,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     });
     lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     frr = await startFrr(lab, {
-      bgpLines: [
-        'no bgp ebgp-requires-policy',
-        'neighbor 192.168.201.2 remote-as 64500',
-        'address-family ipv4 unicast',
-        ' maximum-paths 8',
-        'exit-address-family',
-      ],
+      bgpLines: speakerNeighborLines({ ecmp: true }),
     });
     gobgpDir = await mkdtemp(join(tmpdir(), 'crs-gobgp-'));
     await writeFile(join(gobgpDir, 'gobgpd.toml'), GOBGP_CONFIG);

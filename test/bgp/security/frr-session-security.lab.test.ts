@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DesiredRoute, SpeakerPeer } from '../../../src/bgp/index.js';
-import { startFrr, type FrrRouter } from '../../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -96,11 +96,7 @@ describe('BGP session security against real FRR 8.4 @lab', function () {
       requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
       lab = await createLab();
       frr = await startFrr(lab, {
-        bgpLines: [
-          'no bgp ebgp-requires-policy',
-          'neighbor 192.168.201.2 remote-as 64500',
-          `neighbor 192.168.201.2 password ${KEY}`,
-        ],
+        bgpLines: speakerNeighborLines({ neighbor: [`password ${KEY}`] }),
       });
     });
     afterEach(async () => {
@@ -147,11 +143,7 @@ describe('BGP session security against real FRR 8.4 @lab', function () {
       requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
       lab = await createLab();
       frr = await startFrr(lab, {
-        bgpLines: [
-          'no bgp ebgp-requires-policy',
-          'neighbor 192.168.201.2 remote-as 64500',
-          'neighbor 192.168.201.2 ttl-security hops 1',
-        ],
+        bgpLines: speakerNeighborLines({ neighbor: ['ttl-security hops 1'] }),
       });
     });
     afterEach(async () => {
@@ -204,12 +196,10 @@ describe('BGP session security against real FRR 8.4 @lab', function () {
       requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
       lab = await createLab({ ipv6: true });
       frr = await startFrr(lab, {
-        bgpLines: [
-          'no bgp ebgp-requires-policy',
-          'neighbor fd00:201::2 remote-as 64500',
-          `neighbor fd00:201::2 password ${KEY}`,
-          'neighbor fd00:201::2 ttl-security hops 1',
-        ],
+        bgpLines: speakerNeighborLines({
+          address: 'fd00:201::2',
+          neighbor: [`password ${KEY}`, 'ttl-security hops 1'],
+        }),
       });
     });
     afterEach(async () => {

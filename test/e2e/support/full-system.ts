@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
-import { startFrr, type FrrRouter } from '../../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { startSshd, type Sshd } from '../../lab/sshd.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
@@ -136,15 +136,10 @@ export async function startFullSystem(opts: { verifyIntervalSec?: number } = {})
     const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     stops.push(() => lab.destroy());
     const frr = await startFrr(lab, {
-      bgpLines: [
-        'no bgp ebgp-requires-policy',
-        'neighbor 192.168.201.2 remote-as 64500',
-        'neighbor 192.168.201.2 description cluster-router-sync',
-        'neighbor 192.168.201.2 timers connect 1',
-        'address-family ipv4 unicast',
-        ' maximum-paths 8',
-        'exit-address-family',
-      ],
+      bgpLines: speakerNeighborLines({
+        neighbor: ['description cluster-router-sync', 'timers connect 1'],
+        ecmp: true,
+      }),
     });
     stops.push(() => frr.stop());
     const sshd = await startSshd({ vtyshPath: frr.vtyshPath });

@@ -8,7 +8,7 @@ import { embeddedDefaultDir, loadConfigFiles } from '../../../src/config/index.j
 import { loadManifests } from '../../../src/sources/manifests-source.js';
 import { planCluster } from '../../../src/sync/planner/index.js';
 import type { Server } from 'node:net';
-import { startFrr, type FrrRouter } from '../../lab/frr.js';
+import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { startSshd, type Sshd } from '../../lab/sshd.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
 import { frrTable, kernelTable, type RouteTable } from '../../lab/route-tables.js';
@@ -81,15 +81,10 @@ for (const { transport, withdrawOnExit } of SCENARIOS)
       });
       lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
       frr = await startFrr(lab, {
-        bgpLines: [
-          'no bgp ebgp-requires-policy',
-          'neighbor 192.168.201.2 remote-as 64500',
-          'neighbor 192.168.201.2 description cluster-router-sync',
-          'neighbor 192.168.201.2 timers connect 1',
-          'address-family ipv4 unicast',
-          ' maximum-paths 8',
-          'exit-address-family',
-        ],
+        bgpLines: speakerNeighborLines({
+          neighbor: ['description cluster-router-sync', 'timers connect 1'],
+          ecmp: true,
+        }),
       });
       dir = await mkdtemp(join(tmpdir(), 'crs-e2e-'));
       manifests = join(dir, 'manifests');
