@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { BgpSpeaker, type DesiredRoute, type ReceivedRoute } from '../../src/bgp/index.js';
 import { waitFor } from '../support/wait-for.js';
+import { labRouterPeer } from '../lab/speaker-peer.js';
 
 const route = (prefix: string, nextHops: string[], extra: Partial<DesiredRoute> = {}): DesiredRoute => ({
   prefix,
@@ -52,16 +53,7 @@ describe('speaker <-> collector over loopback', function () {
     });
     if (opts.onWarning) speaker.on('warning', (w) => opts.onWarning!(w.message));
     const established = new Promise((resolve) => speaker.on('established', resolve));
-    speaker.addPeer({
-      name: 'router',
-      peerAddress: '127.0.0.1',
-      peerAsn: 64501,
-      myAsn: 64500,
-      peerPort: port,
-      holdTimeSec: 90,
-      keepaliveTimeSec: 30,
-      connectTimeSec: 5,
-    });
+    speaker.addPeer(labRouterPeer({ peerAddress: '127.0.0.1', peerPort: port, connectTimeSec: 5 }));
     return established;
   }
 

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { BgpSpeaker, type SpeakerPeer } from '../../src/bgp/index.js';
+import { BgpSpeaker } from '../../src/bgp/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { SpeakerAnnouncer } from '../../src/sync/engine/speaker-announcer.js';
+import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
 
 const route = (i: number, hop: string): PlannedRoute => ({
@@ -19,13 +20,8 @@ describe('SpeakerAnnouncer', function () {
   let collector: BgpSpeaker | undefined;
   let speaker: BgpSpeaker | undefined;
 
-  afterEach(async () => {
-    sinon.restore();
-    await speaker?.stop();
-    await collector?.stop();
-  });
-
-  it('hands the speaker only the changed routes, and the router ends with the last set', async () => {
+  /** A collector on loopback standing in for the router, and our speaker's announcer towards it. */
+  async function startAnnouncer(): Promise<SpeakerAnnouncer> {
     collector = new BgpSpeaker({
       routerId: '192.168.198.254',
       listen: { address: '127.0.0.1', port: 0 },
@@ -33,19 +29,20 @@ describe('SpeakerAnnouncer', function () {
     });
     const { port } = await collector.listen();
     speaker = new BgpSpeaker({ routerId: '192.168.201.2', batchWindowMs: 5 });
-    const peer: SpeakerPeer = {
-      name: 'router',
-      peerAddress: '127.0.0.1',
-      peerAsn: 64501,
-      myAsn: 64500,
-      peerPort: port,
-      holdTimeSec: 90,
-      keepaliveTimeSec: 30,
-      connectTimeSec: 1,
-    };
-    const announcer = new SpeakerAnnouncer(speaker, [peer], silentLogger());
-    const whole = sinon.spy(speaker, 'setRoutes');
-    const delta = sinon.spy(speaker, 'updateRoutes');
+    const peer = labRouterPeer({ peerAddress: '127.0.0.1', peerPort: port, connectTimeSec: 1 });
+    return new SpeakerAnnouncer(speaker, [peer], silentLogger());
+  }
+
+  afterEach(async () => {
+    sinon.restore();
+    await speaker?.stop();
+    await collector?.stop();
+  });
+
+  it('hands the speaker only the changed routes, and the router ends with the last set', async () => {
+    const announcer = await startAnnouncer();
+    const whole = sinon.spy(speaker!, 'setRoutes');
+    const delta = sinon.spy(speaker!, 'updateRoutes');
     announcer.start();
 
     const table = () =>
@@ -88,24 +85,7 @@ describe('SpeakerAnnouncer', function () {
   });
 
   it('takes route changes during a session restart and hands the latest set over when the peer is back', async () => {
-    collector = new BgpSpeaker({
-      routerId: '192.168.198.254',
-      listen: { address: '127.0.0.1', port: 0 },
-      collector: { localAsn: 64501 },
-    });
-    const { port } = await collector.listen();
-    speaker = new BgpSpeaker({ routerId: '192.168.201.2', batchWindowMs: 5 });
-    const peer: SpeakerPeer = {
-      name: 'router',
-      peerAddress: '127.0.0.1',
-      peerAsn: 64501,
-      myAsn: 64500,
-      peerPort: port,
-      holdTimeSec: 90,
-      keepaliveTimeSec: 30,
-      connectTimeSec: 1,
-    };
-    const announcer = new SpeakerAnnouncer(speaker, [peer], silentLogger());
+    const announcer = await startAnnouncer();
     announcer.start();
     const first = [route(1, '192.168.201.11'), route(2, '192.168.201.11')];
     announcer.setRoutes('router', first);
