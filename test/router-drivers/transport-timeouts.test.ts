@@ -6,8 +6,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RouterUnreachableError, VtyshExitStatusError } from '../../src/router-drivers/errors.js';
 import { createLocalTransport } from '../../src/router-drivers/transport-local.js';
-import { createSshTransport } from '../../src/router-drivers/transport-ssh.js';
+import type { RouterTransport } from '../../src/router-drivers/transport.js';
+import { createSshTransport, type SshTransportOptions } from '../../src/router-drivers/transport-ssh.js';
 import { BadInputError } from '../../src/util/errors.js';
+
+/** What `show version` over `t` fails with (undefined when it does not fail). */
+function showVersionError(t: RouterTransport): Promise<unknown> {
+  return t.run(['show version']).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
+/** An ssh transport to loopback as root with short timeouts; the rest (port, keys, host-key pin) as given. */
+function sshTransport(
+  access: Pick<SshTransportOptions, 'port' | 'privateKeyFile' | 'hostKeyFingerprint' | 'knownHostsFile'>,
+): RouterTransport {
+  return createSshTransport({
+    host: '127.0.0.1',
+    user: 'root',
+    vtyshPath: 'vtysh',
+    connectTimeoutMs: 300,
+    commandTimeoutMs: 1000,
+    ...access,
+  });
+}
 
 describe('router-drivers: transport failures become typed errors', () => {
   let dir: string;
@@ -23,31 +46,20 @@ describe('router-drivers: transport failures become typed errors', () => {
     await writeFile(slow, '#!/bin/sh\nexec sleep 30\n');
     await chmod(slow, 0o755);
     const t = createLocalTransport({ vtyshPath: slow, commandTimeoutMs: 300 });
-    const err = await t.run(['show version']).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await showVersionError(t);
     expect(err).to.be.instanceOf(RouterUnreachableError);
     expect((err as Error).message).to.contain('did not finish within 300 ms');
   });
 
   it('local: a missing vtysh, and one that fails without a message', async () => {
-    const missing = await createLocalTransport({ vtyshPath: join(dir, 'nope'), commandTimeoutMs: 5000 })
-      .run(['show version'])
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const missing = await showVersionError(
+      createLocalTransport({ vtyshPath: join(dir, 'nope'), commandTimeoutMs: 5000 }),
+    );
     expect(missing).to.be.instanceOf(RouterUnreachableError);
     const failing = join(dir, 'failing-vtysh');
     await writeFile(failing, '#!/bin/sh\necho "Exiting: failed to connect to any daemons." >&2\nexit 1\n');
     await chmod(failing, 0o755);
-    const err = await createLocalTransport({ vtyshPath: failing, commandTimeoutMs: 5000 })
-      .run(['show version'])
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+    const err = await showVersionError(createLocalTransport({ vtyshPath: failing, commandTimeoutMs: 5000 }));
     expect(err).to.be.instanceOf(VtyshExitStatusError);
     expect((err as Error).message).to.contain('failed to connect to any daemons');
   });
@@ -63,20 +75,12 @@ describe('router-drivers: transport failures become typed errors', () => {
       generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }),
     );
     try {
-      const t = createSshTransport({
-        host: '127.0.0.1',
+      const t = sshTransport({
         port,
-        user: 'root',
         privateKeyFile: keyFile,
         hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-        vtyshPath: 'vtysh',
-        connectTimeoutMs: 300,
-        commandTimeoutMs: 1000,
       });
-      const err = await t.run(['show version']).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await showVersionError(t);
       expect(err).to.be.instanceOf(RouterUnreachableError);
       expect((err as Error).message).to.match(/ssh root@127\.0\.0\.1:\d+: .*(?:time|handshake)/i);
     } finally {
@@ -88,39 +92,23 @@ describe('router-drivers: transport failures become typed errors', () => {
   it('ssh: a private key file ssh2 cannot use is a BadInputError naming the file', async () => {
     const keyFile = join(dir, 'garbage-key');
     await writeFile(keyFile, 'this is not a key');
-    const t = createSshTransport({
-      host: '127.0.0.1',
+    const t = sshTransport({
       port: 9,
-      user: 'root',
       privateKeyFile: keyFile,
       hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-      vtyshPath: 'vtysh',
-      connectTimeoutMs: 300,
-      commandTimeoutMs: 1000,
     });
-    const err = await t.run(['show version']).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await showVersionError(t);
     expect(err).to.be.instanceOf(BadInputError);
     expect((err as Error).message).to.contain(keyFile);
   });
 
   it('ssh: a known_hosts file that cannot be read is a BadInputError naming it', async () => {
-    const t = createSshTransport({
-      host: '127.0.0.1',
+    const t = sshTransport({
       port: 9,
-      user: 'root',
       privateKeyFile: join(dir, 'rsa-key'),
       knownHostsFile: join(dir, 'no-such-known_hosts'),
-      vtyshPath: 'vtysh',
-      connectTimeoutMs: 300,
-      commandTimeoutMs: 1000,
     });
-    const err = await t.run(['show version']).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await showVersionError(t);
     expect(err).to.be.instanceOf(BadInputError);
     expect((err as Error).message)
       .to.contain('known_hosts file')
