@@ -11,6 +11,7 @@ import {
   createRouterDriver,
   type RouterTransport,
 } from '../../src/router-drivers/index.js';
+import { ownConfigYaml } from '../cli/run-cli.js';
 
 const fixtures = new URL('../../fixtures/check/', import.meta.url).pathname;
 const silent = { debug: () => {}, info: () => {} };
@@ -33,15 +34,11 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
     const file = join(tmp, 'crs.yaml');
     writeFileSync(
       file,
-      [
-        'apiVersion: cluster-router-sync.io/v1alpha1',
-        'kind: ClusterRouterSyncConfig',
-        'router:',
-        '  transport: recorded',
-        `  recordedDir: ${join(fixtures, fixture, 'router')}`,
-        `  dialect: ${dialect}`,
-        '',
-      ].join('\n'),
+      ownConfigYaml([
+        'transport: recorded',
+        `recordedDir: ${join(fixtures, fixture, 'router')}`,
+        `dialect: ${dialect}`,
+      ]),
     );
     return file;
   }

@@ -2,25 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-  };
-  const code = await main(['node', 'cluster-router-sync', ...args], io);
-  return { code, stdout, stderr };
-}
+import { cli } from './run-cli.js';
 
 const SUBCOMMANDS = ['run', 'plan', 'verify', 'check', 'record', 'neighbors', 'version'];
 const SEED = 'fixtures/seed/metallb-config.yaml';

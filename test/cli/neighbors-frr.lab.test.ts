@@ -2,19 +2,10 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { startFrr, type FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
-  const code = await main(['node', 'cluster-router-sync', ...args], io);
-  return { code, stdout, stderr };
-}
+import { cli, ownConfigYaml } from './run-cli.js';
 
 describe('cli neighbors --apply --write-memory against real FRR 8.4 through the local transport @lab', function () {
   this.timeout(120_000);
@@ -34,17 +25,10 @@ describe('cli neighbors --apply --write-memory against real FRR 8.4 through the 
     config = join(dir, 'crs.yaml');
     await writeFile(
       config,
-      [
-        'apiVersion: cluster-router-sync.io/v1alpha1',
-        'kind: ClusterRouterSyncConfig',
-        'router:',
-        '  transport: local',
-        `  vtyshPath: ${frr.vtyshPath}`,
-        '  dialect: frr',
-        'speaker:',
-        `  listenAddress: ${lab.speakerAddress}`,
-        '',
-      ].join('\n'),
+      ownConfigYaml(
+        ['transport: local', `vtyshPath: ${frr.vtyshPath}`, 'dialect: frr'],
+        [`listenAddress: ${lab.speakerAddress}`],
+      ),
     );
   });
 

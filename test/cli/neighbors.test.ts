@@ -2,34 +2,17 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { neighborPolicyFor } from '../../src/cli/neighbor-policy.js';
 import { loadConfigFiles } from '../../src/config/index.js';
 import type { Config, PeerConfig } from '../../src/config/model.js';
 import { parseRunningConfig } from '../../src/router-drivers/index.js';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
-  const code = await main(['node', 'cluster-router-sync', ...args], io);
-  return { code, stdout, stderr };
-}
+import { cli, ownConfigYaml } from './run-cli.js';
 
 const SEED_CONFIG = 'fixtures/seed/metallb-config.yaml';
 
-/** Our own config file: router access (recorded seed router by default) and the speaker's address. */
-function routerYaml(router: string[], listenAddress = '192.168.201.2'): string {
-  return [
-    'apiVersion: cluster-router-sync.io/v1alpha1',
-    'kind: ClusterRouterSyncConfig',
-    'router:',
-    ...router.map((l) => `  ${l}`),
-    'speaker:',
-    `  listenAddress: ${listenAddress}`,
-    '',
-  ].join('\n');
+/** Our own config file: router access and the speaker's address. */
+function routerYaml(router: string[]): string {
+  return ownConfigYaml(router, ['listenAddress: 192.168.201.2']);
 }
 
 describe('cli neighbors over the recorded seed router', () => {

@@ -3,21 +3,12 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { issueLines, peerRouteLines, renderKubectlTable } from '../../src/cli/render-plan.js';
 import { loadConfigFiles } from '../../src/config/index.js';
 import { loadManifests } from '../../src/sources/manifests-source.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
-  const code = await main(['node', 'cluster-router-sync', ...args], io);
-  return { code, stdout, stderr };
-}
+import { cli } from './run-cli.js';
 
 /** Cells of a kubectl-style table, cut at the header's column starts; keyed by header. */
 function tableCells(lines: string[]): Array<Record<string, string>> {

@@ -2,16 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
-  const code = await main(['node', 'cluster-router-sync', ...args], io);
-  return { code, stdout, stderr };
-}
+import { cli, ownConfigYaml } from './run-cli.js';
 
 /**
  * Our config file: a recorded router. fixtures/check/in-sync-quagga is the seed (its config, its
@@ -19,15 +10,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
  * router/ lacks `show version` and names its summary `show bgp summary`, so it cannot be recorded.
  */
 function routerYaml(recordedDir: string): string {
-  return [
-    'apiVersion: cluster-router-sync.io/v1alpha1',
-    'kind: ClusterRouterSyncConfig',
-    'router:',
-    '  transport: recorded',
-    `  recordedDir: ${recordedDir}`,
-    '  dialect: quagga',
-    '',
-  ].join('\n');
+  return ownConfigYaml(['transport: recorded', `recordedDir: ${recordedDir}`, 'dialect: quagga']);
 }
 
 describe('cli record over the in-sync seed fixture (recorded Quagga router)', () => {

@@ -1,0 +1,29 @@
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process as `cluster-router-sync <args>` and collects what it writes. */
+export async function cli(...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t) };
+  const code = await main(['node', 'cluster-router-sync', ...args], io);
+  return { code, stdout, stderr };
+}
+
+/** Our own config file: the given `router:` settings and, when any, `speaker:` settings. */
+export function ownConfigYaml(router: string[], speaker: string[] = []): string {
+  return [
+    'apiVersion: cluster-router-sync.io/v1alpha1',
+    'kind: ClusterRouterSyncConfig',
+    'router:',
+    ...router.map((l) => `  ${l}`),
+    ...(speaker.length > 0 ? ['speaker:', ...speaker.map((l) => `  ${l}`)] : []),
+    '',
+  ].join('\n');
+}
