@@ -42,7 +42,8 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
   let connectTimes: number[];
   let states: StateChangeEvent[];
 
-  function make(over: Partial<SessionConfig> = {}): PeerSession {
+  // random() = 0.5 makes the jitter factor exactly 1, so back-off delays are predictable.
+  function make(over: Partial<SessionConfig> = {}, random: () => number = () => 0.5): PeerSession {
     const fc = fakeClock();
     fake = fc.fake;
     const net = fakeConnector(fc.clock);
@@ -69,8 +70,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
         backoff: { initialMs: 1000, maxMs: 8000, jitter: 0.25 },
         ...over,
       },
-      // random() = 0.5 makes the jitter factor exactly 1, so back-off delays are predictable.
-      { clock: fc.clock, connector: net.connector, logger: silentLogger, random: () => 0.5 },
+      { clock: fc.clock, connector: net.connector, logger: silentLogger, random },
     );
     session.on('state', (s) => states.push(s));
     return session;
@@ -176,39 +176,25 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
   });
 
   it('jitters the back-off within the configured bounds', () => {
-    const fc = fakeClock();
-    fake = fc.fake;
-    const net = fakeConnector(fc.clock);
     let r = 0;
     const randoms = [0, 0.999, 0.3];
-    const s = new PeerSession(
+    const s = make(
       {
         name: 'j',
-        peerAddress: '192.168.201.1',
-        peerPort: 179,
-        peerAsn: 64501,
-        localAsn: 64500,
-        routerId: '192.168.201.2',
-        holdTimeSec: 90,
-        keepaliveTimeSec: 30,
-        connectRetrySec: 30,
-        mode: 'active',
-        families: [4],
         addPath: { send: false, receive: false },
-        keepReceivedRoutes: false,
-        batchWindowMs: 10,
+        gracefulRestart: undefined,
         backoff: { initialMs: 1000, maxMs: 60_000, jitter: 0.25 },
       },
-      { clock: fc.clock, connector: net.connector, logger: silentLogger, random: () => randoms[r++ % 3]! },
+      () => randoms[r++ % 3]!,
     );
     s.start();
     const closedAt: number[] = [];
     for (let i = 0; i < 3; i++) {
-      net.connections[net.connections.length - 1]!.peerCloses();
+      conns[conns.length - 1]!.peerCloses();
       closedAt.push(fake.now);
       fake.next();
     }
-    const gaps = net.times.slice(1).map((t, i) => t - closedAt[i]!);
+    const gaps = connectTimes.slice(1).map((t, i) => t - closedAt[i]!);
     expect(gaps).to.deep.equal([750, 2499, 3600]);
   });
 
