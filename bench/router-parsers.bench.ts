@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { parseRouteJson } from '../src/router-drivers/parse-json.js';
 import { parseRouteText } from '../src/router-drivers/parse-route-text.js';
 import type { RouteEntry } from '../src/router-drivers/records.js';
-import { formatUptime, parseUptime } from '../src/router-drivers/uptime.js';
+import { formatUptime } from '../src/router-drivers/uptime.js';
 import { renderFrrRouteText } from '../test/router-drivers/frr-text-render.js';
+import { bgpRoute } from '../test/router-drivers/route-entries.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 const ROUTES = 100_000;
@@ -15,28 +16,7 @@ function routes(): RouteEntry[] {
   for (let i = 0; i < ROUTES; i += 1) {
     const prefix = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`;
     const hops = i % 4 === 0 ? ['192.168.201.11', '192.168.201.12'] : [`192.168.201.${11 + (i % 2)}`];
-    const uptimeText = formatUptime(i % 400_000);
-    out.push({
-      prefix,
-      family: 4,
-      protocolCode: 'B',
-      selected: true,
-      fib: true,
-      queued: false,
-      rejected: false,
-      distance: 20,
-      metric: 0,
-      nextHops: hops.map((address) => ({
-        address,
-        interface: 'crs_vr',
-        fib: true,
-        directlyConnected: false,
-        active: true,
-        weight: 1,
-      })),
-      uptimeText,
-      uptimeSec: parseUptime(uptimeText) as number,
-    });
+    out.push(bgpRoute(prefix, hops, 'crs_vr', formatUptime(i % 400_000), 1));
   }
   return out;
 }

@@ -6,38 +6,15 @@ import { parseRouteText } from '../../src/router-drivers/parse-route-text.js';
 import type { RouteEntry } from '../../src/router-drivers/records.js';
 import { formatUptime, parseUptime } from '../../src/router-drivers/uptime.js';
 import { renderFrrRouteText } from './frr-text-render.js';
+import { bgpRoute } from './route-entries.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
 
-function bgp(prefix: string, hops: string[], intf: string, uptimeText: string, weight?: number): RouteEntry {
-  return {
-    prefix,
-    family: 4,
-    protocolCode: 'B',
-    selected: true,
-    fib: true,
-    queued: false,
-    rejected: false,
-    distance: 20,
-    metric: 0,
-    nextHops: hops.map((address) => ({
-      address,
-      interface: intf,
-      fib: true,
-      directlyConnected: false,
-      active: true,
-      ...(weight === undefined ? {} : { weight }),
-    })),
-    uptimeText,
-    uptimeSec: parseUptime(uptimeText) as number,
-  };
-}
-
 const FRR_BGP_ROUTES = [
-  bgp('192.168.197.0/32', ['192.168.201.11'], 'crs_vr', '00:00:02', 1),
-  bgp('192.168.197.1/32', ['192.168.201.12'], 'crs_vr', '00:00:02', 1),
-  bgp('192.168.197.2/32', ['192.168.201.11', '192.168.201.12'], 'crs_vr', '00:00:02', 1),
-  bgp('192.168.197.254/32', ['192.168.201.12'], 'crs_vr', '00:00:02', 1),
+  bgpRoute('192.168.197.0/32', ['192.168.201.11'], 'crs_vr', '00:00:02', 1),
+  bgpRoute('192.168.197.1/32', ['192.168.201.12'], 'crs_vr', '00:00:02', 1),
+  bgpRoute('192.168.197.2/32', ['192.168.201.11', '192.168.201.12'], 'crs_vr', '00:00:02', 1),
+  bgpRoute('192.168.197.254/32', ['192.168.201.12'], 'crs_vr', '00:00:02', 1),
 ];
 
 function expectParseError(text: string, line: number, lineText: string): RouterOutputParseError {
@@ -82,9 +59,9 @@ describe('router-drivers: show ip route text', () => {
   it('parses the seed capture: echoed prompt, Quagga legend, first route on the legend line', () => {
     const routes = parseRouteText(fixture('seed/router/show_ip_route_bgp.txt'));
     expect(routes).to.deep.equal([
-      bgp('192.168.197.0/32', ['192.168.201.11'], 'br-LAN201', '3d13h00m'),
-      bgp('192.168.197.1/32', ['192.168.201.12'], 'br-LAN201', '3d13h00m'),
-      bgp('192.168.197.254/32', ['192.168.201.12'], 'br-LAN201', '00:00:12'),
+      bgpRoute('192.168.197.0/32', ['192.168.201.11'], 'br-LAN201', '3d13h00m'),
+      bgpRoute('192.168.197.1/32', ['192.168.201.12'], 'br-LAN201', '3d13h00m'),
+      bgpRoute('192.168.197.254/32', ['192.168.201.12'], 'br-LAN201', '00:00:12'),
     ]);
     expect(routes[0]?.uptimeSec).to.equal(3 * 86400 + 13 * 3600);
   });
