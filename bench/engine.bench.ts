@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { speakerNeighborLines, startFrr } from '../test/lab/frr.js';
 import { createLab, run } from '../test/lab/netns.js';
+import { node, service } from '../test/sync/builders.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { spawnTsxIn } from '../test/lab/tsx-in-namespace.js';
@@ -24,31 +25,19 @@ const CHANGES = 320;
  * on its own row), and the code is not yet optimised by the JIT.
  */
 const WARMUP = 20;
-const NODES: NodeInfo[] = [11, 12, 13].map((i) => ({
-  name: `node-${i}`,
-  labels: {},
-  internalIPs: [`192.168.201.${i}`],
-  ready: true,
-  unschedulable: false,
-  networkUnavailable: false,
-}));
+const NODES: NodeInfo[] = [11, 12, 13].map((i) => node(`node-${i}`, [`192.168.201.${i}`], { labels: {} }));
 
 /** Services 0..9,999 as the status writer left them: each holds 10.96.x.y by number. */
-function service(i: number, statusIngress = i < SERVICES ? [`10.96.${i >> 8}.${i & 255}`] : []): ServiceInfo {
-  return {
+function benchService(
+  i: number,
+  statusIngress = i < SERVICES ? [`10.96.${i >> 8}.${i & 255}`] : [],
+): ServiceInfo {
+  return service(`svc-${i}`, {
     namespace: 'bench',
-    name: `svc-${i}`,
-    type: 'LoadBalancer',
     externalTrafficPolicy: 'Local',
-    ipFamilies: [4],
-    ipFamilyPolicy: 'SingleStack',
-    selector: { app: `svc-${i}` },
-    ports: [{ protocol: 'TCP', port: 80 }],
-    labels: {},
-    annotations: {},
     statusIngress,
     creationTimestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
-  };
+  });
 }
 
 function slice(i: number, node: number): EndpointSliceInfo {
@@ -157,7 +146,7 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     settleMs: 3_600_000,
   });
   const nodeOf = Array.from({ length: SERVICES + CHANGES }, (_, i) => i % NODES.length);
-  let services = Array.from({ length: SERVICES }, (_, i) => service(i));
+  let services = Array.from({ length: SERVICES }, (_, i) => benchService(i));
   let slices = Array.from({ length: SERVICES }, (_, i) => slice(i, nodeOf[i]!));
   const snapshot = (): ClusterSnapshot => ({
     services,
@@ -234,7 +223,7 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     const key = `bench/svc-${i}`;
     const ips = engine.plan?.allocations.find((a) => a.service === key)?.ips ?? [];
     services = services.slice();
-    services[i] = service(i, ips);
+    services[i] = benchService(i, ips);
     const done = planned();
     listener!.snapshot(snapshot(), true);
     await done;
@@ -242,7 +231,7 @@ async function changeToUpdate(): Promise<BenchRow[]> {
   const adds = await measure(async (k) => {
     if (k > 0) await writeBackStatus(SERVICES + k - 1);
     const i = SERVICES + k;
-    services = [...services, service(i)];
+    services = [...services, benchService(i)];
     slices = [...slices, slice(i, nodeOf[i]!)];
   });
   await engine.stop('withdraw');

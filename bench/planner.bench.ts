@@ -6,7 +6,7 @@ import { IpAllocator } from '../src/sync/allocator/ip-allocator.js';
 import { allocateServices } from '../src/sync/planner/allocate-services.js';
 import { Planner, planCluster } from '../src/sync/planner/index.js';
 import { readAllocationRequest } from '../src/sync/planner/service-request.js';
-import { config as buildConfig, peer, pool, range } from '../test/sync/builders.js';
+import { config as buildConfig, node, peer, pool, range, service } from '../test/sync/builders.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 // The figures of issue 5: a 10,000-service cluster planned from scratch, one EndpointSlice change
@@ -23,21 +23,14 @@ function benchConfig(pools: AddressPool[]): Config {
   return buildConfig(pools, peers, { neighborDescription: 'bench' });
 }
 
-function service(i: number, family: 4 | 6 = 4): ServiceInfo {
-  return {
+function benchService(i: number, family: 4 | 6 = 4): ServiceInfo {
+  return service(`svc-${i}`, {
     namespace: `ns${i % 50}`,
-    name: `svc-${i}`,
-    type: 'LoadBalancer',
     externalTrafficPolicy: i % 2 === 0 ? 'Local' : 'Cluster',
     ipFamilies: [family],
-    ipFamilyPolicy: 'SingleStack',
     selector: { app: `app-${i}` },
-    ports: [{ protocol: 'TCP', port: 80 }],
-    labels: {},
-    annotations: {},
-    statusIngress: [],
     creationTimestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
-  };
+  });
 }
 
 function endpointSlice(i: number, shift: number): EndpointSliceInfo {
@@ -57,19 +50,12 @@ function endpointSlice(i: number, shift: number): EndpointSliceInfo {
 function clusterSnapshot(): ClusterSnapshot {
   const nodes: NodeInfo[] = [];
   for (let n = 0; n < NODES; n++) {
-    nodes.push({
-      name: `node-${n}`,
-      labels: {},
-      internalIPs: [`192.168.${201 + Math.floor(n / 250)}.${(n % 250) + 1}`],
-      ready: true,
-      unschedulable: false,
-      networkUnavailable: false,
-    });
+    nodes.push(node(`node-${n}`, [`192.168.${201 + Math.floor(n / 250)}.${(n % 250) + 1}`], { labels: {} }));
   }
   const services: ServiceInfo[] = [];
   const endpointSlices: EndpointSliceInfo[] = [];
   for (let i = 0; i < SERVICES; i++) {
-    services.push(service(i));
+    services.push(benchService(i));
     endpointSlices.push(endpointSlice(i, 0));
   }
   const namespaces = Array.from({ length: 50 }, (_, i) => ({ name: `ns${i}`, labels: {} }));
@@ -150,7 +136,7 @@ export default {
 
     const gc = collectGarbage();
     const v6 = [pool('v6', ['2001:db8::/64'])];
-    const requests = Array.from({ length: 100_000 }, (_, i) => readAllocationRequest(service(i, 6)));
+    const requests = Array.from({ length: 100_000 }, (_, i) => readAllocationRequest(benchService(i, 6)));
     gc();
     // In a function of its own so the 100,000 results are garbage before the heap is measured.
     const allocationPass = (): { wall: number; cpu: number } => {

@@ -13,7 +13,7 @@ import type {
   Verification,
   Verifier,
 } from '../../src/sync/engine/ports.js';
-import { config as baseConfig, peer, pool } from '../sync/builders.js';
+import { config as baseConfig, node, peer, pool, service } from '../sync/builders.js';
 
 export function config(over: Partial<Config> = {}): Config {
   return baseConfig([pool('default', ['192.168.197.0/24'])], [peer('192.168.200.1')], {
@@ -23,36 +23,14 @@ export function config(over: Partial<Config> = {}): Config {
 }
 
 export function lbService(name: string, ip: string): ServiceInfo {
-  return {
-    namespace: 'default',
-    name,
-    type: 'LoadBalancer',
-    loadBalancerIP: ip,
-    externalTrafficPolicy: 'Cluster',
-    ipFamilies: [4],
-    ipFamilyPolicy: 'SingleStack',
-    selector: {},
-    ports: [{ protocol: 'TCP', port: 80 }],
-    labels: {},
-    annotations: {},
-    statusIngress: [],
-  };
+  return service(name, { loadBalancerIP: ip, selector: {} });
 }
 
 export function snapshot(services: ServiceInfo[]): ClusterSnapshot {
   return {
     services,
     endpointSlices: [],
-    nodes: [
-      {
-        name: 'n1',
-        labels: {},
-        internalIPs: ['192.168.201.11'],
-        ready: true,
-        unschedulable: false,
-        networkUnavailable: false,
-      },
-    ],
+    nodes: [node('n1', ['192.168.201.11'], { labels: {} })],
     namespaces: [],
   };
 }

@@ -14,36 +14,22 @@ import { SyncEngine } from '../../../src/sync/engine/engine.js';
 import type { SourceListener } from '../../../src/sync/engine/ports.js';
 import { incrementalPlanner } from '../../../src/sync/engine/snapshot-delta.js';
 import { createSpeakerSide } from '../../../src/sync/engine/speaker-setup.js';
-import { config as buildConfig, peer, pool } from '../../sync/builders.js';
+import { config as buildConfig, node, peer, pool, service } from '../../sync/builders.js';
 
 const count = Number(process.argv[2] ?? '1000');
-const nodes: NodeInfo[] = [11, 12].map((i) => ({
-  name: `node-${i}`,
-  labels: {},
-  internalIPs: [`192.168.201.${i}`],
-  ready: true,
-  unschedulable: false,
-  networkUnavailable: false,
-}));
+const nodes: NodeInfo[] = [11, 12].map((i) => node(`node-${i}`, [`192.168.201.${i}`], { labels: {} }));
 
 function serviceAddress(i: number): string {
   return `10.96.${i >> 8}.${i & 255}`;
 }
 
-const service = (i: number): ServiceInfo => ({
-  namespace: 'bench',
-  name: `svc-${i}`,
-  type: 'LoadBalancer',
-  loadBalancerIP: serviceAddress(i),
-  externalTrafficPolicy: 'Local',
-  ipFamilies: [4],
-  ipFamilyPolicy: 'SingleStack',
-  selector: {},
-  ports: [{ protocol: 'TCP', port: 80 }],
-  labels: {},
-  annotations: {},
-  statusIngress: [],
-});
+const lbService = (i: number): ServiceInfo =>
+  service(`svc-${i}`, {
+    namespace: 'bench',
+    loadBalancerIP: serviceAddress(i),
+    externalTrafficPolicy: 'Local',
+    selector: {},
+  });
 const slice = (i: number, node: number): EndpointSliceInfo => ({
   namespace: 'bench',
   name: `svc-${i}-x`,
@@ -73,7 +59,7 @@ const engine = new SyncEngine<null>({
   settleMs: 3_600_000,
 });
 const nodeOf = Array.from({ length: count }, (_, i) => i % 2);
-const services = Array.from({ length: count }, (_, i) => service(i));
+const services = Array.from({ length: count }, (_, i) => lbService(i));
 let slices = Array.from({ length: count }, (_, i) => slice(i, nodeOf[i]!));
 const snapshot = (): ClusterSnapshot => ({ services, endpointSlices: slices, nodes, namespaces: [] });
 
