@@ -13,6 +13,19 @@ function firstIssue(text: string) {
   throw new Error('expected a ConfigError');
 }
 
+/** A ConfigMap in metallb-system; `data` are the lines under `data:`, line 6 on. */
+function metallbConfigMap(...data: string[]): string {
+  return [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  namespace: metallb-system',
+    'data:',
+    ...data,
+    '',
+  ].join('\n');
+}
+
 describe('config: locations in messages', () => {
   it('writes paths the way YAML is written, quoting keys that are not plain names', () => {
     expect(formatFieldPath(['address-pools', 0, 'addresses', 1])).to.equal('address-pools[0].addresses[1]');
@@ -23,33 +36,21 @@ describe('config: locations in messages', () => {
   });
 
   it('maps lines of a block-scalar data.config back to the file', () => {
-    const text = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  namespace: metallb-system',
-      'data:',
+    const text = metallbConfigMap(
       '  config: |',
       '    address-pools:',
       '    - name: p',
       '      protocol: bgp',
       '      addresses:',
       '      - 10.0.0.0/33',
-      '',
-    ].join('\n');
+    );
     expect(firstIssue(text)).to.deep.include({ line: 11, path: 'address-pools[0].addresses[0]' });
   });
 
   it('points at data.config when it is a quoted string whose lines cannot be mapped', () => {
-    const text = [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  namespace: metallb-system',
-      'data:',
+    const text = metallbConfigMap(
       '  config: "address-pools:\\n- name: p\\n  protocol: bgp\\n  addresses: [10.0.0.0/33]\\n"',
-      '',
-    ].join('\n');
+    );
     expect(firstIssue(text)).to.deep.include({ line: 6, path: 'address-pools[0].addresses[0]' });
   });
 
