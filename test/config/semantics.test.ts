@@ -173,38 +173,25 @@ describe('config: MetalLB semantics', () => {
   });
 
   it('tells config documents apart by content', () => {
-    expect(
-      isConfigObject({ apiVersion: 'cluster-router-sync.io/v1alpha1', kind: 'ClusterRouterSyncConfig' }),
-    ).to.equal(true);
-    expect(isConfigObject({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool' })).to.equal(true);
-    expect(isConfigObject({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer' })).to.equal(true);
-    expect(
-      isConfigObject({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { namespace: 'metallb-system' },
-        data: { config: '' },
-      }),
-    ).to.equal(true);
-    expect(
-      isConfigObject({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { namespace: 'x' },
-        data: { config: 'peers: []' },
-      }),
-    ).to.equal(true);
-    expect(
-      isConfigObject({
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { namespace: 'x' },
-        data: { config: 'port: 8080' },
-      }),
-    ).to.equal(false);
-    expect(isConfigObject({ apiVersion: 'v1', kind: 'Service' })).to.equal(false);
-    expect(isConfigObject({ peers: [] })).to.equal(true);
-    expect(isConfigObject(null)).to.equal(false);
-    expect(isConfigObject('peers')).to.equal(false);
+    const configMap = (namespace: string, config: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace },
+      data: { config },
+    });
+    const cases: Array<[unknown, boolean]> = [
+      [{ apiVersion: 'cluster-router-sync.io/v1alpha1', kind: 'ClusterRouterSyncConfig' }, true],
+      [{ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool' }, true],
+      [{ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer' }, true],
+      // In metallb-system any ConfigMap is MetalLB's; elsewhere only one whose config has its keys.
+      [configMap('metallb-system', ''), true],
+      [configMap('x', 'peers: []'), true],
+      [configMap('x', 'port: 8080'), false],
+      [{ apiVersion: 'v1', kind: 'Service' }, false],
+      [{ peers: [] }, true],
+      [null, false],
+      ['peers', false],
+    ];
+    for (const [doc, want] of cases) expect(isConfigObject(doc), JSON.stringify(doc)).to.equal(want);
   });
 });
