@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,28 +7,13 @@ import { runRecord } from '../../src/check/run-record.js';
 import { runVerify } from '../../src/check/run-verify.js';
 import { createLocalTransport, createRouterDriver } from '../../src/router-drivers/index.js';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
+import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 
 const seed = new URL('../../fixtures/seed/', import.meta.url).pathname;
 const silent = { debug: () => {}, info: () => {} };
-
-// gobgpd stands in for the seed's speakers: AS 64500, one path per node as next hop.
-const GOBGP_CONFIG = `[global.config]
-  as = 64500
-  router-id = "192.168.201.2"
-  port = -1
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "192.168.201.1"
-    peer-as = 64501
-  [neighbors.transport.config]
-    local-address = "192.168.201.2"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-`;
 
 interface Report {
   status: string;
@@ -41,7 +25,7 @@ describe('verify against a real FRR 8.4 (local vtysh) fed by gobgpd @lab', funct
   this.timeout(120_000);
   let lab: Lab | undefined;
   let frr: FrrRouter | undefined;
-  let gobgpd: ChildProcess | undefined;
+  let gobgpd: Gobgpd | undefined;
   let dir: string | undefined;
   let config: string;
 
@@ -67,31 +51,14 @@ describe('verify against a real FRR 8.4 (local vtysh) fed by gobgpd @lab', funct
       bgpLines: speakerNeighborLines(),
     });
     dir = await mkdtemp(join(tmpdir(), 'crs-verify-lab-'));
-    await writeFile(join(dir, 'gobgpd.toml'), GOBGP_CONFIG);
-    gobgpd = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        lab.speakerNs,
-        'gobgpd',
-        '-f',
-        join(dir, 'gobgpd.toml'),
-        '--api-hosts',
-        '127.0.0.1:50051',
-        '--pprof-disable',
-      ],
-      { stdio: 'ignore' },
-    );
+    // gobgpd stands in for the seed's speakers: one path per node as next hop.
+    gobgpd = await startGobgpd(lab);
     for (const [prefix, nextHop] of [
       ['192.168.197.0/32', '192.168.201.11'],
       ['192.168.197.1/32', '192.168.201.12'],
       ['192.168.197.254/32', '192.168.201.12'],
     ] as const) {
-      await waitFor(
-        'gobgp to take a route',
-        async () => (await gobgp('global', 'rib', 'add', '-a', 'ipv4', prefix, 'nexthop', nextHop)) && true,
-      );
+      await gobgpd.addRoute([prefix, 'nexthop', nextHop]);
     }
     await waitFor('FRR to install the seed routes', () => hasRoute('192.168.197.254/32'));
     config = join(dir, 'crs.yaml');
@@ -102,12 +69,7 @@ describe('verify against a real FRR 8.4 (local vtysh) fed by gobgpd @lab', funct
   });
 
   after(async () => {
-    if (gobgpd && gobgpd.exitCode === null) {
-      const g = gobgpd;
-      const exited = new Promise((resolve) => g.once('exit', resolve));
-      g.kill('SIGTERM');
-      await exited;
-    }
+    await gobgpd?.stop();
     await frr?.stop();
     await lab?.destroy();
     if (dir) await rm(dir, { recursive: true, force: true });

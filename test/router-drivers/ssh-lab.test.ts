@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RouterAccess } from '../../src/config/model.js';
 import { createDriverOn, createRouterDriver, type RouterDriver } from '../../src/router-drivers/driver.js';
@@ -21,29 +20,13 @@ import type { RouteEntry } from '../../src/router-drivers/records.js';
 import { createLocalTransport } from '../../src/router-drivers/transport-local.js';
 import { createSshTransport } from '../../src/router-drivers/transport-ssh.js';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
+import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { startSshd, type Sshd } from '../lab/sshd.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 
 const log = { debug: () => {}, info: () => {} };
-const GOBGP_CONFIG = `[global.config]
-  as = 64500
-  router-id = "192.168.201.2"
-  port = -1
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "192.168.201.1"
-    peer-as = 64501
-  [neighbors.transport.config]
-    local-address = "192.168.201.2"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-    [neighbors.afi-safis.add-paths.config]
-      send-max = 8
-`;
-
 /** Routes without their ages, which move between two reads. */
 const ageless = (routes: RouteEntry[]) =>
   routes
@@ -54,8 +37,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
   this.timeout(120_000);
   let lab: Lab | undefined;
   let frr: FrrRouter | undefined;
-  let gobgpd: ChildProcess | undefined;
-  let gobgpDir: string | undefined;
+  let gobgpd: Gobgpd | undefined;
   let sshd: Sshd | undefined;
   let driver: RouterDriver | undefined;
   let access: RouterAccess;
@@ -69,24 +51,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     frr = await startFrr(lab, {
       bgpLines: speakerNeighborLines({ ecmp: true }),
     });
-    gobgpDir = await mkdtemp(join(tmpdir(), 'crs-gobgp-'));
-    await writeFile(join(gobgpDir, 'gobgpd.toml'), GOBGP_CONFIG);
-    const l = lab;
-    gobgpd = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        l.speakerNs,
-        'gobgpd',
-        '-f',
-        join(gobgpDir, 'gobgpd.toml'),
-        '--api-hosts',
-        '127.0.0.1:50051',
-        '--pprof-disable',
-      ],
-      { stdio: 'ignore' },
-    );
+    gobgpd = await startGobgpd(lab, { addPathSendMax: 8 });
     // One path per node: .0 via .11, .1 via .12, .2 via both (ADD-PATH ids 1 and 2).
     const announce = [
       ['192.168.197.0/32', 'nexthop', '192.168.201.11'],
@@ -94,13 +59,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
       ['192.168.197.2/32', 'identifier', '1', 'nexthop', '192.168.201.11'],
       ['192.168.197.2/32', 'identifier', '2', 'nexthop', '192.168.201.12'],
     ];
-    for (const args of announce) {
-      await waitFor(
-        'gobgp to take a route',
-        async () =>
-          (await l.exec(l.speakerNs, 'gobgp', ['global', 'rib', 'add', '-a', 'ipv4', ...args])) && true,
-      );
-    }
+    for (const args of announce) await gobgpd.addRoute(args);
     const f = frr;
     await waitFor('FRR to install the ECMP route', async () =>
       (await f.kernelRoutes('192.168.197.2')).includes('nexthop via 192.168.201.12'),
@@ -125,13 +84,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
   after(async () => {
     await driver?.close();
     await sshd?.stop();
-    if (gobgpd && gobgpd.exitCode === null) {
-      const g = gobgpd;
-      const exited = new Promise((resolve) => g.once('exit', resolve));
-      g.kill('SIGTERM');
-      await exited;
-    }
-    if (gobgpDir) await rm(gobgpDir, { recursive: true, force: true });
+    await gobgpd?.stop();
     await frr?.stop();
     await lab?.destroy();
   });
