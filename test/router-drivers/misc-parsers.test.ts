@@ -5,13 +5,13 @@ import { dialectFor } from '../../src/router-drivers/dialect.js';
 import {
   BgpAlreadyRunningError,
   RouterCommandError,
-  RouterOutputParseError,
   VtyshExitStatusError,
 } from '../../src/router-drivers/errors.js';
 import { parseBgpNeighborsText } from '../../src/router-drivers/parse-neighbors-text.js';
 import { parseVersion } from '../../src/router-drivers/parse-version.js';
 import { formatUptime, parseUptime } from '../../src/router-drivers/uptime.js';
 import { commandErrorFor } from '../../src/router-drivers/vtysh-errors.js';
+import { expectParseError } from './expect-parse-error.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
 
@@ -55,13 +55,7 @@ describe('router-drivers: uptime, version, vtysh errors, neighbors text', () => 
     expect(dialectFor(quagga).name).to.equal('text');
     expect(dialectFor(parseVersion('Quagga 1.2.4 (r).')).name).to.equal('text');
     expect(dialectFor(parseVersion('FRRouting 6.0.3 (r) on Linux(4.19).')).name).to.equal('text');
-    try {
-      parseVersion('Cisco IOS Software, C2900\n');
-      expect.fail('expected an error');
-    } catch (err) {
-      expect(err).to.be.instanceOf(RouterOutputParseError);
-      expect((err as RouterOutputParseError).lineNumber).to.equal(1);
-    }
+    expectParseError(() => parseVersion('Cisco IOS Software, C2900\n'), 1);
   });
 
   it('maps every captured vtysh refusal to its typed error', () => {
@@ -132,21 +126,14 @@ describe('router-drivers: uptime, version, vtysh errors, neighbors text', () => 
     ]);
     expect(n?.messages?.sent.total).to.equal(14);
     expect(n?.acceptedPrefixes).to.equal(1);
-    try {
-      parseBgpNeighborsText(
-        '\nBGP neighbor is 10.0.0.1, remote AS 1, local AS 2, external link\n  Hold time is 9, keepalive interval is 3 seconds\n',
-      );
-      expect.fail('expected an error');
-    } catch (err) {
-      expect(err).to.be.instanceOf(RouterOutputParseError);
-      expect((err as RouterOutputParseError).lineNumber).to.equal(2);
-      expect((err as RouterOutputParseError).message).to.contain('BGP state');
-    }
-    try {
-      parseBgpNeighborsText('Neighbor 10.0.0.1 is up\n');
-      expect.fail('expected an error');
-    } catch (err) {
-      expect((err as RouterOutputParseError).lineText).to.equal('Neighbor 10.0.0.1 is up');
-    }
+    const noState = expectParseError(
+      () =>
+        parseBgpNeighborsText(
+          '\nBGP neighbor is 10.0.0.1, remote AS 1, local AS 2, external link\n  Hold time is 9, keepalive interval is 3 seconds\n',
+        ),
+      2,
+    );
+    expect(noState.message).to.contain('BGP state');
+    expectParseError(() => parseBgpNeighborsText('Neighbor 10.0.0.1 is up\n'), 1, 'Neighbor 10.0.0.1 is up');
   });
 });

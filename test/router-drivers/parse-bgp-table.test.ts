@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { RouterOutputParseError } from '../../src/router-drivers/errors.js';
 import { parseBgpTableText } from '../../src/router-drivers/parse-bgp-table-text.js';
 import {
   parseBgpPrefixDetailText,
@@ -9,6 +8,7 @@ import {
 import { parseBgpRibJson } from '../../src/router-drivers/parse-json.js';
 import { parseRouteJson } from '../../src/router-drivers/parse-json.js';
 import type { BgpRibPath } from '../../src/router-drivers/records.js';
+import { expectParseError } from './expect-parse-error.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
 const path = (prefix: string, nextHop: string, p: Partial<BgpRibPath> = {}): BgpRibPath => ({
@@ -23,18 +23,6 @@ const path = (prefix: string, nextHop: string, p: Partial<BgpRibPath> = {}): Bgp
   metric: 0,
   ...p,
 });
-
-function expectError(fn: () => unknown, line: number, lineText: string): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(RouterOutputParseError);
-    expect((err as RouterOutputParseError).lineNumber).to.equal(line);
-    expect((err as RouterOutputParseError).lineText).to.equal(lineText);
-    return;
-  }
-  throw new Error('expected a RouterOutputParseError');
-}
 
 describe("router-drivers: bgpd's table and the per-prefix detail outputs", () => {
   it('FRR 8.4.4 `show bgp ipv4 unicast` gives the JSON records (less the peer id the text lacks)', () => {
@@ -120,28 +108,32 @@ describe("router-drivers: bgpd's table and the per-prefix detail outputs", () =>
   describe('malformed input', () => {
     const head = '   Network          Next Hop            Metric LocPrf Weight Path\n';
     it('table: unknown status codes', () =>
-      expectError(
+      expectParseError(
         () => parseBgpTableText(`${head}XY 10.0.0.0/8 1.1.1.1 0 0 i\n`),
         2,
         'XY 10.0.0.0/8 1.1.1.1 0 0 i',
       ));
     it('table: no origin code', () =>
-      expectError(
+      expectParseError(
         () =>
           parseBgpTableText(`${head}*> 10.0.0.0/8       1.1.1.1                  0             0 65000\n`),
         2,
         '*> 10.0.0.0/8       1.1.1.1                  0             0 65000',
       ));
     it('table: a cut-off wrapped prefix', () =>
-      expectError(() => parseBgpTableText(`${head}*> 2001:db8:ffff::/48\n`), 2, '*> 2001:db8:ffff::/48'));
+      expectParseError(
+        () => parseBgpTableText(`${head}*> 2001:db8:ffff::/48\n`),
+        2,
+        '*> 2001:db8:ffff::/48',
+      ));
     it('table: no header', () =>
-      expectError(
+      expectParseError(
         () => parseBgpTableText('*> 10.0.0.0/8 1.1.1.1 0 0 i\n'),
         1,
         '*> 10.0.0.0/8 1.1.1.1 0 0 i',
       ));
     it('prefix detail: a path without its Origin line', () =>
-      expectError(
+      expectParseError(
         () =>
           parseBgpPrefixDetailText(
             'BGP routing table entry for 10.0.0.0/8\n  64500\n    1.1.1.1 from 1.1.1.1 (1.1.1.1)\n',
@@ -150,14 +142,14 @@ describe("router-drivers: bgpd's table and the per-prefix detail outputs", () =>
         '    1.1.1.1 from 1.1.1.1 (1.1.1.1)',
       ));
     it('route detail: unknown protocol', () =>
-      expectError(
+      expectParseError(
         () =>
           parseRouteDetailText('Routing entry for 10.0.0.0/8\n  Known via "martian", distance 1, metric 0\n'),
         2,
         '  Known via "martian", distance 1, metric 0',
       ));
     it('route detail: no Known via', () =>
-      expectError(
+      expectParseError(
         () => parseRouteDetailText('Routing entry for 10.0.0.0/8\n  Last update 00:00:01 ago\n'),
         1,
         'Routing entry for 10.0.0.0/8',

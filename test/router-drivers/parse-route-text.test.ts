@@ -7,6 +7,7 @@ import type { RouteEntry } from '../../src/router-drivers/records.js';
 import { formatUptime, parseUptime } from '../../src/router-drivers/uptime.js';
 import { renderFrrRouteText } from './frr-text-render.js';
 import { bgpRoute } from './route-entries.js';
+import { expectParseError } from './expect-parse-error.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
 
@@ -17,18 +18,10 @@ const FRR_BGP_ROUTES = [
   bgpRoute('192.168.197.254/32', ['192.168.201.12'], 'crs_vr', '00:00:02', 1),
 ];
 
-function expectParseError(text: string, line: number, lineText: string): RouterOutputParseError {
-  try {
-    parseRouteText(text);
-  } catch (err) {
-    expect(err).to.be.instanceOf(RouterOutputParseError);
-    const e = err as RouterOutputParseError;
-    expect(e.lineNumber).to.equal(line);
-    expect(e.lineText).to.equal(lineText);
-    expect(e.message).to.contain(`line ${line}`).and.contain(JSON.stringify(lineText));
-    return e;
-  }
-  throw new Error('expected a RouterOutputParseError');
+function expectRouteTextError(text: string, line: number, lineText: string): RouterOutputParseError {
+  const e = expectParseError(() => parseRouteText(text), line, lineText);
+  expect(e.message).to.contain(`line ${line}`).and.contain(JSON.stringify(lineText));
+  return e;
 }
 
 describe('router-drivers: show ip route text', () => {
@@ -140,49 +133,49 @@ describe('router-drivers: show ip route text', () => {
 
   describe('malformed input names the line and quotes it', () => {
     it('a garbled route line', () => {
-      expectParseError(
+      expectRouteTextError(
         'B>* 192.168.197.0/32 [20/0] via 192.168.201.11, crs_vr, 00:00:02\nB>* nonsense\n',
         2,
         'B>* nonsense',
       );
     });
     it('a prefix that is not an address', () => {
-      expectParseError(
+      expectRouteTextError(
         'B>* 300.1.1.1/32 [20/0] via 10.0.0.1, eth0, 00:00:02',
         1,
         'B>* 300.1.1.1/32 [20/0] via 10.0.0.1, eth0, 00:00:02',
       );
     });
     it('a route without an age', () => {
-      expectParseError(
+      expectRouteTextError(
         '\nB>* 10.0.0.0/8 [20/0] via 10.0.0.1, eth0',
         2,
         'B>* 10.0.0.0/8 [20/0] via 10.0.0.1, eth0',
       );
     });
     it('an unknown legend entry', () => {
-      expectParseError(
+      expectRouteTextError(
         'Codes: K - kernel route, C - connected,\n       Z - zorglub\n',
         2,
         '       Z - zorglub',
       );
     });
     it('a continuation line before any route', () => {
-      expectParseError(
+      expectRouteTextError(
         '  *                         via 192.168.201.12, crs_vr, weight 1, 00:00:02',
         1,
         '  *                         via 192.168.201.12, crs_vr, weight 1, 00:00:02',
       );
     });
     it('two interface-like details on one next hop', () => {
-      expectParseError(
+      expectRouteTextError(
         'B>* 10.0.0.0/8 [20/0] via 10.0.0.1, eth0, eth1, 00:00:01',
         1,
         'B>* 10.0.0.0/8 [20/0] via 10.0.0.1, eth0, eth1, 00:00:01',
       );
     });
     it('counts an echoed prompt line in the line numbers', () => {
-      expectParseError('r1# show ip route bgp\nB>* broken', 2, 'B>* broken');
+      expectRouteTextError('r1# show ip route bgp\nB>* broken', 2, 'B>* broken');
     });
   });
 

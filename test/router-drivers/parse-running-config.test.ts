@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { RouterOutputParseError } from '../../src/router-drivers/errors.js';
 import { parseRunningConfig } from '../../src/router-drivers/parse-running-config.js';
+import { expectParseError } from './expect-parse-error.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
 const plain = (name: string, remoteAs: number) => ({
@@ -155,21 +155,9 @@ describe('router-drivers: show running-config', () => {
     expect(b?.lines).to.include(' neighbor 192.168.201.11 password <redacted>');
   });
   it('rejects an out-of-range AS with the line number and text', () => {
-    try {
-      parseRunningConfig('!\nrouter bgp 4294967296\n');
-      expect.fail('expected an error');
-    } catch (err) {
-      expect(err).to.be.instanceOf(RouterOutputParseError);
-      expect((err as RouterOutputParseError).lineNumber).to.equal(2);
-      expect((err as RouterOutputParseError).lineText).to.equal('router bgp 4294967296');
-    }
+    expectParseError(() => parseRunningConfig('!\nrouter bgp 4294967296\n'), 2, 'router bgp 4294967296');
   });
   it('rejects a stray exit-address-family', () => {
-    try {
-      parseRunningConfig('router bgp 1\n exit-address-family\n');
-      expect.fail('expected an error');
-    } catch (err) {
-      expect((err as RouterOutputParseError).lineNumber).to.equal(2);
-    }
+    expectParseError(() => parseRunningConfig('router bgp 1\n exit-address-family\n'), 2);
   });
 });

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { RouterOutputParseError } from '../../src/router-drivers/errors.js';
 import { parseBgpSummaryText } from '../../src/router-drivers/parse-summary-text.js';
 import { commandErrorFor } from '../../src/router-drivers/vtysh-errors.js';
 import type { BgpSummaryPeer } from '../../src/router-drivers/records.js';
+import { expectParseError } from './expect-parse-error.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../../fixtures/${p}`, import.meta.url), 'utf8');
 
@@ -46,15 +46,7 @@ const FRR_SUMMARY = [
 ];
 
 function expectError(text: string, line: number, lineText: string): void {
-  try {
-    parseBgpSummaryText(text);
-  } catch (err) {
-    expect(err).to.be.instanceOf(RouterOutputParseError);
-    expect((err as RouterOutputParseError).lineNumber).to.equal(line);
-    expect((err as RouterOutputParseError).lineText).to.equal(lineText);
-    return;
-  }
-  throw new Error('expected a RouterOutputParseError');
+  expectParseError(() => parseBgpSummaryText(text), line, lineText);
 }
 
 describe('router-drivers: show bgp summary text', () => {
