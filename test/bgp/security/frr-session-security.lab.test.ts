@@ -6,6 +6,7 @@ import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { SpeakerProcess } from '../lab/speaker-process.js';
 import { labRouterPeer } from '../../lab/speaker-peer.js';
+import { tcpExtCounter } from './support/tcp-counter.js';
 
 const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
 const ROUTE: DesiredRoute = {
@@ -44,14 +45,7 @@ async function runSpeaker(lab: Lab, p: SpeakerPeer): Promise<SpeakerProcess> {
 
 /** A TcpExt counter of the router namespace's kernel (/proc/net/netstat), e.g. TCPMD5Failure. */
 async function routerTcpCounter(lab: Lab, name: string): Promise<number> {
-  const lines = (await lab.exec(lab.routerNs, 'cat', ['/proc/net/netstat'])).stdout
-    .split('\n')
-    .filter((l) => l.startsWith('TcpExt:'));
-  const names = (lines[0] ?? '').split(/\s+/);
-  const values = (lines[1] ?? '').split(/\s+/);
-  const i = names.indexOf(name);
-  if (i < 0) throw new Error(`no TcpExt counter ${name} in this kernel`);
-  return Number(values[i]);
+  return tcpExtCounter((await lab.exec(lab.routerNs, 'cat', ['/proc/net/netstat'])).stdout, name);
 }
 
 interface ChildPeerStatus {

@@ -1,17 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { BgpSpeaker, type SpeakerPeer } from '../../../src/bgp/index.js';
 import { waitFor } from '../../support/wait-for.js';
+import { tcpCounter } from './support/tcp-counter.js';
 
 const KEY = 'passive-md5-key';
-
-function tcpCounter(name: string): number {
-  const lines = readFileSync('/proc/net/netstat', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('TcpExt:'));
-  const i = (lines[0] ?? '').split(/\s+/).indexOf(name);
-  return Number((lines[1] ?? '').split(/\s+/)[i]);
-}
 
 const peer = (extra: Partial<SpeakerPeer>): SpeakerPeer => ({
   name: 'p',

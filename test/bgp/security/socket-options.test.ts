@@ -14,18 +14,10 @@ import {
 } from '../../../src/bgp/socket-options.js';
 import { encodeSockaddr, encodeTcpMd5sig } from '../../../src/bgp/socket-options/structs.js';
 import { waitFor } from '../../support/wait-for.js';
+import { tcpCounter } from './support/tcp-counter.js';
 
 const KEY = 'loopback-md5-key';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8').trim();
-
-/** A TcpExt counter of this network namespace (/proc/net/netstat). */
-function tcpCounter(name: string): number {
-  const lines = readFileSync('/proc/net/netstat', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('TcpExt:'));
-  const i = (lines[0] ?? '').split(/\s+/).indexOf(name);
-  return Number((lines[1] ?? '').split(/\s+/)[i]);
-}
 
 describe('bgp socket options: struct layouts', () => {
   it('encodes struct tcp_md5sig byte for byte as C does (gcc fixture)', () => {
