@@ -76,6 +76,17 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     return session;
   }
 
+  /** The peer refuses `n` connect attempts in turn; returns the wait before each next attempt. */
+  function refuse(n: number): number[] {
+    const closedAt: number[] = [];
+    for (let i = 0; i < n; i++) {
+      conns[conns.length - 1]!.peerCloses();
+      closedAt.push(fake.now);
+      fake.next();
+    }
+    return connectTimes.slice(1).map((t, i) => t - closedAt[i]!);
+  }
+
   afterEach(() => fake?.restore());
 
   /** Drives the outgoing connection to Established; returns it with the peer's decoding context. */
@@ -155,14 +166,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
   it('backs off exponentially (capped) while the peer refuses connections, and resets once Established', () => {
     make();
     session.start();
-    const closedAt: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      conns[conns.length - 1]!.peerCloses();
-      closedAt.push(fake.now);
-      fake.next();
-    }
-    const gaps = connectTimes.slice(1).map((t, i) => t - closedAt[i]!);
-    expect(gaps).to.deep.equal([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(refuse(6)).to.deep.equal([1000, 2000, 4000, 8000, 8000, 8000]);
     expect(states.map((s) => s.to).slice(0, 3)).to.deep.equal(['Connect', 'Active', 'Connect']);
     const c = conns[conns.length - 1]!;
     c.connected();
@@ -188,14 +192,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
       () => randoms[r++ % 3]!,
     );
     s.start();
-    const closedAt: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      conns[conns.length - 1]!.peerCloses();
-      closedAt.push(fake.now);
-      fake.next();
-    }
-    const gaps = connectTimes.slice(1).map((t, i) => t - closedAt[i]!);
-    expect(gaps).to.deep.equal([750, 2499, 3600]);
+    expect(refuse(3)).to.deep.equal([750, 2499, 3600]);
   });
 
   it('retries the connect attempt when the connect-retry timer expires', () => {
