@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { BgpSummary, RouteEntry } from '../../src/router-drivers/records.js';
 import { observedFromRecords } from '../../src/sync/verify/from-records.js';
+import { bgpRoute } from '../router-drivers/route-entries.js';
 
 const summary = (addressFamily: string, pfx: number): BgpSummary => ({
   addressFamily,
@@ -25,16 +26,7 @@ const summary = (addressFamily: string, pfx: number): BgpSummary => ({
 });
 
 const entry = (overrides: Partial<RouteEntry>): RouteEntry => ({
-  prefix: '192.168.197.2/32',
-  family: 4,
-  protocolCode: 'B',
-  selected: true,
-  fib: true,
-  queued: false,
-  rejected: false,
-  nextHops: [{ address: '192.168.201.11', fib: true, directlyConnected: false, active: true }],
-  uptimeText: '00:00:02',
-  uptimeSec: 2,
+  ...bgpRoute('192.168.197.2/32', ['192.168.201.11'], 'crs_vr', '00:00:02'),
   ...overrides,
 });
 
