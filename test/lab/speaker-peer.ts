@@ -10,3 +10,18 @@ import { peer } from '../sync/builders.js';
 export function labRouterPeer(over: Partial<SpeakerPeer> = {}): SpeakerPeer {
   return { ...peer('192.168.201.1', { name: 'router' }), ...over };
 }
+
+/**
+ * The `peers:` section of our config file for the lab router; the seed's MetalLB ConfigMap peers
+ * with 192.168.200.1, the lab's router is 192.168.201.1. Connect retries after 1 s so a test does
+ * not wait for the default.
+ */
+export const LAB_ROUTER_PEERS_YAML: readonly string[] = [
+  'peers:',
+  '  - name: lab-router',
+  '    peerAddress: 192.168.201.1',
+  '    peerASN: 64501',
+  '    myASN: 64500',
+  '    sourceAddress: 192.168.201.2',
+  '    connectTime: 1s',
+];

@@ -166,3 +166,15 @@ export async function startSshd(opts: { vtyshPath: string }): Promise<Sshd> {
     throw err;
   }
 }
+
+/** The `router:` lines of our config file (indented under it) that reach FRR through this sshd. */
+export function sshRouterYaml(sshd: Sshd): string[] {
+  return [
+    '  transport: ssh',
+    `  host: ${sshd.host}`,
+    `  port: ${sshd.port}`,
+    `  user: ${sshd.user}`,
+    `  privateKeyFile: ${sshd.userKeyFile}`,
+    `  knownHostsFile: ${sshd.knownHostsFile}`,
+  ];
+}

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
-import { startSshd, type Sshd } from '../../lab/sshd.js';
+import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
+import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
 import { startApiServer, type ApiServer } from '../apiserver.js';
 import { createObject, objectPath, type KubeObject } from '../kube-objects.js';
@@ -92,21 +93,9 @@ function ownConfig(sshd: Sshd, verifyIntervalSec: number): string {
     'apiVersion: cluster-router-sync.io/v1alpha1',
     'kind: ClusterRouterSyncConfig',
     'router:',
-    '  transport: ssh',
-    `  host: ${sshd.host}`,
-    `  port: ${sshd.port}`,
-    `  user: ${sshd.user}`,
-    `  privateKeyFile: ${sshd.userKeyFile}`,
-    `  knownHostsFile: ${sshd.knownHostsFile}`,
+    ...sshRouterYaml(sshd),
     '  dialect: frr',
-    // The seed's MetalLB ConfigMap peers with 192.168.200.1; the lab's router is 192.168.201.1.
-    'peers:',
-    '  - name: lab-router',
-    '    peerAddress: 192.168.201.1',
-    '    peerASN: 64501',
-    '    myASN: 64500',
-    '    sourceAddress: 192.168.201.2',
-    '    connectTime: 1s',
+    ...LAB_ROUTER_PEERS_YAML,
     // No pools: run takes them from the seed's MetalLB ConfigMap in the cluster.
     'manageNeighbors: true',
     `verifyIntervalSec: ${verifyIntervalSec}`,

@@ -9,13 +9,14 @@ import { loadManifests } from '../../../src/sources/manifests-source.js';
 import { planCluster } from '../../../src/sync/planner/index.js';
 import type { Server } from 'node:net';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
-import { startSshd, type Sshd } from '../../lab/sshd.js';
+import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
 import { frrTable, kernelTable, type RouteTable } from '../../lab/route-tables.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
+import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -97,14 +98,7 @@ for (const { transport, withdrawOnExit } of SCENARIOS)
         const socket = join(dir, 'sshd.sock');
         bridge = await unixToTcp(socket, sshd.port);
         bridgeScript = tcpToUnixScript(sshd.port, socket);
-        routerLines = [
-          '  transport: ssh',
-          `  host: ${sshd.host}`,
-          `  port: ${sshd.port}`,
-          `  user: ${sshd.user}`,
-          `  privateKeyFile: ${sshd.userKeyFile}`,
-          `  knownHostsFile: ${sshd.knownHostsFile}`,
-        ];
+        routerLines = sshRouterYaml(sshd);
       }
       await writeFile(
         configFile,
@@ -114,13 +108,7 @@ for (const { transport, withdrawOnExit } of SCENARIOS)
           'router:',
           ...routerLines,
           '  dialect: frr',
-          'peers:',
-          '  - name: lab-router',
-          '    peerAddress: 192.168.201.1',
-          '    peerASN: 64501',
-          '    myASN: 64500',
-          '    sourceAddress: 192.168.201.2',
-          '    connectTime: 1s',
+          ...LAB_ROUTER_PEERS_YAML,
           'pools:',
           '  - name: default',
           '    addresses: [192.168.197.0/24]',
