@@ -11,7 +11,7 @@
  * unknown tag fails.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,14 +26,7 @@ import {
   shellCommands,
   type CodeBlock,
 } from './support/markdown-blocks.js';
-
-const DOC_FILES = [
-  'README.md',
-  ...readdirSync(join(repoRoot, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .sort()
-    .map((f) => `docs/${f}`),
-];
+import { DOC_FILES } from './support/doc-files.js';
 
 function blocksOf(file: string): CodeBlock[] {
   return codeBlocks(file, readFileSync(join(repoRoot, file), 'utf8'));

@@ -3,19 +3,13 @@
  * MetalLB ConfigMap or MetalLB CRDs): it must load with the real config loader, with no error and
  * no warning, so an example cannot drift from what the loader accepts.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { formatConfigWarning, loadConfigDocuments } from '../../src/config/index.js';
 import { repoRoot } from './support/built-app.js';
 import { codeBlocks } from './support/markdown-blocks.js';
-
-const DOC_FILES = [
-  'README.md',
-  ...readdirSync(join(repoRoot, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
-];
+import { DOC_FILES } from './support/doc-files.js';
 
 describe('docs: every yaml block is a configuration the loader accepts without warnings', () => {
   const blocks = DOC_FILES.flatMap((file) =>

@@ -2,19 +2,13 @@
  * A block the docs mark `<!-- generated: NAME -->` shows the program's real output: it must equal
  * what the code computes now (support/generated-blocks.ts), so the docs cannot drift from it.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from './support/built-app.js';
 import { GENERATED_BLOCKS } from './support/generated-blocks.js';
 import { codeBlocks } from './support/markdown-blocks.js';
-
-const DOC_FILES = [
-  'README.md',
-  ...readdirSync(join(repoRoot, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
-];
+import { DOC_FILES } from './support/doc-files.js';
 
 describe('docs: generated blocks equal the output of the code', () => {
   const marked = DOC_FILES.flatMap((file) =>
