@@ -43,6 +43,11 @@ function seedObserved(): ObservedRouterState {
   };
 }
 
+/** The seed's plan and config checked against `observed`. */
+function verifySeed(observed: ObservedRouterState) {
+  return verify({ plan: seedPlan(), config: seedConfig(), observed });
+}
+
 function routeRow(rows: RouteCheck[], prefix: string): RouteCheck {
   const row = rows.find((r) => r.prefix === prefix);
   if (row === undefined) throw new Error(`no row for ${prefix}`);
@@ -51,7 +56,7 @@ function routeRow(rows: RouteCheck[], prefix: string): RouteCheck {
 
 describe('verify', () => {
   it('finds the seed router in line with the plan', () => {
-    const v = verify({ plan: seedPlan(), config: seedConfig(), observed: seedObserved() });
+    const v = verifySeed(seedObserved());
     expect(v.summary.status).to.equal('ok');
     expect(v.sessions.map((s) => [s.neighbor, s.verdict])).to.deep.equal([
       ['192.168.201.11', 'ok'],
@@ -69,7 +74,7 @@ describe('verify', () => {
   it('reports a planned prefix the router lacks as missing', () => {
     const observed = seedObserved();
     observed.routes.splice(1, 1);
-    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    const v = verifySeed(observed);
     const row = routeRow(v.routes, '192.168.197.1/32');
     expect(row).to.include({ verdict: 'missing', codes: '' });
     expect(row.services).to.deep.equal(['default/test-service']);
@@ -80,10 +85,7 @@ describe('verify', () => {
   it('reports a route via another node as wrong-nexthop', () => {
     const observed = seedObserved();
     observed.routes[0] = bgpRoute('192.168.197.0/32', ['192.168.201.12']);
-    const row = routeRow(
-      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
-      '192.168.197.0/32',
-    );
+    const row = routeRow(verifySeed(observed).routes, '192.168.197.0/32');
     expect(row.verdict).to.equal('wrong-nexthop');
     expect(row.detail).to.contain('192.168.201.12').and.contain('missing 192.168.201.11');
   });
@@ -91,10 +93,7 @@ describe('verify', () => {
   it('reports an extra next hop next to the right one as wrong-nexthop', () => {
     const observed = seedObserved();
     observed.routes[0] = bgpRoute('192.168.197.0/32', ['192.168.201.11', '192.168.201.12']);
-    const row = routeRow(
-      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
-      '192.168.197.0/32',
-    );
+    const row = routeRow(verifySeed(observed).routes, '192.168.197.0/32');
     expect(row.verdict).to.equal('wrong-nexthop');
     expect(row.actualNextHops).to.deep.equal(['192.168.201.11', '192.168.201.12']);
   });
@@ -128,7 +127,7 @@ describe('verify', () => {
   it('counts a route outside our pools from one of our sessions as unexpected', () => {
     const observed = seedObserved();
     observed.routes.push(bgpRoute('10.2.0.0/24', ['192.168.201.11']));
-    const row = routeRow(verify({ plan: seedPlan(), config: seedConfig(), observed }).routes, '10.2.0.0/24');
+    const row = routeRow(verifySeed(observed).routes, '10.2.0.0/24');
     expect(row.verdict).to.equal('unexpected');
   });
 
@@ -140,7 +139,7 @@ describe('verify', () => {
       selected: false,
       installed: false,
     });
-    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    const v = verifySeed(observed);
     expect(routeRow(v.routes, '192.168.197.1/32')).to.include({ verdict: 'not-in-fib', codes: 'B>r' });
     expect(routeRow(v.routes, '192.168.197.254/32').detail).to.contain('not selected');
   });
@@ -148,10 +147,7 @@ describe('verify', () => {
   it('reports a next hop the FIB lacks as not-in-fib', () => {
     const observed = seedObserved();
     observed.routes[0]!.nextHops[0]!.fib = false;
-    const row = routeRow(
-      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
-      '192.168.197.0/32',
-    );
+    const row = routeRow(verifySeed(observed).routes, '192.168.197.0/32');
     expect(row.verdict).to.equal('not-in-fib');
   });
 
@@ -160,10 +156,7 @@ describe('verify', () => {
     observed.routes.unshift(
       bgpRoute('192.168.197.0/32', ['192.168.201.99'], { codes: 'B', selected: false, installed: false }),
     );
-    const row = routeRow(
-      verify({ plan: seedPlan(), config: seedConfig(), observed }).routes,
-      '192.168.197.0/32',
-    );
+    const row = routeRow(verifySeed(observed).routes, '192.168.197.0/32');
     expect(row.verdict).to.equal('ok');
   });
 
@@ -171,7 +164,7 @@ describe('verify', () => {
     const observed = seedObserved();
     observed.sessions[1] = session('192.168.201.12', { state: 'Active', upDownText: 'never' });
     delete observed.sessions[1].prefixesReceived;
-    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    const v = verifySeed(observed);
     expect(v.sessions[1]).to.include({ neighbor: '192.168.201.12', verdict: 'down', state: 'Active' });
     expect(v.summary.sessions).to.include({ ok: 1, down: 1 });
     expect(v.summary.status).to.equal('drift');
@@ -181,7 +174,7 @@ describe('verify', () => {
     const observed = seedObserved();
     observed.sessions = [session('192.168.201.11', { remoteAs: 65000 })];
     observed.configuredNeighbors = [{ neighbor: '192.168.201.11', remoteAs: 65000 }];
-    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    const v = verifySeed(observed);
     expect(v.sessions).to.have.length(1);
     expect(v.sessions[0]).to.include({ neighbor: '*', verdict: 'missing', expectedAs: 64500 });
     expect(v.sessions[0]!.detail).to.contain('nor in the running config');
@@ -229,20 +222,20 @@ describe('verify', () => {
   it('notes when the router AS matches no peer and then checks every peer', () => {
     const observed = seedObserved();
     observed.localAs = 65999;
-    const v = verify({ plan: seedPlan(), config: seedConfig(), observed });
+    const v = verifySeed(observed);
     expect(v.peers).to.deep.equal(['peer-192.168.200.1']);
     expect(v.notes[0]).to.include({ subject: 'router' });
   });
 
   it('gives the same answer whatever order the router lists things in', () => {
-    const base = verify({ plan: seedPlan(), config: seedConfig(), observed: seedObserved() });
+    const base = verifySeed(seedObserved());
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1000 }), (seed) => {
         const observed = seedObserved();
         const rotate = <T>(xs: T[]): T[] => xs.map((_, i) => xs[(i + seed) % xs.length] as T);
         observed.routes = rotate(observed.routes);
         observed.sessions = rotate(observed.sessions);
-        expect(verify({ plan: seedPlan(), config: seedConfig(), observed })).to.deep.equal(base);
+        expect(verifySeed(observed)).to.deep.equal(base);
       }),
     );
   });
