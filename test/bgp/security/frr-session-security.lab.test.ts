@@ -78,148 +78,127 @@ async function expectNoSession(
   return status;
 }
 
+interface FrrLab {
+  lab?: Lab;
+  frr?: FrrRouter;
+  speaker?: SpeakerProcess;
+}
+
+/**
+ * The hooks of one describe: a lab whose FRR has `bgpLines`, and after each test our speaker
+ * killed, having first checked, when `key` is given, that the speaker never printed it.
+ */
+function frrLab(opts: { lab?: { ipv6?: boolean }; bgpLines: string[]; key?: string }): FrrLab {
+  const t: FrrLab = {};
+  before(async function () {
+    requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
+    t.lab = await createLab(opts.lab);
+    t.frr = await startFrr(t.lab, { bgpLines: opts.bgpLines });
+  });
+  afterEach(async () => {
+    if (t.speaker && opts.key !== undefined)
+      expect(speakerOutput(t.speaker).includes(opts.key), 'the key in speaker output').to.equal(false);
+    await t.speaker?.kill();
+    t.speaker = undefined;
+  });
+  after(async () => {
+    await t.frr?.stop();
+    await t.lab?.destroy();
+  });
+  return t;
+}
+
 describe('BGP session security against real FRR 8.4 @lab', function () {
   this.timeout(240_000);
 
   describe('TCP-MD5 (neighbor password)', function () {
-    let lab: Lab | undefined;
-    let frr: FrrRouter | undefined;
-    let speaker: SpeakerProcess | undefined;
-
-    before(async function () {
-      requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
-      lab = await createLab();
-      frr = await startFrr(lab, {
-        bgpLines: speakerNeighborLines({ neighbor: [`password ${KEY}`] }),
-      });
-    });
-    afterEach(async () => {
-      if (speaker) expect(speakerOutput(speaker).includes(KEY), 'the key in speaker output').to.equal(false);
-      await speaker?.kill();
-      speaker = undefined;
-    });
-    after(async () => {
-      await frr?.stop();
-      await lab?.destroy();
-    });
+    const t = frrLab({ bgpLines: speakerNeighborLines({ neighbor: [`password ${KEY}`] }), key: KEY });
 
     it('reaches Established with the right key, and FRR installs the route', async () => {
-      speaker = await runSpeaker(lab!, peer({ password: KEY }));
-      await speaker.waitEvent((e) => e.event === 'established', 60_000);
-      await waitFor('FRR to show Established', async () => (await frrPeerState(frr!)) === 'Established');
+      t.speaker = await runSpeaker(t.lab!, peer({ password: KEY }));
+      await t.speaker.waitEvent((e) => e.event === 'established', 60_000);
+      await waitFor('FRR to show Established', async () => (await frrPeerState(t.frr!)) === 'Established');
       await waitFor('the route in FRR', async () =>
-        (await frr!.vtysh('show ip route bgp')).includes('192.168.197.0/32'),
+        (await t.frr!.vtysh('show ip route bgp')).includes('192.168.197.0/32'),
       );
     });
 
     it('does not come up with a wrong key; the state says it is still connecting', async () => {
-      const before = await routerTcpCounter(lab!, 'TCPMD5Failure');
-      speaker = await runSpeaker(lab!, peer({ password: `${KEY}-wrong` }));
-      await expectNoSession(frr!, speaker, /connect retry timer expired/);
+      const before = await routerTcpCounter(t.lab!, 'TCPMD5Failure');
+      t.speaker = await runSpeaker(t.lab!, peer({ password: `${KEY}-wrong` }));
+      await expectNoSession(t.frr!, t.speaker, /connect retry timer expired/);
       // The router's kernel saw our signed SYNs and dropped them for a bad signature.
-      expect(await routerTcpCounter(lab!, 'TCPMD5Failure')).to.be.greaterThan(before);
+      expect(await routerTcpCounter(t.lab!, 'TCPMD5Failure')).to.be.greaterThan(before);
     });
 
     it('does not come up without a key', async () => {
-      const before = await routerTcpCounter(lab!, 'TCPMD5NotFound');
-      speaker = await runSpeaker(lab!, peer({}));
-      await expectNoSession(frr!, speaker, /connect retry timer expired/);
-      expect(await routerTcpCounter(lab!, 'TCPMD5NotFound')).to.be.greaterThan(before);
+      const before = await routerTcpCounter(t.lab!, 'TCPMD5NotFound');
+      t.speaker = await runSpeaker(t.lab!, peer({}));
+      await expectNoSession(t.frr!, t.speaker, /connect retry timer expired/);
+      expect(await routerTcpCounter(t.lab!, 'TCPMD5NotFound')).to.be.greaterThan(before);
     });
   });
 
   describe('GTSM (neighbor ttl-security hops 1)', function () {
-    let lab: Lab | undefined;
-    let frr: FrrRouter | undefined;
-    let speaker: SpeakerProcess | undefined;
-
-    before(async function () {
-      requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
-      lab = await createLab();
-      frr = await startFrr(lab, {
-        bgpLines: speakerNeighborLines({ neighbor: ['ttl-security hops 1'] }),
-      });
-    });
-    afterEach(async () => {
-      await speaker?.kill();
-      speaker = undefined;
-    });
-    after(async () => {
-      await frr?.stop();
-      await lab?.destroy();
-    });
+    const t = frrLab({ bgpLines: speakerNeighborLines({ neighbor: ['ttl-security hops 1'] }) });
 
     it('does not come up when we send the default TTL', async () => {
-      const before = await routerTcpCounter(lab!, 'TCPMinTTLDrop');
-      speaker = await runSpeaker(lab!, peer({}));
+      const before = await routerTcpCounter(t.lab!, 'TCPMinTTLDrop');
+      t.speaker = await runSpeaker(t.lab!, peer({}));
       // TCP itself comes up (FRR sets the minimum TTL on the accepted socket), then the router's
       // kernel drops every segment of ours below TTL 255: our OPEN never reaches bgpd.
       await waitFor(
         'the router kernel to drop our low-TTL segments',
-        async () => (await routerTcpCounter(lab!, 'TCPMinTTLDrop')) > before,
+        async () => (await routerTcpCounter(t.lab!, 'TCPMinTTLDrop')) > before,
       );
-      const p = ((await speaker.status()).peers as ChildPeerStatus[])[0];
+      const p = ((await t.speaker.status()).peers as ChildPeerStatus[])[0];
       expect(p?.state).to.not.equal('Established');
       expect(p?.stats.establishedCount).to.equal(0);
-      expect(await frrPeerState(frr!)).to.not.equal('Established');
-      const n = await frr!.vtyshJson<Record<string, { messageStats?: { opensRecv?: number } }>>(
+      expect(await frrPeerState(t.frr!)).to.not.equal('Established');
+      const n = await t.frr!.vtyshJson<Record<string, { messageStats?: { opensRecv?: number } }>>(
         'show bgp neighbors 192.168.201.2 json',
       );
       expect(n['192.168.201.2']?.messageStats?.opensRecv ?? 0).to.equal(0);
     });
 
     it('reaches Established when we send TTL 255 (ttlSecurity)', async () => {
-      speaker = await runSpeaker(lab!, peer({ ttlSecurity: true }));
-      await speaker.waitEvent((e) => e.event === 'established', 60_000);
-      await waitFor('FRR to show Established', async () => (await frrPeerState(frr!)) === 'Established');
+      t.speaker = await runSpeaker(t.lab!, peer({ ttlSecurity: true }));
+      await t.speaker.waitEvent((e) => e.event === 'established', 60_000);
+      await waitFor('FRR to show Established', async () => (await frrPeerState(t.frr!)) === 'Established');
     });
   });
 
   describe('IPv6 transport: TCP-MD5 and GTSM together (sockaddr_in6, IPV6_UNICAST_HOPS, IPV6_MINHOPCOUNT)', function () {
-    let lab: Lab | undefined;
-    let frr: FrrRouter | undefined;
-    let speaker: SpeakerProcess | undefined;
     const v6peer = (extra: Partial<SpeakerPeer>): SpeakerPeer =>
       peer({ peerAddress: 'fd00:201::1', sourceAddress: 'fd00:201::2', ...extra });
+    const t = frrLab({
+      lab: { ipv6: true },
+      bgpLines: speakerNeighborLines({
+        address: 'fd00:201::2',
+        neighbor: [`password ${KEY}`, 'ttl-security hops 1'],
+      }),
+      key: KEY,
+    });
+
     const frrState = async (): Promise<string | undefined> =>
-      (await frr!.vtyshJson<Record<string, { bgpState?: string }>>('show bgp neighbors fd00:201::2 json'))[
+      (await t.frr!.vtyshJson<Record<string, { bgpState?: string }>>('show bgp neighbors fd00:201::2 json'))[
         'fd00:201::2'
       ]?.bgpState;
 
-    before(async function () {
-      requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
-      lab = await createLab({ ipv6: true });
-      frr = await startFrr(lab, {
-        bgpLines: speakerNeighborLines({
-          address: 'fd00:201::2',
-          neighbor: [`password ${KEY}`, 'ttl-security hops 1'],
-        }),
-      });
-    });
-    afterEach(async () => {
-      if (speaker) expect(speakerOutput(speaker).includes(KEY), 'the key in speaker output').to.equal(false);
-      await speaker?.kill();
-      speaker = undefined;
-    });
-    after(async () => {
-      await frr?.stop();
-      await lab?.destroy();
-    });
-
     it('does not come up with the key but without GTSM', async () => {
-      const before = await routerTcpCounter(lab!, 'TCPMinTTLDrop');
-      speaker = await runSpeaker(lab!, v6peer({ password: KEY }));
+      const before = await routerTcpCounter(t.lab!, 'TCPMinTTLDrop');
+      t.speaker = await runSpeaker(t.lab!, v6peer({ password: KEY }));
       await waitFor(
         'the router kernel to drop our low hop-limit segments',
-        async () => (await routerTcpCounter(lab!, 'TCPMinTTLDrop')) > before,
+        async () => (await routerTcpCounter(t.lab!, 'TCPMinTTLDrop')) > before,
       );
-      expect(speaker.events.some((e) => e.event === 'established')).to.equal(false);
+      expect(t.speaker.events.some((e) => e.event === 'established')).to.equal(false);
       expect(await frrState()).to.not.equal('Established');
     });
 
     it('reaches Established with the key and hop limit 255', async () => {
-      speaker = await runSpeaker(lab!, v6peer({ password: KEY, ttlSecurity: true }));
-      await speaker.waitEvent((e) => e.event === 'established', 60_000);
+      t.speaker = await runSpeaker(t.lab!, v6peer({ password: KEY, ttlSecurity: true }));
+      await t.speaker.waitEvent((e) => e.event === 'established', 60_000);
       await waitFor('FRR to show Established', async () => (await frrState()) === 'Established');
     });
   });
