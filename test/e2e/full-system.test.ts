@@ -4,7 +4,7 @@ import { frrTable, kernelTable, type RouteTable } from '../lab/route-tables.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { requireApiServer } from './apiserver.js';
-import { createObject, objectPath } from './kube-objects.js';
+import { createObject, objectPath, type KubeObject } from './kube-objects.js';
 import {
   externalIps,
   FULL_SYSTEM_COMMANDS,
@@ -43,6 +43,15 @@ describe('full system (issue #10): run --leader-elect against a real kube-apiser
     (await sys!.api.adminRequest<{ spec: { holderIdentity?: string } }>('GET', LEASE_PATH)).spec
       .holderIdentity;
 
+  /** Creates a Service with one endpoint on `node` (slice first) and waits until its status holds `ip`. */
+  async function createAllocated(name: string, node: string, ip: string): Promise<KubeObject[]> {
+    const [svc, slice] = serviceWithEndpoint(name, node);
+    await createObject(sys!.api, slice!);
+    await createObject(sys!.api, svc!);
+    await waitFor(`${name} allocated`, async () => (await externalIps(sys!.api))[name] === ip);
+    return [svc!, slice!];
+  }
+
   async function routesAre(what: string, want: RouteTable): Promise<void> {
     const canonical = (t: RouteTable) =>
       JSON.stringify(Object.entries(t).sort(([a], [b]) => a.localeCompare(b)));
@@ -77,13 +86,7 @@ describe('full system (issue #10): run --leader-elect against a real kube-apiser
   });
 
   it('allocates, routes, withdraws and forgets a Service created and deleted through the API', async () => {
-    const [svc, slice] = serviceWithEndpoint('e2e-web', 'k8s-node1');
-    await createObject(sys!.api, slice!);
-    await createObject(sys!.api, svc!);
-    await waitFor(
-      'e2e-web allocated',
-      async () => (await externalIps(sys!.api))['e2e-web'] === '192.168.197.2',
-    );
+    const [svc, slice] = await createAllocated('e2e-web', 'k8s-node1', '192.168.197.2');
     await routesAre('e2e-web routed', { ...SEED_ROUTES, '192.168.197.2/32': ['192.168.201.11'] });
     const pools = async () =>
       (
@@ -130,13 +133,7 @@ describe('full system (issue #10): run --leader-elect against a real kube-apiser
     });
     await routesAre('the seed routes after the takeover', SEED_ROUTES);
 
-    const [svc, slice] = serviceWithEndpoint('e2e-after', 'k8s-node2');
-    await createObject(sys!.api, slice!);
-    await createObject(sys!.api, svc!);
-    await waitFor(
-      'e2e-after allocated by crs-b',
-      async () => (await externalIps(sys!.api))['e2e-after'] === '192.168.197.2',
-    );
+    await createAllocated('e2e-after', 'k8s-node2', '192.168.197.2');
     await routesAre('e2e-after routed', { ...SEED_ROUTES, '192.168.197.2/32': ['192.168.201.12'] });
   });
 
