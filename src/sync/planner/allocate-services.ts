@@ -121,10 +121,6 @@ export class ServiceAllocations {
     this.run = new AllocationRun(pools, namespaces);
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   get(key: string): ServiceAllocationResult | undefined {
     return this.entries.get(key)?.result;
   }
