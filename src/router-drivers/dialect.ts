@@ -3,6 +3,7 @@ import { parseBgpNeighborsText } from './parse-neighbors-text.js';
 import { parseRouteText } from './parse-route-text.js';
 import { parseBgpSummaryText } from './parse-summary-text.js';
 import type { BgpNeighborDetail, BgpSummary, RouteEntry, RouterVersion } from './records.js';
+import { parsedAs } from './text-lines.js';
 
 /** What to ask a router and how to read the answer. */
 export interface RouterDialect {
@@ -26,12 +27,18 @@ export const frrJsonDialect: RouterDialect = {
 /** Quagga (and anything else without JSON): the `show ip bgp ...` text forms. */
 export const textDialect: RouterDialect = {
   name: 'text',
-  bgpSummary: { command: 'show ip bgp summary', parse: (text) => parseBgpSummaryText(text) },
-  bgpRoutes: (family) => ({
-    command: `show ${family === 4 ? 'ip' : 'ipv6'} route bgp`,
-    parse: parseRouteText,
-  }),
-  neighbors: { command: 'show ip bgp neighbors', parse: parseBgpNeighborsText },
+  bgpSummary: {
+    command: 'show ip bgp summary',
+    parse: parsedAs('show ip bgp summary', (text) => parseBgpSummaryText(text)),
+  },
+  bgpRoutes: (family) => {
+    const command = `show ${family === 4 ? 'ip' : 'ipv6'} route bgp`;
+    return { command, parse: parsedAs(command, parseRouteText) };
+  },
+  neighbors: {
+    command: 'show ip bgp neighbors',
+    parse: parsedAs('show ip bgp neighbors', parseBgpNeighborsText),
+  },
 };
 
 /** FRR before 7 had gaps in its JSON (no `show bgp neighbors json` fields we need). */

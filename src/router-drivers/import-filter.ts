@@ -10,7 +10,7 @@ export function importFilterName(marker: string): string {
 }
 
 interface FilterSteps {
-  add(context: PlanContext, command: string, block?: string): void;
+  add(context: PlanContext, command: string, block?: string, newBlock?: true): void;
   undo(op: PlanStep['op'], context: PlanContext, command: string, block?: string): void;
 }
 
@@ -110,7 +110,7 @@ export function planImportFilter(
         steps.add('global', `no ${oldHeader}`);
         for (const l of entry.lines) steps.undo('add', 'route-map', l, oldHeader);
       }
-      steps.add('route-map', matchLine, header);
+      steps.add('route-map', matchLine, header, true);
       steps.undo('remove', 'global', `no ${header}`);
     }
 

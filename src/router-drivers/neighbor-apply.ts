@@ -2,6 +2,7 @@ import { NeighborVerificationError } from './errors.js';
 import type { RouterDriver, RouterDriverLog } from './driver.js';
 import {
   configLinesFor,
+  ownedLines,
   planNeighborChanges,
   type NeighborPlan,
   type NeighborPolicy,
@@ -50,8 +51,20 @@ export async function applyNeighborPlan(
     rolledBack = true;
   }
   throw new NeighborVerificationError(
-    `neighbor change on ${driver.description} not verified: ${why}; ${rolledBack ? 'rolled back to the previous neighbor lines' : 'nothing to roll back'}`,
+    `neighbor change on ${driver.description} not verified: ${why}; ${rolledBack ? await rollbackOutcome(driver, plan) : 'nothing to roll back'}`,
     missing,
     rolledBack,
   );
+}
+
+/** Reads the router again: a rollback is only reported done when every line read before is back. */
+async function rollbackOutcome(driver: RouterDriver, plan: NeighborPlan): Promise<string> {
+  const now = ownedLines(await driver.runningBgpConfig(), plan.marker);
+  const lost = plan.before.filter((l) => !now.includes(l));
+  const added = now.filter((l) => !plan.before.includes(l));
+  if (lost.length === 0 && added.length === 0) return 'rolled back to the previous neighbor lines';
+  return `rolled back, but the router's lines differ from before: ${[
+    ...lost.map((l) => `missing ${JSON.stringify(l)}`),
+    ...added.map((l) => `left ${JSON.stringify(l)}`),
+  ].join('; ')}`;
 }

@@ -2,7 +2,7 @@ import { RouterConfigValueError } from './errors.js';
 import { checkAddress, checkAsn, checkDescription, checkIntInRange } from './config-values.js';
 import { REDACTED } from './parse-running-config.js';
 import type { BgpNeighborConfig, RunningBgpConfig, RunningConfig } from './records.js';
-import { planImportFilter, type ImportPool } from './import-filter.js';
+import { importFilterName, planImportFilter, type ImportPool } from './import-filter.js';
 import { SecretText } from './secret-text.js';
 
 export interface DesiredNeighbor {
@@ -43,6 +43,8 @@ export interface PlanStep {
   command: string;
   /** For context 'route-map': the entry it belongs to, e.g. `route-map crs-in permit 10`. */
   block?: string;
+  /** For context 'route-map': the router has no such entry yet; this step creates it. */
+  newBlock?: true;
   /** `command` shows `<redacted>` where this secret goes; only configLinesFor reveals it. */
   secret?: SecretText;
 }
@@ -56,12 +58,16 @@ export interface NeighborPlan {
   rollback: PlanStep[];
   /** Things the plan cannot or will not change but the operator should know. */
   notes: string[];
+  /** The lines a rollback must bring back (ownedLines of the config the plan was made from). */
+  before: string[];
+  /** The policy's description marker, which names the import filter objects. */
+  marker: string;
 }
 
 /**
  * Computes the commands that make the router's neighbors match the policy, touching only
- * neighbors that carry our description marker or that the policy names; every other neighbor
- * (and every other statement) is left as it is. Pure: the caller reads the running config.
+ * neighbors that carry our description marker, and adding those the router lacks; every other
+ * neighbor (and every other statement) is left as it is. Pure: the caller reads the running config.
  *
  * ADD-PATH: FRR (7+) advertises the ADD-PATH receive capability for IPv4 unicast by default
  * (the 8.4.4 capture shows `IPv4 Unicast: RX advertised` with no addpath line configured), so
@@ -120,7 +126,19 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
   };
   const needsActivate = bgp?.otherLines.includes('no bgp default ipv4-unicast') ?? false;
 
-  for (const d of desired) {
+  // A neighbor line someone wrote by hand (no marker) is theirs: the docs promise that lines
+  // without our marker are left alone, so it gets no description, filter or AS change from us.
+  const handWritten = (d: { address: string }): boolean => {
+    const have = bgp?.neighbors.find((n) => n.name === d.address);
+    return have !== undefined && have.description !== marker;
+  };
+  for (const d of desired.filter(handWritten)) {
+    notes.push(
+      `neighbor ${d.address} is configured without the description "${marker}": left as it is; give it that description to let this tool manage it`,
+    );
+  }
+  const owned = desired.filter((d) => !handWritten(d));
+  for (const d of owned) {
     const have = bgp?.neighbors.find((n) => n.name === d.address);
     const prefix = `neighbor ${d.address}`;
     if (!have) {
@@ -135,16 +153,6 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
     if (have.remoteAs !== d.remoteAs) {
       add('router', `${prefix} remote-as ${d.remoteAs}`);
       if (have.remoteAs !== undefined) undo('add', 'router', `${prefix} remote-as ${have.remoteAs}`);
-    }
-    if (have.description !== marker) {
-      add('router', `${prefix} description ${marker}`);
-      undo(
-        'add',
-        'router',
-        have.description === undefined
-          ? `no ${prefix} description`
-          : `${prefix} description ${have.description}`,
-      );
     }
     if (d.ebgpMultihop !== undefined && have.ebgpMultihop !== d.ebgpMultihop) {
       add('router', `${prefix} ebgp-multihop ${d.ebgpMultihop}`);
@@ -163,22 +171,29 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
     if (needsActivate && bgp && !activated(bgp, d.address)) add('ipv4-unicast', `${prefix} activate`);
   }
   if (
-    desired.some(
+    owned.some(
       (d) => d.password !== undefined && bgp?.neighbors.find((n) => n.name === d.address)?.hasPassword,
     )
   ) {
     notes.push('an existing neighbor password is never read back, so it is not compared or rewritten');
   }
-  if (policy.importPools !== undefined) {
+  // The filter exists for our neighbors; with none of them to attach it to, it would be clutter.
+  if (policy.importPools !== undefined && owned.length > 0) {
     planImportFilter(
       running,
       bgp,
       marker,
-      desired.map((d) => d.address),
+      owned.map((d) => d.address),
       policy.importPools,
       {
-        add: (context, command, block) =>
-          steps.push({ op: 'add', context, command, ...(block !== undefined ? { block } : {}) }),
+        add: (context, command, block, newBlock) =>
+          steps.push({
+            op: 'add',
+            context,
+            command,
+            ...(block !== undefined ? { block } : {}),
+            ...(newBlock ? { newBlock } : {}),
+          }),
         undo,
       },
     );
@@ -215,7 +230,32 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
     );
   }
   // Undo runs in reverse order so a re-added neighbor exists before its attributes return.
-  return { routerAs, bgpExists: bgp !== undefined, steps, rollback: rollback.reverse(), notes };
+  return {
+    routerAs,
+    bgpExists: bgp !== undefined,
+    steps,
+    rollback: rollback.reverse(),
+    notes,
+    before: ownedLines(running, marker),
+    marker,
+  };
+}
+
+/**
+ * Every line a plan may change: the default `router bgp` block as printed (passwords redacted)
+ * and the prefix-lists and route-map entries named after the marker, sorted so that a router
+ * printing re-added lines in another order does not count as a difference.
+ */
+export function ownedLines(running: RunningConfig, marker: string): string[] {
+  const name = importFilterName(marker);
+  const lines = [...(running.bgp.find((b) => b.vrf === undefined)?.lines ?? [])];
+  for (const p of running.prefixLists.filter((x) => x.name === name))
+    lines.push(
+      `${p.family === 4 ? 'ip' : 'ipv6'} prefix-list ${p.name} seq ${p.seq ?? '-'} ${p.action} ${p.match}`,
+    );
+  for (const r of running.routeMaps.filter((x) => x.name === name))
+    lines.push(...[`route-map ${r.name} ${r.action} ${r.seq}`, ...r.lines].map((l) => `${r.seq}: ${l}`));
+  return lines.sort();
 }
 
 function activated(bgp: RunningBgpConfig, name: string): boolean {
@@ -250,7 +290,8 @@ export function renderNeighborPlan(plan: NeighborPlan): string {
   const mark = (s: PlanStep): string => (s.op === 'add' ? '+' : '-');
   for (const s of plan.steps.filter((x) => x.context === 'global')) out.push(`${mark(s)} ${s.command}`);
   for (const [block, lines] of routeMapBlocks(plan.steps)) {
-    out.push(`  ${block}`);
+    // The entry's header is context only when the router has it; a new entry is an addition.
+    out.push(`${lines.some((s) => s.newBlock) ? '+' : ' '} ${block}`);
     for (const s of lines) out.push(`${mark(s)}  ${s.command}`);
   }
   out.push(`router bgp ${plan.routerAs}${plan.bgpExists ? '' : '   (new)'}`);

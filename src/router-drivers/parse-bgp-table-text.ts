@@ -15,6 +15,8 @@ const PREAMBLE = [
 const FOOTER =
   /^(?:Displayed\s+\d+ routes and \d+ total paths|Displayed\s+\d+ out of \d+ total prefixes|Total number of prefixes \d+)$/;
 const STATUS = /^[sdhr*>=iSRq ]{3}$/;
+/** The whole answer for an empty table, FRR and Quagga alike (fixtures/frr-8.4.4-edge/show_ip_bgp.txt). */
+const EMPTY_TABLE = /^No BGP prefixes displayed, \d+ exist$/;
 const ORIGINS: Record<string, string> = { i: 'IGP', e: 'EGP', '?': 'incomplete' };
 
 interface Columns {
@@ -40,6 +42,7 @@ export function parseBgpTableText(text: string): BgpRibPath[] {
     if (t.trim() === '') continue;
     if (!cols) {
       if (PREAMBLE.some((re) => re.test(t))) continue;
+      if (EMPTY_TABLE.test(t) && paths.length === 0) continue;
       if (!HEADER.test(t))
         throw lineError(WHAT, line, 'expected the preamble or the Network/Next Hop header');
       cols = {
@@ -147,5 +150,7 @@ function pathFrom(
   };
   if (metric !== undefined) path.metric = metric;
   if (localPref !== undefined) path.localPref = localPref;
+  // Quagga prints `S` (stale, RFC 4724 section 4.2) where the valid flag would stand.
+  if (status.includes('S')) path.stale = true;
   return path;
 }

@@ -8,7 +8,12 @@ const BGP_ENTRY = /^BGP routing table entry for (\S+?)(?:, version \d+)?$/;
 const PATH_FROM = /^ {4}(\S+)(?: \(metric \d+\))?(?: \(inaccessible\))? from (\S+) \((\S+)\)$/;
 const ATTRIBUTES = /^ {6}Origin (IGP|EGP|incomplete)((?:, [^,]+)*)$/;
 const ADDPATH = /^ {6}AddPath ID: RX (\d+)/;
-const AS_PATH = /^ {2}(Local|[0-9 {},()]+)$/;
+/**
+ * The AS path, with the notes bgpd appends after a comma: `  64500, (stale)` is Quagga 1.2.4's
+ * line for a path kept through a graceful restart (fixtures/quagga-1.2.4/graceful-restart-stale).
+ */
+const AS_PATH = /^ {2}(Local|[0-9 {}()]+?)((?:, \([A-Za-z -]+\))*)$/;
+const PATH_COUNT = /^Paths: \((\d+) available/;
 
 /**
  * Parses one prefix's paths from `show bgp ipv4 unicast <prefix>` / `show ip bgp <prefix>`: an
@@ -22,12 +27,33 @@ export function parseBgpPrefixDetailText(text: string): BgpRibPath[] {
   let prefix: string | undefined;
   let current: BgpRibPath | undefined;
   let sawAttributes = true;
+  let announced: { line: NumberedLine; count: number; before: number } | undefined;
+  const checkCount = (): void => {
+    // A path line the expressions do not know must not shrink the answer to fewer paths.
+    if (announced && paths.length - announced.before !== announced.count)
+      throw lineError(
+        BGP_WHAT,
+        announced.line,
+        `${announced.count} path(s) announced, ${paths.length - announced.before} read`,
+      );
+  };
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] as NumberedLine;
     const t = line.text;
     const entry = BGP_ENTRY.exec(t);
     if (entry) {
+      checkCount();
+      announced = undefined;
       prefix = entry[1] as string;
+      continue;
+    }
+    const count = PATH_COUNT.exec(t);
+    if (count && prefix !== undefined) {
+      announced = {
+        line,
+        count: parseCount(BGP_WHAT, line, count[1] as string, 'paths'),
+        before: paths.length,
+      };
       continue;
     }
     if (prefix === undefined) {
@@ -50,6 +76,7 @@ export function parseBgpPrefixDetailText(text: string): BgpRibPath[] {
         origin: '',
         weight: 0,
       };
+      if ((asPath[2] as string).includes('(stale)')) current.stale = true;
       paths.push(current);
       sawAttributes = false;
       i += 1;
@@ -78,6 +105,7 @@ export function parseBgpPrefixDetailText(text: string): BgpRibPath[] {
   }
   if (!sawAttributes)
     throw lineError(BGP_WHAT, lines[lines.length - 1] as NumberedLine, 'last path has no "Origin ..." line');
+  checkCount();
   return paths;
 }
 
@@ -85,8 +113,12 @@ const ROUTE_WHAT = 'show ip route <prefix>';
 const ROUTE_ENTRY = /^Routing entry for (\S+)$/;
 const KNOWN_VIA = /^ {2}Known via "([a-z0-9-]+)", distance (\d+), metric (\d+)(.*)$/;
 const LAST_UPDATE = /^ {2}Last update (\S+) ago$/;
+/**
+ * FRR: `  * 192.168.201.11, via crs_vr, weight 1`; Quagga 1.2.4 puts a `>` before the FIB flag:
+ * `  >* 192.168.201.11, via qg_vr` (fixtures/quagga-1.2.4/single-path).
+ */
 const DETAIL_HOP =
-  /^ {2}([* ]) (?:(\S+?)(?: \(recursive\))?,? ?(?:via (\S+?))?|directly connected, (\S+?))(?: inactive)?(?:, weight (\d+))?$/;
+  /^ {2}>?([* ]) (?:(\S+?)(?: \(recursive\))?,? ?(?:via (\S+?))?|directly connected, (\S+?))(?: inactive)?(?:, weight (\d+))?$/;
 
 /** Parses zebra's per-prefix detail, `show ip route <prefix>`: one record per `Routing entry`. */
 export function parseRouteDetailText(text: string): RouteEntry[] {

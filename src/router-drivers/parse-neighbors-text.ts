@@ -8,7 +8,12 @@ const HEAD =
   /^BGP neighbor is (\S+?),(?: vrf \S+,)? remote AS (\d+), local AS (\d+), (external|internal) link$/;
 const ROUTER_IDS = /^\s+BGP version (\d+), remote router ID (\S+)(?:, local router ID \S+)?$/;
 const STATE = /^\s+BGP state = ([A-Za-z]+(?: \([A-Za-z ]+\))?)(?:, up for (\S+))?/;
-const HOLD = /^\s+Hold time is (\d+)(?: seconds)?, keepalive interval is (\d+) seconds$/;
+/**
+ * FRR: `  Hold time is 90 seconds, keepalive interval is 30 seconds`; Quagga 1.2.4 puts it after
+ * the last read: `  Last read 00:00:03, hold time is 90, keepalive interval is 30 seconds`.
+ */
+const HOLD =
+  /^\s+(?:Last read \S+, )?[Hh]old time is (\d+)(?: seconds)?, keepalive interval is (\d+) seconds$/;
 const CONFIGURED_HOLD =
   /^\s+Configured hold time is (\d+)(?: seconds)?, keepalive interval is (\d+) seconds$/;
 const DESCRIPTION = /^\s*Description: (.*)$/;
@@ -57,7 +62,7 @@ export function parseBgpNeighborsText(text: string): BgpNeighborDetail[] {
         throw lineError(
           WHAT,
           current.start,
-          `neighbor block has no ${need === 'state' ? '"BGP state ="' : '"Hold time is"'} line`,
+          `neighbor block has no ${need === 'state' ? '"BGP state ="' : '"hold time is"'} line`,
         );
     }
     const { sent, received } = current.messages;

@@ -18,6 +18,13 @@ const ADDRESS_FAMILY =
 const NEIGHBOR = /^neighbor (\S+) (.+)$/;
 const PREFIX_LIST = /^(ip|ipv6) prefix-list (\S+)(?: seq (\d+))? (permit|deny) (.+)$/;
 const ROUTE_MAP = /^route-map (\S+) (permit|deny) (\d+)$/;
+/**
+ * Quagga has no `address-family ipv4 unicast` block in its running config: the IPv4-unicast
+ * settings of a neighbor stand at the `router bgp` level, e.g. `neighbor 192.168.201.11
+ * route-map cluster-router-sync-in in` (fixtures/quagga-1.2.4/show_running-config_after-neighbors-apply.txt).
+ * They are read into the ipv4 unicast family, where FRR prints them.
+ */
+const IPV4_UNICAST_AT_ROUTER_LEVEL = /^(?:route-map \S+ (?:in|out)|activate|addpath-tx-all-paths)$/;
 
 /**
  * Parses `show running-config` (FRR: indented blocks closed by `exit`/`exit-address-family`;
@@ -35,6 +42,10 @@ export function parseRunningConfig(text: string): RunningConfig {
     const t = raw.trim();
     const indented = /^\s/.test(raw);
     if (t === '') continue;
+    // Quagga closes the router-level part of `router bgp` with `!` and goes on with its indented
+    // address-family blocks (fixtures/quagga-1.2.4/single-path/show_running-config.txt), so `!`
+    // ends nothing; the next top-level statement does.
+    if (t === '!') continue;
     if (!indented) {
       bgp = undefined;
       af = undefined;
@@ -77,12 +88,12 @@ export function parseRunningConfig(text: string): RunningConfig {
       continue;
     }
     if (routeMap) {
-      if (t !== 'exit' && t !== '!') routeMap.lines.push(t);
+      if (t !== 'exit') routeMap.lines.push(t);
       continue;
     }
     if (!bgp) continue;
     bgp.lines.push(redactPassword(raw));
-    if (t === 'exit' || t === '!') continue;
+    if (t === 'exit') continue;
     if (t === 'exit-address-family') {
       if (!af) throw lineError(WHAT, line, 'exit-address-family outside an address-family block');
       af = undefined;
@@ -130,11 +141,17 @@ function addRouterLine(line: NumberedLine, bgp: RunningBgpConfig, t: string): vo
   }
   const nb = NEIGHBOR.exec(t);
   if (!nb) {
-    bgp.otherLines.push(t);
+    // Quagga's IPv4-unicast `maximum-paths 8` stands at the router level too.
+    if (/^maximum-paths /.test(t)) addAddressFamilyLine(line, ipv4Unicast(bgp), t);
+    else bgp.otherLines.push(t);
     return;
   }
   const name = nb[1] as string;
   const rest = nb[2] as string;
+  if (IPV4_UNICAST_AT_ROUTER_LEVEL.test(rest)) {
+    addAddressFamilyLine(line, ipv4Unicast(bgp), t);
+    return;
+  }
   if (rest === 'peer-group') {
     neighborNamed(bgp, name).isPeerGroup = true;
     return;
@@ -186,6 +203,15 @@ function addAddressFamilyLine(line: NumberedLine, af: BgpAddressFamilyConfig, t:
     if (m[2] === 'in') n.routeMapIn = m[1] as string;
     else n.routeMapOut = m[1] as string;
   } else n.otherLines.push(t);
+}
+
+function ipv4Unicast(bgp: RunningBgpConfig): BgpAddressFamilyConfig {
+  let af = bgp.addressFamilies.find((a) => a.name === 'ipv4 unicast');
+  if (!af) {
+    af = { name: 'ipv4 unicast', neighbors: [], otherLines: [] };
+    bgp.addressFamilies.push(af);
+  }
+  return af;
 }
 
 function afNeighbor(af: BgpAddressFamilyConfig, name: string): AddressFamilyNeighborConfig {

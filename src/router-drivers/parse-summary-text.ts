@@ -5,7 +5,7 @@ import { parseUptime } from './uptime.js';
 const WHAT = 'show bgp summary';
 
 const SECTION =
-  /^(IPv4|IPv6|L2VPN) (Unicast|Multicast|VPN|Flowspec|Labeled Unicast|EVPN) Summary(?: \(VRF (\S+)\))?:$/;
+  /^(IPv4|IPv6|L2VPN) (Unicast|Multicast|VPN|Encap|Flowspec|Labeled Unicast|EVPN) Summary(?: \(VRF (\S+)\))?:$/;
 const ROUTER_ID = /^BGP router identifier (\S+), local AS number (\d+)(?: vrf-id -?\d+)?$/;
 const TABLE_VERSION = /^BGP table version (?:is )?(\d+)/;
 const HEADER =
@@ -17,6 +17,9 @@ const INFORMATIONAL = [
   /^Peers \d+, using \d+ (?:bytes|KiB|MiB|GiB) of memory$/,
   /^Peer groups \d+, using \d+ (?:bytes|KiB|MiB|GiB) of memory$/,
   /^Total number of neighbors \d+$/,
+  // Every Quagga 1.2.x ends its table with these two (fixtures/quagga-1.2.4/*/show_ip_bgp_summary.txt).
+  /^Total num\. Established sessions \d+$/,
+  /^Total num\. of routes received\s+\d+$/,
   /^Displayed neighbors \d+$/,
   /^\d+ dynamic neighbor\(s\), limit \d+$/,
   /^\* - dynamic neighbor$/,

@@ -198,6 +198,8 @@ export interface BgpRibPath {
   valid: boolean;
   best: boolean;
   multipath: boolean;
+  /** Kept through a peer's graceful restart (RFC 4724 section 4.2): `S` status, `(stale)` detail. */
+  stale?: boolean;
   nextHops: string[];
   /** The BGP neighbor the path came from (JSON and the per-prefix text; the table text lacks it). */
   peerId?: string;

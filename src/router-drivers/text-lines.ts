@@ -43,3 +43,20 @@ export function parseCount(what: string, line: NumberedLine, token: string, fiel
   if (!Number.isSafeInteger(n)) throw lineError(what, line, `${field} ${token} is too large`);
   return n;
 }
+
+/**
+ * A parser whose errors name the command that was actually run: one parser reads several
+ * commands' text (`show ip bgp summary` on Quagga, `show bgp summary` on FRR), and a user looking
+ * for the line needs the command they can type again.
+ */
+export function parsedAs<T>(command: string, parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      if (err instanceof RouterOutputParseError && err.what !== command)
+        throw new RouterOutputParseError(command, err.lineNumber, err.lineText, err.reason);
+      throw err;
+    }
+  };
+}

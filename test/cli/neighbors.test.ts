@@ -40,7 +40,7 @@ describe('cli neighbors over the recorded seed router', () => {
       [
         `! recorded ${resolve('fixtures/seed/router')}, neighbors for peer-192.168.200.1`,
         '+ ip prefix-list cluster-router-sync-in seq 5 permit 192.168.197.0/24 ge 32',
-        '  route-map cluster-router-sync-in permit 10',
+        '+ route-map cluster-router-sync-in permit 10',
         '+  match ip address prefix-list cluster-router-sync-in',
         'router bgp 64501',
         '+ neighbor 192.168.201.2 remote-as 64500',

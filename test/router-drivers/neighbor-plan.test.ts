@@ -104,40 +104,25 @@ describe('router-drivers: neighbor planner and applier', () => {
     expect(plan.notes).to.deep.equal([]);
   });
 
-  it('takes over a neighbor the policy names explicitly, fixing its AS and description', () => {
+  it('leaves a neighbor without our marker alone even when the policy names it, and says so', () => {
     const plan = planNeighborChanges(
       OWNED,
       policy({
         neighbors: [
           { address: '192.168.201.2', remoteAs: 64500 },
           { address: '192.168.201.12', remoteAs: 64502, ebgpMultihop: 2 },
+          { address: '192.168.201.11', remoteAs: 64500 },
           { address: '192.168.201.3', remoteAs: 64500 },
         ],
+        importPools: [{ addresses: '192.168.197.0/24' }],
       }),
     );
-    expect(plan.steps.map((s) => s.command)).to.deep.equal([
-      'neighbor 192.168.201.12 remote-as 64502',
-      'neighbor 192.168.201.12 description crs-managed',
-      'neighbor 192.168.201.12 ebgp-multihop 2',
+    expect(plan.steps.filter((s) => /201\.1[12] /.test(s.command))).to.deep.equal([]);
+    expect(plan.rollback.filter((s) => /201\.1[12] /.test(s.command))).to.deep.equal([]);
+    expect(plan.notes).to.deep.equal([
+      'neighbor 192.168.201.12 is configured without the description "crs-managed": left as it is; give it that description to let this tool manage it',
+      'neighbor 192.168.201.11 is configured without the description "crs-managed": left as it is; give it that description to let this tool manage it',
     ]);
-    expect(plan.rollback.map((s) => s.command)).to.deep.equal([
-      'no neighbor 192.168.201.12 ebgp-multihop',
-      'neighbor 192.168.201.12 description someone-else',
-      'neighbor 192.168.201.12 remote-as 64500',
-    ]);
-    expect(
-      renderNeighborPlan(
-        planNeighborChanges(
-          OWNED,
-          policy({
-            neighbors: [
-              { address: '192.168.201.2', remoteAs: 64500 },
-              { address: '192.168.201.3', remoteAs: 64500 },
-            ],
-          }),
-        ),
-      ),
-    ).to.contain('nothing to change');
   });
 
   it('activates new neighbors when the router has `no bgp default ipv4-unicast`', () => {
@@ -208,7 +193,7 @@ describe('router-drivers: neighbor planner and applier', () => {
 
   it('rolls back and says so when the re-read config does not show the change', async () => {
     const plan = planNeighborChanges(seed, policy());
-    const f = fakeDriver([seed]);
+    const f = fakeDriver([seed, seed]);
     try {
       await applyNeighborPlan(f.driver, plan, policy(), { log });
       expect.fail('expected an error');
@@ -220,7 +205,7 @@ describe('router-drivers: neighbor planner and applier', () => {
         'neighbor 192.168.201.2 remote-as 64500',
         'neighbor 192.168.201.2 description crs-managed',
       ]);
-      expect(e.message).to.contain('rolled back');
+      expect(e.message).to.contain('rolled back to the previous neighbor lines');
     }
     expect(f.applyConfig.secondCall.args[0]).to.deep.equal(['router bgp 64501', 'no neighbor 192.168.201.2']);
     expect(f.writeMemory.called).to.equal(false);
@@ -240,7 +225,7 @@ describe('router-drivers: neighbor planner and applier', () => {
         ),
       );
     apply.onSecondCall().resolves();
-    const f = fakeDriver([seed], apply);
+    const f = fakeDriver([seed, seed], apply);
     try {
       await applyNeighborPlan(f.driver, plan, policy(), { log });
       expect.fail('expected an error');
