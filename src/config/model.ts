@@ -121,6 +121,8 @@ export interface KubernetesSource {
   mode: 'cluster' | 'manifests';
   kubeconfig?: string;
   manifestsPath?: string;
+  /** How long an object missing from the manifests is kept before it counts as deleted. */
+  manifestsGraceMs?: number;
   /** Namespace of the MetalLB ConfigMap / CRDs when read from the cluster. */
   metallbNamespace: string;
 }

@@ -101,6 +101,12 @@ export class Metrics {
     help: 'Plans computed (one per coalesced burst of changes)',
     registers: [this.registry],
   });
+  private readonly manifestsKept = new Counter({
+    name: 'crs_manifests_parse_failures_total',
+    help: 'Manifest reads that kept the last good state: a file that is not YAML or an object that became invalid',
+    labelNames: ['what'],
+    registers: [this.registry],
+  });
   private readonly metallbSessionUp = new Gauge({
     name: 'metallb_bgp_session_up',
     help: 'BGP session state (1 is up, 0 is down)',
@@ -240,6 +246,11 @@ export class Metrics {
 
   sessionDropped(peer: string): void {
     this.sessionDrops.inc({ peer });
+  }
+
+  /** A manifests read kept the last good version of a file (`file`) or an object (`object`). */
+  manifestsParseFailure(what: 'file' | 'object'): void {
+    this.manifestsKept.inc({ what });
   }
 
   planComputed(): void {

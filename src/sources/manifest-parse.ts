@@ -39,6 +39,8 @@ export interface ManifestProblem {
   /** Dotted path inside the object; empty when the whole document is unusable. */
   field: string;
   reason: string;
+  /** The document is not YAML at all (as in a file cut off mid-write), not just a bad object. */
+  syntax?: true;
 }
 
 export interface ParsedManifests {
@@ -88,12 +90,13 @@ class Collector {
   private readonly nodes = new Map<string, Entry<NodeInfo>>();
   private readonly namespaces = new Map<string, Entry<NamespaceInfo>>();
 
-  problem(place: Place, field: string, reason: string, obj?: Record<string, unknown>): void {
+  problem(place: Place, field: string, reason: string, obj?: Record<string, unknown>): ManifestProblem {
     const p: ManifestProblem = { ...place, field, reason };
     if (obj && typeof obj.kind === 'string') p.kind = obj.kind;
     const name = obj ? objectName(obj) : undefined;
     if (name) p.name = name;
     this.problems.push(p);
+    return p;
   }
 
   /** One object (a document, or an item of a List document). */
@@ -186,7 +189,11 @@ function collectDocuments(c: Collector, file: string, documents: readonly Docume
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
       const line = err?.linePos?.[0].line;
-      c.problem(place, '', `YAML error${line ? ` at line ${line}` : ''}: ${err?.message.split('\n')[0]}`);
+      c.problem(
+        place,
+        '',
+        `YAML error${line ? ` at line ${line}` : ''}: ${err?.message.split('\n')[0]}`,
+      ).syntax = true;
       return;
     }
     const obj: unknown = doc.toJS();

@@ -105,6 +105,7 @@ const kubernetesSchema = z
     kubeconfig: z.string().optional(),
     inCluster: z.boolean().optional(),
     manifests: z.string().optional(),
+    manifestsGracePeriod: duration.optional(),
     metallbNamespace: z.string().optional(),
   })
   .superRefine((k, ctx) => {
@@ -122,6 +123,7 @@ const kubernetesSchema = z
       mode: k.manifests === undefined ? 'cluster' : 'manifests',
       kubeconfig: k.kubeconfig,
       manifestsPath: k.manifests,
+      manifestsGraceMs: k.manifestsGracePeriod,
       metallbNamespace: k.metallbNamespace ?? DEFAULTS.metallbNamespace,
     }),
   );
