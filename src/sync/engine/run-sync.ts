@@ -15,7 +15,7 @@ import { kubeClusterSource, memoizedPlanner, readClusterConfigDocuments } from '
 import { acquireLeadership, type Leadership } from './leadership.js';
 import { manifestsClusterSource } from './manifests-adapter.js';
 import { driverNeighborManager } from './neighbor-manager.js';
-import type { ClusterSource, PlanFn } from './ports.js';
+import type { AllocationWriter, ClusterSource, PlanFn } from './ports.js';
 import { driverObserver, routerVerifier } from './router-verifier.js';
 import { runEngine } from './runner.js';
 import { incrementalPlanner } from './snapshot-delta.js';
@@ -76,11 +76,18 @@ function clusterSource(
   opts: SyncRunOptions,
   planner: PlanFn,
   onConfigDocuments: (documents: readonly ConfigText[]) => void,
-): ClusterSource & { verified?: (verification: Verification) => void } {
+  metrics: Metrics,
+): ClusterSource & { verified?: (verification: Verification) => void; allocations?: AllocationWriter } {
   const manifests =
     opts.manifestsPath ??
     (config.kubernetes.mode === 'manifests' ? config.kubernetes.manifestsPath : undefined);
-  if (manifests !== undefined) return manifestsClusterSource(manifests, opts.logger);
+  if (manifests !== undefined) {
+    const graceMs = config.kubernetes.manifestsGraceMs;
+    return manifestsClusterSource(manifests, opts.logger, {
+      metrics,
+      ...(graceMs !== undefined ? { graceMs } : {}),
+    });
+  }
   const kubeconfig = opts.kubeconfig ?? config.kubernetes.kubeconfig;
   return kubeClusterSource({
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
@@ -169,7 +176,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     peers: await resolvePeerPasswords(loaded.config.peers, kubeClient, metallbNamespace),
   };
   const planner = memoizedPlanner(incrementalPlanner(config));
-  const source = clusterSource(config, opts, planner, watchConfig);
+  const source = clusterSource(config, opts, planner, watchConfig, metrics);
   const driver: RouterDriver = createRouterDriver(router, log.child({ component: 'router' }));
   const { speaker, announcer } = createSpeakerSide(config, log);
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
@@ -179,6 +186,8 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     source,
     planner,
     announcer,
+    // Manifests mode only: the source keeps the allocations as the services' status.
+    ...(source.allocations ? { allocations: source.allocations } : {}),
     verifier: routerVerifier(config, driverObserver(driver, config)),
     neighbors: driverNeighborManager(driver, config, log.child({ component: 'router' })),
     // In cluster mode each verification also updates the route annotations on the Services.
