@@ -1,3 +1,4 @@
+import { appendAll, maxOf } from '../util/arrays.js';
 import { serviceKey, type ServiceInfo, type ServicePort } from '../sync/cluster.js';
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
 
@@ -61,7 +62,12 @@ function ports(list: readonly ServicePort[]): string {
 
 export function renderKubectlTable(header: readonly string[], rows: readonly string[][]): string[] {
   const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) =>
+    maxOf(
+      0,
+      all.map((r) => (r[i] ?? '').length),
+    ),
+  );
   return all.map((r) =>
     r
       .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] as number)))
@@ -77,7 +83,10 @@ export function renderKubectlTable(header: readonly string[], rows: readonly str
 export function peerRouteLines(peer: PeerRoutes): string[] {
   const lines = [`Routes for ${peer.peer} (${peer.peerAddress}), as the router would show them:`];
   if (peer.routes.length === 0) return [...lines, '  (no routes)'];
-  const width = Math.max(...peer.routes.map((r) => r.prefix.length));
+  const width = maxOf(
+    0,
+    peer.routes.map((r) => r.prefix.length),
+  );
   for (const r of peer.routes) {
     const [first, ...more] = r.nextHops;
     const head = `B>* ${r.prefix.padEnd(width)} via ${first ?? '<no next hop>'}`;
@@ -110,7 +119,7 @@ export function issueLines(plan: Plan): string[] {
 /** The whole text output of `plan` with a cluster. */
 export function renderPlanText(services: readonly ServiceInfo[], plan: Plan): string {
   const out = renderKubectlTable(SERVICE_COLUMNS, serviceRows(services, plan));
-  for (const peer of plan.peers) out.push('', ...peerRouteLines(peer));
+  for (const peer of plan.peers) appendAll(out, ['', ...peerRouteLines(peer)]);
   const issues = issueLines(plan);
   out.push('', issues.length === 0 ? 'Issues: none' : `Issues (${issues.length}):`);
   for (const line of issues) out.push(`  ${line}`);

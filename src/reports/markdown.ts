@@ -1,3 +1,4 @@
+import { appendAll } from '../util/arrays.js';
 import type { RouteCheck, SessionCheck, Verification } from '../sync/verify/verification.js';
 import { summaryLine } from './summary-line.js';
 
@@ -29,12 +30,12 @@ export function renderMarkdown(v: Verification): string {
     out.push('');
     out.push('#### Routes with drift');
     out.push('');
-    out.push(...routeTable(problems));
+    appendAll(out, routeTable(problems));
   }
   out.push('');
   out.push(`<details><summary>All ${v.routes.length} routes</summary>`);
   out.push('');
-  out.push(...routeTable(v.routes));
+  appendAll(out, routeTable(v.routes));
   out.push('');
   out.push('</details>');
   if (v.notes.length > 0) {

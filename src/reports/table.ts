@@ -3,6 +3,8 @@
  * several lines (ECMP next hops go on continuation lines), the last column is never padded.
  */
 
+import { maxOf } from '../util/arrays.js';
+
 export interface Column {
   header: string;
   align?: 'left' | 'right';
@@ -15,7 +17,12 @@ export type Cell = string[];
 export type CellStyler = (rowIndex: number, columnIndex: number, text: string) => string;
 
 export function renderTable(columns: Column[], rows: Cell[][], style?: CellStyler): string[] {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => maxLength(r[i] ?? []))));
+  const widths = columns.map((c, i) =>
+    maxOf(
+      c.header.length,
+      rows.map((r) => maxLength(r[i] ?? [])),
+    ),
+  );
   const lines = [
     formatLine(
       columns,
@@ -24,7 +31,10 @@ export function renderTable(columns: Column[], rows: Cell[][], style?: CellStyle
     ),
   ];
   rows.forEach((row, rowIndex) => {
-    const height = Math.max(1, ...row.map((cell) => cell.length));
+    const height = maxOf(
+      1,
+      row.map((cell) => cell.length),
+    );
     for (let k = 0; k < height; k++) {
       const texts = columns.map((_, i) => row[i]?.[k] ?? '');
       lines.push(formatLine(columns, widths, texts, (i, text) => (style ? style(rowIndex, i, text) : text)));

@@ -1,3 +1,4 @@
+import { appendAll } from '../util/arrays.js';
 import type { RouteCheck, SessionCheck, Verification } from '../sync/verify/verification.js';
 import { bold, paint, verdictColour } from './colour.js';
 import { summaryLine } from './summary-line.js';
@@ -59,11 +60,11 @@ export function renderText(v: Verification, opts: TextReportOptions): string {
     v.router.localAs === undefined ? undefined : `local AS number ${v.router.localAs}`,
   ].filter((p) => p !== undefined);
   out.push(bold(opts.color, `BGP sessions${router.length > 0 ? ` (${router.join(', ')})` : ''}:`));
-  out.push(...renderVerdictTable(SESSION_TABLE, v.sessions, opts.color));
+  appendAll(out, renderVerdictTable(SESSION_TABLE, v.sessions, opts.color));
   out.push('');
   out.push(bold(opts.color, `BGP routes (show ip route bgp, checked against the plan for ${peerList(v)}):`));
   out.push('Codes: B - BGP, > - selected route, * - FIB route, q - queued, r - rejected');
-  out.push(...renderVerdictTable(ROUTE_TABLE, v.routes, opts.color));
+  appendAll(out, renderVerdictTable(ROUTE_TABLE, v.routes, opts.color));
   if (v.notes.length > 0) {
     out.push('');
     out.push(bold(opts.color, 'Notes:'));
