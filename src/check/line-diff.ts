@@ -4,6 +4,8 @@
  * to "all removed, all added", which is still a correct (if blunt) diff.
  */
 
+import { appendAll } from '../util/arrays.js';
+
 const MAX_CELLS = 4_000_000;
 const CONTEXT = 2;
 
@@ -30,7 +32,7 @@ export function lineDiff(
   const out = [`--- ${labels.expected}`, `+++ ${labels.actual}`];
   out.push(`@@ -${head + 1},${midA.length} +${head + 1},${midB.length} @@`);
   for (const line of a.slice(Math.max(0, head - CONTEXT), head)) out.push(` ${line}`);
-  out.push(...ops);
+  appendAll(out, ops);
   for (const line of a.slice(a.length - tail, a.length - tail + CONTEXT)) out.push(` ${line}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { appendAll } from '../util/arrays.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -48,7 +49,7 @@ export async function readRouterRecording(routerDir: string): Promise<RouterReco
   const summary = parseWith(summaryFile as RecordedOutput, parseBgpSummaryJson, parseBgpSummaryText);
   const routes: RouteEntry[] = parseWith(routesFile as RecordedOutput, parseRouteJson, parseRouteText);
   const v6 = await firstPresent(routerDir, RECORDED_FILES.routesV6);
-  if (v6 !== undefined) routes.push(...parseWith(v6, parseRouteJson, parseRouteText));
+  if (v6 !== undefined) appendAll(routes, parseWith(v6, parseRouteJson, parseRouteText));
   const records: RouterRecords = { summary, routes };
   const running = await firstPresent(routerDir, RECORDED_FILES.runningConfig);
   if (running !== undefined)

@@ -1,3 +1,4 @@
+import { appendAll } from '../util/arrays.js';
 import { readFile } from 'node:fs/promises';
 import { detectConfigForm, type ConfigForm } from './detect.js';
 import type { Fragment } from './drafts.js';
@@ -95,7 +96,7 @@ function collectConfigErrors<T>(issues: IssueCollector, step: () => T): T | unde
     return step();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    issues.errors.push(...err.issues);
+    appendAll(issues.errors, err.issues);
     return undefined;
   }
 }

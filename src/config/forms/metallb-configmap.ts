@@ -1,3 +1,4 @@
+import { appendAll } from '../../util/arrays.js';
 import { z } from 'zod';
 import {
   emptyFragment,
@@ -83,9 +84,9 @@ export function fromConfigMap(doc: SourceDocument, issues: IssueCollector): Frag
   const fragment = emptyFragment();
   for (const innerDoc of inner) {
     const part = fromLegacyConfig(innerDoc, issues);
-    fragment.peers.push(...part.peers);
-    fragment.pools.push(...part.pools);
-    fragment.aliases.push(...part.aliases);
+    appendAll(fragment.peers, part.peers);
+    appendAll(fragment.pools, part.pools);
+    appendAll(fragment.aliases, part.aliases);
   }
   return fragment;
 }

@@ -1,3 +1,4 @@
+import { appendAll } from '../../util/arrays.js';
 import type { AddressPool } from '../../config/model.js';
 import type { TrafficPolicy } from '../cluster.js';
 import { formatIp, type IpFamily } from '../ip/address.js';
@@ -53,7 +54,7 @@ export class IpAllocator {
     for (const pool of pools) {
       const ranges = pool.addresses.map((r) => new RangeSpace(r, pool.avoidBuggyIps));
       this.spaces.set(pool.name, { pool, ranges });
-      this.allRanges.push(...ranges);
+      appendAll(this.allRanges, ranges);
     }
   }
 

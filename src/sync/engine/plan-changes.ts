@@ -1,3 +1,4 @@
+import { maxOf } from '../../util/arrays.js';
 import { diffPlans, type PlanDiff } from '../planner/index.js';
 import type { Plan } from '../plan-types.js';
 import { changedMiddle } from './changed-middle.js';
@@ -16,10 +17,9 @@ export function planChanges(before: Plan, after: Plan, limit = Infinity): PlanDi
     const [a, b] = changedMiddle(oldPeers.get(p.peer) ?? [], p.routes);
     return { old: { ...p, routes: a }, now: { ...p, routes: b } };
   });
-  const size = Math.max(
-    oldAlloc.length,
-    newAlloc.length,
-    ...reduced.map((r) => Math.max(r.old.routes.length, r.now.routes.length)),
+  const size = maxOf(
+    Math.max(oldAlloc.length, newAlloc.length),
+    reduced.map((r) => Math.max(r.old.routes.length, r.now.routes.length)),
   );
   if (size > limit) return undefined;
   const newPeers = new Set(after.peers.map((p) => p.peer));

@@ -1,5 +1,6 @@
+import { appendAll } from '../../util/arrays.js';
 import type { Config } from '../../config/model.js';
-import type { RouterDriver } from '../../router-drivers/index.js';
+import type { RouteEntry, RouterDriver } from '../../router-drivers/index.js';
 import { observedFromRecords } from '../verify/from-records.js';
 import type { ObservedRouterState } from '../verify/observed.js';
 import type { Verification } from '../verify/verification.js';
@@ -17,9 +18,9 @@ export function driverObserver(driver: RouterDriver, config: Pick<Config, 'pools
   return {
     async observe() {
       const summary = await driver.bgpSummary();
-      const routes = [];
+      const routes: RouteEntry[] = [];
       for (const family of families.length > 0 ? families : [4 as const]) {
-        routes.push(...(await driver.bgpRoutes(family)));
+        appendAll(routes, await driver.bgpRoutes(family));
       }
       const runningConfig = await driver.runningBgpConfig();
       return observedFromRecords({ summary, routes, runningConfig });

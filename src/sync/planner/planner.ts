@@ -1,3 +1,4 @@
+import { appendAll } from '../../util/arrays.js';
 import type { AddressPool, BgpAdvertisement, Config, PeerConfig } from '../../config/model.js';
 import {
   serviceKey,
@@ -393,7 +394,7 @@ export class Planner {
     // are any, and once more when they are gone.
     if (!this.issueList || conflicts.length > 0 || this.listedConflicts) {
       const list: AdvertisementIssue[] = conflicts;
-      for (const issues of this.issuesOfService.values()) list.push(...issues);
+      for (const issues of this.issuesOfService.values()) appendAll(list, issues);
       this.issueList = list.sort(compareIssues);
       this.listedConflicts = conflicts.length > 0;
     }
