@@ -1,17 +1,36 @@
 import { BadInputError, CrsError, ExitCode, UnreachableError } from '../util/errors.js';
+import { clipText, EXCERPT_CHARS, quoteExcerpt } from '../util/excerpt.js';
 
 /**
  * Router output that is not in the form the parser expects. Carries the 1-based line number and
  * the line itself so a user can find the spot in a captured file; parsers never guess past it.
+ * The message quotes a bounded excerpt of the line (and of a reason that quotes a token of it):
+ * a single line can be megabytes long.
  */
 export class RouterOutputParseError extends BadInputError {
+  // Neither is an own enumerable property: a logger serialising the error copies those, and the
+  // line (and a reason quoting a token of it) has no size limit.
+  readonly #lineText: string;
+  readonly #reason: string;
   constructor(
     readonly what: string,
     readonly lineNumber: number,
-    readonly lineText: string,
-    readonly reason: string,
+    lineText: string,
+    reason: string,
   ) {
-    super(`${what}: line ${lineNumber}: ${reason}: ${JSON.stringify(lineText)}`);
+    super(`${what}: line ${lineNumber}: ${clipText(reason)}: ${quoteExcerpt(lineText)}`);
+    this.#lineText = lineText;
+    this.#reason = reason;
+  }
+
+  /** The whole offending line. */
+  get lineText(): string {
+    return this.#lineText;
+  }
+
+  /** Why the line was refused, whole. */
+  get reason(): string {
+    return this.#reason;
   }
 }
 
@@ -22,7 +41,7 @@ export class RouterJsonParseError extends BadInputError {
     readonly path: string,
     reason: string,
   ) {
-    super(`${what}: ${path === '' ? '' : `at ${path}: `}${reason}`);
+    super(`${what}: ${path === '' ? '' : `at ${clipText(path)}: `}${clipText(reason)}`);
   }
 }
 
@@ -44,7 +63,8 @@ export class RouterCommandError extends BadInputError {
     readonly output: string,
     message: string,
   ) {
-    super(`router rejected ${JSON.stringify(command)}: ${message}`);
+    // The message is the router's own line and has no size limit.
+    super(`router rejected ${quoteExcerpt(command)}: ${clipText(message)}`);
   }
 }
 
@@ -67,7 +87,8 @@ export class VtyshExitStatusError extends RouterCommandError {
     readonly exitStatus: number | null,
     readonly stderr: string,
   ) {
-    const why = stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n')[0]}`;
+    const why =
+      stderr.trim() === '' ? '' : `: ${clipText(stderr.trim().split('\n')[0] as string, EXCERPT_CHARS)}`;
     super('exit-status', command, output, `vtysh exited with status ${String(exitStatus)}${why}`);
   }
 }
