@@ -8,6 +8,7 @@ import {
   type RouteDelta,
 } from './adj-rib-out.js';
 import { Backoff, defaultBackoff, type BackoffOptions } from './backoff.js';
+import { restartBoundTimers, type RestartBoundTimers } from './restart-bounds.js';
 import { buildLocalOpen, familyOfAfi, negotiate, type Negotiated } from './capabilities.js';
 import { Timer, type Clock } from './clock.js';
 import type { BgpLogger } from './logger.js';
@@ -36,6 +37,17 @@ import {
   type UpdateMessage,
 } from './wire/index.js';
 
+export interface StopOptions {
+  /** Withdraw every route we sent before closing. */
+  withdraw?: boolean;
+  /** Shutdown communication (RFC 9003) with the Cease. */
+  message?: string;
+  /** Cease/Peer De-configured instead of Administrative Shutdown. */
+  deconfigured?: boolean;
+  /** Close without NOTIFICATION, so a graceful-restart helper keeps our routes as stale. */
+  keepRoutes?: boolean;
+}
+
 export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
 
 export interface SessionConfig {
@@ -58,8 +70,18 @@ export interface SessionConfig {
   /** Families we offer and announce. */
   families: AddressFamily[];
   addPath: { send: boolean; receive: boolean };
-  /** Graceful restart (RFC 4724) as the restarting speaker; omit to not advertise it. */
-  gracefulRestart?: { restartTimeSec: number };
+  /**
+   * Graceful restart (RFC 4724) as the restarting speaker; omit to not advertise it. `restarted`
+   * sets the R bit on our OPENs until a session is up: this process follows one of ours that had
+   * announced routes (the caller knows it from state it kept; a process cannot tell by itself).
+   */
+  gracefulRestart?: { restartTimeSec: number; restarted: boolean };
+  /**
+   * Send no routes and no End-of-RIB until initialTableComplete(): the owner is still building
+   * the first table, and an End-of-RIB after an empty one would make a graceful-restart helper
+   * drop the routes it kept for us (RFC 4724 §4.1).
+   */
+  awaitInitialTable?: boolean;
   /** Keep what the peer announces (collector); otherwise UPDATEs are validated and dropped. */
   keepReceivedRoutes: boolean;
   /** Desired-route changes within this window go out together. */
@@ -164,8 +186,8 @@ interface Conn {
 
 /** RFC 4271 §8.2.2: a large hold time while waiting for the peer's OPEN. */
 const OPEN_HOLD_MS = 240_000;
-/** How long stop() waits for a peer to take our NOTIFICATION and close. */
-const CLOSE_GRACE_MS = 2000;
+/** How long a socket that got our NOTIFICATION may wait for the peer to close before we cut it. */
+export const CLOSE_GRACE_MS = 2000;
 
 const STATE_RANK: Record<SessionState, number> = {
   Idle: 0,
@@ -259,8 +281,14 @@ export class PeerSession {
   /** The last session's negotiation: the best guess for the next one. */
   private lastNegotiated: Negotiated | undefined;
   private readonly ribIn = new AdjRibIn();
-  /** RFC 4724 R bit: set on our OPENs until the first session after process start is up. */
-  private restarting = true;
+  /** RFC 4724 R bit: set on our OPENs until the first session after a restart is up. */
+  private restarting: boolean;
+  /** Whether the owner declared the first table complete (see SessionConfig.awaitInitialTable). */
+  private tableComplete: boolean;
+  /** The re-establishing timers, each bounded by the restart time (see restartBoundTimers). */
+  private readonly timers: RestartBoundTimers;
+  /** Sockets we gave up (NOTIFICATION written, half-closed) until they are closed. */
+  private readonly closing = new Set<BgpConnection>();
   private waitingLabel: 'Idle' | 'Active' = 'Idle';
   readonly stats: SessionStats = {
     messagesSent: 0,
@@ -280,7 +308,15 @@ export class PeerSession {
     this.idleHold = new Timer(deps.clock, () => this.automaticStart('idle hold (back-off) expired'));
     this.connectRetry = new Timer(deps.clock, () => this.onConnectRetryExpired());
     this.flushTimer = new Timer(deps.clock, () => this.flush('update'));
-    this.backoff = new Backoff(config.backoff ?? defaultBackoff, deps.random);
+    this.restarting = config.gracefulRestart?.restarted ?? false;
+    this.tableComplete = !(config.awaitInitialTable ?? false);
+    this.timers = restartBoundTimers({
+      openHoldMs: OPEN_HOLD_MS,
+      connectRetryMs: config.connectRetrySec * 1000,
+      backoff: config.backoff ?? defaultBackoff,
+      ...(config.gracefulRestart ? { restartTimeSec: config.gracefulRestart.restartTimeSec } : {}),
+    });
+    this.backoff = new Backoff(this.timers.backoff, deps.random);
   }
 
   on<K extends keyof SessionEvents>(event: K, fn: (e: SessionEvents[K]) => void): this {
@@ -328,19 +364,27 @@ export class PeerSession {
    * with `message` as the shutdown communication (RFC 9003), or Cease/Peer De-configured, close
    * and stay Idle.
    */
-  async stop(opts: { withdraw?: boolean; message?: string; deconfigured?: boolean } = {}): Promise<void> {
-    if (!this.running && this.conns.length === 0) return;
-    const reason = opts.deconfigured ? 'peer de-configured' : 'administrative shutdown';
+  async stop(opts: StopOptions = {}): Promise<void> {
+    if (!this.running && this.conns.length === 0 && this.closing.size === 0) return;
+    const reason = opts.keepRoutes
+      ? 'stopped, keeping our routes on the peer (graceful restart)'
+      : opts.deconfigured
+        ? 'peer de-configured'
+        : 'administrative shutdown';
     this.running = false;
     this.idleHold.stop();
     this.connectRetry.stop();
     const est = this.established();
     if (est && opts.withdraw && this.rib) this.sendChanges(est, this.rib.withdrawAll(), 'withdraw-all');
-    const closed = Promise.all(this.conns.map((c) => this.socketClosed(c.socket)));
+    const closed = Promise.all(
+      [...this.conns.map((c) => c.socket), ...this.closing].map((s) => this.socketClosed(s)),
+    );
     for (const c of [...this.conns]) {
-      // RFC 9003 allows a shutdown communication only with Administrative Shutdown / Reset.
+      // RFC 9003 allows a shutdown communication only with Administrative Shutdown / Reset. A
+      // keep-routes stop sends none: a lost TCP connection is what a helper rides out (RFC 4724
+      // §4.2), while a Cease without the N bit (RFC 8538) makes it drop our routes.
       const notify =
-        c.state === 'Connecting'
+        c.state === 'Connecting' || opts.keepRoutes
           ? undefined
           : opts.deconfigured
             ? this.cease(CeaseSubcode.PeerDeconfigured)
@@ -349,6 +393,43 @@ export class PeerSession {
     }
     this.sessionDown(reason, false);
     await closed;
+  }
+
+  /**
+   * Destroys every socket at once, without NOTIFICATION or waiting: the last resort of a shutdown
+   * past its deadline. Returns what was still open, for the log.
+   */
+  abort(): string[] {
+    const open = [
+      ...this.conns.map((c) => `${this.name}: ${c.direction} connection in ${c.state}`),
+      ...[...this.closing].map(
+        () => `${this.name}: a connection that got our NOTIFICATION and was not closed`,
+      ),
+    ];
+    this.running = false;
+    this.idleHold.stop();
+    this.connectRetry.stop();
+    for (const c of [...this.conns]) this.closeConn(c, undefined, 'aborted');
+    for (const socket of this.closing) socket.destroy();
+    this.sessionDown('aborted', false);
+    return open;
+  }
+
+  /**
+   * The owner's first table is complete: an Established session sends the whole table, then
+   * End-of-RIB per negotiated family; a session that comes up later does so at once.
+   */
+  initialTableComplete(): void {
+    if (this.tableComplete) return;
+    this.tableComplete = true;
+    const conn = this.established();
+    if (!conn || !this.rib) return;
+    this.flush('initial');
+    this.sendEndOfRib(conn, this.announcedFamilies(conn.negotiated!));
+  }
+
+  private announcedFamilies(n: Negotiated): AddressFamily[] {
+    return this.config.families.filter((f) => n.families.has(f));
   }
 
   /** Replaces the routes this peer should have; sent after the batching window when Established. */
@@ -399,8 +480,7 @@ export class PeerSession {
     if (est || this.conns.filter((c) => c.state !== 'Connecting').length >= 2) {
       // §6.8: a connection colliding with an Established one is closed; more than two is abuse.
       this.deps.logger.info({ peer: this.name }, 'rejecting an extra incoming connection');
-      socket.write(encodeNotification(this.cease(CeaseSubcode.ConnectionCollisionResolution)));
-      socket.end();
+      this.release(socket, this.cease(CeaseSubcode.ConnectionCollisionResolution));
       return;
     }
     // Being dialled while waiting out a back-off or a connect attempt: take the peer's connection,
@@ -433,7 +513,7 @@ export class PeerSession {
       this.connectRetry.stop();
       this.sendOpen(conn, 'TCP connection established');
     });
-    this.connectRetry.start(this.config.connectRetrySec * 1000);
+    this.connectRetry.start(this.timers.connectRetryMs);
     this.updateState(reason);
   }
 
@@ -466,7 +546,7 @@ export class PeerSession {
   private sendOpen(conn: Conn, reason: string): void {
     this.write(conn, encodeOpen(this.localOpen()));
     conn.state = 'OpenSent';
-    conn.hold.start(OPEN_HOLD_MS);
+    conn.hold.start(this.timers.openHoldMs);
     this.updateState(reason);
   }
 
@@ -520,11 +600,25 @@ export class PeerSession {
     const i = this.conns.indexOf(conn);
     if (i >= 0) this.conns.splice(i, 1);
     this.deps.logger.debug({ peer: this.name, conn: conn.id, reason }, 'closing BGP connection');
+    if (notification) this.release(conn.socket);
+    else conn.socket.destroy();
+  }
+
+  /**
+   * Ends a socket that is no longer a connection of ours: with `notification` written first, a
+   * half-close so it is delivered, and destroy after CLOSE_GRACE_MS, because a peer may never close
+   * its side (a router whose OPEN we did not read keeps the socket open) and a socket left open
+   * would hold up the process forever.
+   */
+  private release(socket: BgpConnection, notification?: NotificationMessage): void {
     if (notification) {
-      // Half-close so the NOTIFICATION is delivered; a peer that never closes its side is cut off.
-      conn.socket.end();
-      this.deps.clock.setTimeout(() => conn.socket.destroy(), CLOSE_GRACE_MS);
-    } else conn.socket.destroy();
+      this.stats.messagesSent++;
+      socket.write(encodeNotification(notification));
+    }
+    this.closing.add(socket);
+    socket.on('close', () => this.closing.delete(socket));
+    socket.end();
+    this.deps.clock.setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
   }
 
   /** Resolves once the socket closed: our NOTIFICATION was flushed, or the grace period cut it. */
@@ -625,8 +719,14 @@ export class PeerSession {
   private restartHold(conn: Conn): void {
     const n = conn.negotiated;
     if (n && n.holdTimeSec > 0 && (conn.state === 'OpenConfirm' || conn.state === 'Established')) {
-      conn.hold.start(n.holdTimeSec * 1000);
+      conn.hold.start(this.holdMs(conn, n));
     }
+  }
+
+  /** The negotiated hold time; in OpenConfirm, still re-establishing, bounded like OpenSent's. */
+  private holdMs(conn: Conn, n: Negotiated): number {
+    const ms = n.holdTimeSec * 1000;
+    return conn.state === 'OpenConfirm' ? Math.min(ms, this.timers.openHoldMs) : ms;
   }
 
   private fsmError(conn: Conn, what: string): void {
@@ -723,7 +823,7 @@ export class PeerSession {
     this.write(conn, encodeKeepalive());
     conn.state = 'OpenConfirm';
     if (negotiated.holdTimeSec > 0) {
-      conn.hold.start(negotiated.holdTimeSec * 1000);
+      conn.hold.start(this.holdMs(conn, negotiated));
       conn.keepalive.start(negotiated.keepaliveSec * 1000);
     } else conn.hold.stop();
     this.updateState(`OPEN received from AS ${asn}, id ${open.bgpId}`);
@@ -731,6 +831,8 @@ export class PeerSession {
 
   private onEstablished(conn: Conn): void {
     conn.state = 'Established';
+    // The OpenConfirm wait was bounded by the restart time; from now on the negotiated hold applies.
+    this.restartHold(conn);
     for (const c of this.conns.filter((x) => x !== conn)) {
       this.closeConn(
         c,
@@ -742,9 +844,9 @@ export class PeerSession {
     this.backoff.reset();
     this.restarting = false;
     this.stats.establishedCount++;
-    const announced = this.config.families.filter((f) => n.families.has(f));
+    const announced = this.announcedFamilies(n);
     const ribOptions = { families: n.families, addPathFamilies: n.addPathSend, peer: this.name };
-    const prepared = this.usablePrepared(n);
+    const prepared = this.tableComplete ? this.usablePrepared(n) : undefined;
     this.lastNegotiated = n;
     this.prepared = undefined;
     if (prepared) {
@@ -779,6 +881,7 @@ export class PeerSession {
     }
     if (!prepared) {
       this.rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
+      if (!this.tableComplete) return;
       this.flush('initial');
       this.sendEndOfRib(conn, announced);
     }
@@ -810,6 +913,9 @@ export class PeerSession {
     const family = familyOfAfi(afi);
     const n = conn.negotiated!;
     if (!this.rib || family === undefined || safi !== 1 || !n.families.has(family)) return;
+    // Before the first table an answer would be empty, and an empty refresh ends with the peer
+    // purging our stale routes (RFC 7313 §4); the whole table and End-of-RIB follow anyway.
+    if (!this.tableComplete) return;
     if (this.rib.pending) this.flush('update');
     if (n.enhancedRouteRefresh)
       this.write(conn, encodeRouteRefreshMarker(family, RouteRefreshSubtype.BeginningOfRouteRefresh));
@@ -867,7 +973,7 @@ export class PeerSession {
   private flush(cause: RoutesSentEvent['cause'], prepared?: PreparedTable): void {
     this.flushTimer.stop();
     const conn = this.established();
-    if (!conn || !this.rib) return;
+    if (!conn || !this.rib || !this.tableComplete) return;
     this.lastFlushAt = this.deps.clock.now();
     if (prepared) this.sendChanges(conn, prepared.changes, cause, prepared.updates);
     else this.sendChanges(conn, this.rib.takeChanges(), cause);

@@ -59,6 +59,17 @@ export interface SpeakerOptions {
   listen?: { address: string; port: number };
   /** Graceful-restart time we advertise (RFC 4724), seconds; 0 does not advertise the capability. */
   gracefulRestartTimeSec?: number;
+  /**
+   * This process follows one of ours that had announced routes: the R bit (RFC 4724 §3) goes on
+   * each session's OPENs until that session is up. Default false (a first start).
+   */
+  restarted?: boolean;
+  /**
+   * Sessions send no routes and no End-of-RIB until initialTableComplete(), so the router, as
+   * graceful-restart helper, keeps our stale routes while the first table is being built.
+   * Default false: routes go out as soon as a session is up.
+   */
+  awaitInitialTable?: boolean;
   /** Families offered to every peer (default IPv4 and IPv6). */
   families?: AddressFamily[];
   /** Offer ADD-PATH send, for ECMP towards routers that take it (default true). */
@@ -105,6 +116,7 @@ export class BgpSpeaker {
   /** Socket options of the peers that ask for any, by peer name. */
   private readonly security = new Map<string, { peerAddress: string; options: SocketSecurity }>();
   private stopped = false;
+  private tableComplete: boolean;
   private readonly clock: Clock;
   private readonly connector: Connector;
   private readonly logger: BgpLogger;
@@ -113,6 +125,7 @@ export class BgpSpeaker {
     this.clock = opts.clock ?? systemClock;
     this.connector = opts.connector ?? tcpConnector;
     this.logger = opts.logger ?? silentLogger;
+    this.tableComplete = !(opts.awaitInitialTable ?? false);
   }
 
   on<K extends keyof SpeakerEvents>(event: K, fn: (e: SpeakerEvents[K]) => void): this {
@@ -227,7 +240,11 @@ export class BgpSpeaker {
         ...(peer.sourcePort !== undefined ? { localPort: peer.sourcePort } : {}),
         families: this.opts.families ?? [4, 6],
         addPath: { send: this.opts.addPath ?? true, receive: collector },
-        ...(gr > 0 ? { gracefulRestart: { restartTimeSec: gr } } : {}),
+        ...(gr > 0
+          ? { gracefulRestart: { restartTimeSec: gr, restarted: this.opts.restarted ?? false } }
+          : {}),
+        // A peer added after the first table (a session restart) sends its table at once.
+        awaitInitialTable: !this.tableComplete,
         keepReceivedRoutes: collector,
         batchWindowMs: this.opts.batchWindowMs ?? 10,
         ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
@@ -294,6 +311,15 @@ export class BgpSpeaker {
     return found;
   }
 
+  /**
+   * Every peer has its first table (setRoutes for each): sessions now send their whole table,
+   * then End-of-RIB per negotiated family (RFC 4724 §4.1). Only with `awaitInitialTable`.
+   */
+  initialTableComplete(): void {
+    this.tableComplete = true;
+    for (const s of this.sessions.values()) s.initialTableComplete();
+  }
+
   /** Routes a peer announced to us (collector mode). */
   receivedRoutes(peer: string): ReceivedRoute[] {
     return this.session(peer).receivedRoutes();
@@ -317,10 +343,12 @@ export class BgpSpeaker {
   }
 
   /**
-   * Clean shutdown: optionally withdraw every route first (--withdraw-on-exit), then
-   * NOTIFICATION Cease/Administrative Shutdown with `message` to every peer, and stop listening.
+   * Clean shutdown and stop listening: optionally withdraw every route first
+   * (--withdraw-on-exit), then NOTIFICATION Cease/Administrative Shutdown with `message` to every
+   * peer; or, with `keepRoutes`, close the connections without one so the router keeps our routes
+   * as stale for the restart time (graceful restart).
    */
-  async stop(opts: { withdraw?: boolean; message?: string } = {}): Promise<void> {
+  async stop(opts: { withdraw?: boolean; message?: string; keepRoutes?: boolean } = {}): Promise<void> {
     this.stopped = true;
     const server = this.server;
     this.server = undefined;
@@ -330,10 +358,26 @@ export class BgpSpeaker {
       : Promise.resolve();
     await Promise.all([
       ...[...this.sessions.values()].map((s) =>
-        s.stop({ withdraw: opts.withdraw ?? false, message: opts.message ?? 'speaker shutting down' }),
+        s.stop({
+          withdraw: opts.withdraw ?? false,
+          message: opts.message ?? 'speaker shutting down',
+          keepRoutes: opts.keepRoutes ?? false,
+        }),
       ),
       closing,
     ]);
+  }
+
+  /**
+   * Destroys every socket now, without NOTIFICATION or waiting, and stops listening: for a
+   * shutdown past its deadline. Returns what was still open, for the log.
+   */
+  abort(): string[] {
+    this.stopped = true;
+    this.server?.close();
+    this.server = undefined;
+    this.listener = undefined;
+    return [...this.sessions.values()].flatMap((s) => s.abort());
   }
 
   private session(name: string): PeerSession {

@@ -18,6 +18,7 @@ import {
   type UpdateMessage,
 } from '../../src/bgp/wire/index.js';
 import { fakeClock, fakeConnector, FakeConnection } from './support/fake-peer.js';
+import { CLOSE_GRACE_MS } from '../../src/bgp/session.js';
 
 const PEER_CAPS: Capability[] = [
   { kind: 'multiprotocol', afi: 1, safi: 1 },
@@ -64,7 +65,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
         mode: 'active',
         families: [4],
         addPath: { send: true, receive: false },
-        gracefulRestart: { restartTimeSec: 120 },
+        gracefulRestart: { restartTimeSec: 120, restarted: false },
         keepReceivedRoutes: false,
         batchWindowMs: 10,
         backoff: { initialMs: 1000, maxMs: 8000, jitter: 0.25 },
@@ -127,7 +128,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     const caps = (open as OpenMessage).capabilities;
     expect(caps).to.deep.include({
       kind: 'graceful-restart',
-      restarting: true,
+      restarting: false,
       notification: false,
       restartTime: 120,
       families: [{ afi: 1, safi: 1, forwarding: true }],
@@ -241,6 +242,176 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     expect(c.isClosed).to.equal(false);
   });
 
+  it('destroys a colliding connection whose peer never closes it, and stop() does not wait for it', async () => {
+    make();
+    establish();
+    const late = new FakeConnection();
+    late.peerKeepsOpen = true;
+    session.acceptIncoming(late);
+    expect(notifications(late)).to.deep.equal(['6/7']);
+    expect(late.ended).to.equal(true);
+    expect(late.isClosed).to.equal(false);
+    fake.tick(CLOSE_GRACE_MS);
+    expect(late.destroyed).to.equal(true);
+
+    const again = new FakeConnection();
+    again.peerKeepsOpen = true;
+    session.acceptIncoming(again);
+    const stopped = session.stop({ keepRoutes: true });
+    fake.tick(CLOSE_GRACE_MS);
+    await stopped;
+    expect(again.destroyed).to.equal(true);
+    expect(conns.every((x) => x.isClosed)).to.equal(true);
+  });
+
+  it('closes without NOTIFICATION on a keep-routes stop, so the router keeps our routes as stale', async () => {
+    make();
+    const c = establish();
+    await session.stop({ keepRoutes: true });
+    expect(notifications(c)).to.deep.equal([]);
+    expect(c.destroyed).to.equal(true);
+    expect(session.state).to.equal('Idle');
+  });
+
+  it('abort() destroys every connection at once and says what was open', () => {
+    make();
+    const c = establish();
+    const late = new FakeConnection();
+    late.peerKeepsOpen = true;
+    session.acceptIncoming(late);
+    expect(session.abort()).to.deep.equal([
+      'router: outgoing connection in Established',
+      'router: a connection that got our NOTIFICATION and was not closed',
+    ]);
+    expect(c.destroyed && late.destroyed).to.equal(true);
+    expect(notifications(c)).to.deep.equal([]);
+  });
+
+  describe('End-of-RIB waits for the initial table (RFC 4724 §4.1)', () => {
+    const table = [
+      { prefix: '192.168.197.0/32', nextHops: ['192.168.201.11'], communities: [], largeCommunities: [] },
+      {
+        prefix: '192.168.197.2/32',
+        nextHops: ['192.168.201.11', '192.168.201.12'],
+        communities: [],
+        largeCommunities: [],
+      },
+    ];
+    const kinds = (msgs: BgpMessage[]) =>
+      msgs.map((m) =>
+        m.type !== 'update'
+          ? m.type
+          : m.nlri.length + m.withdrawn.length === 0
+            ? 'eor'
+            : `update ${m.nlri.map((p) => `${p.addr.join('.')}/${p.len}#${p.pathId}`).join(' ')}`,
+      );
+
+    it('an Established session sends neither table nor End-of-RIB until the table is declared complete', () => {
+      make({ awaitInitialTable: true });
+      const c = establish();
+      expect(kinds(c.newMessages())).to.deep.equal(['open', 'keepalive']);
+      session.setDesiredRoutes(table.slice(0, 1));
+      fake.tick(1000);
+      // A route refresh now would be answered with an empty table, and the router would purge.
+      c.send({ type: 'route-refresh', afi: 1, safi: 1, subtype: 0 });
+      session.setDesiredRoutes(table);
+      fake.tick(1000);
+      expect(c.newMessages()).to.deep.equal([]);
+      session.initialTableComplete();
+      expect(kinds(c.newMessages())).to.deep.equal([
+        'update 192.168.197.0/32#1 192.168.197.2/32#1',
+        'update 192.168.197.2/32#2',
+        'eor',
+      ]);
+      session.setDesiredRoutes(table.slice(0, 1));
+      fake.tick(10);
+      expect(kinds(c.newMessages())).to.deep.equal(['update ']);
+    });
+
+    it('a table set before the session is up goes out (prepared) with End-of-RIB once complete', () => {
+      make({ awaitInitialTable: true });
+      session.start();
+      session.setDesiredRoutes(table);
+      session.initialTableComplete();
+      const c = conns[0]!;
+      c.connected();
+      c.send(peerOpen());
+      c.send(KEEPALIVE);
+      c.ctx = createContext({
+        fourOctetAs: true,
+        extendedMessage: true,
+        addPath: { receive: { ipv4: true, ipv6: false }, send: { ipv4: false, ipv6: false } },
+      });
+      expect(kinds(c.messages())).to.deep.equal([
+        'open',
+        'keepalive',
+        'update 192.168.197.0/32#1 192.168.197.2/32#1',
+        'update 192.168.197.2/32#2',
+        'eor',
+      ]);
+    });
+
+    it('a table set before the session is up but not declared complete waits too', () => {
+      make({ awaitInitialTable: true });
+      session.start();
+      session.setDesiredRoutes(table.slice(0, 1));
+      const c = establish();
+      expect(kinds(c.newMessages())).to.deep.equal(['open', 'keepalive']);
+      session.initialTableComplete();
+      expect(kinds(c.newMessages())).to.deep.equal(['update 192.168.197.0/32#1', 'eor']);
+    });
+  });
+
+  describe('timers that hold up re-establishing stay below the restart time', () => {
+    // Restart time 8 s: every such timer is at most 2 s (a quarter).
+    const gr = { restartTimeSec: 8, restarted: true };
+
+    it('gives up on a peer that accepted TCP and never sends its OPEN (4/0), and dials again', () => {
+      make({ gracefulRestart: gr });
+      session.start();
+      conns[0]!.connected();
+      fake.tick(1999);
+      expect(notifications(conns[0]!)).to.deep.equal([]);
+      fake.tick(1);
+      expect(notifications(conns[0]!)).to.deep.equal(['4/0']);
+      fake.tick(1000);
+      expect(conns).to.have.length(2);
+    });
+
+    it('bounds the OpenConfirm wait, the connect attempt and the back-off', () => {
+      make({
+        gracefulRestart: gr,
+        connectRetrySec: 30,
+        backoff: { initialMs: 5000, maxMs: 60_000, jitter: 0 },
+      });
+      session.start();
+      fake.tick(2000);
+      expect(conns[0]!.destroyed).to.equal(true);
+      expect(conns).to.have.length(2);
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        conns[conns.length - 1]!.peerCloses();
+        const at = fake.now;
+        fake.next();
+        waits.push(fake.now - at);
+      }
+      expect(waits).to.deep.equal([2000, 2000, 2000]);
+      const c = conns[conns.length - 1]!;
+      c.connected();
+      c.send(peerOpen({ holdTime: 180 }));
+      fake.tick(2000);
+      expect(notifications(c)).to.deep.equal(['4/0']);
+    });
+
+    it('keeps the negotiated hold time once Established', () => {
+      make({ gracefulRestart: gr });
+      const c = establish(peerOpen({ holdTime: 30 }));
+      fake.tick(20_000);
+      expect(session.state).to.equal('Established');
+      expect(notifications(c)).to.deep.equal([]);
+    });
+  });
+
   it('rejects a peer with the wrong AS (2/2) and an unexpected UPDATE in OpenSent (5/1)', () => {
     make();
     session.start();
@@ -347,9 +518,11 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     expect((msgs[1] as UpdateMessage).attributes.communities).to.deep.equal([64500 * 65536 + 7]);
   });
 
-  it('clears the graceful-restart R bit after the first session, and stops with Cease 6/2 and a message', async () => {
-    make();
+  it('sets the graceful-restart R bit only after a restart, clears it after the first session, and stops with Cease 6/2 and a message', async () => {
+    make({ gracefulRestart: { restartTimeSec: 120, restarted: true } });
     const c = establish();
+    const first = (c.messages()[0] as OpenMessage).capabilities.find((x) => x.kind === 'graceful-restart');
+    expect(first).to.deep.include({ restarting: true });
     c.peerCloses();
     fake.tick(1000);
     const c2 = establish();

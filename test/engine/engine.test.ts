@@ -17,6 +17,7 @@ import {
   lbService,
   snapshot,
 } from './fakes.js';
+import { peer } from '../sync/builders.js';
 
 const PEER = 'peer-192.168.200.1';
 
@@ -74,6 +75,22 @@ describe('engine: the sync loop', () => {
     expect(t.planner.callCount).to.equal(1);
     expect(t.announcer.calls).to.deep.equal([`set ${PEER} 192.168.197.1/32,192.168.197.2/32`]);
     expect(t.engine.readiness()).to.deep.equal([]);
+  });
+
+  it("declares the initial routes set once, after every peer's first routes and never before a plan", async () => {
+    const cfg = config({ peers: [peer('192.168.200.1'), peer('192.168.200.2')] });
+    const t = setup({ cfg });
+    await t.engine.start();
+    t.source.emit(snapshot([lbService('a', '192.168.197.1')]), false);
+    await clock.tickAsync(5000);
+    expect(t.announcer.initialRoutesSetAfter).to.deep.equal([]);
+    t.source.emit(snapshot([lbService('a', '192.168.197.1')]));
+    await clock.tickAsync(0);
+    expect(t.announcer.initialRoutesSetAfter).to.deep.equal([2]);
+    t.source.emit(snapshot([lbService('a', '192.168.197.2')]));
+    await clock.tickAsync(0);
+    expect(t.announcer.calls).to.have.length(4);
+    expect(t.announcer.initialRoutesSetAfter).to.deep.equal([2]);
   });
 
   it('coalesces a burst of snapshots into one plan of the newest', async () => {

@@ -95,6 +95,11 @@ export class FakeAnnouncer implements RouteAnnouncer {
     const s = this.status.find((x) => x.peer === peer);
     if (s) s.announcedPrefixes = routes.length;
   }
+  /** How many setRoutes calls had been made each time initialRoutesSet was called. */
+  initialRoutesSetAfter: number[] = [];
+  initialRoutesSet(): void {
+    this.initialRoutesSetAfter.push(this.calls.length);
+  }
   resend(peer: string, prefixes: readonly string[]): void {
     this.calls.push(`resend ${peer} ${prefixes.join(',')}`);
   }

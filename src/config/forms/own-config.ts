@@ -97,12 +97,14 @@ const speakerSchema = z
       listenAddress: s.listenAddress,
       listenPort: s.listenPort ?? DEFAULTS.listenPort,
       gracefulRestartTimeSec: s.gracefulRestartTimeSec ?? DEFAULTS.gracefulRestartTimeSec,
+    stateFile: z.string().min(1, { error: 'must be a file path' }).optional(),
     }),
   );
 
 const kubernetesSchema = z
   .strictObject({
     kubeconfig: z.string().optional(),
+      stateFile: s.stateFile,
     inCluster: z.boolean().optional(),
     manifests: z.string().optional(),
     manifestsGracePeriod: duration.optional(),

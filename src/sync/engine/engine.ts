@@ -185,6 +185,9 @@ export class SyncEngine<R> {
     const routesOf = new Map(plan.peers.map((p) => [p.peer, p.routes]));
     // Routes first, status writes after: announcing does not wait on the API server.
     for (const peer of config.peers) announcer.setRoutes(peer.name, routesOf.get(peer.name) ?? []);
+    // Only now is End-of-RIB true for every session: sent earlier, after a table of nothing, it
+    // would make the router drop the routes it kept for us across our restart (RFC 4724 §4.1).
+    if (previous === undefined) announcer.initialRoutesSet();
     metrics.reconcileSeconds.observe((this.clock.now() - changeAt) / 1000);
     metrics.planComputed();
 

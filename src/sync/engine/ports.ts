@@ -57,6 +57,11 @@ export type ShutdownMode = 'keep-routes' | 'withdraw';
 export interface RouteAnnouncer {
   /** Replaces the set of routes the peer should have; the speaker sends the difference. */
   setRoutes(peer: string, routes: readonly PlannedRoute[]): void;
+  /**
+   * Every peer has its first set of routes: sessions may send their table and End-of-RIB. Until
+   * then a session that is up sends nothing, so the router keeps the routes of our previous run.
+   */
+  initialRoutesSet(): void;
   /** Announces these prefixes again, after the router lost (or changed) routes we had sent. */
   resend(peer: string, prefixes: readonly string[]): void;
   /**

@@ -18,6 +18,7 @@ import { driverNeighborManager } from './neighbor-manager.js';
 import type { AllocationWriter, ClusterSource, PlanFn } from './ports.js';
 import { driverObserver, routerVerifier } from './router-verifier.js';
 import { runEngine } from './runner.js';
+import { RestartMarker } from './restart-marker.js';
 import { incrementalPlanner } from './snapshot-delta.js';
 import { createSpeakerSide } from './speaker-setup.js';
 
@@ -178,8 +179,13 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const planner = memoizedPlanner(incrementalPlanner(config));
   const source = clusterSource(config, opts, planner, watchConfig, metrics);
   const driver: RouterDriver = createRouterDriver(router, log.child({ component: 'router' }));
-  const { speaker, announcer } = createSpeakerSide(config, log);
+  const marker =
+    config.speaker.stateFile !== undefined ? new RestartMarker(config.speaker.stateFile, log) : undefined;
+  const restarted = (await marker?.present()) ?? false;
+  const { speaker, announcer } = createSpeakerSide(config, log, { restarted });
+  const unwatchMarker = marker?.watch(speaker);
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
+  // Sessions dial now, while the cluster loads, but send no table before the first plan.
   announcer.start();
   const engine = new SyncEngine<Verification>({
     config,
@@ -208,9 +214,12 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     stopSignal,
     shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
     cleanup: async () => {
+      unwatchMarker?.();
+      if (opts.withdrawOnExit) await marker?.remove();
       await driver.close();
       await leadership?.release();
     },
+    abort: () => speaker.abort(),
   });
   // Checked first: releasing the Lease on the way out also ends it.
   if (configChanged) return ExitCode.ConfigChanged;

@@ -4,6 +4,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { ExitCode } from '../../util/errors.js';
 import type { SyncEngine } from './engine.js';
 import type { ShutdownMode, Verification, VerificationReason } from './ports.js';
+import { SHUTDOWN_DEADLINE_MS, shutdownWithin } from './shutdown-deadline.js';
 
 export interface RunOptions<R> {
   engine: SyncEngine<R>;
@@ -21,6 +22,10 @@ export interface RunOptions<R> {
   shutdownMode: ShutdownMode;
   /** Called after the engine stopped (the collector, drivers, anything else to close). */
   cleanup?: () => Promise<void>;
+  /** How long stopping may take (default SHUTDOWN_DEADLINE_MS); past it `abort` runs. */
+  shutdownDeadlineMs?: number;
+  /** Closes everything still open at once; returns what that was, for the log. */
+  abort?: () => string[];
   /** Resolves when the run should end (tests); SIGTERM/SIGINT end it too. */
   stopSignal?: Promise<void>;
 }
@@ -28,11 +33,35 @@ export interface RunOptions<R> {
 /**
  * Runs the engine until a signal (or, with `once`, until the first full sync is verified) and
  * returns the exit code. Reports go to `write`; a periodic verification that finds nothing new is
- * only logged, so a quiet system prints one report and then only what changes.
+ * only logged, so a quiet system prints one report and then only what changes. Stopping has a
+ * deadline: past it everything is closed and the exit code is 3 (something did not let go).
  */
 export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
-  const { engine, logger } = opts;
+  let outcome: { code: number } | { error: unknown };
   let health: HealthServer | undefined;
+  try {
+    outcome = { code: await runUntilEnd(opts, (h) => (health = h)) };
+  } catch (err) {
+    outcome = { error: err };
+  }
+  const stopped = await shutdownWithin(
+    [
+      { name: 'the engine and the BGP sessions to stop', run: () => opts.engine.stop(opts.shutdownMode) },
+      { name: 'the health server to close', run: async () => health?.close() },
+      { name: 'cleanup (router connection, Lease)', run: async () => opts.cleanup?.() },
+    ],
+    {
+      deadlineMs: opts.shutdownDeadlineMs ?? SHUTDOWN_DEADLINE_MS,
+      logger: opts.logger,
+      abort: opts.abort ?? (() => []),
+    },
+  );
+  if ('error' in outcome) throw outcome.error;
+  return stopped ? outcome.code : ExitCode.Unreachable;
+}
+
+async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer) => void): Promise<number> {
+  const { engine, logger } = opts;
   let lastPrinted: { verdict: string } | undefined;
   const print = (v: Verification<R>, reason: VerificationReason) => {
     const quiet = reason === 'periodic' && v.verdict === 'ok' && lastPrinted?.verdict === 'ok';
@@ -56,11 +85,12 @@ export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
   });
   try {
     if (opts.metricsAddress !== undefined) {
-      health = await startHealthServer({
+      const health = await startHealthServer({
         address: opts.metricsAddress,
         metrics: opts.metrics,
         readiness: () => engine.readiness(),
       });
+      served(health);
       logger.info({ address: health.address }, 'serving /metrics, /healthz and /readyz');
     }
     let last: Verification<R> | undefined;
@@ -89,8 +119,5 @@ export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     offReports();
-    await engine.stop(opts.shutdownMode);
-    await health?.close();
-    await opts.cleanup?.();
   }
 }

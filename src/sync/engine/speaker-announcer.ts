@@ -32,8 +32,6 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
     private readonly speaker: BgpSpeaker,
     peers: readonly SpeakerPeer[],
     logger: Logger,
-    /** Closes the speaker's sockets without a NOTIFICATION (see shutdown). */
-    private readonly dropConnections: () => void = () => {},
   ) {
     this.peers = new Map(peers.map((p) => [p.name, p]));
     this.log = logger.child({ component: 'announcer' });
@@ -63,6 +61,10 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
       upsert: now,
       remove: old.filter((r) => !kept.has(r.prefix)).map((r) => r.prefix),
     });
+  }
+
+  initialRoutesSet(): void {
+    this.speaker.initialTableComplete();
   }
 
   resend(peer: string, prefixes: readonly string[]): void {
@@ -130,13 +132,16 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
   }
 
   /**
-   * keep-routes drops our TCP connections without a NOTIFICATION and then stops the speaker: it
-   * advertises graceful restart without the N bit (RFC 8538), so a Cease would make the router
-   * drop our routes, while a lost connection lets it keep them as stale for the restart time.
-   * withdraw sends the withdrawals, then Cease.
+   * keep-routes closes our TCP connections without a NOTIFICATION: the speaker advertises graceful
+   * restart without the N bit (RFC 8538), so a Cease would make the router drop our routes, while
+   * a lost connection lets it keep them as stale for the restart time. withdraw sends the
+   * withdrawals, then Cease.
    */
   async shutdown(mode: ShutdownMode): Promise<void> {
-    if (mode === 'keep-routes') this.dropConnections();
-    await this.speaker.stop({ withdraw: mode === 'withdraw', message: 'cluster-router-sync exiting' });
+    await this.speaker.stop({
+      withdraw: mode === 'withdraw',
+      keepRoutes: mode === 'keep-routes',
+      message: 'cluster-router-sync exiting',
+    });
   }
 }

@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { BgpSpeaker, type SpeakerPeer } from '../../bgp/index.js';
-import { tcpConnector, type BgpConnection, type Connector } from '../../bgp/transport.js';
 import type { Config } from '../../config/model.js';
 import { SpeakerAnnouncer } from './speaker-announcer.js';
 
@@ -17,48 +16,30 @@ export function speakerRouterId(config: Config): string {
   return candidates.find((a): a is string => a !== undefined && isIP(a) === 4) ?? '10.255.255.254';
 }
 
-/**
- * Outgoing connections, kept so a keep-routes shutdown can close them without a NOTIFICATION:
- * to the router that is a lost TCP session, which graceful restart rides out.
- */
-function trackingConnector(): { connector: Connector; dropAll: () => void } {
-  const open = new Set<BgpConnection>();
-  return {
-    connector: (opts) => {
-      const conn = tcpConnector(opts);
-      open.add(conn);
-      conn.on('close', () => open.delete(conn));
-      return conn;
-    },
-    dropAll: () => {
-      for (const conn of open) conn.destroy();
-      open.clear();
-    },
-  };
-}
-
 export interface SpeakerSide {
   speaker: BgpSpeaker;
   announcer: SpeakerAnnouncer;
 }
 
 /**
- * The speaker and its announcer for a config's peers (`peers` overrides them, e.g. the demo
- * pointing sessions at its loopback collector). The engine coalesces changes already, so the
- * speaker's own batching window is kept to one timer turn.
+ * The speaker and its announcer for a config's peers. The engine coalesces changes already, so the
+ * speaker's own batching window is kept to one timer turn. Sessions dial at once, so the router's
+ * restart timer does not run out while a large cluster loads, but send nothing until the engine's
+ * first plan is in (SpeakerOptions.awaitInitialTable). `restarted`: see SpeakerOptions.restarted.
  */
 export function createSpeakerSide(
   config: Config,
   logger: Logger,
-  peers: SpeakerPeer[] = config.peers.map((p) => {
+  opts: { restarted?: boolean } = {},
+): SpeakerSide {
+  const peers: SpeakerPeer[] = config.peers.map((p) => {
     const source = p.sourceAddress ?? config.speaker.listenAddress;
     return source === undefined ? p : { ...p, sourceAddress: source };
-  }),
-): SpeakerSide {
-  const tracking = trackingConnector();
+  });
   const speaker = new BgpSpeaker({
-    connector: tracking.connector,
     routerId: speakerRouterId(config),
+    awaitInitialTable: true,
+    restarted: opts.restarted ?? false,
     gracefulRestartTimeSec: config.speaker.gracefulRestartTimeSec,
     families: [...new Set(config.pools.flatMap((p) => p.addresses.map((a) => a.family)))].sort(),
     batchWindowMs: 0,
@@ -67,6 +48,6 @@ export function createSpeakerSide(
       : {}),
     logger: logger.child({ component: 'bgp' }),
   });
-  const announcer = new SpeakerAnnouncer(speaker, peers, logger, tracking.dropAll);
+  const announcer = new SpeakerAnnouncer(speaker, peers, logger);
   return { speaker, announcer };
 }

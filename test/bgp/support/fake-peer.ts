@@ -33,9 +33,15 @@ export class FakeConnection extends EventEmitter implements BgpConnection {
     return true;
   }
 
+  /**
+   * A peer that never closes its side: our half-close (end) leaves the connection open, as a
+   * router does whose OPEN we did not read.
+   */
+  peerKeepsOpen = false;
+
   end(): void {
     this.ended = true;
-    this.close();
+    if (!this.peerKeepsOpen) this.close();
   }
 
   destroy(): void {

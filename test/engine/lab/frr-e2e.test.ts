@@ -4,9 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { embeddedDefaultDir, loadConfigFiles } from '../../../src/config/index.js';
-import { loadManifests } from '../../../src/sources/manifests-source.js';
-import { planCluster } from '../../../src/sync/planner/index.js';
+import { embeddedDefaultDir } from '../../../src/config/index.js';
 import type { Server } from 'node:net';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
@@ -17,18 +15,9 @@ import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { plannedTable } from './planned-table.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** What the plan says the router should carry: prefix -> sorted next hops. */
-async function plannedTable(configFile: string, manifests: string): Promise<RouteTable> {
-  const { config } = await loadConfigFiles([configFile]);
-  const { snapshot } = await loadManifests(manifests);
-  const plan = planCluster(config, snapshot);
-  return Object.fromEntries(
-    plan.peers.flatMap((p) => p.routes.map((r) => [r.prefix, [...r.nextHops].sort()])),
-  );
-}
 
 async function edit(file: string, change: (text: string) => string): Promise<void> {
   const before = await readFile(file, 'utf8');

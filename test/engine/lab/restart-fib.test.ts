@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFrr, speakerNeighborLines, type FrrOptions, type FrrRouter } from '../../lab/frr.js';
+import { createLab, type Lab } from '../../lab/netns.js';
+import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
+import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { requireLab } from '../../support/requirements.js';
+import { waitFor } from '../../support/wait-for.js';
+import { writeLargeCluster } from './large-cluster.js';
+import { plannedTable } from './planned-table.js';
+import { RunProcess } from './run-process.js';
+
+/** A router release the test runs against; another release is one more entry in ROUTERS. */
+interface RouterUnderTest {
+  name: string;
+  commands: string[];
+  start: (lab: Lab, opts: FrrOptions) => Promise<FrrRouter>;
+}
+
+const ROUTERS: readonly RouterUnderTest[] = [
+  {
+    name: 'FRR 8.4.4 (Debian, host)',
+    commands: ['vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'],
+    start: (lab, opts) => startFrr(lab, opts),
+  },
+];
+
+/** Enough Services that loading the manifests takes `run` seconds after each restart. */
+const SERVICES = 20_000;
+const RESTARTS = 5;
+
+/** Prefixes of `want` that `got` lacks, or holds with a next hop missing. */
+function missing(want: RouteTable, got: RouteTable): string[] {
+  return Object.entries(want)
+    .filter(([prefix, hops]) => {
+      const have = got[prefix] ?? [];
+      return hops.some((h) => !have.includes(h));
+    })
+    .map(([prefix]) => prefix);
+}
+
+for (const router of ROUTERS)
+  describe(`lab: kill -9 and restart of run with ${SERVICES} services against ${router.name}: no FIB gap`, function () {
+    this.timeout(900_000);
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let dir: string | undefined;
+    let proc: RunProcess | undefined;
+
+    before(async function () {
+      requireLab(this, { root: true, commands: ['ip', ...router.commands] });
+      lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+      frr = await router.start(lab, {
+        bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
+      });
+      dir = await mkdtemp(join(tmpdir(), 'crs-restart-'));
+    });
+
+    after(async () => {
+      const steps: Array<() => Promise<unknown>> = [
+        async () => proc?.kill(),
+        async () => frr?.stop(),
+        async () => lab?.destroy(),
+        async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) await step().catch((err: unknown) => failures.push(err));
+      if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+    });
+
+    it(`keeps every route and ECMP next hop in the router's kernel FIB across ${RESTARTS} restarts`, async () => {
+      const manifests = join(dir!, 'manifests');
+      await writeLargeCluster(manifests, SERVICES);
+      const configFile = join(dir!, 'crs.yaml');
+      await writeFile(
+        configFile,
+        [
+          'apiVersion: cluster-router-sync.io/v1alpha1',
+          'kind: ClusterRouterSyncConfig',
+          'router:',
+          '  transport: local',
+          `  vtyshPath: ${frr!.vtyshPath}`,
+          '  dialect: frr',
+          ...LAB_ROUTER_PEERS_YAML,
+          'pools:',
+          '  - name: bulk',
+          '    addresses: [10.128.0.0/17]',
+          'verifyIntervalSec: 3600',
+          '',
+        ].join('\n'),
+      );
+      const want = await plannedTable(configFile, manifests);
+      expect(Object.keys(want)).to.have.length(SERVICES);
+      expect(Object.values(want).filter((hops) => hops.length === 2)).to.have.length(SERVICES / 2);
+      const start = () =>
+        new RunProcess(lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
+      const verifiedOk = (p: RunProcess) => () =>
+        p.stderr
+          .split('\n')
+          .some((l) => l.includes('"msg":"router verified"') && l.includes('"verdict":"ok"'));
+
+      proc = start();
+      await waitFor(
+        'the first run to announce everything',
+        async () => missing(want, await kernelTable(lab!)).length === 0,
+        {
+          timeoutMs: 180_000,
+          intervalMs: 500,
+        },
+      );
+
+      const gaps: string[] = [];
+      let samples = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const gone = missing(want, await kernelTable(lab!));
+          samples++;
+          if (gone.length > 0)
+            gaps.push(`${new Date().toISOString()}: ${gone.length} missing, e.g. ${gone[0]}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      try {
+        for (let i = 0; i < RESTARTS; i++) {
+          await proc.kill();
+          proc = start();
+          const current = proc;
+          await waitFor(`restart ${i + 1} to verify the router`, verifiedOk(current), {
+            timeoutMs: 180_000,
+            intervalMs: 200,
+          }).catch((err: Error) => {
+            throw new Error(`${err.message}\n${current.tail()}`);
+          });
+        }
+      } finally {
+        sampling = false;
+        await sampler;
+      }
+      expect(samples).to.be.greaterThan(RESTARTS * 10);
+      expect(gaps, `${gaps.length} of ${samples} FIB samples missed routes`).to.deep.equal([]);
+    });
+  });
