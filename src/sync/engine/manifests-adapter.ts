@@ -6,6 +6,9 @@ import { watchManifests, type ManifestsWatch } from '../../sources/manifests-sou
 import { AllocationMemory } from './allocation-memory.js';
 import type { AllocationWriter, ClusterSource, SourceListener } from './ports.js';
 
+/** Held objects beyond this many are counted in the log, not named. */
+const LOGGED_OBJECTS_LIMIT = 20;
+
 export interface ManifestsSourceOptions {
   debounceMs?: number;
   /** How long an object missing from the files is kept; default DEFAULT_MANIFESTS_GRACE_MS. */
@@ -33,18 +36,23 @@ export function manifestsClusterSource(
     for (const p of update.problems) log.warn({ file: p.file }, `skipped: ${formatManifestProblem(p)}`);
     for (const p of update.keptFiles) {
       opts.metrics?.manifestsParseFailure('file');
-      log.error({ file: p.file }, `not YAML, keeping its last good contents: ${formatManifestProblem(p)}`);
+      log.error({ file: p.file }, `does not parse, keeping its last good contents: ${formatManifestProblem(p)}`);
     }
+    const gone: string[] = [];
     for (const h of update.held) {
-      if (h.reason === 'invalid') {
-        opts.metrics?.manifestsParseFailure('object');
-        log.error({ kind: h.kind, object: h.key }, 'invalid now, keeping its last good version');
-      } else {
-        log.warn(
-          { kind: h.kind, object: h.key },
-          'missing from the manifests; kept until the grace period ends, in case the file is being rewritten',
-        );
+      if (h.reason === 'gone') {
+        gone.push(`${h.kind} ${h.key}`);
+        continue;
       }
+      opts.metrics?.manifestsParseFailure('object');
+      log.error({ kind: h.kind, object: h.key }, 'invalid now, keeping its last good version');
+    }
+    // One line however many: a deleted file may have held thousands of objects.
+    if (gone.length > 0) {
+      log.warn(
+        { count: gone.length, objects: gone.slice(0, LOGGED_OBJECTS_LIMIT) },
+        'objects missing from the manifests are kept until the grace period ends, in case their file is being rewritten',
+      );
     }
     log.info(
       {
