@@ -1,7 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { frrDaemonCommand, prepareFrrStateDir, type FrrDaemon } from '../../src/demo/frr-state-dir.js';
+import { basename, join } from 'node:path';
+import {
+  FRR_BIN,
+  frrDaemonCommand,
+  pathSeenByFrr,
+  prepareFrrStateDir,
+  type FrrDaemon,
+} from '../../src/demo/frr-state-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { run, type Lab } from './netns.js';
 
@@ -16,10 +24,15 @@ export interface FrrOptions {
   bgpLines?: string[];
   /** A whole frr.conf instead of the generated one. */
   config?: string;
+  /**
+   * A Debian root (test/lab/debian-root.sh) whose FRR runs instead of the host's: its zebra, bgpd
+   * and vtysh chrooted into it, the state dir inside it. See router-matrix.ts.
+   */
+  root?: string;
 }
 
 export interface FrrRouter {
-  /** State dir: config, logs, pid files, vty sockets. */
+  /** State dir: config, logs, pid files, vty sockets (inside the Debian root when one is used). */
   dir: string;
   /** A script that runs the real vtysh against this instance (for sshd or the local transport). */
   vtyshPath: string;
@@ -58,13 +71,18 @@ export function speakerNeighborLines(opts: SpeakerNeighborOptions = {}): string[
 }
 
 /**
- * Starts Debian's FRR (zebra + bgpd) inside the lab's router namespace with a private state
- * directory, so several labs can run side by side and nothing touches /etc/frr or /var/run/frr.
- * Both daemons run as the `frr` user as packaged FRR does; zebra installs BGP routes into the
- * namespace's kernel table, which is what FIB assertions read.
+ * Starts Debian's FRR (zebra + bgpd, and mgmtd where the version has it) inside the lab's router
+ * namespace with a private state directory, so several labs can run side by side and nothing
+ * touches /etc/frr or /var/run/frr. The daemons run as the `frr` user as packaged FRR does; zebra
+ * installs BGP routes into the namespace's kernel table, which is what FIB assertions read. With
+ * `root` it is that Debian root's FRR, chrooted; the namespace is still the lab's.
  */
 export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRouter> {
-  const dir = await mkdtemp(join(tmpdir(), `crs-frr-${lab.id}-`));
+  // Chrooted daemons see only their root: the state dir goes into the root's /tmp.
+  const dir = await mkdtemp(
+    join(opts.root === undefined ? tmpdir() : join(opts.root, 'tmp'), `crs-frr-${lab.id}-`),
+  );
+  const seenDir = pathSeenByFrr(dir, opts.root);
   const asn = opts.asn ?? 64501;
   const routerId = opts.routerId ?? '192.168.198.254';
   const config =
@@ -72,17 +90,37 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     [
       'frr defaults traditional',
       'hostname lab-router',
-      'log file ' + join(dir, 'frr.log'),
+      'log file ' + join(seenDir, 'frr.log'),
       `router bgp ${asn}`,
       ` bgp router-id ${routerId}`,
       ...(opts.bgpLines ?? []).map((l) => ` ${l}`),
       'exit',
       '',
     ].join('\n');
-  const vtyshPath = await prepareFrrStateDir(dir, config);
+  const vtyshPath = await prepareFrrStateDir(dir, config, opts.root).catch(async (err: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
+  const hasMgmtd = existsSync(join(opts.root ?? '/', FRR_BIN, 'mgmtd'));
   const startDaemon = async (daemon: FrrDaemon) => {
-    const [bin, args] = frrDaemonCommand(dir, daemon);
-    await lab.exec(lab.routerNs, bin, args);
+    const [bin, args] = frrDaemonCommand(dir, daemon, opts.root);
+    // FRR 10's mgmtd keeps the stdout and stderr it inherited once it runs in the background, so
+    // a captured pipe would never close: what a daemon prints while starting goes to a file.
+    const output = join(dir, `${daemon}.start.log`);
+    const file = await open(output, 'w');
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn('ip', ['netns', 'exec', lab.routerNs, bin, ...args], {
+          stdio: ['ignore', file.fd, file.fd],
+        });
+        child.once('error', reject);
+        child.once('exit', resolve);
+      });
+      if (code !== 0)
+        throw new Error(`${daemon} did not start (exit ${code}): ${(await readFile(output, 'utf8')).trim()}`);
+    } finally {
+      await file.close();
+    }
   };
   const pidOf = async (daemon: string) => Number((await readFile(join(dir, `${daemon}.pid`), 'utf8')).trim());
   const alive = (pid: number) => {
@@ -130,10 +168,18 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     stop: async () => {
       await stopDaemon('bgpd');
       await stopDaemon('zebra');
+      if (hasMgmtd) await stopDaemon('mgmtd');
       await rm(dir, { recursive: true, force: true });
+      // The pathspace FRR made for this instance in the root (frrDaemonCommand's -N).
+      if (opts.root !== undefined)
+        await rm(join(opts.root, 'run', 'frr', basename(dir)), { recursive: true, force: true });
     },
   };
   try {
+    if (hasMgmtd) {
+      await startDaemon('mgmtd');
+      await waitFor('mgmtd to start', async () => alive(await pidOf('mgmtd').catch(() => 0)));
+    }
     await startDaemon('zebra');
     await waitFor('zebra to start', async () => alive(await pidOf('zebra').catch(() => 0)));
     await startBgpd();

@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { waitFor } from '../support/wait-for.js';
 import { run } from './netns.js';
 
@@ -48,13 +49,17 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** The forced command a router installs: deploy/router/vtysh-only.sh (docs/openwrt.md). */
+const VTYSH_ONLY = fileURLToPath(new URL('../../deploy/router/vtysh-only.sh', import.meta.url));
+
 /**
  * A real OpenSSH server on 127.0.0.1 and a random high port, for one test run: its own host key,
  * one authorised user key, root login by key only, and a ForceCommand that appends the client's
  * command line to `invocations.log` and then runs it with `vtysh` on PATH resolving to the given
- * wrapper (the lab FRR's vtysh). Nothing in /etc/ssh is read or changed.
+ * wrapper (the lab FRR's vtysh). With `vtyshOnly` the line goes to deploy/router/vtysh-only.sh
+ * instead, as on a router set up by docs/openwrt.md. Nothing in /etc/ssh is read or changed.
  */
-export async function startSshd(opts: { vtyshPath: string }): Promise<Sshd> {
+export async function startSshd(opts: { vtyshPath: string; vtyshOnly?: boolean }): Promise<Sshd> {
   const dir = await mkdtemp(join(tmpdir(), 'crs-sshd-'));
   const user = userInfo().username;
   // sshd's privilege separation directory; Debian creates it from its service unit only.
@@ -75,7 +80,9 @@ export async function startSshd(opts: { vtyshPath: string }): Promise<Sshd> {
       `printf '%s\\n' "$SSH_ORIGINAL_COMMAND" >> '${invocationsLog}'`,
       `PATH='${join(dir, 'bin')}':/usr/sbin:/usr/bin:/sbin:/bin`,
       'export PATH',
-      'exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"',
+      ...(opts.vtyshOnly
+        ? [`VTYSH='${opts.vtyshPath}' exec /bin/sh '${VTYSH_ONLY}'`]
+        : ['exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"']),
       '',
     ].join('\n'),
   );

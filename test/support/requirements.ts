@@ -6,8 +6,16 @@ import type { Context } from 'mocha';
  * a message saying what to install; in CI (`CI=true`) `.ci/run` installs everything, so a
  * missing requirement there is a failure, never a silent skip.
  */
-export function requireLab(ctx: Context, opts: { root?: boolean; commands?: string[] }): void {
-  const missing: string[] = [];
+export function requireLab(
+  ctx: Context,
+  opts: {
+    root?: boolean;
+    commands?: string[];
+    /** Other needs the caller found unmet, each saying how to meet it. */
+    unmet?: string[];
+  },
+): void {
+  const missing: string[] = [...(opts.unmet ?? [])];
   if (opts.root && process.getuid?.() !== 0) missing.push('root (network namespaces)');
   for (const cmd of opts.commands ?? []) {
     if (!hasCommand(cmd)) missing.push(`command '${cmd}' (run: bash .ci/run, or apt-get install it)`);
