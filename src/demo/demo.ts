@@ -81,9 +81,12 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const metrics = new Metrics({ processMetrics: true });
   const { announcer } = createSpeakerSide(config, log);
   announcer.start();
+  const source = manifestsClusterSource(manifestsPath, log, { metrics });
   const engine = new SyncEngine<Verification>({
     config,
-    source: manifestsClusterSource(manifestsPath, log),
+    source,
+    // Allocations come back as the services' status, as in run --manifests.
+    allocations: source.allocations,
     planner: incrementalPlanner(config),
     announcer,
     verifier: routerVerifier(config, {
