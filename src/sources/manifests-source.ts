@@ -1,6 +1,7 @@
 /**
  * The manifests source: cluster state from a YAML/JSON file or a directory of them (top level
- * only, in name order), re-read whenever a file in it changes.
+ * only, in name order), re-read whenever a file in it changes. What a re-read hands on while a
+ * file is being rewritten, is gone or does not parse is last-good-manifests.ts's decision.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
