@@ -58,8 +58,8 @@ describe('manifests source: watching', function () {
     await waitFor('the new namespace', () => loads.at(-1)?.snapshot.namespaces.length === 1);
     await rm(join(dir, 'nodes.yaml'));
     // Held first (the file may be on its way back), then gone once the grace period is over.
-    await waitFor('the nodes to be held', () => loads.at(-1)?.held.length === 3);
-    expect(loads.at(-1)?.snapshot.nodes).to.have.length(3);
+    const held = await waitFor('the nodes to be held', () => loads.find((l) => l.held.length === 3));
+    expect(held.snapshot.nodes).to.have.length(3);
     await waitFor('the nodes to go', () => loads.at(-1)?.snapshot.nodes.length === 0);
     await writeFile(join(dir, 'extra.yml'), 'apiVersion: v1\nmetadata:\n  name: extra\n');
     const bad = await waitFor('the problem report', () => loads.find((l) => l.problems.length > 0));
