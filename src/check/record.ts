@@ -8,6 +8,7 @@ import {
   type RouterTransport,
 } from '../router-drivers/index.js';
 import { REDACTED, redactPassword } from '../router-drivers/parse-running-config.js';
+import { neighborsIfRecorded } from '../sync/engine/router-verifier.js';
 import { ROUTER_DIR } from './check-dir.js';
 import type { LiveCluster, RawObject } from './live-cluster.js';
 
@@ -47,6 +48,7 @@ export async function recordRouter(
     await driver.bgpSummary();
     for (const family of opts.families) await driver.bgpRoutes(family);
     await driver.runningBgpConfig();
+    await neighborsIfRecorded(driver);
   } finally {
     await driver.close();
   }

@@ -3,11 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   commandErrorFor,
+  parseBgpNeighborsJson,
+  parseBgpNeighborsText,
   parseBgpSummaryJson,
   parseBgpSummaryText,
   parseRouteJson,
   parseRouteText,
   parseRunningConfig,
+  type BgpNeighborDetail,
   type BgpSummary,
   type RouteEntry,
   type RunningConfig,
@@ -26,6 +29,7 @@ export const RECORDED_FILES = {
   routes: ['show_ip_route_bgp_json.txt', 'show_ip_route_bgp.txt'],
   routesV6: ['show_ipv6_route_bgp_json.txt', 'show_ipv6_route_bgp.txt'],
   runningConfig: ['show_running-config.txt'],
+  neighbors: ['show_bgp_neighbors_json.txt', 'show_bgp_neighbors.txt', 'show_ip_bgp_neighbors.txt'],
 } as const;
 
 interface RecordedOutput {
@@ -34,7 +38,10 @@ interface RecordedOutput {
   text: string;
 }
 
-/** Reads `DIR/router/`: summary and IPv4 routes are required; IPv6 routes and running config optional. */
+/**
+ * Reads `DIR/router/`: summary and IPv4 routes are required; IPv6 routes, running config and
+ * neighbor details (which sessions carry several paths, ADD-PATH) optional.
+ */
 export async function readRouterRecording(routerDir: string): Promise<RouterRecords> {
   const summaryFile = await firstPresent(routerDir, RECORDED_FILES.summary);
   const routesFile = await firstPresent(routerDir, RECORDED_FILES.routes);
@@ -54,6 +61,9 @@ export async function readRouterRecording(routerDir: string): Promise<RouterReco
   const running = await firstPresent(routerDir, RECORDED_FILES.runningConfig);
   if (running !== undefined)
     records.runningConfig = parseWith(running, parseRunningConfig, parseRunningConfig);
+  const neighbors = await firstPresent(routerDir, RECORDED_FILES.neighbors);
+  if (neighbors !== undefined)
+    records.neighbors = parseWith(neighbors, parseBgpNeighborsJson, parseBgpNeighborsText);
   return records;
 }
 
@@ -74,7 +84,7 @@ async function firstPresent(dir: string, names: readonly string[]): Promise<Reco
 }
 
 /** The content decides between JSON and text: a `.txt` file may hold either. */
-function parseWith<T extends BgpSummary[] | RouteEntry[] | RunningConfig>(
+function parseWith<T extends BgpSummary[] | RouteEntry[] | RunningConfig | BgpNeighborDetail[]>(
   out: RecordedOutput,
   json: (text: string) => T,
   text: (text: string) => T,

@@ -116,6 +116,51 @@ describe('runCheck', () => {
     expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('ok');
   });
 
+  describe('real Quagga 1.2.4 recordings (fixtures/quagga-1.2.4, no ADD-PATH)', () => {
+    const quagga = (scenario: string): string => join(fixtures, 'check', `quagga-1.2.4-${scenario}`);
+
+    it('single-path: exits 0; the two-node service over one session without ADD-PATH is ok', async () => {
+      const r = await runCheck(quagga('single-path'), { format: 'text' });
+      expect(r.error).to.equal(undefined);
+      expect(r.exitCode).to.equal(0);
+      expect(rowOf(r.output, '192.168.197.77/32')).to.match(
+        /\bok\s+default\/web-both\s+single path: the session has no ADD-PATH; 1 of 2 next hops \(192\.168\.201\.12 not carried\)$/,
+      );
+      expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('ok');
+    });
+
+    it('single-path without the neighbor details: the capability is unknown, so ecmp-incomplete', async () => {
+      const dir = join(tmp, 'no-neighbors');
+      cpSync(quagga('single-path'), dir, { recursive: true, dereference: true });
+      rmSync(join(dir, 'router', 'show_ip_bgp_neighbors.txt'));
+      const r = await runCheck(dir, { format: 'text' });
+      expect(r.exitCode).to.equal(1);
+      expect(rowOf(r.output, '192.168.197.77/32').split(/\s+/)).to.include('ecmp-incomplete');
+    });
+
+    it('route-missing-filtered-in: the route filtered inbound is missing; ECMP over two sessions is ok', async () => {
+      const r = await runCheck(quagga('route-missing-filtered-in'), { format: 'text' });
+      expect(r.exitCode).to.equal(1);
+      expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('missing');
+      expect(rowOf(r.output, '192.168.197.77/32')).to.match(/\bok\s+default\/web-both$/);
+    });
+
+    it('session-admin-shutdown: the shut session is down, its route missing', async () => {
+      const r = await runCheck(quagga('session-admin-shutdown'), { format: 'text' });
+      expect(r.exitCode).to.equal(1);
+      expect(rowOf(r.output, '192.168.201.12')).to.match(/\bdown\s+session is Idle \(Admin\)$/);
+      expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('missing');
+    });
+
+    it('graceful-restart-stale: the session is down (drift) while the stale routes still forward', async () => {
+      const r = await runCheck(quagga('graceful-restart-stale'), { format: 'text' });
+      expect(r.exitCode).to.equal(1);
+      expect(rowOf(r.output, '192.168.201.11')).to.match(/\bdown\s+session is Active$/);
+      expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('ok');
+      expect(rowOf(r.output, '192.168.197.77/32').split(/\s+/)).to.include('ok');
+    });
+  });
+
   it('passes config warnings on as notes, without failing the check', async () => {
     const dir = seedCopy();
     const file = join(dir, 'metallb-config.yaml');

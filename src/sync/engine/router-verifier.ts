@@ -1,6 +1,11 @@
 import { appendAll } from '../../util/arrays.js';
 import type { Config } from '../../config/model.js';
-import type { RouteEntry, RouterDriver } from '../../router-drivers/index.js';
+import {
+  RecordedOutputMissingError,
+  type BgpNeighborDetail,
+  type RouteEntry,
+  type RouterDriver,
+} from '../../router-drivers/index.js';
 import { observedFromRecords } from '../verify/from-records.js';
 import type { ObservedRouterState } from '../verify/observed.js';
 import type { Verification } from '../verify/verification.js';
@@ -12,7 +17,10 @@ export interface RouterObserver {
   observe(): Promise<ObservedRouterState>;
 }
 
-/** Reads the router through H4's driver: summary, BGP routes of each family we use, running config. */
+/**
+ * Reads the router through H4's driver: summary, BGP routes of each family we use, running
+ * config, and the neighbor details that tell whether a session carries several paths (ADD-PATH).
+ */
 export function driverObserver(driver: RouterDriver, config: Pick<Config, 'pools'>): RouterObserver {
   const families = [...new Set(config.pools.flatMap((p) => p.addresses.map((a) => a.family)))].sort();
   return {
@@ -23,9 +31,28 @@ export function driverObserver(driver: RouterDriver, config: Pick<Config, 'pools
         appendAll(routes, await driver.bgpRoutes(family));
       }
       const runningConfig = await driver.runningBgpConfig();
-      return observedFromRecords({ summary, routes, runningConfig });
+      const neighbors = await neighborsIfRecorded(driver);
+      return observedFromRecords({
+        summary,
+        routes,
+        runningConfig,
+        ...(neighbors === undefined ? {} : { neighbors }),
+      });
     },
   };
+}
+
+/**
+ * A recording made before `record` kept `show ... neighbors` has no such file: the sessions'
+ * ADD-PATH is then unknown (the verifier stays strict about ECMP), not an error.
+ */
+export async function neighborsIfRecorded(driver: RouterDriver): Promise<BgpNeighborDetail[] | undefined> {
+  try {
+    return await driver.neighbors();
+  } catch (err) {
+    if (err instanceof RecordedOutputMissingError) return undefined;
+    throw err;
+  }
 }
 
 /**

@@ -1,4 +1,9 @@
-import type { BgpSummary, RouteEntry, RunningConfig } from '../../router-drivers/records.js';
+import type {
+  BgpNeighborDetail,
+  BgpSummary,
+  RouteEntry,
+  RunningConfig,
+} from '../../router-drivers/records.js';
 import { canonicalIp } from '../ip/address.js';
 import type {
   ObservedNeighborConfig,
@@ -13,6 +18,8 @@ export interface RouterRecords {
   summary: BgpSummary[];
   routes: RouteEntry[];
   runningConfig?: RunningConfig;
+  /** `show [ip] bgp neighbors`: which sessions negotiated ADD-PATH. */
+  neighbors?: BgpNeighborDetail[];
 }
 
 const UNICAST = new Set(['IPv4 Unicast', 'IPv6 Unicast']);
@@ -23,7 +30,7 @@ export function observedFromRecords(records: RouterRecords): ObservedRouterState
   const unicast = sections.filter((s) => UNICAST.has(s.addressFamily));
   const first = unicast[0] ?? sections[0];
   const state: ObservedRouterState = {
-    sessions: sessionsOf(unicast),
+    sessions: sessionsOf(unicast, records.neighbors),
     routes: records.routes.filter((r) => r.protocolCode === 'B').map(observedRoute),
   };
   if (first !== undefined) {
@@ -36,7 +43,7 @@ export function observedFromRecords(records: RouterRecords): ObservedRouterState
 }
 
 /** A neighbor appears once per address family; its prefixes received add up across them. */
-function sessionsOf(sections: BgpSummary[]): ObservedSession[] {
+function sessionsOf(sections: BgpSummary[], neighbors: BgpNeighborDetail[] | undefined): ObservedSession[] {
   const byNeighbor = new Map<string, ObservedSession>();
   for (const section of sections) {
     for (const peer of section.peers) {
@@ -55,10 +62,31 @@ function sessionsOf(sections: BgpSummary[]): ObservedSession[] {
         upDownText: peer.upDownText,
       };
       if (peer.prefixesReceived !== undefined) session.prefixesReceived = peer.prefixesReceived;
+      if (neighbors !== undefined) {
+        const detail = neighbors.find((n) => (canonicalIp(n.address) ?? n.address) === neighbor);
+        session.multiPathFamilies = detail === undefined ? [] : multiPathFamilies(detail);
+      }
       byNeighbor.set(neighbor, session);
     }
   }
   return [...byNeighbor.values()];
+}
+
+/**
+ * The router takes several paths per prefix from a neighbor only when it advertised the ADD-PATH
+ * receive capability and the neighbor the send one (RFC 7911 section 4): FRR 8.4.4 shows
+ * `IPv4 Unicast: RX advertised` and `TX received` for our speaker; Quagga has no ADD-PATH.
+ */
+function multiPathFamilies(n: BgpNeighborDetail): Array<4 | 6> {
+  const families: Array<4 | 6> = [];
+  for (const [family, name] of [
+    [4, 'IPv4 Unicast'],
+    [6, 'IPv6 Unicast'],
+  ] as const) {
+    const cap = n.capabilities.addPath.find((c) => c.addressFamily === name);
+    if (cap?.rxAdvertised && cap.txReceived) families.push(family);
+  }
+  return families;
 }
 
 function observedRoute(r: RouteEntry): ObservedRoute {

@@ -14,6 +14,12 @@ export interface ObservedSession {
   prefixesReceived?: number;
   /** As printed: `3d12h38m`, `00:00:03`, `never`. */
   upDownText: string;
+  /**
+   * Families (4, 6) in which this session carries several paths per prefix: ADD-PATH (RFC 7911)
+   * negotiated, the router receiving and the neighbor sending. Absent when the router's neighbor
+   * details were not read; empty for a session without ADD-PATH (every Quagga session).
+   */
+  multiPathFamilies?: Array<4 | 6>;
 }
 
 export interface ObservedNextHop {

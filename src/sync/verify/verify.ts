@@ -173,10 +173,11 @@ function checkRoutes(input: VerifyInput, peers: PeerConfig[], sessions: SessionC
     if (prev === undefined || (!prev.selected && r.selected)) observedByPrefix.set(r.prefix, r);
   }
   const rows: Array<{ key: IpPrefix | undefined; row: RouteCheck }> = [];
+  const pathsCarried = pathCapacity(input.observed, sessions);
   for (const exp of expected.values()) {
     rows.push({
       key: parseIpPrefix(exp.prefix),
-      row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix)),
+      row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix), pathsCarried(exp.family)),
     });
   }
   const ours = ownershipTest(input.config.pools, sessions);
@@ -210,7 +211,28 @@ function expectedRoutes(plan: Plan, peers: PeerConfig[]): Map<string, ExpectedRo
   return routes;
 }
 
-function checkExpectedRoute(exp: ExpectedRoute, route: ObservedRoute | undefined): RouteCheck {
+/**
+ * How many next hops per prefix our sessions can bring the router, by family: unlimited when any
+ * of our sessions negotiated ADD-PATH for it (or when the router's neighbor details were not
+ * read), else one per established session (at least one: paths kept through a graceful restart
+ * are still one per session). Quagga has no ADD-PATH, so one session carries one of a service's
+ * next hops; that is not drift.
+ */
+function pathCapacity(observed: ObservedRouterState, sessions: SessionCheck[]): (family: 4 | 6) => number {
+  const ours = new Set(sessions.map((s) => s.neighbor));
+  const mine = observed.sessions.filter((s) => ours.has(s.neighbor));
+  return (family) => {
+    if (mine.some((s) => s.multiPathFamilies === undefined || s.multiPathFamilies.includes(family)))
+      return Infinity;
+    return Math.max(1, mine.filter((s) => s.state === 'Established').length);
+  };
+}
+
+function checkExpectedRoute(
+  exp: ExpectedRoute,
+  route: ObservedRoute | undefined,
+  pathsCarried: number,
+): RouteCheck {
   const row: RouteCheck = {
     prefix: exp.prefix,
     family: exp.family,
@@ -238,7 +260,9 @@ function checkExpectedRoute(exp: ExpectedRoute, route: ObservedRoute | undefined
         : 'no next hop at all';
     return row;
   }
-  if (absent.length > 0) {
+  const singlePath =
+    absent.length > 0 && present.length >= Math.min(pathsCarried, row.expectedNextHops.length);
+  if (absent.length > 0 && !singlePath) {
     row.verdict = 'ecmp-incomplete';
     row.detail = `${present.length} of ${row.expectedNextHops.length} next hops; missing ${absent.join(', ')}`;
     return row;
@@ -251,6 +275,8 @@ function checkExpectedRoute(exp: ExpectedRoute, route: ObservedRoute | undefined
       : !route.installed
         ? `route is not installed in the FIB (codes ${route.codes})`
         : `next hop ${notInFib.join(', ')} not installed in the FIB`;
+  } else if (singlePath) {
+    row.detail = `single path: the session has no ADD-PATH; ${present.length} of ${row.expectedNextHops.length} next hops (${absent.join(', ')} not carried)`;
   }
   return row;
 }
