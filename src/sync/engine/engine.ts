@@ -50,7 +50,9 @@ export interface EngineOptions<R> {
 
 export type EngineEvent<R> =
   | { type: 'planned'; plan: Plan }
-  | { type: 'verified'; verification: Verification<R>; reason: VerificationReason };
+  | { type: 'verified'; verification: Verification<R>; reason: VerificationReason }
+  /** The router could not be read (unreachable) or its answer not understood (bad output). */
+  | { type: 'verify-failed'; error: unknown; reason: VerificationReason };
 
 /**
  * The sync loop: snapshot -> plan -> effectors -> verification -> report, plus repairs of what
@@ -358,6 +360,7 @@ export class SyncEngine<R> {
     } catch (err) {
       this.opts.metrics.verification('unreachable');
       this.log.error({ err, reason }, 'verification failed');
+      this.emit({ type: 'verify-failed', error: err, reason });
       return;
     }
     if (this.stopped) return;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { startHealthServer, type HealthServer } from '../../observability/health-server.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { ExitCode } from '../../util/errors.js';
+import { CrsError, ExitCode } from '../../util/errors.js';
 import type { SyncEngine } from './engine.js';
 import type { ShutdownMode, Verification, VerificationReason } from './ports.js';
 import { SHUTDOWN_DEADLINE_MS, shutdownWithin } from './shutdown-deadline.js';
@@ -94,8 +94,19 @@ async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer
       logger.info({ address: health.address }, 'serving /metrics, /healthz and /readyz');
     }
     let last: Verification<R> | undefined;
+    let unreadable: CrsError | undefined;
     const offOnce = opts.once
       ? engine.on((e) => {
+          // The router answered but its output could not be read: waiting will not change that,
+          // and it is bad input (exit 2), not an unreachable router.
+          if (
+            e.type === 'verify-failed' &&
+            e.error instanceof CrsError &&
+            e.error.exitCode === ExitCode.BadInput
+          ) {
+            unreadable = e.error;
+            resolveEnd(ExitCode.BadInput);
+          }
           if (e.type !== 'verified') return;
           last = e.verification;
           if (e.verification.verdict === 'ok') resolveEnd(ExitCode.Ok);
@@ -106,6 +117,10 @@ async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer
     const code = await ended;
     offOnce?.();
     if (opts.once) {
+      if (unreadable !== undefined) {
+        logger.error({ err: unreadable }, `the router's answer could not be read: ${unreadable.message}`);
+        return ExitCode.BadInput;
+      }
       if (last === undefined) {
         logger.error('no verification finished before the timeout (initial sync or router not reachable)');
         return ExitCode.Unreachable;
