@@ -617,6 +617,11 @@ export class PeerSession {
     }
     this.closing.add(socket);
     socket.on('close', () => this.closing.delete(socket));
+    // A reset of a socket we are done with is expected (the peer's unread OPEN), not a failure;
+    // unhandled, the 'error' event would end the process.
+    socket.on('error', (err) =>
+      this.deps.logger.debug({ peer: this.name, err: err.message }, 'error on a connection being closed'),
+    );
     socket.end();
     this.deps.clock.setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
   }

@@ -2,30 +2,15 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFrr, speakerNeighborLines, type FrrOptions, type FrrRouter } from '../../lab/frr.js';
+import { speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
 import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
-import { requireLab } from '../../support/requirements.js';
+import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { waitFor } from '../../support/wait-for.js';
 import { writeLargeCluster } from './large-cluster.js';
 import { plannedTable } from './planned-table.js';
 import { RunProcess } from './run-process.js';
-
-/** A router release the test runs against; another release is one more entry in ROUTERS. */
-interface RouterUnderTest {
-  name: string;
-  commands: string[];
-  start: (lab: Lab, opts: FrrOptions) => Promise<FrrRouter>;
-}
-
-const ROUTERS: readonly RouterUnderTest[] = [
-  {
-    name: 'FRR 8.4.4 (Debian, host)',
-    commands: ['vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'],
-    start: (lab, opts) => startFrr(lab, opts),
-  },
-];
 
 /** Enough Services that loading the manifests takes `run` seconds after each restart. */
 const SERVICES = 20_000;
@@ -41,7 +26,8 @@ function missing(want: RouteTable, got: RouteTable): string[] {
     .map(([prefix]) => prefix);
 }
 
-for (const router of ROUTERS)
+// Every FRR of the lab's router matrix (test/lab/router-matrix.ts): a release added there runs here.
+for (const router of ROUTER_MATRIX)
   describe(`lab: kill -9 and restart of run with ${SERVICES} services against ${router.name}: no FIB gap`, function () {
     this.timeout(900_000);
     let lab: Lab | undefined;
@@ -50,9 +36,9 @@ for (const router of ROUTERS)
     let proc: RunProcess | undefined;
 
     before(async function () {
-      requireLab(this, { root: true, commands: ['ip', ...router.commands] });
+      requireRouter(this, router);
       lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-      frr = await router.start(lab, {
+      frr = await startMatrixFrr(lab, router, {
         bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
       });
       dir = await mkdtemp(join(tmpdir(), 'crs-restart-'));
@@ -139,6 +125,9 @@ for (const router of ROUTERS)
         sampling = false;
         await sampler;
       }
+      process.stderr.write(
+        `    ${samples} FIB samples over ${RESTARTS} restarts, ${gaps.length} missing routes\n`,
+      );
       expect(samples).to.be.greaterThan(RESTARTS * 10);
       expect(gaps, `${gaps.length} of ${samples} FIB samples missed routes`).to.deep.equal([]);
     });

@@ -1,0 +1,205 @@
+import { expect } from 'chai';
+import type { ChildProcess } from 'node:child_process';
+import { access, cp, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { embeddedDefaultDir } from '../../../src/config/index.js';
+import { buildOpen, createContext, encodeMessage } from '../../../src/bgp/wire/index.js';
+import { startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
+import { createLab, run, type Lab } from '../../lab/netns.js';
+import { frrTable } from '../../lab/route-tables.js';
+import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
+import { requireLab } from '../../support/requirements.js';
+import { waitFor } from '../../support/wait-for.js';
+import { RunProcess } from './run-process.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The value of the first `key` anywhere in a JSON document (FRR nests GR details per version). */
+function findKey(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (key in value) return (value as Record<string, unknown>)[key];
+  for (const v of Object.values(value)) {
+    const hit = findKey(v, key);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+describe('lab: run shuts down on SIGTERM with a colliding router connection open, R bit from speaker.stateFile', function () {
+  this.timeout(300_000);
+  let lab: Lab | undefined;
+  let frr: FrrRouter | undefined;
+  let dir: string | undefined;
+  let proc: RunProcess | undefined;
+  let collider: ChildProcess | undefined;
+  let configFile: string;
+  let manifests: string;
+  let stateFile: string;
+
+  before(async function () {
+    requireLab(this, {
+      root: true,
+      commands: ['ip', 'ss', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'],
+    });
+    lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+    frr = await startFrr(lab, {
+      bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
+    });
+    dir = await mkdtemp(join(tmpdir(), 'crs-shutdown-'));
+    manifests = join(dir, 'manifests');
+    await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
+    stateFile = join(dir, 'speaker.state');
+    configFile = join(dir, 'crs.yaml');
+    await writeFile(
+      configFile,
+      [
+        'apiVersion: cluster-router-sync.io/v1alpha1',
+        'kind: ClusterRouterSyncConfig',
+        'router:',
+        '  transport: local',
+        `  vtyshPath: ${frr.vtyshPath}`,
+        '  dialect: frr',
+        'speaker:',
+        '  listenAddress: 192.168.201.2',
+        `  stateFile: ${stateFile}`,
+        ...LAB_ROUTER_PEERS_YAML,
+        'pools:',
+        '  - name: default',
+        '    addresses: [192.168.197.0/24]',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  after(async () => {
+    const steps: Array<() => Promise<unknown>> = [
+      async () => proc?.kill(),
+      async () => {
+        if (collider && collider.exitCode === null && collider.signalCode === null) {
+          const gone = new Promise((resolve) => collider!.once('exit', resolve));
+          collider.kill('SIGKILL');
+          await gone;
+        }
+      },
+      async () => frr?.stop(),
+      async () => lab?.destroy(),
+      async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((err: unknown) => failures.push(err));
+    if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+  });
+
+  const start = (...extra: string[]) =>
+    new RunProcess(lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests, ...extra]);
+
+  /** FRR's view of our OPEN: whether it carried the graceful-restart R bit. */
+  async function rBitSeenByFrr(): Promise<boolean> {
+    const json = await frr!.vtyshJson<unknown>('show bgp neighbors 192.168.201.2 json');
+    const bit = findKey(json, 'rBit');
+    if (typeof bit !== 'boolean') throw new Error(`no rBit in FRR's neighbor JSON: ${JSON.stringify(json)}`);
+    return bit;
+  }
+
+  async function announced(p: RunProcess): Promise<void> {
+    await waitFor('the seed routes on FRR', async () => Object.keys(await frrTable(frr!)).length === 3).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n${p.tail()}`);
+      },
+    );
+  }
+
+  /**
+   * The TCP sockets process `pid` holds open, as `STATE local remote`: the inodes of its file
+   * descriptors (/proc/<pid>/fd) matched with the namespace's sockets (`ss -e`).
+   */
+  async function tcpSocketsOf(pid: number): Promise<string[]> {
+    const fds = await readdir(`/proc/${pid}/fd`);
+    const inodes = new Set<string>();
+    for (const fd of fds) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (m) inodes.add(m[1]!);
+    }
+    const lines = (await run('ss', ['-tane', '-N', lab!.speakerNs])).stdout.split('\n').slice(1);
+    return lines
+      .filter((l) => inodes.has(/ ino:(\d+)/.exec(l)?.[1] ?? ''))
+      .map((l) => l.split(/\s+/))
+      .map(([state, , , local, remote]) => `${state} ${local} ${remote}`);
+  }
+
+  it('first start: no R bit; the state file appears once routes went out', async () => {
+    expect(await exists(stateFile)).to.equal(false);
+    proc = start();
+    await announced(proc);
+    expect(await rBitSeenByFrr()).to.equal(false);
+    await waitFor('speaker.stateFile to be written', () => exists(stateFile));
+  });
+
+  it('destroys a colliding connection the router never closes, then exits 0 on SIGTERM', async () => {
+    // The router side of a second connection: it sends its OPEN and then neither reads nor closes,
+    // which kept our half-closed socket (and with it shutdown) open for good.
+    const open = encodeMessage(
+      buildOpen({ asn: 64501, holdTime: 90, bgpId: '192.168.198.254', capabilities: [] }),
+      createContext(),
+    ).toString('hex');
+    const script = `import { connect } from 'node:net';
+const s = connect({ host: '192.168.201.2', port: 179, localAddress: '192.168.201.1' }, () => {
+  s.pause();
+  s.write(Buffer.from('${open}', 'hex'));
+  process.stdout.write(s.localPort + '\\n');
+});
+s.on('error', (e) => { process.stderr.write(e.message); process.exit(1); });`;
+    collider = spawnTsxIn(lab!.routerNs, ['--input-type=module', '-e', script], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let printed = '';
+    collider.stdout!.on('data', (c: Buffer) => (printed += c.toString()));
+    const port = Number(
+      await waitFor('the colliding connection', () => /^\d+\n/.test(printed) && printed.trim()),
+    );
+    const colliding = `192.168.201.1:${port}`;
+    await waitFor('our end of the colliding connection to be closed', async () =>
+      (await tcpSocketsOf(proc!.pid)).every((l) => !l.endsWith(colliding)),
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${(await tcpSocketsOf(proc!.pid)).join('\n')}\n${proc!.tail()}`);
+    });
+    expect(proc!.stderr).to.include('rejecting an extra incoming connection');
+    // What the process still has open: our BGP listener, the metrics server and the session to
+    // FRR, nothing else.
+    const sockets = await tcpSocketsOf(proc!.pid);
+    expect(sockets).to.have.members([
+      'LISTEN 192.168.201.2:179 0.0.0.0:*',
+      'LISTEN 127.0.0.1:9473 0.0.0.0:*',
+      `ESTAB 192.168.201.2:${sockets.find((l) => l.startsWith('ESTAB'))?.split(/[ :]/)[2] ?? '?'} 192.168.201.1:179`,
+    ]);
+
+    proc!.signal('SIGTERM');
+    const code = await proc!.exited;
+    expect(code, proc!.tail()).to.equal(0);
+    // keep-routes: the routes stay (graceful restart), and so does the marker.
+    expect(Object.keys(await frrTable(frr!))).to.have.length(3);
+    expect(await exists(stateFile)).to.equal(true);
+  });
+
+  it('a start after that sets the R bit; a shutdown that withdraws removes the state file', async () => {
+    const next = start('--withdraw-on-exit');
+    proc = next;
+    await waitFor('the new session', () => next.stderr.includes('BGP session established'));
+    await announced(next);
+    expect(await rBitSeenByFrr()).to.equal(true);
+    proc.signal('SIGTERM');
+    expect(await proc.exited, proc.tail()).to.equal(0);
+    expect(await exists(stateFile)).to.equal(false);
+  });
+});
