@@ -15,6 +15,7 @@ import {
   type RouteEntry,
   type RunningConfig,
 } from '../router-drivers/index.js';
+import { parsedAs } from '../router-drivers/text-lines.js';
 import { CrsError } from '../util/errors.js';
 import type { RouterRecords } from '../sync/verify/from-records.js';
 import { CheckInputError } from './errors.js';
@@ -93,7 +94,7 @@ function parseWith<T extends BgpSummary[] | RouteEntry[] | RunningConfig | BgpNe
   if (refusal !== undefined) throw new CheckInputError(out.file, refusal.message, { cause: refusal });
   const looksJson = /^\s*[{[]/.test(out.text);
   try {
-    return looksJson ? json(out.text) : text(out.text);
+    return looksJson ? json(out.text) : parsedAs(out.command, text)(out.text);
   } catch (err) {
     if (err instanceof CrsError) throw new CheckInputError(out.file, err.message, { cause: err });
     throw err;

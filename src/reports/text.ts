@@ -63,7 +63,7 @@ export function renderText(v: Verification, opts: TextReportOptions): string {
   appendAll(out, renderVerdictTable(SESSION_TABLE, v.sessions, opts.color));
   out.push('');
   out.push(bold(opts.color, `BGP routes (show ip route bgp, checked against the plan for ${peerList(v)}):`));
-  out.push('Codes: B - BGP, > - selected route, * - FIB route, q - queued, r - rejected');
+  out.push(codesLegend(v));
   appendAll(out, renderVerdictTable(ROUTE_TABLE, v.routes, opts.color));
   if (v.notes.length > 0) {
     out.push('');
@@ -118,4 +118,16 @@ function routeCells(r: RouteCheck): Cell[] {
     r.services.length === 0 ? ['-'] : r.services,
     [r.detail ?? ''],
   ];
+}
+
+/**
+ * The codes the table can show: `q` (queued) and `r` (rejected) are FRR's, which Quagga's legend
+ * lacks (fixtures/quagga-1.2.4/single-path/show_ip_route_bgp.txt), so they are listed only when a route
+ * shows them.
+ */
+function codesLegend(v: Verification): string {
+  const codes = ['B - BGP', '> - selected route', '* - FIB route'];
+  if (v.routes.some((r) => r.codes.slice(2).includes('q'))) codes.push('q - queued');
+  if (v.routes.some((r) => r.codes.slice(2).includes('r'))) codes.push('r - rejected');
+  return `Codes: ${codes.join(', ')}`;
 }

@@ -187,6 +187,20 @@ describe('runCheck', () => {
       expect(r.error).to.contain(file).and.contain('line 7');
     });
 
+    it('names the command of the recorded file: show ip bgp summary, as Quagga was asked', async () => {
+      const dir = join(tmp, 'quagga');
+      cpSync(join(fixtures, 'check', 'quagga-1.2.4-single-path'), dir, { recursive: true, dereference: true });
+      // `show bgp summary` is preferred when both are recorded; keep only the other.
+      rmSync(join(dir, 'router', 'show_bgp_summary.txt'));
+      const file = join(dir, 'router', 'show_ip_bgp_summary.txt');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}Total num. of mysteries 7\n`);
+      const r = await runCheck(dir, { format: 'text' });
+      expect(r.exitCode).to.equal(2);
+      expect(r.error).to.equal(
+        `${file}: show ip bgp summary: line 12: neighbor row has too few columns: "Total num. of mysteries 7"`,
+      );
+    });
+
     it('broken JSON names the file', async () => {
       const dir = join(tmp, 'json');
       cpSync(join(fixtures, 'check', 'in-sync-frr-json'), dir, { recursive: true });
