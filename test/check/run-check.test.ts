@@ -189,7 +189,10 @@ describe('runCheck', () => {
 
     it('names the command of the recorded file: show ip bgp summary, as Quagga was asked', async () => {
       const dir = join(tmp, 'quagga');
-      cpSync(join(fixtures, 'check', 'quagga-1.2.4-single-path'), dir, { recursive: true, dereference: true });
+      cpSync(join(fixtures, 'check', 'quagga-1.2.4-single-path'), dir, {
+        recursive: true,
+        dereference: true,
+      });
       // `show bgp summary` is preferred when both are recorded; keep only the other.
       rmSync(join(dir, 'router', 'show_bgp_summary.txt'));
       const file = join(dir, 'router', 'show_ip_bgp_summary.txt');
