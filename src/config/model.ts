@@ -115,13 +115,13 @@ export interface SpeakerConfig {
   listenPort: number;
   /** Graceful-restart time we advertise, seconds. */
   gracefulRestartTimeSec: number;
-}
-
   /**
    * Marker that a run of ours announced routes; while it exists at start, our OPENs carry the
    * graceful-restart R bit (RFC 4724 §3). Unset: never set the R bit.
    */
   stateFile?: string;
+}
+
 export interface KubernetesSource {
   mode: 'cluster' | 'manifests';
   kubeconfig?: string;

@@ -91,20 +91,20 @@ const speakerSchema = z
       .min(0, { error: 'is out of range: the graceful-restart time is 0..4095 seconds' })
       .max(4095, { error: 'is out of range: the graceful-restart time is 0..4095 seconds' })
       .optional(),
+    stateFile: z.string().min(1, { error: 'must be a file path' }).optional(),
   })
   .transform((s): SpeakerConfig =>
     compact({
       listenAddress: s.listenAddress,
       listenPort: s.listenPort ?? DEFAULTS.listenPort,
       gracefulRestartTimeSec: s.gracefulRestartTimeSec ?? DEFAULTS.gracefulRestartTimeSec,
-    stateFile: z.string().min(1, { error: 'must be a file path' }).optional(),
+      stateFile: s.stateFile,
     }),
   );
 
 const kubernetesSchema = z
   .strictObject({
     kubeconfig: z.string().optional(),
-      stateFile: s.stateFile,
     inCluster: z.boolean().optional(),
     manifests: z.string().optional(),
     manifestsGracePeriod: duration.optional(),
