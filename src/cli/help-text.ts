@@ -4,7 +4,7 @@ Exit codes:
   0  success (no drift, check passed)
   1  drift found, or a check failed
   2  bad input: invalid config, manifests, fixtures or flags
-  3  router or cluster unreachable
+  3  router or cluster unreachable, or the router's SSH host key is not the pinned one
   4  run: the MetalLB config in the cluster changed (restart to apply it)`;
 
 /** Formats a subcommand's examples for `addHelpText('after', ...)`. */

@@ -12,6 +12,8 @@ export const DEFAULTS = {
   vtyshPath: 'vtysh',
   connectTimeoutMs: 10_000,
   commandTimeoutMs: 30_000,
+  /** Far above a full Internet table in `show ip route` text (about 1M routes, ~100 MB is not). */
+  maxOutputBytes: 64 * 1024 * 1024,
   aggregationLength: 32,
   aggregationLengthV6: 128,
   metallbNamespace: 'metallb-system',

@@ -23,6 +23,8 @@ export interface RouterAccess {
   recordedDir?: string;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  /** Most bytes one vtysh run may print (stdout and stderr together); more fails the run. */
+  maxOutputBytes: number;
 }
 
 export interface LabelSelectorRequirement {

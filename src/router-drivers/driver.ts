@@ -104,7 +104,11 @@ export function createRouterTransport(access: RouterAccess): RouterTransport {
         throw new BadInputError('router.recordedDir is required for the recorded transport');
       return createRecordedTransport(access.recordedDir);
     case 'local':
-      return createLocalTransport({ vtyshPath: access.vtyshPath, commandTimeoutMs: access.commandTimeoutMs });
+      return createLocalTransport({
+        vtyshPath: access.vtyshPath,
+        commandTimeoutMs: access.commandTimeoutMs,
+        maxOutputBytes: access.maxOutputBytes,
+      });
     case 'ssh': {
       if (access.host === undefined) throw new BadInputError('router.host is required for the ssh transport');
       const opts: Parameters<typeof createSshTransport>[0] = {
@@ -114,6 +118,7 @@ export function createRouterTransport(access: RouterAccess): RouterTransport {
         vtyshPath: access.vtyshPath,
         connectTimeoutMs: access.connectTimeoutMs,
         commandTimeoutMs: access.commandTimeoutMs,
+        maxOutputBytes: access.maxOutputBytes,
       };
       if (access.privateKeyFile !== undefined) opts.privateKeyFile = access.privateKeyFile;
       if (access.useAgent && process.env.SSH_AUTH_SOCK !== undefined)

@@ -97,10 +97,30 @@ export class VtyshExitStatusError extends RouterCommandError {
 export class RouterUnreachableError extends UnreachableError {}
 
 /**
+ * vtysh printed more than `router.maxOutputBytes` for one run. The transport stopped reading at
+ * the cap and ended the run (SSH channel closed, local vtysh killed): a router that floods us
+ * must not exhaust our memory. `commands` is what was run, passwords redacted.
+ */
+export class RouterOutputTooLargeError extends BadInputError {
+  constructor(
+    readonly transport: string,
+    readonly commands: string,
+    readonly maxOutputBytes: number,
+  ) {
+    super(
+      `${transport}: vtysh printed more than router.maxOutputBytes (${maxOutputBytes} bytes) for ${quoteExcerpt(commands)}; stopped reading and ended the run`,
+    );
+  }
+}
+
+/**
  * The router's SSH host key is not the one we were told to trust (or we were told nothing about
  * it). Configuration problem on our side or a man in the middle: either way, nothing was sent.
+ * Exit code 3 like an unreachable router: we refused the router, and the CLI's 2 ("bad input")
+ * would send a user hunting through config that may well be right (a re-keyed router, or an
+ * attacker in between, looks the same from here).
  */
-export class HostKeyVerificationError extends BadInputError {
+export class HostKeyVerificationError extends UnreachableError {
   constructor(
     readonly host: string,
     readonly presentedFingerprint: string,

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { Client, type ConnectConfig } from 'ssh2';
+import { DEFAULTS } from '../config/defaults.js';
 import { BadInputError } from '../util/errors.js';
-import { HostKeyVerificationError, RouterAuthenticationError, RouterUnreachableError } from './errors.js';
+import { CappedOutput, commandsForMessage } from './capped-output.js';
+import {
+  HostKeyVerificationError,
+  RouterAuthenticationError,
+  RouterOutputTooLargeError,
+  RouterUnreachableError,
+} from './errors.js';
 import {
   sshFingerprint,
   verifyAgainstFingerprint,
@@ -33,6 +40,8 @@ export interface SshTransportOptions {
   vtyshPath: string;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  /** Most bytes (stdout and stderr together) one vtysh run may print: router.maxOutputBytes. */
+  maxOutputBytes?: number;
 }
 
 /**
@@ -49,6 +58,7 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
     throw new BadInputError('ssh router access needs a private key file or an ssh-agent (SSH_AUTH_SOCK)');
   }
   const target = `${opts.user}@${opts.host}:${opts.port}`;
+  const maxOutputBytes = opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes;
   let connection: Promise<Client> | undefined;
 
   const connect = async (): Promise<Client> => {
@@ -120,48 +130,60 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
     });
   };
 
+  /**
+   * One exec channel. Output is held to opts.maxOutputBytes: past it the channel is closed and
+   * nothing more is read, so a flooding router costs us the cap, not our memory.
+   */
   const exec = (
     client: Client,
-    command: string,
+    commands: readonly string[],
   ): Promise<{ stdout: string; stderr: string; status: number | null }> =>
     new Promise((resolve, reject) => {
-      client.exec(command, (err, channel) => {
+      client.exec(vtyshShellCommand(opts.vtyshPath, commands), (err, channel) => {
         if (err) {
           reject(
             new RouterUnreachableError(`ssh ${target}: cannot start vtysh: ${err.message}`, { cause: err }),
           );
           return;
         }
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
+        const output = new CappedOutput(maxOutputBytes);
         let status: number | null = null;
+        let exited = false;
+        let settled = false;
+        const fail = (error: Error): void => {
+          settled = true;
+          clearTimeout(timer);
+          reject(error);
+        };
         const timer = setTimeout(() => {
           channel.close();
           client.end();
-          reject(
+          fail(
             new RouterUnreachableError(
               `ssh ${target}: vtysh did not finish within ${opts.commandTimeoutMs} ms`,
             ),
           );
         }, opts.commandTimeoutMs);
-        channel.on('data', (d: Buffer) => out.push(d));
-        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
-        let exited = false;
+        const take = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+          if (settled || output.add(stream, d)) return;
+          channel.close();
+          fail(new RouterOutputTooLargeError(`ssh ${target}`, commandsForMessage(commands), maxOutputBytes));
+        };
+        channel.on('data', take('stdout'));
+        channel.stderr.on('data', take('stderr'));
         channel.on('exit', (code: number | null) => {
           exited = true;
           status = code;
         });
         channel.on('close', () => {
-          clearTimeout(timer);
+          if (settled) return;
           if (!exited) {
-            reject(new RouterUnreachableError(`ssh ${target}: connection lost before vtysh finished`));
+            fail(new RouterUnreachableError(`ssh ${target}: connection lost before vtysh finished`));
             return;
           }
-          resolve({
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(errOut).toString('utf8'),
-            status,
-          });
+          settled = true;
+          clearTimeout(timer);
+          resolve({ stdout: output.stdout, stderr: output.stderr, status });
         });
       });
     });
@@ -177,7 +199,7 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
         connection = undefined;
         throw err;
       }
-      const r = await exec(client, vtyshShellCommand(opts.vtyshPath, commands));
+      const r = await exec(client, commands);
       return splitVtyshOutput(commands, r.stdout, r.status, r.stderr);
     },
     close: async () => {

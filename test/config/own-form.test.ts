@@ -19,6 +19,7 @@ describe('config: our own form, every section (fixtures/config/full-own.yaml)', 
         vtyshPath: '/usr/bin/vtysh',
         connectTimeoutMs: 10000,
         commandTimeoutMs: 30000,
+        maxOutputBytes: 64 * 1024 * 1024,
       },
       speaker: { listenAddress: '192.168.200.2', listenPort: 179, gracefulRestartTimeSec: 120 },
       peers: [

@@ -99,6 +99,7 @@ describe('config: the seed scenario', () => {
       vtyshPath: 'vtysh',
       connectTimeoutMs: 5000,
       commandTimeoutMs: 20000,
+      maxOutputBytes: 64 * 1024 * 1024,
     });
     expect(config.speaker).to.deep.equal({
       listenAddress: '192.168.200.2',

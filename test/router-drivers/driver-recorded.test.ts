@@ -14,6 +14,7 @@ const access = (recordedDir: string, dialect: RouterAccess['dialect'] = 'auto'):
   vtyshPath: 'vtysh',
   connectTimeoutMs: 1000,
   commandTimeoutMs: 1000,
+  maxOutputBytes: 1024 * 1024,
 });
 const log = { debug: () => {}, info: () => {} };
 

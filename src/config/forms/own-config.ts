@@ -42,6 +42,11 @@ const routerSchema = z
     vtyshPath: z.string().min(1, { error: 'must not be empty' }).optional(),
     recordedDir: z.string().optional(),
     timeouts: z.strictObject({ connect: duration.optional(), command: duration.optional() }).optional(),
+    maxOutputBytes: z
+      .number({ error: 'must be a number of bytes' })
+      .int({ error: 'must be a whole number of bytes' })
+      .min(1, { error: 'must be at least 1 byte' })
+      .optional(),
   })
   .superRefine((r, ctx) => {
     const transport = r.transport ?? 'ssh';
@@ -78,6 +83,7 @@ const routerSchema = z
       recordedDir: r.recordedDir,
       connectTimeoutMs: r.timeouts?.connect ?? DEFAULTS.connectTimeoutMs,
       commandTimeoutMs: r.timeouts?.command ?? DEFAULTS.commandTimeoutMs,
+      maxOutputBytes: r.maxOutputBytes ?? DEFAULTS.maxOutputBytes,
     }),
   );
 
