@@ -1,3 +1,4 @@
+import { appendAll } from '../util/arrays.js';
 import type { RibChanges } from './adj-rib-out.js';
 import { afiOf } from './capabilities.js';
 import type { AddressFamily, PathAttributes as RouteAttributes } from './routes.js';
@@ -66,12 +67,16 @@ function encodeInSlices(
 export function encodeRibChanges(changes: RibChanges, p: UpdateParams): Buffer[] {
   const out: Buffer[] = [];
   for (const w of changes.withdrawals) {
-    out.push(...encodeInSlices(w.nlri, w.family, p.ctx, (prefixes) => encodeWithdrawals(prefixes, p.ctx)));
+    appendAll(
+      out,
+      encodeInSlices(w.nlri, w.family, p.ctx, (prefixes) => encodeWithdrawals(prefixes, p.ctx)),
+    );
   }
   for (const g of changes.announcements) {
     const attrs = wireAttributes(g.family, g.attributes, p);
-    out.push(
-      ...encodeInSlices(g.nlri, g.family, p.ctx, (prefixes) => encodeAnnouncements(attrs, prefixes, p.ctx)),
+    appendAll(
+      out,
+      encodeInSlices(g.nlri, g.family, p.ctx, (prefixes) => encodeAnnouncements(attrs, prefixes, p.ctx)),
     );
   }
   return out;
