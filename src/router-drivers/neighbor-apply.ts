@@ -1,3 +1,4 @@
+import { CrsError } from '../util/errors.js';
 import { NeighborVerificationError } from './errors.js';
 import type { RouterDriver, RouterDriverLog } from './driver.js';
 import {
@@ -35,7 +36,7 @@ export async function applyNeighborPlan(
   } catch (err) {
     applyError = err;
   }
-  const after = planNeighborChanges(await driver.runningBgpConfig(), policy);
+  const after = planNeighborChanges(await driver.runningBgpConfig(), policy, { claimed: plan.created });
   if (applyError === undefined && after.steps.length === 0) {
     if (opts.writeMemory) await driver.writeMemory();
     return { applied: plan.steps.length, verified: true, wroteMemory: opts.writeMemory === true };
@@ -46,12 +47,19 @@ export async function applyNeighborPlan(
       ? `the router refused a command (${applyError.message})`
       : `still to do after applying: ${missing.join('; ')}`;
   let rolledBack = false;
+  let outcome = 'nothing to roll back';
   if (plan.rollback.length > 0) {
-    await driver.applyConfig(configLinesFor(plan.routerAs, plan.rollback));
-    rolledBack = true;
+    try {
+      await driver.applyConfig(configLinesFor(plan.routerAs, plan.rollback));
+      outcome = await rollbackOutcome(driver, plan);
+      rolledBack = true;
+    } catch (err) {
+      if (!(err instanceof CrsError)) throw err;
+      outcome = `the rollback failed too (${err.message}); check the router's neighbor lines by hand`;
+    }
   }
   throw new NeighborVerificationError(
-    `neighbor change on ${driver.description} not verified: ${why}; ${rolledBack ? await rollbackOutcome(driver, plan) : 'nothing to roll back'}`,
+    `neighbor change on ${driver.description} not verified: ${why}; ${outcome}`,
     missing,
     rolledBack,
   );

@@ -58,6 +58,8 @@ export interface NeighborPlan {
   rollback: PlanStep[];
   /** Things the plan cannot or will not change but the operator should know. */
   notes: string[];
+  /** Neighbors the plan creates (the router has no line for them yet). */
+  created: string[];
   /** The lines a rollback must bring back (ownedLines of the config the plan was made from). */
   before: string[];
   /** The policy's description marker, which names the import filter objects. */
@@ -74,7 +76,11 @@ export interface NeighborPlan {
  * receiving one path per node needs no neighbor command; `maximum-paths` is what turns those
  * paths into ECMP next hops in zebra.
  */
-export function planNeighborChanges(running: RunningConfig, policy: NeighborPolicy): NeighborPlan {
+export function planNeighborChanges(
+  running: RunningConfig,
+  policy: NeighborPolicy,
+  opts: { claimed?: readonly string[] } = {},
+): NeighborPlan {
   const routerAs = checkAsn('routerAs', policy.routerAs);
   const marker = checkDescription('descriptionMarker', policy.descriptionMarker);
   const desired = policy.neighbors.map((n, i) => ({
@@ -128,9 +134,11 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
 
   // A neighbor line someone wrote by hand (no marker) is theirs: the docs promise that lines
   // without our marker are left alone, so it gets no description, filter or AS change from us.
+  // `claimed`: neighbors a plan just created, checked on the read-back; one that lost its
+  // description there is ours with a line missing, not someone else's.
   const handWritten = (d: { address: string }): boolean => {
     const have = bgp?.neighbors.find((n) => n.name === d.address);
-    return have !== undefined && have.description !== marker;
+    return have !== undefined && have.description !== marker && !opts.claimed?.includes(d.address);
   };
   for (const d of desired.filter(handWritten)) {
     notes.push(
@@ -154,6 +162,8 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
       add('router', `${prefix} remote-as ${d.remoteAs}`);
       if (have.remoteAs !== undefined) undo('add', 'router', `${prefix} remote-as ${have.remoteAs}`);
     }
+    // Only a neighbor this plan's caller created can lack the marker here (see handWritten).
+    if (have.description !== marker) add('router', `${prefix} description ${marker}`);
     if (d.ebgpMultihop !== undefined && have.ebgpMultihop !== d.ebgpMultihop) {
       add('router', `${prefix} ebgp-multihop ${d.ebgpMultihop}`);
       undo(
@@ -202,7 +212,9 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
   for (const have of bgp?.neighbors ?? []) {
     if (have.description !== marker || seen.has(have.name) || have.isPeerGroup) continue;
     steps.push({ op: 'remove', context: 'router', command: `no neighbor ${have.name}` });
-    for (const line of restoreLines(bgp as RunningBgpConfig, have)) undo('add', line.context, line.command);
+    // Backwards, because the rollback runs in reverse: `remote-as` must come back first.
+    for (const line of restoreLines(bgp as RunningBgpConfig, have).reverse())
+      undo('add', line.context, line.command);
     if (have.hasPassword) notes.push(`neighbor ${have.name} has a password; a rollback cannot restore it`);
   }
 
@@ -236,6 +248,7 @@ export function planNeighborChanges(running: RunningConfig, policy: NeighborPoli
     steps,
     rollback: rollback.reverse(),
     notes,
+    created: owned.filter((d) => !bgp?.neighbors.some((n) => n.name === d.address)).map((d) => d.address),
     before: ownedLines(running, marker),
     marker,
   };

@@ -1,77 +1,132 @@
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFrr, type FrrRouter } from '../lab/frr.js';
+import type { FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
-import { requireLab } from '../support/requirements.js';
+import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../lab/router-matrix.js';
 import { cli, ownConfigYaml } from './run-cli.js';
 
-describe('cli neighbors --apply --write-memory against real FRR 8.4 through the local transport @lab', function () {
-  this.timeout(120_000);
-  let lab: Lab | undefined;
-  let frr: FrrRouter | undefined;
-  let dir = '';
-  let config = '';
+/** The `router bgp` block of a running config, as printed. */
+function bgpBlock(running: string): string {
+  const lines = running.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('router bgp '));
+  const end = lines.findIndex((l, i) => i > start && /^\S/.test(l) && l !== '!');
+  return lines.slice(start, end).join('\n');
+}
 
-  before(async function () {
-    requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
-    lab = await createLab();
-    // The seed's router: AS 64501 with the two MetalLB node neighbors we must leave alone.
-    frr = await startFrr(lab, {
-      bgpLines: ['neighbor 192.168.201.11 remote-as 64500', 'neighbor 192.168.201.12 remote-as 64500'],
+for (const router of ROUTER_MATRIX)
+  describe(`cli neighbors against real ${router.name} through the local transport @lab`, function () {
+    this.timeout(120_000);
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let dir = '';
+    const config = (name: string, listen: string, vtyshPath: string): Promise<string> => {
+      const file = join(dir, name);
+      return writeFile(
+        file,
+        ownConfigYaml(
+          ['transport: local', `vtyshPath: ${vtyshPath}`, 'dialect: frr'],
+          [`listenAddress: ${listen}`],
+        ),
+      ).then(() => file);
+    };
+    const neighbors = (file: string, ...more: string[]) =>
+      cli(
+        'neighbors',
+        '-c',
+        file,
+        '-c',
+        'fixtures/seed/metallb-config.yaml',
+        '--log-level',
+        'silent',
+        ...more,
+      );
+
+    before(async function () {
+      requireRouter(this, router);
+      lab = await createLab();
+      // The seed's router: AS 64501 with the two MetalLB node neighbors we must leave alone.
+      frr = await startMatrixFrr(lab, router, {
+        bgpLines: ['neighbor 192.168.201.11 remote-as 64500', 'neighbor 192.168.201.12 remote-as 64500'],
+      });
+      dir = await mkdtemp(join(tmpdir(), 'crs-neighbors-lab-'));
     });
-    dir = await mkdtemp(join(tmpdir(), 'crs-neighbors-lab-'));
-    config = join(dir, 'crs.yaml');
-    await writeFile(
-      config,
-      ownConfigYaml(
-        ['transport: local', `vtyshPath: ${frr.vtyshPath}`, 'dialect: frr'],
-        [`listenAddress: ${lab.speakerAddress}`],
-      ),
-    );
+
+    after(async () => {
+      await frr?.stop();
+      await lab?.destroy();
+      if (dir !== '') await rm(dir, { recursive: true, force: true });
+    });
+
+    it('dry run, --apply --write-memory (lines in show running-config), then nothing pending', async () => {
+      const r = frr as FrrRouter;
+      const file = await config('crs.yaml', (lab as Lab).speakerAddress, r.vtyshPath);
+      const dry = await neighbors(file);
+      expect(dry.code, dry.stderr).to.equal(1);
+      expect(dry.stdout).to.contain('+ neighbor 192.168.201.2 remote-as 64500\n');
+      expect(dry.stdout).to.contain('+ route-map cluster-router-sync-in permit 10\n');
+
+      const applied = await neighbors(file, '--apply', '--write-memory');
+      expect(applied.code, applied.stderr).to.equal(0);
+      expect(applied.stdout).to.match(
+        /! applied \d+ change\(s\), read back and verified, configuration saved \(write memory\)\n$/,
+      );
+      // write memory saved it where this FRR reads its config at start.
+      expect(await readFile(join(r.dir, 'frr.conf'), 'utf8')).to.contain(
+        ' neighbor 192.168.201.2 remote-as 64500\n',
+      );
+      const running = await r.vtysh('show running-config');
+      expect(running).to.contain(' neighbor 192.168.201.2 remote-as 64500\n');
+      expect(running).to.contain(' neighbor 192.168.201.2 description cluster-router-sync\n');
+      expect(running).to.contain('  neighbor 192.168.201.2 route-map cluster-router-sync-in in\n');
+      expect(running).to.contain(' neighbor 192.168.201.11 remote-as 64500\n');
+      expect(running).to.contain(' neighbor 192.168.201.12 remote-as 64500\n');
+
+      const again = await neighbors(file);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(again.stdout).to.contain(
+        'router bgp 64501: neighbors already as configured, nothing to change\n',
+      );
+      expect(again.stdout).to.not.contain('dry run');
+    });
+
+    it('a change the router does not keep is rolled back: every line read before is back, byte for byte', async () => {
+      const r = frr as FrrRouter;
+      // A router that takes the batch but loses one line of it: right after the batch, the new
+      // neighbor's description is gone, so the read-back cannot verify the change.
+      const losing = join(dir, 'vtysh-loses-description.sh');
+      await writeFile(
+        losing,
+        [
+          '#!/bin/sh',
+          `${r.vtyshPath} "$@"`,
+          'status=$?',
+          'case " $* " in',
+          `  *" neighbor 192.168.201.3 description cluster-router-sync "*)`,
+          `    ${r.vtyshPath} -c 'configure terminal' -c 'router bgp 64501' -c 'no neighbor 192.168.201.3 description' >/dev/null 2>&1 ;;`,
+          'esac',
+          'exit $status',
+          '',
+        ].join('\n'),
+      );
+      await chmod(losing, 0o755);
+      const before = await r.vtysh('show running-config');
+      // Our speaker moves to .3: the plan removes our (marked) .2 and adds .3.
+      const file = await config('moved.yaml', '192.168.201.3', losing);
+      const dry = await neighbors(file);
+      expect(dry.stdout)
+        .to.contain('- no neighbor 192.168.201.2\n')
+        .and.contain('+ neighbor 192.168.201.3 remote-as 64500\n');
+
+      const failed = await neighbors(file, '--apply');
+      expect(failed.code, failed.stdout + failed.stderr).to.equal(1);
+      expect(failed.stderr)
+        .to.contain('not verified')
+        .and.contain('rolled back to the previous neighbor lines');
+      const after = await r.vtysh('show running-config');
+      expect(bgpBlock(after)).to.equal(bgpBlock(before));
+      expect(after).to.not.contain('192.168.201.3');
+      expect(after).to.contain('ip prefix-list cluster-router-sync-in seq 5 permit 192.168.197.0/24 ge 32\n');
+    });
   });
-
-  after(async () => {
-    await frr?.stop();
-    await lab?.destroy();
-    if (dir !== '') await rm(dir, { recursive: true, force: true });
-  });
-
-  it('applies our neighbor and its import filter, then finds nothing to do', async () => {
-    const args = [
-      'neighbors',
-      '-c',
-      config,
-      '-c',
-      'fixtures/seed/metallb-config.yaml',
-      '--log-level',
-      'silent',
-    ];
-    const dry = await cli(...args);
-    expect(dry.code, dry.stderr).to.equal(1);
-    expect(dry.stdout).to.contain('+ neighbor 192.168.201.2 remote-as 64500\n');
-
-    const applied = await cli(...args, '--apply', '--write-memory');
-    expect(applied.code, applied.stderr).to.equal(0);
-    expect(applied.stdout).to.match(
-      /! applied \d+ change\(s\), read back and verified, configuration saved \(write memory\)\n$/,
-    );
-
-    // write memory saved it where this FRR reads its config at start.
-    expect(await readFile(join((frr as FrrRouter).dir, 'frr.conf'), 'utf8')).to.contain(
-      ' neighbor 192.168.201.2 remote-as 64500\n',
-    );
-    const running = await (frr as FrrRouter).vtysh('show running-config');
-    expect(running).to.contain(' neighbor 192.168.201.2 remote-as 64500\n');
-    expect(running).to.contain(' neighbor 192.168.201.2 description cluster-router-sync\n');
-    expect(running).to.contain('  neighbor 192.168.201.2 route-map cluster-router-sync-in in\n');
-    expect(running).to.contain(' neighbor 192.168.201.11 remote-as 64500\n');
-    expect(running).to.contain(' neighbor 192.168.201.12 remote-as 64500\n');
-
-    const again = await cli(...args);
-    expect(again.code, again.stderr).to.equal(0);
-    expect(again.stdout).to.contain('router bgp 64501: neighbors already as configured, nothing to change\n');
-    expect(again.stdout).to.not.contain('dry run');
-  });
-});

@@ -93,14 +93,12 @@ describe('router-drivers: neighbor planner and applier', () => {
     ]);
     expect(renderNeighborPlan(plan)).to.equal('router bgp 64501\n- no neighbor 192.168.201.3\n');
     // Rollback re-creates it line by line, in the router's order.
-    expect(plan.rollback.map((s) => `${s.context}: ${s.command}`)).to.deep.equal(
-      [
-        'router: neighbor 192.168.201.3 remote-as 64500',
-        'router: neighbor 192.168.201.3 description crs-managed',
-        'router: neighbor 192.168.201.3 timers 3 9',
-        'ipv4-unicast: neighbor 192.168.201.3 route-map IN in',
-      ].reverse(),
-    );
+    expect(plan.rollback.map((s) => `${s.context}: ${s.command}`)).to.deep.equal([
+      'router: neighbor 192.168.201.3 remote-as 64500',
+      'router: neighbor 192.168.201.3 description crs-managed',
+      'router: neighbor 192.168.201.3 timers 3 9',
+      'ipv4-unicast: neighbor 192.168.201.3 route-map IN in',
+    ]);
     expect(plan.notes).to.deep.equal([]);
   });
 
