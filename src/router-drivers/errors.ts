@@ -57,14 +57,22 @@ export type RouterCommandErrorKind =
 
 /** vtysh refused a command; `output` is what it printed, `command` what we sent. */
 export class RouterCommandError extends BadInputError {
+  // Off the enumerable properties (which a logger copies): the output can be as large as
+  // router.maxOutputBytes.
+  readonly #output: string;
   constructor(
     readonly kind: RouterCommandErrorKind,
     readonly command: string,
-    readonly output: string,
+    output: string,
     message: string,
   ) {
     // The message is the router's own line and has no size limit.
     super(`router rejected ${quoteExcerpt(command)}: ${clipText(message)}`);
+    this.#output = output;
+  }
+
+  get output(): string {
+    return this.#output;
   }
 }
 
@@ -81,15 +89,21 @@ export class BgpAlreadyRunningError extends RouterCommandError {
 
 /** vtysh (or the shell running it) ended with a non-zero status and no message we recognise. */
 export class VtyshExitStatusError extends RouterCommandError {
+  readonly #stderr: string;
   constructor(
     command: string,
     output: string,
     readonly exitStatus: number | null,
-    readonly stderr: string,
+    stderr: string,
   ) {
     const why =
       stderr.trim() === '' ? '' : `: ${clipText(stderr.trim().split('\n')[0] as string, EXCERPT_CHARS)}`;
     super('exit-status', command, output, `vtysh exited with status ${String(exitStatus)}${why}`);
+    this.#stderr = stderr;
+  }
+
+  get stderr(): string {
+    return this.#stderr;
   }
 }
 

@@ -53,6 +53,10 @@ describe('error messages quote a bounded excerpt of unbounded input', () => {
     expect(failed).to.be.instanceOf(VtyshExitStatusError);
     expect((failed as Error).message.length).to.be.below(MESSAGE_LIMIT);
     expect((failed as Error).message).to.contain(`of ${HUGE} characters`);
+    // What vtysh printed stays on the errors, off their enumerable properties.
+    expect((refused as RouterCommandError).output).to.have.length(HUGE + 3);
+    expect((failed as VtyshExitStatusError).stderr).to.have.length(HUGE + 1);
+    for (const e of [refused, failed]) expect(JSON.stringify({ ...e }).length).to.be.below(MESSAGE_LIMIT);
   });
 
   describe('through the CLI (check over a directory)', function () {
