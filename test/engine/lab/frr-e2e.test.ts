@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import type { Server } from 'node:net';
-import { startFrr, type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
+import { type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
+import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
 import { frrTable, kernelTable, type RouteTable } from '../../lab/route-tables.js';
 import { createLab, type Lab } from '../../lab/netns.js';
-import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
@@ -44,8 +44,10 @@ const SCENARIOS = [
   { transport: 'local', withdrawOnExit: true },
 ] as const;
 
-for (const { transport, withdrawOnExit } of SCENARIOS)
-  describe(`lab: run against a real FRR (zebra + bgpd) in a network namespace, router read over ${transport === 'ssh' ? 'a real sshd' : 'local vtysh'}${withdrawOnExit ? ', --withdraw-on-exit' : ''}`, function () {
+const RUNS = ROUTER_MATRIX.flatMap((router) => SCENARIOS.map((scenario) => ({ router, ...scenario })));
+
+for (const { router, transport, withdrawOnExit } of RUNS)
+  describe(`lab: run against a real ${router.name} (zebra + bgpd) in a network namespace, router read over ${transport === 'ssh' ? 'a real sshd' : 'local vtysh'}${withdrawOnExit ? ', --withdraw-on-exit' : ''}`, function () {
     this.timeout(180_000);
     let sshd: Sshd | undefined;
     let bridge: Server | undefined;
@@ -59,18 +61,9 @@ for (const { transport, withdrawOnExit } of SCENARIOS)
     let manifests: string;
 
     before(async function () {
-      requireLab(this, {
-        root: true,
-        commands: [
-          'ip',
-          'vtysh',
-          '/usr/lib/frr/bgpd',
-          '/usr/lib/frr/zebra',
-          ...(transport === 'ssh' ? ['/usr/sbin/sshd', 'ssh-keygen'] : []),
-        ],
-      });
+      requireRouter(this, router, transport === 'ssh' ? ['/usr/sbin/sshd', 'ssh-keygen'] : []);
       lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-      frr = await startFrr(lab, {
+      frr = await startMatrixFrr(lab, router, {
         bgpLines: speakerNeighborLines({
           neighbor: ['description cluster-router-sync', 'timers connect 1'],
           ecmp: true,
