@@ -60,9 +60,15 @@ key="debian-$release"
 for p in "${packages[@]}"; do
   key+="-${p}_$(dpkg-query --admindir="$build/var/lib/dpkg" -W -f='${Version}' "$p")"
 done
-rm -rf "${cache:?}/$key"
-mv "$build" "$cache/$key"
-touch "$cache/$key/.crs-root-complete"
+# A root of the same versions may exist (the link was deleted to rebuild): tests may be running
+# in it, so it stays and the new build goes.
+if [ -e "$cache/$key/.crs-root-complete" ]; then
+  rm -rf "$build"
+else
+  rm -rf "${cache:?}/$key"
+  mv "$build" "$cache/$key"
+  touch "$cache/$key/.crs-root-complete"
+fi
 ln -sfn "$key" "$link"
 echo "debian-root.sh: built $key in $(($(date +%s) - started)) s, $(du -sh "$cache/$key" | cut -f1)" >&2
 readlink -f "$link"
