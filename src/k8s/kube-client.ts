@@ -1,9 +1,12 @@
 /**
  * A small JSON client for the Kubernetes API. @kubernetes/client-node supplies the kubeconfig
  * handling (files, KUBECONFIG, in-cluster, exec/token auth, TLS material); the requests are made
- * here so that status codes (409, 410), watch streams and patch content types stay in plain view.
+ * here so that status codes (409, 410), watch streams and patch content types stay in plain view
+ * (docs/architecture.md, "The cluster path"). client-node is imported only when a kubeconfig is
+ * loaded: importing it costs about a second and 80 MiB, which commands that never talk to a
+ * cluster (version, check, plan --manifests) must not pay.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
@@ -34,7 +37,8 @@ export interface KubeConfigSource {
   context?: string;
 }
 
-export function loadKubeConfig(src: KubeConfigSource = {}): KubeConfig {
+export async function loadKubeConfig(src: KubeConfigSource = {}): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
     if (src.kubeconfigPath) kc.loadFromFile(src.kubeconfigPath);
@@ -74,13 +78,28 @@ function statusReason(text: string): { reason: string; message: string } {
   return { reason: '', message: text.slice(0, 500) };
 }
 
-export class KubeClient {
-  private readonly server: URL;
+function serverOf(config: KubeConfig): URL {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new KubeConfigError('kubeconfig has no current cluster');
+  return new URL(cluster.server);
+}
 
-  constructor(readonly config: KubeConfig) {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new KubeConfigError('kubeconfig has no current cluster');
-    this.server = new URL(cluster.server);
+export class KubeClient {
+  private readonly loaded: Promise<{ config: KubeConfig; server: URL }>;
+
+  /**
+   * `config` may still be loading (loadKubeConfig's promise), so a caller can hand out a client
+   * synchronously; a kubeconfig that fails to load fails every request with its KubeConfigError.
+   */
+  constructor(config: KubeConfig | Promise<KubeConfig>) {
+    this.loaded = Promise.resolve(config).then((c) => ({ config: c, server: serverOf(c) }));
+    // Reported through ready() and every request; not an unhandled rejection before the first.
+    this.loaded.catch(() => {});
+  }
+
+  /** Resolves once the kubeconfig is loaded; rejects with its KubeConfigError. */
+  async ready(): Promise<void> {
+    await this.loaded;
   }
 
   private async open(
@@ -91,10 +110,11 @@ export class KubeClient {
     contentType: string,
     signal?: AbortSignal,
   ): Promise<IncomingMessage> {
-    const url = new URL(this.server.pathname.replace(/\/$/, '') + path, this.server);
+    const { config, server } = await this.loaded;
+    const url = new URL(server.pathname.replace(/\/$/, '') + path, server);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     const opts: RequestOptions = { method, headers: { Accept: 'application/json' } };
-    await this.config.applyToHTTPSOptions(opts);
+    await config.applyToHTTPSOptions(opts);
     opts.headers = { ...opts.headers, ...(body === undefined ? {} : { 'Content-Type': contentType }) };
     if (signal) opts.signal = signal;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { KubeClusterSource, type ClusterUpdate } from '../../src/k8s/cluster-source.js';
 import { KubeController, type AppliedDecisions } from '../../src/k8s/controller.js';
-import { KubeApiError, KubeClient, type KubeClient as KubeClientType } from '../../src/k8s/kube-client.js';
+import {
+  KubeApiError,
+  KubeClient,
+  loadKubeConfig,
+  type KubeClient as KubeClientType,
+} from '../../src/k8s/kube-client.js';
 import { POOL_ANNOTATION, ServiceStatusWriter } from '../../src/k8s/status-writer.js';
 import { startApiServer, requireApiServer, type ApiServer } from '../e2e/apiserver.js';
 import { createObject, objectPath } from '../e2e/kube-objects.js';
@@ -192,7 +197,7 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
   it('retries a 409 on the status update by re-reading, and wins', async () => {
     const ns = await newNamespace();
     await createObject(api, lbService(ns, 'contested'));
-    const kubeconfig = (admin as KubeClient).config;
+    const kubeconfig = loadKubeConfig({ kubeconfigPath: await api.writeKubeconfig(api.admin) });
     let interfered = 0;
     // Another writer changes the service between our read and our write, exactly once.
     class InterferingClient extends KubeClient {

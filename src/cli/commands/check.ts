@@ -2,7 +2,6 @@ import { commonOptionsFrom, REPORT_OUTPUTS, type CommonOptions } from '../common
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { printCheckResult } from '../check-result-io.js';
-import { runCheck } from '../../check/run-check.js';
 import { BadInputError } from '../../util/errors.js';
 
 export interface CheckOptions extends CommonOptions {
@@ -14,6 +13,8 @@ export interface CheckOptions extends CommonOptions {
 
 /** `check DIR`: plan the recorded cluster, compare with the recorded router, print the report. */
 export async function checkCommand(opts: CheckOptions, io: CliIo): Promise<number> {
+  // Loaded here, not at the top: `--help` lists this command without loading the planner.
+  const { runCheck } = await import('../../check/run-check.js');
   const result = await runCheck(opts.dir, {
     format: opts.output,
     color: opts.output === 'text' && io.isTty === true,

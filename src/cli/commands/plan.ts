@@ -1,13 +1,7 @@
-import { readLiveCluster } from '../../check/live-cluster.js';
-import { configToJson, formatConfigWarning, loadConfigFiles } from '../../config/index.js';
-import type { ConfigWarning } from '../../config/model.js';
-import { planCluster } from '../../sync/planner/index.js';
 import { BadInputError, ExitCode } from '../../util/errors.js';
 import { commonOptionsFrom, liveSourcesFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { renderConfigSummary } from '../render-config.js';
-import { renderPlanText } from '../render-plan.js';
 
 export type PlanOptions = CommonOptions;
 
@@ -18,9 +12,18 @@ export type PlanOptions = CommonOptions;
  */
 export async function planCommand(opts: PlanOptions, io: CliIo): Promise<number> {
   if (opts.manifestsPath === undefined && opts.kubeconfig === undefined) return showConfig(opts, io);
+  // Loaded here, not at the top: `--help` lists this command without loading the planner, and
+  // the Kubernetes client is loaded (by the cluster source) only for --kubeconfig.
+  const [{ readLiveCluster }, { planCluster }, { renderPlanText }, { formatConfigWarning }] =
+    await Promise.all([
+      import('../../check/live-cluster.js'),
+      import('../../sync/planner/index.js'),
+      import('../render-plan.js'),
+      import('../../config/index.js'),
+    ]);
   // The same reading of config + cluster as `verify` (config documents beside the services count).
   const live = await readLiveCluster(liveSourcesFrom(opts));
-  printWarnings(live.configWarnings, io);
+  printWarnings(live.configWarnings.map(formatConfigWarning), io);
   const plan = planCluster(live.config, live.snapshot);
   io.out(
     opts.output === 'json'
@@ -36,18 +39,21 @@ async function showConfig(opts: PlanOptions, io: CliIo): Promise<number> {
       'plan: no config given: use --config FILE (repeatable), and --manifests PATH or --kubeconfig FILE to plan a cluster',
     );
   }
+  const [{ configToJson, formatConfigWarning, loadConfigFiles }, { renderConfigSummary }] = await Promise.all(
+    [import('../../config/index.js'), import('../render-config.js')],
+  );
   const { config, warnings } = await loadConfigFiles(opts.configFiles);
   if (opts.output === 'json') {
     io.out(`${JSON.stringify({ config: configToJson(config), warnings }, null, 2)}\n`);
   } else {
-    printWarnings(warnings, io);
+    printWarnings(warnings.map(formatConfigWarning), io);
     io.out(renderConfigSummary(config, opts.configFiles));
   }
   return ExitCode.Ok;
 }
 
-function printWarnings(warnings: readonly ConfigWarning[], io: CliIo): void {
-  for (const w of warnings) io.err(`warning: ${formatConfigWarning(w)}\n`);
+function printWarnings(lines: readonly string[], io: CliIo): void {
+  for (const line of lines) io.err(`warning: ${line}\n`);
 }
 
 export const planSpec: CommandSpec<PlanOptions> = {

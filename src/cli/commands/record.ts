@@ -2,9 +2,6 @@ import { commonOptionsFrom, liveSourcesFrom, PLAIN_OUTPUTS, type CommonOptions }
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { printCheckResult } from '../check-result-io.js';
-import { runRecord } from '../../check/run-record.js';
-import { createLogger } from '../../observability/logger.js';
-import { createRouterTransport } from '../../router-drivers/index.js';
 
 export interface RecordOptions extends CommonOptions {
   /** Directory to write: manifests, config and `router/show ...` outputs, ready for `check`. */
@@ -13,6 +10,12 @@ export interface RecordOptions extends CommonOptions {
 
 /** `record DIR`: one read-only snapshot of the cluster and the router (src/check/run-record.ts). */
 export async function recordCommand(opts: RecordOptions, io: CliIo): Promise<number> {
+  // Loaded here, not at the top: `--help` lists this command without loading SSH or the planner.
+  const [{ runRecord }, { createLogger }, { createRouterTransport }] = await Promise.all([
+    import('../../check/run-record.js'),
+    import('../../observability/logger.js'),
+    import('../../router-drivers/index.js'),
+  ]);
   const log = createLogger({ level: opts.logLevel });
   const result = await runRecord(liveSourcesFrom(opts), createRouterTransport, opts.dir, log);
   return printCheckResult(result, io);

@@ -3,11 +3,6 @@ import { BadInputError } from '../../util/errors.js';
 import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { runDemo } from '../../demo/demo.js';
-import { runFrrDemo } from '../../demo/frr-demo.js';
-import { replicaIdentity } from '../../k8s/leader-election.js';
-import { createLogger } from '../../observability/logger.js';
-import { runSync } from '../../sync/engine/run-sync.js';
 
 export interface RunOptions extends CommonOptions {
   /** Run the embedded seed scenario (fixtures/seed) instead of a real cluster. */
@@ -30,6 +25,16 @@ export interface RunOptions extends CommonOptions {
 const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9473';
 
 export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
+  // Loaded here, not at the top: `--help` lists this command without loading BGP, SSH or Kubernetes.
+  const [{ runDemo }, { runFrrDemo }, { replicaIdentity }, { createLogger }, { runSync }] = await Promise.all(
+    [
+      import('../../demo/demo.js'),
+      import('../../demo/frr-demo.js'),
+      import('../../k8s/leader-election.js'),
+      import('../../observability/logger.js'),
+      import('../../sync/engine/run-sync.js'),
+    ],
+  );
   const m = opts.metricsAddress;
   const metricsAddress = m ? `${m.host.includes(':') ? `[${m.host}]` : m.host}:${m.port}` : undefined;
   const common = {

@@ -2,14 +2,17 @@ import { commonOptionsFrom, liveSourcesFrom, REPORT_OUTPUTS, type CommonOptions 
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { printCheckResult } from '../check-result-io.js';
-import { runVerify } from '../../check/run-verify.js';
-import { createLogger } from '../../observability/logger.js';
-import { createRouterDriver } from '../../router-drivers/index.js';
 
 export type VerifyOptions = CommonOptions;
 
 /** `verify`: `check`'s plan-and-compare against the live cluster and router (src/check/run-verify.ts). */
 export async function verifyCommand(opts: VerifyOptions, io: CliIo): Promise<number> {
+  // Loaded here, not at the top: `--help` lists this command without loading SSH or the planner.
+  const [{ runVerify }, { createLogger }, { createRouterDriver }] = await Promise.all([
+    import('../../check/run-verify.js'),
+    import('../../observability/logger.js'),
+    import('../../router-drivers/index.js'),
+  ]);
   const log = createLogger({ level: opts.logLevel });
   const result = await runVerify(liveSourcesFrom(opts), (access) => createRouterDriver(access, log), {
     format: opts.output,

@@ -41,8 +41,9 @@ export function kubeClusterSource(opts: {
   let controller: KubeController | undefined;
   return {
     async start(listener) {
+      // Awaited here so that a bad kubeconfig ends `run` (exit 2) instead of being retried.
       const client = new KubeClient(
-        loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}),
+        await loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}),
       );
       controller = new KubeController(client, {
         decide: (update) => opts.planner(update.snapshot),
@@ -85,6 +86,8 @@ export async function readClusterConfigDocuments(
   metallbNamespace: string,
   logger: Logger,
 ): Promise<ConfigText[]> {
+  // A kubeconfig that does not load is bad input, not a server to retry (the source retries).
+  await client.ready();
   const source = new KubeClusterSource(client, {
     metallbNamespace,
     onUpdate: () => {},

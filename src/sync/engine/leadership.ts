@@ -18,7 +18,9 @@ export async function acquireLeadership(
   opts: LeaseOptions & { kubeconfig?: string; logger: Logger; abort: Promise<void> },
 ): Promise<Leadership | undefined> {
   const log = opts.logger.child({ component: 'leader-election' });
-  const client = new KubeClient(loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}));
+  const client = new KubeClient(
+    await loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}),
+  );
   let started!: () => void;
   let stopped!: () => void;
   const leading = new Promise<void>((resolve) => (started = resolve));

@@ -1,0 +1,103 @@
+/**
+ * CLI start-up as users run it: `bin/cluster-router-sync.js` on the compiled dist/ (built here
+ * first, from the current sources), as whole processes, against `node -e 0` measured in the same
+ * rounds so that the ratios hold on a busy machine. Wall time from spawn to exit; peak RSS from
+ * GNU time's %M (the kernel's maxrss of the child).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from './stats.js';
+import type { BenchRow, BenchSuite } from './types.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = 9;
+const GNU_TIME = '/usr/bin/time';
+
+interface Sample {
+  ms: number;
+  rssMiB: number;
+}
+
+const CASES: Record<string, string[]> = {
+  'node -e 0': ['-e', '0'],
+  version: ['bin/cluster-router-sync.js', 'version'],
+  '--help': ['bin/cluster-router-sync.js', '--help'],
+  'check fixtures/seed': ['bin/cluster-router-sync.js', 'check', 'fixtures/seed'],
+  'plan --manifests fixtures/seed/manifests': [
+    'bin/cluster-router-sync.js',
+    'plan',
+    '--config',
+    'fixtures/seed/metallb-config.yaml',
+    '--manifests',
+    'fixtures/seed/manifests',
+  ],
+};
+
+function exec(file: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd: root, maxBuffer: 64 * 2 ** 20 }, (err, _out, stderr) =>
+      err
+        ? reject(new Error(`${file} ${args.join(' ')}: ${err.message}\n${stderr}`, { cause: err }))
+        : resolve(),
+    );
+  });
+}
+
+async function sample(args: string[], rssFile: string): Promise<Sample> {
+  const t0 = performance.now();
+  await exec(GNU_TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...args]);
+  const ms = performance.now() - t0;
+  return { ms, rssMiB: Number((await readFile(rssFile, 'utf8')).trim()) / 1024 };
+}
+
+async function startup(): Promise<BenchRow[]> {
+  if (!existsSync(GNU_TIME))
+    return [{ name: `cli start-up skipped: ${GNU_TIME} not installed`, value: 0, unit: '' }];
+  await exec(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  const dir = await mkdtemp(join(tmpdir(), 'crs-startup-'));
+  const samples = new Map<string, Sample[]>(Object.keys(CASES).map((k) => [k, []]));
+  try {
+    // Interleaved rounds: a burst of load from elsewhere hits every case alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, args] of Object.entries(CASES)) {
+        samples.get(name)!.push(await sample(args, join(dir, 'rss')));
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const ms = (name: string) => median(samples.get(name)!.map((s) => s.ms));
+  const rss = (name: string) => median(samples.get(name)!.map((s) => s.rssMiB));
+  const base = ms('node -e 0');
+  const targets: Record<string, number> = { version: 1.5, 'check fixtures/seed': 3 };
+  const rows: BenchRow[] = [
+    { name: `node -e 0, median of ${ROUNDS}`, value: base, unit: 'ms' },
+    { name: 'node -e 0, peak RSS', value: rss('node -e 0'), unit: 'MiB' },
+  ];
+  for (const name of Object.keys(CASES).filter((n) => n !== 'node -e 0')) {
+    const ratio = ms(name) / base;
+    const target = targets[name];
+    rows.push(
+      { name: `${name}, median of ${ROUNDS}`, value: ms(name), unit: 'ms' },
+      {
+        name: `${name}, time / node -e 0`,
+        value: ratio,
+        unit: 'x',
+        ...(target === undefined ? {} : { target: `<= ${target}`, met: ratio <= target }),
+      },
+      {
+        name: `${name}, peak RSS`,
+        value: rss(name),
+        unit: 'MiB',
+        ...(name === 'version' ? { target: '< 70', met: rss(name) < 70 } : {}),
+      },
+    );
+  }
+  return rows;
+}
+
+export default { name: 'cli-startup', run: startup } satisfies BenchSuite;
