@@ -182,6 +182,11 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const marker =
     config.speaker.stateFile !== undefined ? new RestartMarker(config.speaker.stateFile, log) : undefined;
   const restarted = (await marker?.present()) ?? false;
+  if (restarted)
+    log.info(
+      { stateFile: config.speaker.stateFile },
+      'a previous run announced routes: our OPENs carry the graceful-restart R bit',
+    );
   const { speaker, announcer } = createSpeakerSide(config, log, { restarted });
   const unwatchMarker = marker?.watch(speaker);
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
