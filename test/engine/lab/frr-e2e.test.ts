@@ -208,7 +208,7 @@ ${bridgeScript === '' ? '' : 'bridge.close();'}`;
       it('re-adds our neighbor statement after it is removed by hand, and reports the repair', async () => {
         await frr!.vtysh('configure terminal', 'router bgp 64501', 'no neighbor 192.168.201.2');
         // A safety net, not a speed limit: noticing the drift and repairing it takes a few router
-        // reads, each over a new ssh login: up to 30 s in all on a 2-core machine at load 11.
+        // reads over ssh (one exec channel and vtysh run each): up to 30 s on 2 cores at load 11.
         await waitFor(
           'the repair to be logged',
           () => stderr.includes('re-added neighbor 192.168.201.2 remote-as 64500'),
