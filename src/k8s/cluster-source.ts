@@ -1,28 +1,26 @@
 /**
  * The Kubernetes cluster source: one reflector per kind the planner needs (and, when the server
- * has them, the MetalLB CRDs and the MetalLB ConfigMap), coalesced into one consistent
- * ClusterSnapshot that is handed on only after every kind finished its first list.
+ * has them, the MetalLB CRDs and the MetalLB ConfigMap). Every watch event converts one object
+ * (src/k8s/cluster-objects.ts) and, after the coalescing window, goes out as keyed changes
+ * (`onChanges`); a whole ClusterSnapshot is assembled only for the first complete update and for
+ * `onUpdate` subscribers. Nothing goes out before every kind finished its first list.
  */
 import { stringify } from 'yaml';
 import type { ClusterSnapshot } from '../sync/cluster.js';
+import type { SnapshotDelta } from '../sync/planner/index.js';
 import type { ConfigDocument } from '../sources/config-documents.js';
-import {
-  endpointSliceFromObject,
-  namespaceFromObject,
-  nodeFromObject,
-  serviceFromObject,
-  type ClusterKind,
-  type Converted,
-  type ObjectProblem,
-} from '../sources/kube-objects.js';
+import type { ClusterKind } from '../sources/kube-objects.js';
+import { ClusterObjects, type ObjectIssue } from './cluster-objects.js';
 import type { KubeClient } from './kube-client.js';
-import { objectKey, Reflector, type BackoffOptions, type ResourceSpec } from './reflector.js';
+import {
+  objectKey,
+  Reflector,
+  type BackoffOptions,
+  type ResourceSpec,
+  type StoreChange,
+} from './reflector.js';
 
-export interface ObjectIssue extends ObjectProblem {
-  kind: ClusterKind;
-  /** `namespace/name` or `name`. */
-  object: string;
-}
+export type { ObjectIssue } from './cluster-objects.js';
 
 export interface ClusterUpdate {
   snapshot: ClusterSnapshot;
@@ -32,10 +30,22 @@ export interface ClusterUpdate {
   issues: ObjectIssue[];
 }
 
+/** What changed since the last changes (or the first update), by key. */
+export interface ClusterChanges {
+  delta: SnapshotDelta;
+  /** The changed objects that could not be used (they are removed in `delta`). */
+  issues: ObjectIssue[];
+  /** Present when a MetalLB config object changed: all of them, as in ClusterUpdate. */
+  configDocuments?: ConfigDocument[];
+}
+
 export interface KubeClusterSourceOptions {
-  onUpdate: (update: ClusterUpdate) => void;
+  /** A whole update after each change; assembling it costs time linear in the cluster's size. */
+  onUpdate?: (update: ClusterUpdate) => void;
+  /** Keyed changes after each change; costs time linear in the change only. */
+  onChanges?: (changes: ClusterChanges) => void;
   onError: (err: Error, resource: string) => void;
-  /** Changes arriving within this window go out as one snapshot. Default 50 ms. */
+  /** Changes arriving within this window go out together. Default 50 ms. */
   coalesceMs?: number;
   /** Where MetalLB's ConfigMap and CRDs live. Default `metallb-system`; null: do not read them. */
   metallbNamespace?: string | null;
@@ -87,32 +97,49 @@ function configText(obj: Record<string, unknown>): string {
 export class KubeClusterSource {
   private readonly cluster: Record<ClusterKind, Reflector>;
   private readonly config: Reflector[];
+  private readonly objects = new ClusterObjects();
+  private configChanged = false;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
-  private lastSent = '';
 
   constructor(
     client: KubeClient,
     private readonly opts: KubeClusterSourceOptions,
   ) {
-    const ropts = {
-      onChange: () => this.changed(),
+    const ropts = (onChange: (change: StoreChange) => void) => ({
+      onChange,
       onError: opts.onError,
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
       ...(opts.watchTimeoutSec ? { watchTimeoutSec: opts.watchTimeoutSec } : {}),
+    });
+    const kind = (k: ClusterKind): Reflector => {
+      const reflector: Reflector = new Reflector(
+        client,
+        CLUSTER_RESOURCES[k],
+        ropts((change) => {
+          if (change.type === 'listed') this.objects.replace(k, reflector.store);
+          else this.objects.set(k, change.key, change.object);
+          this.changed();
+        }),
+      );
+      return reflector;
     };
     this.cluster = {
-      Service: new Reflector(client, CLUSTER_RESOURCES.Service, ropts),
-      EndpointSlice: new Reflector(client, CLUSTER_RESOURCES.EndpointSlice, ropts),
-      Node: new Reflector(client, CLUSTER_RESOURCES.Node, ropts),
-      Namespace: new Reflector(client, CLUSTER_RESOURCES.Namespace, ropts),
+      Service: kind('Service'),
+      EndpointSlice: kind('EndpointSlice'),
+      Node: kind('Node'),
+      Namespace: kind('Namespace'),
     };
     const ns = opts.metallbNamespace === undefined ? 'metallb-system' : opts.metallbNamespace;
+    const configChanged = () => {
+      this.configChanged = true;
+      this.changed();
+    };
     this.config =
       ns === null
         ? []
         : configResources(ns, opts.metallbConfigMapName ?? 'config').map(
-            (r) => new Reflector(client, r, ropts),
+            (r) => new Reflector(client, r, ropts(configChanged)),
           );
   }
 
@@ -125,9 +152,10 @@ export class KubeClusterSource {
   async start(): Promise<ClusterUpdate> {
     await Promise.all(this.reflectors.map((r) => r.start()));
     this.started = true;
-    const update = this.current();
-    this.lastSent = JSON.stringify(update);
-    return update;
+    // The first update carries everything; changes count from it.
+    this.objects.drain();
+    this.configChanged = false;
+    return this.current();
   }
 
   async stop(): Promise<void> {
@@ -141,34 +169,34 @@ export class KubeClusterSource {
     if (!this.started || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.started) return;
-      const update = this.current();
-      const text = JSON.stringify(update);
-      if (text === this.lastSent) return;
-      this.lastSent = text;
-      this.opts.onUpdate(update);
+      if (this.started) this.flush();
     }, this.opts.coalesceMs ?? 50);
   }
 
-  /** Builds the update from every store at one moment, so the snapshot is consistent. */
+  private flush(): void {
+    const configChanged = this.configChanged;
+    if (!this.objects.pending && !configChanged) return;
+    this.configChanged = false;
+    const { delta, issues } = this.objects.drain();
+    this.opts.onChanges?.({
+      delta,
+      issues,
+      ...(configChanged ? { configDocuments: this.configDocuments() } : {}),
+    });
+    this.opts.onUpdate?.(this.current());
+  }
+
+  /** The whole cluster now, assembled from the converted objects, sorted by key. */
   current(): ClusterUpdate {
-    const issues: ObjectIssue[] = [];
-    const convert = <T>(kind: ClusterKind, fn: (o: unknown) => Converted<T>): T[] =>
-      [...this.cluster[kind].store.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .flatMap(([key, obj]) => {
-          const c = fn(obj);
-          if (c.ok) return [c.value];
-          issues.push({ kind, object: key, ...c.problem });
-          return [];
-        });
-    const snapshot: ClusterSnapshot = {
-      services: convert('Service', serviceFromObject),
-      endpointSlices: convert('EndpointSlice', endpointSliceFromObject),
-      nodes: convert('Node', nodeFromObject),
-      namespaces: convert('Namespace', namespaceFromObject),
+    return {
+      snapshot: this.objects.snapshot(),
+      configDocuments: this.configDocuments(),
+      issues: this.objects.issues(),
     };
-    const configDocuments = this.config
+  }
+
+  private configDocuments(): ConfigDocument[] {
+    return this.config
       .flatMap((r) =>
         [...r.store.values()].map((obj) => ({
           file: `kubernetes:${String(obj.kind ?? r.resource.name)}/${objectKey(obj)}`,
@@ -176,6 +204,5 @@ export class KubeClusterSource {
         })),
       )
       .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    return { snapshot, configDocuments, issues };
   }
 }

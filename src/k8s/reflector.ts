@@ -22,9 +22,15 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
+/** What changed in the store: one object (a watch event), or all of it (a list replaced it). */
+export type StoreChange =
+  | { type: 'listed' }
+  /** `object` is undefined when the object was deleted. */
+  | { type: 'event'; key: string; object: KubeObject | undefined };
+
 export interface ReflectorOptions {
   /** Called after the store changed (the list replaced it, or a watch event). */
-  onChange: () => void;
+  onChange: (change: StoreChange) => void;
   onError: (err: Error, resource: string) => void;
   backoff?: BackoffOptions;
   /** Server-side watch timeout; the watch is renewed from the last version after it. */
@@ -32,7 +38,7 @@ export interface ReflectorOptions {
   pageSize?: number;
 }
 
-type KubeObject = Record<string, unknown>;
+export type KubeObject = Record<string, unknown>;
 
 interface ListAnswer {
   kind?: string;
@@ -162,7 +168,7 @@ export class Reflector {
     for (const [k, v] of items) this.store.set(k, v);
     this.resourceVersion = version;
     this.markSynced();
-    this.opts.onChange();
+    this.opts.onChange({ type: 'listed' });
   }
 
   private markSynced(): void {
@@ -197,9 +203,10 @@ export class Reflector {
     if (version) this.resourceVersion = version;
     this.goneInARow = 0;
     if (ev.type === 'BOOKMARK') return;
-    if (ev.type === 'DELETED') this.store.delete(objectKey(ev.object));
-    else this.store.set(objectKey(ev.object), ev.object);
-    this.opts.onChange();
+    const key = objectKey(ev.object);
+    if (ev.type === 'DELETED') this.store.delete(key);
+    else this.store.set(key, ev.object);
+    this.opts.onChange({ type: 'event', key, object: ev.type === 'DELETED' ? undefined : ev.object });
   }
 
   private sleep(ms: number): Promise<void> {

@@ -60,6 +60,18 @@ function isEmpty(d: SnapshotDelta): boolean {
 }
 
 /**
+ * Keyed changes into a kept planner: from a snapshot diff, or straight from watch events
+ * (src/k8s/cluster-objects.ts) with no snapshot at all.
+ */
+export function applyDelta(planner: Planner, delta: SnapshotDelta): void {
+  // Node changes go in their own update: the planner re-plans every allocated service on a
+  // node change but then skips services removed in the same delta, leaving their issues behind.
+  const { nodes, ...rest } = delta;
+  planner.update(rest);
+  planner.update({ nodes });
+}
+
+/**
  * The planner kept between snapshots: each snapshot is turned into a delta against the previous
  * one, so a one-service change among 10,000 re-plans the routes of that service only.
  */
@@ -76,11 +88,7 @@ export function incrementalPlanner(config: Config): PlanFn {
         previous = snapshot;
         return plan;
       }
-      // Node changes go in their own update: the planner re-plans every allocated service on a
-      // node change but then skips services removed in the same delta, leaving their issues behind.
-      const { nodes, ...rest } = delta;
-      planner.update(rest);
-      planner.update({ nodes });
+      applyDelta(planner, delta);
     }
     previous = snapshot;
     plan = planner.plan();

@@ -193,7 +193,8 @@ export class Planner {
       nodesChanged = true;
     }
     for (const name of delta.nodes?.remove ?? []) {
-      nodesChanged = nodesChanged || this.nodes.delete(name);
+      // Delete first: `nodesChanged || delete` would skip every removal after the first.
+      if (this.nodes.delete(name)) nodesChanged = true;
     }
 
     if (namespacesChanged || serviceChanges.size > 0)

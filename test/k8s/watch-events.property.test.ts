@@ -1,0 +1,234 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { ClusterObjects, type RawObject } from '../../src/k8s/cluster-objects.js';
+import { Planner, planCluster } from '../../src/sync/planner/index.js';
+import { applyDelta } from '../../src/sync/engine/snapshot-delta.js';
+import {
+  endpointSliceFromObject,
+  namespaceFromObject,
+  nodeFromObject,
+  serviceFromObject,
+  type ClusterKind,
+} from '../../src/sources/kube-objects.js';
+import type { ClusterSnapshot } from '../../src/sync/cluster.js';
+import { config, peer, pool } from '../sync/builders.js';
+
+const cfg = config([pool('default', ['192.168.197.0/28'])], [peer('192.168.200.1')]);
+const NODES = ['n1', 'n2', 'n3'];
+const KINDS: readonly ClusterKind[] = ['Service', 'EndpointSlice', 'Node', 'Namespace'];
+
+/** API objects as the server serves them (kind and apiVersion included, as on watch events). */
+function serviceObject(id: number, local: boolean, pinned: number | undefined, broken: boolean): RawObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `svc-${id}`, namespace: 'default', uid: `uid-${id}` },
+    spec: {
+      // A type that is not a string does not convert: the object is skipped, as the API would not serve it.
+      type: broken ? 7 : 'LoadBalancer',
+      externalTrafficPolicy: local ? 'Local' : 'Cluster',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+      ...(pinned === undefined ? {} : { loadBalancerIP: `192.168.197.${pinned}` }),
+    },
+  };
+}
+
+function sliceObject(id: number, on: string[], ready: boolean): RawObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `svc-${id}-abc`,
+      namespace: 'default',
+      labels: { 'kubernetes.io/service-name': `svc-${id}` },
+    },
+    addressType: 'IPv4',
+    endpoints: on.map((n, i) => ({ addresses: [`10.0.${id}.${i + 1}`], conditions: { ready }, nodeName: n })),
+  };
+}
+
+function nodeObject(name: string, ready: boolean): RawObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    status: {
+      addresses: [{ type: 'InternalIP', address: `192.168.201.${11 + NODES.indexOf(name)}` }],
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    },
+  };
+}
+
+const namespaceObject: RawObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } };
+
+/** One write on the API server: an object put (created or replaced) or deleted. */
+type Write = { kind: ClusterKind; key: string; object: RawObject | undefined };
+
+const writeArb: fc.Arbitrary<Write> = fc.oneof(
+  fc
+    .record({
+      id: fc.integer({ min: 0, max: 5 }),
+      local: fc.boolean(),
+      pinned: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }),
+      broken: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+      del: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+    })
+    .map(({ id, local, pinned, broken, del }) => ({
+      kind: 'Service' as const,
+      key: `default/svc-${id}`,
+      object: del ? undefined : serviceObject(id, local, pinned, broken),
+    })),
+  fc
+    .record({
+      id: fc.integer({ min: 0, max: 5 }),
+      on: fc.subarray(NODES),
+      ready: fc.boolean(),
+      del: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+    })
+    .map(({ id, on, ready, del }) => ({
+      kind: 'EndpointSlice' as const,
+      key: `default/svc-${id}-abc`,
+      object: del ? undefined : sliceObject(id, on, ready),
+    })),
+  fc
+    .record({
+      name: fc.constantFrom(...NODES),
+      ready: fc.boolean(),
+      del: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+    })
+    .map(({ name, ready, del }) => ({
+      kind: 'Node' as const,
+      key: name,
+      object: del ? undefined : nodeObject(name, ready),
+    })),
+);
+
+/**
+ * What reaches the informers: the server applies each write (bumping resourceVersion); a write
+ * is delivered as a watch event, lost (a watch that broke: only a later relist of its kind
+ * brings the object back), or delivered late (behind writes of other kinds: kinds are separate
+ * watch streams, ordered only within one); the planner takes the queued changes at any point.
+ */
+type Step =
+  | { op: 'write'; write: Write; delivery: 'now' | 'lost' | 'late' }
+  | { op: 'relist'; kind: ClusterKind }
+  | { op: 'deliver-late' }
+  | { op: 'plan' };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('write' as const), write: writeArb, delivery: fc.constantFrom('now' as const, 'now' as const, 'lost' as const, 'late' as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('relist' as const), kind: fc.constantFrom(...KINDS) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'deliver-late' as const }) },
+  { weight: 2, arbitrary: fc.constant({ op: 'plan' as const }) },
+); // prettier-ignore
+
+const CONVERT = {
+  Service: serviceFromObject,
+  EndpointSlice: endpointSliceFromObject,
+  Node: nodeFromObject,
+  Namespace: namespaceFromObject,
+};
+
+/** The server's objects converted on their own, sorted by key: the from-scratch input. */
+function snapshotOf(server: Record<ClusterKind, Map<string, RawObject>>): ClusterSnapshot {
+  const values = <T>(kind: ClusterKind, convert: (o: unknown) => { ok: boolean; value?: T }): T[] =>
+    [...server[kind]]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .flatMap(([, o]) => {
+        const c = convert(o);
+        return c.ok ? [c.value as T] : [];
+      });
+  return {
+    services: values('Service', CONVERT.Service),
+    endpointSlices: values('EndpointSlice', CONVERT.EndpointSlice),
+    nodes: values('Node', CONVERT.Node),
+    namespaces: values('Namespace', CONVERT.Namespace),
+  };
+}
+
+describe('k8s: watch events as keyed changes into the incremental planner', () => {
+  it('plans what planning the final cluster from scratch plans, through bursts, reordering, lost events and relists', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
+        const server: Record<ClusterKind, Map<string, RawObject>> = {
+          Service: new Map(),
+          EndpointSlice: new Map(),
+          Node: new Map(NODES.map((n) => [n, nodeObject(n, true)])),
+          Namespace: new Map([['default', namespaceObject]]),
+        };
+        let version = 0;
+        const objects = new ClusterObjects();
+        // The initial sync: every kind listed, one whole snapshot into a fresh planner.
+        for (const kind of KINDS) objects.replace(kind, server[kind]);
+        objects.drain();
+        const planner = new Planner(cfg, objects.snapshot());
+        const late: Write[] = [];
+        const deliver = (w: Write) => objects.set(w.kind, w.key, w.object);
+
+        for (const step of steps) {
+          if (step.op === 'write') {
+            const { kind, key, object } = step.write;
+            const stored = object && {
+              ...object,
+              metadata: { ...(object.metadata as object), resourceVersion: String(++version) },
+            };
+            if (stored) server[kind].set(key, stored);
+            else server[kind].delete(key);
+            const event = { kind, key, object: stored };
+            if (step.delivery === 'now') {
+              // Events of one kind stay in order: a late one of this kind goes first.
+              for (const w of late.filter((l) => l.kind === kind)) deliver(w);
+              late.splice(0, late.length, ...late.filter((l) => l.kind !== kind));
+              deliver(event);
+            } else if (step.delivery === 'late') late.push(event);
+          } else if (step.op === 'relist') {
+            // A watch restart past a 410 Gone: the late events of the kind are superseded.
+            late.splice(0, late.length, ...late.filter((l) => l.kind !== step.kind));
+            objects.replace(step.kind, new Map(server[step.kind]));
+          } else if (step.op === 'deliver-late') {
+            late.splice(0).forEach(deliver);
+          } else {
+            applyDelta(planner, objects.drain().delta);
+            // Mid-way the planner sees exactly what the informers have seen.
+            expect(planner.plan()).to.deep.equal(planCluster(cfg, objects.snapshot()));
+          }
+        }
+        // Lost events are what relists are for: every kind relisted, every late event delivered.
+        late.splice(0).forEach(deliver);
+        for (const kind of KINDS) objects.replace(kind, new Map(server[kind]));
+        applyDelta(planner, objects.drain().delta);
+        expect(objects.snapshot()).to.deep.equal(snapshotOf(server));
+        expect(planner.plan()).to.deep.equal(planCluster(cfg, snapshotOf(server)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drains nothing for a write that changes nothing the planner reads, and keeps the object', () => {
+    const objects = new ClusterObjects();
+    const svc = serviceObject(1, false, undefined, false);
+    objects.set('Service', 'default/svc-1', {
+      ...svc,
+      metadata: { ...(svc.metadata as object), resourceVersion: '1' },
+    });
+    const [converted] = objects.drain().delta.services!.upsert!;
+    objects.set('Service', 'default/svc-1', {
+      ...svc,
+      metadata: { ...(svc.metadata as object), resourceVersion: '2', managedFields: [] },
+    });
+    expect(objects.pending).to.equal(false);
+    expect(objects.snapshot().services[0]).to.equal(converted);
+  });
+
+  it('removes an object that stops converting and names it among the issues of the drain', () => {
+    const objects = new ClusterObjects();
+    objects.set('Service', 'default/svc-1', serviceObject(1, false, undefined, false));
+    objects.drain();
+    objects.set('Service', 'default/svc-1', serviceObject(1, false, undefined, true));
+    const { delta, issues } = objects.drain();
+    expect(delta.services).to.deep.equal({ upsert: [], remove: [{ namespace: 'default', name: 'svc-1' }] });
+    expect(issues.map((i) => [i.kind, i.object, i.field])).to.deep.equal([
+      ['Service', 'default/svc-1', 'spec.type'],
+    ]);
+  });
+});
