@@ -155,7 +155,7 @@ describe('runCheck', () => {
     it('graceful-restart-stale: the session is down (drift) while the stale routes still forward', async () => {
       const r = await runCheck(quagga('graceful-restart-stale'), { format: 'text' });
       expect(r.exitCode).to.equal(1);
-      expect(rowOf(r.output, '192.168.201.11')).to.match(/\bdown\s+session is Active$/);
+      expect(rowOf(r.output, '192.168.201.11')).to.match(/\bdown\s+session is Active \(NSF passive\)$/);
       expect(rowOf(r.output, '192.168.197.0/32').split(/\s+/)).to.include('ok');
       expect(rowOf(r.output, '192.168.197.77/32').split(/\s+/)).to.include('ok');
     });

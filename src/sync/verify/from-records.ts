@@ -65,6 +65,9 @@ function sessionsOf(sections: BgpSummary[], neighbors: BgpNeighborDetail[] | und
       if (neighbors !== undefined) {
         const detail = neighbors.find((n) => (canonicalIp(n.address) ?? n.address) === neighbor);
         session.multiPathFamilies = detail === undefined ? [] : multiPathFamilies(detail);
+        // The summary says `Active`; the details say why: `Active (NSF passive)` is Quagga waiting
+        // for a peer in graceful restart (fixtures/quagga-1.2.4/graceful-restart-stale).
+        if (detail?.state.startsWith(`${peer.state} (`)) session.state = detail.state;
       }
       byNeighbor.set(neighbor, session);
     }
