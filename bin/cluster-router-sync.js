@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The compiled CLI lives in dist/ (built by `npm install` through the prepare script).
 import { main } from '../dist/cli/main.js';
+import { exitWhenDone } from '../dist/cli/exit.js';
 
-process.exitCode = await main(process.argv);
+exitWhenDone(await main(process.argv));

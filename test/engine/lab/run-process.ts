@@ -14,7 +14,8 @@ export class RunProcess {
 
   constructor(ns: string, args: readonly string[]) {
     const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
-process.exitCode = await main(${JSON.stringify(['node', 'cluster-router-sync', ...args])});`;
+const { exitWhenDone } = await import(${JSON.stringify(`${root}src/cli/exit.ts`)});
+exitWhenDone(await main(${JSON.stringify(['node', 'cluster-router-sync', ...args])}));`;
     this.child = spawnTsxIn(ns, ['--input-type=module', '-e', script], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
