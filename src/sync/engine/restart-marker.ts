@@ -1,12 +1,18 @@
 import { access, rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { BgpSpeaker, RoutesSentEvent } from '../../bgp/index.js';
+import type { RoutesSentEvent } from '../../bgp/index.js';
 import { BadInputError } from '../../util/errors.js';
 
 export class StateFileError extends BadInputError {
   constructor(path: string, what: string, options: { cause: unknown }) {
     super(`speaker.stateFile: cannot ${what} ${path}: ${(options.cause as Error).message}`, options);
   }
+}
+
+/** The speaker's routes-sent events, all the marker listens to. */
+export interface RoutesSentSource {
+  on(event: 'routes-sent', fn: (e: RoutesSentEvent) => void): unknown;
+  off(event: 'routes-sent', fn: (e: RoutesSentEvent) => void): unknown;
 }
 
 /**
@@ -37,7 +43,7 @@ export class RestartMarker {
   }
 
   /** Writes the marker once a session has sent its first routes; returns the unsubscribe. */
-  watch(speaker: BgpSpeaker): () => void {
+  watch(speaker: RoutesSentSource): () => void {
     const onSent = (e: RoutesSentEvent) => {
       if (this.written || e.cause !== 'initial' || e.announced === 0) return;
       this.written = true;
