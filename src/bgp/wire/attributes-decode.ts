@@ -1,4 +1,4 @@
-import { Afi, AttrFlag, AttrType, Safi } from './constants.js';
+import { Afi, AsPathSegmentType, AttrFlag, AttrType, Safi } from './constants.js';
 import { BgpWireError, type WireErrorAction, type WireErrorReason } from './errors.js';
 import { decodePrefixes } from './nlri.js';
 import { copyBytes, formatIpv4, formatIpv6, type Prefix } from './prefix.js';
@@ -90,10 +90,22 @@ function decodeAsPath(
   return segs;
 }
 
+function isConfed(seg: AsPathSegment): boolean {
+  return seg.type === AsPathSegmentType.ConfedSequence || seg.type === AsPathSegmentType.ConfedSet;
+}
+
+// RFC 7607 §2: AS 0 in AS_PATH, AS4_PATH, AGGREGATOR or AS4_AGGREGATOR makes the attribute
+// malformed; RFC 7606 then decides the action per attribute.
+function rejectAsZero(segs: readonly AsPathSegment[], reason: WireErrorReason): void {
+  if (segs.some((seg) => seg.asns.includes(0))) throw new AttrFault(reason, 'AS 0 in the path');
+}
+
 function decodeAggregator(b: Uint8Array, s: number, len: number, asnSize: 2 | 4): Aggregator {
   if (len !== asnSize + 4)
     throw new AttrFault('update-attribute-length', `length ${len}, expected ${asnSize + 4}`);
-  return { asn: asnSize === 4 ? u32(b, s) : u16(b, s), address: formatIpv4(b, s + asnSize) };
+  const asn = asnSize === 4 ? u32(b, s) : u16(b, s);
+  if (asn === 0) throw new AttrFault('update-optional-attribute', 'AS 0 (RFC 7607)');
+  return { asn, address: formatIpv4(b, s + asnSize) };
 }
 
 function expectLength(len: number, ok: boolean, expected: string): void {
@@ -129,8 +141,9 @@ function addPathFor(ctx: CodecContext, fam: 4 | 6): boolean {
  * parsing with treat-as-withdraw (RFC 7606 §4), or session reset when the overrunning attribute
  * is MP_REACH/MP_UNREACH (its NLRI cannot be located, §5.3); a bad prefix inside MP_REACH/MP_UNREACH
  * is 3/10 with session reset (§5.3, §7.11); AS4_PATH/AS4_AGGREGATOR value errors are 3/9 with
- * attribute discard (RFC 6793 §6). Role-dependent rules (LOCAL_PREF from eBGP, confederation
- * segments from eBGP, NEXT_HOP equal to our own address) are the speaker's, not the codec's.
+ * attribute discard (RFC 6793 §6). Rules that depend on the session being internal or external
+ * (confederation segments, LOCAL_PREF) follow `ctx.ibgp`; NEXT_HOP equal to our own address is the
+ * speaker's rule, not the codec's.
  */
 export function decodeAttributes(
   b: Uint8Array,
@@ -249,9 +262,16 @@ function decodeOne(
       attrs.origin = v;
       return;
     }
-    case AttrType.AsPath:
-      attrs.asPath = decodeAsPath(b, s, e, asnSize, 'update-malformed-as-path');
+    case AttrType.AsPath: {
+      const segs = decodeAsPath(b, s, e, asnSize, 'update-malformed-as-path');
+      rejectAsZero(segs, 'update-malformed-as-path');
+      // RFC 5065 §5 with RFC 7606 §7.2: confederation segments from a peer outside our
+      // confederation (we run none, so any external peer) make AS_PATH malformed.
+      if (!ctx.ibgp && segs.some(isConfed))
+        throw new AttrFault('update-malformed-as-path', 'confederation segment from an external peer');
+      attrs.asPath = segs;
       return;
+    }
     case AttrType.NextHop: {
       expectLength(len, len === 4, '4');
       const first = b[s] as number;
@@ -298,11 +318,15 @@ function decodeOne(
       attrs.largeCommunities = list;
       return;
     }
-    case AttrType.As4Path:
+    case AttrType.As4Path: {
       // RFC 6793 §3: between two NEW speakers AS4_PATH has no meaning and is ignored.
       if (ctx.fourOctetAs) return;
-      attrs.as4Path = decodeAsPath(b, s, e, 4, 'update-optional-attribute');
+      const segs = decodeAsPath(b, s, e, 4, 'update-optional-attribute');
+      rejectAsZero(segs, 'update-optional-attribute');
+      // RFC 6793 §6: confederation segments in AS4_PATH are discarded, the rest is kept.
+      attrs.as4Path = segs.filter((seg) => !isConfed(seg));
       return;
+    }
     case AttrType.As4Aggregator:
       if (ctx.fourOctetAs) return;
       attrs.as4Aggregator = decodeAggregator(b, s, len, 4);

@@ -147,8 +147,18 @@ export const routeRefreshArb: fc.Arbitrary<RouteRefreshMessage> = fc.record({
   subtype: u8,
 });
 
-const segmentArb = (asn: fc.Arbitrary<number>): fc.Arbitrary<AsPathSegment> =>
-  fc.record({ type: fc.integer({ min: 1, max: 4 }), asns: fc.array(asn, { minLength: 1, maxLength: 12 }) });
+/**
+ * AS path segments as a receiver keeps them: no AS 0 (RFC 7607 §2), confederation segments (types
+ * 3 and 4) only where `confed` (AS_PATH on an internal session; never in AS4_PATH, RFC 6793 §6).
+ */
+const segmentArb = (asn: fc.Arbitrary<number>, confed: boolean): fc.Arbitrary<AsPathSegment> =>
+  fc.record({
+    type: fc.integer({ min: 1, max: confed ? 4 : 2 }),
+    asns: fc.array(
+      asn.filter((a) => a !== 0),
+      { minLength: 1, maxLength: 12 },
+    ),
+  });
 
 const unicastIpv4 = fc
   .uint8Array({ minLength: 4, maxLength: 4 })
@@ -157,7 +167,7 @@ const unicastIpv4 = fc
 const anyIpv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIpv4(b));
 const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatIpv6(b));
 const aggregatorArb = (asn: fc.Arbitrary<number>): fc.Arbitrary<Aggregator> =>
-  fc.record({ asn, address: anyIpv4 });
+  fc.record({ asn: asn.filter((a) => a !== 0), address: anyIpv4 });
 
 function mpReachArb(ctx: CodecContext): fc.Arbitrary<MpReach> {
   return fc.oneof(
@@ -211,7 +221,7 @@ export function attributesArb(ctx: CodecContext): fc.Arbitrary<PathAttributes> {
   const asn = ctx.fourOctetAs ? u32 : u16;
   const keys = {
     origin: fc.integer({ min: 0, max: 2 }),
-    asPath: fc.array(segmentArb(asn), { maxLength: 4 }),
+    asPath: fc.array(segmentArb(asn, ctx.ibgp), { maxLength: 4 }),
     nextHop: unicastIpv4,
     med: u32,
     localPref: u32,
@@ -238,7 +248,7 @@ export function attributesArb(ctx: CodecContext): fc.Arbitrary<PathAttributes> {
     ),
     ...(ctx.fourOctetAs
       ? {}
-      : { as4Path: fc.array(segmentArb(u32), { maxLength: 3 }), as4Aggregator: aggregatorArb(u32) }),
+      : { as4Path: fc.array(segmentArb(u32, false), { maxLength: 3 }), as4Aggregator: aggregatorArb(u32) }),
   };
   return fc.record(keys, { requiredKeys: [] });
 }
