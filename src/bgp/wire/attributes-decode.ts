@@ -189,6 +189,9 @@ export function decodeAttributes(
       break;
     }
     i = ve;
+    // RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored; RFC 7606 §7.5 discards it
+    // whatever its flags or length, so it is neither checked nor kept.
+    if (type === AttrType.LocalPref && !ctx.ibgp) continue;
     const whole = (): Buffer => Buffer.from(b.subarray(hs, ve));
     const spec = SPEC[type];
     if (spec === undefined) {

@@ -224,7 +224,8 @@ export function attributesArb(ctx: CodecContext): fc.Arbitrary<PathAttributes> {
     asPath: fc.array(segmentArb(asn, ctx.ibgp), { maxLength: 4 }),
     nextHop: unicastIpv4,
     med: u32,
-    localPref: u32,
+    // RFC 4271 §5.1.5: only an internal peer's LOCAL_PREF is kept.
+    ...(ctx.ibgp ? { localPref: u32 } : {}),
     atomicAggregate: fc.constant(true),
     aggregator: aggregatorArb(asn),
     communities: fc.array(u32, { minLength: 1, maxLength: 10 }),
