@@ -5,9 +5,11 @@ import {
   effectiveAggregator,
   effectiveAsPath,
   encodeMessage,
+  formatAddress,
   formatAsPath,
   formatPrefix,
   openAsn,
+  parseAddress,
   type AsPathSegment,
   type BgpMessage,
   type CodecContext,
@@ -116,6 +118,21 @@ function confedCount(segs: readonly AsPathSegment[]): number {
   return n;
 }
 
+/**
+ * The vectors write next hops as their sources print them (GoBGP: "::ffff:172.20.0.1"); the codec
+ * prints IPv6 in the project's one form (hex groups), so compare the addresses, not the spelling.
+ */
+function canonicalNextHops(byFamily: Record<string, Route[]>): Record<string, Route[]> {
+  const out: Record<string, Route[]> = {};
+  for (const [fam, list] of Object.entries(byFamily)) {
+    out[fam] = list.map((r) => {
+      const a = r.nextHop === undefined ? undefined : parseAddress(r.nextHop);
+      return a ? { ...r, nextHop: formatAddress(a.family, a.addr) } : r;
+    });
+  }
+  return out;
+}
+
 function diff(out: string[], field: string, actual: unknown, expected: unknown): void {
   if (!isDeepStrictEqual(actual, expected))
     out.push(`${field}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
@@ -184,7 +201,7 @@ export function fieldDifferences(
         );
         break;
       case 'announce':
-        diff(out, k, announce, v);
+        diff(out, k, announce, canonicalNextHops(v as Record<string, Route[]>));
         break;
       case 'withdraw':
         diff(out, k, withdraw, v);
