@@ -140,7 +140,7 @@ function addPathFor(ctx: CodecContext, fam: 4 | 6): boolean {
  * Choices where the RFCs leave room: an attribute header or value overrunning the list stops
  * parsing with treat-as-withdraw (RFC 7606 §4), or session reset when the overrunning attribute
  * is MP_REACH/MP_UNREACH (its NLRI cannot be located, §5.3); a bad prefix inside MP_REACH/MP_UNREACH
- * is 3/10 with session reset (§5.3, §7.11); AS4_PATH/AS4_AGGREGATOR value errors are 3/9 with
+ * is 3/9 (RFC 4760 §7) with session reset (§5.3, §7.11); AS4_PATH/AS4_AGGREGATOR value errors are 3/9 with
  * attribute discard (RFC 6793 §6). Rules that depend on the session being internal or external
  * (confederation segments, LOCAL_PREF) follow `ctx.ibgp`; NEXT_HOP equal to our own address is the
  * speaker's rule, not the codec's.
@@ -405,13 +405,10 @@ function decodeMpPrefixes(
   const fam = familyOf(afi);
   const prefixes: Prefix[] = [];
   const why = decodePrefixes(b, start, end, fam, addPathFor(ctx, fam), prefixes);
-  // RFC 7606 §5.3 / §7.11: unparseable NLRI in MP_REACH_NLRI or MP_UNREACH_NLRI resets the session.
+  // RFC 4760 §7: an incorrect MP_REACH_NLRI / MP_UNREACH_NLRI is an Optional Attribute Error
+  // (3/9), with the attribute as data; RFC 7606 §5.3 / §7.11: its NLRI cannot be located, so the
+  // session is reset.
   if (why !== undefined)
-    throw new AttrFault(
-      'update-invalid-network-field',
-      `${attribute}: ${why}`,
-      'session-reset',
-      Buffer.alloc(0),
-    );
+    throw new AttrFault('update-optional-attribute', `${attribute}: ${why}`, 'session-reset');
   return prefixes;
 }

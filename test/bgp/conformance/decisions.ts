@@ -70,6 +70,9 @@ export function targetFor(v: Vector): Target {
   // An `rfc` entry may name the path the clause leads to where the reference prints another.
   const rfcPath = (v.rfc as { asPath?: string } | undefined)?.asPath;
   if (fields && rfcPath !== undefined) fields = { ...fields, frrAsPath: rfcPath };
+  // RFC 4760 §7 names the NOTIFICATION the vectors leave open: Optional Attribute Error (3/9).
+  if (v.rfc?.clause?.includes('RFC 4760 §7') && v.rfc.code === undefined)
+    return { outcome: { ...v.rfc, code: 3, subcode: 9 }, fields };
   if (v.rfc) return { outcome: v.rfc, fields };
   if (d) return { outcome: d.outcome, fields };
   if (v.ref) {

@@ -245,13 +245,15 @@ describe('bgp wire: RFC 4271 §6 / RFC 7606 error handling on mutated captures',
       b[at + (ext ? 4 : 3) + 3] = 5;
       expectError(b, contextFor(UPDATE6), 3, 9);
     });
-    it('3/10 session reset for an NLRI prefix longer than 32 bits, classic or MP', () => {
+    it('3/10 session reset for a classic NLRI prefix longer than 32 bits', () => {
       const b = captured(UPDATE);
       b[b.length - 5] = 33; // the /32 length octet after the 4-octet path id
       expectError(b, ctx, 3, 10);
+    });
+    it('3/9 session reset for a bad prefix inside MP_REACH_NLRI (RFC 4760 §7)', () => {
       const c = captured(UPDATE6);
       c[c.length - 17] = 129;
-      expectError(c, contextFor(UPDATE6), 3, 10);
+      expectError(c, contextFor(UPDATE6), 3, 9);
     });
     it('3/11 for a malformed AS_PATH (bad segment type, empty segment)', () => {
       expectError(withAttr(UPDATE, 2, '40020605010000fde9'), ctx, 3, 11, 'treat-as-withdraw');
