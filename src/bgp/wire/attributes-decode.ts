@@ -193,6 +193,14 @@ export function decodeAttributes(
     // whatever its flags or length, so it is neither checked nor kept.
     if (type === AttrType.LocalPref && !ctx.ibgp) continue;
     const whole = (): Buffer => Buffer.from(b.subarray(hs, ve));
+    // RFC 7606 §3(g): repeated MP attributes reset the session; of any other attribute, recognised
+    // or not, the first occurrence is kept and the repeats are discarded.
+    if (seen.has(type)) {
+      const mp = type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri;
+      malformedList(`attribute ${type} appears more than once`, mp ? 'session-reset' : 'attribute-discard');
+      continue;
+    }
+    seen.add(type);
     const spec = SPEC[type];
     if (spec === undefined) {
       if ((flags & AttrFlag.Optional) === 0) {
@@ -212,13 +220,6 @@ export function decodeAttributes(
       }
       continue;
     }
-    if (seen.has(type)) {
-      // RFC 7606 §3(g): repeated MP attributes reset the session, other repeats are discarded.
-      const mp = type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri;
-      malformedList(`attribute ${type} appears more than once`, mp ? 'session-reset' : 'attribute-discard');
-      continue;
-    }
-    seen.add(type);
     if ((flags & (AttrFlag.Optional | AttrFlag.Transitive)) !== spec.flags) {
       raise(
         new BgpWireError(

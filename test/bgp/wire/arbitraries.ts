@@ -239,13 +239,14 @@ export function attributesArb(ctx: CodecContext): fc.Arbitrary<PathAttributes> {
     }),
     mpReach: mpReachArb(ctx),
     mpUnreach: mpUnreachArb(ctx),
-    unknown: fc.array(
+    unknown: fc.uniqueArray(
       fc.record({
         flags: fc.constant(0xe0),
         typeCode: u8.filter((t) => !KNOWN_ATTRS.includes(t)),
         value: bytes(300),
       }),
-      { minLength: 1, maxLength: 3 },
+      // RFC 7606 §3(g): a receiver keeps one attribute of each type.
+      { minLength: 1, maxLength: 3, selector: (a) => a.typeCode },
     ),
     ...(ctx.fourOctetAs
       ? {}

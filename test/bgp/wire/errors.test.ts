@@ -268,11 +268,21 @@ describe('bgp wire: RFC 4271 §6 / RFC 7606 error handling on mutated captures',
       const { at, size } = findAttr(b, 14);
       expectError(plusAttr(UPDATE6, b.subarray(at, at + size).toString('hex')), contextFor(UPDATE6), 3, 1);
     });
-    it('unknown optional attributes: transitive ones kept with Partial set, non-transitive ones dropped', () => {
-      const m = decodeMessage(plusAttr(UPDATE, 'c0630201028063020304'), ctx) as UpdateMessage;
+    it('a repeated unknown attribute: the first kept, the repeat discarded (RFC 7606 §3(g))', () => {
+      const m = decodeMessage(plusAttr(UPDATE, 'c063020102c063020304'), ctx) as UpdateMessage;
       expect(m.attributes.unknown).to.deep.equal([
         { flags: 0xe0, typeCode: 0x63, value: Uint8Array.from([1, 2]) },
       ]);
+      expect(m.discarded?.map((d) => [d.code, d.subcode, d.action])).to.deep.equal([
+        [3, 1, 'attribute-discard'],
+      ]);
+    });
+    it('unknown optional attributes: transitive ones kept with Partial set, non-transitive ones dropped', () => {
+      const m = decodeMessage(plusAttr(UPDATE, 'c0630201028064020304'), ctx) as UpdateMessage;
+      expect(m.attributes.unknown).to.deep.equal([
+        { flags: 0xe0, typeCode: 0x63, value: Uint8Array.from([1, 2]) },
+      ]);
+      expect(m).to.not.have.property('discarded');
     });
     it('AS4_PATH on a 2-octet session: kept when well formed, discarded when malformed', () => {
       const as2 = { ...createContext(), addPath: ctx.addPath };
