@@ -28,6 +28,7 @@ import {
   encodeOpen,
   ErrorCode,
   maxMessageSize,
+  MessageType,
   openAsn,
   RouteRefreshSubtype,
   type BgpMessage,
@@ -691,6 +692,12 @@ export class PeerSession {
     for (const frame of frames) {
       if (conn.closed) return;
       this.stats.messagesReceived++;
+      // RFC 4271 §8.2.2, RFC 6608: an UPDATE before Established is an FSM error whatever its
+      // content, so the state is checked before the body is decoded.
+      if (frame[18] === MessageType.Update && conn.state !== 'Established') {
+        this.fsmError(conn, 'UPDATE');
+        continue;
+      }
       let msg: BgpMessage;
       try {
         msg = decodeMessage(frame, conn.ctx);
@@ -775,7 +782,7 @@ export class PeerSession {
         if (conn.state !== 'Established') return this.fsmError(conn, 'KEEPALIVE');
         return;
       case 'update':
-        if (conn.state !== 'Established') return this.fsmError(conn, 'UPDATE');
+        // Only in Established: onData answers an earlier UPDATE before decoding it.
         return this.onUpdate(conn, msg);
       case 'route-refresh':
         if (conn.state !== 'Established') return this.fsmError(conn, 'ROUTE-REFRESH');
