@@ -42,12 +42,29 @@ function resourceVersion(obj: RawObject): string {
   return typeof v === 'string' ? v : '';
 }
 
-const byKey = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Index of `key` in the sorted `keys`, or of where it would go. */
+function position(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keys[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
-/** One kind's converted objects and the keys changed since the last drain. */
+/**
+ * One kind's converted objects, the keys changed since the last drain, and the usable objects as
+ * a list sorted by key, kept in order by binary search so that a snapshot is a copy, not a sort.
+ */
 class KindObjects<T> {
   readonly entries = new Map<string, Entry<T>>();
   readonly pending = new Set<string>();
+  private readonly keys: string[] = [];
+  private readonly values: T[] = [];
+  /** Keys whose object does not convert; few, so sorted when asked for. */
+  private readonly failing = new Set<string>();
 
   constructor(
     readonly kind: ClusterKind,
@@ -56,18 +73,35 @@ class KindObjects<T> {
 
   set(key: string, raw: RawObject | undefined): void {
     if (raw === undefined) {
-      if (this.entries.delete(key)) this.pending.add(key);
+      if (this.entries.delete(key)) this.changed(key, undefined);
       return;
     }
     const old = this.entries.get(key)?.converted;
     const converted = this.convert(raw);
-    // Conversion keeps only what planning reads, so most writes we cause ourselves (status,
-    // annotations) and resourceVersion-only updates convert to an equal value: no change, and
-    // the old value's identity is kept.
+    // Conversion keeps only what planning reads, so resourceVersion-only updates and writes that
+    // touch nothing else convert to an equal value: no change, and the old value's identity is kept.
     const same =
       old?.ok === true && converted.ok && JSON.stringify(old.value) === JSON.stringify(converted.value);
     this.entries.set(key, { raw, converted: same ? old : converted });
-    if (!same) this.pending.add(key);
+    if (!same) this.changed(key, converted);
+  }
+
+  private changed(key: string, converted: Converted<T> | undefined): void {
+    this.pending.add(key);
+    const i = position(this.keys, key);
+    const present = this.keys[i] === key;
+    if (converted?.ok) {
+      if (present) this.values[i] = converted.value;
+      else {
+        this.keys.splice(i, 0, key);
+        this.values.splice(i, 0, converted.value);
+      }
+    } else if (present) {
+      this.keys.splice(i, 1);
+      this.values.splice(i, 1);
+    }
+    if (converted !== undefined && !converted.ok) this.failing.add(key);
+    else this.failing.delete(key);
   }
 
   /**
@@ -104,18 +138,16 @@ class KindObjects<T> {
     return { upsert, remove };
   }
 
-  values(): T[] {
-    const out: T[] = [];
-    for (const [, e] of [...this.entries].sort(byKey)) if (e.converted.ok) out.push(e.converted.value);
-    return out;
+  /** The usable objects sorted by key: a copy, so later changes leave it alone. */
+  list(): T[] {
+    return this.values.slice();
   }
 
   issues(): ObjectIssue[] {
-    const out: ObjectIssue[] = [];
-    for (const [key, e] of [...this.entries].sort(byKey)) {
-      if (!e.converted.ok) out.push({ kind: this.kind, object: key, ...e.converted.problem });
-    }
-    return out;
+    return [...this.failing].sort().flatMap((key) => {
+      const c = this.entries.get(key)?.converted;
+      return c && !c.ok ? [{ kind: this.kind, object: key, ...c.problem }] : [];
+    });
   }
 }
 
@@ -171,13 +203,13 @@ export class ClusterObjects {
     return { delta, issues };
   }
 
-  /** Every usable object, sorted by key; assembled on each call, for whole-snapshot readers. */
+  /** Every usable object, sorted by key: copies of lists kept in order, no conversion or sort. */
   snapshot(): ClusterSnapshot {
     return {
-      services: this.services.values(),
-      endpointSlices: this.slices.values(),
-      nodes: this.nodes.values(),
-      namespaces: this.namespaces.values(),
+      services: this.services.list(),
+      endpointSlices: this.slices.list(),
+      nodes: this.nodes.list(),
+      namespaces: this.namespaces.list(),
     };
   }
 

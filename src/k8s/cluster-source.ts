@@ -1,13 +1,14 @@
 /**
  * The Kubernetes cluster source: one reflector per kind the planner needs (and, when the server
  * has them, the MetalLB CRDs and the MetalLB ConfigMap). Every watch event converts one object
- * (src/k8s/cluster-objects.ts) and, after the coalescing window, goes out as keyed changes
- * (`onChanges`); a whole ClusterSnapshot is assembled only for the first complete update and for
- * `onUpdate` subscribers. Nothing goes out before every kind finished its first list.
+ * (src/k8s/cluster-objects.ts); after the coalescing window the update goes out with its
+ * snapshot carrying those keyed changes, which the incremental planner applies as they are: no
+ * conversion, sort, diff or JSON of the whole cluster per change. Nothing goes out before every
+ * kind finished its first list.
  */
 import { stringify } from 'yaml';
 import type { ClusterSnapshot } from '../sync/cluster.js';
-import type { SnapshotDelta } from '../sync/planner/index.js';
+import { carryDelta } from '../sync/engine/snapshot-delta.js';
 import type { ConfigDocument } from '../sources/config-documents.js';
 import type { ClusterKind } from '../sources/kube-objects.js';
 import { ClusterObjects, type ObjectIssue } from './cluster-objects.js';
@@ -30,20 +31,12 @@ export interface ClusterUpdate {
   issues: ObjectIssue[];
 }
 
-/** What changed since the last changes (or the first update), by key. */
-export interface ClusterChanges {
-  delta: SnapshotDelta;
-  /** The changed objects that could not be used (they are removed in `delta`). */
-  issues: ObjectIssue[];
-  /** Present when a MetalLB config object changed: all of them, as in ClusterUpdate. */
-  configDocuments?: ConfigDocument[];
-}
-
 export interface KubeClusterSourceOptions {
-  /** A whole update after each change; assembling it costs time linear in the cluster's size. */
-  onUpdate?: (update: ClusterUpdate) => void;
-  /** Keyed changes after each change; costs time linear in the change only. */
-  onChanges?: (changes: ClusterChanges) => void;
+  /**
+   * The cluster after each change. Its snapshot carries the change by key (carryDelta), so the
+   * incremental planner takes it without diffing; its lists are copies of lists kept sorted.
+   */
+  onUpdate: (update: ClusterUpdate) => void;
   onError: (err: Error, resource: string) => void;
   /** Changes arriving within this window go out together. Default 50 ms. */
   coalesceMs?: number;
@@ -99,6 +92,10 @@ export class KubeClusterSource {
   private readonly config: Reflector[];
   private readonly objects = new ClusterObjects();
   private configChanged = false;
+  /** The MetalLB config documents, rebuilt only when one of their objects changed. */
+  private documents: ConfigDocument[] = [];
+  /** The snapshot last handed out, which the next one's carried delta starts from. */
+  private last: ClusterSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
 
@@ -155,6 +152,7 @@ export class KubeClusterSource {
     // The first update carries everything; changes count from it.
     this.objects.drain();
     this.configChanged = false;
+    this.documents = this.configDocuments();
     return this.current();
   }
 
@@ -174,25 +172,21 @@ export class KubeClusterSource {
   }
 
   private flush(): void {
-    const configChanged = this.configChanged;
-    if (!this.objects.pending && !configChanged) return;
+    if (!this.objects.pending && !this.configChanged) return;
+    const { delta } = this.objects.drain();
+    if (this.configChanged) this.documents = this.configDocuments();
     this.configChanged = false;
-    const { delta, issues } = this.objects.drain();
-    this.opts.onChanges?.({
-      delta,
-      issues,
-      ...(configChanged ? { configDocuments: this.configDocuments() } : {}),
-    });
-    this.opts.onUpdate?.(this.current());
+    const previous = this.last;
+    const update = this.current();
+    if (previous) carryDelta(previous, delta, update.snapshot);
+    this.opts.onUpdate(update);
   }
 
-  /** The whole cluster now, assembled from the converted objects, sorted by key. */
+  /** The whole cluster now: sorted copies of the converted objects, and the MetalLB config. */
   current(): ClusterUpdate {
-    return {
-      snapshot: this.objects.snapshot(),
-      configDocuments: this.configDocuments(),
-      issues: this.objects.issues(),
-    };
+    const snapshot = this.objects.snapshot();
+    this.last = snapshot;
+    return { snapshot, configDocuments: this.documents, issues: this.objects.issues() };
   }
 
   private configDocuments(): ConfigDocument[] {

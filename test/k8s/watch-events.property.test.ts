@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ClusterObjects, type RawObject } from '../../src/k8s/cluster-objects.js';
 import { Planner, planCluster } from '../../src/sync/planner/index.js';
-import { applyDelta } from '../../src/sync/engine/snapshot-delta.js';
+import { applyDelta, carryDelta, incrementalPlanner } from '../../src/sync/engine/snapshot-delta.js';
 import {
   endpointSliceFromObject,
   namespaceFromObject,
@@ -162,6 +162,18 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
         for (const kind of KINDS) objects.replace(kind, server[kind]);
         objects.drain();
         const planner = new Planner(cfg, objects.snapshot());
+        // The run path: the source's snapshots, each carrying its changes, into the engine's planner.
+        const viaSnapshots = incrementalPlanner(cfg);
+        let last = objects.snapshot();
+        viaSnapshots(last);
+        const drainBoth = () => {
+          const { delta } = objects.drain();
+          applyDelta(planner, delta);
+          const next = objects.snapshot();
+          carryDelta(last, delta, next);
+          last = next;
+          expect(viaSnapshots(next)).to.deep.equal(planner.plan());
+        };
         const late: Write[] = [];
         const deliver = (w: Write) => objects.set(w.kind, w.key, w.object);
 
@@ -188,7 +200,7 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
           } else if (step.op === 'deliver-late') {
             late.splice(0).forEach(deliver);
           } else {
-            applyDelta(planner, objects.drain().delta);
+            drainBoth();
             // Mid-way the planner sees exactly what the informers have seen.
             expect(planner.plan()).to.deep.equal(planCluster(cfg, objects.snapshot()));
           }
@@ -196,12 +208,27 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
         // Lost events are what relists are for: every kind relisted, every late event delivered.
         late.splice(0).forEach(deliver);
         for (const kind of KINDS) objects.replace(kind, new Map(server[kind]));
-        applyDelta(planner, objects.drain().delta);
+        drainBoth();
         expect(objects.snapshot()).to.deep.equal(snapshotOf(server));
         expect(planner.plan()).to.deep.equal(planCluster(cfg, snapshotOf(server)));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("takes a snapshot's carried changes as they are, without diffing the snapshots", () => {
+    const objects = new ClusterObjects();
+    objects.set('Namespace', 'default', namespaceObject);
+    for (const n of NODES) objects.set('Node', n, nodeObject(n, true));
+    const first = objects.snapshot();
+    const plan = incrementalPlanner(cfg);
+    const before = plan(first);
+    objects.set('Service', 'default/svc-1', serviceObject(1, false, undefined, false));
+    const next = objects.snapshot();
+    // An empty carried delta: the new service in `next` goes unseen, which shows no diff was made.
+    carryDelta(first, {}, next);
+    expect(plan(next)).to.deep.equal(before);
+    expect(planCluster(cfg, next).allocations).to.have.length(1);
   });
 
   it('drains nothing for a write that changes nothing the planner reads, and keeps the object', () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { KubeController } from '../../k8s/controller.js';
+import { KubeController, type AppliedDecisions } from '../../k8s/controller.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { ConfigText } from '../../config/index.js';
@@ -36,6 +36,8 @@ export function kubeClusterSource(opts: {
   logger: Logger;
   /** Every update's MetalLB config documents (run compares them with those it started with). */
   onConfigDocuments?: (documents: readonly ConfigText[]) => void;
+  /** After each round of Service status, Events and annotations written (benchmarks wait on it). */
+  onApplied?: (applied: AppliedDecisions) => void;
 }): ClusterSource & { verified(verification: Verification): void } {
   const log = opts.logger.child({ component: 'kubernetes' });
   let controller: KubeController | undefined;
@@ -56,11 +58,14 @@ export function kubeClusterSource(opts: {
           opts.onConfigDocuments?.(update.configDocuments);
           listener.snapshot(update.snapshot, true);
         },
-        onApplied: ({ status, events, routes }) =>
+        onApplied: (applied) => {
+          const { status, events, routes } = applied;
           log.debug(
             { status: status.length, events: events.length, routes: routes.length },
             'status written',
-          ),
+          );
+          opts.onApplied?.(applied);
+        },
         source: { metallbNamespace: opts.metallbNamespace },
         routeAnnotations: true,
         poolStatus: { namespace: opts.metallbNamespace, pools: opts.pools },

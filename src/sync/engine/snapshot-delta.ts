@@ -60,6 +60,24 @@ function isEmpty(d: SnapshotDelta): boolean {
 }
 
 /**
+ * Snapshots a keyed source (src/k8s/cluster-source.ts) built from the one before by known
+ * changes: the planner takes those changes as they are instead of finding them again by diffing.
+ * Kept beside the snapshot rather than in it, so a snapshot stays plain cluster data.
+ */
+const carried = new WeakMap<ClusterSnapshot, { previous: ClusterSnapshot; delta: SnapshotDelta }>();
+
+/** Records that `next` is `previous` with `delta` applied (every changed key is in `delta`). */
+export function carryDelta(previous: ClusterSnapshot, delta: SnapshotDelta, next: ClusterSnapshot): void {
+  carried.set(next, { previous, delta });
+}
+
+/** The changes from `before` to `after`: carried by `after` when known, else a keyed diff. */
+function deltaBetween(before: ClusterSnapshot, after: ClusterSnapshot): SnapshotDelta {
+  const known = carried.get(after);
+  return known?.previous === before ? known.delta : snapshotDelta(before, after);
+}
+
+/**
  * Keyed changes into a kept planner: from a snapshot diff, or straight from watch events
  * (src/k8s/cluster-objects.ts) with no snapshot at all.
  */
@@ -73,7 +91,8 @@ export function applyDelta(planner: Planner, delta: SnapshotDelta): void {
 
 /**
  * The planner kept between snapshots: each snapshot is turned into a delta against the previous
- * one, so a one-service change among 10,000 re-plans the routes of that service only.
+ * one (the one it carries, from a keyed source), so a one-service change among 10,000 re-plans
+ * the routes of that service only.
  */
 export function incrementalPlanner(config: Config): PlanFn {
   let planner: Planner | undefined;
@@ -83,7 +102,7 @@ export function incrementalPlanner(config: Config): PlanFn {
     if (!planner || !previous) {
       planner = new Planner(config, snapshot);
     } else {
-      const delta = snapshotDelta(previous, snapshot);
+      const delta = deltaBetween(previous, snapshot);
       if (isEmpty(delta) && plan) {
         previous = snapshot;
         return plan;
