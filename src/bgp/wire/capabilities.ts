@@ -32,9 +32,13 @@ export function decodeCapability(code: number, b: Uint8Array, off: number, len: 
     case CapabilityCode.ExtendedMessage:
       expectLength(code, len, len === 0);
       return { kind: 'extended-message' };
-    case CapabilityCode.FourOctetAs:
+    case CapabilityCode.FourOctetAs: {
       expectLength(code, len, len === 4);
-      return { kind: 'four-octet-as', asn: readU32(b, off) };
+      const asn = readU32(b, off);
+      // RFC 7607 §2: AS 0 is never a peer's AS, in My Autonomous System or in this capability.
+      if (asn === 0) throw new BgpWireError('open-bad-peer-as', 'the 4-octet AS capability carries AS 0');
+      return { kind: 'four-octet-as', asn };
+    }
     case CapabilityCode.GracefulRestart: {
       expectLength(code, len, len >= 2 && (len - 2) % 4 === 0);
       const head = u16(b, off);

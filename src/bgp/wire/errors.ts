@@ -21,6 +21,7 @@ export type WireErrorAction = 'session-reset' | 'treat-as-withdraw' | 'attribute
  * | header-type                  | 1/3          | the Type octet               | RFC 4271 §6.1           |
  * | open-malformed               | 2/0          | none                         | RFC 4271 §6.2 (params/capability malformed) |
  * | open-version                 | 2/1          | 2 octets: version 4          | RFC 4271 §6.2           |
+ * | open-bad-peer-as             | 2/2          | none                         | RFC 7607 §2 (AS 0)      |
  * | open-bgp-identifier          | 2/3          | none                         | RFC 4271 §6.2, RFC 6286 |
  * | open-unsupported-parameter   | 2/4          | none                         | RFC 4271 §6.2           |
  * | open-hold-time               | 2/6          | none                         | RFC 4271 §6.2 (1 or 2 s)|
@@ -42,6 +43,7 @@ export const WIRE_ERRORS = {
   'header-type': { code: 1, subcode: 3 },
   'open-malformed': { code: 2, subcode: 0 },
   'open-version': { code: 2, subcode: 1 },
+  'open-bad-peer-as': { code: 2, subcode: 2 },
   'open-bgp-identifier': { code: 2, subcode: 3 },
   'open-unsupported-parameter': { code: 2, subcode: 4 },
   'open-hold-time': { code: 2, subcode: 6 },

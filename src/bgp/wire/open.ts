@@ -15,6 +15,8 @@ export function decodeOpen(m: Uint8Array): OpenMessage {
     throw new BgpWireError('open-version', `unsupported version ${version}`, Buffer.from([0, BGP_VERSION]));
   }
   const myAs = ((m[20] as number) << 8) | (m[21] as number);
+  // RFC 7607 §2: AS 0 is never a peer's AS.
+  if (myAs === 0) throw new BgpWireError('open-bad-peer-as', 'My Autonomous System is 0');
   const holdTime = ((m[22] as number) << 8) | (m[23] as number);
   if (holdTime === 1 || holdTime === 2) throw new BgpWireError('open-hold-time', `hold time ${holdTime} s`);
   const bgpId = formatIpv4(m, 24);

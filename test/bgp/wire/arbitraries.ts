@@ -62,7 +62,8 @@ export const capabilityArb: fc.Arbitrary<Capability> = fc.oneof(
   fc.constant({ kind: 'route-refresh-cisco' as const }),
   fc.constant({ kind: 'enhanced-route-refresh' as const }),
   fc.constant({ kind: 'extended-message' as const }),
-  fc.record({ kind: fc.constant('four-octet-as' as const), asn: u32 }),
+  // RFC 7607 §2: a peer's AS is never 0.
+  fc.record({ kind: fc.constant('four-octet-as' as const), asn: u32.filter((a) => a !== 0) }),
   fc.record(
     {
       kind: fc.constant('graceful-restart' as const),
@@ -120,7 +121,7 @@ export const capabilityArb: fc.Arbitrary<Capability> = fc.oneof(
 export const openArb: fc.Arbitrary<OpenMessage> = fc.record({
   type: fc.constant('open' as const),
   version: fc.constant(4),
-  myAs: u16,
+  myAs: u16.filter((a) => a !== 0),
   holdTime: fc.oneof(fc.constant(0), fc.integer({ min: 3, max: 0xffff })),
   bgpId: fc
     .uint8Array({ minLength: 4, maxLength: 4 })

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  buildOpen,
   BgpFramer,
   BgpWireError,
   createContext,
@@ -165,6 +166,18 @@ describe('bgp wire: RFC 4271 §6 / RFC 7606 error handling on mutated captures',
       c[31] = 65;
       expectError(c, ctx, 2, 0);
     });
+    it('2/2 for AS 0 in My Autonomous System or in the 4-octet AS capability (RFC 7607 §2)', () => {
+      const b = open();
+      b.writeUInt16BE(0, 20);
+      expectError(b, ctx, 2, 2);
+      const zero = buildOpen({
+        asn: 64500,
+        holdTime: 90,
+        bgpId: '192.0.2.1',
+        capabilities: [{ kind: 'four-octet-as', asn: 0 }],
+      });
+      expectError(encodeMessage(zero, ctx), ctx, 2, 2);
+    });
     it('decodes RFC 9072 extended optional parameters', () => {
       const b = open();
       // GoBGP sent one capabilities parameter: 2, length, capabilities. Re-lay it out per RFC 9072.
@@ -258,6 +271,29 @@ describe('bgp wire: RFC 4271 §6 / RFC 7606 error handling on mutated captures',
     it('3/11 for a malformed AS_PATH (bad segment type, empty segment)', () => {
       expectError(withAttr(UPDATE, 2, '40020605010000fde9'), ctx, 3, 11, 'treat-as-withdraw');
       expectError(withAttr(UPDATE, 2, '4002020200'), ctx, 3, 11, 'treat-as-withdraw');
+    });
+    it('AS 0: treat-as-withdraw in AS_PATH, attribute discard in AGGREGATOR (RFC 7607 §2, RFC 7606)', () => {
+      expectError(withAttr(UPDATE, 2, '400206020100000000'), ctx, 3, 11, 'treat-as-withdraw');
+      const m = decodeMessage(plusAttr(UPDATE, 'c0070800000000c0000201'), ctx) as UpdateMessage;
+      expect(m.attributes).to.not.have.property('aggregator');
+      expect(m.discarded?.map((d) => [d.code, d.subcode, d.action])).to.deep.equal([
+        [3, 9, 'attribute-discard'],
+      ]);
+    });
+    it('confederation segments from an external peer: treat-as-withdraw (RFC 5065 §5, RFC 7606 §7.2)', () => {
+      expectError(withAttr(UPDATE, 2, '4002060301' + '0000fde9'), ctx, 3, 11, 'treat-as-withdraw');
+      const ibgp = { ...ctx, ibgp: true };
+      const confed = plusAttr(withAttr(UPDATE, 2, '4002060301' + '0000fde9'), '40050400000064');
+      const m = decodeMessage(confed, ibgp) as UpdateMessage;
+      expect(m.attributes.asPath).to.deep.equal([{ type: 3, asns: [65001] }]);
+    });
+    it('LOCAL_PREF from an external peer is dropped, from an internal one kept (RFC 7606 §7.5)', () => {
+      const b = plusAttr(UPDATE, '40050400000064');
+      const ext = decodeMessage(b, ctx) as UpdateMessage;
+      expect(ext.attributes).to.not.have.property('localPref');
+      expect(ext).to.not.have.property('discarded');
+      const int = decodeMessage(b, { ...ctx, ibgp: true }) as UpdateMessage;
+      expect(int.attributes.localPref).to.equal(100);
     });
     it('repeated attributes: discarded, except MP_REACH_NLRI which resets the session', () => {
       const m = decodeMessage(plusAttr(UPDATE, '40010100'), ctx) as UpdateMessage;

@@ -20,6 +20,7 @@ const RFC: Record<string, [number, number]> = {
   'header-type': [1, 3], // Bad Message Type
   'open-malformed': [2, 0], // malformed recognised optional parameter: Unspecific
   'open-version': [2, 1], // Unsupported Version Number
+  'open-bad-peer-as': [2, 2], // Bad Peer AS (RFC 7607 §2: AS 0)
   'open-bgp-identifier': [2, 3], // Bad BGP Identifier
   'open-unsupported-parameter': [2, 4], // Unsupported Optional Parameter
   'open-hold-time': [2, 6], // Unacceptable Hold Time
