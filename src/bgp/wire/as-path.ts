@@ -32,16 +32,21 @@ export function effectiveAsPath(attrs: PathAttributes): AsPathSegment[] {
   const out: AsPathSegment[] = [];
   let left = keep;
   for (const s of asPath) {
+    // A confederation segment counts no AS and is kept when it leads the path or follows a kept
+    // segment ("SHALL be prepended if it is either the leading path segment or is adjacent to a
+    // path segment that is prepended"), even when no AS is taken from AS_PATH.
+    if (s.type === AsPathSegmentType.ConfedSequence || s.type === AsPathSegmentType.ConfedSet) {
+      out.push(s);
+      continue;
+    }
     if (left === 0) break;
     if (s.type === AsPathSegmentType.AsSequence) {
       const take = s.asns.slice(0, left);
       out.push({ type: s.type, asns: take });
       left -= take.length;
-    } else if (s.type === AsPathSegmentType.AsSet) {
-      out.push(s);
-      left -= 1;
     } else {
       out.push(s);
+      left -= 1;
     }
   }
   return [...out, ...as4];

@@ -27,6 +27,23 @@ describe('bgp wire: AS path helpers', () => {
     expect(effectiveAsPath(agg)).to.deep.equal(attrs.asPath);
   });
 
+  it('keeps a leading confederation segment when merging, even when AS4_PATH replaces every AS (RFC 6793 §4.2.3)', () => {
+    const as4Path = [{ type: 2, asns: [4200000001, 4200000002] }];
+    const confed = { type: 3, asns: [65001, 65002] };
+    expect(effectiveAsPath({ asPath: [confed, { type: 2, asns: [23456, 23456] }], as4Path })).to.deep.equal([
+      confed,
+      ...as4Path,
+    ]);
+    // A confederation segment after a kept segment is kept too; one after the cut is not.
+    const set = { type: 4, asns: [65003] };
+    expect(
+      effectiveAsPath({
+        asPath: [{ type: 2, asns: [65010] }, set, { type: 2, asns: [23456, 23456] }, confed],
+        as4Path,
+      }),
+    ).to.deep.equal([{ type: 2, asns: [65010] }, set, ...as4Path]);
+  });
+
   it('counts and prints paths like vtysh', () => {
     const segs = [
       { type: 3, asns: [65001] },
