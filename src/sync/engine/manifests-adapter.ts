@@ -36,7 +36,10 @@ export function manifestsClusterSource(
     for (const p of update.problems) log.warn({ file: p.file }, `skipped: ${formatManifestProblem(p)}`);
     for (const p of update.keptFiles) {
       opts.metrics?.manifestsParseFailure('file');
-      log.error({ file: p.file }, `does not parse, keeping its last good contents: ${formatManifestProblem(p)}`);
+      log.error(
+        { file: p.file },
+        `does not parse, keeping its last good contents: ${formatManifestProblem(p)}`,
+      );
     }
     const gone: string[] = [];
     for (const h of update.held) {
