@@ -74,8 +74,8 @@ export interface Outcome {
 function fromError(e: unknown, messages: BgpMessage[]): Outcome {
   // Anything but a BgpWireError is a crash: let it fail the test as it is.
   if (!(e instanceof BgpWireError)) throw e;
-  const action = e.action === 'attribute-discard' ? 'session-reset' : e.action;
-  return { action, code: e.code, subcode: e.subcode, messages, error: e };
+  // The decoders return attribute-discard errors in the UPDATE; a thrown one is never that.
+  return { action: e.action, code: e.code, subcode: e.subcode, messages, error: e };
 }
 
 /**
