@@ -26,16 +26,23 @@ export async function frrTable(frr: FrrRouter): Promise<RouteTable> {
 }
 
 interface KernelRoute {
+  /** Present for routes other than unicast (`blackhole`, ...). */
+  type?: string;
   dst: string;
   gateway?: string;
   nexthops?: Array<{ gateway: string }>;
 }
 
-/** The router namespace's kernel FIB, BGP routes only (`ip -n <ns> route show proto bgp`). */
-export async function kernelTable(lab: Lab): Promise<RouteTable> {
-  const out = (await run('ip', ['-j', '-n', lab.routerNs, 'route', 'show', 'proto', 'bgp'])).stdout;
+/**
+ * The router namespace's kernel FIB, BGP routes only (`ip -n <ns> route show proto bgp`). Quagga's
+ * zebra installs every route it selects as `proto zebra` (seen with Quagga 1.2.4), FRR as `bgp`;
+ * a route without next hops (a static route to Null0 is a `blackhole`) forwards nowhere: left out.
+ */
+export async function kernelTable(lab: Lab, proto: 'bgp' | 'zebra' = 'bgp'): Promise<RouteTable> {
+  const out = (await run('ip', ['-j', '-n', lab.routerNs, 'route', 'show', 'proto', proto])).stdout;
   const table: RouteTable = {};
   for (const r of JSON.parse(out || '[]') as KernelRoute[]) {
+    if (r.type !== undefined && r.type !== 'unicast') continue;
     const prefix = r.dst.includes('/') ? r.dst : `${r.dst}/32`;
     table[prefix] = (r.nexthops?.map((n) => n.gateway) ?? [r.gateway!]).sort();
   }
