@@ -68,6 +68,12 @@ const IPV4_PREFIX = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/;
 const IPV6_PREFIX = /^([0-9a-fA-F:.]*:[0-9a-fA-F:.]*)\/(\d{1,3})$/;
 const VIA = /^via (\S+?)(?: (inactive))?(?: onlink)?(?: \(recursive\))?$/;
 const INTERFACE = /^([A-Za-z0-9._@:-]+)(?: (inactive))?(?: onlink)?$/;
+/**
+ * Quagga 1.2.4 prints an age only for routes a routing protocol learned (BGP, OSPF, RIP...):
+ * connected, kernel and static routes have none, e.g. `S>* 198.51.100.0/26 [1/0] via
+ * 192.168.201.254, vr` (fixtures/quagga-1.2.4/static-routes); FRR prints one for every route.
+ */
+const AGELESS_CODES = new Set(['C', 'K', 'S']);
 
 /** Parses zebra's `show ip route [bgp]` / `show ipv6 route` text (Quagga and FRR). */
 export function parseRouteText(text: string): RouteEntry[] {
@@ -106,7 +112,9 @@ export function parseRouteText(text: string): RouteEntry[] {
       const route = routes[routes.length - 1];
       if (!route) throw lineError(WHAT, line, 'next hop line before any route');
       const status = hop[1] as string;
-      route.nextHops.push(parseNextHop(line, hop[2] as string, status === '*').hop);
+      route.nextHops.push(
+        parseNextHop(line, hop[2] as string, status === '*', AGELESS_CODES.has(route.protocolCode)).hop,
+      );
       continue;
     }
     routes.push(parseRouteLine(line, line.text));
@@ -188,7 +196,7 @@ function parseRouteLine(line: NumberedLine, text: string): RouteEntry {
   } else {
     throw lineError(WHAT, line, 'expected " [distance/metric]" or a next hop after the prefix');
   }
-  const { hop, uptimeText } = parseNextHop(line, tail, status === '*');
+  const { hop, uptimeText } = parseNextHop(line, tail, status === '*', AGELESS_CODES.has(code));
   const route: RouteEntry = {
     prefix,
     family,
@@ -224,6 +232,7 @@ function parseNextHop(
   line: NumberedLine,
   text: string,
   fib: boolean,
+  ageless: boolean,
 ): { hop: RouteNextHop; uptimeText?: string } {
   const parts = text.split(', ');
   const head = parts.shift() as string;
@@ -242,8 +251,7 @@ function parseNextHop(
   if (last !== undefined && parseUptime(last) !== undefined && last !== 'never') {
     uptimeText = last;
     parts.pop();
-  } else if (!hop.directlyConnected) {
-    // Quagga omits the age of connected routes; every other route line carries one.
+  } else if (!ageless) {
     throw lineError(WHAT, line, 'route has no age (uptime) at the end');
   }
   for (const part of parts) {
@@ -253,6 +261,9 @@ function parseNextHop(
       continue;
     }
     if (/^(?:src|label|label implicit-null) \S+$/.test(part) || /^\(vrf \S+\)$/.test(part)) continue;
+    // Quagga's static route to Null0 (`is directly connected, Null0, bh` or `, rej`): the route
+    // drops what it matches silently or with an ICMP unreachable; the next hop is Null0 either way.
+    if ((part === 'bh' || part === 'rej') && hop.interface === 'Null0') continue;
     const intf = INTERFACE.exec(part);
     if (intf && hop.interface === undefined) {
       hop.interface = intf[1] as string;

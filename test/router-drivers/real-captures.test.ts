@@ -110,6 +110,41 @@ describe('router-drivers: real Quagga 1.2.4 and FRR 8.4.4 captures', () => {
     ]);
   });
 
+  it('Quagga 1.2.4 static routes: no age, Null0 with bh or rej, an unreachable gateway inactive', () => {
+    const routes = parseRouteText(fixture('quagga-1.2.4/static-routes/show_ip_route.txt'));
+    const hop = (r: (typeof routes)[number]) => r.nextHops.map((h) => [h.address, h.interface, h.active]);
+    expect(
+      routes.map((r) => [r.protocolCode, r.prefix, r.selected, r.fib, r.uptimeText, ...hop(r)]),
+    ).to.deep.equal([
+      ['C', '127.0.0.0/8', true, true, undefined, [undefined, 'lo', true]],
+      ['C', '192.168.201.0/24', true, true, undefined, [undefined, 'vr', true]],
+      ['S', '198.51.100.0/26', true, true, undefined, ['192.168.201.254', 'vr', true]],
+      ['S', '198.51.100.64/26', false, false, undefined, ['203.0.113.1', undefined, false]],
+      ['S', '198.51.100.128/26', true, true, undefined, [undefined, 'vr', true]],
+      ['S', '198.51.100.192/26', true, true, undefined, [undefined, 'Null0', true]],
+      ['S', '203.0.113.0/24', true, true, undefined, [undefined, 'Null0', true]],
+    ]);
+    expect(parseRouteText(fixture('quagga-1.2.4/static-routes/show_ip_route_static.txt'))).to.deep.equal(
+      routes.filter((r) => r.protocolCode === 'S'),
+    );
+  });
+
+  it('Quagga 1.2.4 not-in-fib: a static Null0 route wins; the BGP route shows neither > nor *', () => {
+    const routes = parseRouteText(fixture('check/not-in-fib-quagga/router/show_ip_route.txt'));
+    expect(
+      routes.filter((r) => r.prefix === '192.168.197.1/32').map((r) => [r.protocolCode, r.selected, r.fib]),
+    ).to.deep.equal([
+      ['S', true, true],
+      ['B', false, false],
+    ]);
+    // A route a routing protocol learned still needs its age: only C, K and S print none.
+    expectParseError(
+      () => parseRouteText('B>* 192.168.197.1/32 [20/0] is directly connected, Null0, bh'),
+      1,
+      'B>* 192.168.197.1/32 [20/0] is directly connected, Null0, bh',
+    );
+  });
+
   it('Quagga 1.2.4 vtysh -E session splits into its three commands', () => {
     const outs = splitVtyshOutput(
       ['show version', 'show ip bgp summary', 'show ip route bgp'],
