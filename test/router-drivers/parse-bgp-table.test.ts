@@ -41,43 +41,28 @@ describe("router-drivers: bgpd's table and the per-prefix detail outputs", () =>
     ]);
   });
 
-  it('Quagga 1.2 `show ipv6 bgp`: wrapped prefixes, wrapped next hops, invalid paths', () => {
-    expect(parseBgpTableText(fixture('router/quagga-1.2/show_ipv6_bgp.txt'))).to.deep.equal([
-      path('::/0', '::'),
-      path('2001:470:78b7::/54', '::'),
-      path('2a01:d0:c353::/50', '::'),
-      path('2a01:d0:c353:fd::/64', 'fd00:1002:1288:fd::1', {
-        valid: false,
-        best: false,
-        asPath: '65503',
-        weight: 0,
-      }),
-      {
-        prefix: '2a01:d0:c353:170::/60',
-        valid: false,
-        best: false,
-        multipath: false,
-        nextHops: ['fd00:1002:1289:10::4'],
-        asPath: '65301',
-        origin: 'IGP',
-        weight: 0,
-      },
-      path('fd00:1002:1288::/48', '::'),
-      path('fd00:1002:1289::/48', '::'),
-    ]);
+  it('Quagga 1.2.4 `show ipv6 bgp`: wrapped prefixes, wrapped next hops, paths not valid', () => {
+    const external = { asPath: '64500', origin: 'incomplete', weight: 0 };
+    const invalid = { ...external, valid: false, best: false };
+    expect(parseBgpTableText(fixture('quagga-1.2.4/table-forms/show_ipv6_bgp.txt'))).to.deep.equal(
+      [
+        path('2001:db8:1::/48', 'fd00:201::2', external),
+        path('2001:db8:2::/48', '2001:db8:aaaa:bbbb:cccc::1', invalid),
+        path('2001:db8:1234:5678::/64', 'fd00:201::2', external),
+        path('2001:db8:ffff:ffff:ffff::/80', '2001:db8:aaaa:bbbb:cccc::1', invalid),
+      ].map(({ metric: _, ...p }) => p),
+    );
   });
 
-  it('Cumulus Quagga 0.99 `show ipv6 bgp` (internal paths) and Quagga 0.99 `show ip bgp` (classful)', () => {
-    expect(parseBgpTableText(fixture('router/quagga-0.99-cumulus/show_ipv6_bgp.txt'))).to.deep.equal([
-      path('1::/64', '::'),
-      path('3::/64', '::', { valid: false, best: false, weight: 0, localPref: 100 }),
-      path('3::/64', '::'),
-      path('4::/64', '::', { valid: false, best: false, weight: 0, localPref: 100 }),
-    ]);
-    expect(parseBgpTableText(fixture('router/quagga-0.99/show_ip_bgp.txt'))).to.deep.equal([
-      path('192.168.10.0', '0.0.0.0'),
-      path('192.168.20.0', '192.168.50.20', { asPath: '200', weight: 0 }),
-    ]);
+  it('Quagga 1.2.4 `show ip bgp` from an iBGP peer: internal paths, one not valid; classful networks', () => {
+    const internal = { origin: 'incomplete', weight: 0, localPref: 100 };
+    expect(parseBgpTableText(fixture('quagga-1.2.4/table-forms/show_ip_bgp.txt'))).to.deep.equal(
+      [
+        path('10.0.0.0', '192.0.2.1', { ...internal, valid: false, best: false }),
+        path('172.16.5.0/24', '192.168.201.13', internal),
+        path('192.168.10.0', '192.168.201.13', internal),
+      ].map(({ metric: _, ...p }) => p),
+    );
   });
 
   it('FRR 8.4.4 `show bgp ipv4 unicast 192.168.197.2/32`: both ADD-PATH paths', () => {

@@ -97,8 +97,17 @@ describe('router-drivers: show ip route text', () => {
     });
   });
 
-  it('parses the Quagga 1.2 IPv6 legend with no routes to an empty table', () => {
-    expect(parseRouteText(fixture('router/quagga-1.2/show_ipv6_route.txt'))).to.deep.equal([]);
+  it('parses Quagga 1.2.4 `show ipv6 route`: its IPv6 legend (RIPng, OSPFv6), connected routes without an age', () => {
+    const routes = parseRouteText(fixture('quagga-1.2.4/table-forms/show_ipv6_route.txt'));
+    expect(routes.map((r) => [r.protocolCode, r.prefix, r.family, r.uptimeText])).to.deep.equal([
+      ['C', '::1/128', 6, undefined],
+      ['B', '2001:db8:1::/48', 6, '00:00:01'],
+      ['B', '2001:db8:1234:5678::/64', 6, '00:00:01'],
+      ['C', 'fd00:201::/64', 6, undefined],
+      ['C', 'fe80::/64', 6, undefined],
+    ]);
+    // No IPv6 BGP route: Quagga prints nothing at all, not even the legend.
+    expect(parseRouteText(fixture('quagga-1.2.4/single-path/show_ipv6_route_bgp.txt'))).to.deep.equal([]);
   });
 
   it('reads queued, rejected, inactive, blackhole and Quagga connected routes without an age', () => {

@@ -83,56 +83,60 @@ describe('router-drivers: show bgp summary text', () => {
       },
     ]);
   });
-  it('parses Quagga 0.99 `show ip bgp summary` (no section header)', () => {
-    expect(parseBgpSummaryText(fixture('router/quagga-0.99/show_ip_bgp_summary.txt'))).to.deep.equal([
+  it('parses Quagga 1.2.4 `show ip bgp summary` (no section header): Active, Idle (Admin), iBGP', () => {
+    const common = { upDownText: '00:00:00', upDownSec: 0 };
+    expect(parseBgpSummaryText(fixture('quagga-1.2.4/table-forms/show_ip_bgp_summary.txt'))).to.deep.equal([
       {
         addressFamily: 'IPv4 Unicast',
-        routerId: '192.168.50.10',
-        localAs: 100,
+        routerId: '192.168.198.254',
+        localAs: 64501,
         peers: [
           peer({
-            address: '192.168.50.20',
-            remoteAs: 200,
-            msgRcvd: 12,
-            msgSent: 14,
-            upDownText: '00:10:04',
-            upDownSec: 604,
-            prefixesReceived: 1,
+            ...common,
+            address: '192.168.201.11',
+            msgRcvd: 6,
+            msgSent: 8,
+            upDownText: '00:00:09',
+            upDownSec: 9,
+            state: 'Active',
+          }),
+          peer({
+            ...common,
+            address: '192.168.201.12',
+            msgRcvd: 7,
+            msgSent: 5,
+            upDownText: '00:00:10',
+            upDownSec: 10,
+            state: 'Idle (Admin)',
+          }),
+          peer({
+            ...common,
+            address: '192.168.201.13',
+            remoteAs: 64501,
+            msgRcvd: 2,
+            msgSent: 3,
+            prefixesReceived: 3,
           }),
         ],
       },
     ]);
-    const r2 = parseBgpSummaryText(fixture('router/quagga-0.99/r2_show_ip_bgp_summary.txt'));
-    expect(r2[0]?.peers[0]).to.deep.equal(
-      peer({
-        address: '192.168.50.10',
-        remoteAs: 100,
-        msgRcvd: 15,
-        msgSent: 16,
-        upDownText: '00:12:02',
-        upDownSec: 722,
-        prefixesReceived: 1,
-      }),
-    );
   });
-  it('parses Cumulus Quagga 0.99 `show ipv6 bgp summary` with the family the caller names', () => {
+  it('parses Quagga 1.2.4 `show ipv6 bgp summary` with the family the caller names', () => {
     expect(
-      parseBgpSummaryText(fixture('router/quagga-0.99-cumulus/show_ipv6_bgp_summary.txt'), 'IPv6 Unicast'),
+      parseBgpSummaryText(fixture('quagga-1.2.4/table-forms/show_ipv6_bgp_summary.txt'), 'IPv6 Unicast'),
     ).to.deep.equal([
       {
         addressFamily: 'IPv6 Unicast',
-        routerId: '1.1.1.1',
-        localAs: 100,
-        tableVersion: 2,
+        routerId: '192.168.198.254',
+        localAs: 64501,
         peers: [
           peer({
-            address: '3::4',
-            remoteAs: 100,
-            msgRcvd: 34,
-            msgSent: 41,
-            upDownText: '00:05:29',
-            upDownSec: 329,
-            prefixesReceived: 2,
+            address: 'fd00:201::2',
+            msgRcvd: 4,
+            msgSent: 3,
+            upDownText: '00:00:01',
+            upDownSec: 1,
+            prefixesReceived: 4,
           }),
         ],
       },

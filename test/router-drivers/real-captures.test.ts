@@ -22,7 +22,9 @@ import { expectParseError } from './expect-parse-error.js';
 
 /*
  * Every output here was printed by a real daemon: fixtures/quagga-1.2.4 (Quagga 1.2.4 peered with
- * our speaker), fixtures/frr-8.4.4-edge (FRR 8.4.4: empty tables, refusals, blackhole routes).
+ * our speaker; its static-routes and table-forms, and fixtures/check/*-quagga, from
+ * fixtures/check/capture-quagga.ts), fixtures/frr-8.4.4-edge (FRR 8.4.4: empty tables, refusals,
+ * blackhole routes).
  */
 const path = (p: string): string => new URL(`../../fixtures/${p}`, import.meta.url).pathname;
 const fixture = (p: string): string => readFileSync(path(p), 'utf8');
