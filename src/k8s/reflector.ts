@@ -211,13 +211,17 @@ export class Reflector {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      if (this.abort.signal.aborted) return resolve();
+      const signal = this.abort.signal;
+      if (signal.aborted) return resolve();
       const t = setTimeout(done, ms);
+      // Removed when the time is up too: a reflector sleeps between every look for an absent
+      // CRD, and listeners left behind would pile up on the signal for as long as it runs.
       function done() {
         clearTimeout(t);
+        signal.removeEventListener('abort', done);
         resolve();
       }
-      this.abort.signal.addEventListener('abort', done, { once: true });
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 }

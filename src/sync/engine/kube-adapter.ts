@@ -66,7 +66,9 @@ export function kubeClusterSource(opts: {
           );
           opts.onApplied?.(applied);
         },
-        source: { metallbNamespace: opts.metallbNamespace },
+        // The engine coalesces a burst itself (its next timer turn); a window here would only
+        // add its length to every change's way to the router.
+        source: { metallbNamespace: opts.metallbNamespace, coalesceMs: 0 },
         routeAnnotations: true,
         poolStatus: { namespace: opts.metallbNamespace, pools: opts.pools },
       });
