@@ -11,8 +11,9 @@ export const FRR_BIN = '/usr/lib/frr';
 /**
  * mgmtd only from FRR 9 on: zebra and bgpd of those versions hang at start until they reach it
  * (seen with Debian trixie's FRR 10.3, whose zebra logs "BE-client: ... closed connection").
+ * staticd only where static routes are wanted: `ip route` is its command, zebra has none.
  */
-export type FrrDaemon = 'mgmtd' | 'zebra' | 'bgpd';
+export type FrrDaemon = 'mgmtd' | 'zebra' | 'staticd' | 'bgpd';
 
 /**
  * A path as the FRR processes see it: with `root` they run chrooted into that Debian root (the

@@ -29,6 +29,8 @@ export interface FrrOptions {
    * and vtysh chrooted into it, the state dir inside it. See router-matrix.ts.
    */
   root?: string;
+  /** Also start staticd, for `ip route` static routes (zebra alone has no such command). */
+  staticd?: boolean;
 }
 
 export interface FrrRouter {
@@ -71,7 +73,7 @@ export function speakerNeighborLines(opts: SpeakerNeighborOptions = {}): string[
 }
 
 /**
- * Starts Debian's FRR (zebra + bgpd, and mgmtd where the version has it) inside the lab's router
+ * Starts Debian's FRR (zebra + bgpd, mgmtd where the version has it, staticd when asked) inside the lab's router
  * namespace with a private state directory, so several labs can run side by side and nothing
  * touches /etc/frr or /var/run/frr. The daemons run as the `frr` user as packaged FRR does; zebra
  * installs BGP routes into the namespace's kernel table, which is what FIB assertions read. With
@@ -167,6 +169,7 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     startBgpd,
     stop: async () => {
       await stopDaemon('bgpd');
+      if (opts.staticd) await stopDaemon('staticd');
       await stopDaemon('zebra');
       if (hasMgmtd) await stopDaemon('mgmtd');
       await rm(dir, { recursive: true, force: true });
@@ -182,6 +185,10 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     }
     await startDaemon('zebra');
     await waitFor('zebra to start', async () => alive(await pidOf('zebra').catch(() => 0)));
+    if (opts.staticd) {
+      await startDaemon('staticd');
+      await waitFor('staticd to start', async () => alive(await pidOf('staticd').catch(() => 0)));
+    }
     await startBgpd();
     return router;
   } catch (err) {
