@@ -75,9 +75,9 @@ export function speakerNeighborLines(opts: SpeakerNeighborOptions = {}): string[
 /**
  * Starts Debian's FRR (zebra + bgpd, mgmtd where the version has it, staticd when asked) inside
  * the lab's router namespace with a private state directory, so several labs can run side by side
- * and nothing touches /etc/frr or /var/run/frr. The daemons run as the `frr` user as packaged FRR does; zebra
- * installs BGP routes into the namespace's kernel table, which is what FIB assertions read. With
- * `root` it is that Debian root's FRR, chrooted; the namespace is still the lab's.
+ * and nothing touches /etc/frr or /var/run/frr. The daemons run as the `frr` user as packaged FRR
+ * does; zebra installs BGP routes into the namespace's kernel table, which is what FIB assertions
+ * read. With `root` it is that Debian root's FRR, chrooted; the namespace is still the lab's.
  */
 export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRouter> {
   // Chrooted daemons see only their root: the state dir goes into the root's /tmp.
