@@ -59,19 +59,18 @@ describe('router-drivers: show ip route text', () => {
     expect(routes[0]?.uptimeSec).to.equal(3 * 86400 + 13 * 3600);
   });
 
-  it('parses FRR 7.5 (SONiC): inactive interface next hops and a blank-flag continuation line', () => {
-    const routes = parseRouteText(fixture('router/frr-7.5-sonic/show_ip_route.txt'));
+  it('parses FRR 7.5.1 `show ip route`: inactive interface next hops and a blank-flag continuation line', () => {
+    const routes = parseRouteText(fixture('frr-7.5.1-static/show_ip_route.txt'));
     expect(routes.map((r) => [r.protocolCode, r.prefix, r.selected, r.fib, r.uptimeSec])).to.deep.equal([
-      ['S', '0.0.0.0/0', true, true, 45],
-      ['C', '10.1.0.1/32', true, true, 46],
-      ['S', '20.0.0.1/32', false, false, 9],
-      ['C', '30.0.0.0/24', true, true, 46],
-      ['C', '192.168.111.0/24', true, true, 46],
+      ['S', '0.0.0.0/0', true, true, 2],
+      ['C', '10.1.0.1/32', true, true, 6],
+      ['S', '20.0.0.1/32', false, false, 2],
+      ['C', '192.168.201.0/24', true, true, 6],
     ]);
     expect(routes[0]?.nextHops).to.deep.equal([
       {
-        address: '192.168.111.3',
-        interface: 'eth0',
+        address: '192.168.201.254',
+        interface: 'vr',
         fib: true,
         directlyConnected: false,
         active: true,
@@ -89,11 +88,11 @@ describe('router-drivers: show ip route text', () => {
       distance: 1,
       metric: 0,
       nextHops: [
-        { interface: 'PortChannel0001', fib: false, directlyConnected: true, active: false, weight: 1 },
-        { interface: 'PortChannel0002', fib: false, directlyConnected: true, active: false, weight: 1 },
+        { interface: 'lag1', fib: false, directlyConnected: true, active: false, weight: 1 },
+        { interface: 'lag2', fib: false, directlyConnected: true, active: false, weight: 1 },
       ],
-      uptimeText: '00:00:09',
-      uptimeSec: 9,
+      uptimeText: '00:00:02',
+      uptimeSec: 2,
     });
   });
 
