@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import type { Server } from 'node:net';
+import { cleanUpAll, killChild } from '../../lab/cleanup.js';
 import { type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
@@ -111,24 +112,14 @@ ${bridgeScript === '' ? '' : 'bridge.close();'}`;
     });
 
     after(async () => {
-      // Each step runs even if an earlier one fails, so nothing outlives the test.
-      const steps: Array<() => Promise<unknown>> = [
-        async () => {
-          if (child && child.exitCode === null && child.signalCode === null) {
-            const exited = new Promise((resolve) => child!.once('exit', resolve));
-            child.kill('SIGKILL');
-            await exited;
-          }
-        },
+      await cleanUpAll([
+        async () => killChild(child),
         () => new Promise((resolve) => (bridge ? bridge.close(resolve) : resolve(undefined))),
         async () => sshd?.stop(),
         async () => frr?.stop(),
         async () => lab?.destroy(),
         async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
-      ];
-      const failures: unknown[] = [];
-      for (const step of steps) await step().catch((err: unknown) => failures.push(err));
-      if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+      ]);
     });
 
     async function routerMatchesPlan(what: string): Promise<RouteTable> {

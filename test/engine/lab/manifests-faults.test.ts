@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanUpAll } from '../../lab/cleanup.js';
 import { startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { frrTable, type RouteTable } from '../../lab/route-tables.js';
@@ -111,15 +112,12 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
   });
 
   after(async () => {
-    const steps: Array<() => Promise<unknown>> = [
+    await cleanUpAll([
       async () => proc?.kill(),
       async () => frr?.stop(),
       async () => lab?.destroy(),
       async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
-    ];
-    const failures: unknown[] = [];
-    for (const step of steps) await step().catch((err: unknown) => failures.push(err));
-    if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+    ]);
   });
 
   /** Log lines of `run` matching `pattern` so far. */

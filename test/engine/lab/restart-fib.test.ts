@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cleanUpAll } from '../../lab/cleanup.js';
 import { speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { monitorRoutes } from '../../lab/route-monitor.js';
@@ -46,15 +47,12 @@ for (const router of ROUTER_MATRIX)
     });
 
     after(async () => {
-      const steps: Array<() => Promise<unknown>> = [
+      await cleanUpAll([
         async () => proc?.kill(),
         async () => frr?.stop(),
         async () => lab?.destroy(),
         async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
-      ];
-      const failures: unknown[] = [];
-      for (const step of steps) await step().catch((err: unknown) => failures.push(err));
-      if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+      ]);
     });
 
     it(`keeps every route and ECMP next hop in the router's kernel FIB across ${RESTARTS} restarts`, async () => {

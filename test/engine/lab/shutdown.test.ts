@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { buildOpen, createContext, encodeMessage } from '../../../src/bgp/wire/index.js';
+import { cleanUpAll, killChild } from '../../lab/cleanup.js';
 import { startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, run, type Lab } from '../../lab/netns.js';
 import { frrTable } from '../../lab/route-tables.js';
@@ -81,22 +82,13 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
   });
 
   after(async () => {
-    const steps: Array<() => Promise<unknown>> = [
+    await cleanUpAll([
       async () => proc?.kill(),
-      async () => {
-        if (collider && collider.exitCode === null && collider.signalCode === null) {
-          const gone = new Promise((resolve) => collider!.once('exit', resolve));
-          collider.kill('SIGKILL');
-          await gone;
-        }
-      },
+      async () => killChild(collider),
       async () => frr?.stop(),
       async () => lab?.destroy(),
       async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
-    ];
-    const failures: unknown[] = [];
-    for (const step of steps) await step().catch((err: unknown) => failures.push(err));
-    if (failures.length > 0) throw new AggregateError(failures, 'lab cleanup failed');
+    ]);
   });
 
   const start = (...extra: string[]) =>
