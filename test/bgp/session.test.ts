@@ -18,6 +18,7 @@ import {
   type UpdateMessage,
 } from '../../src/bgp/wire/index.js';
 import { fakeClock, fakeConnector, FakeConnection } from './support/fake-peer.js';
+import { testSessionConfig } from './support/session-config.js';
 import { CLOSE_GRACE_MS } from '../../src/bgp/session.js';
 
 const PEER_CAPS: Capability[] = [
@@ -51,28 +52,12 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     conns = net.connections;
     connectTimes = net.times;
     states = [];
-    session = new PeerSession(
-      {
-        name: 'router',
-        peerAddress: '192.168.201.1',
-        peerPort: 179,
-        peerAsn: 64501,
-        localAsn: 64500,
-        routerId: '192.168.201.2',
-        holdTimeSec: 90,
-        keepaliveTimeSec: 30,
-        connectRetrySec: 30,
-        mode: 'active',
-        families: [4],
-        addPath: { send: true, receive: false },
-        gracefulRestart: { restartTimeSec: 120, restarted: false },
-        keepReceivedRoutes: false,
-        batchWindowMs: 10,
-        backoff: { initialMs: 1000, maxMs: 8000, jitter: 0.25 },
-        ...over,
-      },
-      { clock: fc.clock, connector: net.connector, logger: silentLogger, random },
-    );
+    session = new PeerSession(testSessionConfig(over), {
+      clock: fc.clock,
+      connector: net.connector,
+      logger: silentLogger,
+      random,
+    });
     session.on('state', (s) => states.push(s));
     return session;
   }

@@ -10,6 +10,7 @@ import {
   type NotificationMessage,
 } from '../../../src/bgp/wire/index.js';
 import { fakeClock, fakeConnector, type FakeConnection } from '../support/fake-peer.js';
+import { testSessionConfig } from '../support/session-config.js';
 import { loadVectors } from './vectors.js';
 
 /** The vectors that are one UPDATE with a sound header, whatever their body. */
@@ -38,27 +39,12 @@ describe('an UPDATE before Established is an FSM error whatever its content (RFC
     const fc = fakeClock();
     fake = fc.fake;
     const net = fakeConnector(fc.clock);
-    const session = new PeerSession(
-      {
-        name: 'router',
-        peerAddress: '192.168.201.1',
-        peerPort: 179,
-        peerAsn: 64501,
-        localAsn: 64500,
-        routerId: '192.168.201.2',
-        holdTimeSec: 90,
-        keepaliveTimeSec: 30,
-        connectRetrySec: 30,
-        mode: 'active',
-        families: [4],
-        addPath: { send: false, receive: false },
-        gracefulRestart: { restartTimeSec: 120, restarted: false },
-        keepReceivedRoutes: false,
-        batchWindowMs: 10,
-        backoff: { initialMs: 1000, maxMs: 8000, jitter: 0.25 },
-      },
-      { clock: fc.clock, connector: net.connector, logger: silentLogger, random: () => 0.5 },
-    );
+    const session = new PeerSession(testSessionConfig({ addPath: { send: false, receive: false } }), {
+      clock: fc.clock,
+      connector: net.connector,
+      logger: silentLogger,
+      random: () => 0.5,
+    });
     session.start();
     const conn = net.connections[0] as FakeConnection;
     conn.connected();
