@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { BgpSpeaker } from '../../src/bgp/index.js';
 import { encodeMessage, type NotificationMessage, type UpdateMessage } from '../../src/bgp/wire/index.js';
 import { waitFor } from '../support/wait-for.js';
-import { RawPeer } from './support/raw-peer.js';
+import type { RawPeer } from './support/raw-peer.js';
+import { useRawPeerCollector } from './support/raw-peer-collector.js';
 
 const GOOD_UPDATE: UpdateMessage = {
   type: 'update',
@@ -35,27 +35,10 @@ const CASES: { name: string; bytes: (ctx: RawPeer['ctx']) => Buffer; expect: str
 ];
 
 describe('malformed input from a raw peer (collector side)', function () {
-  let collector: BgpSpeaker;
-  let port: number;
-  const peers: RawPeer[] = [];
-
-  beforeEach(async () => {
-    collector = new BgpSpeaker({
-      routerId: '192.168.198.254',
-      listen: { address: '127.0.0.1', port: 0 },
-      collector: { localAsn: 64501 },
-    });
-    port = (await collector.listen()).port;
-  });
-
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await collector.stop();
-  });
+  const collector = useRawPeerCollector();
 
   async function connected(): Promise<RawPeer> {
-    const p = await RawPeer.connect(port);
-    peers.push(p);
+    const p = await collector.connect();
     await p.establish(64500, '192.168.201.2');
     return p;
   }
@@ -66,18 +49,21 @@ describe('malformed input from a raw peer (collector side)', function () {
       p.send(GOOD_UPDATE);
       await waitFor(
         'the route at the collector',
-        () => collector.receivedRoutes('dynamic-127.0.0.1').length === 1,
+        () => collector.speaker.receivedRoutes('dynamic-127.0.0.1').length === 1,
       );
       p.sendBytes(c.bytes(p.ctx));
       const n = (await p.waitFor((m) => m.type === 'notification')) as NotificationMessage;
       expect(`${n.code}/${n.subcode}`).to.equal(c.expect);
       await p.waitClosed();
-      expect(collector.receivedRoutes('dynamic-127.0.0.1')).to.deep.equal([]);
+      expect(collector.speaker.receivedRoutes('dynamic-127.0.0.1')).to.deep.equal([]);
 
       const again = await connected();
       again.send(GOOD_UPDATE);
-      await waitFor('the route back', () => collector.receivedRoutes('dynamic-127.0.0.1').length === 1);
-      expect(collector.peer('dynamic-127.0.0.1').state).to.equal('Established');
+      await waitFor(
+        'the route back',
+        () => collector.speaker.receivedRoutes('dynamic-127.0.0.1').length === 1,
+      );
+      expect(collector.speaker.peer('dynamic-127.0.0.1').state).to.equal('Established');
     });
   }
 
@@ -86,25 +72,27 @@ describe('malformed input from a raw peer (collector side)', function () {
     p.send(GOOD_UPDATE);
     await waitFor(
       'the route at the collector',
-      () => collector.receivedRoutes('dynamic-127.0.0.1').length === 1,
+      () => collector.speaker.receivedRoutes('dynamic-127.0.0.1').length === 1,
     );
     const bad = encodeMessage(GOOD_UPDATE, p.ctx);
     bad[bad.indexOf(Buffer.from([0x40, 0x01, 0x01, 0x00])) + 3] = 7;
     p.sendBytes(bad);
-    await waitFor('the route withdrawn', () => collector.receivedRoutes('dynamic-127.0.0.1').length === 0);
+    await waitFor(
+      'the route withdrawn',
+      () => collector.speaker.receivedRoutes('dynamic-127.0.0.1').length === 0,
+    );
     p.send({ type: 'keepalive' });
     p.send(GOOD_UPDATE);
     await waitFor(
       'the route back on the same session',
-      () => collector.receivedRoutes('dynamic-127.0.0.1').length === 1,
+      () => collector.speaker.receivedRoutes('dynamic-127.0.0.1').length === 1,
     );
     expect(p.received.filter((m) => m.type === 'notification')).to.deep.equal([]);
     expect(p.closed).to.equal(false);
   });
 
   it('refuses an OPEN with an unacceptable hold time (2/6)', async () => {
-    const p = await RawPeer.connect(port);
-    peers.push(p);
+    const p = await collector.connect();
     p.send({
       type: 'open',
       version: 4,

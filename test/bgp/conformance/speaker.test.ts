@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { BgpSpeaker } from '../../../src/bgp/index.js';
 import type { NotificationMessage, UpdateMessage } from '../../../src/bgp/wire/index.js';
 import { waitFor } from '../../support/wait-for.js';
-import { RawPeer } from '../support/raw-peer.js';
+import type { RawPeer } from '../support/raw-peer.js';
+import { useRawPeerCollector } from '../support/raw-peer-collector.js';
 import { loadVectors } from './vectors.js';
 
 const PEER = 'dynamic-127.0.0.1';
@@ -20,29 +20,7 @@ const notification = async (p: RawPeer): Promise<string> => {
 };
 
 describe('conformance clauses end to end: a raw peer over TCP and the real speaker', () => {
-  let collector: BgpSpeaker;
-  let port: number;
-  const peers: RawPeer[] = [];
-
-  beforeEach(async () => {
-    collector = new BgpSpeaker({
-      routerId: '192.168.198.254',
-      listen: { address: '127.0.0.1', port: 0 },
-      collector: { localAsn: 64501 },
-    });
-    port = (await collector.listen()).port;
-  });
-
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await collector.stop();
-  });
-
-  async function peer(): Promise<RawPeer> {
-    const p = await RawPeer.connect(port);
-    peers.push(p);
-    return p;
-  }
+  const collector = useRawPeerCollector();
 
   const open = (myAs: number, caps: { kind: 'four-octet-as'; asn: number }[]) =>
     ({
@@ -56,14 +34,14 @@ describe('conformance clauses end to end: a raw peer over TCP and the real speak
     }) as const;
 
   it('refuses AS 0 in My Autonomous System with 2/2 (RFC 7607 §2)', async () => {
-    const p = await peer();
+    const p = await collector.connect();
     p.send(open(0, []));
     expect(await notification(p)).to.equal('2/2');
     await p.waitClosed();
   });
 
   it('refuses AS 0 in the 4-octet AS capability with 2/2 (RFC 7607 §2)', async () => {
-    const p = await peer();
+    const p = await collector.connect();
     p.send(open(23456, [{ kind: 'four-octet-as', asn: 0 }]));
     expect(await notification(p)).to.equal('2/2');
     await p.waitClosed();
@@ -72,7 +50,7 @@ describe('conformance clauses end to end: a raw peer over TCP and the real speak
   it('answers a malformed UPDATE vector in OpenConfirm with 5/2, not its UPDATE error (RFC 6608)', async () => {
     const v = loadVectors().find((x) => x.id === 'gobgp:Test_Validate_invalid_origin (5)');
     expect(v, 'the vector').to.not.equal(undefined);
-    const p = await peer();
+    const p = await collector.connect();
     p.send(open(64500, [{ kind: 'four-octet-as', asn: 64500 }]));
     await p.waitFor((m) => m.type === 'open');
     p.sendBytes(Buffer.from(v?.hex ?? '', 'hex'));
@@ -81,27 +59,30 @@ describe('conformance clauses end to end: a raw peer over TCP and the real speak
   });
 
   it('withdraws a route whose AS_PATH has a confederation segment from this external peer, keeps the session (RFC 5065 §5)', async () => {
-    const p = await peer();
+    const p = await collector.connect();
     await p.establish(64500, '192.168.201.2');
     p.send(UPDATE);
-    await waitFor('the route at the collector', () => collector.receivedRoutes(PEER).length === 1);
+    await waitFor('the route at the collector', () => collector.speaker.receivedRoutes(PEER).length === 1);
     const confed = {
       ...UPDATE.attributes,
       asPath: [{ type: 3, asns: [65001] }, ...(UPDATE.attributes.asPath ?? [])],
     };
     p.send({ ...UPDATE, attributes: confed });
-    await waitFor('the route withdrawn', () => collector.receivedRoutes(PEER).length === 0);
+    await waitFor('the route withdrawn', () => collector.speaker.receivedRoutes(PEER).length === 0);
     p.send(UPDATE);
-    await waitFor('the route back on the same session', () => collector.receivedRoutes(PEER).length === 1);
+    await waitFor(
+      'the route back on the same session',
+      () => collector.speaker.receivedRoutes(PEER).length === 1,
+    );
     expect(p.received.filter((m) => m.type === 'notification')).to.deep.equal([]);
   });
 
   it('drops LOCAL_PREF sent by an external peer and keeps the route (RFC 7606 §7.5)', async () => {
-    const p = await peer();
+    const p = await collector.connect();
     await p.establish(64500, '192.168.201.2');
     p.send({ ...UPDATE, attributes: { ...UPDATE.attributes, localPref: 300 } });
-    await waitFor('the route at the collector', () => collector.receivedRoutes(PEER).length === 1);
-    expect(collector.receivedRoutes(PEER)[0]).to.not.have.property('localPref');
+    await waitFor('the route at the collector', () => collector.speaker.receivedRoutes(PEER).length === 1);
+    expect(collector.speaker.receivedRoutes(PEER)[0]).to.not.have.property('localPref');
     expect(p.received.filter((m) => m.type === 'notification')).to.deep.equal([]);
   });
 });
