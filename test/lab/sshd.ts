@@ -176,12 +176,22 @@ export async function startSshd(opts: { vtyshPath: string; vtyshOnly?: boolean }
 
 /** The `router:` lines of our config file (indented under it) that reach FRR through this sshd. */
 export function sshRouterYaml(sshd: Sshd): string[] {
-  return [
-    '  transport: ssh',
-    `  host: ${sshd.host}`,
-    `  port: ${sshd.port}`,
-    `  user: ${sshd.user}`,
-    `  privateKeyFile: ${sshd.userKeyFile}`,
-    `  knownHostsFile: ${sshd.knownHostsFile}`,
-  ];
+  return ['  transport: ssh', ...Object.entries(sshLogin(sshd)).map(([key, value]) => `  ${key}: ${value}`)];
+}
+
+/** Where and as whom to log in to `sshd`, named as the SSH transport's options and config keys. */
+export function sshLogin(sshd: Sshd): {
+  host: string;
+  port: number;
+  user: string;
+  privateKeyFile: string;
+  knownHostsFile: string;
+} {
+  return {
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    privateKeyFile: sshd.userKeyFile,
+    knownHostsFile: sshd.knownHostsFile,
+  };
 }

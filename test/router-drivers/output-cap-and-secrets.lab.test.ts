@@ -10,7 +10,7 @@ import { ExitCode } from '../../src/util/errors.js';
 import { cli, ownConfigYaml } from '../cli/run-cli.js';
 import { startFrr, type FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
-import { startSshd, type Sshd } from '../lab/sshd.js';
+import { sshLogin, startSshd, type Sshd } from '../lab/sshd.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -92,11 +92,7 @@ describe('router output cap, passwords off command lines, host-key exit code @la
     it('a command printing past router.maxOutputBytes fails typed, naming command and cap; the channel is closed', async () => {
       const s = sshd as Sshd;
       const t = createSshTransport({
-        host: s.host,
-        port: s.port,
-        user: s.user,
-        privateKeyFile: s.userKeyFile,
-        knownHostsFile: s.knownHostsFile,
+        ...sshLogin(s),
         vtyshPath: 'vtysh',
         connectTimeoutMs: 10_000,
         // Far beyond the test's own timeout: only the cap can end this run.

@@ -22,7 +22,7 @@ import { createSshTransport } from '../../src/router-drivers/transport-ssh.js';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
 import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
-import { startSshd, type Sshd } from '../lab/sshd.js';
+import { sshLogin, startSshd, type Sshd } from '../lab/sshd.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -67,12 +67,8 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     sshd = await startSshd({ vtyshPath: frr.vtyshPath });
     access = {
       transport: 'ssh',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      privateKeyFile: sshd.userKeyFile,
+      ...sshLogin(sshd),
       useAgent: false,
-      knownHostsFile: sshd.knownHostsFile,
       dialect: 'auto',
       vtyshPath: 'vtysh',
       connectTimeoutMs: 10_000,
@@ -281,11 +277,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     const s = sshd as Sshd;
     await writeFile(join(s.dir, 'bin', 'hanging-vtysh'), '#!/bin/sh\nexec sleep 5\n', { mode: 0o755 });
     const t = createSshTransport({
-      host: s.host,
-      port: s.port,
-      user: s.user,
-      privateKeyFile: s.userKeyFile,
-      knownHostsFile: s.knownHostsFile,
+      ...sshLogin(s),
       vtyshPath: 'hanging-vtysh',
       connectTimeoutMs: 10_000,
       commandTimeoutMs: 500,
