@@ -41,6 +41,9 @@ for (const router of ROUTER_MATRIX)
     let config: string;
 
     const gobgp = (...args: string[]) => (lab as Lab).exec((lab as Lab).speakerNs, 'gobgp', args);
+    const announce = (prefix: string, nextHop: string) =>
+      gobgp('global', 'rib', 'add', '-a', 'ipv4', prefix, 'nexthop', nextHop);
+    const withdraw = (prefix: string) => gobgp('global', 'rib', 'del', '-a', 'ipv4', prefix);
     const sources = () => ({
       configFiles: [config, join(seed, 'metallb-config.yaml')],
       manifestsPath: join(seed, 'manifests'),
@@ -130,17 +133,8 @@ for (const router of ROUTER_MATRIX)
       await withDrift(
         {
           apply: async () => {
-            await gobgp('global', 'rib', 'del', '-a', 'ipv4', '192.168.197.1/32');
-            await gobgp(
-              'global',
-              'rib',
-              'add',
-              '-a',
-              'ipv4',
-              '192.168.197.7/32',
-              'nexthop',
-              '192.168.201.11',
-            );
+            await withdraw('192.168.197.1/32');
+            await announce('192.168.197.7/32', '192.168.201.11');
           },
           fib: {
             '192.168.197.0/32': ['192.168.201.11'],
@@ -148,17 +142,8 @@ for (const router of ROUTER_MATRIX)
             '192.168.197.7/32': ['192.168.201.11'],
           },
           undo: async () => {
-            await gobgp('global', 'rib', 'del', '-a', 'ipv4', '192.168.197.7/32');
-            await gobgp(
-              'global',
-              'rib',
-              'add',
-              '-a',
-              'ipv4',
-              '192.168.197.1/32',
-              'nexthop',
-              '192.168.201.12',
-            );
+            await withdraw('192.168.197.7/32');
+            await announce('192.168.197.1/32', '192.168.201.12');
           },
         },
         ({ exitCode, report }) => {
@@ -174,8 +159,7 @@ for (const router of ROUTER_MATRIX)
     });
 
     it('reports a service routed to the wrong node as wrong-nexthop', async () => {
-      const via = (nextHop: string) => () =>
-        gobgp('global', 'rib', 'add', '-a', 'ipv4', '192.168.197.0/32', 'nexthop', nextHop);
+      const via = (nextHop: string) => () => announce('192.168.197.0/32', nextHop);
       await withDrift(
         {
           apply: via('192.168.201.12'),
@@ -218,7 +202,7 @@ for (const router of ROUTER_MATRIX)
     it('record captures the real router over ssh so that check replays the same verdicts', async () => {
       const recording = join(dir as string, 'recording');
       // Recorded while a route is missing, so the replay has drift to agree on.
-      await gobgp('global', 'rib', 'del', '-a', 'ipv4', '192.168.197.1/32');
+      await withdraw('192.168.197.1/32');
       await fibIs('FRR to drop .1', {
         '192.168.197.0/32': ['192.168.201.11'],
         '192.168.197.254/32': ['192.168.201.12'],
@@ -232,7 +216,7 @@ for (const router of ROUTER_MATRIX)
       expect(verdicts(JSON.parse(replay.output) as Report)).to.deep.equal(verdicts(live.report));
       expect(verdicts(live.report)).to.deep.include(['192.168.197.1/32', 'missing']);
       expect(replay.exitCode).to.equal(live.exitCode);
-      await gobgp('global', 'rib', 'add', '-a', 'ipv4', '192.168.197.1/32', 'nexthop', '192.168.201.12');
+      await announce('192.168.197.1/32', '192.168.201.12');
       await fibIs('the seed routes back in the FIB', SEED_TABLE);
     });
 
