@@ -12,6 +12,7 @@ import {
 } from '../../src/demo/frr-state-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { run, type Lab } from './netns.js';
+import { daemonRunning, signalDaemon } from './pid-file.js';
 
 export interface FrrOptions {
   /** Router AS; the seed's router is AS 64501. */
@@ -124,15 +125,6 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
       await file.close();
     }
   };
-  const pidOf = async (daemon: string) => Number((await readFile(join(dir, `${daemon}.pid`), 'utf8')).trim());
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const vtysh = async (...commands: string[]) =>
     (
       await run(
@@ -146,14 +138,6 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     await waitFor('bgpd to answer vtysh', async () => (await vtysh('show bgp summary json')).includes('{'));
   };
 
-  const stopDaemon = async (daemon: string) => {
-    const pid = await pidOf(daemon).catch(() => 0);
-    if (pid > 0 && alive(pid)) {
-      process.kill(pid, 'SIGTERM');
-      await waitFor(`${daemon} to exit`, () => !alive(pid), { timeoutMs: 10_000 });
-    }
-  };
-
   const router: FrrRouter = {
     dir,
     vtyshPath,
@@ -162,16 +146,14 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
     kernelRoutes: async (prefix?: string) =>
       (await lab.exec(lab.routerNs, 'ip', ['route', 'show', ...(prefix ? [prefix] : [])])).stdout,
     killBgpd: async (signal: NodeJS.Signals = 'SIGKILL') => {
-      const pid = await pidOf('bgpd');
-      process.kill(pid, signal);
-      await waitFor('bgpd to die', () => !alive(pid), { timeoutMs: 10_000 });
+      await signalDaemon(dir, 'bgpd', signal, true);
     },
     startBgpd,
     stop: async () => {
-      await stopDaemon('bgpd');
-      if (opts.staticd) await stopDaemon('staticd');
-      await stopDaemon('zebra');
-      if (hasMgmtd) await stopDaemon('mgmtd');
+      await signalDaemon(dir, 'bgpd', 'SIGTERM');
+      if (opts.staticd) await signalDaemon(dir, 'staticd', 'SIGTERM');
+      await signalDaemon(dir, 'zebra', 'SIGTERM');
+      if (hasMgmtd) await signalDaemon(dir, 'mgmtd', 'SIGTERM');
       await rm(dir, { recursive: true, force: true });
       // The pathspace FRR made for this instance in the root (frrDaemonCommand's -N).
       if (opts.root !== undefined)
@@ -181,13 +163,13 @@ export async function startFrr(lab: Lab, opts: FrrOptions = {}): Promise<FrrRout
   try {
     if (hasMgmtd) {
       await startDaemon('mgmtd');
-      await waitFor('mgmtd to start', async () => alive(await pidOf('mgmtd').catch(() => 0)));
+      await waitFor('mgmtd to start', () => daemonRunning(dir, 'mgmtd'));
     }
     await startDaemon('zebra');
-    await waitFor('zebra to start', async () => alive(await pidOf('zebra').catch(() => 0)));
+    await waitFor('zebra to start', () => daemonRunning(dir, 'zebra'));
     if (opts.staticd) {
       await startDaemon('staticd');
-      await waitFor('staticd to start', async () => alive(await pidOf('staticd').catch(() => 0)));
+      await waitFor('staticd to start', () => daemonRunning(dir, 'staticd'));
     }
     await startBgpd();
     return router;
