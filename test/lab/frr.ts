@@ -59,6 +59,11 @@ export interface SpeakerNeighborOptions {
   ecmp?: boolean;
 }
 
+/** The `router:` lines of our config file (indented under it) that read this FRR by local vtysh. */
+export function localRouterYaml(frr: FrrRouter): string[] {
+  return ['  transport: local', `  vtyshPath: ${frr.vtyshPath}`];
+}
+
 /**
  * `bgpLines` that make the lab router accept our speaker (AS 64500) as an eBGP neighbor; FRR's
  * default eBGP policy would otherwise drop every route we send.

@@ -25,3 +25,21 @@ export const LAB_ROUTER_PEERS_YAML: readonly string[] = [
   '    sourceAddress: 192.168.201.2',
   '    connectTime: 1s',
 ];
+
+/**
+ * Our config file for `run` against the lab router (FRR dialect, peering as LAB_ROUTER_PEERS_YAML):
+ * `routerLines` go under `router:` (localRouterYaml, sshRouterYaml), `rest` are the sections the
+ * test is about (pools, speaker, kubernetes, intervals).
+ */
+export function labRunConfigYaml(routerLines: readonly string[], rest: readonly string[]): string {
+  return [
+    'apiVersion: cluster-router-sync.io/v1alpha1',
+    'kind: ClusterRouterSyncConfig',
+    'router:',
+    ...routerLines,
+    '  dialect: frr',
+    ...LAB_ROUTER_PEERS_YAML,
+    ...rest,
+    '',
+  ].join('\n');
+}

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import type { Server } from 'node:net';
 import { cleanUpAll, killChild } from '../../lab/cleanup.js';
-import { type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
+import { type FrrRouter, localRouterYaml, speakerNeighborLines } from '../../lab/frr.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
@@ -15,7 +15,7 @@ import { frrTable, kernelTable, type RouteTable } from '../../lab/route-tables.j
 import { createLab, type Lab } from '../../lab/netns.js';
 import { waitFor } from '../../support/wait-for.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
-import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { plannedTable } from './planned-table.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -75,7 +75,7 @@ for (const { router, transport, withdrawOnExit } of RUNS)
       await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
       configFile = join(dir, 'crs.yaml');
       let bridgeScript = '';
-      let routerLines = ['  transport: local', `  vtyshPath: ${frr.vtyshPath}`];
+      let routerLines = localRouterYaml(frr);
       if (transport === 'ssh') {
         sshd = await startSshd({ vtyshPath: frr.vtyshPath });
         const socket = join(dir, 'sshd.sock');
@@ -85,20 +85,13 @@ for (const { router, transport, withdrawOnExit } of RUNS)
       }
       await writeFile(
         configFile,
-        [
-          'apiVersion: cluster-router-sync.io/v1alpha1',
-          'kind: ClusterRouterSyncConfig',
-          'router:',
-          ...routerLines,
-          '  dialect: frr',
-          ...LAB_ROUTER_PEERS_YAML,
+        labRunConfigYaml(routerLines, [
           'pools:',
           '  - name: default',
           '    addresses: [192.168.197.0/24]',
           'manageNeighbors: true',
           'verifyIntervalSec: 2',
-          '',
-        ].join('\n'),
+        ]),
       );
       const script = `${bridgeScript}const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
 process.exitCode = await main(['node', 'cluster-router-sync', 'run', '--config', ${JSON.stringify(configFile)}, '--manifests', ${JSON.stringify(manifests)}, '--log-level', 'debug'${withdrawOnExit ? ", '--withdraw-on-exit'" : ''}]);

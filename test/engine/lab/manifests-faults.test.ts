@@ -3,10 +3,10 @@ import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanUpAll } from '../../lab/cleanup.js';
-import { startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
+import { localRouterYaml, startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { frrTable, type RouteTable } from '../../lab/route-tables.js';
-import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { RunProcess } from './run-process.js';
@@ -85,22 +85,14 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
     const configFile = join(dir, 'crs.yaml');
     await writeFile(
       configFile,
-      [
-        'apiVersion: cluster-router-sync.io/v1alpha1',
-        'kind: ClusterRouterSyncConfig',
-        'router:',
-        '  transport: local',
-        `  vtyshPath: ${frr.vtyshPath}`,
-        '  dialect: frr',
-        ...LAB_ROUTER_PEERS_YAML,
+      labRunConfigYaml(localRouterYaml(frr), [
         'pools:',
         '  - name: default',
         '    addresses: [192.168.197.0/24]',
         'kubernetes:',
         `  manifestsGracePeriod: ${GRACE_SEC}s`,
         'verifyIntervalSec: 2',
-        '',
-      ].join('\n'),
+      ]),
     );
     proc = new RunProcess(lab.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
     announced = await waitFor('the seed services on FRR', async () => {

@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanUpAll } from '../../lab/cleanup.js';
-import { speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
+import { localRouterYaml, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { monitorRoutes } from '../../lab/route-monitor.js';
 import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
-import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { waitFor } from '../../support/wait-for.js';
 import { writeLargeCluster } from './large-cluster.js';
@@ -61,20 +61,12 @@ for (const router of ROUTER_MATRIX)
       const configFile = join(dir!, 'crs.yaml');
       await writeFile(
         configFile,
-        [
-          'apiVersion: cluster-router-sync.io/v1alpha1',
-          'kind: ClusterRouterSyncConfig',
-          'router:',
-          '  transport: local',
-          `  vtyshPath: ${frr!.vtyshPath}`,
-          '  dialect: frr',
-          ...LAB_ROUTER_PEERS_YAML,
+        labRunConfigYaml(localRouterYaml(frr!), [
           'pools:',
           '  - name: bulk',
           '    addresses: [10.128.0.0/17]',
           'verifyIntervalSec: 3600',
-          '',
-        ].join('\n'),
+        ]),
       );
       const want = await plannedTable(configFile, manifests);
       expect(Object.keys(want)).to.have.length(SERVICES);

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { buildOpen, createContext, encodeMessage } from '../../../src/bgp/wire/index.js';
 import { cleanUpAll, killChild } from '../../lab/cleanup.js';
-import { startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
+import { localRouterYaml, startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, run, type Lab } from '../../lab/netns.js';
 import { frrTable } from '../../lab/route-tables.js';
-import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -62,22 +62,14 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
     configFile = join(dir, 'crs.yaml');
     await writeFile(
       configFile,
-      [
-        'apiVersion: cluster-router-sync.io/v1alpha1',
-        'kind: ClusterRouterSyncConfig',
-        'router:',
-        '  transport: local',
-        `  vtyshPath: ${frr.vtyshPath}`,
-        '  dialect: frr',
+      labRunConfigYaml(localRouterYaml(frr), [
         'speaker:',
         '  listenAddress: 192.168.201.2',
         `  stateFile: ${stateFile}`,
-        ...LAB_ROUTER_PEERS_YAML,
         'pools:',
         '  - name: default',
         '    addresses: [192.168.197.0/24]',
-        '',
-      ].join('\n'),
+      ]),
     );
   });
 
