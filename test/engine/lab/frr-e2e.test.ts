@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import type { Server } from 'node:net';
-import { cleanUpAll, killChild } from '../../lab/cleanup.js';
+import { cleanUpAll, killChild, labSteps } from '../../lab/cleanup.js';
 import { type FrrRouter, localRouterYaml, speakerNeighborLines } from '../../lab/frr.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
@@ -109,9 +109,7 @@ ${bridgeScript === '' ? '' : 'bridge.close();'}`;
         async () => killChild(child),
         () => new Promise((resolve) => (bridge ? bridge.close(resolve) : resolve(undefined))),
         async () => sshd?.stop(),
-        async () => frr?.stop(),
-        async () => lab?.destroy(),
-        async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
+        ...labSteps({ frr, lab, dir }),
       ]);
     });
 

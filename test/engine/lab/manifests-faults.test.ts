@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanUpAll } from '../../lab/cleanup.js';
+import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
 import { localRouterYaml, startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { frrTable, type RouteTable } from '../../lab/route-tables.js';
@@ -104,12 +104,7 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
   });
 
   after(async () => {
-    await cleanUpAll([
-      async () => proc?.kill(),
-      async () => frr?.stop(),
-      async () => lab?.destroy(),
-      async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
-    ]);
+    await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
   });
 
   /** Log lines of `run` matching `pattern` so far. */

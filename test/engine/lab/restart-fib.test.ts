@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanUpAll } from '../../lab/cleanup.js';
+import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
 import { localRouterYaml, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
 import { monitorRoutes } from '../../lab/route-monitor.js';
@@ -47,12 +47,7 @@ for (const router of ROUTER_MATRIX)
     });
 
     after(async () => {
-      await cleanUpAll([
-        async () => proc?.kill(),
-        async () => frr?.stop(),
-        async () => lab?.destroy(),
-        async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
-      ]);
+      await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
     });
 
     it(`keeps every route and ECMP next hop in the router's kernel FIB across ${RESTARTS} restarts`, async () => {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import type { ChildProcess } from 'node:child_process';
-import { access, cp, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdtemp, readdir, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { buildOpen, createContext, encodeMessage } from '../../../src/bgp/wire/index.js';
-import { cleanUpAll, killChild } from '../../lab/cleanup.js';
+import { cleanUpAll, killChild, labSteps } from '../../lab/cleanup.js';
 import { localRouterYaml, startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { createLab, run, type Lab } from '../../lab/netns.js';
 import { frrTable } from '../../lab/route-tables.js';
@@ -77,9 +77,7 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
     await cleanUpAll([
       async () => proc?.kill(),
       async () => killChild(collider),
-      async () => frr?.stop(),
-      async () => lab?.destroy(),
-      async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined),
+      ...labSteps({ frr, lab, dir }),
     ]);
   });
 
