@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import { DEFAULTS } from '../config/defaults.js';
 import { BadInputError } from '../util/errors.js';
 import { CappedOutput, commandsForMessage } from './capped-output.js';
@@ -70,8 +70,10 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
       opts.privateKeyFile === undefined
         ? undefined
         : await readConfigFile('private key', opts.privateKeyFile);
+    // Loaded on the first connection: commands that read recordings (check) never pay for ssh2.
+    const { Client: SshClient } = await import('ssh2');
     return new Promise<Client>((resolve, reject) => {
-      const client = new Client();
+      const client = new SshClient();
       let verdict: { verdict: HostKeyVerdict; fingerprint: string } | undefined;
       let ready = false;
       const config: ConnectConfig = {

@@ -86,10 +86,12 @@ describe('cli: each command loads only the code it uses', function () {
     ).to.deep.equal([]);
   });
 
-  it('check DIR loads neither the Kubernetes client, BGP nor the sync engine', async () => {
+  it('check DIR loads neither the Kubernetes client, SSH, BGP nor the sync engine', async () => {
     const { code, modules } = await modulesLoadedBy(['check', 'fixtures/seed']);
     expect(code).to.equal(0);
-    expect(heavyIn(modules, ['kubernetesClient', 'bgpSpeaker', 'syncEngine', 'metrics'])).to.deep.equal([]);
+    expect(
+      heavyIn(modules, ['kubernetesClient', 'ssh', 'bgpSpeaker', 'syncEngine', 'metrics']),
+    ).to.deep.equal([]);
   });
 
   it('--help lists every command without loading the Kubernetes client, BGP or the sync engine', async () => {
