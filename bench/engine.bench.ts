@@ -1,5 +1,4 @@
 import { BgpSpeaker } from '../src/bgp/index.js';
-import type { Config } from '../src/config/model.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { silentLogger } from '../src/observability/logger.js';
 import type { ClusterSnapshot, EndpointSliceInfo, NodeInfo, ServiceInfo } from '../src/sync/cluster.js';
@@ -14,6 +13,8 @@ import { createLab, run } from '../test/lab/netns.js';
 import { node, service } from '../test/sync/builders.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { collectorBenchConfig } from './collector-config.js';
+import { nextRoutesSent, sessionEstablished } from './speaker-events.js';
 import { spawnTsxIn } from '../test/lab/tsx-in-namespace.js';
 import { monitorRoutes } from '../test/lab/route-monitor.js';
 
@@ -50,41 +51,6 @@ function slice(i: number, node: number): EndpointSliceInfo {
   };
 }
 
-function benchConfig(peerPort: number): Config {
-  return {
-    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
-    peers: [
-      {
-        name: 'collector',
-        peerAddress: '127.0.0.1',
-        peerAsn: 64501,
-        myAsn: 64500,
-        peerPort,
-        holdTimeSec: 90,
-        keepaliveTimeSec: 30,
-        connectTimeSec: 1,
-        ebgpMultiHop: false,
-        ttlSecurity: false,
-        nodeSelectors: [],
-      },
-    ],
-    pools: [
-      {
-        name: 'bench',
-        protocol: 'bgp',
-        addresses: [{ text: '10.96.0.0/16', family: 4, first: 0x0a600000n, last: 0x0a60ffffn }],
-        autoAssign: true,
-        avoidBuggyIps: false,
-        bgpAdvertisements: [],
-      },
-    ],
-    kubernetes: { mode: 'manifests', metallbNamespace: 'metallb-system' },
-    manageNeighbors: false,
-    neighborDescription: 'cluster-router-sync',
-    verifyIntervalSec: 3600,
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -101,7 +67,7 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     collector: { localAsn: 64501 },
   });
   const { port } = await collector.listen();
-  const config = benchConfig(port);
+  const config = collectorBenchConfig(port, 'manifests');
   const logger = silentLogger();
   const { speaker, announcer } = createSpeakerSide(config, logger);
   // Where the time goes: the planner (src/sync/planner) and handing the routes to the speaker
@@ -155,23 +121,8 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     namespaces: [],
   });
 
-  const sent = () =>
-    new Promise<number>((resolve) => {
-      const on = () => {
-        speaker.off('routes-sent', on);
-        resolve(performance.now());
-      };
-      speaker.on('routes-sent', on);
-    });
-  const established = new Promise<void>((resolve) => {
-    const on = (e: { to: string }) => {
-      if (e.to === 'Established') {
-        speaker.off('state', on);
-        resolve();
-      }
-    };
-    speaker.on('state', on);
-  });
+  const sent = () => nextRoutesSent(speaker);
+  const established = sessionEstablished(speaker);
   announcer.start();
   await engine.start();
   await established;

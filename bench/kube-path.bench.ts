@@ -9,7 +9,6 @@
  */
 import { existsSync } from 'node:fs';
 import { BgpSpeaker } from '../src/bgp/index.js';
-import type { Config } from '../src/config/model.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { SyncEngine } from '../src/sync/engine/engine.js';
@@ -21,6 +20,8 @@ import { apiServerBinaryPath, startApiServer, type ApiServer } from '../test/e2e
 import { createObject, objectPath, type KubeObject } from '../test/e2e/kube-objects.js';
 import { endpointSlice, lbService, node } from '../test/k8s/support.js';
 import { waitFor } from '../test/support/wait-for.js';
+import { collectorBenchConfig } from './collector-config.js';
+import { nextRoutesSent, sessionEstablished } from './speaker-events.js';
 import { percentile } from './stats.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
@@ -36,41 +37,6 @@ const NS = 'bench';
 const NODES = ['node-a', 'node-b', 'node-c'];
 /** No NodePorts: the API server has 2,768 of them, fewer than the Services here. */
 const LB_SPEC = { externalTrafficPolicy: 'Local', allocateLoadBalancerNodePorts: false };
-
-function benchConfig(peerPort: number): Config {
-  return {
-    speaker: { listenPort: 179, gracefulRestartTimeSec: 120 },
-    peers: [
-      {
-        name: 'collector',
-        peerAddress: '127.0.0.1',
-        peerAsn: 64501,
-        myAsn: 64500,
-        peerPort,
-        holdTimeSec: 90,
-        keepaliveTimeSec: 30,
-        connectTimeSec: 1,
-        ebgpMultiHop: false,
-        ttlSecurity: false,
-        nodeSelectors: [],
-      },
-    ],
-    pools: [
-      {
-        name: 'bench',
-        protocol: 'bgp',
-        addresses: [{ text: '10.96.0.0/16', family: 4, first: 0x0a600000n, last: 0x0a60ffffn }],
-        autoAssign: true,
-        avoidBuggyIps: false,
-        bgpAdvertisements: [],
-      },
-    ],
-    kubernetes: { mode: 'cluster', metallbNamespace: 'metallb-system' },
-    manageNeighbors: false,
-    neighborDescription: 'cluster-router-sync',
-    verifyIntervalSec: 3600,
-  };
-}
 
 /** A slice whose one ready endpoint runs on `nodeName`. */
 function sliceOn(i: number, nodeName: string): KubeObject {
@@ -123,7 +89,7 @@ async function kubePath(): Promise<BenchRow[]> {
   try {
     await load(api);
     const { port } = await collector.listen();
-    const config = benchConfig(port);
+    const config = collectorBenchConfig(port, 'cluster');
     const logger = silentLogger();
     const { speaker, announcer } = createSpeakerSide(config, logger);
     const planner = memoizedPlanner(incrementalPlanner(config));
@@ -148,23 +114,8 @@ async function kubePath(): Promise<BenchRow[]> {
       logger,
       settleMs: 3_600_000,
     });
-    const sent = () =>
-      new Promise<number>((resolve) => {
-        const on = () => {
-          speaker.off('routes-sent', on);
-          resolve(performance.now());
-        };
-        speaker.on('routes-sent', on);
-      });
-
-    const established = new Promise<void>((resolve) => {
-      const on = (e: { to: string }) => {
-        if (e.to !== 'Established') return;
-        speaker.off('state', on);
-        resolve();
-      };
-      speaker.on('state', on);
-    });
+    const sent = () => nextRoutesSent(speaker);
+    const established = sessionEstablished(speaker);
     announcer.start();
     // The session first, as in a restart where the router is up: the figure is the cluster's part.
     await established;
