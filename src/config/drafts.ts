@@ -31,6 +31,7 @@ export interface PeerDraft {
   connectTimeMs?: number;
   routerId?: string;
   sourceAddress?: string;
+  sourceAddresses?: string[];
   password?: string;
   passwordSecret?: PeerConfig['passwordSecret'];
   ebgpMultiHop?: boolean;

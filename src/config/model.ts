@@ -51,7 +51,17 @@ export interface PeerConfig {
   keepaliveTimeSec: number;
   connectTimeSec: number;
   routerId?: string;
+  /**
+   * Our side of the session. With `sourceAddresses` it is the first of them, so code that knows
+   * only one session (neighbor lines, reports) keeps working for slot 0.
+   */
   sourceAddress?: string;
+  /**
+   * Our own form only: one session per address to the same router, each carrying one next hop
+   * per prefix (ECMP path slots for routers without ADD-PATH receive). At least one address,
+   * all of the peer's family, no duplicates; never set together with a written `sourceAddress`.
+   */
+  sourceAddresses?: string[];
   password?: string;
   passwordSecret?: { namespace?: string; name: string; key: string };
   ebgpMultiHop: boolean;

@@ -234,6 +234,10 @@ function resolvePeer(d: PeerDraft, issues: IssueCollector): PeerConfig {
   };
   if (d.routerId !== undefined) peer.routerId = d.routerId;
   if (d.sourceAddress !== undefined) peer.sourceAddress = d.sourceAddress;
+  if (d.sourceAddresses !== undefined) {
+    peer.sourceAddresses = d.sourceAddresses;
+    peer.sourceAddress = d.sourceAddresses[0];
+  }
   if (d.password !== undefined) peer.password = d.password;
   if (d.passwordSecret !== undefined) peer.passwordSecret = d.passwordSecret;
   if (d.bfdProfile !== undefined) peer.bfdProfile = d.bfdProfile;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { compact } from '../compact.js';
 import { DEFAULTS } from '../defaults.js';
@@ -136,26 +137,60 @@ const kubernetesSchema = z
     }),
   );
 
-const peerSchema = z.strictObject({
-  name: z.string().min(1, { error: 'must not be empty' }),
-  peerAddress: ipAddress,
-  peerASN: asn,
-  myASN: asn,
-  peerPort: port.optional(),
-  holdTime: duration.optional(),
-  keepaliveTime: duration.optional(),
-  connectTime: duration.optional(),
-  routerID: ipv4Address.optional(),
-  sourceAddress: ipAddress.optional(),
-  password: z.string().optional(),
-  passwordSecret: z
-    .strictObject({ name: z.string(), namespace: z.string().optional(), key: z.string().optional() })
-    .optional(),
-  ebgpMultiHop: z.boolean().optional(),
-  ttlSecurity: z.boolean().optional(),
-  nodeSelectors: z.array(labelSelector).optional(),
-  bfdProfile: z.string().optional(),
-});
+const peerSchema = z
+  .strictObject({
+    name: z.string().min(1, { error: 'must not be empty' }),
+    peerAddress: ipAddress,
+    peerASN: asn,
+    myASN: asn,
+    peerPort: port.optional(),
+    holdTime: duration.optional(),
+    keepaliveTime: duration.optional(),
+    connectTime: duration.optional(),
+    routerID: ipv4Address.optional(),
+    sourceAddress: ipAddress.optional(),
+    sourceAddresses: z.array(ipAddress).min(1, { error: 'must list at least one address' }).optional(),
+    password: z.string().optional(),
+    passwordSecret: z
+      .strictObject({ name: z.string(), namespace: z.string().optional(), key: z.string().optional() })
+      .optional(),
+    ebgpMultiHop: z.boolean().optional(),
+    ttlSecurity: z.boolean().optional(),
+    nodeSelectors: z.array(labelSelector).optional(),
+    bfdProfile: z.string().optional(),
+  })
+  .superRefine((p, ctx) => checkSourceAddresses(p, ctx));
+
+/** One session per address to the same router: each must be a distinct address of its family. */
+function checkSourceAddresses(
+  p: { peerAddress: string; sourceAddress?: string; sourceAddresses?: string[] },
+  ctx: z.RefinementCtx,
+): void {
+  if (p.sourceAddresses === undefined) return;
+  if (p.sourceAddress !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sourceAddresses'],
+      message: 'cannot be used together with sourceAddress: list every address in sourceAddresses',
+    });
+  }
+  const family = isIP(p.peerAddress);
+  p.sourceAddresses.forEach((address, i) => {
+    if (isIP(address) !== family) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sourceAddresses', i],
+        message: `is not an IPv${family} address like peerAddress ${p.peerAddress}`,
+      });
+    } else if (p.sourceAddresses?.indexOf(address) !== i) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sourceAddresses', i],
+        message: `duplicates ${address}: each address opens its own session`,
+      });
+    }
+  });
+}
 
 const poolSchema = z.strictObject({
   name: z.string().min(1, { error: 'must not be empty' }),
@@ -235,6 +270,7 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
       connectTimeMs: p.connectTime,
       routerId: p.routerID,
       sourceAddress: p.sourceAddress,
+      sourceAddresses: p.sourceAddresses,
       password: p.password,
       passwordSecret:
         p.passwordSecret &&
