@@ -60,6 +60,7 @@ function routeObject(r: RouteCheck): Record<string, unknown> {
     'services',
     'verdict',
     'detail',
+    'notCarried',
   ]);
 }
 

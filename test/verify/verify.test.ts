@@ -275,6 +275,108 @@ describe('verify', () => {
   });
 });
 
+describe('verify: how many paths the router can hold (ADD-PATH, path slots)', () => {
+  const SLOTS = ['192.168.201.50', '192.168.201.51'];
+  /** Sessions without ADD-PATH, as from-records reads them from Quagga's neighbor details. */
+  const plain = (neighbor: string, state = 'Established') =>
+    session(neighbor, { state, multiPathFamilies: [] });
+  const planVia = (hops: string[]) => {
+    const plan = seedPlan();
+    plan.peers[0]!.routes[0]!.nextHops = hops;
+    return plan;
+  };
+  const NODES = ['192.168.201.11', '192.168.201.12', '192.168.201.13'];
+
+  function check(opts: { sessions: ObservedSession[]; hops: string[]; via: string[]; slots?: string[] }) {
+    const observed = seedObserved();
+    observed.sessions = opts.sessions;
+    observed.routes[0] = bgpRoute('192.168.197.0/32', opts.via);
+    const config = seedConfig([
+      seedPeer(opts.slots === undefined ? {} : { sourceAddresses: opts.slots, sourceAddress: opts.slots[0] }),
+    ]);
+    const v = verify({ plan: planVia(opts.hops), config, observed });
+    return { v, row: routeRow(v.routes, '192.168.197.0/32') };
+  }
+
+  it('one session without ADD-PATH: one of two next hops is ok, the report says why', () => {
+    const { v, row } = check({
+      sessions: [plain('192.168.201.11')],
+      hops: NODES.slice(0, 2),
+      via: [NODES[1]!],
+    });
+    expect(row).to.deep.include({
+      verdict: 'ok',
+      notCarried: ['192.168.201.11'],
+      detail: 'single path: the session has no ADD-PATH; 1 of 2 next hops (192.168.201.11 not carried)',
+    });
+    expect(v.summary.status).to.equal('ok');
+    expect(v.notes).to.deep.include({
+      subject: 'router',
+      message:
+        "1 route(s) carry fewer next hops than planned, as the sessions allow (see each route's detail): 192.168.197.0/32",
+    });
+  });
+
+  it('with ADD-PATH one session can carry every next hop: one of two is ecmp-incomplete', () => {
+    const { row } = check({
+      sessions: [session('192.168.201.11', { multiPathFamilies: [4] })],
+      hops: NODES.slice(0, 2),
+      via: [NODES[0]!],
+    });
+    expect(row.verdict).to.equal('ecmp-incomplete');
+    expect(row.notCarried).to.equal(undefined);
+  });
+
+  it('expects one session per slot address', () => {
+    const { v } = check({ sessions: [plain(SLOTS[0]!)], hops: [NODES[0]!], via: [NODES[0]!], slots: SLOTS });
+    expect(v.sessions.map((s) => [s.neighbor, s.verdict])).to.deep.equal([
+      ['192.168.201.50', 'ok'],
+      ['192.168.201.51', 'missing'],
+    ]);
+  });
+
+  it('two slots, three next hops: two held is ok and names the one not carried', () => {
+    const { v, row } = check({
+      sessions: SLOTS.map((a) => plain(a)),
+      hops: NODES,
+      via: [NODES[2]!, NODES[0]!],
+      slots: SLOTS,
+    });
+    expect(row).to.deep.include({
+      verdict: 'ok',
+      notCarried: ['192.168.201.12'],
+      detail: '2 slots, no ADD-PATH; 2 of 3 next hops (192.168.201.12 not carried)',
+    });
+    expect(v.summary.status).to.equal('ok');
+  });
+
+  it('two slots, two next hops: one held is ecmp-incomplete (the router could hold both)', () => {
+    const { row } = check({
+      sessions: SLOTS.map((a) => plain(a)),
+      hops: NODES.slice(0, 2),
+      via: [NODES[0]!],
+      slots: SLOTS,
+    });
+    expect(row.verdict).to.equal('ecmp-incomplete');
+    expect(row.detail).to.equal('1 of 2 next hops; missing 192.168.201.12');
+  });
+
+  it('a slot session down: the route holds what the sessions up can carry; the session is drift', () => {
+    const { v, row } = check({
+      sessions: [plain(SLOTS[0]!), plain(SLOTS[1]!, 'Active')],
+      hops: NODES.slice(0, 2),
+      via: [NODES[1]!],
+      slots: SLOTS,
+    });
+    expect(row).to.deep.include({
+      verdict: 'ok',
+      detail: '1 of 2 slots up, no ADD-PATH; 1 of 2 next hops (192.168.201.11 not carried)',
+    });
+    expect(v.sessions.map((s) => s.verdict)).to.deep.equal(['ok', 'down']);
+    expect(v.summary.status).to.equal('drift');
+  });
+});
+
 describe('verify (IPv6)', () => {
   it('matches prefixes and next hops whatever way the addresses are spelled', async () => {
     const { observedFromRecords } = await import('../../src/sync/verify/from-records.js');

@@ -47,6 +47,11 @@ export interface RouteCheck {
   services: string[];
   verdict: RouteVerdict;
   detail?: string;
+  /**
+   * Planned next hops the router cannot hold by design, sorted: the sessions have no ADD-PATH
+   * and there are fewer of them (path slots) than next hops. Absent when every one can be held.
+   */
+  notCarried?: string[];
 }
 
 /** Something worth knowing that is not drift by itself (allocation failures, unannounced IPs). */

@@ -1,5 +1,6 @@
 import type { AddressPool, PeerConfig, SpeakerConfig } from '../../config/model.js';
 import type { Plan } from '../plan-types.js';
+import { speakerAddresses } from '../peer-slots.js';
 import { compareIp, compareIpText, parseIp } from '../ip/address.js';
 import type { ObservedRoute, ObservedRouterState, ObservedSession } from './observed.js';
 import { canonicalPrefix, parseIpPrefix, prefixLast, type IpPrefix } from './prefix.js';
@@ -47,6 +48,7 @@ export function verify(input: VerifyInput): Verification {
   const peers = selectPeers(input, notes);
   const sessions = checkSessions(peers, input.config.speaker, input.observed);
   const routes = checkRoutes(input, peers, sessions);
+  addCapacityNotes(routes, notes);
   addPlanNotes(input.plan, notes);
   const router: Verification['router'] = {};
   if (input.observed.routerId !== undefined) router.routerId = input.observed.routerId;
@@ -100,11 +102,12 @@ function checkSessions(
     rows.set(key, { peers: [peer.name], ...row });
   };
   for (const peer of peers) {
-    const source = peer.sourceAddress ?? speaker.listenAddress;
-    if (source !== undefined) {
+    // One row per path slot: each source address is a session of its own on the router.
+    const sources = speakerAddresses(peer, speaker);
+    for (const source of sources) {
       addRow(peer, sessionRow(source, peer.myAsn, byNeighbor.get(source), observed));
-      continue;
     }
+    if (sources.length > 0) continue;
     // Without a known source address any router neighbor in our AS is one of our speakers.
     const ours = observed.sessions.filter((s) => s.remoteAs === peer.myAsn);
     if (ours.length === 0) addRow(peer, sessionRow('*', peer.myAsn, undefined, observed));
@@ -173,11 +176,11 @@ function checkRoutes(input: VerifyInput, peers: PeerConfig[], sessions: SessionC
     if (prev === undefined || (!prev.selected && r.selected)) observedByPrefix.set(r.prefix, r);
   }
   const rows: Array<{ key: IpPrefix | undefined; row: RouteCheck }> = [];
-  const pathsCarried = pathCapacity(input.observed, sessions);
+  const capacity = pathCapacity(input.observed, sessions, slotCount(peers, input.config.speaker));
   for (const exp of expected.values()) {
     rows.push({
       key: parseIpPrefix(exp.prefix),
-      row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix), pathsCarried(exp.family)),
+      row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix), capacity(exp.family)),
     });
   }
   const ours = ownershipTest(input.config.pools, sessions);
@@ -211,27 +214,56 @@ function expectedRoutes(plan: Plan, peers: PeerConfig[]): Map<string, ExpectedRo
   return routes;
 }
 
+/** How many next hops per prefix the router can hold from our sessions, and why no more. */
+interface PathCapacity {
+  paths: number;
+  /** The design limit, named in the report: `single path: the session has no ADD-PATH`. */
+  reason: string;
+}
+
+/** The most slot sessions one of the peers has (path slots: `sourceAddresses`); 1 without slots. */
+function slotCount(peers: PeerConfig[], speaker: VerifyConfig['speaker']): number {
+  return Math.max(1, ...peers.map((p) => speakerAddresses(p, speaker).length));
+}
+
 /**
  * How many next hops per prefix our sessions can bring the router, by family: unlimited when any
  * of our sessions negotiated ADD-PATH for it (or when the router's neighbor details were not
  * read), else one per established session (at least one: paths kept through a graceful restart
- * are still one per session). Quagga has no ADD-PATH, so one session carries one of a service's
- * next hops; that is not drift.
+ * are still one per session). Those sessions are the peer's path slots (one per source address,
+ * each carrying one of a prefix's next hops) or, as with MetalLB, one per node. Quagga has no
+ * ADD-PATH, so one session carries one of a service's next hops; that is not drift.
  */
-function pathCapacity(observed: ObservedRouterState, sessions: SessionCheck[]): (family: 4 | 6) => number {
+function pathCapacity(
+  observed: ObservedRouterState,
+  sessions: SessionCheck[],
+  slots: number,
+): (family: 4 | 6) => PathCapacity {
   const ours = new Set(sessions.map((s) => s.neighbor));
   const mine = observed.sessions.filter((s) => ours.has(s.neighbor));
   return (family) => {
     if (mine.some((s) => s.multiPathFamilies === undefined || s.multiPathFamilies.includes(family)))
-      return Infinity;
-    return Math.max(1, mine.filter((s) => s.state === 'Established').length);
+      return { paths: Infinity, reason: '' };
+    const established = mine.filter((s) => s.state === 'Established').length;
+    const paths = Math.max(1, established);
+    if (slots > 1) {
+      const up = established === slots ? `${slots} slots` : `${established} of ${slots} slots up`;
+      return { paths, reason: `${up}, no ADD-PATH` };
+    }
+    return {
+      paths,
+      reason:
+        paths === 1
+          ? 'single path: the session has no ADD-PATH'
+          : `${paths} sessions without ADD-PATH, one path each`,
+    };
   };
 }
 
 function checkExpectedRoute(
   exp: ExpectedRoute,
   route: ObservedRoute | undefined,
-  pathsCarried: number,
+  capacity: PathCapacity,
 ): RouteCheck {
   const row: RouteCheck = {
     prefix: exp.prefix,
@@ -260,9 +292,10 @@ function checkExpectedRoute(
         : 'no next hop at all';
     return row;
   }
-  const singlePath =
-    absent.length > 0 && present.length >= Math.min(pathsCarried, row.expectedNextHops.length);
-  if (absent.length > 0 && !singlePath) {
+  // Fewer paths than next hops by design: the router holds as many as it can, no more.
+  const limited =
+    absent.length > 0 && present.length >= Math.min(capacity.paths, row.expectedNextHops.length);
+  if (absent.length > 0 && !limited) {
     row.verdict = 'ecmp-incomplete';
     row.detail = `${present.length} of ${row.expectedNextHops.length} next hops; missing ${absent.join(', ')}`;
     return row;
@@ -275,8 +308,10 @@ function checkExpectedRoute(
       : !route.installed
         ? `route is not installed in the FIB (codes ${route.codes})`
         : `next hop ${notInFib.join(', ')} not installed in the FIB`;
-  } else if (singlePath) {
-    row.detail = `single path: the session has no ADD-PATH; ${present.length} of ${row.expectedNextHops.length} next hops (${absent.join(', ')} not carried)`;
+  }
+  if (limited) {
+    row.notCarried = absent;
+    row.detail ??= `${capacity.reason}; ${present.length} of ${row.expectedNextHops.length} next hops (${absent.join(', ')} not carried)`;
   }
   return row;
 }
@@ -363,6 +398,20 @@ function comparePrefixKeys(a: IpPrefix | undefined, b: IpPrefix | undefined): nu
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * One line for the routes that are ok with fewer next hops than planned, so a report that shows
+ * no row details (JUnit) still says why.
+ */
+function addCapacityNotes(routes: RouteCheck[], notes: VerificationNote[]): void {
+  const limited = routes.filter((r) => r.verdict === 'ok' && r.notCarried !== undefined);
+  if (limited.length === 0) return;
+  const list = limited.map((r) => r.prefix);
+  notes.push({
+    subject: 'router',
+    message: `${list.length} route(s) carry fewer next hops than planned, as the sessions allow (see each route's detail): ${list.join(', ')}`,
+  });
+}
 
 function addPlanNotes(plan: Plan, notes: VerificationNote[]): void {
   for (const a of plan.allocations) {
