@@ -372,6 +372,90 @@ describe('engine: the sync loop', () => {
     });
   });
 
+  describe('drift repair that does not help', () => {
+    const missing = (message: string): Finding => ({
+      kind: 'route-missing',
+      peer: PEER,
+      prefix: '192.168.197.1/32',
+      message,
+    });
+    const drift = (...findings: Finding[]) => ({ verdict: 'drift' as const, findings });
+    const OK = { verdict: 'ok' as const, findings: [] };
+    const resends = (t: ReturnType<typeof setup>) => t.announcer.calls.filter((c) => c.startsWith('resend'));
+
+    async function run(results: ConstructorParameters<typeof FakeVerifier>[0], ms: number) {
+      const t = setup({ results });
+      await t.engine.start();
+      t.source.emit(snapshot([lbService('a', '192.168.197.1')]));
+      await clock.tickAsync(ms);
+      return t;
+    }
+
+    it('re-announces once; the same finding after that is reported at every verification, not resent', async () => {
+      // e.g. the router filters the prefix inbound: every UPDATE reaches it and changes nothing.
+      const t = await run(
+        [drift(missing('the router has no BGP route for this prefix'))],
+        1000 + 1000 + 3 * 30_000,
+      );
+      expect(t.reports.map((r) => r.reason)).to.deep.equal([
+        'initial',
+        'repair-check',
+        'periodic',
+        'periodic',
+        'periodic',
+      ]);
+      expect(resends(t)).to.deep.equal([`resend ${PEER} 192.168.197.1/32`]);
+      expect((await t.metrics.text()).split('\n')).to.include.members([
+        'crs_drift_repairs_total{kind="reannounce"} 1',
+        'crs_drift_reported_total{kind="route-missing"} 4',
+      ]);
+    });
+
+    it('withdraws an unwanted route once, not at every verification', async () => {
+      const unwanted: Finding = {
+        kind: 'route-unwanted',
+        peer: PEER,
+        prefix: '192.168.197.77/32',
+        message: 'not planned',
+      };
+      const t = await run([drift(unwanted)], 1000 + 1000 + 2 * 30_000);
+      expect(t.announcer.calls.filter((c) => c.startsWith('withdraw'))).to.have.length(1);
+    });
+
+    it('repairs again when the finding changed after the first repair', async () => {
+      const t = await run(
+        [
+          drift(missing('1 of 2 next hops; missing 192.168.201.12')),
+          drift(missing('no next hop at all')),
+          OK,
+        ],
+        1000 + 1000 + 30_000,
+      );
+      expect(resends(t)).to.have.length(2);
+    });
+
+    it('repairs again when a fixed finding comes back later', async () => {
+      const lost = missing('the router has no BGP route for this prefix');
+      const t = await run([drift(lost), OK, drift(lost), OK], 1000 + 1000 + 30_000 + 1000);
+      expect(t.reports.map((r) => [r.reason, r.v.verdict])).to.deep.equal([
+        ['initial', 'drift'],
+        ['repair-check', 'ok'],
+        ['periodic', 'drift'],
+        ['repair-check', 'ok'],
+      ]);
+      expect(resends(t)).to.have.length(2);
+    });
+
+    it('repairs again after the session came back up (a new session is a new state)', async () => {
+      const t = await run([drift(missing('the router has no BGP route for this prefix'))], 2000);
+      expect(resends(t)).to.have.length(1);
+      t.announcer.setState(PEER, 'Idle');
+      t.announcer.setState(PEER, 'Established');
+      await clock.tickAsync(1000);
+      expect(resends(t)).to.have.length(2);
+    });
+  });
+
   describe('shutdown', () => {
     for (const mode of ['keep-routes', 'withdraw'] as const) {
       it(`stops the source and closes the speaker with mode ${mode}`, async () => {

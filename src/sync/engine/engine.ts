@@ -82,6 +82,13 @@ export class SyncEngine<R> {
   private stopped = false;
   private currentPlan: Plan | undefined;
   private readonly establishedPeers = new Set<string>();
+  /**
+   * Route repairs already sent, by finding kind, peer and prefix, with the finding as it read
+   * then. The same finding again means the UPDATE reached the router and changed nothing (an
+   * inbound filter, a router without maximum-paths): sending it again would only repeat that,
+   * every verification, so it is reported instead until the finding changes or goes away.
+   */
+  private readonly triedRepairs = new Map<string, { peer: string | undefined; message: string }>();
 
   constructor(private readonly opts: EngineOptions<R>) {
     this.clock = opts.clock ?? systemClock;
@@ -301,6 +308,9 @@ export class SyncEngine<R> {
     const fields = { peer: s.peer, peerAddress: s.peerAddress, state: s.state };
     if (s.established) {
       this.establishedPeers.add(s.peer);
+      // A new session sends its whole table: what it leaves unfixed is a new state to judge.
+      for (const [key, tried] of [...this.triedRepairs])
+        if (tried.peer === s.peer) this.triedRepairs.delete(key);
       this.log.info(fields, 'BGP session established');
       if (this.currentPlan) this.scheduleVerify('session', this.opts.settleMs ?? 1000);
     } else if (wasEstablished) {
@@ -399,6 +409,19 @@ export class SyncEngine<R> {
     );
     const resend = new Map<string, string[]>();
     const unwanted = new Map<string, string[]>();
+    const tried = new Map<string, { peer: string | undefined; message: string }>();
+    /** Whether the same repair already failed to fix the same finding (see triedRepairs). */
+    const repeated = (f: Finding): boolean => {
+      const key = `${f.kind} ${f.peer ?? ''} ${f.prefix ?? ''}`;
+      tried.set(key, { peer: f.peer, message: f.message });
+      if (this.triedRepairs.get(key)?.message !== f.message) return false;
+      metrics.reported(f.kind);
+      this.log.warn(
+        { peer: f.peer, prefix: f.prefix, finding: f.message },
+        'unchanged after a repair was sent for it: reported, not repaired again',
+      );
+      return true;
+    };
     let repaired = false;
     const count = (kind: RepairKind, f: Finding, msg: string) => {
       metrics.repaired(kind);
@@ -418,6 +441,7 @@ export class SyncEngine<R> {
             metrics.reported(f.kind);
             break;
           }
+          if (repeated(f)) break;
           if (f.prefix !== undefined) resend.set(f.peer, [...(resend.get(f.peer) ?? []), f.prefix]);
           count('reannounce', f, `re-announcing ${f.prefix ?? 'routes'}`);
           break;
@@ -426,6 +450,7 @@ export class SyncEngine<R> {
             metrics.reported(f.kind);
             break;
           }
+          if (repeated(f)) break;
           unwanted.set(f.peer, [...(unwanted.get(f.peer) ?? []), f.prefix]);
           count('withdraw-unwanted', f, `withdrawing unwanted ${f.prefix}`);
           break;
@@ -449,6 +474,9 @@ export class SyncEngine<R> {
           break;
       }
     }
+    // A finding gone (fixed, or changed) forgets its repair: if it comes back, it is tried again.
+    this.triedRepairs.clear();
+    for (const [key, entry] of tried) this.triedRepairs.set(key, entry);
     const desired = new Map(plan.peers.map((p) => [p.peer, p.routes]));
     for (const [peer, prefixes] of unwanted) {
       announcer.withdraw(peer, prefixes);
