@@ -1,6 +1,5 @@
 import { appendAll } from '../../util/arrays.js';
 import type { AddressPool } from '../../config/model.js';
-import type { TrafficPolicy } from '../cluster.js';
 import { formatIp, type IpFamily } from '../ip/address.js';
 import { RangeSpace } from './range-space.js';
 
@@ -9,8 +8,11 @@ export interface SharingIdentity {
   service: string;
   /** allow-shared-ip annotation; undefined means the service never shares. */
   sharingKey?: string;
-  trafficPolicy: TrafficPolicy;
-  /** With policy Local, services sharing an IP must select the same pods. */
+  /**
+   * MetalLB's k8salloc.BackendKey: the pod selector (`k=v,...`, sorted) of an
+   * externalTrafficPolicy Local service, empty for Cluster. Services share an IP only with equal
+   * keys, so a Cluster service may share with a Local one only when that one selects no labels.
+   */
   backendKey: string;
   /** `TCP/80` style; two services on one IP may not overlap. */
   ports: string[];
@@ -96,18 +98,11 @@ export class IpAllocator {
           message: `${ip} is shared by ${other.service} with sharing key "${other.sharingKey}", not "${id.sharingKey}"`,
         };
       }
-      if (other.trafficPolicy !== id.trafficPolicy) {
+      if (other.backendKey !== id.backendKey) {
         return {
           ok: false,
           reason: 'sharing-conflict',
-          message: `${ip} is used by ${other.service} with externalTrafficPolicy ${other.trafficPolicy}, this service has ${id.trafficPolicy}`,
-        };
-      }
-      if (id.trafficPolicy === 'Local' && other.backendKey !== id.backendKey) {
-        return {
-          ok: false,
-          reason: 'sharing-conflict',
-          message: `${ip} is used by ${other.service} with a different pod selector; services with externalTrafficPolicy Local may share an IP only when they select the same pods`,
+          message: `${ip} is used by ${other.service} with a different pod selector: backend key "${other.backendKey}", this service's is "${id.backendKey}" (the selector of an externalTrafficPolicy Local service, empty for Cluster)`,
         };
       }
       const clash = id.ports.find((p) => other.ports.includes(p));

@@ -433,6 +433,26 @@ class AllocationRun {
     return undefined;
   }
 
+  /**
+   * The first eligible pool holding every one of the addresses: a service takes all its addresses
+   * from one pool (MetalLB's Assign refuses addresses of two pools, allocator_test.go TestAssignment
+   * "ip dual-stack assign s1 from different pools"), so the pool annotation, the advertisements
+   * and the pool status all name one pool per service.
+   */
+  private onePoolFor(
+    req: AllocationRequest,
+    ips: ReadonlyArray<{ family: IpFamily; value: bigint }>,
+  ): AddressPool | undefined {
+    const [first, ...rest] = ips;
+    if (!first) return undefined;
+    for (const name of this.allocator.poolsContaining(first.family, first.value)) {
+      const pool = this.poolsByName.get(name) as AddressPool;
+      if (!this.eligible(pool, req)) continue;
+      if (rest.every((ip) => this.allocator.poolsContaining(ip.family, ip.value).includes(name))) return pool;
+    }
+    return undefined;
+  }
+
   private notInPoolMessage(req: AllocationRequest, ip: string, family: IpFamily, value: bigint): string {
     const containing = this.allocator.poolsContaining(family, value);
     if (containing.length === 0) return `${ip} is not in any address pool`;
@@ -481,7 +501,17 @@ class AllocationRun {
       }
       return dropped;
     }
-    for (const k of kept) held.push(this.allocator.assign(req.identity, k.family, k.value, k.pool));
+    const pool = kept.length > 1 ? this.onePoolFor(req, kept) : undefined;
+    if (kept.length > 1 && !pool) {
+      // MetalLB's convergeBalancer clears such a status and allocates again (controller/service.go).
+      for (const k of kept) {
+        dropped.push(`${k.text} released: the service's addresses are not in one address pool`);
+      }
+      return dropped;
+    }
+    for (const k of kept) {
+      held.push(this.allocator.assign(req.identity, k.family, k.value, pool?.name ?? k.pool));
+    }
     return dropped;
   }
 
@@ -543,6 +573,17 @@ class AllocationRun {
         };
       }
       plan.push({ family: ip.family, value: ip.value, pool: pool.name });
+    }
+    if (plan.length > 1) {
+      const pool = this.onePoolFor(req, plan);
+      if (!pool) {
+        const texts = plan.map((p) => `${formatIp(p.family, p.value)} (pool ${p.pool})`);
+        return {
+          reason: 'requested-ip-not-in-pool',
+          message: `${texts.join(' and ')} are not in one address pool; a service takes all its addresses from one pool`,
+        };
+      }
+      for (const p of plan) p.pool = pool.name;
     }
     for (const p of plan) {
       const verdict = this.allocator.checkSharing(req.identity, p.family, p.value);

@@ -72,7 +72,6 @@ function sharingIdentity(service: ServiceInfo, key: string, sharingKey: string |
   return {
     service: key,
     sharingKey: sharingKey === '' ? undefined : sharingKey,
-    trafficPolicy: service.externalTrafficPolicy,
     backendKey,
     ports: service.ports.map((p) => `${p.protocol}/${p.port}`),
   };
