@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { LiveSources } from '../check/live-cluster.js';
+import { LOG_FORMATS, type LogFormat } from '../observability/log-text.js';
 import { BadInputError } from '../util/errors.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -16,6 +17,8 @@ export interface CommonOptions {
   manifestsPath?: string;
   kubeconfig?: string;
   logLevel: LogLevel;
+  /** Unset: text on a terminal, JSON otherwise. */
+  logFormat?: LogFormat;
   output: OutputFormat;
 }
 
@@ -35,6 +38,12 @@ export function addCommonOptions(cmd: Command, outputs: readonly OutputFormat[])
       'kubeconfig of the cluster to read (default: in-cluster, then $KUBECONFIG)',
     )
     .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS).default('info'))
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'logs on stderr: text (one line per event) or json (one object per line); default text on a terminal, else json',
+      ).choices(LOG_FORMATS),
+    )
     .addOption(new Option('-o, --output <format>', 'output format').choices(outputs).default('text'));
 }
 
@@ -52,8 +61,14 @@ export function commonOptionsFrom(raw: Record<string, unknown>): CommonOptions {
     manifestsPath,
     kubeconfig,
     logLevel: raw.logLevel as LogLevel,
+    ...(raw.logFormat === undefined ? {} : { logFormat: raw.logFormat as LogFormat }),
     output: raw.output as OutputFormat,
   };
+}
+
+/** The logger the flags ask for (createLogger's options). */
+export function loggerOptionsFrom(opts: CommonOptions): { level: LogLevel; format?: LogFormat } {
+  return { level: opts.logLevel, ...(opts.logFormat === undefined ? {} : { format: opts.logFormat }) };
 }
 
 /** Where `plan`, `verify` and `record` read the config and the cluster from. */

@@ -1,5 +1,5 @@
 import pino, { type Level, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { formatTextLine, type LogFormat, type LogRecord } from './log-text.js';
 
 export type { Logger };
 
@@ -7,26 +7,26 @@ export interface LoggerOptions {
   level?: Level | 'silent';
   /** Where log lines go; stderr by default so stdout stays free for reports. */
   destination?: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Human-readable lines; defaults to "the destination is a terminal". */
-  pretty?: boolean;
+  /** text: one line per event (log-text.ts); json: one object per line. Default: text on a terminal. */
+  format?: LogFormat;
 }
 
 /**
- * Structured JSON logs for machines (one object per line, ISO time) and pino-pretty for people at a
- * terminal. pino-pretty runs in-process (no worker thread) so a log line written just before exit is
- * never lost.
+ * Structured JSON logs for machines (one object per line, ISO time) and one line per event for
+ * people at a terminal. The text form is made in-process from pino's JSON line (no worker thread),
+ * so a log line written just before exit is never lost.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const destination = opts.destination ?? process.stderr;
-  const usePretty = opts.pretty ?? destination.isTTY === true;
-  const stream = usePretty
-    ? pretty({
-        destination,
-        colorize: destination.isTTY === true,
-        sync: true,
-        translateTime: 'SYS:HH:MM:ss.l',
-      })
-    : destination;
+  const format = opts.format ?? (destination.isTTY === true ? 'text' : 'json');
+  const color = destination.isTTY === true;
+  const stream =
+    format === 'text'
+      ? {
+          write: (line: string) =>
+            destination.write(formatTextLine(JSON.parse(line) as LogRecord, { color })),
+        }
+      : destination;
   return pino(
     {
       level: opts.level ?? 'info',

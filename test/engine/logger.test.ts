@@ -31,4 +31,13 @@ describe('observability: logger', () => {
     expect(text()).to.include('WARN');
     expect(() => JSON.parse(text().trim()) as unknown).to.throw();
   });
+
+  it('writes the format asked for, whatever the destination is', () => {
+    const tty = sink(true);
+    createLogger({ destination: tty.stream, format: 'json' }).info({ peer: 'p1' }, 'x');
+    expect(JSON.parse(tty.text().trim())).to.include({ peer: 'p1', msg: 'x' });
+    const file = sink(false);
+    createLogger({ destination: file.stream, format: 'text' }).info({ peer: 'p1' }, 'x');
+    expect(file.text()).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}x peer=p1\n$/);
+  });
 });

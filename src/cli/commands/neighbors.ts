@@ -9,7 +9,12 @@ import {
   type NeighborPlan,
 } from '../../router-drivers/index.js';
 import { BadInputError, ExitCode } from '../../util/errors.js';
-import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
+import {
+  commonOptionsFrom,
+  loggerOptionsFrom,
+  PLAIN_OUTPUTS,
+  type CommonOptions,
+} from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { neighborPolicyFor } from '../neighbor-policy.js';
@@ -39,7 +44,7 @@ export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promi
       'neighbors: --apply needs a live router; config.router.transport is recorded (read-only)',
     );
   }
-  const log = createLogger({ level: opts.logLevel });
+  const log = createLogger(loggerOptionsFrom(opts));
   const driver = createRouterDriver(config.router, log);
   try {
     const running = await driver.runningBgpConfig();

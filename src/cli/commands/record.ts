@@ -1,4 +1,10 @@
-import { commonOptionsFrom, liveSourcesFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
+import {
+  commonOptionsFrom,
+  liveSourcesFrom,
+  loggerOptionsFrom,
+  PLAIN_OUTPUTS,
+  type CommonOptions,
+} from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { printCheckResult } from '../check-result-io.js';
@@ -16,7 +22,7 @@ export async function recordCommand(opts: RecordOptions, io: CliIo): Promise<num
     import('../../observability/logger.js'),
     import('../../router-drivers/index.js'),
   ]);
-  const log = createLogger({ level: opts.logLevel });
+  const log = createLogger(loggerOptionsFrom(opts));
   const result = await runRecord(liveSourcesFrom(opts), createRouterTransport, opts.dir, log);
   return printCheckResult(result, io);
 }

@@ -1,6 +1,11 @@
 import { Option } from 'commander';
 import { BadInputError } from '../../util/errors.js';
-import { commonOptionsFrom, PLAIN_OUTPUTS, type CommonOptions } from '../common-options.js';
+import {
+  commonOptionsFrom,
+  loggerOptionsFrom,
+  PLAIN_OUTPUTS,
+  type CommonOptions,
+} from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 
@@ -38,7 +43,7 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
   const m = opts.metricsAddress;
   const metricsAddress = m ? `${m.host.includes(':') ? `[${m.host}]` : m.host}:${m.port}` : undefined;
   const common = {
-    logger: createLogger({ level: opts.logLevel }),
+    logger: createLogger(loggerOptionsFrom(opts)),
     write: io.out,
     once: opts.once,
     withdrawOnExit: opts.withdrawOnExit,

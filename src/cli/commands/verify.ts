@@ -1,4 +1,10 @@
-import { commonOptionsFrom, liveSourcesFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
+import {
+  commonOptionsFrom,
+  liveSourcesFrom,
+  loggerOptionsFrom,
+  REPORT_OUTPUTS,
+  type CommonOptions,
+} from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { printCheckResult } from '../check-result-io.js';
@@ -13,7 +19,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CliIo): Promise<num
     import('../../observability/logger.js'),
     import('../../router-drivers/index.js'),
   ]);
-  const log = createLogger({ level: opts.logLevel });
+  const log = createLogger(loggerOptionsFrom(opts));
   const result = await runVerify(liveSourcesFrom(opts), (access) => createRouterDriver(access, log), {
     format: opts.output,
     color: opts.output === 'text' && io.isTty === true,
