@@ -1,8 +1,8 @@
 import type { AddressPool } from '../../config/model.js';
 import type { AllocationFailureReason, ServiceAllocation } from '../plan-types.js';
 import { IpAllocator, type AllocatedIp } from '../allocator/ip-allocator.js';
-import { formatIp, parseIp, type IpFamily } from '../ip/address.js';
-import { orderPools, poolServes, type NamespaceLabels } from './pool-selection.js';
+import { familyName, formatIp, parseIp, type IpFamily } from '../ip/address.js';
+import { isPinned, orderPools, poolServes, type NamespaceLabels } from './pool-selection.js';
 import { compareRequests, type AllocationRequest } from './service-request.js';
 
 export interface ServiceAllocationResult {
@@ -28,10 +28,6 @@ function exactCopy<T>(list: readonly T[]): T[] {
 
 function byFamily(a: AllocatedIp, b: AllocatedIp): number {
   return a.family - b.family;
-}
-
-function familyName(f: IpFamily): string {
-  return f === 4 ? 'IPv4' : 'IPv6';
 }
 
 /** One service's outcome of the last pass, with what the incremental path needs to know of it. */
@@ -473,6 +469,8 @@ class AllocationRun {
     if (req.invalid) {
       return req.service.statusIngress.map((ip) => `${ip} released: ${req.invalid?.message}`);
     }
+    const unfit = this.statusUnfit(req);
+    if (unfit !== undefined) return req.service.statusIngress.map((ip) => `${ip} released: ${unfit}`);
     const dropped: string[] = [];
     const kept: Array<{ family: IpFamily; value: bigint; pool: string; text: string }> = [];
     for (const text of req.service.statusIngress) {
@@ -482,7 +480,7 @@ class AllocationRun {
         continue;
       }
       const canonical = formatIp(ip.family, ip.value);
-      const why = this.whyNotKeep(req, ip.family, ip.value, canonical, kept);
+      const why = this.whyNotKeep(req, ip.family, ip.value, canonical);
       if (why !== undefined) {
         dropped.push(`${canonical} released: ${why}`);
         continue;
@@ -515,17 +513,30 @@ class AllocationRun {
     return dropped;
   }
 
+  /**
+   * A status that no service of these families could have been given is dropped whole and
+   * allocated again, as MetalLB's convergeBalancer clears it: more addresses than families, or two
+   * of one family (ipfamily.ForAddressesIPs fails on both, so serviceFamilyChanged clears).
+   */
+  private statusUnfit(req: AllocationRequest): string | undefined {
+    const ips = req.service.statusIngress.map(parseIp);
+    if (ips.length > req.families.length) {
+      return `status.loadBalancer.ingress has ${ips.length} addresses, the service has ${req.families.length} IP ${req.families.length === 1 ? 'family' : 'families'}`;
+    }
+    const [a, b] = ips;
+    if (a && b && a.family === b.family) {
+      return `status.loadBalancer.ingress has two ${familyName(a.family)} addresses`;
+    }
+    return undefined;
+  }
+
   private whyNotKeep(
     req: AllocationRequest,
     family: IpFamily,
     value: bigint,
     text: string,
-    kept: ReadonlyArray<{ family: IpFamily }>,
   ): string | undefined {
     if (!req.families.includes(family)) return `the service no longer uses ${familyName(family)}`;
-    if (kept.some((k) => k.family === family)) {
-      return `the service already holds another ${familyName(family)} address`;
-    }
     if (req.requested) {
       const wanted = req.requested.find((r) => r.family === family);
       if (!wanted || wanted.value !== value) {
@@ -546,7 +557,7 @@ class AllocationRun {
     // family here is PreferDualStack: complete it from the pool its address came from, as one pool
     // serves both families of a service, and keep what it has when that fails.
     const missing = req.families.filter((f) => !held.some((h) => h.family === f));
-    if (missing.length > 0 && !req.requested) this.takeFromPool(req, first.pool, missing, false, held);
+    if (missing.length > 0 && !req.requested) this.takeFromPool(req, first.pool, missing, held);
     return undefined;
   }
 
@@ -592,12 +603,11 @@ class AllocationRun {
     return plan;
   }
 
-  /** Takes one address per family from the pool, all or (when `partialOk`) at least one. */
+  /** Takes one address of each family from the pool, all of them or none. */
   private takeFromPool(
     req: AllocationRequest,
     poolName: string,
     families: IpFamily[],
-    partialOk: boolean,
     held: AllocatedIp[],
   ): boolean {
     if (families.length === 1) {
@@ -613,8 +623,7 @@ class AllocationRun {
       const value = this.allocator.lowestAvailable(poolName, family, req.identity);
       if (value !== undefined) found.push({ family, value });
     }
-    const enough = partialOk ? found.length > 0 : found.length === families.length;
-    if (!enough) return false;
+    if (found.length < families.length) return false;
     for (const f of found) held.push(this.allocator.assign(req.identity, f.family, f.value, poolName));
     return true;
   }
@@ -645,18 +654,43 @@ class AllocationRun {
       }
       candidates = [pool];
     }
-    // One pass without temporary arrays: this runs once per new service.
-    const partialOk = req.policy === 'PreferDualStack';
+    // One pass without temporary arrays for a service of one family: this runs once per new service.
+    const preferDual = req.policy === 'PreferDualStack' && req.families.length > 1;
     let eligible = 0;
     let capable = 0;
+    let group: AddressPool[] = [];
     for (const pool of candidates) {
       if (req.requestedPool === undefined && (!pool.autoAssign || !this.eligible(pool, req))) continue;
       eligible++;
       if (!this.canServe(pool, req)) continue;
       capable++;
-      if (this.takeFromPool(req, pool.name, req.families, partialOk, held)) return undefined;
+      if (!preferDual) {
+        if (this.takeFromPool(req, pool.name, req.families, held)) return undefined;
+        continue;
+      }
+      const first = group[0];
+      if (first !== undefined && isPinned(first) !== isPinned(pool)) {
+        if (this.takePreferred(req, group, held)) return undefined;
+        group = [];
+      }
+      group.push(pool);
     }
+    if (preferDual && this.takePreferred(req, group, held)) return undefined;
     return this.autoAssignFailure(req, candidates, eligible, capable);
+  }
+
+  /**
+   * PreferDualStack among one group of pools (the pinned ones, or those without
+   * serviceAllocation), as MetalLB's findBestPoolForService: the first pool with a free address
+   * of both families, else the first with one of the primary family (IPv6 for an IPv6-primary
+   * service), else the first with one of the other family.
+   */
+  private takePreferred(req: AllocationRequest, pools: readonly AddressPool[], held: AllocatedIp[]): boolean {
+    for (const pool of pools) if (this.takeFromPool(req, pool.name, req.families, held)) return true;
+    for (const family of req.families) {
+      for (const pool of pools) if (this.takeFromPool(req, pool.name, [family], held)) return true;
+    }
+    return false;
   }
 
   private autoAssignFailure(

@@ -2,7 +2,7 @@ import type { Config } from '../../config/model.js';
 import { serviceKey, type IpFamilyPolicy, type ServiceInfo } from '../cluster.js';
 import type { AllocationFailureReason } from '../plan-types.js';
 import type { SharingIdentity } from '../allocator/ip-allocator.js';
-import { parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
+import { familyName, parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
 
 /** MetalLB reads both the current `metallb.io/` and the legacy `metallb.universe.tf/` spelling. */
 function spellings(name: string): readonly string[] {
@@ -44,10 +44,6 @@ export function isHandledService(config: Pick<Config, 'loadBalancerClass'>, serv
   return config.loadBalancerClass === undefined
     ? service.loadBalancerClass === undefined || service.loadBalancerClass === ''
     : service.loadBalancerClass === config.loadBalancerClass;
-}
-
-function familyName(f: IpFamily): string {
-  return f === 4 ? 'IPv4' : 'IPv6';
 }
 
 function wantedFamilies(service: ServiceInfo): IpFamily[] {
@@ -129,11 +125,13 @@ function parseRequested(
     }
     requested.push(ip);
   }
-  if (service.ipFamilyPolicy === 'RequireDualStack' && requested.length < 2) {
+  // MetalLB's allocateIPs refuses requested addresses whose families are not the service's
+  // (ipfamily.ForService): a service with two ClusterIPs, PreferDualStack too, needs one of each.
+  if (families.length === 2 && requested.length < 2) {
     return {
       invalid: {
-        reason: 'invalid-request',
-        message: `the service is RequireDualStack, so ${source} must give one IPv4 and one IPv6 address`,
+        reason: 'wrong-family',
+        message: `the service is ${service.ipFamilyPolicy} with IPv4 and IPv6 ClusterIPs, so ${source} must give one IPv4 and one IPv6 address`,
       },
     };
   }
