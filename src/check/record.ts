@@ -16,7 +16,7 @@ export interface RecordRouterOptions {
   /** Address families whose BGP routes to record (the pools' families). */
   families: Array<4 | 6>;
   /** Skip `show version` detection, as the config's `router.dialect` says. */
-  dialect?: 'frr' | 'quagga';
+  dialect?: 'frr' | 'quagga' | 'bird';
   log: RouterDriverLog;
 }
 

@@ -18,6 +18,7 @@ import {
 import { parsedAs } from '../router-drivers/text-lines.js';
 import { CrsError } from '../util/errors.js';
 import type { RouterRecords } from '../sync/verify/from-records.js';
+import { isBirdRecording, readBirdRecording } from './bird-recording.js';
 import { CheckInputError } from './errors.js';
 
 /**
@@ -41,9 +42,11 @@ interface RecordedOutput {
 
 /**
  * Reads `DIR/router/`: summary and IPv4 routes are required; IPv6 routes, running config and
- * neighbor details (which sessions carry several paths, ADD-PATH) optional.
+ * neighbor details (which sessions carry several paths, ADD-PATH) optional. A BIRD recording
+ * (bird-recording.ts) has its own files.
  */
 export async function readRouterRecording(routerDir: string): Promise<RouterRecords> {
+  if (await isBirdRecording(routerDir)) return readBirdRecording(routerDir);
   const summaryFile = await firstPresent(routerDir, RECORDED_FILES.summary);
   const routesFile = await firstPresent(routerDir, RECORDED_FILES.routes);
   for (const [what, found, names] of [

@@ -3,7 +3,7 @@
  * CRDs are all loaded into this shape, so nothing downstream knows which form the user wrote.
  */
 
-export type Dialect = 'auto' | 'quagga' | 'frr';
+export type Dialect = 'auto' | 'quagga' | 'frr' | 'bird';
 export type RouterTransportKind = 'ssh' | 'local' | 'recorded';
 
 export interface RouterAccess {

@@ -1,5 +1,7 @@
 import type { RouterAccess } from '../config/model.js';
 import { BadInputError } from '../util/errors.js';
+import { createBirdDriverOn } from './bird/driver.js';
+import { birdcInvocation } from './bird/birdc-invocation.js';
 import { dialectFor, frrJsonDialect, textDialect, type RouterDialect } from './dialect.js';
 import { parseRunningConfig } from './parse-running-config.js';
 import { parseVersion } from './parse-version.js';
@@ -19,7 +21,8 @@ export interface RouterDriverLog {
 export interface RouterDriver {
   readonly description: string;
   version(): Promise<RouterVersion>;
-  dialect(): Promise<RouterDialect>;
+  /** BIRD's driver reads several outputs per record and has no one-command dialect. */
+  dialect(): Promise<RouterDialect | { name: 'bird' }>;
   bgpSummary(): Promise<BgpSummary[]>;
   /** The RIB's BGP routes with their FIB flags (zebra's view, not bgpd's). */
   bgpRoutes(family?: 4 | 6): Promise<RouteEntry[]>;
@@ -35,8 +38,9 @@ export interface RouterDriver {
 export function createDriverOn(
   transport: RouterTransport,
   log: RouterDriverLog,
-  forced?: 'frr' | 'quagga',
+  forced?: 'frr' | 'quagga' | 'bird',
 ): RouterDriver {
+  if (forced === 'bird') return createBirdDriverOn(transport, log);
   let version: Promise<RouterVersion> | undefined;
   const run = async (commands: readonly string[]): Promise<string[]> => {
     log.debug({ router: transport.description, commands: commands.map(redactPasswordsIn) }, 'vtysh');
@@ -108,6 +112,7 @@ export function createRouterTransport(access: RouterAccess): RouterTransport {
         vtyshPath: access.vtyshPath,
         commandTimeoutMs: access.commandTimeoutMs,
         maxOutputBytes: access.maxOutputBytes,
+        ...(access.dialect === 'bird' ? { invocation: birdcInvocation } : {}),
       });
     case 'ssh': {
       if (access.host === undefined) throw new BadInputError('router.host is required for the ssh transport');
@@ -119,6 +124,7 @@ export function createRouterTransport(access: RouterAccess): RouterTransport {
         connectTimeoutMs: access.connectTimeoutMs,
         commandTimeoutMs: access.commandTimeoutMs,
         maxOutputBytes: access.maxOutputBytes,
+        ...(access.dialect === 'bird' ? { invocation: birdcInvocation } : {}),
       };
       if (access.privateKeyFile !== undefined) opts.privateKeyFile = access.privateKeyFile;
       if (access.useAgent && process.env.SSH_AUTH_SOCK !== undefined)

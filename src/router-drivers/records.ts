@@ -1,6 +1,6 @@
 /** Typed records every parser (text or JSON, Quagga or FRR) produces; nothing dialect-specific. */
 
-export type RouterFamily = 'frr' | 'quagga';
+export type RouterFamily = 'frr' | 'quagga' | 'bird';
 
 export interface RouterVersion {
   family: RouterFamily;

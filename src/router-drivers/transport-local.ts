@@ -4,13 +4,16 @@ import { CappedOutput, commandsForMessage } from './capped-output.js';
 import { RouterOutputTooLargeError, RouterUnreachableError } from './errors.js';
 import { redactPasswordsIn } from './secret-text.js';
 import type { RouterTransport } from './transport.js';
-import { splitVtyshOutput, vtyshArgs } from './vtysh-invocation.js';
+import { vtyshInvocation, type CliInvocation } from './cli-invocation.js';
+import { vtyshArgs } from './vtysh-invocation.js';
 
 export interface LocalTransportOptions {
   vtyshPath: string;
   commandTimeoutMs: number;
   /** Most bytes (stdout and stderr together) one vtysh run may print: router.maxOutputBytes. */
   maxOutputBytes?: number;
+  /** The CLI program's argument and output conventions; vtysh's unless told (BIRD: birdc). */
+  invocation?: CliInvocation;
 }
 
 /**
@@ -37,7 +40,10 @@ export function createLocalTransport(opts: LocalTransportOptions): RouterTranspo
     description,
     run: (commands) =>
       new Promise((resolve, reject) => {
-        const { args, stdin } = invocation(commands);
+        const { args, stdin } =
+          opts.invocation === undefined
+            ? invocation(commands)
+            : { args: opts.invocation.args(commands), stdin: '' };
         const child = spawn(opts.vtyshPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
         const output = new CappedOutput(maxOutputBytes);
         let settled = false;
@@ -70,7 +76,10 @@ export function createLocalTransport(opts: LocalTransportOptions): RouterTranspo
         child.stdin.on('error', (err) => {
           stdinError = err;
         });
-        child.stdin.end(stdin);
+        // Nothing to send is no write at all: a zero-length write to a program that has already
+        // exited (birdc answers at once) fails with EPIPE.
+        if (stdin === '') child.stdin.end();
+        else child.stdin.end(stdin);
         child.on('close', (code, signal) => {
           if (settled) return;
           if (code === 0 && stdinError !== undefined) {
@@ -87,7 +96,8 @@ export function createLocalTransport(opts: LocalTransportOptions): RouterTranspo
           settled = true;
           clearTimeout(timer);
           try {
-            resolve(splitVtyshOutput(commands, output.stdout, signal === null ? code : null, output.stderr));
+            const split = (opts.invocation ?? vtyshInvocation).split;
+            resolve(split(commands, output.stdout, signal === null ? code : null, output.stderr));
           } catch (parseErr) {
             reject(parseErr as Error);
           }

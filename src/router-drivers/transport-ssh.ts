@@ -16,7 +16,8 @@ import {
   type HostKeyVerdict,
 } from './host-keys.js';
 import type { RouterTransport } from './transport.js';
-import { splitVtyshOutput, vtyshShellCommand } from './vtysh-invocation.js';
+import { vtyshInvocation, type CliInvocation } from './cli-invocation.js';
+import { shellCommandLine } from './vtysh-invocation.js';
 
 async function readConfigFile(what: string, file: string): Promise<Buffer> {
   try {
@@ -42,6 +43,8 @@ export interface SshTransportOptions {
   commandTimeoutMs: number;
   /** Most bytes (stdout and stderr together) one vtysh run may print: router.maxOutputBytes. */
   maxOutputBytes?: number;
+  /** The CLI program's argument and output conventions; vtysh's unless told (BIRD: birdc). */
+  invocation?: CliInvocation;
 }
 
 /**
@@ -59,6 +62,7 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
   }
   const target = `${opts.user}@${opts.host}:${opts.port}`;
   const maxOutputBytes = opts.maxOutputBytes ?? DEFAULTS.maxOutputBytes;
+  const cli = opts.invocation ?? vtyshInvocation;
   let connection: Promise<Client> | undefined;
 
   const connect = async (): Promise<Client> => {
@@ -141,7 +145,7 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
     commands: readonly string[],
   ): Promise<{ stdout: string; stderr: string; status: number | null }> =>
     new Promise((resolve, reject) => {
-      client.exec(vtyshShellCommand(opts.vtyshPath, commands), (err, channel) => {
+      client.exec(shellCommandLine(opts.vtyshPath, cli.args(commands)), (err, channel) => {
         if (err) {
           reject(
             new RouterUnreachableError(`ssh ${target}: cannot start vtysh: ${err.message}`, { cause: err }),
@@ -202,7 +206,7 @@ export function createSshTransport(opts: SshTransportOptions): RouterTransport {
         throw err;
       }
       const r = await exec(client, commands);
-      return splitVtyshOutput(commands, r.stdout, r.status, r.stderr);
+      return cli.split(commands, r.stdout, r.status, r.stderr);
     },
     close: async () => {
       const pending = connection;

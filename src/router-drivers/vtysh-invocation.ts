@@ -18,9 +18,14 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A remote command line for SSH: the program and every argument quoted. */
+export function shellCommandLine(program: string, args: readonly string[]): string {
+  return [program, ...args].map(shellQuote).join(' ');
+}
+
 /** The remote command line for SSH: every word quoted, the vtysh path included. */
 export function vtyshShellCommand(vtyshPath: string, commands: readonly string[]): string {
-  return [vtyshPath, ...vtyshArgs(commands)].map(shellQuote).join(' ');
+  return shellCommandLine(vtyshPath, vtyshArgs(commands));
 }
 
 function isEcho(line: string, command: string): boolean {

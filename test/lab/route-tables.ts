@@ -35,10 +35,11 @@ interface KernelRoute {
 
 /**
  * The router namespace's kernel FIB, BGP routes only (`ip -n <ns> route show proto bgp`). Quagga's
- * zebra installs every route it selects as `proto zebra` (seen with Quagga 1.2.4), FRR as `bgp`;
+ * zebra installs every route it selects as `proto zebra` (seen with Quagga 1.2.4), FRR as `bgp`,
+ * BIRD's kernel protocol as `bird` (BIRD 2.0.12 and 2.17.6, test/lab/bird.ts);
  * a route without next hops (a static route to Null0 is a `blackhole`) forwards nowhere: left out.
  */
-export async function kernelTable(lab: Lab, proto: 'bgp' | 'zebra' = 'bgp'): Promise<RouteTable> {
+export async function kernelTable(lab: Lab, proto: 'bgp' | 'zebra' | 'bird' = 'bgp'): Promise<RouteTable> {
   const out = (await run('ip', ['-j', '-n', lab.routerNs, 'route', 'show', 'proto', proto])).stdout;
   const table: RouteTable = {};
   for (const r of JSON.parse(out || '[]') as KernelRoute[]) {

@@ -39,7 +39,7 @@ const routerSchema = z
       .string()
       .regex(FINGERPRINT, { error: 'is not a host key fingerprint: want "SHA256:" and 43 base64 characters' })
       .optional(),
-    dialect: z.enum(['auto', 'quagga', 'frr']).optional(),
+    dialect: z.enum(['auto', 'quagga', 'frr', 'bird']).optional(),
     vtyshPath: z.string().min(1, { error: 'must not be empty' }).optional(),
     recordedDir: z.string().optional(),
     timeouts: z.strictObject({ connect: duration.optional(), command: duration.optional() }).optional(),
@@ -80,7 +80,8 @@ const routerSchema = z
       knownHostsFile: r.knownHostsFile,
       hostKeyFingerprint: r.hostKeyFingerprint,
       dialect: r.dialect ?? 'auto',
-      vtyshPath: r.vtyshPath ?? DEFAULTS.vtyshPath,
+      // BIRD is read with birdc, its own CLI; the path key keeps its name for every dialect.
+      vtyshPath: r.vtyshPath ?? (r.dialect === 'bird' ? 'birdc' : DEFAULTS.vtyshPath),
       recordedDir: r.recordedDir,
       connectTimeoutMs: r.timeouts?.connect ?? DEFAULTS.connectTimeoutMs,
       commandTimeoutMs: r.timeouts?.command ?? DEFAULTS.commandTimeoutMs,
