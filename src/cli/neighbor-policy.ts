@@ -1,7 +1,7 @@
 import type { AddressPool, Config, PeerConfig } from '../config/model.js';
-import type { DesiredNeighbor, NeighborPolicy, RunningConfig } from '../router-drivers/index.js';
+import type { NeighborPolicy, RunningConfig } from '../router-drivers/index.js';
 import type { ImportPool } from '../router-drivers/import-filter.js';
-import { NoSpeakerAddressError } from '../sync/engine/neighbor-manager.js';
+import { speakerNeighbors } from '../sync/engine/neighbor-manager.js';
 import { BadInputError } from '../util/errors.js';
 
 /*
@@ -10,10 +10,11 @@ import { BadInputError } from '../util/errors.js';
  * - the router is the peer (or peers) whose peer-asn is the router's own AS (`router bgp N` in
  *   its running config), as for verify; a router without `router bgp` gets the one AS all peers
  *   name;
- * - our speaker is one neighbor per address it speaks from: the peer's source-address, else
- *   speaker.listenAddress; remote-as is the peer's my-asn, ebgp-multihop 255 when the peer has
- *   ebgp-multihop (as the run loop's neighbor manager does), the password when the config holds
- *   one;
+ * - our speaker is one neighbor per address it speaks from: each of the peer's path slots
+ *   (sourceAddresses), else its source-address, else speaker.listenAddress (speakerNeighbors,
+ *   shared with the run loop's neighbor manager);
+ * - `maximum-paths N` only when the operator passes it (--maximum-paths): it changes how the
+ *   router forwards all of its BGP routes, not only ours;
  * - the import filter admits from those neighbors exactly what our bgp pools can announce: host
  *   routes, or the aggregation length of an advertisement that aggregates.
  */
@@ -31,6 +32,10 @@ export interface NeighborPolicyResult {
 export function neighborPolicyFor(
   config: Pick<Config, 'peers' | 'pools' | 'speaker' | 'neighborDescription'>,
   running: RunningConfig,
+  opts: {
+    /** `--maximum-paths N`: only when the operator asked for it; never implied. */
+    maximumPaths?: number;
+  } = {},
 ): NeighborPolicyResult {
   if (config.peers.length === 0) throw new NeighborPolicyError('the config has no peers, so no neighbors');
   const routerAs = running.bgp.find((b) => b.vrf === undefined)?.asn ?? soleRouterAs(config.peers);
@@ -41,26 +46,10 @@ export function neighborPolicyFor(
     );
   }
   const warnings: string[] = [];
-  const byAddress = new Map<string, { neighbor: DesiredNeighbor; peer: string }>();
   for (const peer of peers) {
-    const address = peer.sourceAddress ?? config.speaker.listenAddress;
-    if (address === undefined) throw new NoSpeakerAddressError(peer.name);
     if (peer.password === undefined && peer.passwordSecret !== undefined) {
       warnings.push(
         `peer ${peer.name}: its password is in Secret ${peer.passwordSecret.name}, which neighbors does not read; set the neighbor password on the router by hand`,
-      );
-    }
-    const neighbor: DesiredNeighbor = {
-      address,
-      remoteAs: peer.myAsn,
-      ...(peer.ebgpMultiHop ? { ebgpMultihop: 255 } : {}),
-      ...(peer.password === undefined ? {} : { password: peer.password }),
-    };
-    const seen = byAddress.get(address);
-    if (seen === undefined) byAddress.set(address, { neighbor, peer: peer.name });
-    else if (!sameNeighbor(seen.neighbor, neighbor)) {
-      throw new NeighborPolicyError(
-        `peers ${seen.peer} and ${peer.name} both speak from ${address} but want different neighbor settings (AS, multihop or password)`,
       );
     }
   }
@@ -68,8 +57,9 @@ export function neighborPolicyFor(
     policy: {
       routerAs,
       descriptionMarker: config.neighborDescription,
-      neighbors: [...byAddress.values()].map((n) => n.neighbor),
+      neighbors: speakerNeighbors(peers, config.speaker),
       importPools: importPools(config.pools),
+      ...(opts.maximumPaths === undefined ? {} : { maximumPaths: opts.maximumPaths }),
     },
     peers: peers.map((p) => p.name),
     warnings,
@@ -84,10 +74,6 @@ function soleRouterAs(peers: readonly PeerConfig[]): number {
     );
   }
   return asns[0] as number;
-}
-
-function sameNeighbor(a: DesiredNeighbor, b: DesiredNeighbor): boolean {
-  return a.remoteAs === b.remoteAs && a.ebgpMultihop === b.ebgpMultihop && a.password === b.password;
 }
 
 const HOST_LENGTH = { 4: 32, 6: 128 } as const;

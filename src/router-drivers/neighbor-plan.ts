@@ -21,7 +21,11 @@ export interface NeighborPolicy {
   /** Written as the description of every neighbor we own; how we recognise them later. */
   descriptionMarker: string;
   neighbors: DesiredNeighbor[];
-  /** `maximum-paths N` under `address-family ipv4 unicast`, so ADD-PATH next hops become ECMP. */
+  /**
+   * `maximum-paths N` (`maximum-paths ibgp N` for neighbors in the router's own AS) under
+   * `address-family ipv4 unicast`, so the paths of our sessions (ADD-PATH, or one per path slot)
+   * become ECMP next hops. Only raised where the router lacks it or has less; never lowered.
+   */
   maximumPaths?: number;
   /**
    * Our address pools: when given, the router accepts from our neighbors only the prefixes we
@@ -220,14 +224,20 @@ export function planNeighborChanges(
 
   if (maximumPaths !== undefined) {
     const af = bgp?.addressFamilies.find((a) => a.name === 'ipv4 unicast');
-    if (af?.maximumPaths !== maximumPaths) {
-      add('ipv4-unicast', `maximum-paths ${maximumPaths}`);
-      undo(
-        'add',
-        'ipv4-unicast',
-        af?.maximumPaths === undefined
-          ? `no maximum-paths ${maximumPaths}`
-          : `maximum-paths ${af.maximumPaths}`,
+    // eBGP and iBGP paths have separate limits; each is raised only for the kind of session we
+    // have. A higher limit the router already has stays: lowering it could drop someone's paths.
+    const kinds = [
+      { ibgp: false, have: af?.maximumPaths, used: desired.some((d) => d.remoteAs !== routerAs) },
+      { ibgp: true, have: af?.maximumPathsIbgp, used: desired.some((d) => d.remoteAs === routerAs) },
+    ];
+    for (const { ibgp, have, used } of kinds) {
+      if (!used) continue;
+      const command = `maximum-paths ${ibgp ? 'ibgp ' : ''}`;
+      if (have !== undefined && have >= maximumPaths) continue;
+      add('ipv4-unicast', `${command}${maximumPaths}`);
+      undo('add', 'ipv4-unicast', have === undefined ? `no ${command}${maximumPaths}` : `${command}${have}`);
+      notes.push(
+        `${command}${maximumPaths} (asked for): the router installs up to ${maximumPaths} paths of a prefix as ECMP next hops, for every ${ibgp ? 'iBGP' : 'eBGP'} route it has, not only ours`,
       );
     }
   }

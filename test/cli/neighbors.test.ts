@@ -54,6 +54,31 @@ describe('cli neighbors over the recorded seed router', () => {
     );
   });
 
+  it('--maximum-paths N: one more line of its own, with a note saying what it changes', async () => {
+    const { code, stdout } = await cli(
+      'neighbors',
+      '-c',
+      recorded,
+      '-c',
+      SEED_CONFIG,
+      '--maximum-paths',
+      '4',
+    );
+    expect(code).to.equal(1);
+    expect(stdout).to.contain(
+      [
+        '  address-family ipv4 unicast',
+        '+  neighbor 192.168.201.2 route-map cluster-router-sync-in in',
+        '+  maximum-paths 4',
+        '  exit-address-family',
+        '! maximum-paths 4 (asked for): the router installs up to 4 paths of a prefix as ECMP next hops, for every eBGP route it has, not only ours',
+      ].join('\n'),
+    );
+    const bad = await cli('neighbors', '-c', recorded, '-c', SEED_CONFIG, '--maximum-paths', 'lots');
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.equal('error: --maximum-paths: "lots" is not a whole number from 1 to 256\n');
+  });
+
   it('--output json: the steps, without secrets', async () => {
     const { code, stdout } = await cli('neighbors', '-c', recorded, '-c', SEED_CONFIG, '-o', 'json');
     expect(code).to.equal(1);
@@ -133,6 +158,20 @@ describe('neighbor policy from the config', () => {
     const r = neighborPolicyFor(config, running);
     expect(r.peers).to.deep.equal(['a', 'b']);
     expect(r.policy.neighbors).to.have.length(1);
+  });
+
+  it('one neighbor per path slot address; maximum-paths only when asked for', () => {
+    const config = {
+      ...seed,
+      peers: [peer({ sourceAddresses: ['192.168.201.2', '192.168.201.5'], sourceAddress: '192.168.201.2' })],
+    };
+    const r = neighborPolicyFor(config, running);
+    expect(r.policy.neighbors).to.deep.equal([
+      { address: '192.168.201.2', remoteAs: 64500 },
+      { address: '192.168.201.5', remoteAs: 64500 },
+    ]);
+    expect(r.policy.maximumPaths).to.equal(undefined);
+    expect(neighborPolicyFor(config, running, { maximumPaths: 2 }).policy.maximumPaths).to.equal(2);
   });
 
   it('says why when it cannot tell', () => {

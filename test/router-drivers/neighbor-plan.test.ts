@@ -80,10 +80,81 @@ describe('router-drivers: neighbor planner and applier', () => {
         '  address-family ipv4 unicast',
         '+  maximum-paths 8',
         '  exit-address-family',
+        '! maximum-paths 8 (asked for): the router installs up to 8 paths of a prefix as ECMP next hops, for every eBGP route it has, not only ours',
         '! FRR 7.4+ rejects routes from eBGP neighbors without an inbound route-map unless "no bgp ebgp-requires-policy" is set; this plan does not change that',
         '',
       ].join('\n'),
     );
+  });
+
+  describe('path slots and maximum-paths', () => {
+    const slots = [
+      { address: '192.168.201.2', remoteAs: 64500 },
+      { address: '192.168.201.5', remoteAs: 64500 },
+    ];
+    const withPaths = (lines: string[]) =>
+      parseRunningConfig(
+        [
+          'router bgp 64501',
+          ' address-family ipv4 unicast',
+          ...lines.map((l) => `  ${l}`),
+          ' exit-address-family',
+        ].join('\n'),
+      );
+
+    it('one marked neighbor line per slot address; no maximum-paths unless asked for', () => {
+      const plan = planNeighborChanges(seed, policy({ neighbors: slots }));
+      expect(plan.steps.map((s) => s.command)).to.deep.equal([
+        'neighbor 192.168.201.2 remote-as 64500',
+        'neighbor 192.168.201.2 description crs-managed',
+        'neighbor 192.168.201.5 remote-as 64500',
+        'neighbor 192.168.201.5 description crs-managed',
+      ]);
+      expect(plan.rollback.map((s) => s.command)).to.deep.equal([
+        'no neighbor 192.168.201.5',
+        'no neighbor 192.168.201.2',
+      ]);
+      expect(plan.created).to.deep.equal(['192.168.201.2', '192.168.201.5']);
+    });
+
+    it('raises a lower maximum-paths, and the rollback brings the old value back', () => {
+      const plan = planNeighborChanges(
+        withPaths(['maximum-paths 1']),
+        policy({ neighbors: slots, maximumPaths: 2 }),
+      );
+      expect(plan.steps.filter((s) => s.context === 'ipv4-unicast')).to.deep.equal([
+        { op: 'add', context: 'ipv4-unicast', command: 'maximum-paths 2' },
+      ]);
+      expect(plan.rollback[0]).to.deep.equal({
+        op: 'add',
+        context: 'ipv4-unicast',
+        command: 'maximum-paths 1',
+      });
+    });
+
+    it('leaves a maximum-paths at least as high alone', () => {
+      const plan = planNeighborChanges(
+        withPaths(['maximum-paths 16']),
+        policy({ neighbors: slots, maximumPaths: 2 }),
+      );
+      expect(plan.steps.filter((s) => s.context === 'ipv4-unicast')).to.deep.equal([]);
+      expect(plan.notes.join('\n')).not.to.contain('maximum-paths');
+    });
+
+    it('neighbors in the router AS (iBGP) get maximum-paths ibgp', () => {
+      const ibgp = slots.map((n) => ({ ...n, remoteAs: 64501 }));
+      const plan = planNeighborChanges(
+        withPaths(['maximum-paths 8']),
+        policy({ neighbors: ibgp, maximumPaths: 2 }),
+      );
+      expect(plan.steps.filter((s) => s.context === 'ipv4-unicast').map((s) => s.command)).to.deep.equal([
+        'maximum-paths ibgp 2',
+      ]);
+      expect(plan.rollback[0]!.command).to.equal('no maximum-paths ibgp 2');
+      expect(plan.notes).to.include(
+        'maximum-paths ibgp 2 (asked for): the router installs up to 2 paths of a prefix as ECMP next hops, for every iBGP route it has, not only ours',
+      );
+    });
   });
 
   it('removes only neighbors carrying our marker, leaves every other neighbor alone', () => {

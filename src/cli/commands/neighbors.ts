@@ -24,6 +24,11 @@ export interface NeighborsOptions extends CommonOptions {
   apply: boolean;
   /** After applying, `write memory` so the router keeps them across restarts. */
   writeMemory: boolean;
+  /**
+   * `--maximum-paths N`: also raise the router's `maximum-paths` to N where it lacks it (or has
+   * less), so path slots and ADD-PATH paths become ECMP next hops. Never done without it.
+   */
+  maximumPaths?: number;
 }
 
 /**
@@ -48,7 +53,15 @@ export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promi
   const driver = createRouterDriver(config.router, log);
   try {
     const running = await driver.runningBgpConfig();
-    const { policy, peers, warnings: policyWarnings } = neighborPolicyFor(config, running);
+    const {
+      policy,
+      peers,
+      warnings: policyWarnings,
+    } = neighborPolicyFor(
+      config,
+      running,
+      opts.maximumPaths === undefined ? {} : { maximumPaths: opts.maximumPaths },
+    );
     for (const w of policyWarnings) io.err(`warning: ${w}\n`);
     const plan = planNeighborChanges(running, policy);
     const pending = plan.steps.length > 0;
@@ -110,6 +123,10 @@ export const neighborsSpec: CommandSpec<NeighborsOptions> = {
         false,
       )
       .option('--write-memory', 'with --apply: save the router configuration afterwards', false)
+      .option(
+        '--maximum-paths <n>',
+        "also set the router's maximum-paths to N (1-256) where it has none or less: a line of its own in the diff, needed for ECMP over path slots (Quagga's default is 1)",
+      )
       .addHelpText(
         'after',
         `
@@ -118,7 +135,8 @@ How the config maps onto the router's neighbor statements:
                 with "show running-config"
   router AS     the running "router bgp N"; the peers used are those whose peer-asn is N
                 (a router without "router bgp" gets the one peer-asn all peers name)
-  neighbor      our speaker's address: the peer's source-address, else speaker.listenAddress
+  neighbor      our speaker's addresses: one per path slot (the peer's sourceAddresses), else
+                its source-address, else speaker.listenAddress
   remote-as     the peer's my-asn
   ebgp-multihop 255 when the peer sets ebgp-multihop
   password      the peer's password (a passwordSecret is not read: warning)
@@ -126,6 +144,9 @@ How the config maps onto the router's neighbor statements:
                 neighbors with it that the config no longer names are removed, others untouched
   import filter prefix-lists and route-map <description>-in admitting only what our bgp pools
                 announce (host routes, or an advertisement's aggregation length)
+  maximum-paths only with --maximum-paths N: "maximum-paths N" ("maximum-paths ibgp N" for
+                neighbors in the router's AS) in address-family ipv4 unicast, where the router
+                has none or a lower one; it applies to every BGP route of the router
 The diff marks additions "+" and removals "-". With --apply the lines are applied in one
 vtysh run, the running config is read back and planned again, and anything still to do rolls
 the change back (exit 1). Dry run: exit 0 when nothing is to do, 1 when changes are pending.`,
@@ -139,18 +160,32 @@ the change back (exit 1). Dry run: exit 0 when nothing is to do, 1 when changes 
       'cluster-router-sync neighbors --config crs.yaml --apply --write-memory',
       'apply it on the router, verify it, and save the router configuration',
     ],
+    [
+      'cluster-router-sync neighbors --config crs.yaml --maximum-paths 4',
+      'also show the maximum-paths line ECMP over path slots needs (dry run)',
+    ],
   ],
   options: (raw) => {
     const apply = raw.apply === true;
     const writeMemory = raw.writeMemory === true;
     if (writeMemory && !apply) throw new BadInputError('--write-memory needs --apply');
+    const maximumPaths = maximumPathsOption(raw.maximumPaths);
     const common = commonOptionsFrom(raw);
     if (common.manifestsPath !== undefined || common.kubeconfig !== undefined) {
       throw new BadInputError(
         'neighbors: --manifests and --kubeconfig cannot be used: neighbors reads the config and the router only',
       );
     }
-    return { ...common, apply, writeMemory };
+    return { ...common, apply, writeMemory, ...(maximumPaths === undefined ? {} : { maximumPaths }) };
   },
   action: neighborsCommand,
 };
+
+function maximumPathsOption(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > 256) {
+    throw new BadInputError(`--maximum-paths: ${JSON.stringify(text)} is not a whole number from 1 to 256`);
+  }
+  return Number(text);
+}
