@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
 import { PathIdAllocator } from './path-ids.js';
+import type { PathSlotTable } from './path-slots.js';
 import { parseCommunity, parseLargeCommunity, parsePrefix } from './wire/index.js';
 import {
   attributesKey,
@@ -50,6 +51,14 @@ export interface AdjRibOutOptions {
   pathIds?: PathIdAllocator;
   /** For error messages. */
   peer?: string;
+  /** This session is one path slot of a peer with several source addresses (see path-slots.ts). */
+  slot?: PathSlot;
+}
+
+export interface PathSlot {
+  index: number;
+  /** The peer's assignment, shared by its slot sessions and kept current by the speaker. */
+  table: PathSlotTable;
 }
 
 /** Far above what real tables use (nodes x advertisements), low enough to bound memory. */
@@ -153,7 +162,16 @@ export class AdjRibOut {
 
   private expand(route: DesiredRoute, family: AddressFamily, into: PathSink): void {
     if (route.nextHops.length === 0) return;
-    if (!this.opts.addPathFamilies.has(family)) {
+    const addPath = this.opts.addPathFamilies.has(family);
+    const slot = this.opts.slot;
+    // With ADD-PATH the first slot's session carries every path as a lone session would, and the
+    // other slots would only repeat them; without it each slot carries its own next hop.
+    if (slot && !(addPath && slot.index === 0)) {
+      const hop = addPath ? undefined : slot.table.nextHopOf(route.prefix, slot.index);
+      if (hop !== undefined) this.addPath(into, route, family, hop, 0);
+      return;
+    }
+    if (!addPath) {
       this.addPath(into, route, family, pickNextHop(route.prefix, route.nextHops), 0);
       return;
     }

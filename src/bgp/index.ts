@@ -4,6 +4,8 @@
  */
 export {
   BgpSpeaker,
+  slotSessionName,
+  type PeerSlotsStatus,
   type PeerStatus,
   type SpeakerEvents,
   type SpeakerOptions,

@@ -4,6 +4,7 @@ import {
   AdjRibOut,
   validateDesiredRoutes,
   validateRouteDelta,
+  type PathSlot,
   type RibChanges,
   type RouteDelta,
 } from './adj-rib-out.js';
@@ -71,6 +72,8 @@ export interface SessionConfig {
   /** Families we offer and announce. */
   families: AddressFamily[];
   addPath: { send: boolean; receive: boolean };
+  /** One path slot of a peer with several source addresses: which next hops this session carries. */
+  slot?: PathSlot;
   /**
    * Graceful restart (RFC 4724) as the restarting speaker; omit to not advertise it. `restarted`
    * sets the R bit on our OPENs until a session is up: this process follows one of ours that had
@@ -857,7 +860,12 @@ export class PeerSession {
     this.restarting = false;
     this.stats.establishedCount++;
     const announced = this.announcedFamilies(n);
-    const ribOptions = { families: n.families, addPathFamilies: n.addPathSend, peer: this.name };
+    const ribOptions = {
+      families: n.families,
+      addPathFamilies: n.addPathSend,
+      peer: this.name,
+      ...(this.config.slot ? { slot: this.config.slot } : {}),
+    };
     const prepared = this.tableComplete ? this.usablePrepared(n) : undefined;
     this.lastNegotiated = n;
     this.prepared = undefined;
@@ -885,7 +893,8 @@ export class PeerSession {
       enhancedRouteRefresh: n.enhancedRouteRefresh,
       extendedMessage: n.codec.extendedMessage,
     });
-    if (announced.some((f) => !n.addPathSend.has(f))) {
+    // A slot session without ADD-PATH is the plan working (the speaker logs the slot mode once).
+    if (!this.config.slot && announced.some((f) => !n.addPathSend.has(f))) {
       this.emit('warning', {
         peer: this.name,
         message: 'peer does not receive ADD-PATH: one next hop per prefix (no ECMP on this session)',
@@ -964,6 +973,7 @@ export class PeerSession {
       addPathFamilies: expected.addPathSend,
       pathIds,
       peer: this.name,
+      ...(this.config.slot ? { slot: this.config.slot } : {}),
     });
     rib.setDesiredRoutes(this.desired, { alreadyValidated: true });
     const changes = rib.takeChanges();

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { isIP, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { PeerConfig } from '../config/model.js';
 import type { ReceivedRoute } from './adj-rib-in.js';
-import type { RouteDelta } from './adj-rib-out.js';
+import { validateDesiredRoutes, validateRouteDelta, type PathSlot, type RouteDelta } from './adj-rib-out.js';
 import type { BackoffOptions } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import {
@@ -13,6 +13,7 @@ import {
   UnknownPeerError,
 } from './errors.js';
 import { silentLogger, type BgpLogger } from './logger.js';
+import { PathSlotTable } from './path-slots.js';
 import type { AddressFamily, DesiredRoute } from './routes.js';
 import { PeerSession, type SessionEvents, type SessionState, type SessionStats } from './session.js';
 import { tcpConnector, tuneSocket, type Connector } from './transport.js';
@@ -43,7 +44,13 @@ export type SpeakerPeer = Pick<
   Partial<
     Pick<
       PeerConfig,
-      'routerId' | 'sourceAddress' | 'password' | 'passwordSecret' | 'ebgpMultiHop' | 'ttlSecurity'
+      | 'routerId'
+      | 'sourceAddress'
+      | 'sourceAddresses'
+      | 'password'
+      | 'passwordSecret'
+      | 'ebgpMultiHop'
+      | 'ttlSecurity'
     >
   > & {
     /** passive: only accept the peer's connection. Default active (we connect, and accept too). */
@@ -89,7 +96,13 @@ export interface SpeakerOptions {
 }
 
 export interface PeerStatus {
+  /** The session's name: the peer's, or `<peer>#<slot>` for a path slot session. */
   name: string;
+  /** The configured peer the session belongs to. */
+  peer: string;
+  /** The session's path slot (index into the peer's sourceAddresses), for slot sessions. */
+  slot?: number;
+  sourceAddress?: string;
   peerAddress: string;
   state: SessionState;
   /** Per announced family, once Established: whether ECMP (ADD-PATH) is available on the session. */
@@ -97,7 +110,45 @@ export interface PeerStatus {
   stats: SessionStats;
 }
 
+/** One peer's sessions as path slots: what the router can hold of a prefix's next hops. */
+export interface PeerSlotsStatus {
+  peer: string;
+  /** In slot order; a peer with one source address has one session, slot 0. */
+  sessions: Array<{
+    name: string;
+    slot: number;
+    sourceAddress?: string;
+    state: SessionState;
+    /** Per negotiated family, once Established: whether the router takes ADD-PATH on it. */
+    addPath: Partial<Record<AddressFamily, boolean>>;
+  }>;
+  /**
+   * Per family we offer: how many next hops of one prefix reach the router now. `all` when the
+   * first session carries every path (ADD-PATH); else one per Established session that carries a
+   * slot (a slot session with ADD-PATH other than the first carries nothing, see AdjRibOut).
+   */
+  pathCapacity: Partial<Record<AddressFamily, number | 'all'>>;
+  /** Prefixes with more next hops than usable slots, and the next hops no slot carries. */
+  uncarried: Map<string, string[]>;
+}
+
 export type SpeakerEvents = SessionEvents;
+
+/**
+ * A configured peer: one session, or with several source addresses one session per address, each
+ * a path slot (see path-slots.ts) named `<peer>#<slot>`.
+ */
+interface PeerGroup {
+  peer: SpeakerPeer;
+  sessions: PeerSession[];
+  /** Slot peers only: the assignment, and the whole desired set to re-feed when it changes. */
+  slots?: { table: PathSlotTable; routes: Map<string, DesiredRoute> };
+}
+
+/** The session name of path slot `slot` of `peer`. */
+export function slotSessionName(peer: string, slot: number): string {
+  return `${peer}#${slot}`;
+}
 
 /** IPv4 peers seen through a dual-stack socket arrive as ::ffff:a.b.c.d. */
 function plainAddress(addr: string | undefined): string {
@@ -110,7 +161,12 @@ function plainAddress(addr: string | undefined): string {
  */
 export class BgpSpeaker {
   private readonly events = new EventEmitter();
+  /** Every session by its name (slot sessions and collector peers included). */
   private readonly sessions = new Map<string, PeerSession>();
+  /** Configured peers by name. */
+  private readonly groups = new Map<string, PeerGroup>();
+  /** The configured peer of each session, by session name. */
+  private readonly groupOf = new Map<string, PeerGroup>();
   private server: Server | undefined;
   private listener: SecurableListener | undefined;
   /** Socket options of the peers that ask for any, by peer name. */
@@ -167,7 +223,11 @@ export class BgpSpeaker {
   private onIncoming(socket: Socket): void {
     tuneSocket(socket);
     const from = plainAddress(socket.remoteAddress);
-    let session = [...this.sessions.values()].find((s) => s.config.peerAddress === from);
+    const to = plainAddress(socket.localAddress);
+    // Slot sessions share the router's address; the router tells them apart by our address.
+    const candidates = [...this.sessions.values()].filter((s) => s.config.peerAddress === from);
+    let session =
+      candidates.length > 1 ? candidates.find((s) => s.config.localAddress === to) : candidates[0];
     if (!session && this.opts.collector && !this.stopped) {
       session = this.createSession(
         {
@@ -193,11 +253,15 @@ export class BgpSpeaker {
     session.acceptIncoming(socket);
   }
 
-  /** Adds a peer and starts its session. */
+  /** Adds a peer and starts its session (one per source address: path slots). */
   addPeer(peer: SpeakerPeer): void {
     if (this.stopped) throw new SpeakerStoppedError();
-    if (this.sessions.has(peer.name)) throw new DuplicatePeerError(peer.name);
     validatePeer(peer);
+    const addresses = peer.sourceAddresses ?? [];
+    const names = addresses.length > 1 ? addresses.map((_, i) => slotSessionName(peer.name, i)) : [peer.name];
+    if (this.groups.has(peer.name)) throw new DuplicatePeerError(peer.name);
+    const taken = names.find((n) => this.sessions.has(n));
+    if (taken !== undefined) throw new DuplicatePeerError(taken);
     // A peer whose password or TTL cannot be applied is refused here, never run without them.
     const security = socketSecurityFor(peer);
     if (security) assertSocketSecuritySupported(peer.name, security);
@@ -205,7 +269,58 @@ export class BgpSpeaker {
       this.secureListener(peer.name, peer.peerAddress, security);
       this.security.set(peer.name, { peerAddress: peer.peerAddress, options: security });
     }
-    this.createSession(peer, peer.peerAsn, security).start();
+    const group: PeerGroup = { peer, sessions: [] };
+    if (names.length === 1) {
+      const source = addresses[0] ?? peer.sourceAddress;
+      const single = source === undefined ? peer : { ...peer, sourceAddress: source };
+      group.sessions.push(this.createSession(single, peer.peerAsn, security));
+    } else {
+      const table = new PathSlotTable(names.length);
+      group.slots = { table, routes: new Map() };
+      addresses.forEach((address, index) => {
+        const session = this.createSession(
+          { ...peer, name: names[index]!, sourceAddress: address },
+          peer.peerAsn,
+          security,
+          { index, table },
+        );
+        session.on('state', (e) => this.slotStateChanged(group, index, e.from, e.to));
+        if (index === 0) session.on('established', (e) => this.logSlotMode(group, e.ecmp));
+        group.sessions.push(session);
+      });
+    }
+    this.groups.set(peer.name, group);
+    for (const s of group.sessions) this.groupOf.set(s.name, group);
+    for (const s of group.sessions) s.start();
+  }
+
+  /**
+   * A slot whose session went down hands its next hops to free slots until it is back; one that
+   * never came up keeps its share, so a start (or graceful restart) is not reshuffled while the
+   * sessions come up one by one.
+   */
+  private slotStateChanged(group: PeerGroup, index: number, from: SessionState, to: SessionState): void {
+    if (this.stopped || this.groups.get(group.peer.name) !== group || !group.slots) return;
+    const usable = to === 'Established' ? true : from === 'Established' ? false : undefined;
+    if (usable === undefined || !group.slots.table.setUsable(index, usable)) return;
+    const routes = [...group.slots.routes.values()];
+    for (const s of group.sessions) s.setDesiredRoutes(routes);
+  }
+
+  /** One line per first-slot session up: which way the peer's paths reach the router. */
+  private logSlotMode(group: PeerGroup, ecmp: Partial<Record<AddressFamily, boolean>>): void {
+    const peer = group.peer.name;
+    const n = group.sessions.length;
+    if (Object.values(ecmp).some((on) => on))
+      this.logger.info(
+        { peer, slots: n },
+        `BGP ${peer}: the router takes ADD-PATH on ${slotSessionName(peer, 0)}, which carries every path; the other ${n - 1} slot session(s) are not needed and carry none`,
+      );
+    else
+      this.logger.info(
+        { peer, slots: n },
+        `BGP ${peer}: the router does not take ADD-PATH; each prefix's next hops are spread over ${n} path slot sessions`,
+      );
   }
 
   /**
@@ -221,6 +336,7 @@ export class BgpSpeaker {
     peer: SpeakerPeer,
     expectedAsn: number | undefined,
     security?: SocketSecurity,
+    slot?: PathSlot,
   ): PeerSession {
     const gr = this.opts.gracefulRestartTimeSec ?? 120;
     const collector = this.opts.collector !== undefined;
@@ -240,6 +356,7 @@ export class BgpSpeaker {
         ...(peer.sourcePort !== undefined ? { localPort: peer.sourcePort } : {}),
         families: this.opts.families ?? [4, 6],
         addPath: { send: this.opts.addPath ?? true, receive: collector },
+        ...(slot ? { slot } : {}),
         ...(gr > 0
           ? { gracefulRestart: { restartTimeSec: gr, restarted: this.opts.restarted ?? false } }
           : {}),
@@ -270,20 +387,37 @@ export class BgpSpeaker {
     return session;
   }
 
-  /** Stops a peer's session (Cease/Peer De-configured) and forgets it. */
+  /** Stops a peer's sessions (Cease/Peer De-configured) and forgets it. */
   async removePeer(name: string, opts: { withdraw?: boolean } = {}): Promise<void> {
-    const session = this.session(name);
-    this.sessions.delete(name);
+    const group = this.groups.get(name);
+    const sessions = group ? group.sessions : [this.session(name)];
+    this.groups.delete(name);
+    for (const s of sessions) {
+      this.sessions.delete(s.name);
+      this.groupOf.delete(s.name);
+    }
     const secured = this.security.get(name);
     this.security.delete(name);
     if (this.listener && secured?.options.password !== undefined)
       removeListenerPeerKey(this.listener, name, secured.peerAddress);
-    await session.stop({ ...opts, deconfigured: true });
+    await Promise.all(sessions.map((s) => s.stop({ ...opts, deconfigured: true })));
+  }
+
+  /** The configured peer a session (as named in events and status) belongs to. */
+  peerOf(session: string): string | undefined {
+    return this.groupOf.get(session)?.peer.name ?? (this.sessions.has(session) ? session : undefined);
   }
 
   /** The routes `peer` should have from now on (replaces the previous set). */
   setRoutes(peer: string, routes: readonly DesiredRoute[]): void {
-    this.session(peer).setDesiredRoutes(routes);
+    const group = this.groups.get(peer);
+    const slots = group?.slots;
+    if (!slots) return this.session(peer).setDesiredRoutes(routes);
+    // The slot table is updated once, before the sessions read it, and only with valid routes.
+    validateDesiredRoutes(routes, peer);
+    slots.table.assignAll(routes);
+    slots.routes = new Map(routes.map((r) => [r.prefix, r]));
+    for (const s of group.sessions) s.setDesiredRoutes(routes);
   }
 
   /**
@@ -292,7 +426,19 @@ export class BgpSpeaker {
    * cost of the change rather than of the table.
    */
   updateRoutes(peer: string, delta: RouteDelta): void {
-    this.session(peer).updateDesiredRoutes(delta);
+    const group = this.groups.get(peer);
+    const slots = group?.slots;
+    if (!slots) return this.session(peer).updateDesiredRoutes(delta);
+    validateRouteDelta(delta, peer);
+    for (const prefix of delta.remove) {
+      slots.table.assign(prefix, []);
+      slots.routes.delete(prefix);
+    }
+    for (const route of delta.upsert) {
+      slots.table.assign(route.prefix, route.nextHops);
+      slots.routes.set(route.prefix, route);
+    }
+    for (const s of group.sessions) s.updateDesiredRoutes(delta);
   }
 
   peers(): PeerStatus[] {
@@ -301,8 +447,45 @@ export class BgpSpeaker {
       const ecmp: Partial<Record<AddressFamily, boolean>> = {};
       if (n)
         for (const f of s.config.families.filter((x) => n.families.has(x))) ecmp[f] = n.addPathSend.has(f);
-      return { name: s.name, peerAddress: s.config.peerAddress, state: s.state, ecmp, stats: { ...s.stats } };
+      const group = this.groupOf.get(s.name);
+      const slot = group?.slots ? group.sessions.indexOf(s) : undefined;
+      return {
+        name: s.name,
+        peer: group?.peer.name ?? s.name,
+        ...(slot !== undefined ? { slot } : {}),
+        ...(s.config.localAddress !== undefined ? { sourceAddress: s.config.localAddress } : {}),
+        peerAddress: s.config.peerAddress,
+        state: s.state,
+        ecmp,
+        stats: { ...s.stats },
+      };
     });
+  }
+
+  /** A configured peer's sessions as path slots, and how many next hops the router can hold. */
+  pathSlots(peer: string): PeerSlotsStatus {
+    const group = this.groups.get(peer);
+    if (!group) throw new UnknownPeerError(peer);
+    const sessions = group.sessions.map((s, slot) => {
+      const n = s.negotiated;
+      const addPath: Partial<Record<AddressFamily, boolean>> = {};
+      if (n && s.state === 'Established')
+        for (const f of s.config.families.filter((x) => n.families.has(x))) addPath[f] = n.addPathSend.has(f);
+      return {
+        name: s.name,
+        slot,
+        ...(s.config.localAddress !== undefined ? { sourceAddress: s.config.localAddress } : {}),
+        state: s.state,
+        addPath,
+      };
+    });
+    const pathCapacity: Partial<Record<AddressFamily, number | 'all'>> = {};
+    for (const f of this.opts.families ?? [4, 6]) {
+      // The first (or only) session with ADD-PATH carries every path; else each slot one.
+      if (sessions[0]?.addPath[f] === true) pathCapacity[f] = 'all';
+      else pathCapacity[f] = sessions.filter((s) => s.addPath[f] === false).length;
+    }
+    return { peer, sessions, pathCapacity, uncarried: group.slots?.table.uncarried() ?? new Map() };
   }
 
   peer(name: string): PeerStatus {
@@ -405,5 +588,14 @@ function validatePeer(p: SpeakerPeer): void {
     throw bad('routerId', `'${p.routerId}' is not a dotted quad`);
   if (p.sourceAddress !== undefined && isIP(p.sourceAddress) === 0) {
     throw bad('sourceAddress', `'${p.sourceAddress}' is not an IP address`);
+  }
+  const addresses = p.sourceAddresses;
+  if (addresses !== undefined) {
+    if (addresses.length === 0) throw bad('sourceAddresses', 'lists no address');
+    addresses.forEach((a, i) => {
+      if (isIP(a) !== isIP(p.peerAddress))
+        throw bad(`sourceAddresses[${i}]`, `'${a}' is not an address of the peer's family`);
+      if (addresses.indexOf(a) !== i) throw bad(`sourceAddresses[${i}]`, `'${a}' is listed twice`);
+    });
   }
 }

@@ -167,13 +167,23 @@ export class Metrics {
     this.sessionUp.reset();
     this.metallbSessionUp.reset();
     this.metallbAnnounced.reset();
+    // MetalLB labels its BGP metrics with the session's "address:port", which the path slot
+    // sessions of one peer share: up only while all of them are, their prefixes summed.
+    const metallb = new Map<string, { up: boolean; announced: number }>();
     for (const s of sessions) {
-      this.sessionState.set({ peer: s.peer, state: s.state }, 1);
-      this.sessionUp.set({ peer: s.peer }, s.established ? 1 : 0);
-      // MetalLB labels its BGP metrics with the session's "address:port".
+      // A path slot session is labelled with its own name (`<peer>#<slot>`).
+      const peer = s.session ?? s.peer;
+      this.sessionState.set({ peer, state: s.state }, 1);
+      this.sessionUp.set({ peer }, s.established ? 1 : 0);
       const metallbPeer = `${s.peerAddress.includes(':') ? `[${s.peerAddress}]` : s.peerAddress}:${s.peerPort}`;
-      this.metallbSessionUp.set({ peer: metallbPeer }, s.established ? 1 : 0);
-      this.metallbAnnounced.set({ peer: metallbPeer }, s.established ? s.announcedPrefixes : 0);
+      const m = metallb.get(metallbPeer) ?? { up: true, announced: 0 };
+      m.up &&= s.established;
+      m.announced += s.established ? s.announcedPrefixes : 0;
+      metallb.set(metallbPeer, m);
+    }
+    for (const [peer, m] of metallb) {
+      this.metallbSessionUp.set({ peer }, m.up ? 1 : 0);
+      this.metallbAnnounced.set({ peer }, m.announced);
     }
   }
 

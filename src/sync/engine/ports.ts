@@ -42,6 +42,8 @@ export interface AllocationWriter {
 export interface SessionStatus {
   /** PeerConfig.name */
   peer: string;
+  /** The session's own name when the peer has several (path slots): `<peer>#<slot>`. */
+  session?: string;
   peerAddress: string;
   peerPort: number;
   /** FSM state as the speaker names it, e.g. `Established`, `Active`, `Connect`. */

@@ -76,8 +76,9 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
       this.speaker.off('routes-sent', onSent);
       if (!this.restarting.has(peer)) this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
     };
+    // Any of the peer's sessions (path slots) sending means the withdrawal half went out.
     const onSent = (e: { peer: string }) => {
-      if (e.peer === peer) restore();
+      if (this.speaker.peerOf(e.peer) === peer) restore();
     };
     const fallback = setTimeout(restore, RESEND_FALLBACK_MS);
     this.speaker.on('routes-sent', onSent);
@@ -107,11 +108,12 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
 
   sessions(): SessionStatus[] {
     return this.speaker.peers().flatMap((s) => {
-      const config = this.peers.get(s.name);
+      const config = this.peers.get(s.peer);
       if (!config) return [];
       return [
         {
-          peer: s.name,
+          peer: s.peer,
+          ...(s.slot !== undefined ? { session: s.name } : {}),
           peerAddress: s.peerAddress,
           peerPort: config.peerPort,
           state: s.state,
@@ -124,7 +126,7 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
 
   onSessionChange(listener: (status: SessionStatus) => void): () => void {
     const onState = (e: { peer: string }) => {
-      const status = this.sessions().find((s) => s.peer === e.peer);
+      const status = this.sessions().find((s) => (s.session ?? s.peer) === e.peer);
       if (status) listener(status);
     };
     this.speaker.on('state', onState);
