@@ -64,14 +64,13 @@ describe('speaker: one session per source address (ECMP path slots)', function (
     );
   }
 
+  /** What the collector holds from one slot session (none yet before it first connects). */
   const at = (session: string): string[] => {
-    let got: ReceivedRoute[] = [];
-    try {
-      got = collector.receivedRoutes(session);
-    } catch {
-      return [];
-    }
-    return got.map((r) => `${r.prefix} ${r.nextHop}`).sort();
+    if (!collector.peers().some((p) => p.name === session)) return [];
+    return collector
+      .receivedRoutes(session)
+      .map((r: ReceivedRoute) => `${r.prefix} ${r.nextHop}`)
+      .sort();
   };
 
   it('names the slot sessions <peer>#<slot> and reports them per peer', async () => {
