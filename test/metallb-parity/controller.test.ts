@@ -1,0 +1,110 @@
+/**
+ * MetalLB parity: controller/controller_test.go. TestControllerMutation's cases are independent
+ * (MetalLB runs them shuffled, "equivalent to a pure function"), so each is one plan of one
+ * service over MetalLB's twelve pools. The service must end with MetalLB's status addresses, and
+ * must fail (MetalLB: a warning event) exactly where MetalLB warns.
+ */
+import { expect } from 'chai';
+import type { AddressPool, ServiceAllocationRules } from '../../src/config/model.js';
+import type { ServiceInfo } from '../../src/sync/cluster.js';
+import type { Plan } from '../../src/sync/plan-types.js';
+import { planCluster } from '../../src/sync/planner/index.js';
+import { config, pool, selector, service, snapshot } from '../sync/builders.js';
+import { TestControllerMutation, type MutationCase, type MutationService } from './controller-cases.js';
+
+const alloc = (over: Partial<ServiceAllocationRules>): ServiceAllocationRules => ({
+  priority: 0,
+  namespaces: [],
+  namespaceSelectors: [],
+  serviceSelectors: [],
+  ...over,
+});
+const team = [selector({ team: 'metallb' })];
+
+const mutationPools: AddressPool[] = [
+  pool('pool1', ['1.2.3.0/31']),
+  pool('pool2', ['3.4.5.6/32'], { autoAssign: false }),
+  pool('pool3', ['1000::/127']),
+  pool('pool4', ['2000::1/128'], { autoAssign: false }),
+  pool('pool5', ['1.2.3.0/31', '1000::/127']),
+  pool('pool6', ['7.8.9.0/31'], { serviceAllocation: alloc({ namespaces: ['test-ns1'], priority: 10 }) }),
+  pool('pool7', ['10.11.12.0/31'], { serviceAllocation: alloc({ namespaces: ['test-ns1'], priority: 11 }) }),
+  pool('pool8', ['13.14.15.0/31'], { serviceAllocation: alloc({ serviceSelectors: team, priority: 9 }) }),
+  pool('pool9', ['16.17.18.0/31'], { serviceAllocation: alloc({ namespaces: ['test-ns2'] }) }),
+  pool('pool10', ['19.20.21.0/31'], { serviceAllocation: alloc({ serviceSelectors: team, priority: 8 }) }),
+  pool('pool11', ['22.23.24.0/31'], {
+    serviceAllocation: alloc({ namespaces: ['test-ns1'], serviceSelectors: team, priority: 8 }),
+  }),
+  pool('pool12', ['25.26.27.0/31'], {
+    serviceAllocation: alloc({ namespaces: ['test-ns1'], serviceSelectors: team, priority: 5 }),
+  }),
+];
+
+/**
+ * Cases where we deliberately differ, by MetalLB's desc: what we do instead (`want`, `wantErr`)
+ * and the docs/migrating-from-metallb.md row that says why.
+ */
+const differences: Record<string, { want: string[]; wantErr: boolean; doc: string }> = {
+  'No ClusterIP': { want: ['1.2.3.0'], wantErr: false, doc: 'Service without ClusterIPs' },
+  'request IPs from dualstack pool with RequireDualStack policy but single stack clusterip': {
+    want: ['1.2.3.0', '1000::'],
+    wantErr: false,
+    doc: 'ipFamilyPolicy and ClusterIPs disagree',
+  },
+  'request specific loadbalancer IP with dual-stack': {
+    want: ['1.2.3.1'],
+    wantErr: false,
+    doc: 'ipFamilyPolicy and ClusterIPs disagree',
+  },
+  'request specific loadbalancer IPv4 address via custom annotation for dual-stack config': {
+    want: ['1.2.3.1'],
+    wantErr: false,
+    doc: 'ipFamilyPolicy and ClusterIPs disagree',
+  },
+};
+
+/** MetalLB's ClusterIPs give the service's families; a status hostname is not an address. */
+function asService(s: MutationService): ServiceInfo {
+  const families = (s.clusterIPs ?? []).map((ip): 4 | 6 => (ip.includes(':') ? 6 : 4));
+  return service('test', {
+    namespace: s.namespace ?? 'default',
+    type: s.type,
+    ipFamilies: families.length > 0 ? families : [4],
+    ipFamilyPolicy: s.policy ?? 'SingleStack',
+    loadBalancerIP: s.loadBalancerIP,
+    labels: s.labels ?? {},
+    annotations: s.annotations ?? {},
+    statusIngress: s.status ?? [],
+    externalTrafficPolicy: s.etp ?? 'Cluster',
+  });
+}
+
+/**
+ * MetalLB warns (Errorf) when it cannot allocate, and when it finds a status no service could
+ * have had (ipfamily.ForAddressesIPs fails); its other status clean-ups are informational.
+ */
+function warned(plan: Plan): boolean {
+  const failed = plan.allocations.some((a) => a.failure !== undefined);
+  const unfit = plan.issues.some((i) => i.message.includes('released: status.loadBalancer.ingress has'));
+  return failed || unfit;
+}
+
+function run(c: MutationCase): { ips: string[]; warned: boolean } {
+  const services = c.in ? [asService(c.in)] : [];
+  const plan = planCluster(config(mutationPools), snapshot({ services }));
+  return { ips: plan.allocations[0]?.ips ?? [], warned: warned(plan) };
+}
+
+describe('MetalLB parity: controller/controller_test.go', () => {
+  describe('TestControllerMutation', () => {
+    for (const c of TestControllerMutation) {
+      const difference = differences[c.desc];
+      it(difference ? `${c.desc} [differs: ${difference.doc}]` : c.desc, () => {
+        const got = run(c);
+        const want = difference ?? { want: c.want ?? [], wantErr: c.wantErr ?? false };
+        expect(got.ips, 'status addresses').to.have.members(want.want);
+        expect(got.warned, 'warning').to.equal(want.wantErr);
+      });
+    }
+  });
+});
