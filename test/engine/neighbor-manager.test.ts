@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { RouterDriver } from '../../src/router-drivers/driver.js';
 import { parseRunningConfig } from '../../src/router-drivers/index.js';
 import { driverNeighborManager, speakerNeighbors } from '../../src/sync/engine/neighbor-manager.js';
-import { silentLog } from '../../src/util/log.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import { config, peer, pool } from '../sync/builders.js';
 
 /** A router whose running config is what it started with plus the neighbor lines applied to it. */
@@ -53,7 +53,7 @@ describe('engine: neighbor manager (manageNeighbors) with path slots', () => {
       ...marked('192.168.201.2'),
       ...marked('192.168.201.7'),
     ]);
-    const manager = driverNeighborManager(router.driver, cfg, silentLog);
+    const manager = driverNeighborManager(router.driver, cfg, silentLogger());
     expect(await manager.ensureNeighbor(slotted)).to.equal(
       'neighbor 192.168.201.2, 192.168.201.5 remote-as 64500 on the router',
     );
