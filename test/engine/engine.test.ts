@@ -345,6 +345,30 @@ describe('engine: the sync loop', () => {
       ]);
     });
 
+    it('path slot sessions go up and down on their own; routes are repaired while one of them is up', async () => {
+      const t = setup({
+        results: [
+          found({ kind: 'route-missing', peer: PEER, prefix: '192.168.197.1/32', message: 'not in RIB' }),
+          { verdict: 'ok', findings: [] },
+        ],
+      });
+      const [base] = t.announcer.status;
+      t.announcer.status = [0, 1].map((slot) => ({ ...base!, session: `${PEER}#${slot}` }));
+      await t.engine.start();
+      t.announcer.setState(`${PEER}#0`, 'Established');
+      t.announcer.setState(`${PEER}#1`, 'Established');
+      t.announcer.setState(`${PEER}#1`, 'Active');
+      expect(await metric(t, 'crs_bgp_session_drops_total')).to.deep.equal([
+        `crs_bgp_session_drops_total{peer="${PEER}#1"} 1`,
+      ]);
+      t.source.emit(snapshot([lbService('a', '192.168.197.1')]));
+      await clock.tickAsync(1000);
+      expect(t.engine.readiness()).to.deep.equal([`BGP session to ${PEER}#1 (192.168.200.1) is Active`]);
+      expect(t.announcer.calls.filter((c) => c.startsWith('resend'))).to.deep.equal([
+        `resend ${PEER} 192.168.197.1/32`,
+      ]);
+    });
+
     it('finds hand-made drift at the periodic verification', async () => {
       const t = setup({
         results: [

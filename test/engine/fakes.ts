@@ -113,8 +113,9 @@ export class FakeAnnouncer implements RouteAnnouncer {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  setState(peer: string, state: string): void {
-    const s = this.status.find((x) => x.peer === peer)!;
+  /** `name`: the session's own name for a path slot session (`<peer>#<slot>`), else the peer's. */
+  setState(name: string, state: string): void {
+    const s = this.status.find((x) => (x.session ?? x.peer) === name)!;
     s.state = state;
     s.established = state === 'Established';
     for (const l of this.listeners) l({ ...s });

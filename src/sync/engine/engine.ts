@@ -81,7 +81,8 @@ export class SyncEngine<R> {
   private readonly listeners = new Set<(e: EngineEvent<R>) => void>();
   private stopped = false;
   private currentPlan: Plan | undefined;
-  private readonly establishedPeers = new Set<string>();
+  /** By session name: the peer's, or `<peer>#<slot>` for a path slot session. */
+  private readonly establishedSessions = new Set<string>();
   /**
    * Route repairs already sent, by finding kind, peer and prefix, with the finding as it read
    * then. The same finding again means the UPDATE reached the router and changed nothing (an
@@ -122,7 +123,8 @@ export class SyncEngine<R> {
     const reasons: string[] = [];
     if (!this.initialSyncDone) reasons.push('initial sync not done');
     for (const s of this.opts.announcer.sessions()) {
-      if (!s.established) reasons.push(`BGP session to ${s.peer} (${s.peerAddress}) is ${s.state}`);
+      if (!s.established)
+        reasons.push(`BGP session to ${s.session ?? s.peer} (${s.peerAddress}) is ${s.state}`);
     }
     return reasons;
   }
@@ -304,18 +306,20 @@ export class SyncEngine<R> {
 
   private sessionChanged(s: SessionStatus): void {
     this.opts.metrics.setSessions(this.opts.announcer.sessions());
-    const wasEstablished = this.establishedPeers.has(s.peer);
-    const fields = { peer: s.peer, peerAddress: s.peerAddress, state: s.state };
+    // A peer with path slots has one session per slot, each up and down on its own.
+    const session = s.session ?? s.peer;
+    const wasEstablished = this.establishedSessions.has(session);
+    const fields = { peer: session, peerAddress: s.peerAddress, state: s.state };
     if (s.established) {
-      this.establishedPeers.add(s.peer);
+      this.establishedSessions.add(session);
       // A new session sends its whole table: what it leaves unfixed is a new state to judge.
       for (const [key, tried] of [...this.triedRepairs])
         if (tried.peer === s.peer) this.triedRepairs.delete(key);
       this.log.info(fields, 'BGP session established');
       if (this.currentPlan) this.scheduleVerify('session', this.opts.settleMs ?? 1000);
     } else if (wasEstablished) {
-      this.establishedPeers.delete(s.peer);
-      this.opts.metrics.sessionDropped(s.peer);
+      this.establishedSessions.delete(session);
+      this.opts.metrics.sessionDropped(session);
       this.log.warn(fields, 'BGP session down; the speaker reconnects');
     } else {
       this.log.debug(fields, 'BGP session state');
