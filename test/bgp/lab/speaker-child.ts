@@ -57,7 +57,18 @@ for await (const line of createInterface({ input: process.stdin })) {
     // With --expose-gc (SpeakerProcess passes it) also the steady state, without the last burst's garbage.
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
-    out({ event: 'status', peers: speaker.peers(), rss: memory.rss, rssBeforeGc: beforeGc.rss, memory });
+    const slots = opts.peers.map((p) => {
+      const status = speaker.pathSlots(p.name);
+      return { ...status, uncarried: Object.fromEntries(status.uncarried) };
+    });
+    out({
+      event: 'status',
+      peers: speaker.peers(),
+      slots,
+      rss: memory.rss,
+      rssBeforeGc: beforeGc.rss,
+      memory,
+    });
   } else {
     await speaker.stop({ withdraw: c.withdraw, ...(c.message !== undefined ? { message: c.message } : {}) });
     out({ event: 'stopped' });
