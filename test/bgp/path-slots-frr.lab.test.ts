@@ -35,11 +35,14 @@ const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
 
 const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 3, sourceAddresses: SLOTS });
 
+const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
+
 /** The router's side: one neighbor per slot address, ECMP over up to 8 paths. */
-function routerLines(addPath: boolean): string[] {
+function routerLines(addPath: boolean, neighbor: string[] = []): string[] {
   return [
     'no bgp ebgp-requires-policy',
     ...SLOTS.map((a) => `neighbor ${a} remote-as 64500`),
+    ...SLOTS.flatMap((a) => neighbor.map((setting) => `neighbor ${a} ${setting}`)),
     'address-family ipv4 unicast',
     ' maximum-paths 8',
     ...(addPath ? [] : SLOTS.map((a) => ` neighbor ${a} disable-addpath-rx`)),
@@ -87,19 +90,36 @@ for (const router of ROUTER_MATRIX)
       lab = undefined;
     });
 
-    async function start(r: MatrixRouter, addPath: boolean, routes: DesiredRoute[]): Promise<void> {
+    async function start(
+      r: MatrixRouter,
+      addPath: boolean,
+      routes: DesiredRoute[],
+      over: { neighbor?: string[]; peer?: Partial<SpeakerPeer> } = {},
+    ): Promise<void> {
       lab = await createLab({ speakerAddresses: [`${SLOTS[1]}/24`, ...NODES.map((n) => `${n}/24`)] });
-      frr = await startMatrixFrr(lab, r, { bgpLines: routerLines(addPath) });
-      speaker = await SpeakerProcess.start(lab.speakerNs, {
+      frr = await startMatrixFrr(lab, r, { bgpLines: routerLines(addPath, over.neighbor) });
+      speaker = await startSpeaker(routes, over.peer);
+      await bothEstablished();
+    }
+
+    const startSpeaker = (routes: DesiredRoute[], peer: Partial<SpeakerPeer> = {}, restarted = false) =>
+      SpeakerProcess.start(lab!.speakerNs, {
         routerId: SLOTS[0]!,
-        peers: [PEER],
+        gracefulRestartTimeSec: 120,
+        restarted,
+        peers: [{ ...PEER, ...peer }],
         routes: { router: routes },
       });
+
+    async function bothEstablished(): Promise<void> {
       for (const a of SLOTS)
         await waitFor(`the router's neighbor ${a} Established`, async () => {
           return (await neighbor(frr!, a)).bgpState === 'Established';
         });
     }
+
+    const fibHas = (prefix: string, hops: readonly string[]) => async () =>
+      JSON.stringify((await kernelTable(lab!))[prefix]) === JSON.stringify(hops);
 
     async function slots(): Promise<SlotsStatus> {
       const status = await speaker!.status();
@@ -204,5 +224,52 @@ for (const router of ROUTER_MATRIX)
         return JSON.stringify(t[CLUSTER]) === JSON.stringify([NODES[0], NODES[1]]);
       });
       expect(await pathsPerNeighbor(frr!)).to.deep.equal([2, 0]);
+    });
+    it('with a TCP-MD5 password and TTL security (GTSM) on both neighbors, both slot sessions carry their path', async function () {
+      requireRouter(this, router);
+      await start(router, !HAS_DISABLE_ADDPATH_RX.has(router.frr), [route(CLUSTER, [NODES[0]!, NODES[1]!])], {
+        neighbor: [`password ${KEY}`, 'ttl-security hops 1'],
+        peer: { password: KEY, ttlSecurity: true },
+      });
+      await waitFor('the Cluster service ECMP in the FIB', fibHas(CLUSTER, [NODES[0]!, NODES[1]!]));
+    });
+
+    it('keeps the ECMP route through a speaker restart: each slot session is a graceful-restart peer', async function () {
+      requireRouter(this, router);
+      const addPath = !HAS_DISABLE_ADDPATH_RX.has(router.frr);
+      const routes = [route(CLUSTER, [NODES[0]!, NODES[1]!])];
+      await start(router, addPath, routes);
+      await waitFor('the Cluster service ECMP in the FIB', fibHas(CLUSTER, [NODES[0]!, NODES[1]!]));
+      const records: string[] = [];
+      monitor = monitorRoutes(lab!.routerNs);
+      monitor.records((r) => {
+        if (r.replace(/^Deleted /, '').startsWith('192.168.197.2 ')) records.push(r.replace(/\s+/g, ' '));
+      });
+      // kill -9: no NOTIFICATION, so the router keeps both slots' paths as stale (RFC 4724 §4.2).
+      await speaker!.kill();
+      await waitFor('the router to see both sessions down', async () => {
+        for (const a of SLOTS) if ((await neighbor(frr!, a)).bgpState === 'Established') return false;
+        return true;
+      });
+      expect(JSON.stringify((await kernelTable(lab!))[CLUSTER])).to.equal(
+        JSON.stringify([NODES[0], NODES[1]]),
+      );
+      expect(await frr!.vtysh(`show bgp ipv4 unicast ${CLUSTER} json`)).to.include('"stale":true');
+      speaker = await startSpeaker(routes, {}, true);
+      await bothEstablished();
+      // Both slots' End-of-RIB are in once no path of either neighbor is stale any more.
+      await waitFor('the stale paths refreshed', async () => {
+        const json = await frr!.vtysh(`show bgp ipv4 unicast ${CLUSTER} json`);
+        return json.includes('"paths"') && !json.includes('"stale":true');
+      });
+      expect(JSON.stringify((await kernelTable(lab!))[CLUSTER])).to.equal(
+        JSON.stringify([NODES[0], NODES[1]]),
+      );
+      monitor.stop();
+      monitor = undefined;
+      expect(
+        records.filter((r) => r.startsWith('Deleted ')),
+        'route removals',
+      ).to.deep.equal([]);
     });
   });

@@ -13,6 +13,8 @@ export interface ChildOptions {
   listen?: { address: string; port: number };
   gracefulRestartTimeSec?: number;
   addPath?: boolean;
+  /** This process follows one of ours that announced routes (graceful-restart R bit). */
+  restarted?: boolean;
   peers: SpeakerPeer[];
   /** Routes per peer from the start, so a restarted process announces at once. */
   routes?: Record<string, DesiredRoute[]>;
@@ -35,6 +37,7 @@ const speaker = new BgpSpeaker({
     ? { gracefulRestartTimeSec: opts.gracefulRestartTimeSec }
     : {}),
   ...(opts.addPath !== undefined ? { addPath: opts.addPath } : {}),
+  ...(opts.restarted !== undefined ? { restarted: opts.restarted } : {}),
   backoff: { initialMs: 200, maxMs: 2000, jitter: 0.2 },
 });
 for (const event of ['state', 'established', 'notification', 'warning', 'routes-sent'] as const) {
