@@ -20,7 +20,7 @@ export type FieldSite<F extends string> = (field: F) => Site;
 
 export interface PeerDraft {
   site: Site;
-  fieldSite: FieldSite<'name' | 'holdTime' | 'keepaliveTime' | 'password' | 'bfdProfile'>;
+  fieldSite: FieldSite<'name' | 'holdTime' | 'keepaliveTime' | 'password' | 'bfdProfile' | 'ebgpMultiHop'>;
   name: string;
   peerAddress: string;
   peerAsn: number;

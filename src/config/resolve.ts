@@ -1,4 +1,4 @@
-import { formatIpAddress, rangesOverlap, rangeToCidrs } from './addresses.js';
+import { rangesOverlap, rangeToCidrs } from './addresses.js';
 import { parseCommunity, parseLiteral } from './communities.js';
 import { DEFAULTS } from './defaults.js';
 import type {
@@ -218,6 +218,15 @@ function resolvePeer(d: PeerDraft, issues: IssueCollector): PeerConfig {
   if (d.bfdProfile !== undefined) {
     issues.warn(d.fieldSite('bfdProfile'), 'BFD is not supported yet: the session runs without BFD');
   }
+  // Multi-hop is an eBGP notion (RFC 4271 section 5.1.3: iBGP peers need not be adjacent), and
+  // MetalLB refuses it on a peer whose ASN is its own.
+  if (d.ebgpMultiHop === true && d.peerAsn === d.myAsn) {
+    issues.error(
+      d.fieldSite('ebgpMultiHop'),
+      `cannot be set on an iBGP peer (peer ASN ${d.peerAsn} is our own ASN)`,
+      true,
+    );
+  }
   const peer: PeerConfig = {
     name: d.name,
     peerAddress: d.peerAddress,
@@ -290,14 +299,17 @@ function checkPoolNames(
     ? adv.fieldSite('ipAddressPools')
     : childSite(adv.site, 'spec', 'ipAddressPools');
   adv.poolNames.forEach((name, i) => {
-    if (!known.has(name)) issues.error(childSite(list, i), 'is not the name of any address pool', name);
+    // MetalLB selects no pool by such a name and carries on; so do we, but say so.
+    if (!known.has(name))
+      issues.warn(childSite(list, i), `"${name}" is not the name of any address pool; ignored`);
   });
 }
 
 function checkPeerNames(adv: AdvertisementDraft, known: ReadonlySet<string>, issues: IssueCollector): void {
   adv.peers.forEach((name, i) => {
+    // MetalLB matches no peer by such a name and carries on; so do we, but say so.
     if (!known.has(name))
-      issues.error(childSite(adv.fieldSite('peers'), i), 'is not the name of any BGP peer', name);
+      issues.warn(childSite(adv.fieldSite('peers'), i), `"${name}" is not the name of any BGP peer; ignored`);
   });
 }
 
@@ -320,6 +332,11 @@ function resolveAdvertisement(
 ): BgpAdvertisement {
   const communities: string[] = [];
   const large: string[] = [];
+  d.communities.forEach((c, i) => {
+    const first = d.communities.findIndex((o) => o.text === c.text);
+    // MetalLB refuses a community listed twice in one advertisement (validateDuplicateCommunities).
+    if (first < i) issues.error(c.site, `is listed twice in this advertisement (also item ${first})`, c.text);
+  });
   for (const c of d.communities) {
     const parsed = parseCommunity(c.text, aliases);
     if (!parsed.ok) {
@@ -342,7 +359,13 @@ function resolveAdvertisement(
   return adv;
 }
 
-/** An aggregate shorter than a pool block would announce addresses the pool does not own. */
+/**
+ * MetalLB's rule (internal/config parseBGPAdvertisements): every address entry of the pool must
+ * have a block at least as wide as the aggregate. A CIDR is one block; a range is split into
+ * CIDRs and its widest one counts, so `3.3.3.2-3.3.3.254` may aggregate to /26 (its .64/26)
+ * although its edges are narrower: the aggregate then covers a few addresses outside the pool,
+ * as it does under MetalLB.
+ */
 function checkAggregation(adv: AdvertisementDraft, pool: PoolDraft, issues: IssueCollector): void {
   const checks: Array<[4 | 6, number | undefined, 'aggregationLength' | 'aggregationLengthV6']> = [
     [4, adv.aggregationLength, 'aggregationLength'],
@@ -350,15 +373,13 @@ function checkAggregation(adv: AdvertisementDraft, pool: PoolDraft, issues: Issu
   ];
   for (const [family, length, field] of checks) {
     if (length === undefined) continue;
-    const cidr = pool.addresses
-      .filter((a) => a.range.family === family)
-      .flatMap((a) => rangeToCidrs(a.range))
-      .find((c) => c.prefixLength > length);
-    if (!cidr) continue;
-    const text = `${formatIpAddress(family, cidr.network)}/${cidr.prefixLength}`;
+    const widest = (a: PoolDraft['addresses'][number]): number =>
+      Math.min(...rangeToCidrs(a.range).map((c) => c.prefixLength));
+    const entry = pool.addresses.find((a) => a.range.family === family && widest(a) > length);
+    if (!entry) continue;
     issues.error(
       adv.fieldSite(field),
-      `is shorter than ${text} in pool "${pool.name}": an aggregate must not cover addresses outside the pool`,
+      `is shorter than /${widest(entry)}, the widest block of "${entry.range.text}" in pool "${pool.name}": an aggregate may not be wider than the widest CIDR of each pool entry`,
       length,
     );
   }

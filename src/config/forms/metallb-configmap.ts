@@ -57,7 +57,8 @@ const poolSchema = z.strictObject({
   addresses: z.array(addressRange).min(1, { error: 'must list at least one CIDR or range' }),
   'auto-assign': z.boolean().optional(),
   'avoid-buggy-ips': z.boolean().optional(),
-  'bgp-advertisements': z.array(advertisementSchema).optional(),
+  // MetalLB v0.12 reads an empty list item (`-`) as an advertisement with every default.
+  'bgp-advertisements': z.array(advertisementSchema.nullable()).optional(),
 });
 
 const legacyConfigSchema = z
@@ -123,6 +124,7 @@ function peerDraft(p: z.output<typeof peerSchema>, site: Site): PeerDraft {
       keepaliveTime: ['keepalive-time'],
       password: ['password'],
       bfdProfile: ['bfd-profile'],
+      ebgpMultiHop: ['ebgp-multihop'],
     }),
     name: `peer-${p['peer-address']}`,
     peerAddress: p['peer-address'],
@@ -140,8 +142,34 @@ function peerDraft(p: z.output<typeof peerSchema>, site: Site): PeerDraft {
   };
 }
 
+type LegacyAdvertisement = z.output<typeof advertisementSchema>;
+
+/**
+ * MetalLB v0.12 refuses two equal advertisements in one pool (validateDuplicateAdvertisements
+ * compares them as written, defaults not filled in); both would announce the same routes.
+ */
+function checkDuplicateAdvertisements(
+  ads: readonly LegacyAdvertisement[],
+  site: Site,
+  issues: IssueCollector,
+): void {
+  const written = ads.map((a) => JSON.stringify(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : 1))));
+  written.forEach((w, i) => {
+    const first = written.indexOf(w);
+    if (first < i) {
+      issues.error(
+        childSite(site, 'bgp-advertisements', i),
+        `is equal to bgp-advertisements[${first}]`,
+        true,
+      );
+    }
+  });
+}
+
 function poolDraft(p: z.output<typeof poolSchema>, site: Site, issues: IssueCollector): PoolDraft {
-  const advertisements = (p['bgp-advertisements'] ?? []).map((a, i): AdvertisementDraft => {
+  const ads = (p['bgp-advertisements'] ?? []).map((a): LegacyAdvertisement => a ?? {});
+  checkDuplicateAdvertisements(ads, site, issues);
+  const advertisements = ads.map((a, i): AdvertisementDraft => {
     const advSite = childSite(site, 'bgp-advertisements', i);
     return {
       site: advSite,

@@ -178,6 +178,7 @@ function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
       keepaliveTime: ['spec', 'keepaliveTime'],
       password: ['spec', 'password'],
       bfdProfile: ['spec', 'bfdProfile'],
+      ebgpMultiHop: ['spec', 'ebgpMultiHop'],
     }),
     name: obj.metadata.name,
     peerAddress: s.peerAddress,

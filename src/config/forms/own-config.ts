@@ -260,6 +260,7 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
         keepaliveTime: ['keepaliveTime'],
         password: ['password'],
         bfdProfile: ['bfdProfile'],
+        ebgpMultiHop: ['ebgpMultiHop'],
       }),
       name: p.name,
       peerAddress: p.peerAddress,
