@@ -1,0 +1,198 @@
+import { expect } from 'chai';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
+import { localRouterYaml, type FrrRouter } from '../../lab/frr.js';
+import { createLab, type Lab } from '../../lab/netns.js';
+import { kernelTable } from '../../lab/route-tables.js';
+import { labRunConfigYaml, LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
+import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
+import { waitFor } from '../../support/wait-for.js';
+import { RunProcess } from './run-process.js';
+
+/*
+ * `run` against a router that takes one path per session (FRR told `disable-addpath-rx`, standing
+ * for Quagga, which has no ADD-PATH), with the Quagga capture's cluster
+ * (fixtures/check-clusters/quagga-1.2.4: web-local via k8s-node2, web-both via both nodes):
+ *
+ * - one session: web-both reaches the router with one next hop, and verification says `ok`, naming
+ *   the single-path reason, instead of re-announcing it at every verification;
+ * - a route the router filters inbound: re-announced once, then only reported (the router's count
+ *   of UPDATEs received from us stops growing while verifications go on);
+ * - two path slots: web-both is ECMP over both nodes in the router's kernel FIB, verified `ok`.
+ */
+
+const CLUSTER = 'fixtures/check-clusters/quagga-1.2.4/manifests/cluster.yaml';
+const SLOTS = ['192.168.201.2', '192.168.201.5'];
+
+/**
+ * FRR 7.5.1 refuses `neighbor X disable-addpath-rx` (vtysh exits non-zero, tried in the lab's
+ * bullseye root): it cannot stand for a router without ADD-PATH, so it is not in this test.
+ */
+const ROUTERS = ROUTER_MATRIX.filter((r) => Number(r.frr.split('.')[0]) >= 8);
+
+interface Case {
+  title: string;
+  /** Our speaker's addresses: one session each. */
+  slots: string[];
+  /** vtysh configuration commands entered before our speaker starts (an inbound filter). */
+  filter?: string[];
+}
+
+const CASES: Case[] = [
+  { title: 'one session', slots: SLOTS.slice(0, 1) },
+  {
+    title: 'one session, 192.168.197.0/32 filtered inbound by the router',
+    slots: SLOTS.slice(0, 1),
+    filter: [
+      'ip prefix-list no-web-local seq 5 deny 192.168.197.0/32',
+      'ip prefix-list no-web-local seq 10 permit any',
+      'route-map no-web-local permit 10',
+      'match ip address prefix-list no-web-local',
+      'exit',
+      'router bgp 64501',
+      'address-family ipv4 unicast',
+      `neighbor ${SLOTS[0]} route-map no-web-local in`,
+    ],
+  },
+  { title: 'two path slots', slots: SLOTS },
+];
+
+for (const router of ROUTERS)
+  for (const c of CASES)
+    describe(`lab: run against ${router.name} without ADD-PATH, ${c.title}`, function () {
+      this.timeout(180_000);
+      let lab: Lab | undefined;
+      let frr: FrrRouter | undefined;
+      let dir: string | undefined;
+      let proc: RunProcess | undefined;
+
+      before(async function () {
+        requireRouter(this, router);
+        lab = await createLab({
+          speakerAddresses: [
+            '192.168.201.11/24',
+            '192.168.201.12/24',
+            ...c.slots.slice(1).map((a) => `${a}/24`),
+          ],
+        });
+        frr = await startMatrixFrr(lab, router, {
+          bgpLines: [
+            'no bgp ebgp-requires-policy',
+            ...c.slots.flatMap((a) => [`neighbor ${a} remote-as 64500`, `neighbor ${a} timers connect 1`]),
+            'address-family ipv4 unicast',
+            ' maximum-paths 8',
+            ...c.slots.map((a) => ` neighbor ${a} disable-addpath-rx`),
+            'exit-address-family',
+          ],
+        });
+        if (c.filter) await frr.vtysh('configure terminal', ...c.filter);
+        expect(await frr.vtysh('show running-config')).to.contain(
+          `neighbor ${c.slots[0]} disable-addpath-rx`,
+        );
+        dir = await mkdtemp(join(tmpdir(), 'crs-path-capacity-'));
+        const manifests = join(dir, 'manifests');
+        await mkdir(manifests);
+        await copyFile(CLUSTER, join(manifests, 'cluster.yaml'));
+        const configFile = join(dir, 'crs.yaml');
+        const yaml = labRunConfigYaml(localRouterYaml(frr), [
+          'pools:',
+          '  - name: default',
+          '    addresses: [192.168.197.0/24]',
+          'verifyIntervalSec: 1',
+        ]);
+        const single = LAB_ROUTER_PEERS_YAML.find((l) => l.includes('sourceAddress:'))!;
+        await writeFile(
+          configFile,
+          c.slots.length === 1 ? yaml : yaml.replace(single, `    sourceAddresses: [${c.slots.join(', ')}]`),
+        );
+        proc = new RunProcess(lab.speakerNs, [
+          ...['run', '--config', configFile, '--manifests', manifests],
+          ...['--log-level', 'debug', '--log-format', 'json'],
+        ]);
+      });
+
+      after(async () => {
+        await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
+      });
+
+      /** The engine's `router verified` log lines so far. */
+      const verifications = (): Array<{ verdict: string }> =>
+        proc!.stderr
+          .split('\n')
+          .filter((l) => l.includes('"msg":"router verified"'))
+          .map((l) => JSON.parse(l) as { verdict: string });
+
+      /** UPDATEs the router has received from each of our sessions. */
+      const updatesReceived = async (): Promise<number[]> => {
+        const out: number[] = [];
+        for (const a of c.slots) {
+          const n = await frr!.vtyshJson<Record<string, { messageStats?: { updatesRecv?: number } }>>(
+            `show bgp neighbors ${a} json`,
+          );
+          out.push(n[a]?.messageStats?.updatesRecv ?? 0);
+        }
+        return out;
+      };
+
+      /** Waits for `n` more verifications than there are now. */
+      const moreVerifications = async (n: number): Promise<void> => {
+        const seen = verifications().length;
+        await waitFor(`${n} more verifications`, () => verifications().length >= seen + n, {
+          timeoutMs: 60_000,
+        }).catch((err: Error) => {
+          throw new Error(`${err.message}\n${proc!.tail()}`);
+        });
+      };
+
+      if (c.filter === undefined)
+        it('installs what the sessions can carry and verifies it ok; verifications send nothing more', async () => {
+          const wanted = c.slots.length === 1 ? 1 : 2;
+          await waitFor(
+            `web-both with ${wanted} next hop(s) in the kernel FIB`,
+            async () => (await kernelTable(lab!))['192.168.197.77/32']?.length === wanted,
+            { timeoutMs: 60_000 },
+          );
+          await waitFor('an ok verification', () => verifications().some((v) => v.verdict === 'ok'), {
+            timeoutMs: 60_000,
+          });
+          const fib = await kernelTable(lab!);
+          expect(fib['192.168.197.0/32']).to.deep.equal(['192.168.201.12']);
+          if (c.slots.length === 2)
+            expect(fib['192.168.197.77/32']).to.deep.equal(['192.168.201.11', '192.168.201.12']);
+          else expect(proc!.stdout).to.contain('single path: the session has no ADD-PATH; 1 of 2 next hops');
+          const before = await updatesReceived();
+          await moreVerifications(3);
+          expect(await updatesReceived()).to.deep.equal(before);
+          expect(
+            verifications()
+              .slice(-3)
+              .map((v) => v.verdict),
+          ).to.deep.equal(['ok', 'ok', 'ok']);
+          expect(proc!.stderr).to.not.contain('re-announcing');
+        });
+      else
+        it('re-announces the filtered route once, then only reports it', async () => {
+          await waitFor(
+            'the repair to be tried and found useless',
+            () => proc!.stderr.includes('unchanged after a repair was sent for it'),
+            { timeoutMs: 60_000 },
+          ).catch((err: Error) => {
+            throw new Error(`${err.message}\n${proc!.tail()}`);
+          });
+          const before = await updatesReceived();
+          await moreVerifications(3);
+          expect(await updatesReceived()).to.deep.equal(before);
+          expect(
+            verifications()
+              .slice(-3)
+              .map((v) => v.verdict),
+          ).to.deep.equal(['drift', 'drift', 'drift']);
+          const resends = proc!.stderr
+            .split('\n')
+            .filter((l) => l.includes('re-announcing 192.168.197.0/32'));
+          expect(resends).to.have.length(1);
+          expect((await kernelTable(lab!))['192.168.197.77/32']).to.have.length(1);
+        });
+    });
