@@ -61,7 +61,7 @@ const CASES: Case[] = [
 
 for (const router of ROUTERS)
   for (const c of CASES)
-    describe(`lab: run against ${router.name} without ADD-PATH, ${c.title}`, function () {
+    describe(`lab: run against ${router.name} without ADD-PATH, ${c.title} @lab`, function () {
       this.timeout(180_000);
       let lab: Lab | undefined;
       let frr: FrrRouter | undefined;
