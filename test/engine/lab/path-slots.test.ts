@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddedDefaultDir } from '../../../src/config/index.js';
+import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
+import { localRouterYaml, type FrrRouter } from '../../lab/frr.js';
+import { createLab, type Lab } from '../../lab/netns.js';
+import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
+import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
+import { waitFor } from '../../support/wait-for.js';
+import { plannedTable } from './planned-table.js';
+import { RunProcess } from './run-process.js';
+
+/**
+ * `run` with a peer that lists two source addresses, against a real FRR told to refuse ADD-PATH
+ * (`neighbor X disable-addpath-rx`, FRR 8.4 and 10.3; test/bgp/path-slots-frr.lab.test.ts checks
+ * that 7.5 has no such command): the seed's services reach the router's kernel FIB as planned,
+ * a Cluster service as one route over both nodes, through one session per source address.
+ */
+
+const SLOTS = ['192.168.201.2', '192.168.201.3'];
+
+for (const router of ROUTER_MATRIX.filter((r) => r.frr !== '7.5'))
+  describe(`lab: run with peers[].sourceAddresses against a real ${router.name} without ADD-PATH`, function () {
+    this.timeout(180_000);
+    let lab: Lab | undefined;
+    let frr: FrrRouter | undefined;
+    let dir: string | undefined;
+    let proc: RunProcess | undefined;
+
+    after(async () => {
+      await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
+    });
+
+    it('puts a Cluster service over two nodes into the FIB as ECMP and a Local one on its node', async function () {
+      requireRouter(this, router);
+      lab = await createLab({
+        speakerAddresses: [`${SLOTS[1]}/24`, '192.168.201.11/24', '192.168.201.12/24'],
+      });
+      frr = await startMatrixFrr(lab, router, {
+        bgpLines: [
+          'no bgp ebgp-requires-policy',
+          ...SLOTS.map((a) => `neighbor ${a} remote-as 64500`),
+          ...SLOTS.map((a) => `neighbor ${a} timers connect 1`),
+          'address-family ipv4 unicast',
+          ' maximum-paths 8',
+          ...SLOTS.map((a) => ` neighbor ${a} disable-addpath-rx`),
+          'exit-address-family',
+        ],
+      });
+      dir = await mkdtemp(join(tmpdir(), 'crs-slots-'));
+      const manifests = join(dir, 'manifests');
+      await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
+      // test-service (192.168.197.1) spread over every node: the ECMP case.
+      const services = join(manifests, 'services.yaml');
+      const text = await readFile(services, 'utf8');
+      const docs = text.split('\n---\n');
+      const i = docs.findIndex((d) => /^ {2}name: test-service$/m.test(d));
+      docs[i] = docs[i]!.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster');
+      await writeFile(services, docs.join('\n---\n'));
+      const configFile = join(dir, 'crs.yaml');
+      await writeFile(
+        configFile,
+        [
+          'apiVersion: cluster-router-sync.io/v1alpha1',
+          'kind: ClusterRouterSyncConfig',
+          'router:',
+          ...localRouterYaml(frr),
+          '  dialect: frr',
+          'peers:',
+          '  - name: lab-router',
+          '    peerAddress: 192.168.201.1',
+          '    peerASN: 64501',
+          '    myASN: 64500',
+          `    sourceAddresses: [${SLOTS.join(', ')}]`,
+          '    connectTime: 1s',
+          'pools:',
+          '  - name: default',
+          '    addresses: [192.168.197.0/24]',
+          'verifyIntervalSec: 3600',
+          '',
+        ].join('\n'),
+      );
+      const want = await plannedTable(configFile, manifests);
+      expect(want['192.168.197.1/32']).to.deep.equal(['192.168.201.11', '192.168.201.12']);
+      expect(want['192.168.197.0/32']).to.deep.equal(['192.168.201.11']);
+
+      proc = new RunProcess(lab.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
+      let fib: RouteTable = {};
+      await waitFor('the kernel FIB to hold the plan', async () => {
+        fib = await kernelTable(lab!);
+        return JSON.stringify(fib) === JSON.stringify(want);
+      }).catch((err: Error) => {
+        throw new Error(
+          `${err.message}\nplan ${JSON.stringify(want)}\nfib ${JSON.stringify(fib)}\n${proc!.tail()}`,
+        );
+      });
+      // Two sessions, one per source address; the ECMP route's second path came over the second.
+      const summary = await frr.vtyshJson<{
+        ipv4Unicast?: { peers?: Record<string, { state?: string; pfxRcd?: number }> };
+      }>('show bgp summary json');
+      expect(SLOTS.map((a) => summary.ipv4Unicast?.peers?.[a]?.state)).to.deep.equal([
+        'Established',
+        'Established',
+      ]);
+      expect(summary.ipv4Unicast?.peers?.[SLOTS[1]!]?.pfxRcd).to.equal(1);
+      expect(proc.stderr).to.include('each prefix');
+    });
+  });
