@@ -98,6 +98,7 @@ export interface Fragment {
   manageNeighbors?: SettingDraft<boolean>;
   neighborDescription?: SettingDraft<string>;
   verifyIntervalSec?: SettingDraft<number>;
+  announceOnly?: SettingDraft<boolean>;
   peers: PeerDraft[];
   pools: PoolDraft[];
   /** Advertisements that stand alone and select pools (CRDs, our own form). */

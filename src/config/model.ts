@@ -157,6 +157,11 @@ export interface Config {
   /** Description written on router neighbor lines we own. */
   neighborDescription: string;
   verifyIntervalSec: number;
+  /**
+   * `run` announces and never reads the router (no router: section, no verification, no neighbor
+   * upkeep); only ever set explicitly. Absent means false.
+   */
+  announceOnly?: boolean;
 }
 
 /** A non-fatal finding while loading config (unknown fields, accepted-but-unsupported keys). */

@@ -61,6 +61,10 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
   };
   const router = setting('router');
   if (router) config.router = router;
+  if (setting('announceOnly') === true) {
+    checkAnnounceOnly(fragments, config, issues);
+    config.announceOnly = true;
+  }
   const lbClass = setting('loadBalancerClass');
   if (lbClass !== undefined) config.loadBalancerClass = lbClass;
   return config;
@@ -110,6 +114,29 @@ function resolvePools(
       ...(pool.serviceAllocation ? { serviceAllocation: pool.serviceAllocation } : {}),
     };
   });
+}
+
+/**
+ * Announce-only never reads or writes the router, so a router: section or manageNeighbors next to
+ * it is a contradiction the user should resolve, not a setting to ignore.
+ */
+function checkAnnounceOnly(fragments: readonly Fragment[], config: Config, issues: IssueCollector): void {
+  const site = fragments.find((f) => f.announceOnly !== undefined)?.announceOnly?.site;
+  if (site === undefined) return;
+  if (config.router !== undefined) {
+    issues.error(
+      site,
+      'cannot be used with a router: section: announce-only never reads the router; remove one of them',
+      true,
+    );
+  }
+  if (config.manageNeighbors) {
+    issues.error(
+      site,
+      'cannot be used with manageNeighbors: true: announce-only never changes the router',
+      true,
+    );
+  }
 }
 
 function singleSetting<K extends SettingKey>(

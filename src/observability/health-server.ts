@@ -11,6 +11,8 @@ export interface HealthServerOptions {
   address: string;
   metrics: Metrics;
   readiness: ReadinessProbe;
+  /** A standing remark `/readyz` adds to its answer, ready or not (e.g. announce-only mode). */
+  readyzNote?: string;
 }
 
 export interface HealthServer {
@@ -83,11 +85,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HealthSer
       return;
     case '/readyz': {
       const reasons = opts.readiness();
-      if (reasons.length === 0) res.writeHead(200, { 'content-type': 'text/plain' }).end('ready\n');
+      const note = opts.readyzNote === undefined ? '' : `${opts.readyzNote}\n`;
+      if (reasons.length === 0) res.writeHead(200, { 'content-type': 'text/plain' }).end(`ready\n${note}`);
       else
         res
           .writeHead(503, { 'content-type': 'text/plain' })
-          .end(`not ready:\n${reasons.map((r) => `- ${r}\n`).join('')}`);
+          .end(`not ready:\n${reasons.map((r) => `- ${r}\n`).join('')}${note}`);
       return;
     }
     default:

@@ -230,6 +230,7 @@ const ownSchema = z.strictObject({
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be at least 1 second' })
     .optional(),
+  announceOnly: z.boolean().optional(),
 });
 
 export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Fragment {
@@ -246,6 +247,7 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
   fragment.manageNeighbors = setting('manageNeighbors', cfg.manageNeighbors);
   fragment.neighborDescription = setting('neighborDescription', cfg.neighborDescription);
   fragment.verifyIntervalSec = setting('verifyIntervalSec', cfg.verifyIntervalSec);
+  fragment.announceOnly = setting('announceOnly', cfg.announceOnly);
 
   (cfg.communities ?? []).forEach((c, i) => {
     fragment.aliases.push({ site: childSite(root, 'communities', i, 'value'), ...c });

@@ -33,7 +33,8 @@ export interface EngineOptions<R> {
   source: ClusterSource;
   planner: PlanFn;
   announcer: RouteAnnouncer;
-  verifier: Verifier<R>;
+  /** Unset: the router is never read (announce-only), so nothing is verified or repaired. */
+  verifier?: Verifier<R>;
   allocations?: AllocationWriter;
   neighbors?: NeighborManager;
   reporter: Reporter<R>;
@@ -337,7 +338,7 @@ export class SyncEngine<R> {
    * must not starve verification); the one that runs reads the newest plan anyway.
    */
   private scheduleVerify(reason: VerificationReason, delayMs: number): void {
-    if (this.stopped) return;
+    if (this.stopped || this.opts.verifier === undefined) return;
     if (this.verifyTimer !== undefined) {
       if (this.verifyTimerReason !== 'periodic') return;
       this.clearVerifyTimer();
@@ -367,10 +368,11 @@ export class SyncEngine<R> {
 
   private async verifyOnce(reason: VerificationReason): Promise<void> {
     const plan = this.currentPlan;
-    if (!plan || this.stopped) return;
+    const verifier = this.opts.verifier;
+    if (!plan || this.stopped || verifier === undefined) return;
     let verification: Verification<R>;
     try {
-      verification = await this.opts.verifier.verify(plan);
+      verification = await verifier.verify(plan);
     } catch (err) {
       this.opts.metrics.verification('unreachable');
       this.log.error({ err, reason }, 'verification failed');

@@ -67,10 +67,14 @@ function stopRequested(stopSignal: Promise<void> | undefined): { stop: Promise<v
 export class NoRouterAccessError extends BadInputError {
   constructor() {
     super(
-      'run needs a router: section (ssh or local vtysh) to verify what the router holds; try run --demo without one',
+      'run needs a router: section (ssh or local vtysh) to verify what the router holds; try run --demo without one, or set announceOnly: true to announce without ever reading the router',
     );
   }
 }
+
+/** What /readyz and the start-up warning say in announce-only mode. */
+export const ANNOUNCE_ONLY_NOTE =
+  'announce-only (announceOnly: true): routes are announced, the router is never read: no verification, no drift repair';
 
 function clusterSource(
   config: Config,
@@ -105,7 +109,16 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const log = opts.logger;
   const fromFiles = (await loadConfigFiles(opts.configFiles)).config;
   const router = fromFiles.router;
-  if (router === undefined) throw new NoRouterAccessError();
+  // The config loader refuses announceOnly next to a router: section, so it is one or the other.
+  if (router === undefined && fromFiles.announceOnly !== true) throw new NoRouterAccessError();
+  if (router === undefined) {
+    if (opts.once) {
+      throw new BadInputError(
+        '--once prints the verification of the router, and announce-only (announceOnly: true) never reads the router',
+      );
+    }
+    log.warn(ANNOUNCE_ONLY_NOTE);
+  }
 
   const metrics = new Metrics({ processMetrics: true });
   let leadership: Leadership | undefined;
@@ -121,7 +134,12 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     // rollout waits for the new pods to be ready, which a standby would otherwise never be.
     const health =
       opts.metricsAddress !== undefined
-        ? await startHealthServer({ address: opts.metricsAddress, metrics, readiness: () => [] })
+        ? await startHealthServer({
+            address: opts.metricsAddress,
+            metrics,
+            readiness: () => [],
+            ...(router === undefined ? { readyzNote: ANNOUNCE_ONLY_NOTE } : {}),
+          })
         : undefined;
     try {
       leadership = await acquireLeadership({
@@ -178,7 +196,8 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   };
   const planner = memoizedPlanner(incrementalPlanner(config));
   const source = clusterSource(config, opts, planner, watchConfig, metrics);
-  const driver: RouterDriver = createRouterDriver(router, log.child({ component: 'router' }));
+  const driver: RouterDriver | undefined =
+    router === undefined ? undefined : createRouterDriver(router, log.child({ component: 'router' }));
   const marker =
     config.speaker.stateFile !== undefined ? new RestartMarker(config.speaker.stateFile, log) : undefined;
   const restarted = (await marker?.present()) ?? false;
@@ -199,8 +218,12 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     announcer,
     // Manifests mode only: the source keeps the allocations as the services' status.
     ...(source.allocations ? { allocations: source.allocations } : {}),
-    verifier: routerVerifier(config, driverObserver(driver, config)),
-    neighbors: driverNeighborManager(driver, config, log.child({ component: 'router' })),
+    ...(driver !== undefined
+      ? {
+          verifier: routerVerifier(config, driverObserver(driver, config)),
+          neighbors: driverNeighborManager(driver, config, log.child({ component: 'router' })),
+        }
+      : {}),
     // In cluster mode each verification also updates the route annotations on the Services.
     reporter: (v) => source.verified?.(v.report),
     metrics,
@@ -216,12 +239,13 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     once: opts.once ?? false,
     ...(opts.onceTimeoutMs !== undefined ? { onceTimeoutMs: opts.onceTimeoutMs } : {}),
     ...(opts.metricsAddress !== undefined ? { metricsAddress: opts.metricsAddress } : {}),
+    ...(driver === undefined ? { readyzNote: ANNOUNCE_ONLY_NOTE } : {}),
     stopSignal,
     shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
     cleanup: async () => {
       unwatchMarker?.();
       if (opts.withdrawOnExit) await marker?.remove();
-      await driver.close();
+      await driver?.close();
       await leadership?.release();
     },
     abort: () => speaker.abort(),

@@ -15,6 +15,8 @@ export interface RunOptions<R> {
   write: (text: string) => void;
   /** `host:port` for /metrics, /healthz, /readyz; undefined serves nothing. */
   metricsAddress?: string;
+  /** Added to every `/readyz` answer (announce-only mode says so there). */
+  readyzNote?: string;
   /** Print the report after the first full sync and exit: 0 when it is ok, 1 on drift. */
   once?: boolean;
   /** How long `once` waits for a clean verification before reporting the drift it sees. */
@@ -89,6 +91,7 @@ async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer
         address: opts.metricsAddress,
         metrics: opts.metrics,
         readiness: () => engine.readiness(),
+        ...(opts.readyzNote !== undefined ? { readyzNote: opts.readyzNote } : {}),
       });
       served(health);
       logger.info({ address: health.address }, 'serving /metrics, /healthz and /readyz');
