@@ -191,7 +191,9 @@ function resolveAliases(fragments: readonly Fragment[], issues: IssueCollector):
     const literal =
       parsed.community.kind === 'large' ? `large:${parsed.community.value}` : parsed.community.value;
     const prior = aliases.get(alias.name);
-    if (prior && prior.value !== literal) {
+    // MetalLB refuses an alias defined twice, even with the same value ("duplicate definition of
+    // community"): two Community objects owning one name cannot both be edited safely.
+    if (prior) {
       issues.error(
         alias.site,
         `redefines the community alias "${alias.name}" (${prior.value} at ${describeSite(prior.site)})`,

@@ -5,8 +5,9 @@
  * of docs/migrating-from-metallb.md and assert what we do.
  */
 import { expect } from 'chai';
-import { ConfigError, loadConfigDocuments } from '../../src/config/index.js';
+import { loadConfigDocuments } from '../../src/config/index.js';
 import { TestParse } from './configmap-cases.js';
+import { verdict } from './verdict.js';
 
 /** Cases we deliberately decide otherwise, by MetalLB's desc: our verdict and the doc row. */
 const differences: Record<string, { ok: boolean; doc: string }> = {
@@ -14,17 +15,6 @@ const differences: Record<string, { ok: boolean; doc: string }> = {
   'Peer with non existing BFD Profile': { ok: true, doc: 'BFD profiles' },
   'Multiple BFD Profiles with the same name': { ok: true, doc: 'BFD profiles' },
 };
-
-/** `accepted`, or the loader's refusal (a ConfigError; anything else is a crash and fails). */
-export function verdict(load: () => unknown): string {
-  try {
-    load();
-    return 'accepted';
-  } catch (err) {
-    if (err instanceof ConfigError) return `refused: ${err.message}`;
-    throw err;
-  }
-}
 
 describe('MetalLB parity: v0.12 ConfigMap (internal/config/config_test.go TestParse @v0.12.1)', () => {
   for (const c of TestParse) {

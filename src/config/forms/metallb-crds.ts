@@ -16,6 +16,7 @@ import {
   port,
   uint32,
 } from '../schema-kit.js';
+import { refuseDuplicateSelectors, refuseDuplicates } from '../duplicates.js';
 import type { SourceDocument } from '../yaml-source.js';
 import { fieldSites, rangesAt } from './common.js';
 
@@ -117,6 +118,7 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
       if (!obj) break;
       const spec = childSite(root, 'spec');
       const alloc = obj.spec.serviceAllocation;
+      if (alloc) refuseDuplicatesInAllocation(alloc, childSite(spec, 'serviceAllocation'), issues);
       fragment.pools.push({
         site: root,
         fieldSite: fieldSites(root, { name: ['metadata', 'name'], addresses: ['spec', 'addresses'] }),
@@ -136,12 +138,20 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
     }
     case 'BGPPeer': {
       const obj = parseAt(peerSchema, doc.value, root, issues);
-      if (obj) fragment.peers.push(crdPeer(obj, root));
+      if (!obj) break;
+      refuseDuplicateSelectors(
+        obj.spec.nodeSelectors ?? [],
+        childSite(root, 'spec', 'nodeSelectors'),
+        issues,
+      );
+      fragment.peers.push(crdPeer(obj, root));
       break;
     }
     case 'BGPAdvertisement': {
       const obj = parseAt(advertisementSchema, doc.value, root, issues);
-      if (obj) fragment.advertisements.push(crdAdvertisement(obj.metadata.name, obj.spec, root));
+      if (!obj) break;
+      refuseDuplicatesInAdvertisement(obj.spec, childSite(root, 'spec'), issues);
+      fragment.advertisements.push(crdAdvertisement(obj.metadata.name, obj.spec, root));
       break;
     }
     case 'Community': {
@@ -166,6 +176,32 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
       issues.warn(root, `kind ${kind} is not used by cluster-router-sync, ignored`);
   }
   return fragment;
+}
+
+function refuseDuplicatesInAllocation(
+  alloc: NonNullable<z.output<typeof poolSchema>['spec']['serviceAllocation']>,
+  site: Site,
+  issues: IssueCollector,
+): void {
+  refuseDuplicates(alloc.namespaces ?? [], childSite(site, 'namespaces'), issues);
+  refuseDuplicateSelectors(alloc.namespaceSelectors ?? [], childSite(site, 'namespaceSelectors'), issues);
+  refuseDuplicateSelectors(alloc.serviceSelectors ?? [], childSite(site, 'serviceSelectors'), issues);
+}
+
+/** Shared with our own form, whose advertisements are the CRD's spec (communities: resolve.ts). */
+export function refuseDuplicatesInAdvertisement(
+  spec: z.output<typeof advertisementSpec>,
+  site: Site,
+  issues: IssueCollector,
+): void {
+  refuseDuplicates(spec.ipAddressPools ?? [], childSite(site, 'ipAddressPools'), issues);
+  refuseDuplicates(spec.peers ?? [], childSite(site, 'peers'), issues);
+  refuseDuplicateSelectors(
+    spec.ipAddressPoolSelectors ?? [],
+    childSite(site, 'ipAddressPoolSelectors'),
+    issues,
+  );
+  refuseDuplicateSelectors(spec.nodeSelectors ?? [], childSite(site, 'nodeSelectors'), issues);
 }
 
 function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {

@@ -17,7 +17,7 @@ import {
 } from '../schema-kit.js';
 import type { SourceDocument } from '../yaml-source.js';
 import { fieldSites, rangesAt } from './common.js';
-import { advertisementSpec, crdAdvertisement } from './metallb-crds.js';
+import { advertisementSpec, crdAdvertisement, refuseDuplicatesInAdvertisement } from './metallb-crds.js';
 
 /** Our own config document: `kind: ClusterRouterSyncConfig`. */
 
@@ -315,7 +315,9 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
   });
   (cfg.advertisements ?? []).forEach((a, i) => {
     const { name, ...spec } = a;
-    fragment.advertisements.push(crdAdvertisement(name, spec, childSite(root, 'advertisements', i), null));
+    const site = childSite(root, 'advertisements', i);
+    refuseDuplicatesInAdvertisement(spec, site, issues);
+    fragment.advertisements.push(crdAdvertisement(name, spec, site, null));
   });
   return fragment;
 }
