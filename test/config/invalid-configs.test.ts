@@ -80,7 +80,7 @@ const CASES: InvalidCase[] = [
     name: 'an unknown router dialect',
     text: ownConfig(`router:\n  host: r1\n  dialect: cisco\n`),
     path: 'router.dialect',
-    message: 'x.yaml:5: router.dialect: "cisco" must be one of: auto, quagga, frr',
+    message: 'x.yaml:5: router.dialect: "cisco" must be one of: auto, quagga, frr, bird',
   },
   {
     name: 'an unknown router transport',

@@ -18,6 +18,7 @@ import {
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { neighborPolicyFor } from '../neighbor-policy.js';
+import { birdNeighborsCommand } from './neighbors-bird.js';
 
 export interface NeighborsOptions extends CommonOptions {
   /** Run the `neighbor ...` commands on the router instead of only printing them. */
@@ -29,6 +30,10 @@ export interface NeighborsOptions extends CommonOptions {
    * less), so path slots and ADD-PATH paths become ECMP next hops. Never done without it.
    */
   maximumPaths?: number;
+  /** router.dialect bird: the main BIRD config (`--bird-config`); our include file goes beside it. */
+  birdConfig: string;
+  /** router.dialect bird: `--add-include` lets --apply append our include line to it. */
+  addInclude: boolean;
 }
 
 /**
@@ -50,6 +55,8 @@ export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promi
     );
   }
   const log = createLogger(loggerOptionsFrom(opts));
+  if (config.router.dialect === 'bird')
+    return birdNeighborsCommand({ ...config, router: config.router }, opts, log, io);
   const driver = createRouterDriver(config.router, log);
   try {
     const running = await driver.runningBgpConfig();
@@ -124,6 +131,16 @@ export const neighborsSpec: CommandSpec<NeighborsOptions> = {
       )
       .option('--write-memory', 'with --apply: save the router configuration afterwards', false)
       .option(
+        '--bird-config <file>',
+        'router.dialect bird: the main BIRD config; our include file cluster-router-sync.conf goes beside it',
+        '/etc/bird.conf',
+      )
+      .option(
+        '--add-include',
+        'router.dialect bird, with --apply: append our include line to the main BIRD config',
+        false,
+      )
+      .option(
         '--maximum-paths <n>',
         "also set the router's maximum-paths to N (1-256) where it has none or less: a line of its own in the diff, needed for ECMP over path slots (Quagga's default is 1)",
       )
@@ -176,7 +193,14 @@ the change back (exit 1). Dry run: exit 0 when nothing is to do, 1 when changes 
         'neighbors: --manifests and --kubeconfig cannot be used: neighbors reads the config and the router only',
       );
     }
-    return { ...common, apply, writeMemory, ...(maximumPaths === undefined ? {} : { maximumPaths }) };
+    return {
+      ...common,
+      apply,
+      writeMemory,
+      birdConfig: String(raw.birdConfig ?? '/etc/bird.conf'),
+      addInclude: raw.addInclude === true,
+      ...(maximumPaths === undefined ? {} : { maximumPaths }),
+    };
   },
   action: neighborsCommand,
 };
