@@ -22,8 +22,6 @@ export type {
 } from './session.js';
 export type { DesiredRoute, AddressFamily } from './routes.js';
 export type { ReceivedRoute } from './adj-rib-in.js';
-export type { BgpLogger } from './logger.js';
-export type { BackoffOptions } from './backoff.js';
 export {
   DuplicatePeerError,
   InvalidPeerConfigError,

@@ -1,4 +1,4 @@
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../util/backoff.js';
 
 /** The timers that decide how soon a session is re-established after a failure or our restart. */
 export interface RestartBoundTimers {

@@ -8,11 +8,11 @@ import {
   type RibChanges,
   type RouteDelta,
 } from './adj-rib-out.js';
-import { Backoff, defaultBackoff, type BackoffOptions } from './backoff.js';
+import { Backoff, defaultBackoff, type BackoffOptions } from '../util/backoff.js';
 import { restartBoundTimers, type RestartBoundTimers } from './restart-bounds.js';
 import { buildLocalOpen, familyOfAfi, negotiate, type Negotiated } from './capabilities.js';
-import { Timer, type Clock } from './clock.js';
-import type { BgpLogger } from './logger.js';
+import { Timer, type Clock } from '../util/clock.js';
+import type { Log as BgpLogger } from '../util/log.js';
 import { PathIdAllocator } from './path-ids.js';
 import { prefixFamily, type AddressFamily, type DesiredRoute } from './routes.js';
 import type { BgpConnection, Connector } from './transport.js';

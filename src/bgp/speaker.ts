@@ -3,8 +3,8 @@ import { isIP, createServer, type AddressInfo, type Server, type Socket } from '
 import type { PeerConfig } from '../config/model.js';
 import type { ReceivedRoute } from './adj-rib-in.js';
 import { validateDesiredRoutes, validateRouteDelta, type PathSlot, type RouteDelta } from './adj-rib-out.js';
-import type { BackoffOptions } from './backoff.js';
-import { systemClock, type Clock } from './clock.js';
+import type { BackoffOptions } from '../util/backoff.js';
+import { unrefClock as systemClock, type Clock } from '../util/clock.js';
 import {
   DuplicatePeerError,
   InvalidPeerConfigError,
@@ -12,7 +12,7 @@ import {
   SpeakerStoppedError,
   UnknownPeerError,
 } from './errors.js';
-import { silentLogger, type BgpLogger } from './logger.js';
+import { silentLog as silentLogger, type Log as BgpLogger } from '../util/log.js';
 import { PathSlotTable } from './path-slots.js';
 import type { AddressFamily, DesiredRoute } from './routes.js';
 import { PeerSession, type SessionEvents, type SessionState, type SessionStats } from './session.js';

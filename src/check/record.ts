@@ -1,12 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
-import {
-  createDriverOn,
-  recordedFileName,
-  type RouterDriverLog,
-  type RouterTransport,
-} from '../router-drivers/index.js';
+import { createDriverOn, recordedFileName, type RouterTransport } from '../router-drivers/index.js';
+import type { Log } from '../util/log.js';
 import { REDACTED, redactPassword } from '../router-drivers/parse-running-config.js';
 import { neighborsIfRecorded } from '../sync/engine/router-verifier.js';
 import { ROUTER_DIR } from './check-dir.js';
@@ -17,7 +13,7 @@ export interface RecordRouterOptions {
   families: Array<4 | 6>;
   /** Skip `show version` detection, as the config's `router.dialect` says. */
   dialect?: 'frr' | 'quagga' | 'bird';
-  log: RouterDriverLog;
+  log: Log;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RouterAccess } from '../config/model.js';
-import type { RouterDriverLog, RouterTransport } from '../router-drivers/index.js';
+import type { RouterTransport } from '../router-drivers/index.js';
+import type { Log } from '../util/log.js';
 import { ExitCode } from '../util/errors.js';
 import { readLiveCluster, routerAccess, type LiveSources } from './live-cluster.js';
 import { asCheckResult, type CheckResult } from './outcome.js';
@@ -17,7 +18,7 @@ export function runRecord(
   sources: LiveSources,
   openTransport: OpenTransport,
   dir: string,
-  log: RouterDriverLog,
+  log: Log,
 ): Promise<CheckResult> {
   return asCheckResult(async () => {
     const live = await readLiveCluster(sources);

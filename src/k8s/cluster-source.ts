@@ -13,13 +13,8 @@ import type { ConfigDocument } from '../sources/config-documents.js';
 import type { ClusterKind } from '../sources/kube-objects.js';
 import { ClusterObjects, type ObjectIssue } from './cluster-objects.js';
 import type { KubeClient } from './kube-client.js';
-import {
-  objectKey,
-  Reflector,
-  type BackoffOptions,
-  type ResourceSpec,
-  type StoreChange,
-} from './reflector.js';
+import type { BackoffOptions } from '../util/backoff.js';
+import { objectKey, Reflector, type ResourceSpec, type StoreChange } from './reflector.js';
 
 export type { ObjectIssue } from './cluster-objects.js';
 

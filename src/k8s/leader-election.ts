@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { CrsError, ExitCode } from '../util/errors.js';
 import { KubeApiError, type KubeClient } from './kube-client.js';
+import { microTime } from './micro-time.js';
 
 /** This replica's name: the pod name (POD_NAME from the downward API) or else the host name. */
 export function replicaIdentity(): string {
@@ -49,10 +50,6 @@ interface Lease {
   kind: 'Lease';
   metadata: { name: string; namespace: string; resourceVersion?: string };
   spec: LeaseSpec;
-}
-
-function microTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 export class LeaderElector {

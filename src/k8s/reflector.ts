@@ -1,8 +1,9 @@
 /**
  * Keeps an up-to-date copy of one kind of object: list, then watch from the list's
  * resourceVersion; a 410 Gone (the version was compacted away) means list again; any other
- * failure means wait (exponential back-off) and watch again from the last version seen.
+ * failure means wait (jittered exponential back-off) and watch again from the last version seen.
  */
+import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import { UnreachableError } from '../util/errors.js';
 import { KubeApiError, type KubeClient, type WatchEvent } from './kube-client.js';
 
@@ -15,11 +16,6 @@ export interface ResourceSpec {
   query?: Record<string, string>;
   /** A kind that may not exist on the server (a CRD): 404 counts as an empty, synced list. */
   optional?: boolean;
-}
-
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
 }
 
 /** What changed in the store: one object (a watch event), or all of it (a list replaced it). */
@@ -82,7 +78,7 @@ export class Reflector {
     readonly resource: ResourceSpec,
     private readonly opts: ReflectorOptions,
   ) {
-    this.backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000, jitter: 0.25 };
   }
 
   /** Starts the loop; resolves once the first list is in the store, rejects if stopped before. */
@@ -107,7 +103,7 @@ export class Reflector {
   }
 
   private async loop(): Promise<void> {
-    let delay = this.backoff.initialMs;
+    const backoff = new Backoff(this.backoff);
     let needList = true;
     while (!this.abort.signal.aborted) {
       try {
@@ -122,7 +118,7 @@ export class Reflector {
           }
         }
         await this.watch();
-        delay = this.backoff.initialMs;
+        backoff.reset();
         this.goneInARow = 0;
       } catch (err) {
         if (this.abort.signal.aborted) break;
@@ -135,8 +131,7 @@ export class Reflector {
           if (this.goneInARow === 1) continue;
         }
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), this.resource.name);
-        await this.sleep(delay);
-        delay = Math.min(delay * 2, this.backoff.maxMs);
+        await this.sleep(backoff.next());
       }
     }
   }

@@ -8,6 +8,7 @@ import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { PeerRoutes, ServiceAllocation } from '../sync/plan-types.js';
 import type { KubeClient } from './kube-client.js';
 import { replicaIdentity } from './leader-election.js';
+import { microTime } from './micro-time.js';
 
 export type ServiceEventReason = 'IPAllocated' | 'AllocationFailed' | 'AdvertisementChanged';
 
@@ -23,11 +24,6 @@ export interface EventRecorderOptions {
   controller?: string;
   /** reportingInstance: which replica. Default: replicaIdentity() (the pod name in a cluster). */
   instance?: string;
-}
-
-/** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
-function microTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 function eventSuffix(): string {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadInputError, UnreachableError } from '../util/errors.js';
+import { UnreachableError } from '../util/errors.js';
+import { formatListenAddress, parseListenAddress } from '../util/listen-address.js';
 import type { Metrics } from './metrics.js';
 
 /** What `/readyz` asks: why we are not ready yet, or nothing when ready. */
@@ -22,22 +23,9 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export class BadListenAddressError extends BadInputError {
-  constructor(readonly text: string) {
-    super(`--metrics-address '${text}' is not host:port (e.g. 127.0.0.1:9473 or [::1]:9473)`);
-  }
-}
-
-export function parseListenAddress(text: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new BadListenAddressError(text);
-  return { host: (m[1] ?? m[2])!, port };
-}
-
 /** `/metrics` (Prometheus text), `/healthz` (the process answers), `/readyz` (synced and peered). */
 export async function startHealthServer(opts: HealthServerOptions): Promise<HealthServer> {
-  const { host, port } = parseListenAddress(opts.address);
+  const { host, port } = parseListenAddress(opts.address, '--metrics-address');
   const server = createServer((req, res) => {
     handle(req, res, opts).catch((err: unknown) => {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`);
@@ -46,7 +34,7 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   await listen(server, host, port, opts.address);
   const bound = server.address() as AddressInfo;
   return {
-    address: bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`,
+    address: formatListenAddress({ host: bound.address, port: bound.port }),
     port: bound.port,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { RouterAccess } from '../config/model.js';
 import { BadInputError } from '../util/errors.js';
+import type { Log } from '../util/log.js';
 import { createBirdDriverOn } from './bird/driver.js';
 import { birdcInvocation } from './bird/birdc-invocation.js';
 import { dialectFor, frrJsonDialect, textDialect, type RouterDialect } from './dialect.js';
@@ -11,12 +12,6 @@ import { createLocalTransport } from './transport-local.js';
 import { createRecordedTransport } from './transport-recorded.js';
 import { redactPasswordsIn } from './secret-text.js';
 import { createSshTransport } from './transport-ssh.js';
-
-/** The slice of a pino logger the driver uses. */
-export interface RouterDriverLog {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
 
 export interface RouterDriver {
   readonly description: string;
@@ -37,7 +32,7 @@ export interface RouterDriver {
 /** A driver over any transport; `forced` skips `show version` detection. */
 export function createDriverOn(
   transport: RouterTransport,
-  log: RouterDriverLog,
+  log: Log,
   forced?: 'frr' | 'quagga' | 'bird',
 ): RouterDriver {
   if (forced === 'bird') return createBirdDriverOn(transport, log);
@@ -95,7 +90,7 @@ export function createDriverOn(
 }
 
 /** The driver the CLI asks for, from the config's `router:` section. */
-export function createRouterDriver(access: RouterAccess, log: RouterDriverLog): RouterDriver {
+export function createRouterDriver(access: RouterAccess, log: Log): RouterDriver {
   const forced = access.dialect === 'auto' ? undefined : access.dialect;
   return createDriverOn(createRouterTransport(access), log, forced);
 }

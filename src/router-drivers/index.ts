@@ -1,13 +1,7 @@
 /** The router-drivers package: what the CLI, the verifier and the sync loop import. */
 export * from './errors.js';
 export type * from './records.js';
-export {
-  createRouterDriver,
-  createRouterTransport,
-  createDriverOn,
-  type RouterDriver,
-  type RouterDriverLog,
-} from './driver.js';
+export { createRouterDriver, createRouterTransport, createDriverOn, type RouterDriver } from './driver.js';
 export type { RouterTransport } from './transport.js';
 export { createSshTransport, type SshTransportOptions } from './transport-ssh.js';
 export { createLocalTransport } from './transport-local.js';

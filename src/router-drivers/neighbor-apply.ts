@@ -1,6 +1,7 @@
 import { CrsError } from '../util/errors.js';
 import { NeighborVerificationError } from './errors.js';
-import type { RouterDriver, RouterDriverLog } from './driver.js';
+import type { RouterDriver } from './driver.js';
+import type { Log as RouterDriverLog } from '../util/log.js';
 import {
   configLinesFor,
   ownedLines,

@@ -10,8 +10,9 @@ export interface BackoffOptions {
 export const defaultBackoff: BackoffOptions = { initialMs: 1000, maxMs: 60_000, jitter: 0.25 };
 
 /**
- * Jittered exponential back-off between reconnect attempts: a peer that keeps resetting us is not
- * hammered, and many sessions failing together (router reboot) do not reconnect in lock step.
+ * Jittered exponential back-off between reconnect attempts (BGP peers, Kubernetes watches): a peer
+ * that keeps resetting us is not hammered, and many clients failing together (a router reboot, an
+ * API server restart) do not reconnect in lock step.
  */
 export class Backoff {
   private failures = 0;
@@ -29,7 +30,7 @@ export class Backoff {
     return Math.max(0, Math.round(Math.min(this.opts.maxMs, base * factor)));
   }
 
-  /** A session reached Established: the next failure starts from the initial delay again. */
+  /** The connection worked (a session reached Established, a watch ran): start over from the first delay. */
   reset(): void {
     this.failures = 0;
   }

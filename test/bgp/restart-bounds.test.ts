@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Backoff } from '../../src/bgp/backoff.js';
+import { Backoff } from '../../src/util/backoff.js';
 import { restartBoundTimers } from '../../src/bgp/restart-bounds.js';
 
 describe('restartBoundTimers: waits that delay re-establishing end before the restart time', () => {

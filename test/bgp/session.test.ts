@@ -6,7 +6,7 @@ import {
   type SessionConfig,
   type StateChangeEvent,
 } from '../../src/bgp/session.js';
-import { silentLogger } from '../../src/bgp/logger.js';
+import { silentLog } from '../../src/util/log.js';
 import {
   buildOpen,
   createContext,
@@ -55,7 +55,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     session = new PeerSession(testSessionConfig(over), {
       clock: fc.clock,
       connector: net.connector,
-      logger: silentLogger,
+      logger: silentLog,
       random,
     });
     session.on('state', (s) => states.push(s));

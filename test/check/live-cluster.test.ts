@@ -10,9 +10,9 @@ import { runRecord } from '../../src/check/run-record.js';
 import { runVerify } from '../../src/check/run-verify.js';
 import type { RouterAccess } from '../../src/config/model.js';
 import { createRecordedTransport, createRouterDriver } from '../../src/router-drivers/index.js';
+import { silentLog } from '../../src/util/log.js';
 
 const fixture = new URL('../../fixtures/check/in-sync-quagga/', import.meta.url).pathname;
-const silent = { debug: () => {}, info: () => {} };
 
 type KubeObject = { kind: string; apiVersion: string; metadata: { namespace?: string } } & Record<
   string,
@@ -129,7 +129,7 @@ describe('verify and record against a Kubernetes API (fake server on loopback)',
   it('verify reads the cluster (config from its MetalLB ConfigMap) and reports as check does', async () => {
     const r = await runVerify(
       { configFiles: [config], kubeconfig },
-      (a: RouterAccess) => createRouterDriver(a, silent),
+      (a: RouterAccess) => createRouterDriver(a, silentLog),
       {
         format: 'text',
       },
@@ -146,7 +146,7 @@ describe('verify and record against a Kubernetes API (fake server on loopback)',
       { configFiles: [config], kubeconfig },
       (a) => createRecordedTransport(a.recordedDir as string),
       dir,
-      silent,
+      silentLog,
     );
     expect(rec.error).to.equal(undefined);
     expect(readdirSync(join(dir, 'manifests')).sort()).to.deep.equal([
@@ -165,7 +165,7 @@ describe('verify and record against a Kubernetes API (fake server on loopback)',
     writeFileSync(dead, readFileSync(kubeconfig, 'utf8').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1'));
     const r = await runVerify(
       { configFiles: [config], kubeconfig: dead },
-      (a) => createRouterDriver(a, silent),
+      (a) => createRouterDriver(a, silentLog),
       {
         format: 'text',
       },

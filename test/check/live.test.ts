@@ -12,9 +12,9 @@ import {
   type RouterTransport,
 } from '../../src/router-drivers/index.js';
 import { ownConfigYaml } from '../cli/run-cli.js';
+import { silentLog } from '../../src/util/log.js';
 
 const fixtures = new URL('../../fixtures/check/', import.meta.url).pathname;
-const silent = { debug: () => {}, info: () => {} };
 
 function recordedTransport(access: { recordedDir?: string }): RouterTransport {
   return createRecordedTransport(access.recordedDir as string);
@@ -50,7 +50,7 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
     };
   }
 
-  const openDriver = (access: RouterAccess) => createRouterDriver(access, silent);
+  const openDriver = (access: RouterAccess) => createRouterDriver(access, silentLog);
 
   for (const [fixture, dialect, exitCode] of [
     ['in-sync-frr-json', 'auto', 0],
@@ -123,7 +123,7 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
   ] as const) {
     it(`record then check replays ${fixture} exactly`, async () => {
       const dir = join(tmp, 'recording');
-      const rec = await runRecord(sources(fixture, dialect), recordedTransport, dir, silent);
+      const rec = await runRecord(sources(fixture, dialect), recordedTransport, dir, silentLog);
       expect(rec.error).to.equal(undefined);
       expect(rec.exitCode).to.equal(0);
       const replay = await runCheck(dir, { format: 'json' });
@@ -136,7 +136,7 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
 
   it('record writes the files the live driver reads, in its dialect', async () => {
     const dir = join(tmp, 'recording');
-    await runRecord(sources('route-missing-quagga', 'quagga'), recordedTransport, dir, silent);
+    await runRecord(sources('route-missing-quagga', 'quagga'), recordedTransport, dir, silentLog);
     expect(readdirSync(join(dir, 'router')).sort()).to.deep.equal([
       'show_ip_bgp_neighbors.txt',
       'show_ip_bgp_summary.txt',
@@ -177,7 +177,7 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
       { configFiles: [config, metallb], manifestsPath: join(fixtures, 'in-sync-frr-json', 'manifests') },
       recordedTransport,
       dir,
-      silent,
+      silentLog,
     );
     expect(rec.error).to.equal(undefined);
     const everything = [
@@ -203,7 +203,7 @@ describe('runVerify and runRecord (live sources, recorded router)', () => {
       close: async () => {},
     };
     const dir = join(tmp, 'recording');
-    const r = await runRecord(sources('in-sync-frr-json', 'auto'), () => broken, dir, silent);
+    const r = await runRecord(sources('in-sync-frr-json', 'auto'), () => broken, dir, silentLog);
     expect(r.exitCode).to.equal(2);
     expect(() => readdirSync(join(dir, 'router'))).to.throw();
   });

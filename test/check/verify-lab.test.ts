@@ -13,9 +13,9 @@ import { kernelTable, type RouteTable } from '../lab/route-tables.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../lab/router-matrix.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../lab/sshd.js';
 import { waitFor } from '../support/wait-for.js';
+import { silentLog } from '../../src/util/log.js';
 
 const seed = new URL('../../fixtures/seed/', import.meta.url).pathname;
-const silent = { debug: () => {}, info: () => {} };
 
 interface Report {
   status: string;
@@ -50,7 +50,7 @@ for (const router of ROUTER_MATRIX)
     });
 
     async function verifyJson(): Promise<{ exitCode: number; report: Report }> {
-      const r = await runVerify(sources(), (access) => createRouterDriver(access, silent), {
+      const r = await runVerify(sources(), (access) => createRouterDriver(access, silentLog), {
         format: 'json',
       });
       expect(r.error).to.equal(undefined);
@@ -207,7 +207,7 @@ for (const router of ROUTER_MATRIX)
         '192.168.197.0/32': ['192.168.201.11'],
         '192.168.197.254/32': ['192.168.201.12'],
       });
-      const rec = await runRecord(sources(), createRouterTransport, recording, silent);
+      const rec = await runRecord(sources(), createRouterTransport, recording, silentLog);
       expect(rec.error).to.equal(undefined);
       expect(rec.output).to.contain(join(recording, 'router', 'show_ip_route_bgp_json.txt'));
       const replay = await runCheck(recording, { format: 'json' });

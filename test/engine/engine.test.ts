@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { SyncEngine } from '../../src/sync/engine/engine.js';
 import type { Config } from '../../src/config/model.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
-import type { Finding, Verification, VerificationReason } from '../../src/sync/engine/ports.js';
+import type { Finding, VerifierResult, VerificationReason } from '../../src/sync/engine/ports.js';
 import {
   FakeAnnouncer,
   FakeNeighbors,
@@ -43,7 +43,7 @@ describe('engine: the sync loop', () => {
     const neighbors = new FakeNeighbors();
     const metrics = new Metrics();
     const planner = sinon.spy((snap: ClusterSnapshot) => fakePlanner(cfg, snap));
-    const reports: Array<{ v: Verification<string>; reason: VerificationReason }> = [];
+    const reports: Array<{ v: VerifierResult<string>; reason: VerificationReason }> = [];
     const engine = new SyncEngine<string>({
       config: cfg,
       source,

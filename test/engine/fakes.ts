@@ -10,7 +10,7 @@ import type {
   SessionStatus,
   ShutdownMode,
   SourceListener,
-  Verification,
+  VerifierResult,
   Verifier,
 } from '../../src/sync/engine/ports.js';
 import { config as baseConfig, node, peer, pool, service } from '../sync/builders.js';
@@ -129,9 +129,9 @@ export class FakeVerifier implements Verifier<string> {
   plans: Plan[] = [];
   /** Results handed out in order; the last one repeats. */
   constructor(
-    public results: Array<Omit<Verification<string>, 'report'>> = [{ verdict: 'ok', findings: [] }],
+    public results: Array<Omit<VerifierResult<string>, 'report'>> = [{ verdict: 'ok', findings: [] }],
   ) {}
-  async verify(plan: Plan): Promise<Verification<string>> {
+  async verify(plan: Plan): Promise<VerifierResult<string>> {
     this.plans.push(plan);
     const r = this.results.length > 1 ? this.results.shift()! : this.results[0]!;
     return {

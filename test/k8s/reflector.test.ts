@@ -31,7 +31,7 @@ describe('k8s reflector without a server', () => {
       {
         onChange: () => expect.fail('nothing to change'),
         onError: (e) => errors.push(e),
-        backoff: { initialMs: 10, maxMs: 40 },
+        backoff: { initialMs: 10, maxMs: 40, jitter: 0 },
       },
     );
     const started = reflector.start();

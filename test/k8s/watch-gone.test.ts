@@ -48,7 +48,7 @@ describe('@lab Kubernetes reflector: 410 Gone and reconnects (real kube-apiserve
       onUpdate: (u) => updates.push(u),
       onError: (err, resource) => errors.push(`${resource}: ${err.message}`),
       metallbNamespace: null,
-      backoff: { initialMs: 100, maxMs: 1000 },
+      backoff: { initialMs: 100, maxMs: 1000, jitter: 0 },
     });
     try {
       await source.start();

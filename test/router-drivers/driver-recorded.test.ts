@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouterAccess } from '../../src/config/model.js';
 import { createRouterDriver } from '../../src/router-drivers/driver.js';
 import { RecordedOutputMissingError } from '../../src/router-drivers/errors.js';
+import { silentLog } from '../../src/util/log.js';
 
 const dir = (p: string): string => fileURLToPath(new URL(`../../fixtures/${p}`, import.meta.url));
 const access = (recordedDir: string, dialect: RouterAccess['dialect'] = 'auto'): RouterAccess => ({
@@ -16,11 +17,10 @@ const access = (recordedDir: string, dialect: RouterAccess['dialect'] = 'auto'):
   commandTimeoutMs: 1000,
   maxOutputBytes: 1024 * 1024,
 });
-const log = { debug: () => {}, info: () => {} };
 
 describe('router-drivers: driver over recorded outputs', () => {
   it('detects FRR 8.4.4 from show version and reads the JSON forms', async () => {
-    const d = createRouterDriver(access(dir('frr-8.4.4')), log);
+    const d = createRouterDriver(access(dir('frr-8.4.4')), silentLog);
     expect((await d.dialect()).name).to.equal('frr-json');
     expect((await d.bgpSummary())[0]?.peers.map((p) => [p.address, p.state])).to.deep.equal([
       ['192.168.201.11', 'Established'],
@@ -39,7 +39,7 @@ describe('router-drivers: driver over recorded outputs', () => {
   });
 
   it('reads the seed capture with the text dialect when told it is Quagga, and names a missing capture', async () => {
-    const d = createRouterDriver(access(dir('seed/router'), 'quagga'), log);
+    const d = createRouterDriver(access(dir('seed/router'), 'quagga'), silentLog);
     expect((await d.bgpRoutes()).map((r) => r.prefix)).to.deep.equal([
       '192.168.197.0/32',
       '192.168.197.1/32',

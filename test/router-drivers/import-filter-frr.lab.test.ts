@@ -45,10 +45,9 @@ describe('import filter and password applied by the neighbor planner, against re
   let speaker: SpeakerProcess | undefined;
   let driver: RouterDriver | undefined;
   const logged: string[] = [];
-  const log = {
-    debug: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)} ${inspect(o, { depth: 10 })}`),
-    info: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)} ${inspect(o, { depth: 10 })}`),
-  };
+  const record = (o: object, m: string) =>
+    logged.push(`${m} ${JSON.stringify(o)} ${inspect(o, { depth: 10 })}`);
+  const log = { debug: record, info: record, warn: record, error: record };
 
   before(async function () {
     requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });
@@ -125,10 +124,8 @@ describe('import filter rollback on real FRR 8.4 @lab', function () {
   let frr: FrrRouter | undefined;
   let driver: RouterDriver | undefined;
   const logged: string[] = [];
-  const log = {
-    debug: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)}`),
-    info: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)}`),
-  };
+  const record = (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)}`);
+  const log = { debug: record, info: record, warn: record, error: record };
 
   before(async function () {
     requireLab(this, { root: true, commands: ['vtysh', '/usr/lib/frr/bgpd'] });

@@ -13,6 +13,7 @@ import {
 } from '../../src/router-drivers/neighbor-plan.js';
 import { parseRunningConfig } from '../../src/router-drivers/parse-running-config.js';
 import { commandErrorFor } from '../../src/router-drivers/vtysh-errors.js';
+import { silentLog } from '../../src/util/log.js';
 
 const KEY = 'Md5-k3y!unit';
 const policy = (p: Partial<NeighborPolicy> = {}): NeighborPolicy => ({
@@ -193,7 +194,7 @@ describe('router-drivers: neighbor password and import filter', () => {
     } as unknown as RouterDriver;
     const plan = planNeighborChanges(EMPTY, policy());
     const err = await applyNeighborPlan(driver, plan, policy(), {
-      log: { debug: () => {}, info: () => {} },
+      log: silentLog,
     }).then(
       () => undefined,
       (e: unknown) => e as NeighborVerificationError,

@@ -15,6 +15,7 @@ import {
   type NeighborPolicy,
 } from '../../src/router-drivers/neighbor-plan.js';
 import { parseRunningConfig } from '../../src/router-drivers/parse-running-config.js';
+import { silentLog } from '../../src/util/log.js';
 
 const seed = parseRunningConfig(
   readFileSync(new URL('../../fixtures/seed/router/show_running-config.txt', import.meta.url), 'utf8'),
@@ -44,7 +45,6 @@ const OWNED = parseRunningConfig(
     'exit',
   ].join('\n'),
 );
-const log = { debug: () => {}, info: () => {} };
 
 function fakeDriver(configs: ReturnType<typeof parseRunningConfig>[], apply?: sinon.SinonStub) {
   const applyConfig = apply ?? sinon.stub().resolves();
@@ -247,7 +247,9 @@ describe('router-drivers: neighbor planner and applier', () => {
       'router bgp 64501\n neighbor 192.168.201.2 remote-as 64500\n neighbor 192.168.201.2 description crs-managed\n',
     );
     const f = fakeDriver([after]);
-    expect(await applyNeighborPlan(f.driver, plan, policy(), { writeMemory: true, log })).to.deep.equal({
+    expect(
+      await applyNeighborPlan(f.driver, plan, policy(), { writeMemory: true, log: silentLog }),
+    ).to.deep.equal({
       applied: 2,
       verified: true,
       wroteMemory: true,
@@ -264,7 +266,7 @@ describe('router-drivers: neighbor planner and applier', () => {
     const plan = planNeighborChanges(seed, policy());
     const f = fakeDriver([seed, seed]);
     try {
-      await applyNeighborPlan(f.driver, plan, policy(), { log });
+      await applyNeighborPlan(f.driver, plan, policy(), { log: silentLog });
       expect.fail('expected an error');
     } catch (err) {
       expect(err).to.be.instanceOf(NeighborVerificationError);
@@ -296,7 +298,7 @@ describe('router-drivers: neighbor planner and applier', () => {
     apply.onSecondCall().resolves();
     const f = fakeDriver([seed, seed], apply);
     try {
-      await applyNeighborPlan(f.driver, plan, policy(), { log });
+      await applyNeighborPlan(f.driver, plan, policy(), { log: silentLog });
       expect.fail('expected an error');
     } catch (err) {
       expect((err as NeighborVerificationError).message)

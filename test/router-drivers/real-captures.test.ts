@@ -19,6 +19,7 @@ import { createRecordedTransport } from '../../src/router-drivers/transport-reco
 import type { RouterTransport } from '../../src/router-drivers/transport.js';
 import { splitVtyshOutput } from '../../src/router-drivers/vtysh-invocation.js';
 import { expectParseError } from './expect-parse-error.js';
+import { silentLog } from '../../src/util/log.js';
 
 /*
  * Every output here was printed by a real daemon: fixtures/quagga-1.2.4 (Quagga 1.2.4 peered with
@@ -28,7 +29,6 @@ import { expectParseError } from './expect-parse-error.js';
  */
 const path = (p: string): string => new URL(`../../fixtures/${p}`, import.meta.url).pathname;
 const fixture = (p: string): string => readFileSync(path(p), 'utf8');
-const log = { debug: () => {}, info: () => {} };
 const SCENARIOS = [
   'single-path',
   'route-missing-filtered-in',
@@ -36,7 +36,7 @@ const SCENARIOS = [
   'graceful-restart-stale',
 ];
 const quagga = (scenario: string) =>
-  createDriverOn(createRecordedTransport(path(`quagga-1.2.4/${scenario}`)), log);
+  createDriverOn(createRecordedTransport(path(`quagga-1.2.4/${scenario}`)), silentLog);
 
 describe('router-drivers: real Quagga 1.2.4 and FRR 8.4.4 captures', () => {
   it('Quagga 1.2.4: version without a hostname, then the text dialect reads every scenario', async () => {
@@ -167,7 +167,7 @@ describe('router-drivers: real Quagga 1.2.4 and FRR 8.4.4 captures', () => {
       ],
       close: async () => {},
     };
-    const err = await createDriverOn(transport, log, 'quagga')
+    const err = await createDriverOn(transport, silentLog, 'quagga')
       .bgpSummary()
       .then(
         () => expect.fail('expected a parse error'),
@@ -239,7 +239,7 @@ describe('neighbors on the real Quagga 1.2.4 running configs', () => {
 
   it('apply: the route-map line Quagga shows at the router bgp level reads back as applied', async () => {
     const { transport, sent } = configsInTurn([BEFORE, AFTER]);
-    const driver = createDriverOn(transport, log, 'quagga');
+    const driver = createDriverOn(transport, silentLog, 'quagga');
     const plan = planNeighborChanges(await driver.runningBgpConfig(), POLICY);
     expect(renderNeighborPlan(plan)).to.equal(
       [
@@ -250,7 +250,7 @@ describe('neighbors on the real Quagga 1.2.4 running configs', () => {
         '',
       ].join('\n'),
     );
-    expect(await applyNeighborPlan(driver, plan, POLICY, { log })).to.deep.equal({
+    expect(await applyNeighborPlan(driver, plan, POLICY, { log: silentLog })).to.deep.equal({
       applied: 1,
       verified: true,
       wroteMemory: false,
@@ -262,9 +262,9 @@ describe('neighbors on the real Quagga 1.2.4 running configs', () => {
 
   it('rollback removes only what it added and checks that every line read before is back', async () => {
     const { transport, sent } = configsInTurn([BEFORE, BEFORE, BEFORE]);
-    const driver = createDriverOn(transport, log, 'quagga');
+    const driver = createDriverOn(transport, silentLog, 'quagga');
     const plan = planNeighborChanges(await driver.runningBgpConfig(), POLICY);
-    const err = await applyNeighborPlan(driver, plan, POLICY, { log }).then(
+    const err = await applyNeighborPlan(driver, plan, POLICY, { log: silentLog }).then(
       () => expect.fail('expected a verification error'),
       (e: unknown) => e as NeighborVerificationError,
     );
@@ -282,9 +282,9 @@ describe('neighbors on the real Quagga 1.2.4 running configs', () => {
 
   it('a rollback that leaves the router different from before says which lines', async () => {
     const { transport } = configsInTurn([BEFORE, BEFORE, AFTER]);
-    const driver = createDriverOn(transport, log, 'quagga');
+    const driver = createDriverOn(transport, silentLog, 'quagga');
     const plan = planNeighborChanges(await driver.runningBgpConfig(), POLICY);
-    const err = await applyNeighborPlan(driver, plan, POLICY, { log }).then(
+    const err = await applyNeighborPlan(driver, plan, POLICY, { log: silentLog }).then(
       () => expect.fail('expected a verification error'),
       (e: unknown) => e as Error,
     );
@@ -294,7 +294,7 @@ describe('neighbors on the real Quagga 1.2.4 running configs', () => {
   it('a hand-written neighbor (no marker) gets no description and no filter', async () => {
     const { transport } = configsInTurn(['quagga-1.2.4/single-path/show_running-config.txt']);
     const plan = planNeighborChanges(
-      await createDriverOn(transport, log, 'quagga').runningBgpConfig(),
+      await createDriverOn(transport, silentLog, 'quagga').runningBgpConfig(),
       POLICY,
     );
     expect(plan.steps).to.deep.equal([]);
@@ -312,9 +312,9 @@ describe('neighbors on the real Quagga 1.2.4 running configs', () => {
         return out;
       },
     };
-    const driver = createDriverOn(refusing, log, 'quagga');
+    const driver = createDriverOn(refusing, silentLog, 'quagga');
     const plan = planNeighborChanges(await driver.runningBgpConfig(), POLICY);
-    const err = await applyNeighborPlan(driver, plan, POLICY, { log }).then(
+    const err = await applyNeighborPlan(driver, plan, POLICY, { log: silentLog }).then(
       () => expect.fail('expected an error'),
       (e: Error) => e,
     );

@@ -25,8 +25,8 @@ import { createLab, type Lab } from '../lab/netns.js';
 import { sshLogin, startSshd, type Sshd } from '../lab/sshd.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
+import { silentLog } from '../../src/util/log.js';
 
-const log = { debug: () => {}, info: () => {} };
 /** Routes without their ages, which move between two reads. */
 const ageless = (routes: RouteEntry[]) =>
   routes
@@ -75,7 +75,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
       commandTimeoutMs: 20_000,
       maxOutputBytes: 64 * 1024 * 1024,
     };
-    driver = createRouterDriver(access, log);
+    driver = createRouterDriver(access, silentLog);
   });
 
   after(async () => {
@@ -143,7 +143,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
         connectTimeoutMs: 10_000,
         commandTimeoutMs: 20_000,
       }),
-      log,
+      silentLog,
       'quagga',
     );
     try {
@@ -191,7 +191,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     expect(renderNeighborPlan(addPlan)).to.equal(
       'router bgp 64501\n+ neighbor 192.168.201.13 remote-as 64500\n+ neighbor 192.168.201.13 description crs-lab\n',
     );
-    expect(await applyNeighborPlan(d, addPlan, policy, { log, writeMemory: true })).to.deep.equal({
+    expect(await applyNeighborPlan(d, addPlan, policy, { log: silentLog, writeMemory: true })).to.deep.equal({
       applied: 2,
       verified: true,
       wroteMemory: true,
@@ -211,7 +211,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
     expect(removePlan.steps).to.deep.equal([
       { op: 'remove', context: 'router', command: 'no neighbor 192.168.201.13' },
     ]);
-    await applyNeighborPlan(d, removePlan, removePolicy, { log });
+    await applyNeighborPlan(d, removePlan, removePolicy, { log: silentLog });
     const afterRemove = (await d.runningBgpConfig()).bgp[0];
     expect(afterRemove?.neighbors.map((x) => x.name)).to.deep.equal(['192.168.201.2']);
     expect((await d.bgpSummary())[0]?.peers[0]?.state).to.equal('Established');
@@ -259,7 +259,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
           connectTimeoutMs: 10_000,
           commandTimeoutMs: 20_000,
         }),
-        log,
+        silentLog,
       );
       try {
         expect((await viaAgent.version()).version).to.equal('8.4.4');
@@ -335,7 +335,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
       await writeFile(knownHosts, `[127.0.0.1]:${s.port} ${stranger.publicKeyLine}\n`);
       const logBefore = s.log().length;
       const err = await expectNothingSent(
-        () => createRouterDriver({ ...access, knownHostsFile: knownHosts }, log).version(),
+        () => createRouterDriver({ ...access, knownHostsFile: knownHosts }, silentLog).version(),
         HostKeyVerificationError,
       );
       expect((err as HostKeyVerificationError).reason).to.equal('mismatch');
@@ -352,20 +352,20 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
         hostKeyFingerprint: stranger.fingerprint,
       } as RouterAccess;
       const err = await expectNothingSent(
-        () => createRouterDriver(pinned, log).version(),
+        () => createRouterDriver(pinned, silentLog).version(),
         HostKeyVerificationError,
       );
       expect(err.message).to.contain(stranger.fingerprint);
       const other = join(s.dir, 'known_hosts_other');
       await writeFile(other, `[127.0.0.1]:1 ${stranger.publicKeyLine}\n`);
       const unknown = await expectNothingSent(
-        () => createRouterDriver({ ...access, knownHostsFile: other }, log).version(),
+        () => createRouterDriver({ ...access, knownHostsFile: other }, silentLog).version(),
         HostKeyVerificationError,
       );
       expect((unknown as HostKeyVerificationError).reason).to.equal('unknown');
       const right = createRouterDriver(
         { ...access, knownHostsFile: undefined, hostKeyFingerprint: s.hostKeyFingerprint } as RouterAccess,
-        log,
+        silentLog,
       );
       try {
         expect((await right.version()).family).to.equal('frr');
@@ -379,7 +379,7 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
       const stranger = await s.makeStrangerKey('user');
       const logBefore = s.log().length;
       const err = await expectNothingSent(
-        () => createRouterDriver({ ...access, privateKeyFile: stranger.privateKeyFile }, log).version(),
+        () => createRouterDriver({ ...access, privateKeyFile: stranger.privateKeyFile }, silentLog).version(),
         RouterAuthenticationError,
       );
       expect(err.message).to.contain('refused our key');

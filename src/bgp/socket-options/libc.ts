@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
+import { CrsError, ExitCode } from '../../util/errors.js';
 
 /**
  * The only code that calls C: socket(2), setsockopt(2), bind(2) and close(2) from glibc through
@@ -31,6 +32,14 @@ function errnoName(errno: number): string {
   return found ? found[0] : `errno ${errno}`;
 }
 
+/**
+ * This host cannot call libc: not Linux, or koffi (an optional dependency, needed only for TCP-MD5,
+ * ebgp-multihop and ttl-security) is not installed or will not load.
+ */
+export class FfiUnavailableError extends CrsError {
+  readonly exitCode = ExitCode.BadInput;
+}
+
 type CFunction = (...args: unknown[]) => unknown;
 interface KoffiModule {
   load(path: string): { func(definition: string): CFunction };
@@ -39,13 +48,37 @@ interface KoffiModule {
 
 let loaded: Libc | undefined;
 
-/** Loads glibc through koffi once; throws (with the reason) off Linux or when koffi will not load. */
+function loadKoffi(): KoffiModule {
+  try {
+    return createRequire(import.meta.url)('koffi') as KoffiModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      throw new FfiUnavailableError(
+        'the optional dependency koffi is not installed (npm install koffi); TCP-MD5 passwords, ' +
+          'ebgp-multihop and ttl-security need it',
+        { cause: err },
+      );
+    }
+    throw new FfiUnavailableError(`koffi will not load: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function loadGlibc(koffi: KoffiModule): ReturnType<KoffiModule['load']> {
+  try {
+    return koffi.load('libc.so.6');
+  } catch (err) {
+    throw new FfiUnavailableError(`koffi cannot load libc.so.6: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Loads glibc through koffi once; throws FfiUnavailableError off Linux or when koffi will not load. */
 export function libc(): Libc {
   if (loaded) return loaded;
-  if (process.platform !== 'linux')
-    throw new Error(`needs Linux socket options, this is ${process.platform}`);
-  const koffi = createRequire(import.meta.url)('koffi') as KoffiModule;
-  const lib = koffi.load('libc.so.6');
+  if (process.platform !== 'linux') {
+    throw new FfiUnavailableError(`needs Linux socket options, this is ${process.platform}`);
+  }
+  const koffi = loadKoffi();
+  const lib = loadGlibc(koffi);
   const socketFn = lib.func('int socket(int domain, int type, int protocol)');
   const setsockoptFn = lib.func(
     'int setsockopt(int fd, int level, int name, const void *value, uint32_t len)',

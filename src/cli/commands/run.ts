@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { BadInputError } from '../../util/errors.js';
+import { formatListenAddress, parseListenAddress, type ListenAddress } from '../../util/listen-address.js';
 import {
   commonOptionsFrom,
   loggerOptionsFrom,
@@ -18,7 +18,7 @@ export interface RunOptions extends CommonOptions {
   /** Print the report after the first full sync and exit 0 (ok) or 1 (drift). */
   once: boolean;
   /** host:port for the Prometheus endpoint; unset means no metrics server. */
-  metricsAddress?: { host: string; port: number };
+  metricsAddress?: ListenAddress;
   /** Act only while holding the Lease (replicas beyond the first wait as followers). */
   leaderElect: boolean;
   /** Default: the config's kubernetes.metallbNamespace. */
@@ -41,7 +41,7 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
     ],
   );
   const m = opts.metricsAddress;
-  const metricsAddress = m ? `${m.host.includes(':') ? `[${m.host}]` : m.host}:${m.port}` : undefined;
+  const metricsAddress = m ? formatListenAddress(m) : undefined;
   const common = {
     logger: createLogger(loggerOptionsFrom(opts)),
     write: io.out,
@@ -81,18 +81,6 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
         }
       : {}),
   });
-}
-
-/** Parses `host:port` or `[v6]:port`. */
-export function parseListenAddress(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) {
-    throw new BadInputError(
-      `--metrics-address: "${text}" is not host:port (e.g. 127.0.0.1:9464 or [::1]:9464)`,
-    );
-  }
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
 export const runSpec: CommandSpec<RunOptions> = {
@@ -152,7 +140,7 @@ export const runSpec: CommandSpec<RunOptions> = {
       leaderElect: raw.leaderElect === true,
       leaseName: raw.leaseName as string,
       ...(typeof raw.leaseNamespace === 'string' ? { leaseNamespace: raw.leaseNamespace } : {}),
-      ...(metrics === undefined ? {} : { metricsAddress: parseListenAddress(metrics) }),
+      ...(metrics === undefined ? {} : { metricsAddress: parseListenAddress(metrics, '--metrics-address') }),
     };
   },
   action: runCommand,

@@ -5,11 +5,10 @@ import { poolUsage } from '../../observability/pool-usage.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
 import { planChanges } from './plan-changes.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import {
-  systemClock,
   type AllocationChanges,
   type AllocationWriter,
-  type Clock,
   type ClusterSource,
   type Finding,
   type NeighborManager,
@@ -18,8 +17,8 @@ import {
   type RouteAnnouncer,
   type SessionStatus,
   type ShutdownMode,
-  type Verification,
   type VerificationReason,
+  type VerifierResult as Verification,
   type Verifier,
 } from './ports.js';
 

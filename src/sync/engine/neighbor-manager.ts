@@ -5,9 +5,9 @@ import {
   type DesiredNeighbor,
   type NeighborPolicy,
   type RouterDriver,
-  type RouterDriverLog,
 } from '../../router-drivers/index.js';
 import { BadInputError } from '../../util/errors.js';
+import type { Log } from '../../util/log.js';
 import { speakerAddresses } from '../peer-slots.js';
 import type { NeighborManager } from './ports.js';
 
@@ -67,7 +67,7 @@ function sameNeighbor(a: DesiredNeighbor, b: DesiredNeighbor): boolean {
 export function driverNeighborManager(
   driver: RouterDriver,
   config: Pick<Config, 'peers' | 'speaker' | 'neighborDescription'>,
-  log: RouterDriverLog,
+  log: Log,
 ): NeighborManager {
   return {
     async ensureNeighbor(peer: PeerConfig) {

@@ -6,7 +6,6 @@ import type { PeerConfig } from '../../config/model.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
 import type { Verdict } from '../../observability/metrics.js';
-import { startTimer, stopTimer } from '../../util/next-turn-timer.js';
 
 export interface SourceListener {
   /**
@@ -102,7 +101,11 @@ export interface Finding {
   message: string;
 }
 
-export interface Verification<R> {
+/**
+ * What one verifier run tells the engine: a verdict and the findings it repairs by, with the
+ * verifier's own report (src/sync/verify's Verification for the real one) carried untouched.
+ */
+export interface VerifierResult<R> {
   verdict: Verdict;
   findings: Finding[];
   /** The verifier's full report, handed to the reporter untouched. */
@@ -111,23 +114,9 @@ export interface Verification<R> {
 
 /** Reads the router back (RIB, FIB, sessions, neighbor config) and compares it to the plan. */
 export interface Verifier<R> {
-  verify(plan: Plan): Promise<Verification<R>>;
+  verify(plan: Plan): Promise<VerifierResult<R>>;
 }
 
 export type VerificationReason = 'initial' | 'change' | 'periodic' | 'repair-check' | 'session' | 'requested';
 
-export type Reporter<R> = (verification: Verification<R>, reason: VerificationReason) => void;
-
-/** Timers and time, injectable so unit tests can drive the loop with fake timers. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  // Looked up on every call so fake timers installed after import still apply.
-  now: () => performance.now(),
-  setTimeout: startTimer,
-  clearTimeout: stopTimer,
-};
+export type Reporter<R> = (verification: VerifierResult<R>, reason: VerificationReason) => void;

@@ -3,7 +3,7 @@ import { startHealthServer, type HealthServer } from '../../observability/health
 import type { Metrics } from '../../observability/metrics.js';
 import { CrsError, ExitCode } from '../../util/errors.js';
 import type { SyncEngine } from './engine.js';
-import type { ShutdownMode, Verification, VerificationReason } from './ports.js';
+import type { ShutdownMode, VerificationReason, VerifierResult } from './ports.js';
 import { SHUTDOWN_DEADLINE_MS, shutdownWithin } from './shutdown-deadline.js';
 
 export interface RunOptions<R> {
@@ -65,7 +65,7 @@ export async function runEngine<R>(opts: RunOptions<R>): Promise<number> {
 async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer) => void): Promise<number> {
   const { engine, logger } = opts;
   let lastPrinted: { verdict: string } | undefined;
-  const print = (v: Verification<R>, reason: VerificationReason) => {
+  const print = (v: VerifierResult<R>, reason: VerificationReason) => {
     const quiet = reason === 'periodic' && v.verdict === 'ok' && lastPrinted?.verdict === 'ok';
     if (opts.once || quiet) return;
     lastPrinted = { verdict: v.verdict };
@@ -96,7 +96,7 @@ async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer
       served(health);
       logger.info({ address: health.address }, 'serving /metrics, /healthz and /readyz');
     }
-    let last: Verification<R> | undefined;
+    let last: VerifierResult<R> | undefined;
     let unreadable: CrsError | undefined;
     const offOnce = opts.once
       ? engine.on((e) => {

@@ -6,6 +6,11 @@ import { formatIpv6Groups, parseIpv4 as parseIpv4Bytes, parseIpv6Groups } from '
 
 export type IpFamily = 4 | 6;
 
+/** How messages name a family, as Kubernetes' ipFamilies field does. */
+export function familyName(f: IpFamily): string {
+  return f === 4 ? 'IPv4' : 'IPv6';
+}
+
 export interface IpAddress {
   family: IpFamily;
   value: bigint;

@@ -2,7 +2,7 @@ import type { AddressPool, BgpAdvertisement, PeerConfig } from '../../config/mod
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
-import { formatIp, formatPrefix, maskToPrefix, type IpFamily } from '../ip/address.js';
+import { familyName, formatIp, formatPrefix, maskToPrefix, type IpFamily } from '../ip/address.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
 export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
@@ -154,10 +154,6 @@ export interface RouteContribution {
 }
 
 const NO_ADS: readonly BgpAdvertisement[] = Object.freeze([]);
-
-function familyName(f: IpFamily): string {
-  return f === 4 ? 'IPv4' : 'IPv6';
-}
 
 function isIbgp(peer: PeerConfig): boolean {
   return peer.peerAsn === peer.myAsn;

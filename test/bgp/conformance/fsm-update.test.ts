@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type sinon from 'sinon';
-import { silentLogger } from '../../../src/bgp/logger.js';
+import { silentLog } from '../../../src/util/log.js';
 import { PeerSession } from '../../../src/bgp/session.js';
 import {
   buildOpen,
@@ -42,7 +42,7 @@ describe('an UPDATE before Established is an FSM error whatever its content (RFC
     const session = new PeerSession(testSessionConfig({ addPath: { send: false, receive: false } }), {
       clock: fc.clock,
       connector: net.connector,
-      logger: silentLogger,
+      logger: silentLog,
       random: () => 0.5,
     });
     session.start();

@@ -75,17 +75,35 @@ describe('bgp socket options: what a peer asks for', () => {
   });
 });
 
-describe('bgp socket options: where the platform cannot', () => {
-  it('adding a password peer throws SocketOptionError naming peer and option; a connect attempt fails with it', async function () {
-    this.timeout(60_000);
-    const child = fileURLToPath(new URL('./support/not-linux-child.ts', import.meta.url));
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, KEY]);
-    const out = JSON.parse(stdout) as Record<string, Record<string, string>>;
-    expect(out.addPeer).to.deep.include({ name: 'SocketOptionError', peer: 'router', option: 'password' });
-    expect(out.addPeer?.message).to.match(/^peer router: cannot apply password to the BGP socket: .*darwin/);
-    expect(out.connect).to.deep.include({ name: 'SocketOptionError', option: 'ttlSecurity' });
-    expect((stdout + stderr).includes(KEY), 'the key in the child output').to.equal(false);
-  });
+describe('bgp socket options: where the host cannot', () => {
+  const cases: Array<[string, 'darwin' | 'no-koffi', RegExp]> = [
+    ['off Linux', 'darwin', /FFI unavailable: needs Linux socket options, this is darwin$/],
+    [
+      'without the optional dependency koffi',
+      'no-koffi',
+      /FFI unavailable: the optional dependency koffi is not installed \(npm install koffi\); TCP-MD5 passwords, ebgp-multihop and ttl-security need it$/,
+    ],
+  ];
+  for (const [where, host, reason] of cases) {
+    it(`${where}: adding a password peer throws SocketOptionError naming peer, option and reason; a connect attempt fails with it`, async function () {
+      this.timeout(60_000);
+      const child = fileURLToPath(new URL('./support/no-ffi-child.ts', import.meta.url));
+      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', child, host, KEY]);
+      const { stdout, stderr } = await run;
+      const out = JSON.parse(stdout) as Record<string, Record<string, string>>;
+      expect(out.addPeer).to.deep.include({
+        name: 'SocketOptionError',
+        peer: 'router',
+        option: 'password',
+        cause: 'FfiUnavailableError',
+      });
+      expect(out.addPeer?.message).to.match(/^peer router: cannot apply password to the BGP socket: /);
+      expect(out.addPeer?.message).to.match(reason);
+      expect(out.connect).to.deep.include({ name: 'SocketOptionError', option: 'ttlSecurity' });
+      expect(out.connect?.message).to.match(reason);
+      expect((stdout + stderr).includes(KEY), 'the key in the child output').to.equal(false);
+    });
+  }
 });
 
 describe('bgp socket options on loopback sockets (Linux)', function () {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import sinon from 'sinon';
-import type { Clock } from '../../../src/bgp/clock.js';
+import type { Clock } from '../../../src/util/clock.js';
 import type { BgpConnection, Connector } from '../../../src/bgp/transport.js';
 import {
   BgpFramer,

@@ -7,15 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { loadConfigFiles } from '../../../src/config/index.js';
-import {
-  createDriverOn,
-  type RouterDriverLog,
-  type RouterTransport,
-} from '../../../src/router-drivers/index.js';
+import { createDriverOn, type RouterTransport } from '../../../src/router-drivers/index.js';
 import { driverNeighborManager } from '../../../src/sync/engine/neighbor-manager.js';
+import { silentLog } from '../../../src/util/log.js';
 import { repoRoot } from './built-app.js';
-
-const quiet: RouterDriverLog = { debug: () => {}, info: () => {} };
 
 class UnmodelledRouterCommandError extends Error {}
 
@@ -72,7 +67,11 @@ async function neighborsSeed(): Promise<string> {
   ]);
   const running = await readFile(join(repoRoot, 'fixtures/seed/router/show_running-config.txt'), 'utf8');
   const router = textRouter(running);
-  const manager = driverNeighborManager(createDriverOn(router.transport, quiet, 'quagga'), config, quiet);
+  const manager = driverNeighborManager(
+    createDriverOn(router.transport, silentLog, 'quagga'),
+    config,
+    silentLog,
+  );
   for (const peer of config.peers) await manager.ensureNeighbor(peer);
   return router.batches.map((b) => b.join('\n')).join('\n');
 }
