@@ -50,7 +50,14 @@ describe('speaker: one session per source address (ECMP path slots)', function (
       collector: { localAsn: 64501 },
     });
     const port = (await collector.listen()).port;
-    speaker = new BgpSpeaker({ routerId: '192.168.201.2', addPath, batchWindowMs: 5, families: [4], logger });
+    speaker = new BgpSpeaker({
+      routerId: '192.168.201.2',
+      addPath,
+      batchWindowMs: 5,
+      families: [4],
+      logger,
+      backoff: { initialMs: 50, maxMs: 200, jitter: 0.1 },
+    });
     speaker.addPeer(
       labRouterPeer({
         peerAddress: '127.0.0.1',
@@ -132,6 +139,27 @@ describe('speaker: one session per source address (ECMP path slots)', function (
     expect(lines.filter((l) => /takes ADD-PATH/.test(l))).to.deep.equal([
       'BGP router: the router takes ADD-PATH on router#0, which carries every path; the other 1 slot session(s) are not needed and carry none',
     ]);
+  });
+
+  it('moves a lost slot’s next hop to a free slot, and keeps it there when the slot is back', async () => {
+    await start(false);
+    speaker.setRoutes('router', [route('192.168.197.1/32', ['192.168.201.11', '192.168.201.12'])]);
+    await waitFor('one path per slot', () => at(SLOT0).length === 1 && at(SLOT1).length === 1);
+    // The endpoint on node .11 goes: .12 stays in slot 1.
+    speaker.setRoutes('router', [route('192.168.197.1/32', ['192.168.201.12'])]);
+    await waitFor('slot 0 empty', () => at(SLOT0).length === 0);
+    expect(at(SLOT1)).to.deep.equal(['192.168.197.1/32 192.168.201.12']);
+    const established = speaker.peer('router#1').stats.establishedCount;
+
+    // The router drops the slot 1 session: its next hop moves to slot 0 meanwhile.
+    await collector.removePeer(SLOT1);
+    await waitFor('the next hop on slot 0', () => at(SLOT0).includes('192.168.197.1/32 192.168.201.12'));
+    await waitFor('slot 1 back', () => speaker.peer('router#1').stats.establishedCount > established);
+    await waitFor('slot 1 Established', () => speaker.peer('router#1').state === 'Established');
+    expect(speaker.pathSlots('router').pathCapacity).to.deep.equal({ 4: 2 });
+    expect(at(SLOT0)).to.deep.equal(['192.168.197.1/32 192.168.201.12']);
+    expect(at(SLOT1)).to.deep.equal([]);
+    expect(speaker.peer('router#1').stats.pathsAdvertised).to.equal(0);
   });
 
   it('removes every slot session with the peer', async () => {
