@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import { runCheck } from '../../src/check/run-check.js';
 import { runRecord } from '../../src/check/run-record.js';
 import { runVerify } from '../../src/check/run-verify.js';
-import { createRouterDriver, createRouterTransport } from '../../src/router-drivers/index.js';
+import { birdcInvocation } from '../../src/router-drivers/bird/birdc-invocation.js';
+import {
+  createRouterDriver,
+  createRouterTransport,
+  createSshTransport,
+  RouterCommandError,
+} from '../../src/router-drivers/index.js';
 import { birdKernelLines, type BirdRouter } from '../lab/bird.js';
 import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { kernelTable, type RouteTable } from '../lab/route-tables.js';
 import { BIRD_MATRIX, requireBird, startMatrixBird } from '../lab/router-matrix.js';
-import { sshRouterYaml, startSshd, type Sshd } from '../lab/sshd.js';
+import { sshLogin, sshRouterYaml, startSshd, type Sshd } from '../lab/sshd.js';
 import { waitFor } from '../support/wait-for.js';
 
 const seed = new URL('../../fixtures/seed/', import.meta.url).pathname;
@@ -49,7 +55,7 @@ const BIRD_BODY = [
 ];
 
 for (const bird of BIRD_MATRIX)
-  describe(`verify, record and check against a real ${bird.name} over real sshd (birdc) fed by gobgpd @lab`, function () {
+  describe(`verify, record and check against a real ${bird.name} over real sshd (birdc-only.sh) fed by gobgpd @lab`, function () {
     this.timeout(120_000);
     let lab: Lab | undefined;
     let router: BirdRouter | undefined;
@@ -110,7 +116,8 @@ for (const bird of BIRD_MATRIX)
         await gobgpd.addRoute([prefix, 'nexthop', nextHop as string]);
       }
       await fibIs('BIRD to install the seed routes', SEED_TABLE);
-      sshd = await startSshd({ vtyshPath: router.birdcPath });
+      // The router as docs/openwrt.md sets it up: our key may run birdc-only.sh (birdc -r) and nothing else.
+      sshd = await startSshd({ vtyshPath: router.birdcPath, birdcOnly: true });
       config = join(dir, 'crs.yaml');
       await writeFile(
         config,
@@ -120,8 +127,6 @@ for (const bird of BIRD_MATRIX)
           'router:',
           ...sshRouterYaml(sshd),
           '  dialect: bird',
-          // birdc for this BIRD's control socket (on a router: birdc itself, the default).
-          `  vtyshPath: ${router.birdcPath}`,
           '',
         ].join('\n'),
       );
@@ -135,7 +140,7 @@ for (const bird of BIRD_MATRIX)
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('finds the router in line with the seed plan (exit 0), every read a birdc -v over ssh', async () => {
+    it('finds the router in line with the seed plan (exit 0), every read a birdc -v through birdc-only.sh', async () => {
       const { exitCode, report } = await verifyJson();
       expect(report.sessions).to.deep.equal([
         { ...report.sessions[0], neighbor: '192.168.201.2', verdict: 'ok' },
@@ -148,7 +153,31 @@ for (const bird of BIRD_MATRIX)
       expect(exitCode).to.equal(0);
       const lines = await (sshd as Sshd).invocations();
       expect(lines.length).to.be.greaterThan(0);
-      for (const line of lines) expect(line).to.match(/^'[^']*birdc\.sh' '-v' 'show' /);
+      for (const line of lines) expect(line).to.match(/^'birdc' '-v' 'show' /);
+    });
+
+    it('birdc-only.sh runs birdc restricted: BIRD itself refuses configure, the wrapper anything but birdc', async () => {
+      const over = (vtyshPath: string) =>
+        createSshTransport({
+          ...sshLogin(sshd as Sshd),
+          vtyshPath,
+          connectTimeoutMs: 10_000,
+          commandTimeoutMs: 30_000,
+          invocation: birdcInvocation,
+        });
+      const birdc = over('birdc');
+      const other = over('/bin/cat');
+      try {
+        let refused: unknown;
+        await birdc.run(['configure']).catch((err: unknown) => (refused = err));
+        expect(refused).to.be.instanceOf(RouterCommandError);
+        expect((refused as Error).message).to.contain('Access denied');
+        await other.run(['show status']).catch((err: unknown) => (refused = err));
+        expect((refused as Error).message).to.contain('birdc-only: refused');
+      } finally {
+        await birdc.close();
+        await other.close();
+      }
     });
 
     it('reports a withdrawn route as missing and a stray one in the pool as unexpected', async () => {

@@ -51,15 +51,22 @@ function portOpen(port: number): Promise<boolean> {
 
 /** The forced command a router installs: deploy/router/vtysh-only.sh (docs/openwrt.md). */
 const VTYSH_ONLY = fileURLToPath(new URL('../../deploy/router/vtysh-only.sh', import.meta.url));
+/** Its BIRD counterpart: deploy/router/birdc-only.sh. */
+const BIRDC_ONLY = fileURLToPath(new URL('../../deploy/router/birdc-only.sh', import.meta.url));
 
 /**
  * A real OpenSSH server on 127.0.0.1 and a random high port, for one test run: its own host key,
  * one authorised user key, root login by key only, and a ForceCommand that appends the client's
  * command line to `invocations.log` and then runs it with `vtysh` on PATH resolving to the given
  * wrapper (the lab FRR's vtysh). With `vtyshOnly` the line goes to deploy/router/vtysh-only.sh
- * instead, as on a router set up by docs/openwrt.md. Nothing in /etc/ssh is read or changed.
+ * instead, as on a router set up by docs/openwrt.md; with `birdcOnly` to deploy/router/birdc-only.sh
+ * with `vtyshPath` as the birdc it runs. Nothing in /etc/ssh is read or changed.
  */
-export async function startSshd(opts: { vtyshPath: string; vtyshOnly?: boolean }): Promise<Sshd> {
+export async function startSshd(opts: {
+  vtyshPath: string;
+  vtyshOnly?: boolean;
+  birdcOnly?: boolean;
+}): Promise<Sshd> {
   const dir = await mkdtemp(join(tmpdir(), 'crs-sshd-'));
   const user = userInfo().username;
   // sshd's privilege separation directory; Debian creates it from its service unit only.
@@ -82,7 +89,9 @@ export async function startSshd(opts: { vtyshPath: string; vtyshOnly?: boolean }
       'export PATH',
       ...(opts.vtyshOnly
         ? [`VTYSH='${opts.vtyshPath}' exec /bin/sh '${VTYSH_ONLY}'`]
-        : ['exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"']),
+        : opts.birdcOnly
+          ? [`BIRDC='${opts.vtyshPath}' exec /bin/sh '${BIRDC_ONLY}'`]
+          : ['exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"']),
       '',
     ].join('\n'),
   );
