@@ -82,4 +82,13 @@ describe('JUnit report', () => {
     expect(sessions!.testcase[1]!.failure!.message).to.equal('down: session is Idle (Admin) | <shut>');
     expect(routes!.testcase[3]!.failure!['#text']).to.contain('actual via: 10.1.0.9');
   });
+
+  it('a route held with fewer next hops by design passes, its detail in system-out', () => {
+    const v = awkwardVerification();
+    const ok = v.routes.find((r) => r.verdict === 'ok')!;
+    ok.detail = 'single path: the session has no ADD-PATH; 1 of 2 next hops (10.1.0.2 not carried)';
+    expect(renderJunit(v)).to.match(
+      /<testcase classname="routes" name="[^"]*" time="0">\n\s+<system-out>single path: the session has no ADD-PATH; 1 of 2 next hops \(10\.1\.0\.2 not carried\)<\/system-out>\n\s+<\/testcase>/,
+    );
+  });
 });
