@@ -89,10 +89,14 @@ const deploymentFile = readFile(join(repoRoot, 'deploy/deployment.yaml'), 'utf8'
 );
 
 describe('deploy/Dockerfile', () => {
-  it('builds on node:20-slim in two stages and runs as a numeric non-root user, the Deployment’s', async () => {
-    const [build, final] = stages(dockerInstructions(await dockerfile));
-    expect(build?.[0]?.args).to.equal('node:20-slim AS build');
-    expect(final?.[0]?.args).to.equal('node:20-slim');
+  it('builds on node:20-slim by default in two stages and runs as a numeric non-root user, the Deployment’s', async () => {
+    const instructions = dockerInstructions(await dockerfile);
+    // The bases are build arguments (deploy/build-image.sh passes its own); node:20-slim unless given.
+    const args = instructions.filter((i) => i.keyword === 'ARG').map((i) => i.args);
+    expect(args).to.include.members(['BUILD_BASE=node:20-slim', 'RUNTIME_BASE=node:20-slim']);
+    const [build, final] = stages(instructions);
+    expect(build?.[0]?.args).to.equal('${BUILD_BASE} AS build');
+    expect(final?.[0]?.args).to.equal('${RUNTIME_BASE}');
     const users = (final ?? []).filter((i) => i.keyword === 'USER');
     expect(users).to.have.length(1);
     const [uid, gid] = (users[0]?.args ?? '').split(':').map(Number);
