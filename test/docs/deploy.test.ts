@@ -1,7 +1,7 @@
 /**
- * deploy/: the Dockerfile (parsed: Docker is not available here to build it), the image's layout
- * run as the image's user, and the Kustomize base rendered by the real kustomize (`kubectl
- * kustomize`) and accepted by a real kube-apiserver in a server-side dry run. That the
+ * deploy/: the Dockerfile (parsed; test/deploy/image.test.ts runs the image built from it), the
+ * image's layout run as the image's user, and the Kustomize base rendered by the real kustomize
+ * (`kubectl kustomize`) and accepted by a real kube-apiserver in a server-side dry run. That the
  * ServiceAccount's RBAC is exactly enough for the controller is test/k8s/kube-api.test.ts's job
  * (it applies deploy/rbac.yaml); here the rendered RBAC must be that file's objects unchanged.
  */
