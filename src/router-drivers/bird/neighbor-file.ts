@@ -9,7 +9,7 @@ import type { NeighborPolicy } from '../neighbor-plan.js';
  * at that path without it is the user's and is never overwritten.
  */
 export function birdFileHeader(marker: string): string {
-  return `# cluster-router-sync ${marker}: managed file, rewritten by \`cluster-router-sync neighbors --apply\`; edit its config instead`;
+  return `# managed by cluster-router-sync (neighborDescription ${marker}): rewritten by \`neighbors --apply\`; change its config, not this file`;
 }
 
 /** A BIRD protocol name for our session with `address`: `<marker>_192_168_201_2`. */
