@@ -58,6 +58,7 @@ export interface AdvertisementDraft {
   communities: CommunityDraft[];
   peers: string[];
   nodeSelectors: LabelSelector[];
+  serviceSelectors?: LabelSelector[];
 }
 
 export interface PoolDraft {

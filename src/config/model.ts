@@ -100,6 +100,8 @@ export interface BgpAdvertisement {
   /** Peer names this advertisement goes to; empty means all peers. */
   peers: string[];
   nodeSelectors: LabelSelector[];
+  /** Only services whose labels one of these selects are announced; absent means every service. */
+  serviceSelectors?: LabelSelector[];
 }
 
 export interface AddressPool {

@@ -63,6 +63,7 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
   if (router) config.router = router;
   if (setting('announceOnly') === true) {
     checkAnnounceOnly(fragments, config, issues);
+    checkBirdNeighbors(fragments, config, issues);
     config.announceOnly = true;
   }
   const lbClass = setting('loadBalancerClass');
@@ -137,6 +138,21 @@ function checkAnnounceOnly(fragments: readonly Fragment[], config: Config, issue
       true,
     );
   }
+}
+
+/**
+ * BIRD's neighbors are an include file that `neighbors --apply` writes on the machine it runs on;
+ * `run` has no way to change them (the BIRD driver takes no configuration commands).
+ */
+function checkBirdNeighbors(fragments: readonly Fragment[], config: Config, issues: IssueCollector): void {
+  if (!config.manageNeighbors || config.router?.dialect !== 'bird') return;
+  const site = fragments.find((f) => f.manageNeighbors !== undefined)?.manageNeighbors?.site;
+  if (site === undefined) return;
+  issues.error(
+    site,
+    'cannot be true with router.dialect bird: BIRD neighbors are an include file written by `neighbors --apply` (docs/openwrt.md), not by run',
+    true,
+  );
 }
 
 function singleSetting<K extends SettingKey>(
@@ -385,6 +401,7 @@ function resolveAdvertisement(
     nodeSelectors: d.nodeSelectors,
   };
   if (d.localPref !== undefined) adv.localPref = d.localPref;
+  if (d.serviceSelectors !== undefined) adv.serviceSelectors = d.serviceSelectors;
   return adv;
 }
 

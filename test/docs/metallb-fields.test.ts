@@ -47,6 +47,7 @@ const SAMPLES: Record<string, unknown> = {
   'serviceAllocation.namespaces': ['web'],
   'serviceAllocation.namespaceSelectors': selector,
   'serviceAllocation.serviceSelectors': selector,
+  serviceSelectors: selector,
   myASN: 64500,
   peerASN: 64501,
   dynamicASN: 'external',

@@ -210,7 +210,14 @@ const cases: Case[] = [
       adv('adv1', 'aggregationLength: 24\nserviceSelectors: [{ matchLabels: { app: nginx } }]'),
     ],
     ok: false,
-    differs: { ok: true, doc: 'BGPAdvertisement serviceSelectors' },
+  },
+  {
+    desc: 'BGP advertisement - serviceSelectors with default aggregationLengthV4 is allowed',
+    objects: [
+      pool('pool1', 'addresses: [1.2.3.0/24]'),
+      adv('adv1', 'aggregationLength: 32\nserviceSelectors: [{ matchLabels: { app: nginx } }]'),
+    ],
+    ok: true,
   },
   {
     desc: 'duplicate service selectors',
@@ -219,7 +226,6 @@ const cases: Case[] = [
       adv('adv1', 'serviceSelectors: [{ matchLabels: { app: nginx } }, { matchLabels: { app: nginx } }]'),
     ],
     ok: false,
-    differs: { ok: true, doc: 'BGPAdvertisement serviceSelectors' },
   },
   {
     desc: 'peer with dynamic asn',

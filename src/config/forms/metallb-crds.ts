@@ -89,6 +89,7 @@ const advertisementSpec = z.strictObject({
   communities: z.array(z.string()).optional(),
   peers: z.array(z.string()).optional(),
   nodeSelectors: selectors.optional(),
+  serviceSelectors: selectors.optional(),
 });
 
 const advertisementSchema = crd('BGPAdvertisement', advertisementSpec);
@@ -150,7 +151,7 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
     case 'BGPAdvertisement': {
       const obj = parseAt(advertisementSchema, doc.value, root, issues);
       if (!obj) break;
-      refuseDuplicatesInAdvertisement(obj.spec, childSite(root, 'spec'), issues);
+      checkAdvertisementSpec(obj.spec, childSite(root, 'spec'), issues);
       fragment.advertisements.push(crdAdvertisement(obj.metadata.name, obj.spec, root));
       break;
     }
@@ -188,8 +189,13 @@ function refuseDuplicatesInAllocation(
   refuseDuplicateSelectors(alloc.serviceSelectors ?? [], childSite(site, 'serviceSelectors'), issues);
 }
 
-/** Shared with our own form, whose advertisements are the CRD's spec (communities: resolve.ts). */
-export function refuseDuplicatesInAdvertisement(
+/**
+ * MetalLB's checks of one advertisement spec, shared with our own form (communities: resolve.ts):
+ * nothing listed twice, and serviceSelectors only with host routes, since an aggregate would
+ * carry services the selectors leave out (MetalLB: "serviceSelectors and aggregationLength are
+ * mutually exclusive").
+ */
+export function checkAdvertisementSpec(
   spec: z.output<typeof advertisementSpec>,
   site: Site,
   issues: IssueCollector,
@@ -202,6 +208,21 @@ export function refuseDuplicatesInAdvertisement(
     issues,
   );
   refuseDuplicateSelectors(spec.nodeSelectors ?? [], childSite(site, 'nodeSelectors'), issues);
+  refuseDuplicateSelectors(spec.serviceSelectors ?? [], childSite(site, 'serviceSelectors'), issues);
+  if ((spec.serviceSelectors ?? []).length === 0) return;
+  const lengths = [
+    ['aggregationLength', spec.aggregationLength, DEFAULTS.aggregationLength],
+    ['aggregationLengthV6', spec.aggregationLengthV6, DEFAULTS.aggregationLengthV6],
+  ] as const;
+  for (const [field, length, hostRoute] of lengths) {
+    if (length !== undefined && length !== hostRoute) {
+      issues.error(
+        childSite(site, field),
+        'cannot be used with serviceSelectors: an aggregate would announce other services too',
+        length,
+      );
+    }
+  }
 }
 
 function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
@@ -270,6 +291,7 @@ export function crdAdvertisement(
     })),
     peers: spec.peers ?? [],
     nodeSelectors: spec.nodeSelectors ?? [],
+    ...(spec.serviceSelectors?.length ? { serviceSelectors: spec.serviceSelectors } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import {
 } from '../schema-kit.js';
 import type { SourceDocument } from '../yaml-source.js';
 import { fieldSites, rangesAt } from './common.js';
-import { advertisementSpec, crdAdvertisement, refuseDuplicatesInAdvertisement } from './metallb-crds.js';
+import { advertisementSpec, checkAdvertisementSpec, crdAdvertisement } from './metallb-crds.js';
 
 /** Our own config document: `kind: ClusterRouterSyncConfig`. */
 
@@ -316,7 +316,7 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
   (cfg.advertisements ?? []).forEach((a, i) => {
     const { name, ...spec } = a;
     const site = childSite(root, 'advertisements', i);
-    refuseDuplicatesInAdvertisement(spec, site, issues);
+    checkAdvertisementSpec(spec, site, issues);
     fragment.advertisements.push(crdAdvertisement(name, spec, site, null));
   });
   return fragment;

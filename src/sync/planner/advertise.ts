@@ -1,4 +1,5 @@
 import type { AddressPool, BgpAdvertisement, PeerConfig } from '../../config/model.js';
+import { anySelectorMatches } from '../../config/index.js';
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
@@ -172,15 +173,27 @@ function nextHopsFor(
     const rank = eligible.rankOf.get(node)?.[family];
     if (rank !== undefined) ranks.push(rank);
   }
-  // Insertion sort: a service has a handful of ready nodes, and sort() costs more to set up.
-  for (let i = 1; i < ranks.length; i++) {
-    const r = ranks[i] as number;
-    let j = i - 1;
-    for (; j >= 0 && (ranks[j] as number) > r; j--) ranks[j + 1] = ranks[j] as number;
-    ranks[j + 1] = r;
-  }
+  ranks.sort((a, b) => a - b);
   const all = eligible.allNextHops[family];
   return ranks.map((r) => all[r] as string);
+}
+
+/** An advertisement's serviceSelectors select the service (none: every service). */
+function selectsService(ad: BgpAdvertisement, service: ServiceInfo): boolean {
+  return !ad.serviceSelectors || anySelectorMatches(ad.serviceSelectors, service.labels);
+}
+
+/**
+ * The pool's clashing ads that clash for this service: those that select it, when they still
+ * disagree on localPref (MetalLB's speaker compares only the ads matching the service).
+ */
+function clashingFor(
+  clashing: readonly BgpAdvertisement[],
+  service: ServiceInfo,
+): readonly BgpAdvertisement[] {
+  if (clashing.length === 0) return clashing;
+  const selected = clashing.filter((ad) => selectsService(ad, service));
+  return new Set(selected.map((ad) => ad.localPref ?? 0)).size > 1 ? selected : NO_ADS;
 }
 
 /**
@@ -216,7 +229,8 @@ export function serviceContributions(
     }
     let hopsOf: EligibleNodes | undefined;
     let hops: readonly string[] = [];
-    for (const { peer, ibgp, ads, clashing } of shares) {
+    for (const { peer, ibgp, ads, clashing: poolClashing } of shares) {
+      const clashing = clashingFor(poolClashing, service);
       if (clashing.length > 0) {
         issues.push({
           service: key,
@@ -226,7 +240,11 @@ export function serviceContributions(
         continue;
       }
       let announced = false;
+      let selected = false;
       for (const { ad, eligible } of ads) {
+        // BGPAdvertisement.serviceSelectors: the ad announces only the services it selects.
+        if (!selectsService(ad, service)) continue;
+        selected = true;
         // Peers with the same node selectors share one EligibleNodes: their next hops are one list.
         if (eligible !== hopsOf) {
           hopsOf = eligible;
@@ -260,9 +278,11 @@ export function serviceContributions(
         issues.push({
           service: key,
           peer: peer.name,
-          message: local
-            ? `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
-            : `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: no node is eligible to announce it`,
+          message: !selected
+            ? `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: the serviceSelectors of every advertisement of pool ${pool.name} for this peer leave the service out`
+            : local
+              ? `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: no node eligible for this peer has a ready endpoint (externalTrafficPolicy Local)`
+              : `${formatIp(ip.family, ip.value)} is not announced to ${peer.name}: no node is eligible to announce it`,
         });
       }
     }
