@@ -28,9 +28,11 @@ import {
   encodeNotification,
   encodeOpen,
   ErrorCode,
+  FsmErrorSubcode,
   maxMessageSize,
   MessageType,
   openAsn,
+  OpenErrorSubcode,
   RouteRefreshSubtype,
   type BgpMessage,
   type CodecContext,
@@ -203,7 +205,12 @@ const STATE_RANK: Record<SessionState, number> = {
 };
 
 /** RFC 6608 FSM error subcodes: an unexpected message in OpenSent, OpenConfirm, Established. */
-const FSM_SUBCODE: Record<ConnState, number> = { Connecting: 0, OpenSent: 1, OpenConfirm: 2, Established: 3 };
+const FSM_SUBCODE: Record<ConnState, number> = {
+  Connecting: FsmErrorSubcode.Unspecified,
+  OpenSent: FsmErrorSubcode.UnexpectedMessageInOpenSent,
+  OpenConfirm: FsmErrorSubcode.UnexpectedMessageInOpenConfirm,
+  Established: FsmErrorSubcode.UnexpectedMessageInEstablished,
+};
 
 /** What decides a session's first UPDATEs besides the routes: the negotiated families and codec. */
 interface Expectation {
@@ -803,14 +810,26 @@ export class PeerSession {
       data: new Uint8Array(0),
     });
     if (this.config.peerAsn !== undefined && asn !== this.config.peerAsn) {
-      return this.fail(conn, notify(2), `peer AS ${asn} is not the configured ${this.config.peerAsn}`);
+      return this.fail(
+        conn,
+        notify(OpenErrorSubcode.BadPeerAs),
+        `peer AS ${asn} is not the configured ${this.config.peerAsn}`,
+      );
     }
     const ibgp = asn === this.config.localAsn;
     if (ibgp && open.bgpId === this.config.routerId) {
-      return this.fail(conn, notify(3), `peer BGP identifier ${open.bgpId} equals ours (iBGP)`);
+      return this.fail(
+        conn,
+        notify(OpenErrorSubcode.BadBgpIdentifier),
+        `peer BGP identifier ${open.bgpId} equals ours (iBGP)`,
+      );
     }
     if (open.holdTime === 1 || open.holdTime === 2) {
-      return this.fail(conn, notify(6), `unacceptable hold time ${open.holdTime}`);
+      return this.fail(
+        conn,
+        notify(OpenErrorSubcode.UnacceptableHoldTime),
+        `unacceptable hold time ${open.holdTime}`,
+      );
     }
     // §6.8 collision detection against a connection that already got the peer's OPEN.
     const other = this.conns.find(

@@ -81,7 +81,54 @@ export const ErrorCode = {
   RouteRefreshMessage: 7,
 } as const;
 
-/** Cease subcodes that carry a shutdown communication (RFC 9003). */
+/** Message Header Error subcodes (RFC 4271 §4.5). */
+export const HeaderErrorSubcode = {
+  ConnectionNotSynchronized: 1,
+  BadMessageLength: 2,
+  BadMessageType: 3,
+} as const;
+
+/**
+ * OPEN Message Error subcodes: RFC 4271 §4.5 (5, Authentication Failure, is deprecated), 0 for a
+ * malformed optional parameter (RFC 4271 §6.2 names no subcode; RFC 5492 §3 uses 0), 7 from
+ * RFC 5492 §5. RFC 6793 adds none: a 4-octet AS that does not match is Bad Peer AS.
+ */
+export const OpenErrorSubcode = {
+  Unspecific: 0,
+  UnsupportedVersionNumber: 1,
+  BadPeerAs: 2,
+  BadBgpIdentifier: 3,
+  UnsupportedOptionalParameter: 4,
+  UnacceptableHoldTime: 6,
+  UnsupportedCapability: 7,
+} as const;
+
+/** UPDATE Message Error subcodes (RFC 4271 §4.5; 7 was deprecated by RFC 4271). */
+export const UpdateErrorSubcode = {
+  MalformedAttributeList: 1,
+  UnrecognizedWellKnownAttribute: 2,
+  MissingWellKnownAttribute: 3,
+  AttributeFlagsError: 4,
+  AttributeLengthError: 5,
+  InvalidOriginAttribute: 6,
+  InvalidNextHopAttribute: 8,
+  OptionalAttributeError: 9,
+  InvalidNetworkField: 10,
+  MalformedAsPath: 11,
+} as const;
+
+/** Finite State Machine Error subcodes (RFC 6608 §4): the state the unexpected message came in. */
+export const FsmErrorSubcode = {
+  Unspecified: 0,
+  UnexpectedMessageInOpenSent: 1,
+  UnexpectedMessageInOpenConfirm: 2,
+  UnexpectedMessageInEstablished: 3,
+} as const;
+
+/** ROUTE-REFRESH Message Error subcodes (RFC 7313 §5). */
+export const RouteRefreshErrorSubcode = { InvalidMessageLength: 1 } as const;
+
+/** Cease subcodes (RFC 4486, RFC 8203); 2 and 4 carry a shutdown communication (RFC 9003). */
 export const CeaseSubcode = {
   MaxPrefixes: 1,
   AdministrativeShutdown: 2,

@@ -1,4 +1,11 @@
 import { BadInputError } from '../../util/errors.js';
+import {
+  ErrorCode,
+  HeaderErrorSubcode,
+  OpenErrorSubcode,
+  RouteRefreshErrorSubcode,
+  UpdateErrorSubcode,
+} from './constants.js';
 import type { Prefix } from './prefix.js';
 
 /**
@@ -38,26 +45,59 @@ export type WireErrorAction = 'session-reset' | 'treat-as-withdraw' | 'attribute
  * | route-refresh-length         | 7/1          | the whole message            | RFC 7313 §5             |
  */
 export const WIRE_ERRORS = {
-  'header-marker': { code: 1, subcode: 1 },
-  'header-length': { code: 1, subcode: 2 },
-  'header-type': { code: 1, subcode: 3 },
-  'open-malformed': { code: 2, subcode: 0 },
-  'open-version': { code: 2, subcode: 1 },
-  'open-bad-peer-as': { code: 2, subcode: 2 },
-  'open-bgp-identifier': { code: 2, subcode: 3 },
-  'open-unsupported-parameter': { code: 2, subcode: 4 },
-  'open-hold-time': { code: 2, subcode: 6 },
-  'update-malformed-attribute-list': { code: 3, subcode: 1 },
-  'update-unrecognized-well-known': { code: 3, subcode: 2 },
-  'update-missing-well-known': { code: 3, subcode: 3 },
-  'update-attribute-flags': { code: 3, subcode: 4 },
-  'update-attribute-length': { code: 3, subcode: 5 },
-  'update-invalid-origin': { code: 3, subcode: 6 },
-  'update-invalid-next-hop': { code: 3, subcode: 8 },
-  'update-optional-attribute': { code: 3, subcode: 9 },
-  'update-invalid-network-field': { code: 3, subcode: 10 },
-  'update-malformed-as-path': { code: 3, subcode: 11 },
-  'route-refresh-length': { code: 7, subcode: 1 },
+  'header-marker': { code: ErrorCode.MessageHeader, subcode: HeaderErrorSubcode.ConnectionNotSynchronized },
+  'header-length': { code: ErrorCode.MessageHeader, subcode: HeaderErrorSubcode.BadMessageLength },
+  'header-type': { code: ErrorCode.MessageHeader, subcode: HeaderErrorSubcode.BadMessageType },
+  'open-malformed': { code: ErrorCode.OpenMessage, subcode: OpenErrorSubcode.Unspecific },
+  'open-version': { code: ErrorCode.OpenMessage, subcode: OpenErrorSubcode.UnsupportedVersionNumber },
+  'open-bad-peer-as': { code: ErrorCode.OpenMessage, subcode: OpenErrorSubcode.BadPeerAs },
+  'open-bgp-identifier': { code: ErrorCode.OpenMessage, subcode: OpenErrorSubcode.BadBgpIdentifier },
+  'open-unsupported-parameter': {
+    code: ErrorCode.OpenMessage,
+    subcode: OpenErrorSubcode.UnsupportedOptionalParameter,
+  },
+  'open-hold-time': { code: ErrorCode.OpenMessage, subcode: OpenErrorSubcode.UnacceptableHoldTime },
+  'update-malformed-attribute-list': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.MalformedAttributeList,
+  },
+  'update-unrecognized-well-known': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.UnrecognizedWellKnownAttribute,
+  },
+  'update-missing-well-known': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.MissingWellKnownAttribute,
+  },
+  'update-attribute-flags': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.AttributeFlagsError,
+  },
+  'update-attribute-length': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.AttributeLengthError,
+  },
+  'update-invalid-origin': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.InvalidOriginAttribute,
+  },
+  'update-invalid-next-hop': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.InvalidNextHopAttribute,
+  },
+  'update-optional-attribute': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.OptionalAttributeError,
+  },
+  'update-invalid-network-field': {
+    code: ErrorCode.UpdateMessage,
+    subcode: UpdateErrorSubcode.InvalidNetworkField,
+  },
+  'update-malformed-as-path': { code: ErrorCode.UpdateMessage, subcode: UpdateErrorSubcode.MalformedAsPath },
+  'route-refresh-length': {
+    code: ErrorCode.RouteRefreshMessage,
+    subcode: RouteRefreshErrorSubcode.InvalidMessageLength,
+  },
 } as const satisfies Record<string, { code: number; subcode: number }>;
 
 export type WireErrorReason = keyof typeof WIRE_ERRORS;
