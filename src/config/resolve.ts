@@ -61,9 +61,9 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
   };
   const router = setting('router');
   if (router) config.router = router;
+  checkBirdNeighbors(fragments, config, issues);
   if (setting('announceOnly') === true) {
     checkAnnounceOnly(fragments, config, issues);
-    checkBirdNeighbors(fragments, config, issues);
     config.announceOnly = true;
   }
   const lbClass = setting('loadBalancerClass');
@@ -150,7 +150,7 @@ function checkBirdNeighbors(fragments: readonly Fragment[], config: Config, issu
   if (site === undefined) return;
   issues.error(
     site,
-    'cannot be true with router.dialect bird: BIRD neighbors are an include file written by `neighbors --apply` (docs/openwrt.md), not by run',
+    'cannot be used with router.dialect bird: BIRD neighbors are an include file written by `neighbors --apply` (docs/openwrt.md), not by run',
     true,
   );
 }
@@ -401,7 +401,6 @@ function resolveAdvertisement(
     nodeSelectors: d.nodeSelectors,
   };
   if (d.localPref !== undefined) adv.localPref = d.localPref;
-  if (d.serviceSelectors !== undefined) adv.serviceSelectors = d.serviceSelectors;
   return adv;
 }
 

@@ -83,6 +83,13 @@ const CASES: InvalidCase[] = [
     message: 'x.yaml:5: router.dialect: "cisco" must be one of: auto, quagga, frr, bird',
   },
   {
+    name: 'manageNeighbors with a BIRD router (its neighbors are an include file neighbors --apply writes)',
+    text: ownConfig(`router:\n  transport: local\n  dialect: bird\nmanageNeighbors: true\n`),
+    path: 'manageNeighbors',
+    message:
+      'x.yaml:6: manageNeighbors: true cannot be used with router.dialect bird: BIRD neighbors are an include file written by `neighbors --apply` (docs/openwrt.md), not by run',
+  },
+  {
     name: 'an unknown router transport',
     text: ownConfig(`router:\n  host: r1\n  transport: telnet\n`),
     path: 'router.transport',
