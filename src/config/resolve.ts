@@ -401,6 +401,7 @@ function resolveAdvertisement(
     nodeSelectors: d.nodeSelectors,
   };
   if (d.localPref !== undefined) adv.localPref = d.localPref;
+  if (d.serviceSelectors !== undefined) adv.serviceSelectors = d.serviceSelectors;
   return adv;
 }
 
