@@ -23,8 +23,6 @@ export interface BirdRouter {
   birdcPath: string;
   /** One birdc command; its stdout. */
   birdc(...words: string[]): Promise<string>;
-  /** The path `dir/name` as the daemon sees it (differs inside a root). */
-  seenPath(name: string): string;
   stop(): Promise<void>;
 }
 
@@ -61,7 +59,6 @@ export async function startBird(lab: Lab, opts: BirdOptions): Promise<BirdRouter
     configFile,
     birdcPath,
     birdc: async (...words) => (await run(birdcPath, words)).stdout,
-    seenPath: seen,
     stop: async () => {
       await signalDaemon(dir, 'bird', 'SIGTERM');
       await rm(dir, { recursive: true, force: true });

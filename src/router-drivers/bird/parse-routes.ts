@@ -29,9 +29,10 @@ export interface BirdRoute {
 /**
  * A route line (code 1007): `192.168.197.2/32     unicast [node1 21:45:55.524] * (100) [AS64500?]`,
  * the network left blank for the next route of the same network. The preference may carry a
- * metric (`(150/20)` for OSPF); a BGP route ends with `[AS<origin-as><origin>]`.
+ * metric after a slash (`(150/20)` for OSPF, an IGP metric or `?` for a recursive next hop); a BGP
+ * route ends with `[AS<origin-as><origin>]`.
  */
-const ROUTE = /^(\S+)?\s+(\S+) \[(\S+) ([^\]]*)\](?: ([*!]))? \((\d+)(?:\/\d+)?\)(?: \[.*\])?$/;
+const ROUTE = /^(\S+)?\s+(\S+) \[(\S+) ([^\]]*)\](?: ([*!]))? \((\d+)(?:\/[^)]*)?\)(?: \[.*\])?$/;
 const VIA = /^\tvia (\S+) on (\S+)((?: \S+)*)$/;
 const DEV = /^\tdev (\S+)((?: \S+)*)$/;
 
