@@ -8,6 +8,7 @@ import type {
   ServiceAllocationRules,
   SpeakerConfig,
   KubernetesSource,
+  HealthChecksConfig,
 } from './model.js';
 
 /**
@@ -101,6 +102,7 @@ export interface Fragment {
   verifyIntervalSec?: SettingDraft<number>;
   announceOnly?: SettingDraft<boolean>;
   peers: PeerDraft[];
+  healthChecks?: SettingDraft<HealthChecksConfig>;
   pools: PoolDraft[];
   /** Advertisements that stand alone and select pools (CRDs, our own form). */
   advertisements: AdvertisementDraft[];

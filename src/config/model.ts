@@ -142,6 +142,20 @@ export interface KubernetesSource {
   manifestsPath?: string;
   /** How long an object missing from the manifests is kept before it counts as deleted. */
   manifestsGraceMs?: number;
+/** `healthChecks:` (our own form only): see src/health and docs/health-checks.md. */
+export interface HealthChecksConfig {
+  enabled: boolean;
+  /** Per probe target. */
+  intervalMs: number;
+  timeoutMs: number;
+  /** Consecutive failed probes before a next hop is withdrawn. */
+  unhealthyThreshold: number;
+  /** Consecutive good probes before it is announced again. */
+  healthyThreshold: number;
+  /** kube-proxy's healthz port, probed for Cluster-policy services. */
+  nodeHealthPort: number;
+}
+
   /** Namespace of the MetalLB ConfigMap / CRDs when read from the cluster. */
   metallbNamespace: string;
 }
@@ -170,6 +184,11 @@ export interface Config {
 export interface ConfigWarning {
   file: string;
   /** 1-based line in `file`, when known. */
+  /**
+   * As written; absent means the run's default (on when `run` reads a cluster, off for manifests
+   * and the demo).
+   */
+  healthChecks?: HealthChecksConfig;
   line?: number;
   path: string;
   message: string;

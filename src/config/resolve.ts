@@ -66,6 +66,8 @@ export function resolveConfig(fragments: readonly Fragment[], issues: IssueColle
     checkAnnounceOnly(fragments, config, issues);
     config.announceOnly = true;
   }
+  const healthChecks = setting('healthChecks');
+  if (healthChecks !== undefined) config.healthChecks = healthChecks;
   const lbClass = setting('loadBalancerClass');
   if (lbClass !== undefined) config.loadBalancerClass = lbClass;
   return config;

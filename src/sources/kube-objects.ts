@@ -54,6 +54,7 @@ const serviceSchema = z.object({
     loadBalancerIP: z.union([z.literal(''), ipAddress]).nullish(),
     loadBalancerClass: z.string().nullish(),
     externalTrafficPolicy: z.enum(['Cluster', 'Local']).nullish(),
+    healthCheckNodePort: z.number().int().min(1).max(65535).nullish(),
     ipFamilies: z.array(z.enum(['IPv4', 'IPv6'])).nullish(),
     ipFamilyPolicy: z.enum(['SingleStack', 'PreferDualStack', 'RequireDualStack']).nullish(),
     selector: stringMap,
@@ -161,6 +162,7 @@ export function serviceFromObject(obj: unknown): Converted<ServiceInfo> {
     if (s.spec.clusterIP) info.clusterIP = s.spec.clusterIP;
     if (s.spec.loadBalancerIP) info.loadBalancerIP = s.spec.loadBalancerIP;
     if (s.spec.loadBalancerClass) info.loadBalancerClass = s.spec.loadBalancerClass;
+    if (s.spec.healthCheckNodePort) info.healthCheckNodePort = s.spec.healthCheckNodePort;
     if (s.metadata.creationTimestamp) info.creationTimestamp = s.metadata.creationTimestamp;
     return { ok: true, value: info };
   });

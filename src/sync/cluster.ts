@@ -24,6 +24,8 @@ export interface ServiceInfo {
   loadBalancerIP?: string;
   loadBalancerClass?: string;
   externalTrafficPolicy: TrafficPolicy;
+  /** spec.healthCheckNodePort: kube-proxy's per-service healthz, allocated for Local policy. */
+  healthCheckNodePort?: number;
   ipFamilies: Array<4 | 6>;
   ipFamilyPolicy: IpFamilyPolicy;
   selector: Record<string, string>;

@@ -16,6 +16,7 @@ import {
   port,
 } from '../schema-kit.js';
 import type { SourceDocument } from '../yaml-source.js';
+import { healthChecksSchema } from '../health-checks.js';
 import { fieldSites, rangesAt } from './common.js';
 import { advertisementSpec, checkAdvertisementSpec, crdAdvertisement } from './metallb-crds.js';
 
@@ -231,6 +232,7 @@ const ownSchema = z.strictObject({
     .min(1, { error: 'must be at least 1 second' })
     .optional(),
   announceOnly: z.boolean().optional(),
+  healthChecks: healthChecksSchema.optional(),
 });
 
 export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Fragment {
@@ -248,6 +250,7 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
   fragment.neighborDescription = setting('neighborDescription', cfg.neighborDescription);
   fragment.verifyIntervalSec = setting('verifyIntervalSec', cfg.verifyIntervalSec);
   fragment.announceOnly = setting('announceOnly', cfg.announceOnly);
+  fragment.healthChecks = setting('healthChecks', cfg.healthChecks);
 
   (cfg.communities ?? []).forEach((c, i) => {
     fragment.aliases.push({ site: childSite(root, 'communities', i, 'value'), ...c });

@@ -1,0 +1,58 @@
+/**
+ * Planned routes minus the next hops whose probes fail. A next hop leaves a prefix only when every
+ * target deciding it there is unhealthy (a shared IP still reaches the services the node serves);
+ * when that would leave a prefix with no next hop at all the prefix keeps them all (fail open, as
+ * cloud load balancers do: a probe path broken from our side must not black-hole a service).
+ */
+import type { PlannedRoute } from '../sync/plan-types.js';
+import type { RouteTargets } from './targets.js';
+import { counts, type HealthState } from './target-state.js';
+
+export interface FailedOpen {
+  prefix: string;
+  nextHops: string[];
+}
+
+export interface FilteredRoutes {
+  /** Unchanged routes are the same objects, so the speaker's changed-middle stays cheap. */
+  routes: readonly PlannedRoute[];
+  /** Next hops taken out, by prefix. */
+  removed: ReadonlyMap<string, readonly string[]>;
+  failedOpen: FailedOpen[];
+}
+
+export function unhealthyNextHops(
+  route: PlannedRoute,
+  targets: RouteTargets,
+  stateOf: (key: string) => HealthState,
+): string[] {
+  const hops = targets.get(route.prefix);
+  if (hops === undefined) return [];
+  return route.nextHops.filter((nh) => {
+    const keys = hops.get(nh) ?? [];
+    return keys.length > 0 && keys.every((k) => !counts(stateOf(k)));
+  });
+}
+
+export function filterNextHops(
+  routes: readonly PlannedRoute[],
+  targets: RouteTargets,
+  stateOf: (key: string) => HealthState,
+): FilteredRoutes {
+  const removed = new Map<string, string[]>();
+  const failedOpen: FailedOpen[] = [];
+  let changed = false;
+  const out = routes.map((route) => {
+    const bad = unhealthyNextHops(route, targets, stateOf);
+    if (bad.length === 0) return route;
+    if (bad.length === route.nextHops.length) {
+      failedOpen.push({ prefix: route.prefix, nextHops: route.nextHops });
+      return route;
+    }
+    changed = true;
+    removed.set(route.prefix, bad);
+    const gone = new Set(bad);
+    return { ...route, nextHops: route.nextHops.filter((nh) => !gone.has(nh)) };
+  });
+  return { routes: changed ? out : routes, removed, failedOpen };
+}
