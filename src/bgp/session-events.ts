@@ -1,0 +1,79 @@
+import type { RibInChange } from './adj-rib-in.js';
+import type { AddressFamily } from './routes.js';
+
+/** A BGP session's state (RFC 4271 §8.2.2) and the events and counters it exposes. */
+export type SessionState = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
+
+export interface StateChangeEvent {
+  peer: string;
+  from: SessionState;
+  to: SessionState;
+  reason: string;
+}
+
+export interface EstablishedEvent {
+  peer: string;
+  peerAsn: number;
+  peerRouterId: string;
+  holdTimeSec: number;
+  families: AddressFamily[];
+  /** Per announced family: whether several next hops reach the peer (ADD-PATH send negotiated). */
+  ecmp: Partial<Record<AddressFamily, boolean>>;
+  /** Families we wanted to announce that the peer did not negotiate. */
+  missingFamilies: AddressFamily[];
+  gracefulRestart: boolean;
+  enhancedRouteRefresh: boolean;
+  extendedMessage: boolean;
+}
+
+export interface RoutesSentEvent {
+  peer: string;
+  announced: number;
+  withdrawn: number;
+  /** Why: an update of the desired set, the initial table, a route refresh or shutdown. */
+  cause: 'update' | 'initial' | 'refresh' | 'withdraw-all';
+}
+
+export interface RoutesReceivedEvent extends RibInChange {
+  peer: string;
+}
+
+export interface NotificationEvent {
+  peer: string;
+  direction: 'sent' | 'received';
+  code: number;
+  subcode: number;
+  shutdownCommunication?: string;
+}
+
+export interface SessionEvents {
+  state: StateChangeEvent;
+  established: EstablishedEvent;
+  'routes-sent': RoutesSentEvent;
+  'routes-received': RoutesReceivedEvent;
+  notification: NotificationEvent;
+  /** Something the operator should know that does not reset the session. */
+  warning: { peer: string; message: string };
+}
+
+export interface SessionStats {
+  messagesSent: number;
+  messagesReceived: number;
+  updatesSent: number;
+  updatesReceived: number;
+  prefixesAnnounced: number;
+  prefixesWithdrawn: number;
+  /** Paths currently in the Adj-RIB-Out (sent and not withdrawn). */
+  pathsAdvertised: number;
+  establishedCount: number;
+  lastDownReason?: string;
+  /**
+   * The reason of the last state decision, also when the state stayed the same: a session that
+   * keeps failing to connect (e.g. a TCP-MD5 key mismatch drops every SYN) stays in Connect with
+   * 'connect retry timer expired' here.
+   */
+  lastStateReason?: string;
+}
+
+/** How the session's parts report an event through the session's emitter. */
+export type EmitSessionEvent = <K extends keyof SessionEvents>(event: K, e: SessionEvents[K]) => void;
