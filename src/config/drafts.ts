@@ -101,8 +101,8 @@ export interface Fragment {
   neighborDescription?: SettingDraft<string>;
   verifyIntervalSec?: SettingDraft<number>;
   announceOnly?: SettingDraft<boolean>;
-  peers: PeerDraft[];
   healthChecks?: SettingDraft<HealthChecksConfig>;
+  peers: PeerDraft[];
   pools: PoolDraft[];
   /** Advertisements that stand alone and select pools (CRDs, our own form). */
   advertisements: AdvertisementDraft[];

@@ -136,12 +136,6 @@ export interface SpeakerConfig {
   stateFile?: string;
 }
 
-export interface KubernetesSource {
-  mode: 'cluster' | 'manifests';
-  kubeconfig?: string;
-  manifestsPath?: string;
-  /** How long an object missing from the manifests is kept before it counts as deleted. */
-  manifestsGraceMs?: number;
 /** `healthChecks:` (our own form only): see src/health and docs/health-checks.md. */
 export interface HealthChecksConfig {
   enabled: boolean;
@@ -156,6 +150,12 @@ export interface HealthChecksConfig {
   nodeHealthPort: number;
 }
 
+export interface KubernetesSource {
+  mode: 'cluster' | 'manifests';
+  kubeconfig?: string;
+  manifestsPath?: string;
+  /** How long an object missing from the manifests is kept before it counts as deleted. */
+  manifestsGraceMs?: number;
   /** Namespace of the MetalLB ConfigMap / CRDs when read from the cluster. */
   metallbNamespace: string;
 }
@@ -178,17 +178,17 @@ export interface Config {
    * upkeep); only ever set explicitly. Absent means false.
    */
   announceOnly?: boolean;
+  /**
+   * As written; absent means the run's default (on when `run` reads a cluster, off for manifests
+   * and the demo).
+   */
+  healthChecks?: HealthChecksConfig;
 }
 
 /** A non-fatal finding while loading config (unknown fields, accepted-but-unsupported keys). */
 export interface ConfigWarning {
   file: string;
   /** 1-based line in `file`, when known. */
-  /**
-   * As written; absent means the run's default (on when `run` reads a cluster, off for manifests
-   * and the demo).
-   */
-  healthChecks?: HealthChecksConfig;
   line?: number;
   path: string;
   message: string;
