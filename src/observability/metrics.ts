@@ -1,8 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SessionStatus } from '../sync/engine/ports.js';
+import type { SessionStatus, Verdict } from '../sync/engine/ports.js';
 import type { PoolUsage } from './pool-usage.js';
-
-export type Verdict = 'ok' | 'drift' | 'unreachable';
 
 /** What was repaired; each repair path of the engine has its own value. */
 export type RepairKind = 'reannounce' | 'withdraw-unwanted' | 'neighbor-readd';

@@ -10,8 +10,6 @@ import type {
   RouteEntry,
   RouteNextHop,
 } from './records.js';
-import { visitObjectMembersInBatches } from './parse-json-batches.js';
-import { isRouteList, type RawRoute, type RawRouteNexthop } from './parse-json-route-shape.js';
 import { PROTOCOL_CODES } from './protocols.js';
 import { parseUptime } from './uptime.js';
 
@@ -137,8 +135,8 @@ export function parseBgpSummaryJson(text: string): BgpSummary[] {
   return out;
 }
 
-// z.object (not looseObject): unknown keys are dropped instead of copied. On the hot path the
-// hand-written isRouteList makes the same check; this schema is the definition and says why not.
+// z.object (not looseObject): zebra prints a dozen fields per entry we never read (table,
+// internalFlags, nexthopGroupId...), and dropping them keeps the parsed table small.
 const routeNexthopSchema = z.object({
   fib: z.boolean().optional(),
   ip: z.string().optional(),
@@ -159,41 +157,22 @@ const routeSchema = z.object({
   uptime: z.string(),
   nexthops: z.array(routeNexthopSchema),
 });
-export const routeListSchema = z.array(routeSchema);
+const routeListSchema = z.array(routeSchema);
 const topLevelObject = z.custom<Record<string, unknown>>(
   (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   'expected an object keyed by prefix',
 );
 
-/**
- * One prefix's entries, checked by isRouteList; only a value it refuses goes through zod, which
- * then throws the same located error as always. Records are built from the parsed JSON itself,
- * without zod's copy.
- */
-function routeList(what: string, prefix: string, value: unknown): RawRoute[] {
-  if (isRouteList(value)) return value;
-  return validate(what, [prefix], value, routeListSchema);
-}
+type RawRoute = z.output<typeof routeSchema>;
+type RawRouteNexthop = z.output<typeof routeNexthopSchema>;
 
 /**
  * `show ip route [bgp] json` / `show ipv6 route json` (FRR), one prefix at a time: the entries of
  * a prefix are checked as a whole before any of them becomes a record, so the first structural
- * problem is reported before a protocol or age problem, as a single schema pass would. A large
- * table is read in batches (parse-json-batches.ts); any problem found that way is found again,
- * and reported, by the whole-text pass, because a problem in one batch need not be the first
- * problem of the text (a later batch might not even be JSON).
+ * problem is reported before a protocol or age problem, as a single schema pass would.
  */
 export function parseRouteJson(text: string): RouteEntry[] {
   const WHAT = 'show ip route json';
-  const batched: RouteEntry[] = [];
-  let complete: boolean;
-  try {
-    complete = visitObjectMembersInBatches(text, (prefix, value) => addRoutes(WHAT, batched, prefix, value));
-  } catch (err) {
-    if (!(err instanceof RouterJsonParseError)) throw err;
-    complete = false;
-  }
-  if (complete) return batched;
   const data = parseJson(WHAT, text, topLevelObject);
   const out: RouteEntry[] = [];
   for (const prefix in data) {
@@ -203,7 +182,7 @@ export function parseRouteJson(text: string): RouteEntry[] {
 }
 
 function addRoutes(what: string, out: RouteEntry[], prefix: string, value: unknown): void {
-  const entries = routeList(what, prefix, value);
+  const entries = validate(what, [prefix], value, routeListSchema);
   for (let i = 0; i < entries.length; i += 1) {
     const r = entries[i] as RawRoute;
     const code = PROTOCOL_CODES[r.protocol];

@@ -170,6 +170,19 @@ describe('router-drivers: FRR JSON outputs', () => {
           ),
         '1.0.0.0/8.0.uptime',
       ));
+    it('a prefix whose entries are malformed, before a protocol problem in an earlier entry', () =>
+      expectJsonError(
+        () =>
+          parseRouteJson(
+            JSON.stringify({
+              '1.0.0.0/8': [
+                { prefix: '1.0.0.0/8', protocol: 'martian', uptime: '00:00:01', nexthops: [] },
+                { prefix: '1.0.0.0/8', protocol: 'bgp', uptime: '00:00:01', nexthops: [{ weight: -1 }] },
+              ],
+            }),
+          ),
+        '1.0.0.0/8.1.nexthops.0.weight',
+      ));
     it('neighbors without message stats', () =>
       expectJsonError(
         () =>

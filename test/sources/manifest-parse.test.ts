@@ -222,7 +222,7 @@ describe('manifests source: parsing', () => {
     );
   });
 
-  it('hands on a config document from a file read by the fast path as its source text', () => {
+  it('hands on a config document as its source text; a file holding one is read by `yaml` alone', () => {
     const config = [
       '# our own config, comments kept',
       'apiVersion: cluster-router-sync.io/v1alpha1',

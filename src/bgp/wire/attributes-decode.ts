@@ -1,7 +1,8 @@
 import { Afi, AsPathSegmentType, AttrFlag, AttrType, Safi } from './constants.js';
 import { BgpWireError, type WireErrorAction, type WireErrorReason } from './errors.js';
 import { decodePrefixes } from './nlri.js';
-import { copyBytes, formatIpv4, formatIpv6, type Prefix } from './prefix.js';
+import { copyBytes, formatIpv4, formatIpv6 } from './prefix.js';
+import type { Prefix } from './prefix-type.js';
 import type {
   Aggregator,
   AsPathSegment,

@@ -1,7 +1,8 @@
 import { AS_TRANS, Afi, AsPathSegmentType, AttrFlag, AttrType } from './constants.js';
 import { BgpEncodeError } from './errors.js';
 import { prefixWireSize, writePrefix } from './nlri.js';
-import { parseIpv4, parseIpv6, type Prefix } from './prefix.js';
+import { parseIpv4, parseIpv6 } from './prefix.js';
+import type { Prefix } from './prefix-type.js';
 import type { Aggregator, AsPathSegment, CodecContext, MpNextHop, PathAttributes } from './types.js';
 
 const WELL_KNOWN = AttrFlag.Transitive;

@@ -6,7 +6,7 @@ import {
   RouteRefreshErrorSubcode,
   UpdateErrorSubcode,
 } from './constants.js';
-import type { Prefix } from './prefix.js';
+import type { Prefix } from './prefix-type.js';
 
 /**
  * What the receiver must do about a malformed message (RFC 7606 §2):

@@ -24,8 +24,8 @@ export {
   parsePrefix,
   prefixEquals,
   prefixKey,
-  type Prefix,
 } from './prefix.js';
+export type { Prefix } from './prefix-type.js';
 export { createContext, maxMessageSize, negotiateContext } from './context.js';
 export { BgpFramer, checkHeader } from './header.js';
 export { decodeMessage, encodeMessage } from './message.js';

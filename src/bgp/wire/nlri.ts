@@ -1,4 +1,4 @@
-import type { Prefix } from './prefix.js';
+import type { Prefix } from './prefix-type.js';
 
 /**
  * Decodes an NLRI / withdrawn-routes field (RFC 4271 §4.3, RFC 7911 §3) from `b[start..end)` into

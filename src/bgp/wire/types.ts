@@ -1,5 +1,5 @@
 import type { BgpWireError } from './errors.js';
-import type { Prefix } from './prefix.js';
+import type { Prefix } from './prefix-type.js';
 
 /** An address family as (AFI, SAFI); IPv4 unicast is (1, 1), IPv6 unicast (2, 1). */
 export interface AfiSafi {

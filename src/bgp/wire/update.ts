@@ -12,7 +12,7 @@ import { maxMessageSize } from './context.js';
 import { BgpEncodeError, BgpWireError } from './errors.js';
 import { writeHeader } from './header.js';
 import { decodePrefixes, prefixWireSize, writePrefix } from './nlri.js';
-import type { Prefix } from './prefix.js';
+import type { Prefix } from './prefix-type.js';
 import type { CodecContext, PathAttributes, UpdateMessage } from './types.js';
 
 const u16 = (b: Uint8Array, i: number): number => ((b[i] as number) << 8) | (b[i + 1] as number);

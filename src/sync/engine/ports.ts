@@ -5,7 +5,6 @@
 import type { PeerConfig } from '../../config/model.js';
 import type { ClusterSnapshot } from '../cluster.js';
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
-import type { Verdict } from '../../observability/metrics.js';
 
 export interface SourceListener {
   /**
@@ -105,6 +104,9 @@ export interface Finding {
  * What one verifier run tells the engine: a verdict and the findings it repairs by, with the
  * verifier's own report (src/sync/verify's Verification for the real one) carried untouched.
  */
+/** A verification's outcome as a whole; also the label of crs_drift_reported_total. */
+export type Verdict = 'ok' | 'drift' | 'unreachable';
+
 export interface VerifierResult<R> {
   verdict: Verdict;
   findings: Finding[];
