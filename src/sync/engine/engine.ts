@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import type { Config, PeerConfig } from '../../config/model.js';
 import type { Metrics, RepairKind } from '../../observability/metrics.js';
 import { poolUsage } from '../../observability/pool-usage.js';
-import type { ClusterSnapshot } from '../cluster.js';
+import type { Transition } from '../../health/health-checker.js';
+import type { NextHopHealth } from '../../health/next-hop-health.js';
+import type { ClusterSnapshot, ServiceInfo } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
 import { planChanges } from './plan-changes.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -36,6 +38,8 @@ export interface EngineOptions<R> {
   verifier?: Verifier<R>;
   allocations?: AllocationWriter;
   neighbors?: NeighborManager;
+  /** Unset: every planned next hop is announced (health checks off). */
+  health?: NextHopHealth;
   reporter: Reporter<R>;
   metrics: Metrics;
   logger: Logger;
@@ -80,7 +84,13 @@ export class SyncEngine<R> {
   private unsubscribe: (() => void) | undefined;
   private readonly listeners = new Set<(e: EngineEvent<R>) => void>();
   private stopped = false;
+  /** What is announced and verified: the planner's plan after health checks. */
   private currentPlan: Plan | undefined;
+  /** The planner's own plan and the services it was made from, for re-applying health to. */
+  private planned: { plan: Plan; services: readonly ServiceInfo[] } | undefined;
+  private healthTimer: unknown;
+  /** Prefixes announced although every next hop fails its probe, as last logged. */
+  private failedOpen = new Set<string>();
   /** By session name: the peer's, or `<peer>#<slot>` for a path slot session. */
   private readonly establishedSessions = new Set<string>();
   /**
@@ -110,7 +120,12 @@ export class SyncEngine<R> {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = this.opts.announcer.onSessionChange((s) => this.sessionChanged(s));
+    const offSession = this.opts.announcer.onSessionChange((s) => this.sessionChanged(s));
+    const offHealth = this.opts.health?.onTransition((t) => this.healthChanged(t));
+    this.unsubscribe = () => {
+      offSession();
+      offHealth?.();
+    };
     this.opts.metrics.setSessions(this.opts.announcer.sessions());
     await this.opts.source.start({
       snapshot: (snapshot, synced) => this.snapshotArrived(snapshot, synced),
@@ -140,7 +155,9 @@ export class SyncEngine<R> {
     this.stopped = true;
     this.clock.clearTimeout(this.planTimer);
     this.clock.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.healthTimer);
     this.clearVerifyTimer();
+    this.opts.health?.stop();
     await this.opts.source.stop();
     await this.writing;
     await this.verifying;
@@ -191,6 +208,8 @@ export class SyncEngine<R> {
       this.log.error({ err }, 'planning failed; keeping the previous plan');
       return;
     }
+    this.planned = { plan, services: snapshot.services };
+    plan = this.afterHealth(plan, snapshot.services);
     const previous = this.currentPlan;
     this.currentPlan = plan;
     const routesOf = new Map(plan.peers.map((p) => [p.peer, p.routes]));
@@ -208,6 +227,60 @@ export class SyncEngine<R> {
     this.emit({ type: 'planned', plan });
     this.writeAllocations();
     this.scheduleVerify(previous === undefined ? 'initial' : 'change', this.opts.settleMs ?? 1000);
+  }
+
+  private afterHealth(plan: Plan, services: readonly ServiceInfo[]): Plan {
+    const health = this.opts.health;
+    if (health === undefined) return plan;
+    const applied = health.apply(plan, services);
+    const now = new Set(applied.failedOpen.map((f) => f.prefix));
+    for (const f of applied.failedOpen) {
+      if (this.failedOpen.has(f.prefix)) continue;
+      // Withdrawing them all would black-hole the service over a probe path that may be the only
+      // thing broken; cloud load balancers fail open for the same reason.
+      this.log.error(
+        { prefix: f.prefix, nextHops: f.nextHops },
+        `every next hop of ${f.prefix} fails its health check: announcing them all (fail open)`,
+      );
+    }
+    for (const prefix of this.failedOpen)
+      if (!now.has(prefix)) this.log.info({ prefix }, `${prefix} has a healthy next hop again`);
+    this.failedOpen = now;
+    return applied.plan;
+  }
+
+  /** A probe target changed state: re-apply health to the plan in force, on the next turn. */
+  private healthChanged(t: Transition): void {
+    this.log[t.to === 'unhealthy' ? 'warn' : 'info'](
+      {
+        target: `${t.target.address}:${t.target.port}`,
+        from: t.from,
+        to: t.to,
+        services: t.target.services,
+        ...(t.lastError !== undefined ? { lastError: t.lastError } : {}),
+      },
+      `next hop ${t.target.address} ${t.to === 'unhealthy' ? 'fails' : 'passes'} its health check`,
+    );
+    if (this.stopped || this.healthTimer !== undefined) return;
+    this.healthTimer = this.clock.setTimeout(() => this.reapplyHealth(), 0);
+  }
+
+  private reapplyHealth(): void {
+    this.healthTimer = undefined;
+    const planned = this.planned;
+    const previous = this.currentPlan;
+    if (this.stopped || planned === undefined || previous === undefined) return;
+    const plan = this.afterHealth(planned.plan, planned.services);
+    if (plan.peers === previous.peers) return;
+    this.currentPlan = plan;
+    const routesOf = new Map(plan.peers.map((p) => [p.peer, p.routes]));
+    // The announcer sends only the routes whose next hops changed (their changed middle).
+    for (const peer of this.opts.config.peers)
+      this.opts.announcer.setRoutes(peer.name, routesOf.get(peer.name) ?? []);
+    this.recordPlanMetrics(plan, previous);
+    this.logPlanChanges(previous, plan);
+    this.emit({ type: 'planned', plan });
+    this.scheduleVerify('change', this.opts.settleMs ?? 1000);
   }
 
   private logPlanChanges(previous: Plan, plan: Plan): void {
