@@ -2,7 +2,6 @@ import {
   AdjRibOut,
   validateDesiredRoutes,
   validateRouteDelta,
-  type PathSlot,
   type RibChanges,
   type RouteDelta,
 } from './adj-rib-out.js';
@@ -17,25 +16,17 @@ import {
   type PreparedTable,
 } from './prepared-table.js';
 import type { AddressFamily, DesiredRoute } from './routes.js';
+import type { SessionConfig } from './session-config.js';
 import type { EmitSessionEvent, RoutesSentEvent, SessionStats } from './session-events.js';
 import { encodeRibChanges, encodeRouteRefreshMarker } from './update-builder.js';
 import { Timer, type Clock } from '../util/clock.js';
 import { createContext, encodeEndOfRib, RouteRefreshSubtype, Safi } from './wire/index.js';
 
-export interface AnnouncerConfig {
-  name: string;
-  localAsn: number;
-  /** Expected peer AS; undefined accepts any (collector). */
-  peerAsn: number | undefined;
-  /** Families we offer and announce. */
-  families: readonly AddressFamily[];
-  addPathSend: boolean;
-  slot?: PathSlot;
-  /** Desired-route changes within this window go out together. */
-  batchWindowMs: number;
-  /** Send no routes and no End-of-RIB until initialTableComplete() (see SessionConfig). */
-  awaitInitialTable: boolean;
-}
+/** The session settings that decide what goes out (see SessionConfig). */
+export type AnnouncerConfig = Pick<
+  SessionConfig,
+  'name' | 'localAsn' | 'peerAsn' | 'families' | 'addPath' | 'slot' | 'batchWindowMs' | 'awaitInitialTable'
+>;
 
 export interface AnnouncerDeps {
   clock: Clock;
@@ -84,7 +75,7 @@ export class PeerAnnouncer {
     private readonly config: AnnouncerConfig,
     private readonly deps: AnnouncerDeps,
   ) {
-    this.tableComplete = !config.awaitInitialTable;
+    this.tableComplete = !(config.awaitInitialTable ?? false);
     this.flushTimer = new Timer(deps.clock, () => this.flush('update'));
   }
 
@@ -212,12 +203,12 @@ export class PeerAnnouncer {
       this.lastNegotiated ??
       offeredExpectation({
         families: c.families,
-        addPathSend: c.addPathSend,
+        addPathSend: c.addPath.send,
         codec: createContext({
           fourOctetAs: true,
           extendedMessage: true,
           addPath: {
-            send: { ipv4: c.addPathSend, ipv6: c.addPathSend },
+            send: { ipv4: c.addPath.send, ipv6: c.addPath.send },
             receive: { ipv4: false, ipv6: false },
           },
           ibgp: c.peerAsn === c.localAsn,

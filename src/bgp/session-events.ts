@@ -1,4 +1,5 @@
 import type { RibInChange } from './adj-rib-in.js';
+import type { Negotiated } from './capabilities.js';
 import type { AddressFamily } from './routes.js';
 
 /** A BGP session's state (RFC 4271 §8.2.2) and the events and counters it exposes. */
@@ -77,3 +78,39 @@ export interface SessionStats {
 
 /** How the session's parts report an event through the session's emitter. */
 export type EmitSessionEvent = <K extends keyof SessionEvents>(event: K, e: SessionEvents[K]) => void;
+
+export function newSessionStats(): SessionStats {
+  return {
+    messagesSent: 0,
+    messagesReceived: 0,
+    updatesSent: 0,
+    updatesReceived: 0,
+    prefixesAnnounced: 0,
+    prefixesWithdrawn: 0,
+    pathsAdvertised: 0,
+    establishedCount: 0,
+  };
+}
+
+/** The report of a session that reached Established with `n`, announcing `announced`. */
+export function establishedEvent(o: {
+  peer: string;
+  peerRouterId: string;
+  configured: readonly AddressFamily[];
+  announced: AddressFamily[];
+  n: Negotiated;
+}): EstablishedEvent {
+  const { n, announced } = o;
+  return {
+    peer: o.peer,
+    peerAsn: n.peerAsn,
+    peerRouterId: o.peerRouterId,
+    holdTimeSec: n.holdTimeSec,
+    families: announced,
+    ecmp: Object.fromEntries(announced.map((f) => [f, n.addPathSend.has(f)])),
+    missingFamilies: o.configured.filter((f) => !n.families.has(f)),
+    gracefulRestart: n.peerGracefulRestart !== undefined,
+    enhancedRouteRefresh: n.enhancedRouteRefresh,
+    extendedMessage: n.codec.extendedMessage,
+  };
+}

@@ -1,17 +1,13 @@
 import { restartBoundTimers, type RestartBoundTimers } from './restart-bounds.js';
-import { Backoff, defaultBackoff, type BackoffOptions } from '../util/backoff.js';
+import type { SessionConfig } from './session-config.js';
+import { Backoff, defaultBackoff } from '../util/backoff.js';
 import { Timer, type Clock } from '../util/clock.js';
 
 /** RFC 4271 §8.2.2: a large hold time while waiting for the peer's OPEN. */
 const OPEN_HOLD_MS = 240_000;
 
-export interface SessionTimerConfig {
-  /** ConnectRetryTimer: how long one outgoing TCP attempt may take. */
-  connectRetrySec: number;
-  backoff?: BackoffOptions;
-  /** Our advertised graceful-restart time bounds every wait (see restartBoundTimers). */
-  restartTimeSec?: number;
-}
+/** The session settings the timers follow (see SessionConfig). */
+export type SessionTimerConfig = Pick<SessionConfig, 'connectRetrySec' | 'backoff' | 'gracefulRestart'>;
 
 /**
  * The session-wide timers of RFC 4271 §8: the IdleHoldTimer (a jittered, growing back-off before
@@ -33,7 +29,7 @@ export class SessionTimers {
       openHoldMs: OPEN_HOLD_MS,
       connectRetryMs: config.connectRetrySec * 1000,
       backoff: config.backoff ?? defaultBackoff,
-      ...(config.restartTimeSec !== undefined ? { restartTimeSec: config.restartTimeSec } : {}),
+      ...(config.gracefulRestart ? { restartTimeSec: config.gracefulRestart.restartTimeSec } : {}),
     });
     this.backoff = new Backoff(this.bounds.backoff, deps.random);
     this.idleHold = new Timer(deps.clock, on.idleHoldExpired);

@@ -1,110 +1,72 @@
 import { EventEmitter } from 'node:events';
-import { AdjRibIn, type ReceivedRoute, type RibInChange } from './adj-rib-in.js';
+import type { ReceivedRoute } from './adj-rib-in.js';
 import type { RouteDelta } from './adj-rib-out.js';
 import { buildLocalOpen, type Negotiated } from './capabilities.js';
-import { ClosingSockets } from './closing-sockets.js';
 import { resolveCollision } from './collision.js';
-import { Connection } from './connection.js';
+import type { Connection } from './connection.js';
+import { Connections } from './connections.js';
 import * as fsm from './fsm/index.js';
+import { readMessages } from './inbound.js';
 import { announcedFamilies, PeerAnnouncer } from './peer-announcer.js';
+import { ReceivedRoutes } from './received-routes.js';
 import type { DesiredRoute } from './routes.js';
 import type { SessionConfig, SessionDeps, StopOptions } from './session-config.js';
-import type { SessionEvents, SessionState, SessionStats } from './session-events.js';
+import {
+  establishedEvent,
+  newSessionStats,
+  type SessionEvents,
+  type SessionState,
+} from './session-events.js';
 import { SessionTimers } from './session-timers.js';
 import type { BgpConnection } from './transport.js';
-import {
-  BgpWireError,
-  CeaseSubcode,
-  decodeMessage,
-  encodeKeepalive,
-  encodeNotification,
-  encodeOpen,
-  ErrorCode,
-  maxMessageSize,
-  MessageType,
-  RouteRefreshSubtype,
-  type BgpMessage,
-  type NotificationMessage,
-  type OpenMessage,
-} from './wire/index.js';
+import * as wire from './wire/index.js';
 
 export { CLOSE_GRACE_MS } from './closing-sockets.js';
 export type { SessionConfig, SessionDeps, StopOptions } from './session-config.js';
 export type * from './session-events.js';
 
-function cease(subcode: number, message?: string): NotificationMessage {
-  const n = fsm.notification(ErrorCode.Cease, subcode);
+const { CeaseSubcode } = wire;
+
+function cease(subcode: number, message?: string): wire.NotificationMessage {
+  const n = fsm.notification(wire.ErrorCode.Cease, subcode);
   return message === undefined ? n : { ...n, shutdownCommunication: message };
 }
 
 /**
- * One BGP peer: the RFC 4271 state machine's decisions (./fsm) carried out on sockets and timers,
- * collision handling (§6.8), the Adj-RIB-In, and a PeerAnnouncer for what we send. Sockets and
- * time come from `deps`, so the whole machine runs under fake timers and an in-memory transport.
+ * One BGP peer: the decisions of the RFC 4271 state machine (./fsm) carried out on its connections
+ * and timers, with collision detection (§6.8), what the peer sent (ReceivedRoutes) and what we
+ * send it (PeerAnnouncer). Sockets and time come from `deps`, so the whole machine runs under fake
+ * timers and an in-memory transport in tests.
  */
 export class PeerSession {
   private readonly events = new EventEmitter();
-  private readonly conns: Connection[] = [];
-  private nextConnId = 1;
   private running = false;
   private current: SessionState = 'Idle';
-  private readonly timers: SessionTimers;
-  private readonly announcer: PeerAnnouncer;
-  private readonly ribIn = new AdjRibIn();
-  private readonly closing: ClosingSockets;
   /** RFC 4724 R bit: set on our OPENs until the first session after a restart is up. */
   private restarting: boolean;
+  private readonly timers: SessionTimers;
+  private readonly conns: Connections;
+  private readonly announcer: PeerAnnouncer;
+  private readonly received: ReceivedRoutes;
   private readonly fsmContext: fsm.FsmContext;
-  readonly stats: SessionStats = {
-    messagesSent: 0,
-    messagesReceived: 0,
-    updatesSent: 0,
-    updatesReceived: 0,
-    prefixesAnnounced: 0,
-    prefixesWithdrawn: 0,
-    pathsAdvertised: 0,
-    establishedCount: 0,
-  };
+  readonly stats = newSessionStats();
 
   constructor(
     readonly config: SessionConfig,
     private readonly deps: SessionDeps,
   ) {
     const emit = this.emit.bind(this);
-    this.timers = new SessionTimers(
-      {
-        connectRetrySec: config.connectRetrySec,
-        ...(config.backoff ? { backoff: config.backoff } : {}),
-        ...(config.gracefulRestart ? { restartTimeSec: config.gracefulRestart.restartTimeSec } : {}),
-      },
-      deps,
-      {
-        idleHoldExpired: () => this.automaticStart('idle hold (back-off) expired'),
-        connectRetryExpired: () => this.onConnectRetryExpired(),
-      },
-    );
-    this.announcer = new PeerAnnouncer(
-      {
-        name: config.name,
-        localAsn: config.localAsn,
-        peerAsn: config.peerAsn,
-        families: config.families,
-        addPathSend: config.addPath.send,
-        ...(config.slot ? { slot: config.slot } : {}),
-        batchWindowMs: config.batchWindowMs,
-        awaitInitialTable: config.awaitInitialTable ?? false,
-      },
-      { clock: deps.clock, stats: this.stats, emit },
-    );
-    this.closing = new ClosingSockets({ clock: deps.clock, logger: deps.logger, peer: config.name });
+    const { clock, logger } = deps;
     this.restarting = config.gracefulRestart?.restarted ?? false;
-    this.fsmContext = {
-      localAsn: config.localAsn,
-      routerId: config.routerId,
-      peerAsn: config.peerAsn,
-      keepaliveTimeSec: config.keepaliveTimeSec,
-      localOpen: () => this.localOpen(),
-    };
+    this.timers = new SessionTimers(config, deps, {
+      idleHoldExpired: () => this.automaticStart('idle hold (back-off) expired'),
+      connectRetryExpired: () => this.onConnectRetryExpired(),
+    });
+    const openHoldMs = this.timers.bounds.openHoldMs;
+    this.conns = new Connections({ peer: config.name, clock, logger, stats: this.stats, emit, openHoldMs });
+    this.announcer = new PeerAnnouncer(config, { clock, stats: this.stats, emit });
+    this.received = new ReceivedRoutes(config.name, config.keepReceivedRoutes, { stats: this.stats, emit });
+    this.fsmContext = { ...config, localOpen: () => this.localOpen() };
   }
 
   on<K extends keyof SessionEvents>(event: K, fn: (e: SessionEvents[K]) => void): this {
@@ -131,21 +93,24 @@ export class PeerSession {
 
   /** The negotiated parameters of the Established connection, if any. */
   get negotiated(): Negotiated | undefined {
-    return this.established()?.negotiated;
+    return this.conns.established()?.negotiated;
   }
 
   receivedRoutes(): ReceivedRoute[] {
-    return this.ribIn.list();
+    return this.received.list();
   }
 
+  /** Replaces the routes this peer should have; sent after the batching window when Established. */
   setDesiredRoutes(routes: readonly DesiredRoute[]): void {
     this.announcer.setDesiredRoutes(routes);
   }
 
+  /** Changes only these prefixes of the desired set; the rest stays as it is. */
   updateDesiredRoutes(delta: RouteDelta): void {
     this.announcer.updateDesiredRoutes(delta);
   }
 
+  /** The owner's first table is complete (see SessionConfig.awaitInitialTable). */
   initialTableComplete(): void {
     this.announcer.initialTableComplete();
   }
@@ -165,7 +130,7 @@ export class PeerSession {
    * and stay Idle.
    */
   async stop(opts: StopOptions = {}): Promise<void> {
-    if (!this.running && this.conns.length === 0 && this.closing.size === 0) return;
+    if (!this.running && this.conns.idle) return;
     const reason = opts.keepRoutes
       ? 'stopped, keeping our routes on the peer (graceful restart)'
       : opts.deconfigured
@@ -174,8 +139,8 @@ export class PeerSession {
     this.running = false;
     this.timers.stop();
     if (opts.withdraw) this.announcer.withdrawAll();
-    const closed = this.closing.allClosed(this.conns.map((c) => c.socket));
-    for (const c of [...this.conns]) {
+    const closed = this.conns.allClosed();
+    for (const c of [...this.conns.all]) {
       // RFC 9003 allows a shutdown communication only with Administrative Shutdown / Reset. A
       // keep-routes stop sends none: a lost TCP connection is what a helper rides out (RFC 4724
       // §4.2), while a Cease without the N bit (RFC 8538) makes it drop our routes.
@@ -185,7 +150,7 @@ export class PeerSession {
           : opts.deconfigured
             ? cease(CeaseSubcode.PeerDeconfigured)
             : cease(CeaseSubcode.AdministrativeShutdown, opts.message);
-      this.closeConn(c, notify, reason);
+      this.conns.close(c, notify, reason);
     }
     this.sessionDown(reason, false);
     await closed;
@@ -196,40 +161,25 @@ export class PeerSession {
    * past its deadline. Returns what was still open, for the log.
    */
   abort(): string[] {
-    const open = [
-      ...this.conns.map((c) => `${this.name}: ${c.direction} connection in ${c.state}`),
-      ...Array.from(
-        { length: this.closing.size },
-        () => `${this.name}: a connection that got our NOTIFICATION and was not closed`,
-      ),
-    ];
     this.running = false;
     this.timers.stop();
-    for (const c of [...this.conns]) this.closeConn(c, undefined, 'aborted');
-    this.closing.destroyAll();
+    const open = this.conns.destroyAll();
     this.sessionDown('aborted', false);
     return open;
   }
 
   /** An incoming TCP connection from this peer's address (the speaker's listener dispatches it). */
   acceptIncoming(socket: BgpConnection): void {
-    if (!this.running) {
-      socket.destroy();
-      return;
-    }
-    if (this.established() || this.conns.filter((c) => c.state !== 'Connect').length >= 2) {
+    if (!this.running) return socket.destroy();
+    if (this.conns.established() || this.conns.all.filter((c) => c.state !== 'Connect').length >= 2) {
       // §6.8: a connection colliding with an Established one is closed; more than two is abuse.
       this.deps.logger.info({ peer: this.name }, 'rejecting an extra incoming connection');
-      this.stats.messagesSent++;
-      socket.write(encodeNotification(cease(CeaseSubcode.ConnectionCollisionResolution)));
-      this.closing.release(socket);
-      return;
+      return this.conns.reject(socket, cease(CeaseSubcode.ConnectionCollisionResolution));
     }
     // Being dialled while waiting out a back-off or a connect attempt: take the peer's connection,
     // refusing it would only slow recovery after the router restarts.
     this.timers.stop();
-    for (const c of this.conns.filter((x) => x.state === 'Connect'))
-      this.closeConn(c, undefined, 'superseded');
+    this.closeConnecting('superseded');
     this.sendOpen(this.addConn('incoming', socket), 'incoming connection accepted');
   }
 
@@ -238,13 +188,13 @@ export class PeerSession {
   /** Idle or Active, at start or when the back-off ends: dial the peer or wait for it. */
   private automaticStart(reason: string): void {
     if (!this.running) return;
-    const t = fsm.idle(this.config.mode, reason);
-    if (t.next === 'Connect') {
+    if (fsm.idle(this.config.mode) === 'Connect') {
+      const c = this.config;
       const socket = this.deps.connector({
-        host: this.config.peerAddress,
-        port: this.config.peerPort,
-        ...(this.config.localAddress !== undefined ? { localAddress: this.config.localAddress } : {}),
-        ...(this.config.localPort !== undefined ? { localPort: this.config.localPort } : {}),
+        host: c.peerAddress,
+        port: c.peerPort,
+        ...(c.localAddress !== undefined ? { localAddress: c.localAddress } : {}),
+        ...(c.localPort !== undefined ? { localPort: c.localPort } : {}),
       });
       const conn = this.addConn('outgoing', socket);
       socket.on('connect', () => {
@@ -254,121 +204,96 @@ export class PeerSession {
       });
       this.timers.startConnectRetry();
     }
-    this.updateState(t.reason);
+    this.updateState(reason);
   }
 
   private onConnectRetryExpired(): void {
     const t = fsm.connect('connect-retry-expired');
-    for (const c of this.conns.filter((x) => x.state === 'Connect')) this.closeConn(c, undefined, t.reason);
-    if (this.conns.length === 0) this.automaticStart(t.reason);
+    this.closeConnecting(t.reason);
+    if (this.conns.all.length === 0) this.automaticStart(t.reason);
+  }
+
+  private closeConnecting(reason: string): void {
+    for (const c of this.conns.all.filter((x) => x.state === 'Connect'))
+      this.conns.close(c, undefined, reason);
   }
 
   /** Moves `conn` where its state's handler decided. */
   private apply(conn: Connection, t: fsm.Transition): void {
-    switch (t.next) {
-      case 'Idle':
-        return this.fail(conn, t.notification, t.reason);
-      case 'OpenSent':
-        return this.sendOpen(conn, t.reason);
-      case 'OpenConfirm':
-        return this.confirm(conn, t.open, t.negotiated, t.reason);
-      case 'Established':
-        if (conn.state === 'OpenConfirm') this.onEstablished(conn, t.reason);
-        return;
-      case 'Connect':
-        return;
-    }
+    if (t.next === 'Idle') return this.fail(conn, t.notification, t.reason);
+    if (t.next === 'OpenSent') return this.sendOpen(conn, t.reason);
+    if (t.next === 'OpenConfirm') return this.confirm(conn, t.open, t.negotiated, t.reason);
+    if (t.next === 'Established' && conn.state === 'OpenConfirm') this.onEstablished(conn, t.reason);
   }
 
   private addConn(direction: Connection['direction'], socket: BgpConnection): Connection {
-    const conn: Connection = new Connection(
-      this.nextConnId++,
-      direction,
-      socket,
-      this.deps.clock,
-      {
-        holdExpired: () => this.apply(conn, fsm.holdTimerExpired()),
-        keepaliveDue: () => this.write(conn, encodeKeepalive()),
-      },
-      this.timers.bounds.openHoldMs,
-    );
-    this.conns.push(conn);
-    socket.on('data', (chunk) => this.onData(conn, chunk));
-    socket.on('error', (err) => this.onSocketGone(conn, `TCP error: ${err.message}`));
-    socket.on('close', () => this.onSocketGone(conn, 'TCP connection closed by peer'));
-    return conn;
+    return this.conns.add(direction, socket, {
+      data: (conn, chunk) =>
+        readMessages(conn, chunk, {
+          counted: () => this.stats.messagesReceived++,
+          message: (msg) => this.onMessage(conn, msg),
+          wireError: (err) => this.onWireError(conn, err),
+          updateTooEarly: () => this.apply(conn, fsm.unexpectedMessage(conn.state, 'UPDATE')),
+        }),
+      gone: (conn, reason) => this.onSocketGone(conn, reason),
+      holdExpired: (conn) => this.apply(conn, fsm.holdTimerExpired()),
+    });
   }
 
   private sendOpen(conn: Connection, reason: string): void {
-    this.write(conn, encodeOpen(this.localOpen()));
+    this.conns.write(conn, wire.encodeOpen(this.localOpen()));
     conn.waitForOpen();
     this.updateState(reason);
   }
 
-  private localOpen(): OpenMessage {
-    const gr = this.config.gracefulRestart;
+  private localOpen(): wire.OpenMessage {
+    const { localAsn: asn, routerId, holdTimeSec, families, addPath, gracefulRestart: gr } = this.config;
     return buildLocalOpen({
-      asn: this.config.localAsn,
-      routerId: this.config.routerId,
-      holdTimeSec: this.config.holdTimeSec,
-      families: this.config.families,
-      addPath: this.config.addPath,
+      ...{ asn, routerId, holdTimeSec, families, addPath },
       ...(gr ? { gracefulRestart: { restartTimeSec: gr.restartTimeSec, restarting: this.restarting } } : {}),
     });
   }
 
   /** The peer's OPEN is acceptable: collision detection (§6.8), then OpenConfirm. */
-  private confirm(conn: Connection, open: OpenMessage, negotiated: Negotiated, reason: string): void {
-    const other = this.conns.find(
+  private confirm(conn: Connection, open: wire.OpenMessage, negotiated: Negotiated, reason: string): void {
+    const other = this.conns.all.find(
       (c): c is Connection & { state: 'OpenConfirm' | 'Established' } =>
         c !== conn && (c.state === 'OpenConfirm' || c.state === 'Established'),
     );
     if (other) {
-      const outcome = resolveCollision(conn.direction, other, {
-        local: this.config.routerId,
-        remote: open.bgpId,
-      });
-      const collision = cease(CeaseSubcode.ConnectionCollisionResolution);
-      if ('keep' in outcome)
+      const ids = { local: this.config.routerId, remote: open.bgpId };
+      const outcome = resolveCollision(conn.direction, other, ids);
+      if ('keep' in outcome) {
         this.deps.logger.info({ peer: this.name, keep: outcome.keep }, 'connection collision resolved');
-      this.closeConn(outcome.close === 'new' ? conn : other, collision, outcome.reason);
-      if (outcome.close === 'new') return;
+      }
+      const loser = outcome.close === 'new' ? conn : other;
+      this.conns.close(loser, cease(CeaseSubcode.ConnectionCollisionResolution), outcome.reason);
+      if (loser === conn) return;
     }
     conn.confirm(open, negotiated);
-    conn.framer.setMaxMessageSize(maxMessageSize(negotiated.codec));
-    this.write(conn, encodeKeepalive());
+    conn.framer.setMaxMessageSize(wire.maxMessageSize(negotiated.codec));
+    this.conns.write(conn, wire.encodeKeepalive());
     this.updateState(reason);
   }
 
   private onEstablished(conn: Connection, reason: string): void {
     conn.establish();
-    for (const c of this.conns.filter((x) => x !== conn)) {
-      this.closeConn(
-        c,
-        c.state === 'Connect' ? undefined : cease(CeaseSubcode.ConnectionCollisionResolution),
-        'another connection reached Established',
-      );
+    for (const c of this.conns.all.filter((x) => x !== conn)) {
+      const notify = c.state === 'Connect' ? undefined : cease(CeaseSubcode.ConnectionCollisionResolution);
+      this.conns.close(c, notify, 'another connection reached Established');
     }
     const n = conn.negotiated!;
     this.timers.resetBackoff();
     this.restarting = false;
     this.stats.establishedCount++;
-    this.announcer.attach({ negotiated: n, write: (data, cb) => this.write(conn, data, cb) });
+    this.announcer.attach({ negotiated: n, write: (data, cb) => this.conns.write(conn, data, cb) });
     this.updateState(reason);
     const announced = announcedFamilies(this.config.families, n);
-    const ecmp = Object.fromEntries(announced.map((f) => [f, n.addPathSend.has(f)]));
-    this.emit('established', {
-      peer: this.name,
-      peerAsn: n.peerAsn,
-      peerRouterId: conn.remoteOpen!.bgpId,
-      holdTimeSec: n.holdTimeSec,
-      families: announced,
-      ecmp,
-      missingFamilies: this.config.families.filter((f) => !n.families.has(f)),
-      gracefulRestart: n.peerGracefulRestart !== undefined,
-      enhancedRouteRefresh: n.enhancedRouteRefresh,
-      extendedMessage: n.codec.extendedMessage,
-    });
+    const peerRouterId = conn.remoteOpen!.bgpId;
+    this.emit(
+      'established',
+      establishedEvent({ peer: this.name, peerRouterId, configured: this.config.families, announced, n }),
+    );
     // A slot session without ADD-PATH is the plan working (the speaker logs the slot mode once).
     if (!this.config.slot && announced.some((f) => !n.addPathSend.has(f))) {
       this.emit('warning', {
@@ -379,57 +304,27 @@ export class PeerSession {
     this.announcer.sendFirstTable();
   }
 
-  private write(conn: Connection, data: Buffer, cb?: () => void): void {
-    if (conn.closed) return;
-    this.stats.messagesSent++;
-    conn.socket.write(data, cb);
-  }
-
   private onSocketGone(conn: Connection, reason: string): void {
     if (conn.closed) return;
-    this.closeConn(conn, undefined, reason);
-    if (conn.state === 'Connect') {
-      // RFC 4271 Connect -> Active (Event 18): the peer may still dial us; we retry after the back-off.
-      if (this.conns.length === 0 && this.running) this.retryLater(reason, 'Active');
-      return;
-    }
-    if (!this.conns.some((c) => c.state !== 'Connect')) this.sessionDown(reason, true);
-  }
-
-  /** Sends `notification` if given, closes the socket and forgets the connection. */
-  private closeConn(conn: Connection, notification: NotificationMessage | undefined, reason: string): void {
-    if (conn.closed) return;
-    if (notification) {
-      this.write(conn, encodeNotification(notification));
-      this.emitNotification('sent', notification);
-    }
-    conn.closed = true;
-    conn.stopTimers();
-    this.conns.splice(this.conns.indexOf(conn), 1);
-    this.deps.logger.debug({ peer: this.name, conn: conn.id, reason }, 'closing BGP connection');
-    if (notification) this.closing.release(conn.socket);
-    else conn.socket.destroy();
-  }
-
-  private emitNotification(direction: 'sent' | 'received', n: NotificationMessage): void {
-    this.emit('notification', {
-      peer: this.name,
-      direction,
-      code: n.code,
-      subcode: n.subcode,
-      ...(n.shutdownCommunication !== undefined ? { shutdownCommunication: n.shutdownCommunication } : {}),
-    });
+    this.conns.close(conn, undefined, reason);
+    if (conn.state !== 'Connect') return this.connectionDown(reason);
+    // RFC 4271 Connect -> Active (Event 18): the peer may still dial us; we retry after the back-off.
+    if (this.conns.all.length === 0 && this.running) this.retryLater(reason, 'Active');
   }
 
   /** Fails the connection; the session too unless another connection got the peer's OPEN. */
-  private fail(conn: Connection, notification: NotificationMessage | undefined, reason: string): void {
-    this.closeConn(conn, notification, reason);
-    if (!this.conns.some((c) => c.state !== 'Connect')) this.sessionDown(reason, true);
+  private fail(conn: Connection, notification: wire.NotificationMessage | undefined, reason: string): void {
+    this.conns.close(conn, notification, reason);
+    this.connectionDown(reason);
+  }
+
+  private connectionDown(reason: string): void {
+    if (!this.conns.anyOpen()) this.sessionDown(reason, true);
   }
 
   private sessionDown(reason: string, reconnect: boolean): void {
     const wasEstablished = this.announcer.detach(reconnect && this.running);
-    this.ribIn.clear();
+    this.received.clear();
     if (wasEstablished) this.stats.lastDownReason = reason;
     if (reconnect && this.running) this.retryLater(reason, 'Idle');
     else this.updateState(reason);
@@ -442,95 +337,38 @@ export class PeerSession {
 
   // ---- Receiving ------------------------------------------------------------------------------
 
-  private onData(conn: Connection, chunk: Buffer): void {
-    if (conn.closed) return;
-    let frames: Buffer[];
-    try {
-      frames = conn.framer.push(chunk);
-    } catch (err) {
-      this.onWireError(conn, err);
-      return;
-    }
-    for (const frame of frames) {
-      if (conn.closed) return;
-      this.stats.messagesReceived++;
-      // RFC 4271 §8.2.2, RFC 6608: an UPDATE before Established is an FSM error whatever its
-      // content, so the state is checked before the body is decoded.
-      if (frame[18] === MessageType.Update && conn.state !== 'Established') {
-        this.apply(conn, fsm.unexpectedMessage(conn.state, 'UPDATE'));
-        continue;
-      }
-      let msg: BgpMessage;
-      try {
-        msg = decodeMessage(frame, conn.ctx);
-      } catch (err) {
-        this.onWireError(conn, err);
-        continue;
-      }
-      this.onMessage(conn, msg);
-    }
-  }
-
-  private onWireError(conn: Connection, err: unknown): void {
-    if (!(err instanceof BgpWireError)) throw err;
+  private onWireError(conn: Connection, err: wire.BgpWireError): void {
     if (err.action === 'session-reset' || conn.state !== 'Established') {
       this.deps.logger.warn({ peer: this.name, err: err.message }, 'malformed message from peer');
-      const n: NotificationMessage = {
-        type: 'notification',
-        code: err.code,
-        subcode: err.subcode,
-        data: err.data,
-      };
-      this.fail(conn, n, `malformed message: ${err.message}`);
-      return;
+      const n = { ...fsm.notification(err.code, err.subcode), data: err.data };
+      return this.fail(conn, n, `malformed message: ${err.message}`);
     }
-    // RFC 7606: the session stays up; the UPDATE's prefixes count as withdrawn.
-    this.emit('warning', { peer: this.name, message: `${err.action}: ${err.message}` });
     conn.restartHold();
-    if (err.action === 'treat-as-withdraw' && this.config.keepReceivedRoutes) {
-      this.emitReceived(this.ribIn.withdrawPrefixes(err.withdrawn));
-    }
+    this.received.malformedUpdate(err);
   }
 
-  private onMessage(conn: Connection, msg: BgpMessage): void {
+  private onMessage(conn: Connection, msg: wire.BgpMessage): void {
     conn.restartHold();
-    if (msg.type === 'notification') this.emitNotification('received', msg);
+    if (msg.type === 'notification') this.conns.notified('received', msg);
     const t = fsm.onMessage(conn.state, msg, this.fsmContext);
     if (t.next !== 'Established' || conn.state !== 'Established') return this.apply(conn, t);
-    if (msg.type === 'update') {
-      this.stats.updatesReceived++;
-      if (msg.discarded && msg.discarded.length > 0) {
-        this.emit('warning', {
-          peer: this.name,
-          message: `attributes discarded: ${msg.discarded.map((e) => e.message).join('; ')}`,
-        });
-      }
-      if (this.config.keepReceivedRoutes) this.emitReceived(this.ribIn.apply(msg));
-    } else if (msg.type === 'route-refresh' && msg.subtype === RouteRefreshSubtype.Normal) {
+    if (msg.type === 'update') this.received.update(msg);
+    if (msg.type === 'route-refresh' && msg.subtype === wire.RouteRefreshSubtype.Normal) {
       this.announcer.routeRefresh(msg.afi, msg.safi);
     }
   }
 
-  private emitReceived(change: RibInChange): void {
-    if (change.announced.length + change.withdrawn.length + change.endOfRib.length === 0) return;
-    this.emit('routes-received', { peer: this.name, ...change });
-  }
-
   // ---- State ----------------------------------------------------------------------------------
 
-  private established(): Connection | undefined {
-    return this.conns.find((c) => c.state === 'Established');
-  }
-
   /**
-   * The furthest connection's state; without one, Idle when stopped, the state the back-off is
-   * waited out in, or where the last Idle/Active decision left the session.
+   * The furthest connection's state (two exist only during a collision); without one, Idle when
+   * stopped, else where the back-off is waited out, else where Idle's handler leads.
    */
   private sessionState(): SessionState {
-    const s = fsm.furthest(this.conns.map((c) => c.state));
+    const s = fsm.furthest(this.conns.all.map((c) => c.state));
     if (s) return s;
     if (!this.running) return 'Idle';
-    return this.timers.waitingIn ?? fsm.idle(this.config.mode, '').next;
+    return this.timers.waitingIn ?? fsm.idle(this.config.mode);
   }
 
   private updateState(reason: string): void {

@@ -1,4 +1,5 @@
 import type { Negotiated } from '../capabilities.js';
+import type { SessionConfig } from '../session-config.js';
 import type { SessionState } from '../session-events.js';
 import type { NotificationMessage, OpenMessage } from '../wire/index.js';
 
@@ -15,15 +16,10 @@ export type Transition =
   | { next: 'OpenConfirm'; reason: string; open: OpenMessage; negotiated: Negotiated }
   | { next: Exclude<ConnState, 'OpenConfirm'>; reason: string };
 
-/** What the handlers need to know about our side. */
-export interface FsmContext {
-  localAsn: number;
-  routerId: string;
-  /** Expected peer AS; undefined accepts any (collector). */
-  peerAsn: number | undefined;
-  keepaliveTimeSec: number;
+/** What the handlers need to know about our side (see SessionConfig). */
+export type FsmContext = Pick<SessionConfig, 'localAsn' | 'routerId' | 'peerAsn' | 'keepaliveTimeSec'> & {
   localOpen(): OpenMessage;
-}
+};
 
 /** How far a state is along the way to Established, to report the most advanced connection. */
 const PROGRESS: Record<SessionState, number> = {
