@@ -1,5 +1,6 @@
 import type { Config, PeerConfig } from '../../src/config/model.js';
 import type { ClusterSnapshot, ServiceInfo } from '../../src/sync/cluster.js';
+import type { PeerSessions } from '../../src/sync/engine/peer-sessions.js';
 import type { Plan, PlannedRoute } from '../../src/sync/plan-types.js';
 import type {
   AllocationChanges,
@@ -72,7 +73,7 @@ export class FakeSource implements ClusterSource {
   }
 }
 
-export class FakeAnnouncer implements RouteAnnouncer {
+export class FakeAnnouncer implements RouteAnnouncer, PeerSessions {
   routes = new Map<string, readonly PlannedRoute[]>();
   calls: string[] = [];
   shutdownMode: ShutdownMode | undefined;
@@ -122,6 +123,25 @@ export class FakeAnnouncer implements RouteAnnouncer {
   }
   async shutdown(mode: ShutdownMode): Promise<void> {
     this.shutdownMode = mode;
+  }
+  addPeer(p: PeerConfig): void {
+    this.calls.push(`add-peer ${p.name}`);
+    this.status.push({
+      peer: p.name,
+      peerAddress: p.peerAddress,
+      peerPort: p.peerPort,
+      state: 'Active',
+      established: false,
+      announcedPrefixes: 0,
+    });
+  }
+  async removePeer(name: string): Promise<void> {
+    this.calls.push(`remove-peer ${name}`);
+    this.status = this.status.filter((s) => s.peer !== name);
+    this.routes.delete(name);
+  }
+  async resetPeer(p: PeerConfig): Promise<void> {
+    this.calls.push(`reset-peer ${p.name}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ConfigDiff } from '../../config/config-diff.js';
 import type { Config, PeerConfig } from '../../config/model.js';
 import type { Metrics, RepairKind } from '../../observability/metrics.js';
 import { poolUsage } from '../../observability/pool-usage.js';
@@ -8,6 +9,7 @@ import type { ClusterSnapshot, ServiceInfo } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
 import { planChanges } from './plan-changes.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import type { PeerSessions } from './peer-sessions.js';
 import {
   type AllocationChanges,
   type AllocationWriter,
@@ -50,6 +52,14 @@ export interface EngineOptions<R> {
   settleMs?: number;
   /** Delay before retrying a failed allocation write. */
   retryMs?: number;
+}
+
+/** What a new config replaces in a running engine (see SyncEngine.reconfigure). */
+export interface EngineReconfiguration<R> {
+  config: Config;
+  planner: PlanFn;
+  verifier?: Verifier<R>;
+  neighbors?: NeighborManager;
 }
 
 export type EngineEvent<R> =
@@ -101,7 +111,8 @@ export class SyncEngine<R> {
    */
   private readonly triedRepairs = new Map<string, { peer: string | undefined; message: string }>();
 
-  constructor(private readonly opts: EngineOptions<R>) {
+  /** Replaced as a whole by reconfigure; everything else reads it at each use. */
+  constructor(private opts: EngineOptions<R>) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger.child({ component: 'engine' });
   }
@@ -169,6 +180,45 @@ export class SyncEngine<R> {
     );
     await this.opts.announcer.shutdown(mode);
     this.unsubscribe?.();
+  }
+
+  /**
+   * Takes a new config while running, with the least disruption: removed peers end their
+   * sessions, a peer whose session fields changed (config-diff's SESSION_FIELDS) has only its own
+   * sessions reset, added peers start, and the latest snapshot is planned again by the new
+   * planner. The caller found the diff and kept back what only a restart applies. `sessions`:
+   * the speaker's peers (the announcer in `run`).
+   */
+  async reconfigure(next: EngineReconfiguration<R>, diff: ConfigDiff, sessions: PeerSessions): Promise<void> {
+    if (this.stopped) return;
+    for (const name of diff.peersRemoved) {
+      this.log.info({ peer: name }, 'peer removed from the config: closing its session');
+      await sessions.removePeer(name);
+      for (const session of this.establishedSessions)
+        if (session === name || session.startsWith(`${name}#`)) this.establishedSessions.delete(session);
+    }
+    // The router verifier and neighbor manager are built from the config, so they come anew too
+    // (announce-only has neither, before and after).
+    this.opts = { ...this.opts, ...next };
+    const peers = new Map(next.config.peers.map((p) => [p.name, p]));
+    for (const change of diff.peersChanged.filter((c) => c.resetSession)) {
+      this.log.info(
+        { peer: change.name, fields: change.fields },
+        'peer changed in the config: resetting its session only',
+      );
+      await sessions.resetPeer(peers.get(change.name)!);
+    }
+    for (const peer of diff.peersAdded) {
+      this.log.info({ peer: peer.name, peerAddress: peer.peerAddress }, 'peer added to the config');
+      sessions.addPeer(peer);
+    }
+    // Repairs tried under the old config say nothing about the new one.
+    this.triedRepairs.clear();
+    this.opts.metrics.setSessions(this.opts.announcer.sessions());
+    if (this.stopped || !this.synced) return;
+    this.clock.clearTimeout(this.planTimer);
+    this.firstChangeAt ??= this.clock.now();
+    this.reconcile();
   }
 
   private emit(e: EngineEvent<R>): void {

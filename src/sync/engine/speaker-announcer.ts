@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { BgpSpeaker, SpeakerPeer } from '../../bgp/index.js';
+import type { PeerConfig } from '../../config/model.js';
 import type { PlannedRoute } from '../plan-types.js';
 import { changedMiddle } from './changed-middle.js';
+import type { PeerSessions } from './peer-sessions.js';
 import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';
 
 /** How long a re-announcement waits for the speaker to send its withdrawal half. */
@@ -18,7 +20,7 @@ const RESEND_FALLBACK_MS = 2000;
  *   withdrawal for a path it does not hold, so the session is restarted; the router then keeps
  *   exactly what we send after the restart.
  */
-export class SpeakerAnnouncer implements RouteAnnouncer {
+export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
   private readonly desired = new Map<string, readonly PlannedRoute[]>();
   /**
    * Peers between removePeer and addPeer of a session restart: the speaker does not know them, so
@@ -28,10 +30,12 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
   private readonly peers: Map<string, SpeakerPeer>;
   private readonly log: Logger;
 
+  /** `toSpeakerPeer`: a peer of a new config as the speaker takes it (speaker-setup's speakerPeer). */
   constructor(
     private readonly speaker: BgpSpeaker,
     peers: readonly SpeakerPeer[],
     logger: Logger,
+    private readonly toSpeakerPeer: (peer: PeerConfig) => SpeakerPeer = (p) => p,
   ) {
     this.peers = new Map(peers.map((p) => [p.name, p]));
     this.log = logger.child({ component: 'announcer' });
@@ -91,19 +95,46 @@ export class SpeakerAnnouncer implements RouteAnnouncer {
   withdraw(peer: string, prefixes: readonly string[]): void {
     const config = this.peers.get(peer);
     if (!config || this.restarting.has(peer)) return;
-    this.restarting.add(peer);
     this.log.warn(
       { peer, prefixes },
       'restarting the session to clear routes the router holds from us that we did not send',
     );
-    this.speaker
-      .removePeer(peer)
-      .then(() => {
-        this.speaker.addPeer(config);
-        this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
-      })
-      .catch((err: unknown) => this.log.error({ err, peer }, 'restarting the session failed'))
-      .finally(() => this.restarting.delete(peer));
+    this.restartSessions(config).catch((err: unknown) =>
+      this.log.error({ err, peer }, 'restarting the session failed'),
+    );
+  }
+
+  addPeer(peer: PeerConfig): void {
+    const speakerPeer = this.toSpeakerPeer(peer);
+    this.speaker.addPeer(speakerPeer);
+    this.peers.set(peer.name, speakerPeer);
+  }
+
+  async removePeer(peer: string): Promise<void> {
+    this.peers.delete(peer);
+    this.desired.delete(peer);
+    await this.speaker.removePeer(peer);
+  }
+
+  async resetPeer(peer: PeerConfig): Promise<void> {
+    const speakerPeer = this.toSpeakerPeer(peer);
+    this.peers.set(peer.name, speakerPeer);
+    await this.restartSessions(speakerPeer);
+  }
+
+  /**
+   * Ends the peer's sessions and starts them again with `config`, then hands over the routes it
+   * should have; route changes meanwhile are only remembered (see `restarting`).
+   */
+  private async restartSessions(config: SpeakerPeer): Promise<void> {
+    this.restarting.add(config.name);
+    try {
+      await this.speaker.removePeer(config.name);
+      this.speaker.addPeer(config);
+      this.speaker.setRoutes(config.name, this.desired.get(config.name) ?? []);
+    } finally {
+      this.restarting.delete(config.name);
+    }
   }
 
   sessions(): SessionStatus[] {

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { BgpSpeaker, type SpeakerPeer } from '../../bgp/index.js';
-import type { Config } from '../../config/model.js';
+import type { Config, PeerConfig } from '../../config/model.js';
 import { SpeakerAnnouncer } from './speaker-announcer.js';
 
 /**
@@ -14,6 +14,12 @@ export function speakerRouterId(config: Config): string {
     config.speaker.listenAddress,
   ];
   return candidates.find((a): a is string => a !== undefined && isIP(a) === 4) ?? '10.255.255.254';
+}
+
+/** A peer as the speaker takes it: without a source address of its own, the listen address. */
+export function speakerPeer(peer: PeerConfig, config: Pick<Config, 'speaker'>): SpeakerPeer {
+  const source = peer.sourceAddress ?? config.speaker.listenAddress;
+  return source === undefined ? peer : { ...peer, sourceAddress: source };
 }
 
 export interface SpeakerSide {
@@ -32,10 +38,6 @@ export function createSpeakerSide(
   logger: Logger,
   opts: { restarted?: boolean } = {},
 ): SpeakerSide {
-  const peers: SpeakerPeer[] = config.peers.map((p) => {
-    const source = p.sourceAddress ?? config.speaker.listenAddress;
-    return source === undefined ? p : { ...p, sourceAddress: source };
-  });
   const speaker = new BgpSpeaker({
     routerId: speakerRouterId(config),
     awaitInitialTable: true,
@@ -48,6 +50,11 @@ export function createSpeakerSide(
       : {}),
     logger: logger.child({ component: 'bgp' }),
   });
-  const announcer = new SpeakerAnnouncer(speaker, peers, logger);
+  const announcer = new SpeakerAnnouncer(
+    speaker,
+    config.peers.map((p) => speakerPeer(p, config)),
+    logger,
+    (p) => speakerPeer(p, config),
+  );
   return { speaker, announcer };
 }
