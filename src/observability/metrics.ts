@@ -105,6 +105,31 @@ export class Metrics {
     labelNames: ['what'],
     registers: [this.registry],
   });
+  private readonly healthProbeSeconds = new Histogram({
+    name: 'crs_health_probe_duration_seconds',
+    help: "Health probes of next hops (kube-proxy's healthz), by result",
+    labelNames: ['result'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private healthStates: () => readonly string[] = () => [];
+  private readonly healthTargets = new Gauge({
+    name: 'crs_health_targets',
+    help: 'Health probe targets (node, port), by state: unknown, healthy, unhealthy',
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: () => {
+      this.healthTargets.reset();
+      for (const state of ['unknown', 'healthy', 'unhealthy']) this.healthTargets.set({ state }, 0);
+      for (const state of this.healthStates()) this.healthTargets.inc({ state });
+    },
+  });
+  private readonly healthTransitions = new Counter({
+    name: 'crs_health_transitions_total',
+    help: 'Health probe targets changing state, by the state entered',
+    labelNames: ['to'],
+    registers: [this.registry],
+  });
   private readonly metallbSessionUp = new Gauge({
     name: 'metallb_bgp_session_up',
     help: 'BGP session state (1 is up, 0 is down)',
@@ -259,6 +284,19 @@ export class Metrics {
   /** A manifests read kept the last good version of a file (`file`) or an object (`object`). */
   manifestsParseFailure(what: 'file' | 'object'): void {
     this.manifestsKept.inc({ what });
+  }
+
+  healthProbe(seconds: number, ok: boolean): void {
+    this.healthProbeSeconds.observe({ result: ok ? 'ok' : 'failed' }, seconds);
+  }
+
+  healthTransition(to: string): void {
+    this.healthTransitions.inc({ to });
+  }
+
+  /** The states of the probe targets, read when /metrics is scraped. */
+  setHealthTargetsWhenRead(states: () => readonly string[]): void {
+    this.healthStates = states;
   }
 
   planComputed(): void {

@@ -4,6 +4,7 @@ import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
 import type { LeaseOptions } from '../../k8s/leader-election.js';
 import { formatConfigWarning, loadConfigFiles, type ConfigText } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
+import { healthChecksInForce, startNextHopHealth } from '../../health/setup.js';
 import { startHealthServer } from '../../observability/health-server.js';
 import { Metrics } from '../../observability/metrics.js';
 import { renderReport, type ReportFormat } from '../../reports/index.js';
@@ -211,11 +212,15 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   if (config.speaker.listenAddress !== undefined) await speaker.listen();
   // Sessions dial now, while the cluster loads, but send no table before the first plan.
   announcer.start();
+  const healthChecks = healthChecksInForce(config.healthChecks, !manifestsMode);
+  if (healthChecks !== undefined)
+    log.info({ healthChecks }, "probing kube-proxy's healthz on every next hop (healthChecks)");
   const engine = new SyncEngine<Verification>({
     config,
     source,
     planner,
     announcer,
+    ...(healthChecks !== undefined ? { health: startNextHopHealth(healthChecks, metrics) } : {}),
     // Manifests mode only: the source keeps the allocations as the services' status.
     ...(source.allocations ? { allocations: source.allocations } : {}),
     ...(driver !== undefined
