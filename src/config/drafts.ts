@@ -37,6 +37,7 @@ export interface PeerDraft {
   passwordSecret?: PeerConfig['passwordSecret'];
   ebgpMultiHop?: boolean;
   ttlSecurity?: boolean;
+  dualStackAddressFamily?: boolean;
   nodeSelectors: LabelSelector[];
   bfdProfile?: string;
 }

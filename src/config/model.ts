@@ -65,6 +65,12 @@ export interface PeerConfig {
   password?: string;
   passwordSecret?: { namespace?: string; name: string; key: string };
   ebgpMultiHop: boolean;
+  /**
+   * Whether the session carries prefixes of the other family too (MP-BGP, RFC 4760). MetalLB's
+   * forms set it from `dualStackAddressFamily` (default false: each family only to peers of that
+   * family, as MetalLB's FRR speaker does); absent, as in our own form, both families go.
+   */
+  dualStackAddressFamily?: boolean;
   ttlSecurity: boolean;
   /** Nodes this peer may use as next hops; no selectors means every node. */
   nodeSelectors: LabelSelector[];

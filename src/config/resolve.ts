@@ -288,6 +288,7 @@ function resolvePeer(d: PeerDraft, issues: IssueCollector): PeerConfig {
     ttlSecurity: d.ttlSecurity ?? false,
     nodeSelectors: d.nodeSelectors,
   };
+  if (d.dualStackAddressFamily !== undefined) peer.dualStackAddressFamily = d.dualStackAddressFamily;
   if (d.routerId !== undefined) peer.routerId = d.routerId;
   if (d.sourceAddress !== undefined) peer.sourceAddress = d.sourceAddress;
   if (d.sourceAddresses !== undefined) {

@@ -98,3 +98,42 @@ describe('MetalLB parity: speaker/bgp_controller_test.go', () => {
     }
   });
 });
+
+/**
+ * MetalLB's FRR speaker (internal/bgp/frr/frr.go): a neighbor's address family is its address's,
+ * both only with dualStackAddressFamily; MetalLB's tests check this through FRR golden files, so
+ * these rows are ours. MetalLB's forms give dualStackAddressFamily false when unset; our own form
+ * leaves it unset (both families).
+ */
+describe('MetalLB parity: a session carries its own family unless dualStackAddressFamily', () => {
+  const rows: Array<{ rule: string; dualStackAddressFamily?: boolean; expect: string[] }> = [
+    {
+      rule: 'false (MetalLB default): only the IPv4 /32',
+      dualStackAddressFamily: false,
+      expect: ['10.20.30.0/32'],
+    },
+    {
+      rule: 'true: both families on the IPv4 session (MP-BGP)',
+      dualStackAddressFamily: true,
+      expect: ['10.20.30.0/32', '2001:db8::/128'],
+    },
+    { rule: 'unset (our own form): both families', expect: ['10.20.30.0/32', '2001:db8::/128'] },
+  ];
+  for (const row of rows) {
+    it(row.rule, () => {
+      const over =
+        row.dualStackAddressFamily === undefined
+          ? {}
+          : { dualStackAddressFamily: row.dualStackAddressFamily };
+      const plan = planCluster(
+        config([pool('dual', ['10.20.30.0/24', '2001:db8::/64'])], [peer('192.168.200.1', over)]),
+        snapshot({
+          services: [service('s', { ipFamilies: [4, 6], ipFamilyPolicy: 'RequireDualStack' })],
+          endpointSlices: [slice('s', ['pandora']), slice('s', ['pandora'], { addressType: 'IPv6' })],
+          nodes: [node('pandora', ['192.168.200.10', 'fd00::10'])],
+        }),
+      );
+      expect(plan.peers.flatMap((p) => p.routes.map((r) => r.prefix))).to.deep.equal(row.expect);
+    });
+  }
+});

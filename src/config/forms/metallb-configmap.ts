@@ -137,6 +137,8 @@ function peerDraft(p: z.output<typeof peerSchema>, site: Site): PeerDraft {
     sourceAddress: p['source-address'],
     password: p.password,
     ebgpMultiHop: p['ebgp-multihop'],
+    // MetalLB's ConfigMap has no such key: each family goes only to peers of that family.
+    dualStackAddressFamily: false,
     nodeSelectors: p['node-selectors'] ?? [],
     bfdProfile: p['bfd-profile'],
   };

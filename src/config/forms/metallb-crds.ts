@@ -77,6 +77,7 @@ const peerSchema = crd(
     ebgpMultiHop: z.boolean().optional(),
     nodeSelectors: selectors.optional(),
     bfdProfile: z.string().optional(),
+    dualStackAddressFamily: z.boolean().optional(),
   }),
 );
 
@@ -256,6 +257,7 @@ function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
         key: DEFAULTS.passwordSecretKey,
       }),
     ebgpMultiHop: s.ebgpMultiHop,
+    dualStackAddressFamily: s.dualStackAddressFamily ?? false,
     nodeSelectors: s.nodeSelectors ?? [],
     bfdProfile: s.bfdProfile,
   };

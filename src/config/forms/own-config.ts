@@ -158,6 +158,7 @@ const peerSchema = z
       .optional(),
     ebgpMultiHop: z.boolean().optional(),
     ttlSecurity: z.boolean().optional(),
+    dualStackAddressFamily: z.boolean().optional(),
     nodeSelectors: z.array(labelSelector).optional(),
     bfdProfile: z.string().optional(),
   })
@@ -288,6 +289,7 @@ export function fromOwnConfig(doc: SourceDocument, issues: IssueCollector): Frag
         }),
       ebgpMultiHop: p.ebgpMultiHop,
       ttlSecurity: p.ttlSecurity,
+      dualStackAddressFamily: p.dualStackAddressFamily,
       nodeSelectors: p.nodeSelectors ?? [],
       bfdProfile: p.bfdProfile,
     });

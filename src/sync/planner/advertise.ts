@@ -3,7 +3,7 @@ import { anySelectorMatches } from '../../config/index.js';
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
-import { familyName, formatIp, formatPrefix, maskToPrefix, type IpFamily } from '../ip/address.js';
+import { familyName, formatIp, formatPrefix, maskToPrefix, parseIp, type IpFamily } from '../ip/address.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
 export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
@@ -41,6 +41,8 @@ export interface AdvertiseContext {
 export interface PoolPeer {
   peer: PeerConfig;
   ibgp: boolean;
+  /** The only family this peer's session carries; undefined: both (dualStackAddressFamily). */
+  onlyFamily?: IpFamily;
   ads: ReadonlyArray<{ ad: BgpAdvertisement; eligible: EligibleNodes }>;
   /** Advertisements that clash on localPref here (MetalLB then announces nothing to this peer). */
   clashing: readonly BgpAdvertisement[];
@@ -123,6 +125,7 @@ export function poolPeers(
     shares.push({
       peer,
       ibgp: isIbgp(peer),
+      ...(peer.dualStackAddressFamily === false ? { onlyFamily: parseIp(peer.peerAddress)?.family } : {}),
       ads: ads.map((ad) => ({ ad, eligible: eligibleOf(ad) })),
       clashing: localPrefClashes ? clashingAds(ads, localPrefClashes, eligibleOf) : NO_ADS,
     });
@@ -229,7 +232,8 @@ export function serviceContributions(
     }
     let hopsOf: EligibleNodes | undefined;
     let hops: readonly string[] = [];
-    for (const { peer, ibgp, ads, clashing: poolClashing } of shares) {
+    for (const { peer, ibgp, ads, clashing: poolClashing, onlyFamily } of shares) {
+      if (onlyFamily !== undefined && onlyFamily !== ip.family) continue;
       const clashing = clashingFor(poolClashing, service);
       if (clashing.length > 0) {
         issues.push({
