@@ -1,14 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { LiveSources } from '../check/live-cluster.js';
 import { LOG_FORMATS, type LogFormat } from '../observability/log-text.js';
+import type { ReportFormat } from '../reports/formats.js';
 import { BadInputError } from '../util/errors.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const PLAIN_OUTPUTS = ['text', 'json'] as const;
-export const REPORT_OUTPUTS = ['text', 'json', 'junit', 'markdown'] as const;
-export type OutputFormat = (typeof REPORT_OUTPUTS)[number];
 
 /** Flags every working subcommand shares. */
 export interface CommonOptions {
@@ -19,10 +18,10 @@ export interface CommonOptions {
   logLevel: LogLevel;
   /** Unset: text on a terminal, JSON otherwise. */
   logFormat?: LogFormat;
-  output: OutputFormat;
+  output: ReportFormat;
 }
 
-export function addCommonOptions(cmd: Command, outputs: readonly OutputFormat[]): Command {
+export function addCommonOptions(cmd: Command, outputs: readonly ReportFormat[]): Command {
   return cmd
     .option(
       '-c, --config <file>',
@@ -62,7 +61,7 @@ export function commonOptionsFrom(raw: Record<string, unknown>): CommonOptions {
     kubeconfig,
     logLevel: raw.logLevel as LogLevel,
     ...(raw.logFormat === undefined ? {} : { logFormat: raw.logFormat as LogFormat }),
-    output: raw.output as OutputFormat,
+    output: raw.output as ReportFormat,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addCommonOptions, type OutputFormat } from './common-options.js';
+import type { ReportFormat } from '../reports/formats.js';
+import { addCommonOptions } from './common-options.js';
 import { examplesHelp } from './help-text.js';
 import type { CliIo } from './io.js';
 
@@ -14,7 +15,7 @@ export interface CommandSpec<O> {
   args?: string;
   summary: string;
   /** Output formats for the shared flags; `null` for commands without the shared flags. */
-  outputs: readonly OutputFormat[] | null;
+  outputs: readonly ReportFormat[] | null;
   /** Adds the command's own flags. */
   configure?: (cmd: Command) => void;
   examples: ReadonlyArray<readonly [command: string, what: string]>;

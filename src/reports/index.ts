@@ -4,17 +4,14 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'junit', 'markdown'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from './formats.js';
+
+export type { ReportFormat };
 
 export interface RenderOptions {
   format: ReportFormat;
   /** Text only: ANSI colour, for a TTY. */
   color?: boolean;
-}
-
-export function isReportFormat(s: string): s is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(s);
 }
 
 export function renderReport(v: Verification, opts: RenderOptions): string {

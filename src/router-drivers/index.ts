@@ -3,19 +3,14 @@ export * from './errors.js';
 export type * from './records.js';
 export { createRouterDriver, createRouterTransport, createDriverOn, type RouterDriver } from './driver.js';
 export type { RouterTransport } from './transport.js';
-export { createSshTransport, type SshTransportOptions } from './transport-ssh.js';
-export { createLocalTransport } from './transport-local.js';
+export { createSshTransport } from './transport-ssh.js';
 export { createRecordedTransport, recordedFileName } from './transport-recorded.js';
-export { dialectFor, frrJsonDialect, textDialect, type RouterDialect } from './dialect.js';
 export { parseRouteText } from './parse-route-text.js';
 export { parseBgpSummaryText } from './parse-summary-text.js';
 export { parseRunningConfig } from './parse-running-config.js';
 export { parseBgpNeighborsText } from './parse-neighbors-text.js';
-export { parseVersion } from './parse-version.js';
-export { parseBgpTableText } from './parse-bgp-table-text.js';
-export { parseBgpPrefixDetailText, parseRouteDetailText } from './parse-detail-text.js';
-export { parseBgpNeighborsJson, parseBgpRibJson, parseBgpSummaryJson, parseRouteJson } from './parse-json.js';
-export { formatUptime, parseUptime } from './uptime.js';
+export { parseBgpNeighborsJson, parseBgpSummaryJson, parseRouteJson } from './parse-json.js';
+export { formatUptime } from './uptime.js';
 export { commandErrorFor } from './vtysh-errors.js';
 export {
   planNeighborChanges,
@@ -23,6 +18,5 @@ export {
   type DesiredNeighbor,
   type NeighborPlan,
   type NeighborPolicy,
-  type PlanStep,
 } from './neighbor-plan.js';
 export { applyNeighborPlan, type NeighborApplyResult } from './neighbor-apply.js';

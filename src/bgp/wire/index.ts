@@ -3,24 +3,15 @@
  * timers). Decoders throw only BgpWireError; encoders throw only BgpEncodeError.
  */
 export * from './constants.js';
-export {
-  BgpEncodeError,
-  BgpWireError,
-  WIRE_ERRORS,
-  type WireErrorAction,
-  type WireErrorReason,
-} from './errors.js';
+export { BgpEncodeError, BgpWireError } from './errors.js';
 export type * from './types.js';
 export {
   formatAddress,
   formatIpv4,
   formatIpv6,
   formatPrefix,
-  copyBytes,
   maskAddress,
   parseAddress,
-  parseIpv4,
-  parseIpv6,
   parsePrefix,
   prefixEquals,
   prefixKey,
@@ -29,24 +20,11 @@ export type { Prefix } from './prefix-type.js';
 export { createContext, maxMessageSize, negotiateContext } from './context.js';
 export { BgpFramer, checkHeader } from './header.js';
 export { decodeMessage, encodeMessage } from './message.js';
-export { buildOpen, decodeOpen, encodeOpen, openAsn } from './open.js';
-export {
-  buildNotification,
-  decodeNotification,
-  encodeNotification,
-  errorNotification,
-  shutdownCommunicationData,
-} from './notification.js';
-export { decodeRouteRefresh, encodeRouteRefresh } from './route-refresh.js';
-export { KEEPALIVE_MESSAGE, encodeKeepalive } from './keepalive.js';
-export {
-  decodeUpdate,
-  encodeAnnouncements,
-  encodeEndOfRib,
-  encodeUpdate,
-  encodeWithdrawals,
-  endOfRibFamily,
-} from './update.js';
+export { buildOpen, encodeOpen, openAsn } from './open.js';
+export { buildNotification, encodeNotification, errorNotification } from './notification.js';
+export { encodeRouteRefresh } from './route-refresh.js';
+export { encodeKeepalive } from './keepalive.js';
+export { encodeAnnouncements, encodeEndOfRib, encodeWithdrawals, endOfRibFamily } from './update.js';
 export {
   communityToString,
   extendedCommunityToString,

@@ -1,4 +1,5 @@
-import { commonOptionsFrom, REPORT_OUTPUTS, type CommonOptions } from '../common-options.js';
+import { REPORT_FORMATS } from '../../reports/formats.js';
+import { commonOptionsFrom, type CommonOptions } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { printCheckResult } from '../check-result-io.js';
@@ -41,7 +42,7 @@ export const checkSpec: CommandSpec<CheckOptions> = {
   name: 'check',
   args: '<dir>',
   summary: 'verify offline: plan a recorded cluster and compare it with recorded router outputs in DIR',
-  outputs: REPORT_OUTPUTS,
+  outputs: REPORT_FORMATS,
   configure: (cmd) =>
     cmd.option('--expect <file>', 'golden report (text or JSON) the report must equal; a difference exits 1'),
   examples: [

@@ -1,8 +1,8 @@
+import { REPORT_FORMATS } from '../../reports/formats.js';
 import {
   commonOptionsFrom,
   liveSourcesFrom,
   loggerOptionsFrom,
-  REPORT_OUTPUTS,
   type CommonOptions,
 } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
@@ -31,7 +31,7 @@ export const verifySpec: CommandSpec<VerifyOptions> = {
   name: 'verify',
   summary:
     "compare the router's BGP table and routes (read with vtysh) with what the cluster should announce",
-  outputs: REPORT_OUTPUTS,
+  outputs: REPORT_FORMATS,
   examples: [
     [
       'cluster-router-sync verify --config router.yaml --config metallb-config.yaml',

@@ -1,2 +1,2 @@
 export { poolStatuses, poolCapacity, type PoolStatus } from './pool-status.js';
-export { serviceStatuses, allVerified, type ServiceStatus, type CarriedRoute } from './service-status.js';
+export { serviceStatuses, allVerified, type ServiceStatus } from './service-status.js';
