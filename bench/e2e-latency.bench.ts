@@ -1,5 +1,5 @@
 /**
- * The whole path of issue #10, timed: from `create Service` on a real kube-apiserver to the
+ * The whole cluster path, timed: from `create Service` on a real kube-apiserver to the
  * route in the router's kernel FIB (real FRR in the lab's router namespace), with our `run`
  * (test/e2e/support/full-system.ts) in between: watch, plan, status write, BGP UPDATE, bgpd,
  * zebra. Services are created one at a time, each after its EndpointSlice (one ready endpoint on

@@ -10,7 +10,7 @@ import {
   type ReportOptions,
 } from './outcome.js';
 
-/** How to reach the router named in the config; the CLI passes H4's createRouterDriver. */
+/** How to reach the router named in the config; the CLI passes createRouterDriver. */
 export type OpenRouter = (access: NonNullable<Config['router']>) => RouterDriver;
 
 /**

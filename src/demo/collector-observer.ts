@@ -4,7 +4,7 @@ import type { RouterObserver } from '../sync/engine/router-verifier.js';
 import type { ObservedRoute, ObservedRouterState, ObservedSession } from '../sync/verify/observed.js';
 
 /**
- * The "collector driver": what the built-in collector (H5's speaker in collector mode) received,
+ * The "collector driver": what the built-in collector (our speaker in collector mode) received,
  * in the verifier's terms, so the demo verifies against it exactly as against a router. The
  * collector has no FIB, so every received route counts as selected and installed; ages and
  * up/down times are measured from when the collector first saw them.

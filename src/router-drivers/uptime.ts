@@ -31,7 +31,7 @@ export function parseUptime(text: string): number | null | undefined {
 
 /**
  * `HH:MM:SS` read digit by digit: the form of every age under a day, so a fresh table's ages are
- * all different and would only churn the memo (issue #6). Anything else is left to the regexes.
+ * all different and would only churn the memo. Anything else is left to the regexes.
  */
 function hmsSeconds(text: string): number | undefined {
   if (text.length !== 8 || text.charCodeAt(2) !== 0x3a || text.charCodeAt(5) !== 0x3a) return undefined;

@@ -22,7 +22,7 @@ const SEED_ROUTES: RouteTable = {
   '192.168.197.254/32': ['192.168.201.12'],
 };
 
-describe('full system (issue #10): run --leader-elect against a real kube-apiserver, real FRR and a real sshd', function () {
+describe('full system: run --leader-elect against a real kube-apiserver, real FRR and a real sshd', function () {
   this.timeout(240_000);
   let sys: FullSystem | undefined;
   let leader: RunChild;

@@ -10,7 +10,7 @@ import type { Verification } from '../verify/verification.js';
 import type { ClusterSource, PlanFn } from './ports.js';
 
 /**
- * Plans a snapshot at most once: the engine (routes) and H6's controller (Service status and
+ * Plans a snapshot at most once: the engine (routes) and the controller (Service status and
  * Events) both ask for the plan of the same snapshot object.
  */
 export function memoizedPlanner(plan: PlanFn): PlanFn {
@@ -22,7 +22,7 @@ export function memoizedPlanner(plan: PlanFn): PlanFn {
 }
 
 /**
- * The cluster (H6's KubeController) as the engine's ClusterSource. The controller delivers
+ * The cluster (src/k8s KubeController) as the engine's ClusterSource. The controller delivers
  * nothing until every informer finished its first list, which is the engine's initial-sync gate;
  * it also writes Service status and Events from the same plan, so the engine gets no separate
  * AllocationWriter in cluster mode.

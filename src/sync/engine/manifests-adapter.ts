@@ -18,7 +18,7 @@ export interface ManifestsSourceOptions {
 }
 
 /**
- * The manifests source (H6) as the engine's ClusterSource. Files are complete from the first
+ * The manifests source (src/sources) as the engine's ClusterSource. Files are complete from the first
  * read, so every snapshot counts as synced; objects the parser had to skip, files and objects
  * kept at their last good state are logged each time the files change, so an edit that breaks
  * something says so at once. `allocations` is the engine's AllocationWriter in manifests mode:

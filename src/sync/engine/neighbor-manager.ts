@@ -60,7 +60,7 @@ function sameNeighbor(a: DesiredNeighbor, b: DesiredNeighbor): boolean {
 }
 
 /**
- * Re-adds the router's `neighbor <our address> remote-as <our AS>` lines through H4's neighbor
+ * Re-adds the router's `neighbor <our address> remote-as <our AS>` lines through the router driver's neighbor
  * planner: those of every peer of that router (same peer ASN), since the planner removes a line
  * carrying our marker that the policy does not name (another peer's, or another path slot's).
  */

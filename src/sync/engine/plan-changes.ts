@@ -4,7 +4,7 @@ import type { Plan } from '../plan-types.js';
 import { changedMiddle } from './changed-middle.js';
 
 /**
- * diffPlans (H3) over only the changed middle of each list: the same answer, at the size of the
+ * diffPlans (src/sync/planner) over only the changed middle of each list: the same answer, at the size of the
  * change. With `limit`, a middle longer than that gives up (undefined) instead of diffing it: a
  * caller that only logs the changes does not pay for a full diff of a re-planned table.
  */

@@ -18,7 +18,7 @@ export interface RouterObserver {
 }
 
 /**
- * Reads the router through H4's driver: summary, BGP routes of each family we use, running
+ * Reads the router through its driver (src/router-drivers): summary, BGP routes of each family we use, running
  * config, and the neighbor details that tell whether a session carries several paths (ADD-PATH).
  */
 export function driverObserver(driver: RouterDriver, config: Pick<Config, 'pools'>): RouterObserver {
@@ -98,7 +98,7 @@ function ourLeftovers(v: Verification): boolean {
   return received > mostWeSent;
 }
 
-/** The engine's verifier: observe the router, compare with H7's pure verifier, classify. */
+/** The engine's verifier: observe the router, compare with the pure verifier (src/sync/verify), classify. */
 export function routerVerifier(
   config: Config,
   observer: RouterObserver,

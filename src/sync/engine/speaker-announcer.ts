@@ -10,7 +10,7 @@ import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';
 const RESEND_FALLBACK_MS = 2000;
 
 /**
- * The engine's RouteAnnouncer over H5's BgpSpeaker. The speaker offers "the set each peer should
+ * The engine's RouteAnnouncer over our BgpSpeaker. The speaker offers "the set each peer should
  * have", which is all the engine needs for planning; the two repairs that need more are built
  * from that set:
  * - resend: the speaker only sends differences, so the missing prefixes are taken out of the set

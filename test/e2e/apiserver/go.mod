@@ -1,4 +1,4 @@
-// Pins the kube-apiserver that the e2e tests run against (issue #10).
+// Pins the kube-apiserver that the e2e tests run against.
 // Built by ../build-apiserver.sh; nothing in this module is imported by the project.
 module cluster-router-sync/test/e2e/apiserver
 

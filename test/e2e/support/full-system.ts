@@ -1,5 +1,5 @@
 /**
- * The whole system of issue #10 with only real parts: a kube-apiserver on etcd (root namespace,
+ * The whole system with only real parts: a kube-apiserver on etcd (root namespace,
  * 127.0.0.1), FRR (zebra + bgpd) in the lab's router namespace, a real sshd in front of its vtysh,
  * and our `run` as child processes in the lab's speaker namespace. The children reach the API
  * server and sshd through Unix-socket bridges (test/lab/unix-bridge.ts), so every address is
