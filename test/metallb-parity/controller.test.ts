@@ -108,3 +108,32 @@ describe('MetalLB parity: controller/controller_test.go', () => {
     }
   });
 });
+
+/**
+ * controller_test.go's stateful tests, step by step: each step is one plan of what the cluster
+ * then shows (status written back by the step before).
+ */
+describe('MetalLB parity: controller/controller_test.go, stateful tests', () => {
+  const lb = (name: string, statusIngress: string[] = []): ServiceInfo =>
+    service(name, { ipFamilies: [4], statusIngress });
+  const planOf = (pools: AddressPool[], services: ServiceInfo[]) =>
+    planCluster(config(pools), snapshot({ services }));
+  const ipsOf = (plan: Plan, name: string): string[] =>
+    plan.allocations.find((a) => a.service === `default/${name}`)?.ips ?? [];
+
+  it('TestDeleteRecyclesIP: the second service waits with a warning, then gets the deleted one’s IP', () => {
+    const pools = [pool('default', ['1.2.3.0/32'])];
+    expect(ipsOf(planOf(pools, [lb('test')]), 'test')).to.deep.equal(['1.2.3.0']);
+    const full = planOf(pools, [lb('test', ['1.2.3.0']), lb('test2')]);
+    expect([ipsOf(full, 'test2'), warned(full)]).to.deep.equal([[], true]);
+    expect(ipsOf(planOf(pools, [lb('test2')]), 'test2')).to.deep.equal(['1.2.3.0']);
+  });
+
+  it('TestControllerReassign: a new pool leaves the allocation alone; deleting its pool moves it', () => {
+    const first = pool('default', ['1.2.3.0/24', '1000::1/127']);
+    const second = pool('second', ['4.5.6.0/24']);
+    expect(ipsOf(planOf([first], [lb('test')]), 'test')).to.deep.equal(['1.2.3.0']);
+    expect(ipsOf(planOf([first, second], [lb('test', ['1.2.3.0'])]), 'test')).to.deep.equal(['1.2.3.0']);
+    expect(ipsOf(planOf([second], [lb('test', ['1.2.3.0'])]), 'test')).to.deep.equal(['4.5.6.0']);
+  });
+});
