@@ -7,7 +7,8 @@
  */
 import { expect } from 'chai';
 import type { AddressPool, ServiceAllocationRules } from '../../src/config/model.js';
-import { pool, selector } from '../sync/builders.js';
+import { planCluster } from '../../src/sync/planner/index.js';
+import { config, pool, selector, service, snapshot } from '../sync/builders.js';
 import * as cases from './allocator-cases.js';
 import { replay, type AllocatorStep } from './replay.js';
 
@@ -125,6 +126,79 @@ describe('MetalLB parity: internal/allocator/allocator_test.go', () => {
           check(suite, step, outcomes[i]);
         });
       });
+    });
+  }
+});
+
+/**
+ * TestConfigReload: s1 holds 1.2.3.0 and s2 1000:: from pool `test`, then the pools change. The
+ * pool MetalLB's allocator keeps each in ("" = the allocation is dropped) is the pool our plan
+ * keeps that address in; an address we release is "", whatever the service gets instead.
+ */
+describe('MetalLB parity: internal/allocator/allocator_test.go TestConfigReload', () => {
+  const rows: Array<{ desc: string; pools: AddressPool[]; poolS1: string; poolS2: string }> = [
+    {
+      desc: 'set same config is no-op',
+      pools: [pool('test', ['1.2.3.0/30', '1000::/126'])],
+      poolS1: 'test',
+      poolS2: 'test',
+    },
+    {
+      desc: 'expand pool',
+      pools: [pool('test', ['1.2.3.0/24', '1000::/120'])],
+      poolS1: 'test',
+      poolS2: 'test',
+    },
+    {
+      desc: 'shrink pool',
+      pools: [pool('test', ['1.2.3.0/30', '1000::/126'])],
+      poolS1: 'test',
+      poolS2: 'test',
+    },
+    {
+      desc: "can't shrink further, removing the service allocation",
+      pools: [pool('test', ['1.2.3.2/31', '1000::0/126'])],
+      poolS1: '',
+      poolS2: 'test',
+    },
+    {
+      desc: "can't shrink further ipv6, removing the service allocation",
+      pools: [pool('test', ['1.2.3.0/30', '1000::2/127'])],
+      poolS1: 'test',
+      poolS2: '',
+    },
+    {
+      desc: 'rename the pool',
+      pools: [pool('test2', ['1.2.3.0/30', '1000::0/126'])],
+      poolS1: 'test2',
+      poolS2: 'test2',
+    },
+    {
+      desc: 'split pool',
+      pools: [pool('test', ['1.2.3.0/31', '1000::2/127']), pool('test2', ['1.2.3.2/31', '1000::/127'])],
+      poolS1: 'test',
+      poolS2: 'test2',
+    },
+    {
+      desc: 'enable buggy IPs not allowed',
+      pools: [pool('test2', ['1.2.3.0/31', '1000::/127'], { avoidBuggyIps: true })],
+      poolS1: '',
+      poolS2: 'test2',
+    },
+  ];
+  for (const row of rows) {
+    it(row.desc, () => {
+      const services = [
+        service('s1', { statusIngress: ['1.2.3.0'], ports: [] }),
+        service('s2', { ipFamilies: [6], statusIngress: ['1000::'], ports: [] }),
+      ];
+      const plan = planCluster(config(row.pools), snapshot({ services }));
+      const poolOf = (name: string, ip: string): string => {
+        const a = plan.allocations.find((x) => x.service === `default/${name}`);
+        const i = a?.ips.indexOf(ip) ?? -1;
+        return a && i >= 0 ? (a.pools[i] as string) : '';
+      };
+      expect([poolOf('s1', '1.2.3.0'), poolOf('s2', '1000::')]).to.deep.equal([row.poolS1, row.poolS2]);
     });
   }
 });
