@@ -1,5 +1,12 @@
+import type { ConnState } from './fsm/state.js';
+
 /** Which connection a collision decision is about (RFC 4271 §6.8). */
 export type ConnDirection = 'outgoing' | 'incoming';
+
+interface CollisionConn {
+  direction: ConnDirection;
+  state: ConnState;
+}
 
 export type CollisionOutcome =
   /** The other connection is Established: the new one is closed. */
@@ -28,4 +35,22 @@ export function resolveCollision(
     keep,
     reason: `collision resolution (kept the ${keep} connection)`,
   };
+}
+
+/**
+ * The connection to close when an OPEN from `remoteId` arrives on `conn`, if another of `conns`
+ * already got the peer's OPEN; undefined when there is no collision.
+ */
+export function collisionLoser<C extends CollisionConn>(
+  conn: C,
+  conns: readonly C[],
+  ids: { local: string; remote: string },
+): { loser: C; outcome: CollisionOutcome } | undefined {
+  const other = conns.find(
+    (c): c is C & { state: 'OpenConfirm' | 'Established' } =>
+      c !== conn && (c.state === 'OpenConfirm' || c.state === 'Established'),
+  );
+  if (!other) return undefined;
+  const outcome = resolveCollision(conn.direction, other, ids);
+  return { loser: outcome.close === 'new' ? conn : other, outcome };
 }

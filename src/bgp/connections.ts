@@ -1,6 +1,7 @@
 import { ClosingSockets } from './closing-sockets.js';
 import type { ConnDirection } from './collision.js';
 import { Connection } from './connection.js';
+import { readMessages, type InboundHandlers } from './inbound.js';
 import type { EmitSessionEvent, SessionStats } from './session-events.js';
 import type { BgpConnection } from './transport.js';
 import type { Clock } from '../util/clock.js';
@@ -8,7 +9,8 @@ import type { Log } from '../util/log.js';
 import { encodeKeepalive, encodeNotification, type NotificationMessage } from './wire/index.js';
 
 export interface ConnectionEvents {
-  data(conn: Connection, chunk: Buffer): void;
+  /** What arrives on a connection (see readMessages), less the count kept here. */
+  inbound(conn: Connection): Omit<InboundHandlers, 'counted'>;
   /** The socket closed or failed on its own. */
   gone(conn: Connection, reason: string): void;
   holdExpired(conn: Connection): void;
@@ -54,6 +56,11 @@ export class Connections {
     return this.list.some((c) => c.state !== 'Connect');
   }
 
+  /** RFC 4271 §6.8: a connection colliding with an Established one is closed; more than two is abuse. */
+  refusesIncoming(): boolean {
+    return this.established() !== undefined || this.list.filter((c) => c.state !== 'Connect').length >= 2;
+  }
+
   add(direction: ConnDirection, socket: BgpConnection, on: ConnectionEvents): Connection {
     const conn: Connection = new Connection(
       this.nextId++,
@@ -64,7 +71,8 @@ export class Connections {
       this.deps.openHoldMs,
     );
     this.list.push(conn);
-    socket.on('data', (chunk) => on.data(conn, chunk));
+    const inbound = { ...on.inbound(conn), counted: () => this.deps.stats.messagesReceived++ };
+    socket.on('data', (chunk) => readMessages(conn, chunk, inbound));
     socket.on('error', (err) => on.gone(conn, `TCP error: ${err.message}`));
     socket.on('close', () => on.gone(conn, 'TCP connection closed by peer'));
     return conn;

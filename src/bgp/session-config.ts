@@ -1,6 +1,8 @@
 import type { PathSlot } from './adj-rib-out.js';
 import type { AddressFamily } from './routes.js';
-import type { Connector } from './transport.js';
+import { buildLocalOpen } from './capabilities.js';
+import type { ConnectOptions, Connector } from './transport.js';
+import type { OpenMessage } from './wire/index.js';
 import type { BackoffOptions } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Log } from '../util/log.js';
@@ -62,4 +64,24 @@ export interface SessionDeps {
   connector: Connector;
   logger: Log;
   random: () => number;
+}
+
+/** Our OPEN (RFC 4271 §4.2), with the R bit while `restarting` (RFC 4724 §3). */
+export function sessionOpen(c: SessionConfig, restarting: boolean): OpenMessage {
+  const gr = c.gracefulRestart;
+  return buildLocalOpen({
+    ...{ asn: c.localAsn, routerId: c.routerId, holdTimeSec: c.holdTimeSec },
+    ...{ families: c.families, addPath: c.addPath },
+    ...(gr ? { gracefulRestart: { restartTimeSec: gr.restartTimeSec, restarting } } : {}),
+  });
+}
+
+/** Where an outgoing connection goes, and from where. */
+export function dialTarget(c: SessionConfig): ConnectOptions {
+  return {
+    host: c.peerAddress,
+    port: c.peerPort,
+    ...(c.localAddress !== undefined ? { localAddress: c.localAddress } : {}),
+    ...(c.localPort !== undefined ? { localPort: c.localPort } : {}),
+  };
 }

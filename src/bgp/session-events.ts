@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { RibInChange } from './adj-rib-in.js';
 import type { Negotiated } from './capabilities.js';
 import type { AddressFamily } from './routes.js';
@@ -79,6 +80,25 @@ export interface SessionStats {
 /** How the session's parts report an event through the session's emitter. */
 export type EmitSessionEvent = <K extends keyof SessionEvents>(event: K, e: SessionEvents[K]) => void;
 
+/** The session's typed events. */
+export class SessionEventEmitter {
+  private readonly events = new EventEmitter();
+
+  on<K extends keyof SessionEvents>(event: K, fn: (e: SessionEvents[K]) => void): this {
+    this.events.on(event, fn);
+    return this;
+  }
+
+  off<K extends keyof SessionEvents>(event: K, fn: (e: SessionEvents[K]) => void): this {
+    this.events.off(event, fn);
+    return this;
+  }
+
+  protected emit<K extends keyof SessionEvents>(event: K, e: SessionEvents[K]): void {
+    this.events.emit(event, e);
+  }
+}
+
 export function newSessionStats(): SessionStats {
   return {
     messagesSent: 0,
@@ -92,16 +112,21 @@ export function newSessionStats(): SessionStats {
   };
 }
 
-/** The report of a session that reached Established with `n`, announcing `announced`. */
-export function establishedEvent(o: {
+/**
+ * What a session that reached Established with `n` reports: the event, and a warning when the
+ * peer takes one next hop per prefix (a slot session without ADD-PATH is the plan working: the
+ * speaker logs the slot mode once).
+ */
+export function establishedReports(o: {
   peer: string;
   peerRouterId: string;
   configured: readonly AddressFamily[];
   announced: AddressFamily[];
+  slot: boolean;
   n: Negotiated;
-}): EstablishedEvent {
+}): { event: EstablishedEvent; warning?: string } {
   const { n, announced } = o;
-  return {
+  const event: EstablishedEvent = {
     peer: o.peer,
     peerAsn: n.peerAsn,
     peerRouterId: o.peerRouterId,
@@ -112,5 +137,10 @@ export function establishedEvent(o: {
     gracefulRestart: n.peerGracefulRestart !== undefined,
     enhancedRouteRefresh: n.enhancedRouteRefresh,
     extendedMessage: n.codec.extendedMessage,
+  };
+  if (o.slot || announced.every((f) => n.addPathSend.has(f))) return { event };
+  return {
+    event,
+    warning: 'peer does not receive ADD-PATH: one next hop per prefix (no ECMP on this session)',
   };
 }

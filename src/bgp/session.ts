@@ -1,22 +1,27 @@
-import { EventEmitter } from 'node:events';
 import type { ReceivedRoute } from './adj-rib-in.js';
 import type { RouteDelta } from './adj-rib-out.js';
-import { buildLocalOpen, type Negotiated } from './capabilities.js';
-import { resolveCollision } from './collision.js';
+import type { Negotiated } from './capabilities.js';
+import { collisionLoser } from './collision.js';
 import type { Connection } from './connection.js';
 import { Connections } from './connections.js';
 import * as fsm from './fsm/index.js';
-import { readMessages } from './inbound.js';
 import { announcedFamilies, PeerAnnouncer } from './peer-announcer.js';
 import { ReceivedRoutes } from './received-routes.js';
 import type { DesiredRoute } from './routes.js';
-import type { SessionConfig, SessionDeps, StopOptions } from './session-config.js';
 import {
-  establishedEvent,
+  dialTarget,
+  sessionOpen,
+  type SessionConfig,
+  type SessionDeps,
+  type StopOptions,
+} from './session-config.js';
+import {
+  establishedReports,
   newSessionStats,
-  type SessionEvents,
+  SessionEventEmitter,
   type SessionState,
 } from './session-events.js';
+import { SessionStateReport } from './session-state.js';
 import { SessionTimers } from './session-timers.js';
 import type { BgpConnection } from './transport.js';
 import * as wire from './wire/index.js';
@@ -25,12 +30,8 @@ export { CLOSE_GRACE_MS } from './closing-sockets.js';
 export type { SessionConfig, SessionDeps, StopOptions } from './session-config.js';
 export type * from './session-events.js';
 
+const { cease } = fsm;
 const { CeaseSubcode } = wire;
-
-function cease(subcode: number, message?: string): wire.NotificationMessage {
-  const n = fsm.notification(wire.ErrorCode.Cease, subcode);
-  return message === undefined ? n : { ...n, shutdownCommunication: message };
-}
 
 /**
  * One BGP peer: the decisions of the RFC 4271 state machine (./fsm) carried out on its connections
@@ -38,10 +39,9 @@ function cease(subcode: number, message?: string): wire.NotificationMessage {
  * send it (PeerAnnouncer). Sockets and time come from `deps`, so the whole machine runs under fake
  * timers and an in-memory transport in tests.
  */
-export class PeerSession {
-  private readonly events = new EventEmitter();
+export class PeerSession extends SessionEventEmitter {
   private running = false;
-  private current: SessionState = 'Idle';
+  private readonly report: SessionStateReport;
   /** RFC 4724 R bit: set on our OPENs until the first session after a restart is up. */
   private restarting: boolean;
   private readonly timers: SessionTimers;
@@ -55,8 +55,10 @@ export class PeerSession {
     readonly config: SessionConfig,
     private readonly deps: SessionDeps,
   ) {
+    super();
     const emit = this.emit.bind(this);
     const { clock, logger } = deps;
+    this.report = new SessionStateReport({ peer: config.name, logger, emit, stats: this.stats });
     this.restarting = config.gracefulRestart?.restarted ?? false;
     this.timers = new SessionTimers(config, deps, {
       idleHoldExpired: () => this.automaticStart('idle hold (back-off) expired'),
@@ -66,25 +68,11 @@ export class PeerSession {
     this.conns = new Connections({ peer: config.name, clock, logger, stats: this.stats, emit, openHoldMs });
     this.announcer = new PeerAnnouncer(config, { clock, stats: this.stats, emit });
     this.received = new ReceivedRoutes(config.name, config.keepReceivedRoutes, { stats: this.stats, emit });
-    this.fsmContext = { ...config, localOpen: () => this.localOpen() };
-  }
-
-  on<K extends keyof SessionEvents>(event: K, fn: (e: SessionEvents[K]) => void): this {
-    this.events.on(event, fn);
-    return this;
-  }
-
-  off<K extends keyof SessionEvents>(event: K, fn: (e: SessionEvents[K]) => void): this {
-    this.events.off(event, fn);
-    return this;
-  }
-
-  private emit<K extends keyof SessionEvents>(event: K, e: SessionEvents[K]): void {
-    this.events.emit(event, e);
+    this.fsmContext = { ...config, localOpen: () => sessionOpen(config, this.restarting) };
   }
 
   get state(): SessionState {
-    return this.current;
+    return this.report.state;
   }
 
   get name(): string {
@@ -131,27 +119,12 @@ export class PeerSession {
    */
   async stop(opts: StopOptions = {}): Promise<void> {
     if (!this.running && this.conns.idle) return;
-    const reason = opts.keepRoutes
-      ? 'stopped, keeping our routes on the peer (graceful restart)'
-      : opts.deconfigured
-        ? 'peer de-configured'
-        : 'administrative shutdown';
+    const { reason, notify } = fsm.manualStop(opts);
     this.running = false;
     this.timers.stop();
     if (opts.withdraw) this.announcer.withdrawAll();
     const closed = this.conns.allClosed();
-    for (const c of [...this.conns.all]) {
-      // RFC 9003 allows a shutdown communication only with Administrative Shutdown / Reset. A
-      // keep-routes stop sends none: a lost TCP connection is what a helper rides out (RFC 4724
-      // §4.2), while a Cease without the N bit (RFC 8538) makes it drop our routes.
-      const notify =
-        c.state === 'Connect' || opts.keepRoutes
-          ? undefined
-          : opts.deconfigured
-            ? cease(CeaseSubcode.PeerDeconfigured)
-            : cease(CeaseSubcode.AdministrativeShutdown, opts.message);
-      this.conns.close(c, notify, reason);
-    }
+    for (const c of [...this.conns.all]) this.conns.close(c, notify(c.state), reason);
     this.sessionDown(reason, false);
     await closed;
   }
@@ -171,8 +144,7 @@ export class PeerSession {
   /** An incoming TCP connection from this peer's address (the speaker's listener dispatches it). */
   acceptIncoming(socket: BgpConnection): void {
     if (!this.running) return socket.destroy();
-    if (this.conns.established() || this.conns.all.filter((c) => c.state !== 'Connect').length >= 2) {
-      // §6.8: a connection colliding with an Established one is closed; more than two is abuse.
+    if (this.conns.refusesIncoming()) {
       this.deps.logger.info({ peer: this.name }, 'rejecting an extra incoming connection');
       return this.conns.reject(socket, cease(CeaseSubcode.ConnectionCollisionResolution));
     }
@@ -189,13 +161,7 @@ export class PeerSession {
   private automaticStart(reason: string): void {
     if (!this.running) return;
     if (fsm.idle(this.config.mode) === 'Connect') {
-      const c = this.config;
-      const socket = this.deps.connector({
-        host: c.peerAddress,
-        port: c.peerPort,
-        ...(c.localAddress !== undefined ? { localAddress: c.localAddress } : {}),
-        ...(c.localPort !== undefined ? { localPort: c.localPort } : {}),
-      });
+      const socket = this.deps.connector(dialTarget(this.config));
       const conn = this.addConn('outgoing', socket);
       socket.on('connect', () => {
         if (conn.closed) return;
@@ -228,45 +194,32 @@ export class PeerSession {
 
   private addConn(direction: Connection['direction'], socket: BgpConnection): Connection {
     return this.conns.add(direction, socket, {
-      data: (conn, chunk) =>
-        readMessages(conn, chunk, {
-          counted: () => this.stats.messagesReceived++,
-          message: (msg) => this.onMessage(conn, msg),
-          wireError: (err) => this.onWireError(conn, err),
-          updateTooEarly: () => this.apply(conn, fsm.unexpectedMessage(conn.state, 'UPDATE')),
-        }),
+      inbound: (conn) => ({
+        message: (msg) => this.onMessage(conn, msg),
+        wireError: (err) => this.onWireError(conn, err),
+        updateTooEarly: () => this.apply(conn, fsm.unexpectedMessage(conn.state, 'UPDATE')),
+      }),
       gone: (conn, reason) => this.onSocketGone(conn, reason),
       holdExpired: (conn) => this.apply(conn, fsm.holdTimerExpired()),
     });
   }
 
   private sendOpen(conn: Connection, reason: string): void {
-    this.conns.write(conn, wire.encodeOpen(this.localOpen()));
+    this.conns.write(conn, wire.encodeOpen(sessionOpen(this.config, this.restarting)));
     conn.waitForOpen();
     this.updateState(reason);
   }
 
-  private localOpen(): wire.OpenMessage {
-    const { localAsn: asn, routerId, holdTimeSec, families, addPath, gracefulRestart: gr } = this.config;
-    return buildLocalOpen({
-      ...{ asn, routerId, holdTimeSec, families, addPath },
-      ...(gr ? { gracefulRestart: { restartTimeSec: gr.restartTimeSec, restarting: this.restarting } } : {}),
-    });
-  }
-
   /** The peer's OPEN is acceptable: collision detection (§6.8), then OpenConfirm. */
   private confirm(conn: Connection, open: wire.OpenMessage, negotiated: Negotiated, reason: string): void {
-    const other = this.conns.all.find(
-      (c): c is Connection & { state: 'OpenConfirm' | 'Established' } =>
-        c !== conn && (c.state === 'OpenConfirm' || c.state === 'Established'),
-    );
-    if (other) {
-      const ids = { local: this.config.routerId, remote: open.bgpId };
-      const outcome = resolveCollision(conn.direction, other, ids);
-      if ('keep' in outcome) {
+    const collision = collisionLoser(conn, this.conns.all, {
+      local: this.config.routerId,
+      remote: open.bgpId,
+    });
+    if (collision) {
+      const { loser, outcome } = collision;
+      if ('keep' in outcome)
         this.deps.logger.info({ peer: this.name, keep: outcome.keep }, 'connection collision resolved');
-      }
-      const loser = outcome.close === 'new' ? conn : other;
       this.conns.close(loser, cease(CeaseSubcode.ConnectionCollisionResolution), outcome.reason);
       if (loser === conn) return;
     }
@@ -288,19 +241,16 @@ export class PeerSession {
     this.stats.establishedCount++;
     this.announcer.attach({ negotiated: n, write: (data, cb) => this.conns.write(conn, data, cb) });
     this.updateState(reason);
-    const announced = announcedFamilies(this.config.families, n);
-    const peerRouterId = conn.remoteOpen!.bgpId;
-    this.emit(
-      'established',
-      establishedEvent({ peer: this.name, peerRouterId, configured: this.config.families, announced, n }),
-    );
-    // A slot session without ADD-PATH is the plan working (the speaker logs the slot mode once).
-    if (!this.config.slot && announced.some((f) => !n.addPathSend.has(f))) {
-      this.emit('warning', {
-        peer: this.name,
-        message: 'peer does not receive ADD-PATH: one next hop per prefix (no ECMP on this session)',
-      });
-    }
+    const { event, warning } = establishedReports({
+      peer: this.name,
+      peerRouterId: conn.remoteOpen!.bgpId,
+      configured: this.config.families,
+      announced: announcedFamilies(this.config.families, n),
+      slot: this.config.slot !== undefined,
+      n,
+    });
+    this.emit('established', event);
+    if (warning) this.emit('warning', { peer: this.name, message: warning });
     this.announcer.sendFirstTable();
   }
 
@@ -338,10 +288,10 @@ export class PeerSession {
   // ---- Receiving ------------------------------------------------------------------------------
 
   private onWireError(conn: Connection, err: wire.BgpWireError): void {
-    if (err.action === 'session-reset' || conn.state !== 'Established') {
+    const t = fsm.malformedMessage(conn.state, err);
+    if (t.next === 'Idle') {
       this.deps.logger.warn({ peer: this.name, err: err.message }, 'malformed message from peer');
-      const n = { ...fsm.notification(err.code, err.subcode), data: err.data };
-      return this.fail(conn, n, `malformed message: ${err.message}`);
+      return this.apply(conn, t);
     }
     conn.restartHold();
     this.received.malformedUpdate(err);
@@ -372,12 +322,6 @@ export class PeerSession {
   }
 
   private updateState(reason: string): void {
-    this.stats.lastStateReason = reason;
-    const to = this.sessionState();
-    if (to === this.current) return;
-    const from = this.current;
-    this.current = to;
-    this.deps.logger.info({ peer: this.name, from, to, reason }, `BGP ${this.name}: ${from} -> ${to}`);
-    this.emit('state', { peer: this.name, from, to, reason });
+    this.report.decided(this.sessionState(), reason);
   }
 }

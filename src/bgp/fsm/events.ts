@@ -1,5 +1,5 @@
 import type { ConnState, Transition } from './state.js';
-import { ErrorCode, FsmErrorSubcode, type NotificationMessage } from '../wire/index.js';
+import { ErrorCode, FsmErrorSubcode, type BgpWireError, type NotificationMessage } from '../wire/index.js';
 
 /** RFC 6608 §4: the FSM error subcode names the state the unexpected message arrived in. */
 const FSM_SUBCODE: Record<ConnState, number> = {
@@ -40,5 +40,20 @@ export function notificationReceived(msg: NotificationMessage): Transition {
     reason:
       `NOTIFICATION received ${msg.code}/${msg.subcode}` +
       (msg.shutdownCommunication ? `: ${msg.shutdownCommunication}` : ''),
+  };
+}
+
+/**
+ * A malformed message (RFC 4271 §6, RFC 7606): the NOTIFICATION the codec chose ends the
+ * connection, unless it is an UPDATE error that RFC 7606 lets an Established session survive.
+ */
+export function malformedMessage(state: ConnState, err: BgpWireError): Transition {
+  if (err.action !== 'session-reset' && state === 'Established') {
+    return { next: 'Established', reason: `${err.action}: ${err.message}` };
+  }
+  return {
+    next: 'Idle',
+    reason: `malformed message: ${err.message}`,
+    notification: { ...notification(err.code, err.subcode), data: err.data },
   };
 }
