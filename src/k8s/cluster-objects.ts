@@ -21,6 +21,7 @@ import {
   type Converted,
   type ObjectProblem,
 } from '../sources/kube-objects.js';
+import { lowerBound } from '../util/arrays.js';
 
 export type RawObject = Record<string, unknown>;
 
@@ -40,18 +41,6 @@ function resourceVersion(obj: RawObject): string {
   const v =
     typeof md === 'object' && md !== null ? (md as { resourceVersion?: unknown }).resourceVersion : undefined;
   return typeof v === 'string' ? v : '';
-}
-
-/** Index of `key` in the sorted `keys`, or of where it would go. */
-function position(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((keys[mid] as string) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -88,7 +77,7 @@ class KindObjects<T> {
 
   private changed(key: string, converted: Converted<T> | undefined): void {
     this.pending.add(key);
-    const i = position(this.keys, key);
+    const i = lowerBound(this.keys, key, (k) => k);
     const present = this.keys[i] === key;
     if (converted?.ok) {
       if (present) this.values[i] = converted.value;

@@ -7,7 +7,7 @@
  * kind finished its first list.
  */
 import { stringify } from 'yaml';
-import type { ClusterSnapshot } from '../sync/cluster.js';
+import { serviceKey, type ClusterSnapshot } from '../sync/cluster.js';
 import { carryDelta } from '../sync/engine/snapshot-delta.js';
 import type { ConfigDocument } from '../sources/config-documents.js';
 import type { ClusterKind } from '../sources/kube-objects.js';
@@ -24,6 +24,11 @@ export interface ClusterUpdate {
   configDocuments: ConfigDocument[];
   /** Objects the API served that could not be used (skipped). */
   issues: ObjectIssue[];
+  /**
+   * The Services (`namespace/name`) added, changed or deleted since the previous update; unset
+   * on the first update, which carries everything.
+   */
+  changedServices?: ReadonlySet<string>;
 }
 
 export interface KubeClusterSourceOptions {
@@ -174,7 +179,11 @@ export class KubeClusterSource {
     const previous = this.last;
     const update = this.current();
     if (previous) carryDelta(previous, delta, update.snapshot);
-    this.opts.onUpdate(update);
+    const changedServices = new Set([
+      ...(delta.services?.upsert ?? []).map(serviceKey),
+      ...(delta.services?.remove ?? []).map(serviceKey),
+    ]);
+    this.opts.onUpdate({ ...update, changedServices });
   }
 
   /** The whole cluster now: sorted copies of the converted objects, and the MetalLB config. */

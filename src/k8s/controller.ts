@@ -15,6 +15,10 @@ import { poolStatuses, serviceStatuses } from '../sync/status/index.js';
 import type { AddressPool } from '../config/model.js';
 import { PoolStatusConfigMapWriter } from './pool-status-configmap.js';
 import type { Verification } from '../sync/verify/verification.js';
+import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
+import type { ServiceAllocation } from '../sync/plan-types.js';
+import { findSorted } from '../util/arrays.js';
+import { PlanIndex } from './plan-index.js';
 
 export type Decide = (update: ClusterUpdate) => DecisionInput;
 
@@ -59,6 +63,12 @@ export class KubeController {
   private decisionEvents: DecisionEvents;
   private leading: boolean;
   private latest: ClusterUpdate | undefined;
+  /** The decisions as last applied, by service; reset whenever every service must be looked at. */
+  private readonly applied = new PlanIndex();
+  /** Services changed by updates not applied yet; undefined: every service (a full pass). */
+  private dirty: Set<string> | undefined;
+  /** The allocations the pool ConfigMap was last written from (the planner keeps the list when none changed). */
+  private poolsWrittenFrom: unknown;
   private applying: Promise<void> = Promise.resolve();
   private pending = false;
 
@@ -118,19 +128,34 @@ export class KubeController {
   /** The router's last verification: route annotations follow it on the next apply. */
   verified(verification: Verification): void {
     this.verification = verification;
-    if (this.routeWriter) this.schedule();
+    // A verification speaks of every route, so every service's annotations are looked at.
+    if (this.routeWriter) {
+      this.everything();
+      this.schedule();
+    }
+  }
+
+  private everything(): void {
+    this.dirty = undefined;
+    this.applied.reset();
+    this.poolsWrittenFrom = undefined;
   }
 
   private setLeading(leading: boolean): void {
     this.leading = leading;
     // A new term starts from a clean memory, like a freshly started replica.
-    if (leading) this.decisionEvents = new DecisionEvents();
+    if (leading) {
+      this.decisionEvents = new DecisionEvents();
+      this.everything();
+    }
     this.opts.onLeadership?.(leading);
     if (leading) this.schedule();
   }
 
   private updated(update: ClusterUpdate): void {
     this.latest = update;
+    if (update.changedServices === undefined) this.everything();
+    else if (this.dirty !== undefined) for (const key of update.changedServices) this.dirty.add(key);
     this.opts.onUpdate?.(update);
     this.schedule();
   }
@@ -144,22 +169,48 @@ export class KubeController {
       this.pending = false;
       const update = this.latest;
       if (!this.leading || !update) return;
+      const dirty = this.dirty;
+      this.dirty = new Set();
       try {
         const decision = this.opts.decide(update);
-        const services = update.snapshot.services;
-        const status = await this.writer.reconcile(services, decision.allocations);
-        const events = await this.decisionEvents.observe(this.recorder, services, decision);
+        const touched = this.applied.advance(decision);
+        // Per change, only the services it touched: those the watch saw change and those whose
+        // allocation or routes moved in the plan. A full pass (start, new term, verification,
+        // relist) looks at every one.
+        const keys =
+          dirty === undefined || touched === undefined ? undefined : new Set([...dirty, ...touched]);
+        const services = keys ? servicesOf(update.snapshot.services, keys) : update.snapshot.services;
+        const input = keys ? this.applied.restrict(keys) : decision;
+        const status = await this.writer.reconcile(services, input.allocations);
+        const events = await this.decisionEvents.observe(this.recorder, services, input, keys);
         const routes = this.routeWriter
-          ? await this.routeWriter.reconcile(services, serviceStatuses(decision, this.verification))
+          ? await this.routeWriter.reconcile(services, serviceStatuses(input, this.verification))
           : [];
-        const pools =
-          this.poolWriter && this.opts.poolStatus
-            ? await this.poolWriter.write(poolStatuses(this.opts.poolStatus.pools, decision.allocations))
-            : undefined;
+        const pools = await this.writePools(decision.allocations);
         this.opts.onApplied?.({ status, events, routes, ...(pools ? { pools } : {}) });
       } catch (err) {
+        // What failed is looked at again, with everything else, on the next apply.
+        this.everything();
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), 'apply decisions');
       }
     });
   }
+
+  /** Pool counts change only with allocations; the planner hands out the same list when none did. */
+  private async writePools(
+    allocations: readonly ServiceAllocation[],
+  ): Promise<AppliedDecisions['pools'] | undefined> {
+    if (!this.poolWriter || !this.opts.poolStatus || this.poolsWrittenFrom === allocations) return undefined;
+    const result = await this.poolWriter.write(poolStatuses(this.opts.poolStatus.pools, allocations));
+    this.poolsWrittenFrom = allocations;
+    return result;
+  }
+}
+
+/** The services among the sorted `services` whose keys are in `keys` (removed ones are absent). */
+function servicesOf(services: readonly ServiceInfo[], keys: ReadonlySet<string>): ServiceInfo[] {
+  return [...keys].sort().flatMap((key) => {
+    const svc = findSorted(services, key, serviceKey);
+    return svc ? [svc] : [];
+  });
 }

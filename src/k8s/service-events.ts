@@ -122,8 +122,12 @@ function advertisementsByService(peers: PeerRoutes[]): Map<string, string[]> {
 export class DecisionEvents {
   private readonly said = new Map<string, Remembered>();
 
-  /** The events `input` calls for, given what was said before; remembers them as said. */
-  decide(services: ServiceInfo[], input: DecisionInput): ServiceEvent[] {
+  /**
+   * The events `input` calls for, given what was said before; remembers them as said. With
+   * `scope`, `services` and `input` cover those services only (a change's), and only a service of
+   * the scope that is absent is forgotten; without it they cover the whole cluster.
+   */
+  decide(services: ServiceInfo[], input: DecisionInput, scope?: ReadonlySet<string>): ServiceEvent[] {
     const allocs = new Map(input.allocations.map((a) => [a.service, a]));
     const ads = advertisementsByService(input.peers);
     const events: ServiceEvent[] = [];
@@ -164,7 +168,7 @@ export class DecisionEvents {
       }
       this.said.set(key, now);
     }
-    for (const key of this.said.keys()) if (!present.has(key)) this.said.delete(key);
+    for (const key of scope ?? this.said.keys()) if (!present.has(key)) this.said.delete(key);
     return events;
   }
 
@@ -173,8 +177,9 @@ export class DecisionEvents {
     recorder: ServiceEventRecorder,
     services: ServiceInfo[],
     input: DecisionInput,
+    scope?: ReadonlySet<string>,
   ): Promise<ServiceEvent[]> {
-    const events = this.decide(services, input);
+    const events = this.decide(services, input, scope);
     const byKey = new Map(services.map((s) => [serviceKey(s), s]));
     for (const ev of events) {
       const svc = byKey.get(ev.service);

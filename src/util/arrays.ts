@@ -17,3 +17,21 @@ export function maxOf(floor: number, values: Iterable<number>): number {
   for (const v of values) if (v > max) max = v;
   return max;
 }
+
+/** Index of the first element of the ascending `list` whose key is not below `key` (binary search). */
+export function lowerBound<T>(list: readonly T[], key: string, keyOf: (item: T) => string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(list[mid] as T) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The element of the ascending `list` whose key is `key`, by binary search. */
+export function findSorted<T>(list: readonly T[], key: string, keyOf: (item: T) => string): T | undefined {
+  const item = list[lowerBound(list, key, keyOf)];
+  return item !== undefined && keyOf(item) === key ? item : undefined;
+}

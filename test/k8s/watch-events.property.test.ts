@@ -12,6 +12,9 @@ import {
 } from '../../src/sources/kube-objects.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, peer, pool } from '../sync/builders.js';
+import { PlanIndex } from '../../src/k8s/plan-index.js';
+import type { Plan } from '../../src/sync/plan-types.js';
+import type { DecisionInput } from '../../src/k8s/service-events.js';
 
 const cfg = config([pool('default', ['192.168.197.0/28'])], [peer('192.168.200.1')]);
 const NODES = ['n1', 'n2', 'n3'];
@@ -129,6 +132,17 @@ const CONVERT = {
   Namespace: namespaceFromObject,
 };
 
+/** What the controller decides for one service, read off a whole plan. */
+function decisionOf(plan: Plan, service: string): DecisionInput {
+  return {
+    allocations: plan.allocations.filter((a) => a.service === service),
+    peers: plan.peers.flatMap((p) => {
+      const routes = p.routes.filter((r) => r.services.includes(service));
+      return routes.length ? [{ ...p, routes }] : [];
+    }),
+  };
+}
+
 /** The server's objects converted on their own, sorted by key: the from-scratch input. */
 function snapshotOf(server: Record<ClusterKind, Map<string, RawObject>>): ClusterSnapshot {
   const values = <T>(kind: ClusterKind, convert: (o: unknown) => { ok: boolean; value?: T }): T[] =>
@@ -166,13 +180,36 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
         const viaSnapshots = incrementalPlanner(cfg);
         let last = objects.snapshot();
         viaSnapshots(last);
+        // The controller's per-key view (src/k8s/plan-index.ts), moved along plan by plan.
+        const index = new PlanIndex();
+        let decided = planner.plan();
+        index.advance(decided);
         const drainBoth = () => {
           const { delta } = objects.drain();
           applyDelta(planner, delta);
           const next = objects.snapshot();
           carryDelta(last, delta, next);
           last = next;
-          expect(viaSnapshots(next)).to.deep.equal(planner.plan());
+          const plan = planner.plan();
+          expect(viaSnapshots(next)).to.deep.equal(plan);
+          // Every service whose decision changed is among those the controller looks at, and
+          // what it looks at for a service is that service's part of the whole plan.
+          const changed = new Set([
+            ...(delta.services?.upsert ?? []).map((x) => `${x.namespace}/${x.name}`),
+            ...(delta.services?.remove ?? []).map((x) => `${x.namespace}/${x.name}`),
+            ...(index.advance(plan) ?? []),
+          ]);
+          const keys = new Set([
+            ...[...server.Service.keys()],
+            ...decided.allocations.map((a) => a.service),
+            ...plan.allocations.map((a) => a.service),
+          ]);
+          for (const key of keys) {
+            const now = decisionOf(plan, key);
+            if (!changed.has(key)) expect(now, key).to.deep.equal(decisionOf(decided, key));
+            expect(index.restrict([key]), key).to.deep.equal(now);
+          }
+          decided = plan;
         };
         const late: Write[] = [];
         const deliver = (w: Write) => objects.set(w.kind, w.key, w.object);
