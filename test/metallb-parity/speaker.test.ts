@@ -137,3 +137,176 @@ describe('MetalLB parity: a session carries its own family unless dualStackAddre
     });
   }
 });
+
+/**
+ * TestCheckBGPAdvConflicts (speaker/bgp_controller_test.go): two advertisements of one pool with
+ * different localPref conflict only where they share a node and a peer. MetalLB's `Nodes` is the
+ * set of nodes an ad applies to (empty: none); we give each ad a hostname selector for its set.
+ * All peers are iBGP (localPref only exists there); `expectError` is a localPref issue in the plan.
+ */
+describe('MetalLB parity: speaker/bgp_controller_test.go TestCheckBGPAdvConflicts', () => {
+  interface ConflictAd {
+    localPref: number;
+    nodes: string[];
+    peers?: string[];
+  }
+  interface ConflictCase {
+    desc: string;
+    ads: ConflictAd[];
+    expectError: boolean;
+    /** Set where we deliberately decide otherwise: our verdict and the doc row. */
+    differs?: { expectError: boolean; doc: string };
+  }
+  const cases: ConflictCase[] = [
+    {
+      desc: 'No conflict - same local pref',
+      ads: [
+        { localPref: 100, nodes: ['nodeA'] },
+        { localPref: 100, nodes: ['nodeA'] },
+      ],
+      expectError: false,
+    },
+    {
+      desc: 'No conflict - different nodes',
+      ads: [
+        { localPref: 100, nodes: ['nodeA'] },
+        { localPref: 200, nodes: ['nodeB'] },
+      ],
+      expectError: false,
+      differs: { expectError: true, doc: 'localPref per next hop' },
+    },
+    {
+      desc: "Conflict - ad1's nodes are a subset of ad2's nodes",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'] },
+        { localPref: 200, nodes: ['nodeB', 'nodeA'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad2's nodes are a subset of ad1's nodes",
+      ads: [
+        { localPref: 100, nodes: ['nodeB', 'nodeA'] },
+        { localPref: 200, nodes: ['nodeA'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "No conflict - ad1's nodes are empty",
+      ads: [
+        { localPref: 100, nodes: [] },
+        { localPref: 200, nodes: ['nodeA'] },
+      ],
+      expectError: false,
+    },
+    {
+      desc: "No conflict - ad2's nodes are empty",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'] },
+        { localPref: 200, nodes: [] },
+      ],
+      expectError: false,
+    },
+    {
+      desc: 'No conflict - different peers',
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: ['peer1'] },
+        { localPref: 200, nodes: ['nodeA'], peers: ['peer2'] },
+      ],
+      expectError: false,
+    },
+    { desc: 'Single ad - no conflict', ads: [{ localPref: 100, nodes: ['nodeA'] }], expectError: false },
+    { desc: 'Empty ads - no conflict', ads: [], expectError: false },
+    {
+      desc: 'Conflict - different local pref, same node',
+      ads: [
+        { localPref: 100, nodes: ['nodeA'] },
+        { localPref: 200, nodes: ['nodeA'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad1's peers are a subset of ad2's peers",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: ['peer1'] },
+        { localPref: 200, nodes: ['nodeA'], peers: ['peer2', 'peer1'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad2's peers are a subset of ad1's peers",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: ['peer2', 'peer1'] },
+        { localPref: 200, nodes: ['nodeA'], peers: ['peer1'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad1's peers are a subset of ad2's peers, but ad1 also has one extra element",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: ['peer1', 'peer3'] },
+        { localPref: 200, nodes: ['nodeA'], peers: ['peer2', 'peer1'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad2's peers are a subset of ad1's peers, but ad2 also has one extra element",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: ['peer2', 'peer1'] },
+        { localPref: 200, nodes: ['nodeA'], peers: ['peer1', 'peer3'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad1's peers are empty",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: [] },
+        { localPref: 200, nodes: ['nodeA'], peers: ['peer1'] },
+      ],
+      expectError: true,
+    },
+    {
+      desc: "Conflict - ad2's peers are empty",
+      ads: [
+        { localPref: 100, nodes: ['nodeA'], peers: ['peer1'] },
+        { localPref: 200, nodes: ['nodeA'], peers: [] },
+      ],
+      expectError: true,
+    },
+  ];
+  const hostnames = (nodes: string[]) => ({
+    matchLabels: {},
+    matchExpressions: [
+      // An empty set selects no node: `In` with a name no node has.
+      {
+        key: 'kubernetes.io/hostname',
+        operator: 'In' as const,
+        values: nodes.length > 0 ? nodes : ['no-such-node'],
+      },
+    ],
+  });
+  const peers = ['peer1', 'peer2', 'peer3'].map((name, i) =>
+    peer(`192.168.200.${i + 1}`, { name, peerAsn: 64500, myAsn: 64500 }),
+  );
+  for (const c of cases) {
+    it(c.differs ? `${c.desc} [differs: ${c.differs.doc}]` : c.desc, () => {
+      const ads = c.ads.map((a, i) =>
+        ad(`ad${i + 1}`, {
+          localPref: a.localPref,
+          nodeSelectors: [hostnames(a.nodes)],
+          peers: a.peers ?? [],
+        }),
+      );
+      const plan = planCluster(
+        config([pool('test-pool', ['10.20.30.0/24'], { bgpAdvertisements: ads })], peers),
+        snapshot({
+          services: [service('test-svc', { statusIngress: ['10.20.30.1'] })],
+          endpointSlices: [slice('test-svc', ['nodeA', 'nodeB'])],
+          nodes: [node('nodeA', ['192.168.200.10']), node('nodeB', ['192.168.200.11'])],
+        }),
+      );
+      const expectError = c.differs ? c.differs.expectError : c.expectError;
+      expect(plan.issues.some((i) => i.message.includes('conflicting localPref'))).to.equal(expectError);
+    });
+  }
+});
