@@ -38,8 +38,22 @@ export interface PeerChange {
   resetSession: boolean;
 }
 
-/** Top-level parts that are wired into the process at start; a change needs a restart (exit 4). */
-export type RestartPart = 'router' | 'speaker' | 'kubernetes' | 'announceOnly' | 'address families';
+/**
+ * Parts wired into the process at start (the router link, the speaker, the cluster source...):
+ * every top-level key not applied live, and the address families our OPENs offer.
+ */
+export type RestartPart = Exclude<keyof Config, LiveKey> | 'address families';
+
+/** Top-level keys a running `run` applies: re-planned, peers changed, or read at each use. */
+const LIVE_KEYS = [
+  'peers',
+  'pools',
+  'loadBalancerClass',
+  'manageNeighbors',
+  'neighborDescription',
+  'verifyIntervalSec',
+] as const satisfies ReadonlyArray<keyof Config>;
+type LiveKey = (typeof LIVE_KEYS)[number];
 
 export interface ConfigDiff {
   /** A pool added, removed, or changed apart from its advertisements. */
@@ -106,8 +120,10 @@ export function diffConfig(before: Config, after: Config): ConfigDiff {
   const passwordChanged = peersChanged.filter((c) => c.fields.includes('password')).map((c) => c.name);
 
   const restartNeeded: RestartPart[] = [];
-  for (const part of ['router', 'speaker', 'kubernetes', 'announceOnly'] as const) {
-    if (!isDeepStrictEqual(before[part], after[part])) restartNeeded.push(part);
+  const live: ReadonlySet<string> = new Set(LIVE_KEYS);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as Array<keyof Config>);
+  for (const key of [...keys].sort()) {
+    if (!live.has(key) && !isDeepStrictEqual(before[key], after[key])) restartNeeded.push(key as RestartPart);
   }
   if (!isDeepStrictEqual(families(before), families(after))) restartNeeded.push('address families');
 

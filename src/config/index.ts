@@ -1,5 +1,11 @@
 /** The config loader's public face; other areas import from here. */
-export { loadConfigDocuments, loadConfigFiles, type ConfigText, type LoadedConfig } from './load.js';
+export {
+  loadConfigDocuments,
+  loadConfigFiles,
+  readConfigFiles,
+  type ConfigText,
+  type LoadedConfig,
+} from './load.js';
 export { isConfigObject, detectConfigForm, type ConfigForm } from './detect.js';
 export { ConfigError, formatConfigIssue, type ConfigIssue } from './errors.js';
 export { formatConfigWarning } from './issues.js';

@@ -109,6 +109,11 @@ export async function loadConfigFiles(
   paths: readonly string[],
   extra: readonly ConfigText[] = [],
 ): Promise<LoadedConfig> {
+  return loadConfigDocuments([...(await readConfigFiles(paths)), ...extra]);
+}
+
+/** Reads config files as they are now; every unreadable file is reported, not just the first. */
+export async function readConfigFiles(paths: readonly string[]): Promise<ConfigText[]> {
   const read = await Promise.all(
     paths.map(async (file): Promise<ConfigText | ConfigIssue> => {
       try {
@@ -120,7 +125,7 @@ export async function loadConfigFiles(
   );
   const failures = read.filter((r): r is ConfigIssue => 'reason' in r);
   if (failures.length > 0) throw new ConfigError(failures);
-  return loadConfigDocuments([...(read as ConfigText[]), ...extra]);
+  return read as ConfigText[];
 }
 
 function describeReadError(err: unknown): string {

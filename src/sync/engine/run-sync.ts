@@ -1,8 +1,15 @@
 import type { Logger } from 'pino';
 import { resolvePeerPasswords } from '../../bgp/socket-options/peer-password.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
+import { postObjectEvent } from '../../k8s/object-events.js';
+import { SecretWatch, type SecretName } from '../../k8s/secret-watch.js';
 import type { LeaseOptions } from '../../k8s/leader-election.js';
-import { formatConfigWarning, loadConfigFiles, type ConfigText } from '../../config/index.js';
+import {
+  formatConfigWarning,
+  loadConfigDocuments,
+  readConfigFiles,
+  type ConfigText,
+} from '../../config/index.js';
 import type { Config } from '../../config/model.js';
 import { healthChecksInForce, startNextHopHealth } from '../../health/setup.js';
 import { startHealthServer } from '../../observability/health-server.js';
@@ -12,7 +19,8 @@ import { createRouterDriver, type RouterDriver } from '../../router-drivers/inde
 import { BadInputError, ExitCode } from '../../util/errors.js';
 import type { Verification } from '../verify/verification.js';
 import { SyncEngine } from './engine.js';
-import { kubeClusterSource, memoizedPlanner, readClusterConfigDocuments } from './kube-adapter.js';
+import { kubeClusterSource, readClusterConfigDocuments } from './kube-adapter.js';
+import { LiveConfig, replaceablePlanner } from './live-config.js';
 import { acquireLeadership, type Leadership } from './leadership.js';
 import { manifestsClusterSource } from './manifests-adapter.js';
 import { driverNeighborManager } from './neighbor-manager.js';
@@ -105,10 +113,26 @@ function clusterSource(
   });
 }
 
+/** The Secrets the peers' passwordSecret name (namespace defaulting to MetalLB's). */
+function passwordSecrets(config: Config): SecretName[] {
+  return config.peers.flatMap((p) =>
+    p.passwordSecret
+      ? [
+          {
+            namespace: p.passwordSecret.namespace ?? config.kubernetes.metallbNamespace,
+            name: p.passwordSecret.name,
+          },
+        ]
+      : [],
+  );
+}
+
 /** `run`: the real thing, against a cluster (or manifests) and a router. */
 export async function runSync(opts: SyncRunOptions): Promise<number> {
   const log = opts.logger;
-  const fromFiles = (await loadConfigFiles(opts.configFiles)).config;
+  // Read once: a running `run` follows the cluster's config, not its own files (docs/deploy.md).
+  const files = await readConfigFiles(opts.configFiles);
+  const fromFiles = loadConfigDocuments(files).config;
   const router = fromFiles.router;
   // The config loader refuses announceOnly next to a router: section, so it is one or the other.
   if (router === undefined && fromFiles.announceOnly !== true) throw new NoRouterAccessError();
@@ -163,26 +187,18 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   });
 
   // The engine's config is the --config files merged with the cluster's MetalLB config as it is
-  // now; a later change to the latter stops run (exit 4) for a restart, rather than swapping the
-  // config under a running engine and speaker.
+  // now; a later change to the latter (or to a password Secret) is applied live (LiveConfig),
+  // except for the parts only a restart applies, which stop run with exit 4.
   const clusterDocuments = manifestsMode
     ? []
     : await readClusterConfigDocuments(kubeClient(), metallbNamespace, log);
-  const loaded = await loadConfigFiles(opts.configFiles, clusterDocuments);
+  const loaded = loadConfigDocuments([...files, ...clusterDocuments]);
   for (const w of loaded.warnings) log.warn(formatConfigWarning(w));
-  const startedWith = JSON.stringify(clusterDocuments);
   let configChanged = false;
   let onConfigChanged!: () => void;
   const configChange = new Promise<void>((resolve) => (onConfigChanged = resolve));
-  const watchConfig = (documents: readonly ConfigText[]): void => {
-    if (configChanged || JSON.stringify(documents) === startedWith) return;
-    configChanged = true;
-    log.error(
-      { documents: documents.map((d) => d.file) },
-      `the MetalLB config in the cluster changed: exiting with code ${ExitCode.ConfigChanged} to restart with it`,
-    );
-    onConfigChanged();
-  };
+  // Called from the cluster source and the Secret watch, both started after `live` is set.
+  const watchConfig = (documents: readonly ConfigText[]): void => live?.documentsChanged(documents);
   const stopSignal = Promise.race([
     configChange,
     ...(leadership ? [leadership.lost] : []),
@@ -191,11 +207,13 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
 
   // Secrets are read by the leader only, before any peer is added: the speaker (TCP-MD5) and the
   // router's neighbor config both need the password itself.
-  const config = {
-    ...loaded.config,
-    peers: await resolvePeerPasswords(loaded.config.peers, kubeClient, metallbNamespace),
-  };
-  const planner = memoizedPlanner(incrementalPlanner(config));
+  const resolvePasswords = async (c: Config): Promise<Config> => ({
+    ...c,
+    peers: await resolvePeerPasswords(c.peers, kubeClient, metallbNamespace),
+  });
+  const config = await resolvePasswords(loaded.config);
+  const planning = replaceablePlanner(config, incrementalPlanner);
+  const planner = planning.plan;
   const source = clusterSource(config, opts, planner, watchConfig, metrics);
   const driver: RouterDriver | undefined =
     router === undefined ? undefined : createRouterDriver(router, log.child({ component: 'router' }));
@@ -215,6 +233,13 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const healthChecks = healthChecksInForce(config.healthChecks, !manifestsMode);
   if (healthChecks !== undefined)
     log.info({ healthChecks }, "probing kube-proxy's healthz on every next hop (healthChecks)");
+  const routerParts = (c: Config) =>
+    driver !== undefined
+      ? {
+          verifier: routerVerifier(c, driverObserver(driver, c)),
+          neighbors: driverNeighborManager(driver, c, log.child({ component: 'router' })),
+        }
+      : {};
   const engine = new SyncEngine<Verification>({
     config,
     source,
@@ -223,18 +248,47 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     ...(healthChecks !== undefined ? { health: startNextHopHealth(healthChecks, metrics) } : {}),
     // Manifests mode only: the source keeps the allocations as the services' status.
     ...(source.allocations ? { allocations: source.allocations } : {}),
-    ...(driver !== undefined
-      ? {
-          verifier: routerVerifier(config, driverObserver(driver, config)),
-          neighbors: driverNeighborManager(driver, config, log.child({ component: 'router' })),
-        }
-      : {}),
+    ...routerParts(config),
     // In cluster mode each verification also updates the route annotations on the Services.
     reporter: (v) => source.verified?.(v.report),
     metrics,
     logger: log,
     ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
   });
+  const secrets = manifestsMode
+    ? undefined
+    : new SecretWatch(kubeClient(), () => live?.secretsChanged(), log.child({ component: 'config' }));
+  await secrets?.watch(passwordSecrets(config));
+  const live = manifestsMode
+    ? undefined
+    : new LiveConfig({
+        files,
+        documents: clusterDocuments,
+        config,
+        resolve: resolvePasswords,
+        apply: async (next, diff) => {
+          planning.replace(next);
+          await engine.reconfigure({ config: next, planner, ...routerParts(next) }, diff, announcer);
+          await secrets?.watch(passwordSecrets(next));
+        },
+        restart: () => {
+          configChanged = true;
+          onConfigChanged();
+        },
+        refused: async (err, regarding) => {
+          if (regarding === undefined) return;
+          await postObjectEvent(
+            kubeClient(),
+            regarding,
+            { type: 'Warning', reason: 'InvalidConfig', action: 'Reconfigure', note: err.message },
+            { controller: 'cluster-router-sync/controller' },
+          ).catch((eventErr: unknown) =>
+            log.warn({ err: eventErr, regarding }, 'could not post the InvalidConfig event'),
+          );
+        },
+        metrics,
+        logger: log,
+      });
   const code = await runEngine({
     engine,
     metrics,
@@ -248,6 +302,9 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     stopSignal,
     shutdownMode: opts.withdrawOnExit ? 'withdraw' : 'keep-routes',
     cleanup: async () => {
+      live?.stop();
+      await live?.idle();
+      await secrets?.stop();
       unwatchMarker?.();
       if (opts.withdrawOnExit) await marker?.remove();
       await driver?.close();
