@@ -52,6 +52,11 @@ export interface ApiServerOptions {
    * resourceVersion answer 410 Gone; the default (true) is what real clusters run.
    */
   watchCache?: boolean;
+  /**
+   * `--service-node-port-range`; the default 30000-32767 holds 2,768 ports, and every Service
+   * with externalTrafficPolicy Local takes one for its health check.
+   */
+  serviceNodePortRange?: string;
 }
 
 export interface ApiUser {
@@ -249,6 +254,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         // A loopback address is not a valid endpoint for the `kubernetes` Service.
         '--endpoint-reconciler-type=none',
         `--watch-cache=${opts.watchCache ?? true}`,
+        ...(opts.serviceNodePortRange ? [`--service-node-port-range=${opts.serviceNodePortRange}`] : []),
         '--profiling=false',
       ],
       join(dir, 'kube-apiserver.log'),
