@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { isIP, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { PeerConfig } from '../config/model.js';
 import type { ReceivedRoute } from './adj-rib-in.js';
@@ -15,6 +14,7 @@ import {
 import { silentLog as silentLogger, type Log as BgpLogger } from '../util/log.js';
 import { PathSlotTable } from './path-slots.js';
 import type { AddressFamily, DesiredRoute } from './routes.js';
+import { SessionEventEmitter } from './session-events.js';
 import { PeerSession, type SessionEvents, type SessionState, type SessionStats } from './session.js';
 import { tcpConnector, tuneSocket, type Connector } from './transport.js';
 import {
@@ -159,8 +159,7 @@ function plainAddress(addr: string | undefined): string {
  * Our BGP speaker: one session per router peer, fed with "the routes this peer should have".
  * Knows nothing of Kubernetes; the sync engine hands it a plan's per-peer routes.
  */
-export class BgpSpeaker {
-  private readonly events = new EventEmitter();
+export class BgpSpeaker extends SessionEventEmitter {
   /** Every session by its name (slot sessions and collector peers included). */
   private readonly sessions = new Map<string, PeerSession>();
   /** Configured peers by name. */
@@ -178,20 +177,11 @@ export class BgpSpeaker {
   private readonly logger: BgpLogger;
 
   constructor(private readonly opts: SpeakerOptions) {
+    super();
     this.clock = opts.clock ?? systemClock;
     this.connector = opts.connector ?? tcpConnector;
     this.logger = opts.logger ?? silentLogger;
     this.tableComplete = !(opts.awaitInitialTable ?? false);
-  }
-
-  on<K extends keyof SpeakerEvents>(event: K, fn: (e: SpeakerEvents[K]) => void): this {
-    this.events.on(event, fn);
-    return this;
-  }
-
-  off<K extends keyof SpeakerEvents>(event: K, fn: (e: SpeakerEvents[K]) => void): this {
-    this.events.off(event, fn);
-    return this;
   }
 
   /** Starts accepting sessions; resolves with the bound address (useful with port 0). */
@@ -381,7 +371,7 @@ export class BgpSpeaker {
       'notification',
       'warning',
     ] as const) {
-      session.on(event, (e) => this.events.emit(event, e));
+      session.on(event, (e) => this.emit(event, e));
     }
     this.sessions.set(peer.name, session);
     return session;
