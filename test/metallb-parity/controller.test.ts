@@ -129,6 +129,19 @@ describe('MetalLB parity: controller/controller_test.go, stateful tests', () => 
     expect(ipsOf(planOf(pools, [lb('test2')]), 'test2')).to.deep.equal(['1.2.3.0']);
   });
 
+  it('TestControllerConfig: a service gets an address once a pool exists, and loses it when the pool goes', () => {
+    // MetalLB's steps before its config is synced have no counterpart: we never plan without one.
+    const pools = [pool('default', ['1.2.3.0/24'])];
+    expect(ipsOf(planOf(pools, [lb('test')]), 'test')).to.deep.equal(['1.2.3.0']);
+    expect(ipsOf(planOf([], [lb('test', ['1.2.3.0'])]), 'test')).to.deep.equal([]);
+  });
+
+  it('TestControllerDualStackConfig: a RequireDualStack service gets one address of each family', () => {
+    const dual = service('test', { ipFamilies: [4, 6], ipFamilyPolicy: 'RequireDualStack' });
+    const plan = planOf([pool('default', ['1.2.3.0/24', '1000::1/127'])], [dual]);
+    expect(ipsOf(plan, 'test')).to.deep.equal(['1.2.3.0', '1000::']);
+  });
+
   it('TestControllerReassign: a new pool leaves the allocation alone; deleting its pool moves it', () => {
     const first = pool('default', ['1.2.3.0/24', '1000::1/127']);
     const second = pool('second', ['4.5.6.0/24']);
