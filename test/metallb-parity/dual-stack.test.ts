@@ -62,6 +62,31 @@ const rows: Row[] = [
   },
 ];
 
+/**
+ * convergeBalancer (controller/service.go) Assigns the status addresses as one allocation; the
+ * allocator refuses addresses of two pools, so such a status is cleared and allocated again.
+ */
+describe('MetalLB parity: a status with addresses of two pools (controller/service.go convergeBalancer)', () => {
+  it('is released whole and the service is allocated again from one pool', () => {
+    const pools = [
+      pool('v4', ['10.0.4.0/24']),
+      pool('v6', ['2001:db8:6::/64']),
+      pool('dual', ['10.0.0.0/24', '2001:db8::/64']),
+    ];
+    const s = service('s', {
+      ipFamilyPolicy: 'RequireDualStack',
+      ipFamilies: [4, 6],
+      statusIngress: ['10.0.4.7', '2001:db8:6::7'],
+    });
+    const plan = planCluster(config(pools), snapshot({ services: [s] }));
+    expect(allocationTable(plan)['default/s']).to.deep.equal(['10.0.0.0@dual', '2001:db8::@dual']);
+    expect(plan.issues.map((i) => i.message)).to.deep.equal([
+      "10.0.4.7 released: the service's addresses are not in one address pool",
+      "2001:db8:6::7 released: the service's addresses are not in one address pool",
+    ]);
+  });
+});
+
 describe('MetalLB parity: PreferDualStack pool choice (allocator.go findBestPoolForService)', () => {
   for (const row of rows) {
     it(row.rule, () => {
