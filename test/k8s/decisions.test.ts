@@ -65,6 +65,32 @@ describe('k8s decisions (pure parts)', () => {
     });
   });
 
+  describe('DecisionEvents.decide with a scope (a change touching some services)', () => {
+    it('remembers the services outside the scope and forgets only the absent ones inside it', () => {
+      const d = new DecisionEvents();
+      const allocB: ServiceAllocation = { service: 'default/b', ips: ['192.168.197.1'], pools: ['default'] };
+      d.decide([service('a'), service('b')], {
+        allocations: [{ service: 'default/a', ips: ['192.168.197.0'], pools: ['default'] }, allocB],
+        peers: [],
+      });
+      // b changed alone: a is neither looked at nor forgotten, so nothing is said about it.
+      expect(
+        d.decide([service('b')], { allocations: [allocB], peers: [] }, new Set(['default/b'])),
+      ).to.deep.equal([]);
+      // a deleted: forgotten, so when it comes back its allocation is said again.
+      d.decide([], { allocations: [], peers: [] }, new Set(['default/a']));
+      const back = d.decide(
+        [service('a')],
+        { allocations: [{ service: 'default/a', ips: ['192.168.197.0'], pools: ['default'] }], peers: [] },
+        new Set(['default/a']),
+      );
+      expect(back.map((e) => `${e.service} ${e.reason}`)).to.deep.equal(['default/a IPAllocated']);
+      expect(
+        d.decide([service('b')], { allocations: [allocB], peers: [] }, new Set(['default/b'])),
+      ).to.deep.equal([]);
+    });
+  });
+
   describe('DecisionEvents after a restart or a leader change', () => {
     it('does not repeat an allocation the status already shows, but does say the advertisement', () => {
       const written = { ...service('a'), statusIngress: ['192.168.197.0'] };
