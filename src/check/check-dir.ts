@@ -9,7 +9,7 @@ import { CheckInputError } from './errors.js';
 import { readRouterRecording } from './router-recording.js';
 
 /** Where, inside a check directory, manifests (and config documents among them) are read. */
-export const MANIFEST_PLACES = ['.', 'manifests'] as const;
+const MANIFEST_PLACES = ['.', 'manifests'] as const;
 export const ROUTER_DIR = 'router';
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 

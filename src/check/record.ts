@@ -78,7 +78,7 @@ const RESOURCE_KINDS: Record<string, { apiVersion: string; kind: string }> = {
 };
 
 /** `password: secret` in any YAML (our config, the MetalLB ConfigMap, a BGPPeer) becomes `<redacted>`. */
-export function redactYamlPasswords(text: string): string {
+function redactYamlPasswords(text: string): string {
   return text.replace(/^(\s*(?:-\s+)?password:\s*)(?!\s*$)\S.*$/gm, `$1'${REDACTED}'`);
 }
 

@@ -26,7 +26,7 @@ import { CheckInputError } from './errors.js';
  * FRR's JSON is the form the live driver reads too. Names follow fixtures/frr-8.4.4/ (the
  * command with spaces as underscores), so a capture made by hand fits as well as one by `record`.
  */
-export const RECORDED_FILES = {
+const RECORDED_FILES = {
   summary: ['show_bgp_summary_json.txt', 'show_bgp_summary.txt', 'show_ip_bgp_summary.txt'],
   routes: ['show_ip_route_bgp_json.txt', 'show_ip_route_bgp.txt'],
   routesV6: ['show_ipv6_route_bgp_json.txt', 'show_ipv6_route_bgp.txt'],

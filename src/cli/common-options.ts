@@ -4,7 +4,7 @@ import { LOG_FORMATS, type LogFormat } from '../observability/log-text.js';
 import type { ReportFormat } from '../reports/formats.js';
 import { BadInputError } from '../util/errors.js';
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const PLAIN_OUTPUTS = ['text', 'json'] as const;

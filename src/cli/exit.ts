@@ -4,7 +4,7 @@
  * something a command failed to close (an SSH channel whose close never completes, a socket left
  * after the shutdown deadline), and it must not keep a stopped `run` alive for minutes.
  */
-export const EXIT_GRACE_MS = 2_000;
+const EXIT_GRACE_MS = 2_000;
 
 /** Ends the process with `code`: at once when nothing is left open, else after EXIT_GRACE_MS. */
 export function exitWhenDone(code: number): void {

@@ -30,7 +30,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, register: Registrar]> = [
  * The subcommand argv names, if any: the first word that is not a flag (the program's own flags,
  * -V and -h, take no value), or the word after `help`. Undefined means every command is needed.
  */
-export function requestedCommand(argv: readonly string[]): string | undefined {
+function requestedCommand(argv: readonly string[]): string | undefined {
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const name = words[0] === 'help' ? words[1] : words[0];
   return COMMANDS.some(([known]) => known === name) ? name : undefined;
@@ -40,7 +40,7 @@ export function requestedCommand(argv: readonly string[]): string | undefined {
  * Builds the command tree for `argv`: only the requested subcommand, or all of them when argv
  * names none (top-level help, an unknown command, which commander then reports).
  */
-export async function buildProgram(
+async function buildProgram(
   argv: readonly string[],
   io: CliIo = processIo,
   setExitCode: (code: number) => void = () => {},

@@ -10,7 +10,7 @@ import { KubeApiError, type KubeClient } from './kube-client.js';
 export const POOL_STATUS_CONFIGMAP = 'cluster-router-sync-pool-status';
 
 /** `assignedIPv4=2 availableIPv4=14 assignedIPv6=0 availableIPv6=0`, one line per pool. */
-export function poolStatusData(statuses: readonly PoolStatus[]): Record<string, string> {
+function poolStatusData(statuses: readonly PoolStatus[]): Record<string, string> {
   const data: Record<string, string> = {};
   for (const s of statuses) {
     data[s.pool] =

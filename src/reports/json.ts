@@ -7,14 +7,14 @@ import {
 } from '../sync/verify/verification.js';
 
 /** Bumped on any incompatible change to docs/report-schema.json. */
-export const REPORT_SCHEMA_VERSION = 1;
-export const REPORT_KIND = 'cluster-router-sync/verification';
+const REPORT_SCHEMA_VERSION = 1;
+const REPORT_KIND = 'cluster-router-sync/verification';
 
 /**
  * The JSON report: the Verification with a version header and keys in a fixed order, so two
  * reports of the same state are byte-identical and a golden file diff shows only real changes.
  */
-export function reportObject(v: Verification): Record<string, unknown> {
+function reportObject(v: Verification): Record<string, unknown> {
   return {
     kind: REPORT_KIND,
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -8,7 +8,7 @@ export function sshFingerprint(keyBlob: Buffer): string {
 export type HostKeyVerdict = { ok: true } | { ok: false; reason: 'mismatch' | 'unknown'; detail: string };
 
 /** The name OpenSSH looks up in known_hosts: `host` on port 22, `[host]:port` otherwise. */
-export function knownHostsName(host: string, port: number): string {
+function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 

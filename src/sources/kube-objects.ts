@@ -13,7 +13,7 @@ import type {
   ServicePort,
 } from '../sync/cluster.js';
 
-export const CLUSTER_KINDS = ['Service', 'EndpointSlice', 'Node', 'Namespace'] as const;
+const CLUSTER_KINDS = ['Service', 'EndpointSlice', 'Node', 'Namespace'] as const;
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
 
 export function isClusterKind(kind: string): kind is ClusterKind {

@@ -33,7 +33,7 @@ import {
  * Long enough for any tool that writes a local file in pieces, short enough that a deliberate
  * deletion shows on the router soon after.
  */
-export const DEFAULT_MANIFESTS_GRACE_MS = 10_000;
+const DEFAULT_MANIFESTS_GRACE_MS = 10_000;
 
 export interface HeldObject {
   kind: ClusterKind;

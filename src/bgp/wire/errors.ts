@@ -44,7 +44,7 @@ export type WireErrorAction = 'session-reset' | 'treat-as-withdraw' | 'attribute
  * | update-malformed-as-path     | 3/11         | none                         | RFC 4271 §6.3, RFC 7606 §7.2 |
  * | route-refresh-length         | 7/1          | the whole message            | RFC 7313 §5             |
  */
-export const WIRE_ERRORS = {
+const WIRE_ERRORS = {
   'header-marker': { code: ErrorCode.MessageHeader, subcode: HeaderErrorSubcode.ConnectionNotSynchronized },
   'header-length': { code: ErrorCode.MessageHeader, subcode: HeaderErrorSubcode.BadMessageLength },
   'header-type': { code: ErrorCode.MessageHeader, subcode: HeaderErrorSubcode.BadMessageType },

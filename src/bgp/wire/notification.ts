@@ -35,7 +35,7 @@ export function decodeNotification(m: Uint8Array): NotificationMessage {
 }
 
 /** The data octets for a shutdown communication (length octet + UTF-8, at most 255 octets). */
-export function shutdownCommunicationData(text: string): Buffer {
+function shutdownCommunicationData(text: string): Buffer {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length > 255) throw new BgpEncodeError('shutdown communication longer than 255 octets');
   return Buffer.concat([Buffer.from([bytes.length]), bytes]);
