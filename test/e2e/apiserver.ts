@@ -1,5 +1,5 @@
 /**
- * A real kube-apiserver on etcd for the Kubernetes tests (issue #10): both on loopback with
+ * A real kube-apiserver on etcd for the Kubernetes tests: both on loopback with
  * random ports, a temp dir for everything, token authentication and RBAC. The API server binary
  * is built once by test/e2e/build-apiserver.sh into a per-version cache outside the repository.
  */
