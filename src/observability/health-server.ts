@@ -14,6 +14,8 @@ export interface HealthServerOptions {
   readiness: ReadinessProbe;
   /** A standing remark `/readyz` adds to its answer, ready or not (e.g. announce-only mode). */
   readyzNote?: string;
+  /** Lines `/readyz` adds after its answer, read at each request (health check states). */
+  readyzDetail?: () => string[];
 }
 
 export interface HealthServer {
@@ -73,7 +75,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HealthSer
       return;
     case '/readyz': {
       const reasons = opts.readiness();
-      const note = opts.readyzNote === undefined ? '' : `${opts.readyzNote}\n`;
+      const detail = (opts.readyzDetail?.() ?? []).map((l) => `${l}\n`).join('');
+      const note = `${opts.readyzNote === undefined ? '' : `${opts.readyzNote}\n`}${detail}`;
       if (reasons.length === 0) res.writeHead(200, { 'content-type': 'text/plain' }).end(`ready\n${note}`);
       else
         res
