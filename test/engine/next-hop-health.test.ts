@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import { HealthChecker } from '../../src/health/health-checker.js';
 import { CheckedNextHops } from '../../src/health/next-hop-health.js';
 import type { ProbeResult } from '../../src/health/target-state.js';
+import { startHealthServer } from '../../src/observability/health-server.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { SyncEngine } from '../../src/sync/engine/engine.js';
@@ -72,9 +73,17 @@ describe('engine: next hops after health checks', () => {
     await clock.tickAsync(1000);
     expect(t.verifier.plans.at(-1)!.peers[0]!.routes[0]!.nextHops).to.deep.equal(['192.168.201.11']);
 
+    expect(t.engine.healthDetail()).to.deep.equal([
+      'health checks: 2 targets, 1 healthy, 1 unhealthy, 0 unknown',
+      '- unhealthy 192.168.201.12:10256 (ECONNREFUSED): default/a',
+    ]);
+
     t.answers.set('192.168.201.11', { ok: false, error: 'HTTP 503' });
     await clock.tickAsync(1000);
     expect(t.hops()).to.deep.equal(['192.168.201.11', '192.168.201.12']);
+    expect(t.engine.healthDetail().at(-1)).to.equal(
+      '- 192.168.197.1/32: every next hop unhealthy, all announced (fail open)',
+    );
 
     t.answers.clear();
     await clock.tickAsync(1000);
@@ -97,5 +106,31 @@ describe('engine: next hops after health checks', () => {
       ['192.168.197.2/32', ['192.168.201.11']],
     ]);
     await t.engine.stop('keep-routes');
+  });
+});
+
+describe('health server: /readyz detail', () => {
+  it('adds the detail lines after the answer, ready or not', async () => {
+    let reasons: string[] = [];
+    const server = await startHealthServer({
+      address: '127.0.0.1:0',
+      metrics: new Metrics(),
+      readiness: () => reasons,
+      readyzDetail: () => ['health checks: 2 targets, 1 healthy, 1 unhealthy, 0 unknown'],
+    });
+    try {
+      const url = `http://127.0.0.1:${server.port}/readyz`;
+      expect(await (await fetch(url)).text()).to.equal(
+        'ready\nhealth checks: 2 targets, 1 healthy, 1 unhealthy, 0 unknown\n',
+      );
+      reasons = ['initial sync not done'];
+      const res = await fetch(url);
+      expect(res.status).to.equal(503);
+      expect(await res.text()).to.equal(
+        'not ready:\n- initial sync not done\nhealth checks: 2 targets, 1 healthy, 1 unhealthy, 0 unknown\n',
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -155,6 +155,28 @@ export class SyncEngine<R> {
     return reasons;
   }
 
+  /**
+   * The health checks as /readyz shows them (they never make us unready: a dead node is the
+   * cluster's problem, not ours): counts by state, each unhealthy target with its last error, and
+   * the prefixes announced failing open.
+   */
+  healthDetail(): string[] {
+    const health = this.opts.health;
+    if (health === undefined) return [];
+    const statuses = health.statuses();
+    const count = (state: string) => statuses.filter((s) => s.state.state === state).length;
+    return [
+      `health checks: ${statuses.length} targets, ${count('healthy')} healthy, ${count('unhealthy')} unhealthy, ${count('unknown')} unknown`,
+      ...statuses
+        .filter((s) => s.state.state === 'unhealthy')
+        .map(
+          (s) =>
+            `- unhealthy ${s.target.address}:${s.target.port} (${s.state.lastError ?? 'no error recorded'}): ${s.target.services.join(', ')}`,
+        ),
+      ...[...this.failedOpen].map((p) => `- ${p}: every next hop unhealthy, all announced (fail open)`),
+    ];
+  }
+
   /** Runs a verification now (or right after the one in progress). */
   async verifyNow(reason: VerificationReason = 'requested'): Promise<void> {
     this.clearVerifyTimer();

@@ -91,6 +91,7 @@ async function runUntilEnd<R>(opts: RunOptions<R>, served: (health: HealthServer
         address: opts.metricsAddress,
         metrics: opts.metrics,
         readiness: () => engine.readiness(),
+        readyzDetail: () => engine.healthDetail(),
         ...(opts.readyzNote !== undefined ? { readyzNote: opts.readyzNote } : {}),
       });
       served(health);
