@@ -5,7 +5,7 @@ Exit codes:
   1  drift found, or a check failed
   2  bad input: invalid config, manifests, fixtures or flags
   3  router or cluster unreachable, or the router's SSH host key is not the pinned one
-  4  run: the MetalLB config in the cluster changed (restart to apply it)`;
+  4  run: the cluster's MetalLB config changed in a part only a restart applies (router, speaker, kubernetes, a new address family)`;
 
 /** Formats a subcommand's examples for `addHelpText('after', ...)`. */
 export function examplesHelp(examples: ReadonlyArray<readonly [command: string, what: string]>): string {

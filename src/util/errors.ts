@@ -16,7 +16,10 @@ export const ExitCode = {
   Drift: 1,
   BadInput: 2,
   Unreachable: 3,
-  /** run: the MetalLB config in the cluster changed; exits so the Deployment restarts it. */
+  /**
+   * run: the cluster's MetalLB config changed in a part only a restart applies; exits so the
+   * Deployment restarts it.
+   */
   ConfigChanged: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
