@@ -10,7 +10,13 @@ import type { KubeClient } from './kube-client.js';
 import { replicaIdentity } from './leader-election.js';
 import { microTime } from './micro-time.js';
 
-export type ServiceEventReason = 'IPAllocated' | 'AllocationFailed' | 'AdvertisementChanged';
+export type ServiceEventReason =
+  | 'IPAllocated'
+  | 'AllocationFailed'
+  | 'AdvertisementChanged'
+  /** A next hop's health probe (src/health) changed state. */
+  | 'NextHopUnhealthy'
+  | 'NextHopHealthy';
 
 export interface ServiceEvent {
   service: string;
@@ -36,6 +42,8 @@ const ACTIONS: Record<ServiceEventReason, string> = {
   IPAllocated: 'Allocate',
   AllocationFailed: 'Allocate',
   AdvertisementChanged: 'Advertise',
+  NextHopUnhealthy: 'Probe',
+  NextHopHealthy: 'Probe',
 };
 
 /** Posts one event about one service. */

@@ -11,7 +11,9 @@ import {
   type ConfigText,
 } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
+import { serviceHealthEvents } from '../../health/health-events.js';
 import { healthChecksInForce, startNextHopHealth } from '../../health/setup.js';
+import { ServiceEventRecorder } from '../../k8s/service-events.js';
 import { startHealthServer } from '../../observability/health-server.js';
 import { Metrics } from '../../observability/metrics.js';
 import { renderReport, type ReportFormat } from '../../reports/index.js';
@@ -233,6 +235,10 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
   const healthChecks = healthChecksInForce(config.healthChecks, !manifestsMode);
   if (healthChecks !== undefined)
     log.info({ healthChecks }, "probing kube-proxy's healthz on every next hop (healthChecks)");
+  const health = healthChecks !== undefined ? startNextHopHealth(healthChecks, metrics) : undefined;
+  // A transition is an Event on each Service it touches; manifests have no API to write to.
+  if (health !== undefined && !manifestsMode)
+    health.onTransition(serviceHealthEvents(new ServiceEventRecorder(kubeClient()), log));
   const routerParts = (c: Config) =>
     driver !== undefined
       ? {
@@ -245,7 +251,7 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     source,
     planner,
     announcer,
-    ...(healthChecks !== undefined ? { health: startNextHopHealth(healthChecks, metrics) } : {}),
+    ...(health !== undefined ? { health } : {}),
     // Manifests mode only: the source keeps the allocations as the services' status.
     ...(source.allocations ? { allocations: source.allocations } : {}),
     ...routerParts(config),
