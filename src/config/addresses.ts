@@ -1,4 +1,5 @@
 import { IPv4, IPv6, Validator } from 'ip-num';
+import { formatIpv6Groups } from '../util/ip-text.js';
 import type { AddressRange } from './model.js';
 
 /** A parsed IP address: family and numeric value. */
@@ -26,29 +27,12 @@ export function parseIpAddress(text: string): IpAddress | undefined {
 /** Canonical text of an address: dotted quad, or RFC 5952 compressed IPv6. */
 export function formatIpAddress(family: 4 | 6, value: bigint): string {
   if (family === 4) return IPv4.fromNumber(value).toString();
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
-  // RFC 5952: compress the longest run of two or more zero groups, the first one on a tie.
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestStart < 0) return groups.join(':');
-  const head = groups.slice(0, bestStart).join(':');
-  const tail = groups.slice(bestStart + bestLen).join(':');
-  return `${head}::${tail}`;
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
+  return formatIpv6Groups(groups, hexGroup);
 }
+
+const hexGroup = (group: number): string => group.toString(16);
 
 export type RangeParse = { ok: true; range: AddressRange; note?: string } | { ok: false; reason: string };
 

@@ -79,6 +79,13 @@ const parts: string[] = [];
  * hot path pass a cached one.
  */
 export function formatIpv6Groups(groups: ArrayLike<number>, hexGroup: (group: number) => string): string {
+  if (isIpv4Mapped(groups)) {
+    // RFC 5952 §5: an IPv4-mapped address keeps its IPv4 part as a dotted quad. glibc's inet_ntop
+    // does the same, so vtysh shows an IPv4 peer's IPv6 next hop as ::ffff:172.20.0.1.
+    const hi = groups[6] as number;
+    const lo = groups[7] as number;
+    return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
@@ -106,4 +113,10 @@ export function formatIpv6Groups(groups: ArrayLike<number>, hexGroup: (group: nu
   for (let i = bestStart + bestLen; i < 8; i++) parts.push(hexGroup(groups[i] as number));
   if (bestStart + bestLen === 8) parts.push('');
   return parts.join(':');
+}
+
+/** ::ffff:0:0/96 (RFC 4291 §2.5.5.2). */
+function isIpv4Mapped(groups: ArrayLike<number>): boolean {
+  for (let i = 0; i < 5; i++) if (groups[i] !== 0) return false;
+  return groups[5] === 0xffff;
 }

@@ -6,17 +6,36 @@ import { IntervalSet } from '../../src/sync/allocator/interval-set.js';
 import { RangeSpace, isBuggyIp } from '../../src/sync/allocator/range-space.js';
 import { range } from './builders.js';
 
-/** WHATWG URL serialises IPv6 hosts the RFC 5952 way: an independent oracle. */
+/**
+ * WHATWG URL serialises IPv6 hosts the RFC 5952 way, an independent oracle, except that it keeps
+ * hex groups for IPv4-mapped addresses where RFC 5952 §5 (and vtysh) write a dotted quad.
+ */
 function urlCanonical(v6: string): string {
-  return new URL(`http://[${v6}]/`).hostname.slice(1, -1);
+  const text = new URL(`http://[${v6}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(text);
+  if (mapped === null) return text;
+  const [hi, lo] = [parseInt(mapped[1] as string, 16), parseInt(mapped[2] as string, 16)];
+  return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
+
+/** Any IPv6 value, one in four of them IPv4-mapped (::ffff:0:0/96). */
+const ipv6Value = fc.oneof(
+  { weight: 3, arbitrary: fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 0xffffffffn }).map((v4) => (0xffffn << 32n) | v4) },
+);
 
 describe('ip addresses as bigints', () => {
   it('parses and prints IPv4 and IPv6 literals canonically', () => {
     expect(parseIp('192.168.197.254')).to.deep.equal({ family: 4, value: 0xc0a8c5fen });
     expect(canonicalIp('2001:DB8:0:0:1:0:0:1')).to.equal('2001:db8::1:0:0:1');
     expect(canonicalIp('2001:db8:0:1:0:0:0:1')).to.equal('2001:db8:0:1::1');
-    expect(canonicalIp('::ffff:192.0.2.1')).to.equal('::ffff:c000:201');
+    expect(canonicalIp('::ffff:192.0.2.1')).to.equal('::ffff:192.0.2.1');
+    expect(canonicalIp('::ffff:ac14:1')).to.equal('::ffff:172.20.0.1');
+    expect(canonicalIp('::FFFF:0:0')).to.equal('::ffff:0.0.0.0');
+    // Only ::ffff:0:0/96 is mapped: IPv4-compatible and near misses keep hex groups.
+    expect(canonicalIp('::ac14:1')).to.equal('::ac14:1');
+    expect(canonicalIp('1::ffff:ac14:1')).to.equal('1::ffff:ac14:1');
+    expect(canonicalIp('::fffe:ac14:1')).to.equal('::fffe:ac14:1');
     expect(canonicalIp('::')).to.equal('::');
   });
 
@@ -38,7 +57,7 @@ describe('ip addresses as bigints', () => {
 
   it('round-trips every IPv6 value and agrees with the URL serialiser (property)', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (value) => {
+      fc.property(ipv6Value, (value) => {
         const text = formatIp(6, value);
         expect(parseIp(text)).to.deep.equal({ family: 6, value });
         expect(text).to.equal(urlCanonical(text));

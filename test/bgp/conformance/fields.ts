@@ -119,8 +119,8 @@ function confedCount(segs: readonly AsPathSegment[]): number {
 }
 
 /**
- * The vectors write next hops as their sources print them (GoBGP: "::ffff:172.20.0.1"); the codec
- * prints IPv6 in the project's one form (hex groups), so compare the addresses, not the spelling.
+ * The vectors write next hops as their sources print them, which need not be RFC 5952's canonical
+ * text the codec prints, so compare the addresses, not the spelling.
  */
 function canonicalNextHops(byFamily: Record<string, Route[]>): Record<string, Route[]> {
   const out: Record<string, Route[]> = {};

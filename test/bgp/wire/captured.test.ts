@@ -161,7 +161,7 @@ describe('bgp wire: messages captured from FRR 8.4.4 and GoBGP 3.10.0', () => {
     expect(m.nlri).to.deep.equal([]);
     expect(m.attributes).to.deep.include({ origin: 0, asPath: [{ type: 2, asns: [65000] }], med: 0 });
     const mp = m.attributes.mpReach;
-    expect(mp).to.deep.include({ afi: 2, safi: 1, nextHop: { global: '::ffff:ac7:101' } });
+    expect(mp).to.deep.include({ afi: 2, safi: 1, nextHop: { global: '::ffff:10.199.1.1' } });
     expect(prefixes(mp?.nlri ?? [])).to.deep.equal(['2001:db8:197::1/128']);
     expect(mp?.nlri[0]).to.not.have.property('pathId');
   });
