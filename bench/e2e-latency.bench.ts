@@ -63,7 +63,11 @@ async function createToFib(): Promise<BenchRow[]> {
         // The lowest free addresses in turn: .0, .1 and .254 are the seed's.
         const octet = 2 + k;
         const seen = verifications();
-        await waitFor('a router verification to finish', () => verifications() > seen, { intervalMs: 5 });
+        await waitFor('a router verification to finish', () => verifications() > seen, {
+          intervalMs: 5,
+        }).catch((err: Error) => {
+          throw new Error(`${err.message}\n${run.stderr().slice(-3000)}`, { cause: err });
+        });
         const [svc, slice] = serviceWithEndpoint(`bench-${k}`, 'k8s-node1');
         await createObject(sys.api, slice!);
         // A route add in the monitor: `192.168.197.N [nhid K ][via 192.168.201.11 ]...`, not `Deleted ...`.
