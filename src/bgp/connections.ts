@@ -1,12 +1,13 @@
 import { ClosingSockets } from './closing-sockets.js';
-import type { ConnDirection } from './collision.js';
+import { collisionLoser, type ConnDirection } from './collision.js';
 import { Connection } from './connection.js';
 import { readMessages, type InboundHandlers } from './inbound.js';
 import type { EmitSessionEvent, SessionStats } from './session-events.js';
 import type { BgpConnection } from './transport.js';
 import type { Clock } from '../util/clock.js';
 import type { Log } from '../util/log.js';
-import { encodeKeepalive, encodeNotification, type NotificationMessage } from './wire/index.js';
+import { cease } from './fsm/stop.js';
+import { CeaseSubcode, encodeKeepalive, encodeNotification, type NotificationMessage } from './wire/index.js';
 
 export interface ConnectionEvents {
   /** What arrives on a connection (see readMessages), less the count kept here. */
@@ -61,6 +62,34 @@ export class Connections {
     return this.established() !== undefined || this.list.filter((c) => c.state !== 'Connect').length >= 2;
   }
 
+  /** Closes every connection still in Connect: nothing was sent on them. */
+  closeConnecting(reason: string): void {
+    for (const c of this.list.filter((x) => x.state === 'Connect')) this.close(c, undefined, reason);
+  }
+
+  /**
+   * RFC 4271 §6.8 on an OPEN from `remoteId` arriving on `conn`: closes the loser of a collision
+   * with Cease/Connection Collision Resolution; returns whether `conn` survives.
+   */
+  survivesCollision(conn: Connection, ids: { local: string; remote: string }): boolean {
+    const collision = collisionLoser(conn, this.list, ids);
+    if (!collision) return true;
+    const { loser, outcome } = collision;
+    if ('keep' in outcome) {
+      this.deps.logger.info({ peer: this.deps.peer, keep: outcome.keep }, 'connection collision resolved');
+    }
+    this.close(loser, cease(CeaseSubcode.ConnectionCollisionResolution), outcome.reason);
+    return loser !== conn;
+  }
+
+  /** `conn` reached Established: every other connection goes (§6.8), with a Cease if it had an OPEN. */
+  closeAllBut(conn: Connection): void {
+    for (const c of this.list.filter((x) => x !== conn)) {
+      const notify = c.state === 'Connect' ? undefined : cease(CeaseSubcode.ConnectionCollisionResolution);
+      this.close(c, notify, 'another connection reached Established');
+    }
+  }
+
   add(direction: ConnDirection, socket: BgpConnection, on: ConnectionEvents): Connection {
     const conn: Connection = new Connection(
       this.nextId++,
@@ -99,10 +128,10 @@ export class Connections {
     else conn.socket.destroy();
   }
 
-  /** Refuses a socket that never became a connection of ours, with `notification`. */
-  reject(socket: BgpConnection, notification: NotificationMessage): void {
+  /** Refuses a socket that never became a connection of ours (§6.8: one too many). */
+  refuse(socket: BgpConnection): void {
     this.deps.stats.messagesSent++;
-    socket.write(encodeNotification(notification));
+    socket.write(encodeNotification(cease(CeaseSubcode.ConnectionCollisionResolution)));
     this.closing.release(socket);
   }
 

@@ -1,26 +1,16 @@
 import type { ReceivedRoute } from './adj-rib-in.js';
 import type { RouteDelta } from './adj-rib-out.js';
 import type { Negotiated } from './capabilities.js';
-import { collisionLoser } from './collision.js';
 import type { Connection } from './connection.js';
 import { Connections } from './connections.js';
 import * as fsm from './fsm/index.js';
 import { announcedFamilies, PeerAnnouncer } from './peer-announcer.js';
 import { ReceivedRoutes } from './received-routes.js';
 import type { DesiredRoute } from './routes.js';
-import {
-  dialTarget,
-  sessionOpen,
-  type SessionConfig,
-  type SessionDeps,
-  type StopOptions,
-} from './session-config.js';
-import {
-  establishedReports,
-  newSessionStats,
-  SessionEventEmitter,
-  type SessionState,
-} from './session-events.js';
+import { dialTarget, sessionOpen } from './session-config.js';
+import type { SessionConfig, SessionDeps, StopOptions } from './session-config.js';
+import { establishedReports, newSessionStats, SessionEventEmitter } from './session-events.js';
+import type { SessionState } from './session-events.js';
 import { SessionStateReport } from './session-state.js';
 import { SessionTimers } from './session-timers.js';
 import type { BgpConnection } from './transport.js';
@@ -29,9 +19,6 @@ import * as wire from './wire/index.js';
 export { CLOSE_GRACE_MS } from './closing-sockets.js';
 export type { SessionConfig, SessionDeps, StopOptions } from './session-config.js';
 export type * from './session-events.js';
-
-const { cease } = fsm;
-const { CeaseSubcode } = wire;
 
 /**
  * One BGP peer: the decisions of the RFC 4271 state machine (./fsm) carried out on its connections
@@ -146,12 +133,12 @@ export class PeerSession extends SessionEventEmitter {
     if (!this.running) return socket.destroy();
     if (this.conns.refusesIncoming()) {
       this.deps.logger.info({ peer: this.name }, 'rejecting an extra incoming connection');
-      return this.conns.reject(socket, cease(CeaseSubcode.ConnectionCollisionResolution));
+      return this.conns.refuse(socket);
     }
     // Being dialled while waiting out a back-off or a connect attempt: take the peer's connection,
     // refusing it would only slow recovery after the router restarts.
     this.timers.stop();
-    this.closeConnecting('superseded');
+    this.conns.closeConnecting('superseded');
     this.sendOpen(this.addConn('incoming', socket), 'incoming connection accepted');
   }
 
@@ -175,13 +162,8 @@ export class PeerSession extends SessionEventEmitter {
 
   private onConnectRetryExpired(): void {
     const t = fsm.connect('connect-retry-expired');
-    this.closeConnecting(t.reason);
+    this.conns.closeConnecting(t.reason);
     if (this.conns.all.length === 0) this.automaticStart(t.reason);
-  }
-
-  private closeConnecting(reason: string): void {
-    for (const c of this.conns.all.filter((x) => x.state === 'Connect'))
-      this.conns.close(c, undefined, reason);
   }
 
   /** Moves `conn` where its state's handler decided. */
@@ -212,17 +194,7 @@ export class PeerSession extends SessionEventEmitter {
 
   /** The peer's OPEN is acceptable: collision detection (§6.8), then OpenConfirm. */
   private confirm(conn: Connection, open: wire.OpenMessage, negotiated: Negotiated, reason: string): void {
-    const collision = collisionLoser(conn, this.conns.all, {
-      local: this.config.routerId,
-      remote: open.bgpId,
-    });
-    if (collision) {
-      const { loser, outcome } = collision;
-      if ('keep' in outcome)
-        this.deps.logger.info({ peer: this.name, keep: outcome.keep }, 'connection collision resolved');
-      this.conns.close(loser, cease(CeaseSubcode.ConnectionCollisionResolution), outcome.reason);
-      if (loser === conn) return;
-    }
+    if (!this.conns.survivesCollision(conn, { local: this.config.routerId, remote: open.bgpId })) return;
     conn.confirm(open, negotiated);
     conn.framer.setMaxMessageSize(wire.maxMessageSize(negotiated.codec));
     this.conns.write(conn, wire.encodeKeepalive());
@@ -231,10 +203,7 @@ export class PeerSession extends SessionEventEmitter {
 
   private onEstablished(conn: Connection, reason: string): void {
     conn.establish();
-    for (const c of this.conns.all.filter((x) => x !== conn)) {
-      const notify = c.state === 'Connect' ? undefined : cease(CeaseSubcode.ConnectionCollisionResolution);
-      this.conns.close(c, notify, 'another connection reached Established');
-    }
+    this.conns.closeAllBut(conn);
     const n = conn.negotiated!;
     this.timers.resetBackoff();
     this.restarting = false;
