@@ -8,7 +8,7 @@ interface CollisionConn {
   state: ConnState;
 }
 
-export type CollisionOutcome =
+type CollisionOutcome =
   /** The other connection is Established: the new one is closed. */
   | { close: 'new'; reason: string }
   /** Both reached OpenConfirm/OpenSent: the one the higher BGP identifier initiated survives. */

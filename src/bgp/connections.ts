@@ -9,7 +9,7 @@ import type { Log } from '../util/log.js';
 import { cease } from './fsm/stop.js';
 import { CeaseSubcode, encodeKeepalive, encodeNotification, type NotificationMessage } from './wire/index.js';
 
-export interface ConnectionEvents {
+interface ConnectionEvents {
   /** What arrives on a connection (see readMessages), less the count kept here. */
   inbound(conn: Connection): Omit<InboundHandlers, 'counted'>;
   /** The socket closed or failed on its own. */

@@ -23,19 +23,19 @@ import { Timer, type Clock } from '../util/clock.js';
 import { createContext, encodeEndOfRib, RouteRefreshSubtype, Safi } from './wire/index.js';
 
 /** The session settings that decide what goes out (see SessionConfig). */
-export type AnnouncerConfig = Pick<
+type AnnouncerConfig = Pick<
   SessionConfig,
   'name' | 'localAsn' | 'peerAsn' | 'families' | 'addPath' | 'slot' | 'batchWindowMs' | 'awaitInitialTable'
 >;
 
-export interface AnnouncerDeps {
+interface AnnouncerDeps {
   clock: Clock;
   stats: SessionStats;
   emit: EmitSessionEvent;
 }
 
 /** The Established connection as the announcer sees it: what it negotiated and how to write to it. */
-export interface EstablishedLink {
+interface EstablishedLink {
   negotiated: Negotiated;
   /** Writes one message (or several joined) and counts it; `cb` once the bytes left. */
   write(data: Buffer, cb?: () => void): void;

@@ -6,7 +6,7 @@ import { encodeRibChanges } from './update-builder.js';
 import type { CodecContext } from './wire/index.js';
 
 /** What decides a session's first UPDATEs besides the routes: the negotiated families and codec. */
-export type Expectation = Pick<Negotiated, 'families' | 'addPathSend' | 'codec'>;
+type Expectation = Pick<Negotiated, 'families' | 'addPathSend' | 'codec'>;
 
 /** UPDATE messages back to back, as one buffer for one write, and how many they are. */
 export interface EncodedUpdates {
@@ -34,7 +34,7 @@ export interface PreparedTable {
   updates: EncodedUpdates;
 }
 
-export interface PrepareOptions {
+interface PrepareOptions {
   peer: string;
   localAsn: number;
   slot?: PathSlot;

@@ -7,7 +7,7 @@ import { Timer, type Clock } from '../util/clock.js';
 const OPEN_HOLD_MS = 240_000;
 
 /** The session settings the timers follow (see SessionConfig). */
-export type SessionTimerConfig = Pick<SessionConfig, 'connectRetrySec' | 'backoff' | 'gracefulRestart'>;
+type SessionTimerConfig = Pick<SessionConfig, 'connectRetrySec' | 'backoff' | 'gracefulRestart'>;
 
 /**
  * The session-wide timers of RFC 4271 §8: the IdleHoldTimer (a jittered, growing back-off before

@@ -1,7 +1,7 @@
 import type { Transition } from './state.js';
 
 /** What happens to an outgoing connection while TCP is being set up. */
-export type ConnectEvent = 'tcp-connected' | 'connect-retry-expired';
+type ConnectEvent = 'tcp-connected' | 'connect-retry-expired';
 
 /**
  * Connect (RFC 4271 §8.2.2): TCP up (Event 16/17) sends our OPEN and moves to OpenSent; the

@@ -11,8 +11,8 @@ import type { ConnState, FsmContext, Transition } from './state.js';
 import type { BgpMessage } from '../wire/index.js';
 
 export { connect } from './connect.js';
-export { cease, manualStop } from './stop.js';
-export { holdTimerExpired, malformedMessage, notification, unexpectedMessage } from './events.js';
+export { manualStop } from './stop.js';
+export { holdTimerExpired, malformedMessage, unexpectedMessage } from './events.js';
 export { idle } from './idle.js';
 export { furthest, type ConnState, type FsmContext, type Transition } from './state.js';
 
