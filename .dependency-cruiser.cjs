@@ -49,6 +49,15 @@ module.exports = {
       from: { path: '^src/bgp/wire/' },
       to: { pathNot: '^src/(bgp/wire|util)/' },
     },
+    {
+      name: 'speaker-knows-no-app',
+      severity: 'error',
+      comment:
+        'The BGP speaker (src/bgp) is a library: it defines the routes it takes (DesiredRoute) and ' +
+        'knows nothing of the planner, the cluster, the router drivers or the application around it.',
+      from: { path: '^src/bgp/' },
+      to: { path: '^src/(sync|k8s|router-drivers|cli|check|demo|observability)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,12 +1,17 @@
-import type { PlannedRoute } from '../sync/plan-types.js';
-
 /**
- * What the speaker is told to announce to one peer. A structural subset of the planner's
- * PlannedRoute, so a plan's per-peer routes can be handed over unchanged.
+ * What the speaker is told to announce to one peer. The speaker owns this shape and knows nothing
+ * of the planner; the planner's PlannedRoute has these fields too, so a plan's per-peer routes are
+ * handed over unchanged.
  */
-export type DesiredRoute = Pick<PlannedRoute, 'prefix' | 'nextHops' | 'communities' | 'largeCommunities'> & {
+export interface DesiredRoute {
+  /** Canonical prefix text: `192.168.197.0/32`, `2001:db8::1/128`. */
+  prefix: string;
+  /** Node addresses: one path each when the peer takes ADD-PATH. */
+  nextHops: string[];
   localPref?: number;
-};
+  communities: string[];
+  largeCommunities: string[];
+}
 
 export type AddressFamily = 4 | 6;
 
