@@ -93,6 +93,10 @@ export class HealthChecker {
     return this.entries.get(key)?.state.state ?? 'unknown';
   }
 
+  lastErrorOf(key: string): string | undefined {
+    return this.entries.get(key)?.state.lastError;
+  }
+
   statuses(): TargetStatus[] {
     return [...this.entries.values()].map((e) => ({ target: e.target, state: e.state }));
   }

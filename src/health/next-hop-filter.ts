@@ -34,10 +34,25 @@ export function unhealthyNextHops(
   });
 }
 
+/** The last error of the targets that made a next hop unhealthy, as the report shows it. */
+function errorsOf(
+  route: PlannedRoute,
+  bad: readonly string[],
+  targets: RouteTargets,
+  lastErrorOf: (key: string) => string | undefined,
+): Array<{ nextHop: string; error: string }> {
+  const hops = targets.get(route.prefix);
+  return bad.map((nextHop) => ({
+    nextHop,
+    error: (hops?.get(nextHop) ?? []).map((k) => lastErrorOf(k) ?? 'no error recorded').join('; '),
+  }));
+}
+
 export function filterNextHops(
   routes: readonly PlannedRoute[],
   targets: RouteTargets,
   stateOf: (key: string) => HealthState,
+  lastErrorOf: (key: string) => string | undefined = () => undefined,
 ): FilteredRoutes {
   const removed = new Map<string, string[]>();
   const failedOpen: FailedOpen[] = [];
@@ -45,14 +60,19 @@ export function filterNextHops(
   const out = routes.map((route) => {
     const bad = unhealthyNextHops(route, targets, stateOf);
     if (bad.length === 0) return route;
+    changed = true;
+    const unhealthy = errorsOf(route, bad, targets, lastErrorOf);
     if (bad.length === route.nextHops.length) {
       failedOpen.push({ prefix: route.prefix, nextHops: route.nextHops });
-      return route;
+      return { ...route, health: { unhealthy, failedOpen: true } };
     }
-    changed = true;
     removed.set(route.prefix, bad);
     const gone = new Set(bad);
-    return { ...route, nextHops: route.nextHops.filter((nh) => !gone.has(nh)) };
+    return {
+      ...route,
+      nextHops: route.nextHops.filter((nh) => !gone.has(nh)),
+      health: { unhealthy, failedOpen: false },
+    };
   });
   return { routes: changed ? out : routes, removed, failedOpen };
 }

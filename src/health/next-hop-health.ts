@@ -48,11 +48,12 @@ export class CheckedNextHops implements NextHopHealth {
     }
     const routeTargets = this.targets.plan.routes;
     const stateOf = (key: string) => this.checker.stateOf(key);
+    const lastErrorOf = (key: string) => this.checker.lastErrorOf(key);
     const failedOpen = new Map<string, FailedOpen>();
     const removed = new Map<string, readonly string[]>();
     let changed = false;
     const peers = plan.peers.map((p) => {
-      const out = filterNextHops(p.routes, routeTargets, stateOf);
+      const out = filterNextHops(p.routes, routeTargets, stateOf, lastErrorOf);
       for (const f of out.failedOpen) failedOpen.set(f.prefix, f);
       for (const [prefix, hops] of out.removed) removed.set(prefix, hops);
       if (out.routes === p.routes) return p;

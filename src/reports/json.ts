@@ -61,6 +61,7 @@ function routeObject(r: RouteCheck): Record<string, unknown> {
     'verdict',
     'detail',
     'notCarried',
+    'unhealthy',
   ]);
 }
 

@@ -35,6 +35,12 @@ export interface PlannedRoute {
   largeCommunities: string[];
   /** Services (`namespace/name`) this route carries, sorted. */
   services: string[];
+  /**
+   * Set by health checks (src/health) on a route some of whose planned next hops fail their
+   * probes: those next hops with the probe's last error, taken out of `nextHops`, or all kept
+   * when every one fails (`failedOpen`).
+   */
+  health?: { unhealthy: Array<{ nextHop: string; error: string }>; failedOpen: boolean };
 }
 
 export interface PeerRoutes {

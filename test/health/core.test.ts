@@ -124,9 +124,21 @@ describe('health: next-hop filter', () => {
   it('removes an unhealthy next hop; a prefix left with none keeps them all and is flagged', () => {
     const out = filterNextHops(routes, plan.routes, states(['192.0.2.1']));
     expect(out.routes[0]!.nextHops).to.deep.equal(['192.0.2.2']);
-    expect(out.routes[1]).to.equal(routes[1]);
+    expect(out.routes[0]!.health).to.deep.equal({
+      unhealthy: [{ nextHop: '192.0.2.1', error: 'no error recorded' }],
+      failedOpen: false,
+    });
+    expect(out.routes[1]).to.deep.equal({
+      ...routes[1],
+      health: { unhealthy: [{ nextHop: '192.0.2.1', error: 'no error recorded' }], failedOpen: true },
+    });
     expect([...out.removed]).to.deep.equal([['10.0.0.1/32', ['192.0.2.1']]]);
     expect(out.failedOpen).to.deep.equal([{ prefix: '10.0.0.2/32', nextHops: ['192.0.2.1'] }]);
+  });
+
+  it("carries each unhealthy next hop's last probe error", () => {
+    const out = filterNextHops(routes, plan.routes, states(['192.0.2.2']), () => 'HTTP 503');
+    expect(out.routes[0]!.health?.unhealthy).to.deep.equal([{ nextHop: '192.0.2.2', error: 'HTTP 503' }]);
   });
 
   it('a next hop of a shared IP stays while one of its targets is healthy', () => {

@@ -71,6 +71,31 @@ describe('verify', () => {
     expect(v.peers).to.deep.equal(['peer-192.168.200.1']);
   });
 
+  it('a next hop withdrawn by health checks: ok, with the probe error per next hop; fail open says so', () => {
+    const plan = seedPlan();
+    const routes = plan.peers[0]!.routes;
+    routes[1] = {
+      ...routes[1]!,
+      health: { unhealthy: [{ nextHop: '192.168.201.11', error: 'ECONNREFUSED' }], failedOpen: false },
+    };
+    routes[2] = {
+      ...routes[2]!,
+      health: { unhealthy: [{ nextHop: '192.168.201.12', error: 'HTTP 503' }], failedOpen: true },
+    };
+    const v = verify({ plan, config: seedConfig(), observed: seedObserved() });
+    expect(routeRow(v.routes, '192.168.197.1/32')).to.deep.include({
+      verdict: 'ok',
+      expectedNextHops: ['192.168.201.12'],
+      unhealthy: [{ nextHop: '192.168.201.11', error: 'ECONNREFUSED' }],
+      detail: 'unhealthy, withdrawn by health check: 192.168.201.11 (ECONNREFUSED)',
+    });
+    expect(routeRow(v.routes, '192.168.197.254/32')).to.deep.include({
+      verdict: 'ok',
+      detail: 'every next hop fails its health check, all announced (fail open): 192.168.201.12 (HTTP 503)',
+    });
+    expect(v.summary.status).to.equal('ok');
+  });
+
   it('reports a planned prefix the router lacks as missing', () => {
     const observed = seedObserved();
     observed.routes.splice(1, 1);

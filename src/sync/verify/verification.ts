@@ -52,6 +52,11 @@ export interface RouteCheck {
    * and there are fewer of them (path slots) than next hops. Absent when every one can be held.
    */
   notCarried?: string[];
+  /**
+   * Planned next hops failing their health probes, with the probe's last error: left out of
+   * `expectedNextHops`, unless every one fails (then all are expected: fail open).
+   */
+  unhealthy?: Array<{ nextHop: string; error: string }>;
 }
 
 /** Something worth knowing that is not drift by itself (allocation failures, unannounced IPs). */

@@ -37,6 +37,9 @@ interface ExpectedRoute {
   family: 4 | 6;
   nextHops: Set<string>;
   services: Set<string>;
+  /** Next hops failing their health probes, with the last error (PlannedRoute.health). */
+  unhealthy: Map<string, string>;
+  failedOpen: boolean;
 }
 
 /**
@@ -204,11 +207,20 @@ function expectedRoutes(plan: Plan, peers: PeerConfig[]): Map<string, ExpectedRo
       const prefix = canonicalPrefix(r.prefix);
       let e = routes.get(prefix);
       if (e === undefined) {
-        e = { prefix, family: r.family, nextHops: new Set(), services: new Set() };
+        e = {
+          prefix,
+          family: r.family,
+          nextHops: new Set(),
+          services: new Set(),
+          unhealthy: new Map(),
+          failedOpen: false,
+        };
         routes.set(prefix, e);
       }
       for (const nh of r.nextHops) e.nextHops.add(nh);
       for (const s of r.services) e.services.add(s);
+      for (const u of r.health?.unhealthy ?? []) e.unhealthy.set(u.nextHop, u.error);
+      if (r.health?.failedOpen === true) e.failedOpen = true;
     }
   }
   return routes;
@@ -275,6 +287,11 @@ function checkExpectedRoute(
     verdict: 'ok',
   };
   if (route?.ageText !== undefined) row.age = route.ageText;
+  if (exp.unhealthy.size > 0)
+    row.unhealthy = sortedAddresses(exp.unhealthy.keys()).map((nextHop) => ({
+      nextHop,
+      error: exp.unhealthy.get(nextHop)!,
+    }));
   if (route === undefined) {
     row.verdict = 'missing';
     row.detail = 'the router has no BGP route for this prefix';
@@ -312,6 +329,12 @@ function checkExpectedRoute(
   if (limited) {
     row.notCarried = absent;
     row.detail ??= `${capacity.reason}; ${present.length} of ${row.expectedNextHops.length} next hops (${absent.join(', ')} not carried)`;
+  }
+  if (row.unhealthy !== undefined) {
+    const failing = row.unhealthy.map((u) => `${u.nextHop} (${u.error})`).join(', ');
+    row.detail ??= exp.failedOpen
+      ? `every next hop fails its health check, all announced (fail open): ${failing}`
+      : `unhealthy, withdrawn by health check: ${failing}`;
   }
   return row;
 }
