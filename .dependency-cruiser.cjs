@@ -18,6 +18,13 @@ const inKnownCycle = `^(${KNOWN_CYCLES.flat()
   .map((f) => f.replaceAll('.', '\\.'))
   .join('|')})$`;
 
+/** Pure code: values in, values out. */
+const PURE_CORE =
+  '^src/(sync/(planner|verify|allocator)/|bgp/wire/|router-drivers/parse-[^/]+\\.ts$|router-drivers/bird/parse[^/]*\\.ts$)';
+/** Node core modules resolve to their bare name (`fs`), packages to their file in node_modules. */
+const IO_MODULES =
+  '^(net|tls|http|https|http2|child_process|fs|fs/promises)$|^node_modules/(ssh2|@kubernetes/client-node|pino)/';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -57,6 +64,16 @@ module.exports = {
         'knows nothing of the planner, the cluster, the router drivers or the application around it.',
       from: { path: '^src/bgp/' },
       to: { path: '^src/(sync|k8s|router-drivers|cli|check|demo|observability)/' },
+    },
+    {
+      name: 'pure-core-no-io',
+      severity: 'error',
+      comment:
+        'The planner, verifier, allocator, BGP codec and router-output parsers are pure: they reach ' +
+        'no socket, process, file, SSH, Kubernetes client or logger, not even through another ' +
+        'module (so they import config pieces, not the config barrel, which loads files).',
+      from: { path: PURE_CORE },
+      to: { reachable: true, path: IO_MODULES },
     },
   ],
   options: {

@@ -1,5 +1,5 @@
 import type { AddressPool, BgpAdvertisement, PeerConfig } from '../../config/model.js';
-import { anySelectorMatches } from '../../config/index.js';
+import { anySelectorMatches } from '../../config/label-selector.js';
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';

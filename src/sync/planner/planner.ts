@@ -20,7 +20,7 @@ import {
   type RouteContribution,
 } from './advertise.js';
 import { ServiceAllocations } from './allocate-services.js';
-import { anySelectorMatches } from '../../config/index.js';
+import { anySelectorMatches } from '../../config/label-selector.js';
 import { PeerRouteTable } from './route-table.js';
 import { isHandledService, readAllocationRequest, type AllocationRequest } from './service-request.js';
 

@@ -1,6 +1,6 @@
 import type { AddressPool } from '../../config/model.js';
 import type { ServiceInfo } from '../cluster.js';
-import { anySelectorMatches } from '../../config/index.js';
+import { anySelectorMatches } from '../../config/label-selector.js';
 
 export type NamespaceLabels = ReadonlyMap<string, Record<string, string>>;
 
