@@ -43,6 +43,13 @@ for (const mode of ['add-path', 'path slots'] as const)
       await waitForHops(`${NODES[1]} withdrawn after its healthz died`, [NODES[0]!]);
       expect(run.stderr).to.match(/next hop 192\.168\.201\.12 fails its health check/);
       expect(run.stderr).to.include('ECONNREFUSED');
+      // The verification after the change reads FRR back: the route is ok, its dead next hop named.
+      await waitFor('the report naming the unhealthy next hop', () =>
+        run.stdout.includes('unhealthy, withdrawn by health check: 192.168.201.12 (ECONNREFUSED)'),
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}
+${run.stdout.slice(-3000)}`);
+      });
 
       await servers[1]!.start();
       await waitForHops(`${NODES[1]} back after its healthz returned`, NODES);
