@@ -75,6 +75,15 @@ module.exports = {
       from: { path: PURE_CORE },
       to: { reachable: true, path: IO_MODULES },
     },
+    {
+      name: 'cli-on-top',
+      severity: 'error',
+      comment:
+        'The CLI is the top layer: nothing below it imports src/cli. The FRR demo restarts the CLI ' +
+        'in a namespace, so the CLI hands it the path of its entry (src/cli/entry.ts).',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../config/index.js';
@@ -58,6 +57,11 @@ export interface FrrDemoOptions {
   metricsAddress?: string;
   logger: Logger;
   write: (text: string) => void;
+  /**
+   * The CLI's process entry (src/cli/entry), started again inside the speaker's namespace. The
+   * CLI passes it in so the demo, which the CLI loads, does not import the CLI back.
+   */
+  cliEntry: string;
 }
 
 /**
@@ -158,8 +162,6 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
         '',
       ].join('\n'),
     );
-    const self = fileURLToPath(import.meta.url);
-    const entry = join(self, '..', `inner-entry${extname(self)}`);
     const args = [
       'run',
       '--config',
@@ -174,7 +176,7 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
     ];
     const child = spawn(
       'ip',
-      ['netns', 'exec', speakerNs, process.execPath, ...loaderArgs(process.execArgv), entry, ...args],
+      ['netns', 'exec', speakerNs, process.execPath, ...loaderArgs(process.execArgv), opts.cliEntry, ...args],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, [INNER_ENV]: '1' } },
     );
     child.stdout.on('data', (chunk: Buffer) => opts.write(chunk.toString()));

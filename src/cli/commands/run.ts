@@ -1,4 +1,6 @@
 import { Option } from 'commander';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatListenAddress, parseListenAddress, type ListenAddress } from '../../util/listen-address.js';
 import {
   commonOptionsFrom,
@@ -29,6 +31,12 @@ export interface RunOptions extends CommonOptions {
 /** Served unless --metrics-address says otherwise; the demo serves metrics only when asked. */
 const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9473';
 
+/** src/cli/entry.ts from the sources (tests, tsx), dist/cli/entry.js when built. */
+function cliEntryPath(): string {
+  const self = fileURLToPath(import.meta.url);
+  return join(dirname(self), '..', `entry${extname(self)}`);
+}
+
 export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading BGP, SSH or Kubernetes.
   const [{ runDemo }, { runFrrDemo }, { replicaIdentity }, { createLogger }, { runSync }] = await Promise.all(
@@ -52,6 +60,7 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
   if (opts.demo && opts.router === 'frr') {
     return runFrrDemo({
       ...common,
+      cliEntry: cliEntryPath(),
       ...(opts.manifestsPath !== undefined ? { manifestsPath: opts.manifestsPath } : {}),
       ...(metricsAddress !== undefined ? { metricsAddress } : {}),
     });
