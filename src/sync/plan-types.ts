@@ -2,6 +2,7 @@
  * The planner's output: a plain, stably ordered value that the speaker, the status writer, the
  * verifier and the reports all consume.
  */
+import type { DesiredRoute } from '../bgp/routes.js';
 
 export type AllocationFailureReason =
   | 'pool-exhausted'
@@ -24,15 +25,12 @@ export interface ServiceAllocation {
   failure?: { reason: AllocationFailureReason; message: string };
 }
 
-export interface PlannedRoute {
-  /** Canonical prefix: `192.168.197.0/32`, `2001:db8::1/128`, or an aggregate. */
-  prefix: string;
+/**
+ * A route to announce: what the speaker takes (DesiredRoute: the prefix, canonical, or an
+ * aggregate; the node addresses as next hops, sorted; the attributes) and why.
+ */
+export interface PlannedRoute extends DesiredRoute {
   family: 4 | 6;
-  /** Node addresses, sorted; one BGP path per next hop (ADD-PATH) when the peer supports it. */
-  nextHops: string[];
-  localPref?: number;
-  communities: string[];
-  largeCommunities: string[];
   /** Services (`namespace/name`) this route carries, sorted. */
   services: string[];
   /**
