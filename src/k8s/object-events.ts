@@ -50,7 +50,10 @@ export async function postObjectEvent(
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       // The object's name and a unique hex suffix, as client-go names events.
-      metadata: { name: `${regarding.name}.${randomBytes(8).toString('hex')}`, namespace: regarding.namespace },
+      metadata: {
+        name: `${regarding.name}.${randomBytes(8).toString('hex')}`,
+        namespace: regarding.namespace,
+      },
       eventTime: microTime(new Date()),
       reportingController: reporter.controller,
       reportingInstance: reporter.instance ?? replicaIdentity(),
