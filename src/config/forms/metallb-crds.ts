@@ -8,17 +8,14 @@ import {
   addressRange,
   aggregationLength,
   asn,
-  duration,
   ipAddress,
-  ipv4Address,
   labelSelector,
   parseAt,
-  port,
   uint32,
 } from '../schema-kit.js';
 import { refuseDuplicateSelectors, refuseDuplicates } from '../duplicates.js';
 import type { SourceDocument } from '../yaml-source.js';
-import { fieldSites, rangesAt } from './common.js';
+import { fieldSites, peerSessionFields, rangesAt } from './common.js';
 
 /** MetalLB's CRDs (metallb.io/v1beta1 and v1beta2), one object per YAML document. */
 
@@ -66,12 +63,7 @@ const peerSchema = crd(
     myASN: asn,
     peerASN: asn,
     peerAddress: ipAddress,
-    peerPort: port.optional(),
-    holdTime: duration.optional(),
-    keepaliveTime: duration.optional(),
-    connectTime: duration.optional(),
-    routerID: ipv4Address.optional(),
-    sourceAddress: ipAddress.optional(),
+    ...peerSessionFields,
     password: z.string().optional(),
     passwordSecret: z.strictObject({ name: z.string(), namespace: z.string().optional() }).optional(),
     ebgpMultiHop: z.boolean().optional(),

@@ -5,19 +5,10 @@ import { DEFAULTS } from '../defaults.js';
 import { emptyFragment, type Fragment, type SettingDraft } from '../drafts.js';
 import { childSite, type IssueCollector, type Site } from '../issues.js';
 import type { KubernetesSource, RouterAccess, SpeakerConfig } from '../model.js';
-import {
-  addressRange,
-  asn,
-  duration,
-  ipAddress,
-  ipv4Address,
-  labelSelector,
-  parseAt,
-  port,
-} from '../schema-kit.js';
+import { addressRange, asn, duration, ipAddress, labelSelector, parseAt, port } from '../schema-kit.js';
 import type { SourceDocument } from '../yaml-source.js';
 import { healthChecksSchema } from '../health-checks.js';
-import { fieldSites, rangesAt } from './common.js';
+import { fieldSites, peerSessionFields, rangesAt } from './common.js';
 import { advertisementSpec, checkAdvertisementSpec, crdAdvertisement } from './metallb-crds.js';
 
 /** Our own config document: `kind: ClusterRouterSyncConfig`. */
@@ -145,12 +136,7 @@ const peerSchema = z
     peerAddress: ipAddress,
     peerASN: asn,
     myASN: asn,
-    peerPort: port.optional(),
-    holdTime: duration.optional(),
-    keepaliveTime: duration.optional(),
-    connectTime: duration.optional(),
-    routerID: ipv4Address.optional(),
-    sourceAddress: ipAddress.optional(),
+    ...peerSessionFields,
     sourceAddresses: z.array(ipAddress).min(1, { error: 'must list at least one address' }).optional(),
     password: z.string().optional(),
     passwordSecret: z
