@@ -6,19 +6,11 @@
  * that explains them, and assert our behaviour instead.
  */
 import { expect } from 'chai';
-import type { AddressPool, ServiceAllocationRules } from '../../src/config/model.js';
+import type { AddressPool } from '../../src/config/model.js';
 import { planCluster } from '../../src/sync/planner/index.js';
-import { config, pool, selector, service, snapshot } from '../sync/builders.js';
+import { allocation, config, pool, selector, service, snapshot } from '../sync/builders.js';
 import * as cases from './allocator-cases.js';
 import { replay, type AllocatorStep } from './replay.js';
-
-const alloc = (over: Partial<ServiceAllocationRules>): ServiceAllocationRules => ({
-  priority: 0,
-  namespaces: [],
-  namespaceSelectors: [],
-  serviceSelectors: [],
-  ...over,
-});
 
 interface Suite {
   test: keyof typeof cases;
@@ -35,15 +27,15 @@ const suites: Suite[] = [
       pool('test2', ['1.2.4.0/24', '1000::4:0/120'], { avoidBuggyIps: true }),
       pool('test3', ['1.2.5.0/24', '1000::5:0/120'], {
         avoidBuggyIps: true,
-        serviceAllocation: alloc({ namespaces: ['test-ns1'] }),
+        serviceAllocation: allocation({ namespaces: ['test-ns1'] }),
       }),
       pool('test4', ['1.2.6.0/24', '1000::6:0/120'], {
         avoidBuggyIps: true,
-        serviceAllocation: alloc({ serviceSelectors: [selector({ team: 'metallb' })] }),
+        serviceAllocation: allocation({ serviceSelectors: [selector({ team: 'metallb' })] }),
       }),
       pool('test5', ['1.2.7.0/24', '1000::7:0/120'], {
         avoidBuggyIps: true,
-        serviceAllocation: alloc({
+        serviceAllocation: allocation({
           priority: 20,
           namespaces: ['test-ns1'],
           serviceSelectors: [selector({ team: 'metallb' })],
@@ -51,7 +43,7 @@ const suites: Suite[] = [
       }),
       pool('test6', ['1.2.8.0/24', '1000::9:0/120'], {
         avoidBuggyIps: true,
-        serviceAllocation: alloc({
+        serviceAllocation: allocation({
           priority: 20,
           namespaces: ['test-ns2'],
           serviceSelectors: [selector({ foo: 'bar' })],

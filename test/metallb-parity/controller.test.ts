@@ -5,20 +5,13 @@
  * must fail (MetalLB: a warning event) exactly where MetalLB warns.
  */
 import { expect } from 'chai';
-import type { AddressPool, ServiceAllocationRules } from '../../src/config/model.js';
+import type { AddressPool } from '../../src/config/model.js';
 import type { ServiceInfo } from '../../src/sync/cluster.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
-import { config, pool, selector, service, snapshot } from '../sync/builders.js';
+import { allocation, config, pool, selector, service, snapshot } from '../sync/builders.js';
 import { TestControllerMutation, type MutationCase, type MutationService } from './controller-cases.js';
 
-const alloc = (over: Partial<ServiceAllocationRules>): ServiceAllocationRules => ({
-  priority: 0,
-  namespaces: [],
-  namespaceSelectors: [],
-  serviceSelectors: [],
-  ...over,
-});
 const team = [selector({ team: 'metallb' })];
 
 const mutationPools: AddressPool[] = [
@@ -27,16 +20,24 @@ const mutationPools: AddressPool[] = [
   pool('pool3', ['1000::/127']),
   pool('pool4', ['2000::1/128'], { autoAssign: false }),
   pool('pool5', ['1.2.3.0/31', '1000::/127']),
-  pool('pool6', ['7.8.9.0/31'], { serviceAllocation: alloc({ namespaces: ['test-ns1'], priority: 10 }) }),
-  pool('pool7', ['10.11.12.0/31'], { serviceAllocation: alloc({ namespaces: ['test-ns1'], priority: 11 }) }),
-  pool('pool8', ['13.14.15.0/31'], { serviceAllocation: alloc({ serviceSelectors: team, priority: 9 }) }),
-  pool('pool9', ['16.17.18.0/31'], { serviceAllocation: alloc({ namespaces: ['test-ns2'] }) }),
-  pool('pool10', ['19.20.21.0/31'], { serviceAllocation: alloc({ serviceSelectors: team, priority: 8 }) }),
+  pool('pool6', ['7.8.9.0/31'], {
+    serviceAllocation: allocation({ namespaces: ['test-ns1'], priority: 10 }),
+  }),
+  pool('pool7', ['10.11.12.0/31'], {
+    serviceAllocation: allocation({ namespaces: ['test-ns1'], priority: 11 }),
+  }),
+  pool('pool8', ['13.14.15.0/31'], {
+    serviceAllocation: allocation({ serviceSelectors: team, priority: 9 }),
+  }),
+  pool('pool9', ['16.17.18.0/31'], { serviceAllocation: allocation({ namespaces: ['test-ns2'] }) }),
+  pool('pool10', ['19.20.21.0/31'], {
+    serviceAllocation: allocation({ serviceSelectors: team, priority: 8 }),
+  }),
   pool('pool11', ['22.23.24.0/31'], {
-    serviceAllocation: alloc({ namespaces: ['test-ns1'], serviceSelectors: team, priority: 8 }),
+    serviceAllocation: allocation({ namespaces: ['test-ns1'], serviceSelectors: team, priority: 8 }),
   }),
   pool('pool12', ['25.26.27.0/31'], {
-    serviceAllocation: alloc({ namespaces: ['test-ns1'], serviceSelectors: team, priority: 5 }),
+    serviceAllocation: allocation({ namespaces: ['test-ns1'], serviceSelectors: team, priority: 5 }),
   }),
 ];
 

@@ -4,19 +4,12 @@
  * table row per rule. Each row's name cites the rule it checks.
  */
 import { expect } from 'chai';
-import type { AddressPool, ServiceAllocationRules } from '../../src/config/model.js';
+import type { AddressPool } from '../../src/config/model.js';
 import type { ServiceInfo } from '../../src/sync/cluster.js';
 import { planCluster } from '../../src/sync/planner/index.js';
-import { config, namespace, pool, selector, service, snapshot } from '../sync/builders.js';
+import { allocation, config, namespace, pool, selector, service, snapshot } from '../sync/builders.js';
 import { allocationTable, type AllocationRow } from './support.js';
 
-const alloc = (over: Partial<ServiceAllocationRules>): ServiceAllocationRules => ({
-  priority: 0,
-  namespaces: [],
-  namespaceSelectors: [],
-  serviceSelectors: [],
-  ...over,
-});
 const at = (minute: number): string => `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`;
 
 interface Row {
@@ -53,9 +46,13 @@ const rows: Row[] = [
   {
     rule: 'serviceAllocation.priority: lower wins among pinned pools, 0 sorts last',
     pools: [
-      pool('zero', ['10.0.0.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
-      pool('p20', ['10.0.20.0/24'], { serviceAllocation: alloc({ priority: 20, namespaces: ['team'] }) }),
-      pool('p10', ['10.0.10.0/24'], { serviceAllocation: alloc({ priority: 10, namespaces: ['team'] }) }),
+      pool('zero', ['10.0.0.0/24'], { serviceAllocation: allocation({ namespaces: ['team'] }) }),
+      pool('p20', ['10.0.20.0/24'], {
+        serviceAllocation: allocation({ priority: 20, namespaces: ['team'] }),
+      }),
+      pool('p10', ['10.0.10.0/24'], {
+        serviceAllocation: allocation({ priority: 10, namespaces: ['team'] }),
+      }),
     ],
     services: [service('s', { namespace: 'team' })],
     expect: { 'team/s': ['10.0.10.0@p10'] },
@@ -64,7 +61,7 @@ const rows: Row[] = [
     rule: 'pinned pools are tried before pools without serviceAllocation, whatever the config order',
     pools: [
       pool('general', ['10.0.0.0/24']),
-      pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+      pool('team', ['10.0.7.0/24'], { serviceAllocation: allocation({ namespaces: ['team'] }) }),
     ],
     services: [service('s', { namespace: 'team' }), service('d')],
     expect: { 'default/d': ['10.0.0.0@general'], 'team/s': ['10.0.7.0@team'] },
@@ -72,8 +69,10 @@ const rows: Row[] = [
   {
     rule: 'a serviceAllocation with only a priority selects every service and is pinned (addressPoolServiceAllocationsFromCR)',
     pools: [
-      pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ priority: 20, namespaces: ['team'] }) }),
-      pool('prio', ['10.0.5.0/24'], { serviceAllocation: alloc({ priority: 10 }) }),
+      pool('team', ['10.0.7.0/24'], {
+        serviceAllocation: allocation({ priority: 20, namespaces: ['team'] }),
+      }),
+      pool('prio', ['10.0.5.0/24'], { serviceAllocation: allocation({ priority: 10 }) }),
       pool('general', ['10.0.0.0/24']),
     ],
     services: [service('s', { namespace: 'team' }), service('d')],
@@ -82,7 +81,7 @@ const rows: Row[] = [
   {
     rule: 'a full pinned pool falls back to the pools without serviceAllocation',
     pools: [
-      pool('team', ['10.0.7.0/32'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+      pool('team', ['10.0.7.0/32'], { serviceAllocation: allocation({ namespaces: ['team'] }) }),
       pool('general', ['10.0.0.0/24']),
     ],
     services: [
@@ -95,7 +94,10 @@ const rows: Row[] = [
     rule: 'serviceAllocation.namespaces and namespaceSelectors: a pool serves the namespaces either one names',
     pools: [
       pool('tenants', ['10.0.7.0/24'], {
-        serviceAllocation: alloc({ namespaces: ['blue'], namespaceSelectors: [selector({ tenant: 'yes' })] }),
+        serviceAllocation: allocation({
+          namespaces: ['blue'],
+          namespaceSelectors: [selector({ tenant: 'yes' })],
+        }),
       }),
       pool('general', ['10.0.0.0/24']),
     ],
@@ -119,7 +121,10 @@ const rows: Row[] = [
     rule: 'serviceAllocation namespaces and serviceSelectors together: both must match (isPoolCompatibleWithService)',
     pools: [
       pool('edge', ['10.0.7.0/24'], {
-        serviceAllocation: alloc({ namespaces: ['team'], serviceSelectors: [selector({ tier: 'edge' })] }),
+        serviceAllocation: allocation({
+          namespaces: ['team'],
+          serviceSelectors: [selector({ tier: 'edge' })],
+        }),
       }),
       pool('general', ['10.0.0.0/24']),
     ],
@@ -139,7 +144,7 @@ const rows: Row[] = [
     pools: [
       pool('manual', ['10.0.7.0/24'], {
         autoAssign: false,
-        serviceAllocation: alloc({ namespaces: ['team'] }),
+        serviceAllocation: allocation({ namespaces: ['team'] }),
       }),
       pool('general', ['10.0.0.0/24']),
     ],
@@ -149,7 +154,7 @@ const rows: Row[] = [
   {
     rule: 'address-pool annotation: the named pool must still be compatible with the service (Assign)',
     pools: [
-      pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) }),
+      pool('team', ['10.0.7.0/24'], { serviceAllocation: allocation({ namespaces: ['team'] }) }),
       pool('general', ['10.0.0.0/24']),
     ],
     services: [
@@ -187,7 +192,7 @@ describe('parity with MetalLB: loadBalancerClass and IPAddressPool.spec.serviceA
 
   it('MetalLB rule: the address-pool annotation naming a pool that excludes the service says why', () => {
     const plan = planCluster(
-      config([pool('team', ['10.0.7.0/24'], { serviceAllocation: alloc({ namespaces: ['team'] }) })]),
+      config([pool('team', ['10.0.7.0/24'], { serviceAllocation: allocation({ namespaces: ['team'] }) })]),
       snapshot({ services: [service('out', { annotations: { 'metallb.io/address-pool': 'team' } })] }),
     );
     expect(plan.allocations[0]?.failure?.message).to.equal(

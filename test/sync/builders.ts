@@ -5,6 +5,7 @@ import type {
   Config,
   LabelSelector,
   PeerConfig,
+  ServiceAllocationRules,
 } from '../../src/config/model.js';
 import type {
   ClusterSnapshot,
@@ -59,6 +60,11 @@ export function pool(name: string, addresses: string[], over: Partial<AddressPoo
     bgpAdvertisements: [],
     ...over,
   };
+}
+
+/** A pool's serviceAllocation: priority 0, no namespace or service selection, then `over`. */
+export function allocation(over: Partial<ServiceAllocationRules> = {}): ServiceAllocationRules {
+  return { priority: 0, namespaces: [], namespaceSelectors: [], serviceSelectors: [], ...over };
 }
 
 export function peer(peerAddress: string, over: Partial<PeerConfig> = {}): PeerConfig {
