@@ -1,32 +1,11 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/**
- * Runs `cluster-router-sync <args>` from src in a child process (the logger writes to the real
- * stderr, which is a pipe here, not a terminal); returns its stderr.
- */
-function stderrOf(args: string[]): Promise<{ code: number; stderr: string }> {
-  const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
-process.exitCode = await main(['node', 'cluster-router-sync', ...${JSON.stringify(args)}]);`;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: root, timeout: 60_000 },
-      (err, _stdout, stderr) =>
-        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stderr }),
-    );
-  });
-}
+import { cliChild } from '../support/cli-child.js';
 
 describe('cli: --log-format', function () {
   this.timeout(90_000);
 
   it('text: the demo’s main events one line each, as a router log says them', async () => {
-    const { code, stderr } = await stderrOf(['run', '--demo', '--once', '--log-format', 'text']);
+    const { code, stderr } = await cliChild(['run', '--demo', '--once', '--log-format', 'text']);
     expect(code).to.equal(0);
     const lines = stderr.trimEnd().split('\n');
     const time = '\\d\\d:\\d\\d:\\d\\d\\.\\d{3}';
@@ -43,7 +22,7 @@ describe('cli: --log-format', function () {
 
   it('json, and by default when stderr is not a terminal: one JSON object per line', async () => {
     for (const args of [['--log-format', 'json'], []]) {
-      const { code, stderr } = await stderrOf(['run', '--demo', '--once', ...args]);
+      const { code, stderr } = await cliChild(['run', '--demo', '--once', ...args]);
       expect(code).to.equal(0);
       const records = stderr
         .trimEnd()
@@ -54,7 +33,7 @@ describe('cli: --log-format', function () {
   });
 
   it('refuses a format it does not know, naming the choices', async () => {
-    const { code, stderr } = await stderrOf(['run', '--demo', '--once', '--log-format', 'pretty']);
+    const { code, stderr } = await cliChild(['run', '--demo', '--once', '--log-format', 'pretty']);
     expect(code).not.to.equal(0);
     expect(stderr).to.include("'pretty' is invalid");
     expect(stderr).to.include('text, json');

@@ -1,32 +1,13 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { cliChild } from '../support/cli-child.js';
 import { requireLab } from '../support/requirements.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs the CLI from src through tsx in a child process, as `npx cluster-router-sync ...` would. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
-process.exitCode = await main(['node', 'cluster-router-sync', ...${JSON.stringify(args)}]);`;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: root, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('demo: `cluster-router-sync run --demo --once` as a child process', function () {
   this.timeout(60_000);
 
   it('prints the seed routes with their services in a vtysh-style report and exits 0', async () => {
-    const { code, stdout, stderr } = await cli(['run', '--demo', '--once']);
+    const { code, stdout, stderr } = await cliChild(['run', '--demo', '--once']);
     expect(code, stderr).to.equal(0);
     expect(stdout).to.match(
       /^B>\*\s+192\.168\.197\.0\/32\s+192\.168\.201\.11\s+192\.168\.201\.11\s+\S+\s+ok\s+default\/nginx$/m,
@@ -45,7 +26,13 @@ describe('demo: `cluster-router-sync run --demo --once` as a child process', fun
   });
 
   it('exits 2 with a clear message for a manifests path that does not exist', async () => {
-    const { code, stderr } = await cli(['run', '--demo', '--once', '--manifests', '/nonexistent/crs-demo']);
+    const { code, stderr } = await cliChild([
+      'run',
+      '--demo',
+      '--once',
+      '--manifests',
+      '/nonexistent/crs-demo',
+    ]);
     expect(code).to.equal(2);
     expect(stderr).to.include('cannot read manifests at /nonexistent/crs-demo');
   });
@@ -56,7 +43,7 @@ describe('demo: `run --demo --router frr --once` against a real FRR in network n
 
   it('prints the seed routes as FRR installed them (B>*, FIB) and leaves no namespace behind', async function () {
     requireLab(this, { root: true, commands: ['ip', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'] });
-    const { code, stdout, stderr } = await cli(['run', '--demo', '--router', 'frr', '--once']);
+    const { code, stdout, stderr } = await cliChild(['run', '--demo', '--router', 'frr', '--once']);
     expect(code, stderr).to.equal(0);
     expect(stdout).to.match(/^192\.168\.201\.2\s+64500\s+\S+\s+3\s+peer-192\.168\.200\.1\s+ok/m);
     expect(stdout).to.match(
