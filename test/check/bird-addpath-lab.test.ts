@@ -1,23 +1,10 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runVerify } from '../../src/check/run-verify.js';
-import { createRouterDriver } from '../../src/router-drivers/index.js';
 import { birdKernelLines, type BirdRouter } from '../lab/bird.js';
 import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
-import { kernelTable, type RouteTable } from '../lab/route-tables.js';
+import type { RouteTable } from '../lab/route-tables.js';
 import { BIRD_MATRIX, requireBird, startMatrixBird } from '../lab/router-matrix.js';
-import { waitFor } from '../support/wait-for.js';
-
-const fixtures = new URL('../../fixtures/', import.meta.url).pathname;
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-interface Report {
-  sessions: Array<{ neighbor: string; verdict: string }>;
-  routes: Array<{ prefix: string; verdict: string; actualNextHops: string[]; detail?: string }>;
-}
+import { VerifyHarness, type VerifyReport } from '../lab/verify-harness.js';
 
 /**
  * The seed's routes plus default/test-service-2 (Cluster policy, both nodes: the manifests of
@@ -36,12 +23,13 @@ for (const bird of BIRD_MATRIX)
     let lab: Lab | undefined;
     let router: BirdRouter | undefined;
     let gobgpd: Gobgpd | undefined;
-    let dir = '';
-    let config = '';
-
-    const gobgp = (...args: string[]) => (lab as Lab).exec((lab as Lab).speakerNs, 'gobgp', args);
+    const h = new VerifyHarness({
+      fibProto: 'bird',
+      fibTimeoutMs: 60_000,
+      manifests: 'check/in-sync-frr-json/manifests',
+    });
     const path = (op: 'add' | 'del', id: number, nextHop: string) =>
-      gobgp(
+      h.gobgp(
         'global',
         'rib',
         op,
@@ -53,27 +41,7 @@ for (const bird of BIRD_MATRIX)
         'nexthop',
         nextHop,
       );
-    const fibIs = (what: string, table: RouteTable) =>
-      waitFor(
-        what,
-        async () => JSON.stringify(await kernelTable(lab as Lab, 'bird')) === JSON.stringify(table),
-        {
-          timeoutMs: 60_000,
-        },
-      );
-    const verify = async (): Promise<{ exitCode: number; report: Report }> => {
-      const r = await runVerify(
-        {
-          configFiles: [config, join(fixtures, 'seed', 'metallb-config.yaml')],
-          manifestsPath: join(fixtures, 'check', 'in-sync-frr-json', 'manifests'),
-        },
-        (access) => createRouterDriver(access, silent),
-        { format: 'json' },
-      );
-      expect(r.error).to.equal(undefined);
-      return { exitCode: r.exitCode, report: JSON.parse(r.output) as Report };
-    };
-    const row = (r: Report, prefix: string) => r.routes.find((x) => x.prefix === prefix);
+    const row = (r: VerifyReport, prefix: string) => r.routes.find((x) => x.prefix === prefix);
 
     before(async function () {
       requireBird(this, bird, ['gobgpd', 'gobgp']);
@@ -88,38 +56,25 @@ for (const bird of BIRD_MATRIX)
           '}',
         ],
       });
+      await h.start(lab, ['  transport: local', '  dialect: bird', `  vtyshPath: ${router.birdcPath}`]);
       gobgpd = await startGobgpd(lab, { addPathSendMax: 2 });
       await gobgpd.addRoute(['192.168.197.0/32', 'nexthop', '192.168.201.11']);
       await gobgpd.addRoute(['192.168.197.1/32', 'nexthop', '192.168.201.12']);
       await gobgpd.addRoute(['192.168.197.254/32', 'nexthop', '192.168.201.12']);
       await path('add', 1, '192.168.201.11');
       await path('add', 2, '192.168.201.12');
-      dir = await mkdtemp(join(tmpdir(), 'crs-bird-addpath-'));
-      config = join(dir, 'crs.yaml');
-      await writeFile(
-        config,
-        [
-          'apiVersion: cluster-router-sync.io/v1alpha1',
-          'kind: ClusterRouterSyncConfig',
-          'router:',
-          '  transport: local',
-          '  dialect: bird',
-          `  vtyshPath: ${router.birdcPath}`,
-          '',
-        ].join('\n'),
-      );
     });
 
     after(async () => {
       await gobgpd?.stop();
       await router?.stop();
       await lab?.destroy();
-      if (dir !== '') await rm(dir, { recursive: true, force: true });
+      await h.stop();
     });
 
     it('both paths of the Cluster service reach the kernel as one ECMP route; verify finds all in line', async () => {
-      await fibIs('the ECMP route in the kernel', TABLE);
-      const { exitCode, report } = await verify();
+      await h.fibIs('the ECMP route in the kernel', TABLE);
+      const { exitCode, report } = await h.verify();
       expect(report.sessions).to.deep.equal([
         { ...report.sessions[0], neighbor: '192.168.201.2', verdict: 'ok' },
       ]);
@@ -134,8 +89,8 @@ for (const bird of BIRD_MATRIX)
     it('a path withdrawn from the ADD-PATH session is ecmp-incomplete', async () => {
       await path('del', 2, '192.168.201.12');
       try {
-        await fibIs('one path left', { ...TABLE, '192.168.197.2/32': ['192.168.201.11'] });
-        const { exitCode, report } = await verify();
+        await h.fibIs('one path left', { ...TABLE, '192.168.197.2/32': ['192.168.201.11'] });
+        const { exitCode, report } = await h.verify();
         expect(row(report, '192.168.197.2/32')).to.include({
           verdict: 'ecmp-incomplete',
           detail: '1 of 2 next hops; missing 192.168.201.12',
@@ -143,7 +98,7 @@ for (const bird of BIRD_MATRIX)
         expect(exitCode).to.equal(1);
       } finally {
         await path('add', 2, '192.168.201.12');
-        await fibIs('both paths back', TABLE);
+        await h.fibIs('both paths back', TABLE);
       }
     });
   });
