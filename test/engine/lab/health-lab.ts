@@ -1,11 +1,16 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
 import { localRouterYaml, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
 import { HealthzServer } from '../../lab/healthz-server.js';
 import { createLab, type Lab } from '../../lab/netns.js';
+import {
+  clusterServiceManifests,
+  slotRouterLines,
+  slotRunConfigYaml,
+  SLOTS,
+} from '../../lab/path-slot-lab.js';
 import { kernelTable } from '../../lab/route-tables.js';
 import { startMatrixFrr, type MatrixRouter } from '../../lab/router-matrix.js';
 import { RunProcess } from './run-process.js';
@@ -20,7 +25,6 @@ import { RunProcess } from './run-process.js';
 export const HEALTH_NODES = ['192.168.201.11', '192.168.201.12'] as const;
 export const HEALTH_PREFIX = '192.168.197.1/32';
 export const HEALTH_PORT = 10256;
-const SLOTS = ['192.168.201.2', '192.168.201.3'];
 
 export interface HealthLab {
   lab: Lab;
@@ -54,44 +58,18 @@ export async function startHealthLab(
     });
     frr = await startMatrixFrr(lab, router, {
       bgpLines: opts.slots
-        ? [
-            'no bgp ebgp-requires-policy',
-            ...SLOTS.map((a) => `neighbor ${a} remote-as 64500`),
-            ...SLOTS.map((a) => `neighbor ${a} timers connect 1`),
-            'address-family ipv4 unicast',
-            ' maximum-paths 8',
-            ...SLOTS.map((a) => ` neighbor ${a} disable-addpath-rx`),
-            'exit-address-family',
-          ]
+        ? slotRouterLines(SLOTS, { addPath: false, neighbor: ['timers connect 1'] })
         : speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
     });
     for (const n of HEALTH_NODES) servers.push(new HealthzServer(lab.speakerNs, n, HEALTH_PORT));
     for (const s of servers) await s.start();
 
     dir = await mkdtemp(join(tmpdir(), 'crs-health-'));
-    const manifests = join(dir, 'manifests');
-    await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
-    const services = join(manifests, 'services.yaml');
-    const docs = (await readFile(services, 'utf8')).split('\n---\n');
-    const i = docs.findIndex((d) => /^ {2}name: test-service$/m.test(d));
-    docs[i] = docs[i]!.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster');
-    await writeFile(services, docs.join('\n---\n'));
+    const manifests = await clusterServiceManifests(dir);
     const configFile = join(dir, 'crs.yaml');
     await writeFile(
       configFile,
-      [
-        'apiVersion: cluster-router-sync.io/v1alpha1',
-        'kind: ClusterRouterSyncConfig',
-        'router:',
-        ...localRouterYaml(frr),
-        '  dialect: frr',
-        'peers:',
-        '  - name: lab-router',
-        '    peerAddress: 192.168.201.1',
-        '    peerASN: 64501',
-        '    myASN: 64500',
-        opts.slots ? `    sourceAddresses: [${SLOTS.join(', ')}]` : `    sourceAddress: ${SLOTS[0]}`,
-        '    connectTime: 1s',
+      slotRunConfigYaml(localRouterYaml(frr), opts.slots ? SLOTS : SLOTS.slice(0, 1), [
         'pools:',
         '  - name: default',
         '    addresses: [192.168.197.0/24]',
@@ -100,8 +78,7 @@ export async function startHealthLab(
         'healthChecks:',
         `  nodeHealthPort: ${HEALTH_PORT}`,
         ...opts.healthChecks.map((l) => `  ${l}`),
-        '',
-      ].join('\n'),
+      ]),
     );
     run = new RunProcess(lab.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
     const theLab = lab;

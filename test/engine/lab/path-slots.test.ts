@@ -1,11 +1,16 @@
 import { expect } from 'chai';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
 import { localRouterYaml, type FrrRouter } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';
+import {
+  clusterServiceManifests,
+  slotRouterLines,
+  slotRunConfigYaml,
+  SLOTS,
+} from '../../lab/path-slot-lab.js';
 import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -18,8 +23,6 @@ import { RunProcess } from './run-process.js';
  * that 7.5 has no such command): the seed's services reach the router's kernel FIB as planned,
  * a Cluster service as one route over both nodes, through one session per source address.
  */
-
-const SLOTS = ['192.168.201.2', '192.168.201.3'];
 
 for (const router of ROUTER_MATRIX.filter((r) => r.frr !== '7.5'))
   describe(`lab: run with peers[].sourceAddresses against a real ${router.name} without ADD-PATH`, function () {
@@ -39,48 +42,20 @@ for (const router of ROUTER_MATRIX.filter((r) => r.frr !== '7.5'))
         speakerAddresses: [`${SLOTS[1]}/24`, '192.168.201.11/24', '192.168.201.12/24'],
       });
       frr = await startMatrixFrr(lab, router, {
-        bgpLines: [
-          'no bgp ebgp-requires-policy',
-          ...SLOTS.map((a) => `neighbor ${a} remote-as 64500`),
-          ...SLOTS.map((a) => `neighbor ${a} timers connect 1`),
-          'address-family ipv4 unicast',
-          ' maximum-paths 8',
-          ...SLOTS.map((a) => ` neighbor ${a} disable-addpath-rx`),
-          'exit-address-family',
-        ],
+        bgpLines: slotRouterLines(SLOTS, { addPath: false, neighbor: ['timers connect 1'] }),
       });
       dir = await mkdtemp(join(tmpdir(), 'crs-slots-'));
-      const manifests = join(dir, 'manifests');
-      await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
       // test-service (192.168.197.1) spread over every node: the ECMP case.
-      const services = join(manifests, 'services.yaml');
-      const text = await readFile(services, 'utf8');
-      const docs = text.split('\n---\n');
-      const i = docs.findIndex((d) => /^ {2}name: test-service$/m.test(d));
-      docs[i] = docs[i]!.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster');
-      await writeFile(services, docs.join('\n---\n'));
+      const manifests = await clusterServiceManifests(dir);
       const configFile = join(dir, 'crs.yaml');
       await writeFile(
         configFile,
-        [
-          'apiVersion: cluster-router-sync.io/v1alpha1',
-          'kind: ClusterRouterSyncConfig',
-          'router:',
-          ...localRouterYaml(frr),
-          '  dialect: frr',
-          'peers:',
-          '  - name: lab-router',
-          '    peerAddress: 192.168.201.1',
-          '    peerASN: 64501',
-          '    myASN: 64500',
-          `    sourceAddresses: [${SLOTS.join(', ')}]`,
-          '    connectTime: 1s',
+        slotRunConfigYaml(localRouterYaml(frr), SLOTS, [
           'pools:',
           '  - name: default',
           '    addresses: [192.168.197.0/24]',
           'verifyIntervalSec: 3600',
-          '',
-        ].join('\n'),
+        ]),
       );
       const want = await plannedTable(configFile, manifests);
       expect(want['192.168.197.1/32']).to.deep.equal(['192.168.201.11', '192.168.201.12']);
