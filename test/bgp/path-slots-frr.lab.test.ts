@@ -3,6 +3,7 @@ import type { DesiredRoute, SpeakerPeer } from '../../src/bgp/index.js';
 import { cleanUpAll, labSteps } from '../lab/cleanup.js';
 import type { FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
+import { slotRouterLines, SLOTS } from '../lab/path-slot-lab.js';
 import { monitorRoutes, type RouteMonitor } from '../lab/route-monitor.js';
 import { kernelTable } from '../lab/route-tables.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr, type MatrixRouter } from '../lab/router-matrix.js';
@@ -21,7 +22,6 @@ import { SpeakerProcess } from './lab/speaker-process.js';
 /** Matrix FRRs (major.minor) that have `neighbor X disable-addpath-rx`. */
 const HAS_DISABLE_ADDPATH_RX = new Set(['8.4', '10.3']);
 
-const SLOTS = ['192.168.201.2', '192.168.201.3'];
 const NODES = ['192.168.201.11', '192.168.201.12', '192.168.201.13'];
 const CLUSTER = '192.168.197.2/32';
 const LOCAL = '192.168.197.3/32';
@@ -33,22 +33,21 @@ const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   largeCommunities: [],
 });
 
-const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 3, sourceAddresses: SLOTS });
+/** Gives the speaker `routes` and waits until the router's kernel FIB routes `settled`'s prefix over its next hops. */
+async function setRoutesUntil(
+  speaker: SpeakerProcess,
+  lab: Lab,
+  what: string,
+  change: { routes: DesiredRoute[]; settled: [string, string[]] },
+): Promise<void> {
+  speaker.send({ cmd: 'setRoutes', peer: 'router', routes: change.routes });
+  const [prefix, hops] = change.settled;
+  await waitFor(what, async () => JSON.stringify((await kernelTable(lab))[prefix]) === JSON.stringify(hops));
+}
+
+const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 3, sourceAddresses: [...SLOTS] });
 
 const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
-
-/** The router's side: one neighbor per slot address, ECMP over up to 8 paths. */
-function routerLines(addPath: boolean, neighbor: string[] = []): string[] {
-  return [
-    'no bgp ebgp-requires-policy',
-    ...SLOTS.map((a) => `neighbor ${a} remote-as 64500`),
-    ...SLOTS.flatMap((a) => neighbor.map((setting) => `neighbor ${a} ${setting}`)),
-    'address-family ipv4 unicast',
-    ' maximum-paths 8',
-    ...(addPath ? [] : SLOTS.map((a) => ` neighbor ${a} disable-addpath-rx`)),
-    'exit-address-family',
-  ];
-}
 
 interface NeighborJson {
   bgpState?: string;
@@ -97,7 +96,9 @@ for (const router of ROUTER_MATRIX)
       over: { neighbor?: string[]; peer?: Partial<SpeakerPeer> } = {},
     ): Promise<void> {
       lab = await createLab({ speakerAddresses: [`${SLOTS[1]}/24`, ...NODES.map((n) => `${n}/24`)] });
-      frr = await startMatrixFrr(lab, r, { bgpLines: routerLines(addPath, over.neighbor) });
+      frr = await startMatrixFrr(lab, r, {
+        bgpLines: slotRouterLines(SLOTS, { addPath, neighbor: over.neighbor ?? [] }),
+      });
       speaker = await startSpeaker(routes, over.peer);
       await bothEstablished();
     }
@@ -130,7 +131,7 @@ for (const router of ROUTER_MATRIX)
       it(`without ADD-PATH: not run, ${router.name} has no "neighbor X disable-addpath-rx" to stand for such a router`, async function () {
         requireRouter(this, router);
         lab = await createLab();
-        frr = await startMatrixFrr(lab, router, { bgpLines: routerLines(true) });
+        frr = await startMatrixFrr(lab, router, { bgpLines: slotRouterLines(SLOTS, { addPath: true }) });
         // vtysh exits non-zero on an unknown command and says why on stdout.
         const answer = await frr
           .vtysh(
@@ -170,14 +171,9 @@ for (const router of ROUTER_MATRIX)
           if (r.replace(/^Deleted /, '').startsWith('192.168.197.2 ')) records.push(r.replace(/\s+/g, ' '));
         });
         const slot1Updates = (await neighbor(frr!, SLOTS[1]!)).messageStats?.updatesRecv;
-        speaker!.send({
-          cmd: 'setRoutes',
-          peer: 'router',
+        await setRoutesUntil(speaker!, lab!, 'the moved endpoint in the FIB', {
           routes: [route(CLUSTER, [NODES[1]!, NODES[2]!]), route(LOCAL, [NODES[1]!])],
-        });
-        await waitFor('the moved endpoint in the FIB', async () => {
-          const t = await kernelTable(lab!);
-          return JSON.stringify(t[CLUSTER]) === JSON.stringify([NODES[1], NODES[2]]);
+          settled: [CLUSTER, [NODES[1]!, NODES[2]!]],
         });
         monitor.stop();
         monitor = undefined;
@@ -199,14 +195,9 @@ for (const router of ROUTER_MATRIX)
         }
 
         // The Local service's endpoint moves from node .12 to node .13: exactly that next hop.
-        speaker!.send({
-          cmd: 'setRoutes',
-          peer: 'router',
+        await setRoutesUntil(speaker!, lab!, 'the Local service on node .13 only', {
           routes: [route(CLUSTER, [NODES[1]!, NODES[2]!]), route(LOCAL, [NODES[2]!])],
-        });
-        await waitFor('the Local service on node .13 only', async () => {
-          const t = await kernelTable(lab!);
-          return JSON.stringify(t[LOCAL]) === JSON.stringify([NODES[2]]);
+          settled: [LOCAL, [NODES[2]!]],
         });
       });
 
