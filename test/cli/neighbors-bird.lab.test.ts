@@ -8,7 +8,7 @@ import { createLab, type Lab } from '../lab/netns.js';
 import { kernelTable } from '../lab/route-tables.js';
 import { BIRD_MATRIX, requireBird, startMatrixBird } from '../lab/router-matrix.js';
 import { waitFor } from '../support/wait-for.js';
-import { cli, ownConfigYaml } from './run-cli.js';
+import { localRouterConfig, neighborsCli } from './run-cli.js';
 
 const PROTOCOL = 'cluster_router_sync_192_168_201_2';
 
@@ -32,31 +32,14 @@ for (const bird of BIRD_MATRIX)
     let gobgpd: Gobgpd | undefined;
     let dir = '';
     let include = '';
-    const config = async (name: string, listen: string): Promise<string> => {
-      const file = join(dir, name);
-      const r = router as BirdRouter;
-      await writeFile(
-        file,
-        ownConfigYaml(
-          ['transport: local', `vtyshPath: ${r.birdcPath}`, 'dialect: bird'],
-          [`listenAddress: ${listen}`],
-        ),
+    const config = (name: string, listen: string): Promise<string> =>
+      localRouterConfig(
+        join(dir, name),
+        { vtyshPath: (router as BirdRouter).birdcPath, dialect: 'bird' },
+        listen,
       );
-      return file;
-    };
     const neighbors = (file: string, ...more: string[]) =>
-      cli(
-        'neighbors',
-        '-c',
-        file,
-        '-c',
-        'fixtures/seed/metallb-config.yaml',
-        '--log-level',
-        'silent',
-        '--bird-config',
-        (router as BirdRouter).configFile,
-        ...more,
-      );
+      neighborsCli(file, '--bird-config', (router as BirdRouter).configFile, ...more);
     const protocolState = async (name: string) =>
       /BGP state:\s+(\S+)/.exec(await (router as BirdRouter).birdc('show', 'protocols', 'all', name))?.[1];
 

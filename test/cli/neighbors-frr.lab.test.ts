@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FrrRouter } from '../lab/frr.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../lab/router-matrix.js';
-import { cli, ownConfigYaml } from './run-cli.js';
+import { cli, localRouterConfig, neighborsCli } from './run-cli.js';
 
 /** The `router bgp` block of a running config, as printed. */
 function bgpBlock(running: string): string {
@@ -21,27 +21,8 @@ for (const router of ROUTER_MATRIX)
     let lab: Lab | undefined;
     let frr: FrrRouter | undefined;
     let dir = '';
-    const config = (name: string, listen: string, vtyshPath: string): Promise<string> => {
-      const file = join(dir, name);
-      return writeFile(
-        file,
-        ownConfigYaml(
-          ['transport: local', `vtyshPath: ${vtyshPath}`, 'dialect: frr'],
-          [`listenAddress: ${listen}`],
-        ),
-      ).then(() => file);
-    };
-    const neighbors = (file: string, ...more: string[]) =>
-      cli(
-        'neighbors',
-        '-c',
-        file,
-        '-c',
-        'fixtures/seed/metallb-config.yaml',
-        '--log-level',
-        'silent',
-        ...more,
-      );
+    const config = (name: string, listen: string, vtyshPath: string): Promise<string> =>
+      localRouterConfig(join(dir, name), { vtyshPath, dialect: 'frr' }, listen);
 
     /**
      * A vtysh that runs every command but, right after a batch that gives `address` our
@@ -86,12 +67,12 @@ for (const router of ROUTER_MATRIX)
     it('dry run, --apply --write-memory (lines in show running-config), then nothing pending', async () => {
       const r = frr as FrrRouter;
       const file = await config('crs.yaml', (lab as Lab).speakerAddress, r.vtyshPath);
-      const dry = await neighbors(file);
+      const dry = await neighborsCli(file);
       expect(dry.code, dry.stderr).to.equal(1);
       expect(dry.stdout).to.contain('+ neighbor 192.168.201.2 remote-as 64500\n');
       expect(dry.stdout).to.contain('+ route-map cluster-router-sync-in permit 10\n');
 
-      const applied = await neighbors(file, '--apply', '--write-memory');
+      const applied = await neighborsCli(file, '--apply', '--write-memory');
       expect(applied.code, applied.stderr).to.equal(0);
       expect(applied.stdout).to.match(
         /! applied \d+ change\(s\), read back and verified, configuration saved \(write memory\)\n$/,
@@ -107,7 +88,7 @@ for (const router of ROUTER_MATRIX)
       expect(running).to.contain(' neighbor 192.168.201.11 remote-as 64500\n');
       expect(running).to.contain(' neighbor 192.168.201.12 remote-as 64500\n');
 
-      const again = await neighbors(file);
+      const again = await neighborsCli(file);
       expect(again.code, again.stderr).to.equal(0);
       expect(again.stdout).to.contain(
         'router bgp 64501: neighbors already as configured, nothing to change\n',
@@ -123,12 +104,12 @@ for (const router of ROUTER_MATRIX)
       const before = await r.vtysh('show running-config');
       // Our speaker moves to .3: the plan removes our (marked) .2 and adds .3.
       const file = await config('moved.yaml', '192.168.201.3', losing);
-      const dry = await neighbors(file);
+      const dry = await neighborsCli(file);
       expect(dry.stdout)
         .to.contain('- no neighbor 192.168.201.2\n')
         .and.contain('+ neighbor 192.168.201.3 remote-as 64500\n');
 
-      const failed = await neighbors(file, '--apply');
+      const failed = await neighborsCli(file, '--apply');
       expect(failed.code, failed.stdout + failed.stderr).to.equal(1);
       expect(failed.stderr)
         .to.contain('not verified')

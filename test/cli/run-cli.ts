@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
@@ -26,4 +27,37 @@ export function ownConfigYaml(router: string[], speaker: string[] = []): string 
     ...(speaker.length > 0 ? ['speaker:', ...speaker.map((l) => `  ${l}`)] : []),
     '',
   ].join('\n');
+}
+
+/**
+ * Writes our own config as `file` for a router read on this host (transport local, `vtyshPath`
+ * being vtysh or birdc by `dialect`) with the speaker listening on `listen`; returns `file`.
+ */
+export async function localRouterConfig(
+  file: string,
+  router: { vtyshPath: string; dialect: 'frr' | 'bird' },
+  listen: string,
+): Promise<string> {
+  await writeFile(
+    file,
+    ownConfigYaml(
+      ['transport: local', `vtyshPath: ${router.vtyshPath}`, `dialect: ${router.dialect}`],
+      [`listenAddress: ${listen}`],
+    ),
+  );
+  return file;
+}
+
+/** `neighbors` on our config `file` beside the seed's MetalLB config, logging silenced. */
+export function neighborsCli(file: string, ...more: string[]): Promise<CliResult> {
+  return cli(
+    'neighbors',
+    '-c',
+    file,
+    '-c',
+    'fixtures/seed/metallb-config.yaml',
+    '--log-level',
+    'silent',
+    ...more,
+  );
 }
