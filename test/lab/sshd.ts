@@ -132,6 +132,9 @@ export async function startSshd(opts: {
           'AllowTcpForwarding no',
           'X11Forwarding no',
           'LogLevel VERBOSE',
+          // bash sources ~/.bashrc for a command run by sshd; the host user's (a pyenv init on
+          // some machines costs seconds) is no part of a router, so the session's HOME is ours.
+          `SetEnv HOME=${dir}`,
           `ForceCommand ${force}`,
           '',
         ].join('\n'),
