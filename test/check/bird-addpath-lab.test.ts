@@ -4,7 +4,7 @@ import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
 import type { RouteTable } from '../lab/route-tables.js';
 import { BIRD_MATRIX, requireBird, startMatrixBird } from '../lab/router-matrix.js';
-import { VerifyHarness, type VerifyReport } from '../lab/verify-harness.js';
+import { BIRD_SPEAKER_PROTOCOL, VerifyHarness, type VerifyReport } from '../lab/verify-harness.js';
 
 /**
  * The seed's routes plus default/test-service-2 (Cluster policy, both nodes: the manifests of
@@ -47,14 +47,7 @@ for (const bird of BIRD_MATRIX)
       requireBird(this, bird, ['gobgpd', 'gobgp']);
       lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
       router = await startMatrixBird(lab, bird, {
-        body: [
-          ...birdKernelLines(),
-          'protocol bgp speaker {',
-          '  local 192.168.201.1 as 64501;',
-          '  neighbor 192.168.201.2 as 64500;',
-          '  ipv4 { import all; export none; add paths rx; };',
-          '}',
-        ],
+        body: [...birdKernelLines(), ...BIRD_SPEAKER_PROTOCOL],
       });
       await h.start(lab, ['  transport: local', '  dialect: bird', `  vtyshPath: ${router.birdcPath}`]);
       gobgpd = await startGobgpd(lab, { addPathSendMax: 2 });

@@ -10,6 +10,7 @@ import { createRouterDriver, createRouterTransport } from '../../src/router-driv
 import { silentLog } from '../../src/util/log.js';
 import { waitFor } from '../support/wait-for.js';
 import type { Lab } from './netns.js';
+import type { Sshd } from './sshd.js';
 import { kernelTable, type RouteTable } from './route-tables.js';
 
 const fixtures = new URL('../../fixtures/', import.meta.url).pathname;
@@ -168,8 +169,12 @@ export class VerifyHarness {
 
 export const verdicts = (r: VerifyReport): string[][] => r.routes.map((x) => [x.prefix, x.verdict]);
 
-/** verify on the seed with the router in line: one session up, the three seed routes installed. */
-export function expectSeedInLine({ exitCode, report }: VerifyResult): void {
+/**
+ * verify on the seed with the router in line: one session up, the three seed routes installed,
+ * and every command the router's sshd ran matching `invocation` (the forced-command wrapper's form).
+ */
+export async function expectSeedInLine(h: VerifyHarness, sshd: Sshd, invocation: RegExp): Promise<void> {
+  const { exitCode, report } = await h.verify();
   expect(report.sessions).to.deep.equal([
     { ...report.sessions[0], neighbor: '192.168.201.2', verdict: 'ok' },
   ]);
@@ -179,7 +184,22 @@ export function expectSeedInLine({ exitCode, report }: VerifyResult): void {
     ['192.168.197.254/32', 'B>*', 'default/test-service-3', 'ok'],
   ]);
   expect(exitCode).to.equal(0);
+  const lines = await sshd.invocations();
+  expect(lines.length).to.be.greaterThan(0);
+  for (const line of lines) expect(line).to.match(invocation);
 }
+
+/**
+ * The lab BIRD's side of our speaker (gobgpd standing in at 192.168.201.2): `protocol bgp speaker`
+ * with ADD-PATH receive, taking every route and sending none.
+ */
+export const BIRD_SPEAKER_PROTOCOL: readonly string[] = [
+  'protocol bgp speaker {',
+  '  local 192.168.201.1 as 64501;',
+  '  neighbor 192.168.201.2 as 64500;',
+  '  ipv4 { import all; export none; add paths rx; };',
+  '}',
+];
 
 /** verify with the session down: `state` as the router words it, every seed route missing. */
 export function expectSessionDown({ exitCode, report }: VerifyResult, state: string): void {
