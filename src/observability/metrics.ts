@@ -15,6 +15,9 @@ export interface PoolFigures {
   failures: ReadonlyMap<string, number>;
 }
 
+/** What came of a config change seen while running (exit 4 for restart). */
+export type ConfigReloadResult = 'applied' | 'unchanged' | 'refused' | 'restart';
+
 export class Metrics {
   readonly registry = new Registry();
   private pendingPoolFigures: (() => PoolFigures) | undefined;
@@ -103,6 +106,12 @@ export class Metrics {
     name: 'crs_manifests_parse_failures_total',
     help: 'Manifest reads that kept the last good state: a file that is not YAML or an object that became invalid',
     labelNames: ['what'],
+    registers: [this.registry],
+  });
+  private readonly configReloads = new Counter({
+    name: 'crs_config_reloads_total',
+    help: 'Config changes seen while running, by result: applied, unchanged, refused (invalid; the last good config runs on) or restart (exit 4)',
+    labelNames: ['result'],
     registers: [this.registry],
   });
   private readonly healthProbeSeconds = new Histogram({
@@ -284,6 +293,11 @@ export class Metrics {
   /** A manifests read kept the last good version of a file (`file`) or an object (`object`). */
   manifestsParseFailure(what: 'file' | 'object'): void {
     this.manifestsKept.inc({ what });
+  }
+
+  /** A config change seen while running, and what came of it. */
+  configReload(result: ConfigReloadResult): void {
+    this.configReloads.inc({ result });
   }
 
   healthProbe(seconds: number, ok: boolean): void {

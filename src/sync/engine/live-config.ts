@@ -6,7 +6,6 @@
  * config that does not load is refused and the last good one keeps running.
  */
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
 import { PeerPasswordSecretError } from '../../bgp/socket-options/peer-password.js';
 import {
   diffConfig,
@@ -17,11 +16,9 @@ import {
 import { ConfigError, loadConfigDocuments, type ConfigText } from '../../config/index.js';
 import type { Config } from '../../config/model.js';
 import { configDocumentObject, type ObjectReference } from '../../k8s/object-events.js';
-import type { Metrics } from '../../observability/metrics.js';
+import type { ConfigReloadResult, Metrics } from '../../observability/metrics.js';
 import { memoizedPlanner } from './kube-adapter.js';
 import type { PlanFn } from './ports.js';
-
-export type ReloadResult = 'applied' | 'unchanged' | 'refused' | 'restart';
 
 export interface LiveConfigOptions {
   /** The --config files as read at start: only the cluster's documents are watched. */
@@ -63,19 +60,12 @@ export class LiveConfig {
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private stopped = false;
-  private readonly reloads: Counter<'result'>;
   private readonly log: Logger;
 
   constructor(private readonly opts: LiveConfigOptions) {
     this.documents = opts.documents;
     this.current = opts.config;
     this.log = opts.logger.child({ component: 'config' });
-    this.reloads = new Counter({
-      name: 'crs_config_reloads_total',
-      help: 'Config changes seen while running, by result: applied, unchanged, refused (invalid; the last good config runs on) or restart (exit 4)',
-      labelNames: ['result'],
-      registers: [opts.metrics.registry],
-    });
   }
 
   /** The config in force. */
@@ -114,7 +104,7 @@ export class LiveConfig {
     this.reloading = (async () => {
       do {
         this.reloadAgain = false;
-        let result: ReloadResult;
+        let result: ConfigReloadResult;
         try {
           result = await this.reloadOnce();
         } catch (err) {
@@ -123,7 +113,7 @@ export class LiveConfig {
           this.log.error({ err }, 'reloading the config failed');
           result = 'refused';
         }
-        this.reloads.inc({ result });
+        this.opts.metrics.configReload(result);
         if (result === 'restart') this.stopped = true;
       } while (this.reloadAgain && !this.stopped);
     })().finally(() => {
@@ -131,7 +121,7 @@ export class LiveConfig {
     });
   }
 
-  private async reloadOnce(): Promise<ReloadResult> {
+  private async reloadOnce(): Promise<ConfigReloadResult> {
     let loaded: Config | undefined;
     let next: Config;
     try {
