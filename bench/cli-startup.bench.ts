@@ -1,6 +1,7 @@
 /**
- * CLI start-up as users run it: `bin/cluster-router-sync.js` on the compiled dist/ (built here
- * first, from the current sources), as whole processes, against `node -e 0` measured in the same
+ * CLI start-up as users run it: `bin/cluster-router-sync.js` on dist/ bundled from the current
+ * sources as `npm run build` bundles it (into a temporary copy of the image's layout, so the
+ * checkout's dist/ is left alone), as whole processes, against `node -e 0` measured in the same
  * rounds so that the ratios hold on a busy machine. Wall time from spawn to exit; peak RSS from
  * GNU time's %M (the kernel's maxrss of the child).
  */
@@ -10,6 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtApp } from '../test/docs/support/built-app.js';
 import { median } from './stats.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
@@ -22,20 +24,21 @@ interface Sample {
   rssMiB: number;
 }
 
-const CASES: Record<string, string[]> = {
+/** The commands timed, `node` arguments each; `entry` is the built copy's bin/cluster-router-sync.js. */
+const casesFor = (entry: string): Record<string, string[]> => ({
   'node -e 0': ['-e', '0'],
-  version: ['bin/cluster-router-sync.js', 'version'],
-  '--help': ['bin/cluster-router-sync.js', '--help'],
-  'check fixtures/seed': ['bin/cluster-router-sync.js', 'check', 'fixtures/seed'],
+  version: [entry, 'version'],
+  '--help': [entry, '--help'],
+  'check fixtures/seed': [entry, 'check', 'fixtures/seed'],
   'plan --manifests fixtures/seed/manifests': [
-    'bin/cluster-router-sync.js',
+    entry,
     'plan',
     '--config',
     'fixtures/seed/metallb-config.yaml',
     '--manifests',
     'fixtures/seed/manifests',
   ],
-};
+});
 
 function exec(file: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -57,13 +60,13 @@ async function sample(args: string[], rssFile: string): Promise<Sample> {
 async function startup(): Promise<BenchRow[]> {
   if (!existsSync(GNU_TIME))
     return [{ name: `cli start-up skipped: ${GNU_TIME} not installed`, value: 0, unit: '' }];
-  await exec(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  const cases = casesFor((await builtApp()).entry);
   const dir = await mkdtemp(join(tmpdir(), 'crs-startup-'));
-  const samples = new Map<string, Sample[]>(Object.keys(CASES).map((k) => [k, []]));
+  const samples = new Map<string, Sample[]>(Object.keys(cases).map((k) => [k, []]));
   try {
     // Interleaved rounds: a burst of load from elsewhere hits every case alike.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, args] of Object.entries(CASES)) {
+      for (const [name, args] of Object.entries(cases)) {
         samples.get(name)!.push(await sample(args, join(dir, 'rss')));
       }
     }
@@ -78,7 +81,7 @@ async function startup(): Promise<BenchRow[]> {
     { name: `node -e 0, median of ${ROUNDS}`, value: base, unit: 'ms' },
     { name: 'node -e 0, peak RSS', value: rss('node -e 0'), unit: 'MiB' },
   ];
-  for (const name of Object.keys(CASES).filter((n) => n !== 'node -e 0')) {
+  for (const name of Object.keys(cases).filter((n) => n !== 'node -e 0')) {
     const ratio = ms(name) / base;
     const target = targets[name];
     rows.push(

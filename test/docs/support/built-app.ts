@@ -1,17 +1,15 @@
 /**
- * The CLI compiled once per test process into a temp directory laid out like the container image
+ * The CLI built once per test process into a temp directory laid out like the container image
  * (deploy/Dockerfile: /app with package.json, bin/, dist/, fixtures/seed/, node_modules/), so the
  * docs test runs the real entry point at compiled speed and the deploy test can run that layout
  * as the image's user.
  */
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { chmod, cp, mkdtemp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import type { Metafile } from 'esbuild';
+import { bundle } from '../../../scripts/build.js';
 
 export const repoRoot = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -22,6 +20,8 @@ export interface BuiltApp {
   entry: string;
   /** A directory with a `cluster-router-sync` command on it, for PATH. */
   binDir: string;
+  /** Which source files esbuild put into which file of dist/. */
+  metafile: Metafile;
 }
 
 let building: Promise<BuiltApp> | undefined;
@@ -38,19 +38,8 @@ async function build(): Promise<BuiltApp> {
   await chmod(root, 0o755);
   const appDir = join(root, 'app');
   await mkdir(appDir);
-  const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  try {
-    await run(
-      process.execPath,
-      [tsc, '-p', join(repoRoot, 'tsconfig.build.json'), '--outDir', join(appDir, 'dist')],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-  } catch (err) {
-    const out = (err as { stdout?: string }).stdout ?? '';
-    throw new Error(`tsc -p tsconfig.build.json failed:\n${out}`, { cause: err });
-  }
+  // What `npm run build` writes (scripts/build.ts), as the image's build stage runs it.
+  const metafile = await bundle(join(appDir, 'dist'));
   await cp(join(repoRoot, 'package.json'), join(appDir, 'package.json'));
   await cp(join(repoRoot, 'bin'), join(appDir, 'bin'), { recursive: true });
   await cp(join(repoRoot, 'fixtures', 'seed'), join(appDir, 'fixtures', 'seed'), { recursive: true });
@@ -61,5 +50,5 @@ async function build(): Promise<BuiltApp> {
   const shim = join(binDir, 'cluster-router-sync');
   await writeFile(shim, `#!/bin/sh\nexec '${process.execPath}' '${entry}' "$@"\n`);
   await chmod(shim, 0o755);
-  return { appDir, entry, binDir };
+  return { appDir, entry, binDir, metafile };
 }
