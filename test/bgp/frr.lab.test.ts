@@ -216,9 +216,16 @@ describe('speaker against real FRR 8.4 @lab', function () {
   it('withdraws everything and sends Cease/Administrative Shutdown on a clean stop', async () => {
     await speaker!.stop(true);
     await waitFor('FRR to drop our routes', async () => Object.keys(await bgpRoutes(frr!)).length === 0);
-    const nb = await frr!.vtyshJson<
-      Record<string, { lastNotificationReason?: string; lastResetDueTo?: string }>
-    >('show bgp neighbors 192.168.201.2 json');
-    expect(JSON.stringify(nb['192.168.201.2'])).to.match(/Administrative Shutdown|Admin\. shutdown/i);
+    // The Cease follows the withdrawals: bgpd may not have read it yet when the routes are gone.
+    let seen = '';
+    await waitFor('FRR to record our Cease/Administrative Shutdown', async () => {
+      const nb = await frr!.vtyshJson<
+        Record<string, { lastNotificationReason?: string; lastResetDueTo?: string }>
+      >('show bgp neighbors 192.168.201.2 json');
+      seen = JSON.stringify(nb['192.168.201.2']);
+      return /Administrative Shutdown|Admin\. shutdown/i.test(seen);
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\nneighbor ${seen}`);
+    });
   });
 });

@@ -73,7 +73,7 @@ interface SlotsStatus {
 }
 
 for (const router of ROUTER_MATRIX)
-  describe(`lab: path slot sessions against a real ${router.name}`, function () {
+  describe(`lab: path slot sessions against a real ${router.name} @lab`, function () {
     this.timeout(180_000);
     let lab: Lab | undefined;
     let frr: FrrRouter | undefined;
@@ -117,6 +117,11 @@ for (const router of ROUTER_MATRIX)
         await waitFor(`the router's neighbor ${a} Established`, async () => {
           return (await neighbor(frr!, a)).bgpState === 'Established';
         });
+      // The router is Established on our KEEPALIVE, we are on its own (RFC 4271 §8.2.2,
+      // OpenConfirm), which our speaker may not have read yet.
+      await waitFor('our speaker Established on both slot sessions', async () =>
+        (await slots()).sessions.every((s) => s.state === 'Established'),
+      );
     }
 
     const fibHas = (prefix: string, hops: readonly string[]) => async () =>

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { POOL_STATUS_CONFIGMAP } from '../../src/k8s/pool-status-configmap.js';
-import { frrTable, kernelTable, type RouteTable } from '../lab/route-tables.js';
+import { frrTable, kernelTable, sameRoutes, type RouteTable } from '../lab/route-tables.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { requireApiServer } from './apiserver.js';
@@ -22,7 +22,7 @@ const SEED_ROUTES: RouteTable = {
   '192.168.197.254/32': ['192.168.201.12'],
 };
 
-describe('full system: run --leader-elect against a real kube-apiserver, real FRR and a real sshd', function () {
+describe('full system: run --leader-elect against a real kube-apiserver, real FRR and a real sshd @lab', function () {
   this.timeout(240_000);
   let sys: FullSystem | undefined;
   let leader: RunChild;
@@ -53,9 +53,7 @@ describe('full system: run --leader-elect against a real kube-apiserver, real FR
   }
 
   async function routesAre(what: string, want: RouteTable): Promise<void> {
-    const canonical = (t: RouteTable) =>
-      JSON.stringify(Object.entries(t).sort(([a], [b]) => a.localeCompare(b)));
-    const same = (t: RouteTable) => canonical(t) === canonical(want);
+    const same = (t: RouteTable) => sameRoutes(t, want);
     await waitFor(what, async () => same(await frrTable(sys!.frr)) && same(await kernelTable(sys!.lab)), {
       timeoutMs: 60_000,
     }).catch(async (err: Error) => {

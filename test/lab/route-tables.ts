@@ -4,6 +4,12 @@ import { run, type Lab } from './netns.js';
 /** prefix -> sorted next hops, as a plan, FRR's RIB or the kernel FIB have it. */
 export type RouteTable = Record<string, string[]>;
 
+/** Whether two tables hold the same prefixes with the same next hops, in whatever order they were read. */
+export function sameRoutes(a: RouteTable, b: RouteTable): boolean {
+  const text = (t: RouteTable) => JSON.stringify(Object.entries(t).sort(([x], [y]) => x.localeCompare(y)));
+  return text(a) === text(b);
+}
+
 interface FrrRoute {
   selected?: boolean;
   installed?: boolean;

@@ -22,6 +22,7 @@ import { createSshTransport } from '../../src/router-drivers/transport-ssh.js';
 import { startFrr, type FrrRouter, speakerNeighborLines } from '../lab/frr.js';
 import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
 import { createLab, type Lab } from '../lab/netns.js';
+import { frrTable, kernelTable, sameRoutes } from '../lab/route-tables.js';
 import { sshLogin, startSshd, type Sshd } from '../lab/sshd.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
@@ -60,9 +61,17 @@ describe('router-drivers over real sshd to real FRR 8.4 @lab', function () {
       ['192.168.197.2/32', 'identifier', '2', 'nexthop', '192.168.201.12'],
     ];
     for (const args of announce) await gobgpd.addRoute(args);
+    // Every route installed (FRR's FIB flags and the kernel), not just the last: the tests read
+    // the FIB flags of all three.
+    const installed = {
+      '192.168.197.0/32': ['192.168.201.11'],
+      '192.168.197.1/32': ['192.168.201.12'],
+      '192.168.197.2/32': ['192.168.201.11', '192.168.201.12'],
+    };
     const f = frr;
-    await waitFor('FRR to install the ECMP route', async () =>
-      (await f.kernelRoutes('192.168.197.2')).includes('nexthop via 192.168.201.12'),
+    await waitFor(
+      'FRR to install the three routes',
+      async () => sameRoutes(await frrTable(f), installed) && sameRoutes(await kernelTable(lab!), installed),
     );
     sshd = await startSshd({ vtyshPath: frr.vtyshPath });
     access = {
