@@ -48,7 +48,7 @@ function restricted(extra: string[]): string[] {
   ];
 }
 
-describe('deploy: the container image', function () {
+describe('deploy: the container image @lab', function () {
   this.timeout(120_000);
 
   before(async function () {

@@ -231,12 +231,15 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
   it('leader election: only the leader writes; a killed leader is replaced within the lease', async () => {
     const ns = await newNamespace();
     await createObject(api, lbService(ns, 'first'));
+    // Kubernetes' own defaults: with a 3 s renew deadline, one slow renewal on a loaded 2-core
+    // machine (the API server and etcd share it with the lab) would hand the lease to b before a
+    // is stopped, and b would write.
     const lease = {
       namespace: ns,
       name: 'crs-leader',
-      leaseDurationSec: 4,
-      renewDeadlineSec: 3,
-      retryPeriodSec: 1,
+      leaseDurationSec: 15,
+      renewDeadlineSec: 10,
+      retryPeriodSec: 2,
     };
     const wrote: Record<string, number> = { a: 0, b: 0 };
     let bothLeading = false;
@@ -273,7 +276,7 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
     // a dies without releasing the lease; b must wait it out, then take over.
     await a.stop({ release: false });
     const died = Date.now();
-    await waitFor('b to lead', () => b.isLeader, { timeoutMs: 30_000 });
+    await waitFor('b to lead', () => b.isLeader, { timeoutMs: 90_000 });
     process.stderr.write(
       `      (takeover after ${Date.now() - died} ms; lease ${lease.leaseDurationSec} s)\n`,
     );

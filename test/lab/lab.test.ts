@@ -4,7 +4,8 @@ import { createLab, type Lab } from './netns.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from './router-matrix.js';
 
 for (const router of ROUTER_MATRIX)
-  describe(`lab: ${router.name} in a network namespace`, function () {
+  describe(`lab: ${router.name} in a network namespace @lab`, function () {
+    this.timeout(120_000);
     let lab: Lab | undefined;
     let frr: FrrRouter | undefined;
 

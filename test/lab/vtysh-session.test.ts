@@ -52,7 +52,8 @@ describe('VtyshReplyFramer on a captured vtysh session', () => {
   });
 });
 
-describe('lab: VtyshSession against FRR', function () {
+describe('lab: VtyshSession against FRR @lab', function () {
+  this.timeout(120_000);
   let lab: Lab | undefined;
   let frr: FrrRouter | undefined;
   let session: VtyshSession | undefined;

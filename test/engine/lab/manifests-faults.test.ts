@@ -58,7 +58,7 @@ function differences(want: RouteTable, got: RouteTable): string[] {
     .map(([prefix]) => prefix);
 }
 
-describe('lab: run --manifests against a real FRR keeps announced addresses through new services and half-written files', function () {
+describe('lab: run --manifests against a real FRR keeps announced addresses through new services and half-written files @lab', function () {
   this.timeout(240_000);
   let lab: Lab | undefined;
   let frr: FrrRouter | undefined;

@@ -25,7 +25,7 @@ import { RunProcess } from './run-process.js';
  */
 
 for (const router of ROUTER_MATRIX.filter((r) => r.frr !== '7.5'))
-  describe(`lab: run with peers[].sourceAddresses against a real ${router.name} without ADD-PATH`, function () {
+  describe(`lab: run with peers[].sourceAddresses against a real ${router.name} without ADD-PATH @lab`, function () {
     this.timeout(180_000);
     let lab: Lab | undefined;
     let frr: FrrRouter | undefined;

@@ -30,7 +30,7 @@ function missing(want: RouteTable, got: RouteTable): string[] {
 
 // Every FRR of the lab's router matrix (test/lab/router-matrix.ts): a release added there runs here.
 for (const router of ROUTER_MATRIX)
-  describe(`lab: kill -9 and restart of run with ${SERVICES} services against ${router.name}: no FIB gap`, function () {
+  describe(`lab: kill -9 and restart of run with ${SERVICES} services against ${router.name}: no FIB gap @lab`, function () {
     this.timeout(900_000);
     let lab: Lab | undefined;
     let frr: FrrRouter | undefined;
@@ -110,8 +110,11 @@ for (const router of ROUTER_MATRIX)
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       })();
+      /** FIB samples taken between each kill and the new process's first verification. */
+      const samplesPerRestart: number[] = [];
       try {
         for (let i = 0; i < RESTARTS; i++) {
+          const atKill = samples;
           await proc.kill();
           proc = start();
           const current = proc;
@@ -121,6 +124,7 @@ for (const router of ROUTER_MATRIX)
           }).catch((err: Error) => {
             throw new Error(`${err.message}\n${current.tail()}`);
           });
+          samplesPerRestart.push(samples - atKill);
         }
       } finally {
         sampling = false;
@@ -130,7 +134,12 @@ for (const router of ROUTER_MATRIX)
       process.stderr.write(
         `    ${samples} FIB samples over ${RESTARTS} restarts, ${gaps.length} missing routes; the kernel reported ${removals.length} route removals and ${narrowings.length} ECMP routes briefly down to fewer next hops\n`,
       );
-      expect(samples).to.be.greaterThan(RESTARTS * 10);
+      // How many samples fit in a restart depends on the machine's load; what counts is that the
+      // sampler read the FIB during every restart (the kernel monitor sees each change anyway).
+      expect(
+        samplesPerRestart.filter((n) => n === 0),
+        `samples per restart: ${samplesPerRestart.join()}`,
+      ).to.deep.equal([]);
       expect(gaps, `${gaps.length} of ${samples} FIB samples missed routes`).to.deep.equal([]);
       expect(removals.slice(0, 5), `${removals.length} routes removed`).to.deep.equal([]);
       // In some runs FRR 10.3 installs an ECMP route with one of its two next hops for a moment while

@@ -35,7 +35,7 @@ const exists = (path: string) =>
     () => false,
   );
 
-describe('lab: run shuts down on SIGTERM with a colliding router connection open, R bit from speaker.stateFile', function () {
+describe('lab: run shuts down on SIGTERM with a colliding router connection open, R bit from speaker.stateFile @lab', function () {
   this.timeout(300_000);
   let lab: Lab | undefined;
   let frr: FrrRouter | undefined;
