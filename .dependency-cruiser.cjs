@@ -20,7 +20,7 @@ const inKnownCycle = `^(${KNOWN_CYCLES.flat()
 
 /** Pure code: values in, values out. */
 const PURE_CORE =
-  '^src/(sync/(planner|verify|allocator)/|bgp/wire/|router-drivers/parse-[^/]+\\.ts$|router-drivers/bird/parse[^/]*\\.ts$)';
+  '^src/(ip/|sync/(planner|verify|allocator)/|bgp/wire/|router-drivers/parse-[^/]+\\.ts$|router-drivers/bird/parse[^/]*\\.ts$)';
 /** Node core modules resolve to their bare name (`fs`), packages to their file in node_modules. */
 const IO_MODULES =
   '^(net|tls|http|https|http2|child_process|fs|fs/promises)$|^node_modules/(ssh2|@kubernetes/client-node|pino)/';
@@ -50,11 +50,18 @@ module.exports = {
       to: { path: '^(test|bench)/' },
     },
     {
+      name: 'ip-values-are-a-leaf',
+      severity: 'error',
+      comment: 'The IP and community values (src/ip) are the bottom layer: they import only each other.',
+      from: { path: '^src/ip/' },
+      to: { pathNot: '^src/ip/' },
+    },
+    {
       name: 'wire-codec-stands-alone',
       severity: 'error',
-      comment: 'The BGP codec (src/bgp/wire) uses nothing but itself and src/util.',
+      comment: 'The BGP codec (src/bgp/wire) uses nothing but itself, the IP values (src/ip) and src/util.',
       from: { path: '^src/bgp/wire/' },
-      to: { pathNot: '^src/(bgp/wire|util)/' },
+      to: { pathNot: '^src/(bgp/wire|ip|util)/' },
     },
     {
       name: 'speaker-knows-no-app',
@@ -63,7 +70,7 @@ module.exports = {
         'The BGP speaker (src/bgp) is a library: it defines the routes it takes (DesiredRoute) and ' +
         'knows nothing of the planner, the cluster, the router drivers or the application around it.',
       from: { path: '^src/bgp/' },
-      to: { path: '^src/(sync|k8s|router-drivers|cli|check|demo|observability)/' },
+      to: { path: '^src/(sync|k8s|router-drivers|cli|app|observability)/' },
     },
     {
       name: 'pure-core-no-io',
@@ -78,9 +85,7 @@ module.exports = {
     {
       name: 'cli-on-top',
       severity: 'error',
-      comment:
-        'The CLI is the top layer: nothing below it imports src/cli. The FRR demo restarts the CLI ' +
-        'in a namespace, so the CLI hands it the path of its entry (src/cli/entry.ts).',
+      comment: 'The CLI is the top layer: nothing below it imports src/cli.',
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^src/cli/' },
     },

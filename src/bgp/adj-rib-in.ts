@@ -1,11 +1,5 @@
-import {
-  communityToString,
-  endOfRibFamily,
-  formatPrefix,
-  largeCommunityToString,
-  type Prefix,
-  type UpdateMessage,
-} from './wire/index.js';
+import { communityName, formatLargeCommunity } from '../ip/community.js';
+import { endOfRibFamily, formatNlri, type Prefix, type UpdateMessage } from './wire/index.js';
 import { pathKey, type AddressFamily } from './routes.js';
 
 /** A route as received from a peer, in text form for queries, tests and reports. */
@@ -31,7 +25,7 @@ export interface RibInChange {
 }
 
 function ref(p: Prefix): { family: AddressFamily; prefix: string; pathId: number } {
-  return { family: p.family, prefix: formatPrefix(p), pathId: p.pathId ?? 0 };
+  return { family: p.family, prefix: formatNlri(p), pathId: p.pathId ?? 0 };
 }
 
 type SharedAttributes = Pick<ReceivedRoute, 'asPath' | 'communities' | 'largeCommunities'> & {
@@ -56,8 +50,8 @@ export class AdjRibIn {
       asPath: (a.asPath ?? []).flatMap((seg) => seg.asns),
       localPref: a.localPref,
       med: a.med,
-      communities: (a.communities ?? []).map(communityToString),
-      largeCommunities: (a.largeCommunities ?? []).map(largeCommunityToString),
+      communities: (a.communities ?? []).map(communityName),
+      largeCommunities: (a.largeCommunities ?? []).map(formatLargeCommunity),
     };
     if (update.nlri.length > 0 && a.nextHop !== undefined) {
       for (const p of update.nlri) this.add(p, a.nextHop, shared, change);
@@ -69,7 +63,7 @@ export class AdjRibIn {
   private add(p: Prefix, nextHop: string, shared: SharedAttributes, change: RibInChange): void {
     const route: ReceivedRoute = {
       family: p.family,
-      prefix: formatPrefix(p),
+      prefix: formatNlri(p),
       pathId: p.pathId ?? 0,
       nextHop,
       asPath: shared.asPath,

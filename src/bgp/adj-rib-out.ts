@@ -3,11 +3,13 @@ import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
 import { PathIdAllocator } from './path-ids.js';
 import type { PathSlotTable } from './path-slots.js';
-import { parseCommunity, parseLargeCommunity, parsePrefix } from './wire/index.js';
+import { parseNlri } from './wire/index.js';
 import {
   attributesKey,
+  largeCommunity,
   pathKey,
   prefixFamily,
+  standardCommunity,
   type AddressFamily,
   type DesiredRoute,
   type OutPath,
@@ -350,7 +352,7 @@ function routeProblem(
   seen.add(route.prefix);
   try {
     // The codec's parser, so whatever passes here also encodes (host bits, lengths).
-    parsePrefix(route.prefix);
+    parseNlri(route.prefix);
   } catch {
     return `'${route.prefix}' is not a prefix (address/length with no host bits set)`;
   }
@@ -359,8 +361,8 @@ function routeProblem(
     if (familyOf(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
   }
   try {
-    for (const c of route.communities) parseCommunity(c);
-    for (const c of route.largeCommunities) parseLargeCommunity(c);
+    for (const c of route.communities) standardCommunity(c);
+    for (const c of route.largeCommunities) largeCommunity(c);
   } catch (err) {
     return (err as Error).message;
   }

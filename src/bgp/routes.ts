@@ -1,3 +1,6 @@
+import { parseCommunityLiteral, type LargeCommunity } from '../ip/community.js';
+import { BgpEncodeError } from './wire/index.js';
+
 /**
  * What the speaker is told to announce to one peer. The speaker owns this shape and knows nothing
  * of the planner; the planner's PlannedRoute has these fields too, so a plan's per-peer routes are
@@ -47,4 +50,20 @@ export function pathKey(p: { prefix: string; pathId: number }): string {
  */
 export function attributesKey(family: AddressFamily, a: PathAttributes): string {
   return `${family}|${a.nextHop}|${a.localPref ?? ''}|${a.communities.join(',')}|${a.largeCommunities.join(',')}`;
+}
+
+/** A route's `ASN:VALUE` community as its 32-bit value (RFC 1997). */
+export function standardCommunity(text: string): number {
+  const parsed = parseCommunityLiteral(text);
+  if (!parsed.ok || parsed.community.kind !== 'standard')
+    throw new BgpEncodeError(`not a community: '${text}'`);
+  return parsed.community.value;
+}
+
+/** A route's `A:B:C` large community (RFC 8092). */
+export function largeCommunity(text: string): LargeCommunity {
+  const parsed = parseCommunityLiteral(`large:${text}`);
+  if (!parsed.ok || parsed.community.kind !== 'large')
+    throw new BgpEncodeError(`not a large community: '${text}'`);
+  return parsed.community.value;
 }

@@ -1,16 +1,19 @@
 import { appendAll } from '../util/arrays.js';
 import type { RibChanges } from './adj-rib-out.js';
 import { afiOf } from './capabilities.js';
-import type { AddressFamily, PathAttributes as RouteAttributes } from './routes.js';
+import {
+  largeCommunity,
+  standardCommunity,
+  type AddressFamily,
+  type PathAttributes as RouteAttributes,
+} from './routes.js';
 import {
   AsPathSegmentType,
   encodeAnnouncements,
   encodeRouteRefresh,
   encodeWithdrawals,
   Origin,
-  parseCommunity,
-  parseLargeCommunity,
-  parsePrefix,
+  parseNlri,
   Safi,
   type CodecContext,
   type PathAttributes,
@@ -35,8 +38,8 @@ export function wireAttributes(family: AddressFamily, a: RouteAttributes, p: Upd
   if (family === 4) out.nextHop = a.nextHop;
   else out.mpReach = { afi: afiOf(6), safi: Safi.Unicast, nextHop: { global: a.nextHop }, nlri: [] };
   if (p.ctx.ibgp) out.localPref = a.localPref ?? 100;
-  if (a.communities.length > 0) out.communities = a.communities.map(parseCommunity);
-  if (a.largeCommunities.length > 0) out.largeCommunities = a.largeCommunities.map(parseLargeCommunity);
+  if (a.communities.length > 0) out.communities = a.communities.map(standardCommunity);
+  if (a.largeCommunities.length > 0) out.largeCommunities = a.largeCommunities.map(largeCommunity);
   return out;
 }
 
@@ -57,7 +60,7 @@ function encodeInSlices(
   for (let i = 0; i < nlri.length; i += SLICE) {
     const prefixes = nlri
       .slice(i, i + SLICE)
-      .map((n) => parsePrefix(n.prefix, withIds ? { pathId: n.pathId } : {}));
+      .map((n) => parseNlri(n.prefix, withIds ? { pathId: n.pathId } : {}));
     for (const b of encode(prefixes)) out.push(b);
   }
   return out;

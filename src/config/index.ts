@@ -11,15 +11,8 @@ export { ConfigError, formatConfigIssue, type ConfigIssue } from './errors.js';
 export { formatConfigWarning } from './issues.js';
 export { embeddedDefaultDir, embeddedDefaultConfigFile } from './embedded-default.js';
 export { DEFAULTS } from './defaults.js';
-export {
-  parseAddressRange,
-  formatAddressRange,
-  formatIpAddress,
-  parseIpAddress,
-  rangeToCidrs,
-} from './addresses.js';
+export { parseAddressRange, formatAddressRange } from './addresses.js';
 export { parseGoDuration, formatGoDuration } from './duration.js';
-export { parseCommunity, WELL_KNOWN_COMMUNITIES } from './communities.js';
 export { selectorMatches, anySelectorMatches } from './label-selector.js';
 export { configToJson } from './to-json.js';
 export type * from './model.js';

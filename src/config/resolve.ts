@@ -1,5 +1,12 @@
-import { rangesOverlap, rangeToCidrs } from './addresses.js';
-import { parseCommunity, parseLiteral } from './communities.js';
+import {
+  communityLiteral,
+  formatCommunity,
+  formatLargeCommunity,
+  parseCommunity,
+  parseCommunityLiteral,
+} from '../ip/community.js';
+import { rangeToPrefixes } from '../ip/prefix.js';
+import { rangesOverlap } from './addresses.js';
 import { DEFAULTS } from './defaults.js';
 import type {
   AdvertisementDraft,
@@ -201,13 +208,12 @@ function uniqueByName<T extends { name: string; site: Site; fieldSite: (f: 'name
 function resolveAliases(fragments: readonly Fragment[], issues: IssueCollector): Map<string, string> {
   const aliases = new Map<string, { value: string; site: Site }>();
   for (const alias of fragments.flatMap((f) => f.aliases)) {
-    const parsed = parseLiteral(alias.value);
+    const parsed = parseCommunityLiteral(alias.value);
     if (!parsed.ok) {
       issues.error(alias.site, parsed.reason, alias.value);
       continue;
     }
-    const literal =
-      parsed.community.kind === 'large' ? `large:${parsed.community.value}` : parsed.community.value;
+    const literal = communityLiteral(parsed.community);
     const prior = aliases.get(alias.name);
     // MetalLB refuses an alias defined twice, even with the same value ("duplicate definition of
     // community"): two Community objects owning one name cannot both be edited safely.
@@ -392,7 +398,11 @@ function resolveAdvertisement(
       continue;
     }
     const list = parsed.community.kind === 'large' ? large : communities;
-    if (!list.includes(parsed.community.value)) list.push(parsed.community.value);
+    const text =
+      parsed.community.kind === 'large'
+        ? formatLargeCommunity(parsed.community.value)
+        : formatCommunity(parsed.community.value);
+    if (!list.includes(text)) list.push(text);
   }
   const adv: BgpAdvertisement = {
     name: d.name,
@@ -423,7 +433,7 @@ function checkAggregation(adv: AdvertisementDraft, pool: PoolDraft, issues: Issu
   for (const [family, length, field] of checks) {
     if (length === undefined) continue;
     const widest = (a: PoolDraft['addresses'][number]): number =>
-      Math.min(...rangeToCidrs(a.range).map((c) => c.prefixLength));
+      Math.min(...rangeToPrefixes(a.range.family, a.range.first, a.range.last).map((c) => c.length));
     const entry = pool.addresses.find((a) => a.range.family === family && widest(a) > length);
     if (!entry) continue;
     issues.error(

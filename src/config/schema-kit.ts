@@ -1,6 +1,6 @@
-import { Validator } from 'ip-num';
 import { z } from 'zod';
-import { parseAddressRange, formatIpAddress, parseIpAddress } from './addresses.js';
+import { formatIp, parseIp } from '../ip/address.js';
+import { parseAddressRange } from './addresses.js';
 import { parseGoDuration } from './duration.js';
 import { valueAt, type PathSegment } from './field-path.js';
 import { childSite, type IssueCollector, type Site } from './issues.js';
@@ -9,12 +9,12 @@ import type { AddressRange, LabelSelector } from './model.js';
 /** Field schemas shared by the three config forms; each converts as it validates. */
 
 export const ipAddress = z.string({ error: 'must be an IP address' }).transform((text, ctx) => {
-  const ip = parseIpAddress(text.trim());
+  const ip = parseIp(text.trim());
   if (!ip) {
     ctx.addIssue({ code: 'custom', message: 'is not an IP address' });
     return z.NEVER;
   }
-  return formatIpAddress(ip.family, ip.value);
+  return formatIp(ip.family, ip.value);
 });
 
 export const ipv4Address = ipAddress.refine((text) => !text.includes(':'), {
@@ -24,7 +24,7 @@ export const ipv4Address = ipAddress.refine((text) => !text.includes(':'), {
 export const asn = z
   .number({ error: 'must be an AS number' })
   .int({ error: 'must be a whole number' })
-  .refine((n) => n >= 1 && Validator.isValidAsnNumber(BigInt(n))[0], {
+  .refine((n) => n >= 1 && n <= 0xffff_ffff, {
     error: 'is out of range: an AS number is 1..4294967295',
   });
 

@@ -1,4 +1,4 @@
-import { formatIpAddress } from './addresses.js';
+import { formatIp } from '../ip/address.js';
 import type { Config } from './model.js';
 
 /**
@@ -16,8 +16,8 @@ export function configToJson(config: Config): unknown {
       addresses: pool.addresses.map((r) => ({
         text: r.text,
         family: r.family,
-        first: formatIpAddress(r.family, r.first),
-        last: formatIpAddress(r.family, r.last),
+        first: formatIp(r.family, r.first),
+        last: formatIp(r.family, r.last),
       })),
     })),
   };

@@ -5,7 +5,7 @@
  */
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
 import { planChanges } from '../sync/engine/plan-changes.js';
-import { compareIpText } from '../sync/ip/address.js';
+import { compareIpText } from '../ip/address.js';
 import { findSorted } from '../util/arrays.js';
 import type { DecisionInput } from './service-events.js';
 

@@ -1,4 +1,4 @@
-import { Validator } from 'ip-num';
+import { parseIp } from '../ip/address.js';
 import { RouterConfigValueError } from './errors.js';
 
 /*
@@ -10,9 +10,7 @@ import { RouterConfigValueError } from './errors.js';
 /** An IPv4 or IPv6 address (no zone, no prefix length). Returns it unchanged. */
 export function checkAddress(field: string, value: unknown): string {
   if (typeof value !== 'string') throw new RouterConfigValueError(field, value, 'is not an IP address');
-  if (/^[0-9.]+$/.test(value) && Validator.isValidIPv4String(value)[0]) return value;
-  if (/^[0-9a-fA-F:.]+$/.test(value) && value.includes(':') && Validator.isValidIPv6String(value)[0])
-    return value;
+  if (parseIp(value) !== undefined) return value;
   throw new RouterConfigValueError(field, value, 'is not an IP address');
 }
 

@@ -1,4 +1,5 @@
-import { formatIpAddress, parseAddressRange, rangeToCidrs } from '../config/addresses.js';
+import { parseAddressRange } from '../config/addresses.js';
+import { formatPrefix, maskToPrefix, rangeToPrefixes } from '../ip/prefix.js';
 import { checkIntInRange } from './config-values.js';
 import { RouterConfigValueError } from './errors.js';
 import type { PlanContext, PlanStep } from './neighbor-plan.js';
@@ -47,14 +48,12 @@ export function poolMatches(pools: readonly ImportPool[]): Record<4 | 6, string[
       pool.prefixLength === undefined
         ? host
         : checkIntInRange(`importPools[${i}].prefixLength`, pool.prefixLength, 0, host);
-    for (const c of rangeToCidrs(parsed.range)) {
-      const text = (network: bigint, len: number) => `${formatIpAddress(family, network)}/${len}`;
+    for (const c of rangeToPrefixes(family, parsed.range.first, parsed.range.last)) {
       let match: string;
-      if (length <= c.prefixLength) {
-        const mask = ((1n << BigInt(host)) - 1n) ^ ((1n << BigInt(host - length)) - 1n);
-        match = text(c.network & mask, length);
+      if (length <= c.length) {
+        match = formatPrefix({ family, network: maskToPrefix(family, c.network, length), length });
       } else {
-        match = `${text(c.network, c.prefixLength)} ge ${length}${length < host ? ` le ${length}` : ''}`;
+        match = `${formatPrefix(c)} ge ${length}${length < host ? ` le ${length}` : ''}`;
       }
       if (!out[family].includes(match)) out[family].push(match);
     }

@@ -1,13 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import {
-  formatAddressRange,
-  formatIpAddress,
-  parseAddressRange,
-  parseIpAddress,
-  rangeToCidrs,
-} from '../../src/config/addresses.js';
-import { parseCommunity } from '../../src/config/communities.js';
+import { formatAddressRange, parseAddressRange } from '../../src/config/addresses.js';
+import { formatIp, parseIp } from '../../src/ip/address.js';
+import { communityLiteral, parseCommunity } from '../../src/ip/community.js';
+import { formatPrefix, rangeToPrefixes } from '../../src/ip/prefix.js';
 import { formatGoDuration, parseGoDuration } from '../../src/config/duration.js';
 
 describe('config: durations', () => {
@@ -76,7 +72,10 @@ describe('config: communities', () => {
   ];
   for (const [text, kind, value] of ok) {
     it(`resolves ${text}`, () => {
-      expect(parseCommunity(text, aliases)).to.deep.equal({ ok: true, community: { kind, value } });
+      const parsed = parseCommunity(text, aliases);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(parsed.community.kind).to.equal(kind);
+      expect(communityLiteral(parsed.community)).to.equal(kind === 'large' ? `large:${value}` : value);
     });
   }
   const bad: Array<[string, string]> = [
@@ -138,25 +137,28 @@ describe('config: addresses and ranges', () => {
         reason: 'is not a CIDR or an address range',
       });
     }
-    expect(parseIpAddress('fe80::1%eth0')).to.equal(undefined);
-    expect(parseIpAddress('010.0.0.1')).to.equal(undefined);
+    expect(parseIp('fe80::1%eth0')).to.equal(undefined);
+    expect(parseIp('010.0.0.1')).to.equal(undefined);
   });
 
   it('formats IPv6 as RFC 5952 does', () => {
-    const v6 = (t: string) => parseIpAddress(t)?.value as bigint;
-    expect(formatIpAddress(6, v6('2001:0db8:0000:0000:0000:0000:0000:0001'))).to.equal('2001:db8::1');
-    expect(formatIpAddress(6, v6('2001:db8:0:1:0:0:0:1'))).to.equal('2001:db8:0:1::1');
-    expect(formatIpAddress(6, v6('2001:db8:0:0:1:0:0:1'))).to.equal('2001:db8::1:0:0:1');
-    expect(formatIpAddress(6, v6('2001:db8:1:1:1:1:0:1'))).to.equal('2001:db8:1:1:1:1:0:1');
-    expect(formatIpAddress(6, 0n)).to.equal('::');
+    const v6 = (t: string) => parseIp(t)?.value as bigint;
+    expect(formatIp(6, v6('2001:0db8:0000:0000:0000:0000:0000:0001'))).to.equal('2001:db8::1');
+    expect(formatIp(6, v6('2001:db8:0:1:0:0:0:1'))).to.equal('2001:db8:0:1::1');
+    expect(formatIp(6, v6('2001:db8:0:0:1:0:0:1'))).to.equal('2001:db8::1:0:0:1');
+    expect(formatIp(6, v6('2001:db8:1:1:1:1:0:1'))).to.equal('2001:db8:1:1:1:1:0:1');
+    expect(formatIp(6, 0n)).to.equal('::');
   });
 
   it('splits a range into the fewest CIDRs', () => {
     const parsed = parseAddressRange('10.0.0.1-10.0.0.6');
     if (!parsed.ok) throw new Error(parsed.reason);
-    expect(
-      rangeToCidrs(parsed.range).map((c) => `${formatIpAddress(4, c.network)}/${c.prefixLength}`),
-    ).to.deep.equal(['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/31', '10.0.0.6/32']);
+    expect(rangeToPrefixes(4, parsed.range.first, parsed.range.last).map(formatPrefix)).to.deep.equal([
+      '10.0.0.1/32',
+      '10.0.0.2/31',
+      '10.0.0.4/31',
+      '10.0.0.6/32',
+    ]);
   });
 
   const family4 = fc.tuple(
@@ -186,12 +188,12 @@ describe('config: addresses and ranges', () => {
   it('covers a range exactly with its CIDRs, in order and without gaps', () => {
     fc.assert(
       fc.property(anyRange, (range) => {
-        const cidrs = rangeToCidrs(range);
+        const cidrs = rangeToPrefixes(range.family, range.first, range.last);
         const bits = range.family === 4 ? 32 : 128;
         let next = range.first;
         for (const c of cidrs) {
           expect(c.network).to.equal(next);
-          const size = 1n << BigInt(bits - c.prefixLength);
+          const size = 1n << BigInt(bits - c.length);
           expect(c.network % size).to.equal(0n);
           next = c.network + size;
         }

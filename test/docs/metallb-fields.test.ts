@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { ConfigError, loadConfigDocuments, type ConfigWarning } from '../../src/config/index.js';
 import { POOL_ANNOTATION } from '../../src/k8s/status-writer.js';
 import type { ServiceInfo } from '../../src/sync/cluster.js';
-import { parseIp } from '../../src/sync/ip/address.js';
+import { parseIp } from '../../src/ip/address.js';
 import { readAllocationRequest } from '../../src/sync/planner/service-request.js';
 import { repoRoot } from './support/built-app.js';
 

@@ -14,7 +14,7 @@ import type {
   NodeInfo,
   ServiceInfo,
 } from '../../src/sync/cluster.js';
-import { familyBits, parseIp } from '../../src/sync/ip/address.js';
+import { familyBits, parseIp } from '../../src/ip/address.js';
 
 /** `10.0.0.0/24` or `10.0.0.5-10.0.0.9` as the config loader would produce it. */
 export function range(text: string): AddressRange {

@@ -7,7 +7,7 @@ import {
   type NodeInfo,
   type ServiceInfo,
 } from '../../src/sync/cluster.js';
-import { parseIp } from '../../src/sync/ip/address.js';
+import { parseIp } from '../../src/ip/address.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { Planner, planCluster, type SnapshotDelta } from '../../src/sync/planner/index.js';
 import {

@@ -1,4 +1,4 @@
-import { parseIpAddress } from '../../config/addresses.js';
+import { parseIp } from '../../ip/address.js';
 
 /**
  * Linux socket constants and struct layouts for the socket options BGP needs. The values and
@@ -31,7 +31,7 @@ export const TCP_MD5SIG_MAXKEYLEN = 80;
  * which is how the kernel matches IPv4 peers on a dual-stack socket.
  */
 export function encodeSockaddr(address: string, port: number, family: 4 | 6): Buffer {
-  const ip = parseIpAddress(address);
+  const ip = parseIp(address);
   if (!ip) throw new TypeError(`'${address}' is not an IP address`);
   if (family === 4) {
     if (ip.family !== 4) throw new TypeError(`'${address}' is not an IPv4 address`);

@@ -1,7 +1,7 @@
 import { AS_TRANS, Afi, AsPathSegmentType, AttrFlag, AttrType } from './constants.js';
 import { BgpEncodeError } from './errors.js';
 import { prefixWireSize, writePrefix } from './nlri.js';
-import { parseIpv4, parseIpv6 } from './prefix.js';
+import { parseAddress } from './prefix.js';
 import type { Prefix } from './prefix-type.js';
 import type { Aggregator, AsPathSegment, CodecContext, MpNextHop, PathAttributes } from './types.js';
 
@@ -31,9 +31,9 @@ function u32(v: number): Buffer {
 }
 
 function ipv4(text: string, what: string): Uint8Array {
-  const a = parseIpv4(text);
-  if (!a) throw new BgpEncodeError(`${what}: not an IPv4 address: '${text}'`);
-  return a;
+  const a = parseAddress(text);
+  if (a?.family !== 4) throw new BgpEncodeError(`${what}: not an IPv4 address: '${text}'`);
+  return a.addr;
 }
 
 /** AS_PATH / AS4_PATH value; segments over 255 ASes are split (RFC 4271 §5.1.2). */
@@ -68,9 +68,9 @@ const needsAs4 = (segs: AsPathSegment[]): boolean => segs.some((s) => s.asns.som
 /** Next hop octets for MP_REACH_NLRI: 4 (IPv4), 16 (IPv6 global) or 32 (global + link-local). */
 export function mpNextHopBytes(nh: MpNextHop): Buffer {
   const one = (text: string): Uint8Array => {
-    const a = text.includes(':') ? parseIpv6(text) : parseIpv4(text);
+    const a = parseAddress(text);
     if (!a) throw new BgpEncodeError(`MP_REACH_NLRI: bad next hop '${text}'`);
-    return a;
+    return a.addr;
   };
   const g = one(nh.global);
   if (nh.linkLocal === undefined) return Buffer.from(g);

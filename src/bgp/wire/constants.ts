@@ -143,17 +143,3 @@ export const CeaseSubcode = {
 
 /** ROUTE-REFRESH message subtypes (RFC 7313 §3.2). */
 export const RouteRefreshSubtype = { Normal: 0, BeginningOfRouteRefresh: 1, EndOfRouteRefresh: 2 } as const;
-
-/** Well-known communities (RFC 1997, RFC 7999, RFC 8326, RFC 3765). */
-export const WellKnownCommunity = {
-  'graceful-shutdown': 0xffff0000,
-  'accept-own': 0xffff0001,
-  'llgr-stale': 0xffff0006,
-  'no-llgr': 0xffff0007,
-  blackhole: 0xffff029a,
-  'no-export': 0xffffff01,
-  'no-advertise': 0xffffff02,
-  'no-export-subconfed': 0xffffff03,
-  'no-peer': 0xffffff04,
-} as const;
-export type WellKnownCommunityName = keyof typeof WellKnownCommunity;

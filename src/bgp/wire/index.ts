@@ -7,14 +7,14 @@ export { BgpEncodeError, BgpWireError } from './errors.js';
 export type * from './types.js';
 export {
   formatAddress,
-  formatIpv4,
-  formatIpv6,
-  formatPrefix,
+  formatNlri,
+  fromNlri,
   maskAddress,
   parseAddress,
-  parsePrefix,
+  parseNlri,
   prefixEquals,
   prefixKey,
+  toNlri,
 } from './prefix.js';
 export type { Prefix } from './prefix-type.js';
 export { createContext, maxMessageSize, negotiateContext } from './context.js';
@@ -25,11 +25,5 @@ export { buildNotification, encodeNotification, errorNotification } from './noti
 export { encodeRouteRefresh } from './route-refresh.js';
 export { encodeKeepalive } from './keepalive.js';
 export { encodeAnnouncements, encodeEndOfRib, encodeWithdrawals, endOfRibFamily } from './update.js';
-export {
-  communityToString,
-  extendedCommunityToString,
-  largeCommunityToString,
-  parseCommunity,
-  parseLargeCommunity,
-} from './communities.js';
+export { extendedCommunityToString } from './communities.js';
 export { asPathLength, effectiveAggregator, effectiveAsPath, formatAsPath } from './as-path.js';

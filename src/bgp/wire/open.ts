@@ -2,7 +2,7 @@ import { decodeCapability, encodeCapability } from './capabilities.js';
 import { AS_TRANS, BGP_VERSION, HEADER_LENGTH, MAX_MESSAGE_SIZE, MessageType } from './constants.js';
 import { BgpEncodeError, BgpWireError } from './errors.js';
 import { writeHeader } from './header.js';
-import { formatIpv4, parseIpv4 } from './prefix.js';
+import { formatAddress, parseAddress } from './prefix.js';
 import type { Capability, FourOctetAsCapability, OpenMessage } from './types.js';
 
 const CAPABILITIES_PARAM = 2;
@@ -19,7 +19,7 @@ export function decodeOpen(m: Uint8Array): OpenMessage {
   if (myAs === 0) throw new BgpWireError('open-bad-peer-as', 'My Autonomous System is 0');
   const holdTime = ((m[22] as number) << 8) | (m[23] as number);
   if (holdTime === 1 || holdTime === 2) throw new BgpWireError('open-hold-time', `hold time ${holdTime} s`);
-  const bgpId = formatIpv4(m, 24);
+  const bgpId = formatAddress(4, m, 24);
   if (bgpId === '0.0.0.0') throw new BgpWireError('open-bgp-identifier', 'BGP identifier 0.0.0.0');
   let optLen = m[28] as number;
   let off = 29;
@@ -65,8 +65,8 @@ export function decodeOpen(m: Uint8Array): OpenMessage {
 }
 
 export function encodeOpen(msg: OpenMessage): Buffer {
-  const id = parseIpv4(msg.bgpId);
-  if (!id) throw new BgpEncodeError(`OPEN: bad BGP identifier '${msg.bgpId}'`);
+  const id = parseAddress(msg.bgpId);
+  if (id?.family !== 4) throw new BgpEncodeError(`OPEN: bad BGP identifier '${msg.bgpId}'`);
   const caps = msg.capabilities.map(encodeCapability);
   const total = caps.reduce((n, c) => n + c.length, 0);
   const params: Buffer[] = [];
@@ -105,7 +105,7 @@ export function encodeOpen(msg: OpenMessage): Buffer {
   out[19] = msg.version;
   out.writeUInt16BE(msg.myAs & 0xffff, 20);
   out.writeUInt16BE(msg.holdTime & 0xffff, 22);
-  out.set(id, 24);
+  out.set(id.addr, 24);
   out.set(opt, 28);
   return out;
 }

@@ -1,71 +1,24 @@
-import { formatIpv6Groups, parseIpv4, parseIpv6Groups } from '../../util/ip-text.js';
+/**
+ * NLRI prefixes and addresses in wire form (network-order bytes). Text and numbers are the IP
+ * module's (src/ip); this file only moves between them and bytes.
+ */
+import { familyBits, formatIp, parseIp, readIpBytes, writeIpBytes, type IpFamily } from '../../ip/address.js';
+import { formatPrefix, type IpPrefix } from '../../ip/prefix.js';
 import { BgpEncodeError } from './errors.js';
 import type { Prefix } from './prefix-type.js';
 
-export { parseIpv4 };
-
-export function formatIpv4(bytes: Uint8Array, offset = 0): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+/** Text of the 4- or 16-byte address at `offset` of `bytes`. */
+export function formatAddress(family: IpFamily, bytes: Uint8Array, offset = 0): string {
+  return formatIp(family, readIpBytes(family, bytes, offset).value);
 }
 
-/** Parses IPv6 text (with `::` and an optional trailing dotted quad) into 16 bytes, or undefined. */
-export function parseIpv6(text: string): Uint8Array | undefined {
-  const groups = parseIpv6Groups(text);
-  if (groups === undefined) return undefined;
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    out[i * 2] = (groups[i] as number) >> 8;
-    out[i * 2 + 1] = (groups[i] as number) & 0xff;
-  }
-  return out;
-}
-
-const hexGroup = (group: number): string => group.toString(16);
-
-/** Formats 16 bytes as RFC 5952 canonical IPv6 text (longest zero run of 2+ groups becomes `::`). */
-export function formatIpv6(bytes: Uint8Array, offset = 0): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++)
-    groups.push(((bytes[offset + i * 2] as number) << 8) | (bytes[offset + i * 2 + 1] as number));
-  return formatIpv6Groups(groups, hexGroup);
-}
-
-export function formatAddress(family: 4 | 6, bytes: Uint8Array, offset = 0): string {
-  return family === 4 ? formatIpv4(bytes, offset) : formatIpv6(bytes, offset);
-}
-
-/** Parses an IPv4 or IPv6 address, or returns undefined. */
-export function parseAddress(text: string): { family: 4 | 6; addr: Uint8Array } | undefined {
-  if (text.includes(':')) {
-    const addr = parseIpv6(text);
-    return addr ? { family: 6, addr } : undefined;
-  }
-  const addr = parseIpv4(text);
-  return addr ? { family: 4, addr } : undefined;
-}
-
-const ZERO = 48;
-const NINE = 57;
-
-/** The value of `text` from `start` to its end when that is 1-3 ASCII digits, else -1. */
-function decimalUpTo3(text: string, start: number): number {
-  const n = text.length - start;
-  if (n < 1 || n > 3) return -1;
-  let value = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < ZERO || c > NINE) return -1;
-    value = value * 10 + (c - ZERO);
-  }
-  return value;
-}
-
-function hostBitsSet(addr: Uint8Array, len: number): boolean {
-  const full = len >> 3;
-  const rem = len & 7;
-  if (rem !== 0 && ((addr[full] as number) & (0xff >> rem)) !== 0) return true;
-  for (let i = rem !== 0 ? full + 1 : full; i < addr.length; i++) if (addr[i] !== 0) return true;
-  return false;
+/** Parses an IPv4 or IPv6 address into wire bytes, or returns undefined. */
+export function parseAddress(text: string): { family: IpFamily; addr: Uint8Array } | undefined {
+  const ip = parseIp(text);
+  if (ip === undefined) return undefined;
+  const addr = new Uint8Array(ip.family === 4 ? 4 : 16);
+  writeIpBytes(ip.family, ip.value, addr);
+  return { family: ip.family, addr };
 }
 
 /** Clears the bits past `len` in place (so equal prefixes have equal bytes). */
@@ -77,33 +30,52 @@ export function maskAddress(addr: Uint8Array, len: number): Uint8Array {
   return addr;
 }
 
+/** The wire form of a prefix; `pathId` only where the family uses ADD-PATH (RFC 7911). */
+export function toNlri(p: IpPrefix, pathId?: number): Prefix {
+  const addr = new Uint8Array(p.family === 4 ? 4 : 16);
+  writeIpBytes(p.family, p.network, addr);
+  const out: Prefix = { family: p.family, addr, len: p.length };
+  if (pathId !== undefined) out.pathId = pathId;
+  return out;
+}
+
+/** The prefix of a wire NLRI entry (its path id aside). */
+export function fromNlri(p: Prefix): IpPrefix {
+  return { family: p.family, network: readIpBytes(p.family, p.addr).value, length: p.len };
+}
+
 /**
- * Parses "192.168.197.0/24", "2001:db8::1/128", or a bare address (host route). Host bits must be
- * zero unless `allowHostBits` (then they are cleared). Throws BgpEncodeError on bad text.
+ * Parses "192.168.197.0/24", "2001:db8::1/128", or a bare address (host route) into wire form.
+ * Host bits must be zero unless `allowHostBits` (then they are cleared). Throws BgpEncodeError.
  */
-export function parsePrefix(text: string, opts: { pathId?: number; allowHostBits?: boolean } = {}): Prefix {
+export function parseNlri(text: string, opts: { pathId?: number; allowHostBits?: boolean } = {}): Prefix {
   const slash = text.indexOf('/');
-  const addrText = slash < 0 ? text : text.slice(0, slash);
-  const parsed = parseAddress(addrText);
-  if (!parsed) throw new BgpEncodeError(`not an IP prefix: '${text}'`);
-  const max = parsed.family === 4 ? 32 : 128;
+  const ip = parseIp(slash < 0 ? text : text.slice(0, slash));
+  if (!ip) throw new BgpEncodeError(`not an IP prefix: '${text}'`);
+  const max = familyBits(ip.family);
   let len = max;
   if (slash >= 0) {
-    len = decimalUpTo3(text, slash + 1);
+    const lengthText = text.slice(slash + 1);
+    len = /^\d{1,3}$/.test(lengthText) ? Number(lengthText) : -1;
     if (len < 0 || len > max) throw new BgpEncodeError(`bad prefix length in '${text}' (0..${max})`);
   }
-  if (!opts.allowHostBits && hostBitsSet(parsed.addr, len)) {
+  const p = toNlri({ family: ip.family, network: ip.value, length: len }, opts.pathId);
+  const exact = p.addr.slice();
+  maskAddress(p.addr, len);
+  if (!opts.allowHostBits && !bytesEqual(exact, p.addr)) {
     throw new BgpEncodeError(`host bits set in prefix '${text}'`);
   }
-  maskAddress(parsed.addr, len);
-  const p: Prefix = { family: parsed.family, addr: parsed.addr, len };
-  if (opts.pathId !== undefined) p.pathId = opts.pathId;
   return p;
 }
 
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return a.length === b.length;
+}
+
 /** "192.168.197.0/32"; with `withPathId` the path identifier is appended as " path-id N". */
-export function formatPrefix(p: Prefix, withPathId = false): string {
-  const base = `${formatAddress(p.family, p.addr)}/${p.len}`;
+export function formatNlri(p: Prefix, withPathId = false): string {
+  const base = formatPrefix(fromNlri(p));
   return withPathId && p.pathId !== undefined ? `${base} path-id ${p.pathId}` : base;
 }
 
@@ -119,9 +91,7 @@ export function prefixKey(p: Prefix): string {
 }
 
 export function prefixEquals(a: Prefix, b: Prefix): boolean {
-  if (a.family !== b.family || a.len !== b.len || a.pathId !== b.pathId) return false;
-  for (let i = 0; i < a.addr.length; i++) if (a.addr[i] !== b.addr[i]) return false;
-  return true;
+  return a.family === b.family && a.len === b.len && a.pathId === b.pathId && bytesEqual(a.addr, b.addr);
 }
 
 /** A copy of `b[start..end)` as a plain Uint8Array (never a view into a received chunk). */

@@ -1,4 +1,5 @@
 import type { BgpWireError } from './errors.js';
+import type { LargeCommunity } from '../../ip/community.js';
 import type { Prefix } from './prefix-type.js';
 
 /** An address family as (AFI, SAFI); IPv4 unicast is (1, 1), IPv6 unicast (2, 1). */
@@ -148,12 +149,6 @@ export interface Aggregator {
   asn: number;
   /** Dotted quad. */
   address: string;
-}
-
-export interface LargeCommunity {
-  globalAdmin: number;
-  localData1: number;
-  localData2: number;
 }
 
 /** An MP_REACH_NLRI next hop: IPv4 or IPv6 global, plus an optional IPv6 link-local. */

@@ -1,6 +1,6 @@
 import { appendAll } from '../../util/arrays.js';
 import type { AddressPool } from '../../config/model.js';
-import { formatIp, type IpFamily } from '../ip/address.js';
+import { formatIp, type IpFamily } from '../../ip/address.js';
 import { RangeSpace } from './range-space.js';
 
 /** What decides whether two services may hold the same address (MetalLB's sharing rules). */

@@ -1,5 +1,5 @@
 import type { AddressRange } from '../../config/model.js';
-import type { IpFamily } from '../ip/address.js';
+import type { IpFamily } from '../../ip/address.js';
 import { IntervalSet } from './interval-set.js';
 
 /** MetalLB's avoid-buggy-ips: IPv4 addresses ending in .0 or .255 confuse some CPE firmware. */

@@ -3,7 +3,8 @@ import { anySelectorMatches } from '../../config/label-selector.js';
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
-import { familyName, formatIp, formatPrefix, maskToPrefix, parseIp, type IpFamily } from '../ip/address.js';
+import { familyName, formatIp, parseIp, type IpFamily } from '../../ip/address.js';
+import { formatPrefix, maskToPrefix } from '../../ip/prefix.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
 export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
@@ -261,7 +262,7 @@ export function serviceContributions(
         if (length !== prefixLength) {
           prefixLength = length;
           network = maskToPrefix(ip.family, ip.value, length);
-          prefix = formatPrefix(ip.family, network, length);
+          prefix = formatPrefix({ family: ip.family, network, length });
         }
         services ??= Object.freeze([key]);
         contributions.push({

@@ -1,7 +1,7 @@
 import type { AddressPool } from '../../config/model.js';
 import type { AllocationFailureReason, ServiceAllocation } from '../plan-types.js';
 import { IpAllocator, type AllocatedIp } from '../allocator/ip-allocator.js';
-import { familyName, formatIp, parseIp, type IpFamily } from '../ip/address.js';
+import { familyName, formatIp, parseIp, type IpFamily } from '../../ip/address.js';
 import { isPinned, orderPools, poolServes, type NamespaceLabels } from './pool-selection.js';
 import { compareRequests, type AllocationRequest } from './service-request.js';
 

@@ -1,5 +1,5 @@
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
-import { parseIp } from '../ip/address.js';
+import { parseIp } from '../../ip/address.js';
 
 export interface AllocationChange {
   service: string;

@@ -9,7 +9,7 @@ import {
   type ServiceInfo,
 } from '../cluster.js';
 import type { AdvertisementIssue, Plan, ServiceAllocation } from '../plan-types.js';
-import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
+import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../../ip/address.js';
 import {
   poolPeers,
   serviceContributions,

@@ -1,5 +1,6 @@
 import type { AdvertisementIssue, PlannedRoute } from '../plan-types.js';
-import { compareIpText, formatPrefix, type IpFamily } from '../ip/address.js';
+import { compareIpText, type IpFamily } from '../../ip/address.js';
+import { formatPrefix } from '../../ip/prefix.js';
 import type { RouteContribution } from './advertise.js';
 
 interface PrefixEntry {
@@ -248,7 +249,7 @@ export class PeerRouteTable {
     this.commit();
     const issues: AdvertisementIssue[] = [];
     for (const entry of this.conflicts) {
-      const prefix = formatPrefix(entry.family, entry.network, entry.length);
+      const prefix = formatPrefix(entry);
       for (const service of new Set(sharesOf(entry).map((c) => c.service))) {
         issues.push({
           service,

@@ -2,7 +2,7 @@ import type { Config } from '../../config/model.js';
 import { serviceKey, type IpFamilyPolicy, type ServiceInfo } from '../cluster.js';
 import type { AllocationFailureReason } from '../plan-types.js';
 import type { SharingIdentity } from '../allocator/ip-allocator.js';
-import { familyName, parseIp, type IpAddress, type IpFamily } from '../ip/address.js';
+import { familyName, parseIp, type IpAddress, type IpFamily } from '../../ip/address.js';
 
 /** MetalLB reads both the current `metallb.io/` and the legacy `metallb.universe.tf/` spelling. */
 function spellings(name: string): readonly string[] {

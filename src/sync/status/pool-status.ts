@@ -1,5 +1,5 @@
 import type { AddressPool, AddressRange } from '../../config/model.js';
-import { parseIp, type IpFamily } from '../ip/address.js';
+import { parseIp, type IpFamily } from '../../ip/address.js';
 import type { ServiceAllocation } from '../plan-types.js';
 
 /**

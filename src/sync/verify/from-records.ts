@@ -4,14 +4,14 @@ import type {
   RouteEntry,
   RunningConfig,
 } from '../../router-drivers/records.js';
-import { canonicalIp } from '../ip/address.js';
+import { canonicalIp } from '../../ip/address.js';
 import type {
   ObservedNeighborConfig,
   ObservedRoute,
   ObservedRouterState,
   ObservedSession,
 } from './observed.js';
-import { canonicalPrefix } from './prefix.js';
+import { canonicalPrefix } from '../../ip/prefix.js';
 
 /** The router driver's parsed records for one look at the router. */
 export interface RouterRecords {

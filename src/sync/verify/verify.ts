@@ -1,9 +1,9 @@
 import type { AddressPool, PeerConfig, SpeakerConfig } from '../../config/model.js';
 import type { Plan } from '../plan-types.js';
 import { speakerAddresses } from '../peer-slots.js';
-import { compareIp, compareIpText, parseIp } from '../ip/address.js';
+import { compareIp, compareIpText, parseIp } from '../../ip/address.js';
 import type { ObservedRoute, ObservedRouterState, ObservedSession } from './observed.js';
-import { canonicalPrefix, parseIpPrefix, prefixLast, type IpPrefix } from './prefix.js';
+import { canonicalPrefix, comparePrefix, parsePrefix, prefixLast, type IpPrefix } from '../../ip/prefix.js';
 import {
   ROUTE_VERDICTS,
   SESSION_VERDICTS,
@@ -182,7 +182,7 @@ function checkRoutes(input: VerifyInput, peers: PeerConfig[], sessions: SessionC
   const capacity = pathCapacity(input.observed, sessions, slotCount(peers, input.config.speaker));
   for (const exp of expected.values()) {
     rows.push({
-      key: parseIpPrefix(exp.prefix),
+      key: parsePrefix(exp.prefix),
       row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix), capacity(exp.family)),
     });
   }
@@ -190,7 +190,7 @@ function checkRoutes(input: VerifyInput, peers: PeerConfig[], sessions: SessionC
   const owners = allocationOwners(input.plan);
   for (const route of observedByPrefix.values()) {
     if (expected.has(route.prefix)) continue;
-    const key = parseIpPrefix(route.prefix);
+    const key = parsePrefix(route.prefix);
     if (!ours(key, route)) continue;
     rows.push({ key, row: unexpectedRow(route, key, owners) });
   }
@@ -415,9 +415,7 @@ function unexpectedRow(
 
 function comparePrefixKeys(a: IpPrefix | undefined, b: IpPrefix | undefined): number {
   if (a === undefined || b === undefined) return Number(a === undefined) - Number(b === undefined);
-  if (a.family !== b.family) return a.family - b.family;
-  if (a.network !== b.network) return a.network < b.network ? -1 : 1;
-  return a.length - b.length;
+  return comparePrefix(a, b);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import {
   encodeMessage,
   formatAddress,
   formatAsPath,
-  formatPrefix,
+  formatNlri,
   openAsn,
   parseAddress,
   type AsPathSegment,
@@ -65,7 +65,7 @@ interface Route {
 }
 
 function route(p: Prefix, nextHop?: string): Route {
-  const r: Route = { prefix: formatPrefix(p) };
+  const r: Route = { prefix: formatNlri(p) };
   if (nextHop !== undefined) r.nextHop = nextHop;
   const pi = pathInformation(p);
   if (pi !== undefined) r.pathInformation = pi;

@@ -7,7 +7,7 @@ import {
   decodeMessage,
   encodeMessage,
   errorNotification,
-  formatPrefix,
+  formatNlri,
   type CodecContext,
   type UpdateMessage,
 } from '../../../src/bgp/wire/index.js';
@@ -208,7 +208,7 @@ describe('bgp wire: RFC 4271 §6 / RFC 7606 error handling on mutated captures',
       const { at } = findAttr(b, 32);
       b[at + 2] = 0xff;
       const e = expectError(b, ctx, 3, 1, 'treat-as-withdraw');
-      expect(e.withdrawn.map((p) => formatPrefix(p, true))).to.deep.equal(['10.197.0.1/32 path-id 1']);
+      expect(e.withdrawn.map((p) => formatNlri(p, true))).to.deep.equal(['10.197.0.1/32 path-id 1']);
     });
     it('3/2 session reset with the attribute as data for an unrecognised well-known attribute', () => {
       const e = expectError(plusAttr(UPDATE, '4063020102'), ctx, 3, 2);

@@ -8,9 +8,9 @@ import {
   encodeAnnouncements,
   encodeMessage,
   encodeWithdrawals,
-  formatPrefix,
+  formatNlri,
   maxMessageSize,
-  parsePrefix,
+  parseNlri,
   type BgpMessage,
   type CodecContext,
   type Prefix,
@@ -108,7 +108,7 @@ describe('bgp wire: round trips (fast-check)', () => {
         nextHop: '192.0.2.1',
         aggregator: { asn: 4200000009, address: '192.0.2.9' },
       },
-      nlri: [parsePrefix('198.51.100.0/24')],
+      nlri: [parseNlri('198.51.100.0/24')],
     };
     const as4 = {
       fourOctetAs: true,
@@ -177,13 +177,13 @@ describe('bgp wire: round trips (fast-check)', () => {
   it('prefix text round trip for IPv4 and IPv6', () => {
     fc.assert(
       fc.property(fc.oneof(prefixArb(4, false), prefixArb(6, false)), (p) => {
-        expect(parsePrefix(formatPrefix(p))).to.deep.equal(p);
+        expect(parseNlri(formatNlri(p))).to.deep.equal(p);
       }),
       { numRuns: 2000 },
     );
-    expect(formatPrefix(parsePrefix('192.168.197.0/32'))).to.equal('192.168.197.0/32');
-    expect(formatPrefix(parsePrefix('2001:db8::1'))).to.equal('2001:db8::1/128');
-    expect(formatPrefix(parsePrefix('2001:0db8:0:0:1:0:0:0/128'))).to.equal('2001:db8:0:0:1::/128');
-    expect(() => parsePrefix('10.0.0.1/24')).to.throw(BgpEncodeError, /host bits/);
+    expect(formatNlri(parseNlri('192.168.197.0/32'))).to.equal('192.168.197.0/32');
+    expect(formatNlri(parseNlri('2001:db8::1'))).to.equal('2001:db8::1/128');
+    expect(formatNlri(parseNlri('2001:0db8:0:0:1:0:0:0/128'))).to.equal('2001:db8:0:0:1::/128');
+    expect(() => parseNlri('10.0.0.1/24')).to.throw(BgpEncodeError, /host bits/);
   });
 });

@@ -1,0 +1,102 @@
+/** IP prefixes as numbers: parsed once from text, carried as values, printed for reports and vtysh. */
+import { compareIp, familyBits, formatIp, parseIp, type IpFamily } from './address.js';
+
+/** A prefix: network address (host bits cleared) and length. */
+export interface IpPrefix {
+  family: IpFamily;
+  network: bigint;
+  length: number;
+}
+
+/** The network address of `value` under a prefix of `length` bits. */
+export function maskToPrefix(family: IpFamily, value: bigint, length: number): bigint {
+  // Host routes are the common case: no bigint arithmetic (each result would be a new heap object).
+  if (length === familyBits(family)) return value;
+  const host = BigInt(familyBits(family) - length);
+  return (value >> host) << host;
+}
+
+/** The host route of an address (`/32`, `/128`). */
+export function hostPrefix(family: IpFamily, value: bigint): IpPrefix {
+  return { family, network: value, length: familyBits(family) };
+}
+
+const LENGTH = /^\d{1,3}$/;
+
+/**
+ * Parses `a.b.c.d/n` or `x::y/n`. `prefix` has the host bits cleared; `address` is the address as
+ * written, so a caller can refuse host bits (the codec) or name the network it used (pool blocks,
+ * as MetalLB does). Undefined when it is not a prefix.
+ */
+export function parseCidr(text: string): { prefix: IpPrefix; address: bigint } | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const lengthText = text.slice(slash + 1);
+  if (ip === undefined || !LENGTH.test(lengthText)) return undefined;
+  const length = Number(lengthText);
+  if (length > familyBits(ip.family)) return undefined;
+  return {
+    prefix: { family: ip.family, network: maskToPrefix(ip.family, ip.value, length), length },
+    address: ip.value,
+  };
+}
+
+/** Parses a prefix, clearing host bits; undefined when it is not one. */
+export function parsePrefix(text: string): IpPrefix | undefined {
+  return parseCidr(text)?.prefix;
+}
+
+/** `192.168.197.0/24`, `2001:db8::/64`: canonical text. */
+export function formatPrefix(p: IpPrefix): string {
+  return `${formatIp(p.family, p.network)}/${p.length}`;
+}
+
+/** Canonical text of a prefix, or the text itself when it does not parse. */
+export function canonicalPrefix(text: string): string {
+  const p = parsePrefix(text);
+  return p === undefined ? text : formatPrefix(p);
+}
+
+/** The last address a prefix covers. */
+export function prefixLast(p: IpPrefix): bigint {
+  return p.network | ((1n << BigInt(familyBits(p.family) - p.length)) - 1n);
+}
+
+/** Family, then network address, then length: the order of every route list in a Plan. */
+export function comparePrefix(a: IpPrefix, b: IpPrefix): number {
+  return (
+    compareIp({ family: a.family, value: a.network }, { family: b.family, value: b.network }) ||
+    a.length - b.length
+  );
+}
+
+/** comparePrefix over text; unparsable text sorts last, by string. */
+export function comparePrefixText(a: string, b: string): number {
+  const pa = parsePrefix(a);
+  const pb = parsePrefix(b);
+  if (pa && pb) return comparePrefix(pa, pb);
+  if (pa) return -1;
+  if (pb) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The smallest list of prefixes covering exactly first..last, in address order. */
+export function rangeToPrefixes(family: IpFamily, first: bigint, last: bigint): IpPrefix[] {
+  const bits = familyBits(family);
+  const out: IpPrefix[] = [];
+  let cur = first;
+  while (cur <= last) {
+    // Grow the block while it stays aligned on `cur` and inside the range.
+    let size = 0;
+    while (size < bits) {
+      const next = size + 1;
+      const mask = (1n << BigInt(next)) - 1n;
+      if ((cur & mask) !== 0n || cur + mask > last) break;
+      size = next;
+    }
+    out.push({ family, network: cur, length: bits - size });
+    cur += 1n << BigInt(size);
+  }
+  return out;
+}
