@@ -3,7 +3,7 @@
  * (src/health). Defaults are the issue's: a next hop goes after two failed probes a second apart
  * and comes back after two good ones.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HealthChecksConfig } from './model.js';
 import { port } from './schema-kit.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIp, parseIp } from '../ip/address.js';
 import { parseAddressRange } from './addresses.js';
 import { parseGoDuration } from './duration.js';

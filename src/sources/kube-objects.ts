@@ -4,7 +4,7 @@
  * a Service means the same thing wherever it came from.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   EndpointSliceInfo,
   NamespaceInfo,

@@ -1,5 +1,5 @@
 import { appendAll } from '../../util/arrays.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   emptyFragment,
   type AdvertisementDraft,

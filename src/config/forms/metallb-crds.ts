@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compact } from '../compact.js';
 import { DEFAULTS } from '../defaults.js';
 import { emptyFragment, type AdvertisementDraft, type Fragment, type PeerDraft } from '../drafts.js';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { compact } from '../compact.js';
 import { DEFAULTS } from '../defaults.js';
 import { emptyFragment, type Fragment, type SettingDraft } from '../drafts.js';
