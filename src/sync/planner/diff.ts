@@ -45,7 +45,8 @@ function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function comparePrefix(a: string, b: string): number {
+/** Plan order: family, then address, then prefix length. */
+export function comparePrefix(a: string, b: string): number {
   const [addrA = '', lenA = '0'] = a.split('/');
   const [addrB = '', lenB = '0'] = b.split('/');
   const pa = parseIp(addrA);

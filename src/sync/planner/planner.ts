@@ -21,6 +21,7 @@ import {
 } from './advertise.js';
 import { ServiceAllocations } from './allocate-services.js';
 import { anySelectorMatches } from '../../config/label-selector.js';
+import { carryChanges } from './list-changes.js';
 import { PeerRouteTable } from './route-table.js';
 import { isHandledService, readAllocationRequest, type AllocationRequest } from './service-request.js';
 
@@ -122,6 +123,13 @@ export class Planner {
   /** Scratch list of readyEndpoints (never re-entered). */
   private readonly readyNodes: string[] = [];
   private allocationList: ServiceAllocation[] | undefined;
+  /** The allocation list `plan()` last handed out, which the next one records its change from. */
+  private allocationsPublished: ServiceAllocation[] | undefined;
+  /**
+   * The services whose allocation changed since `allocationsPublished`, each with its allocation
+   * then; undefined when the list was dropped to be sorted anew.
+   */
+  private allocationsSince: Map<string, ServiceAllocation | undefined> | undefined;
   private issueList: AdvertisementIssue[] | undefined;
   private listedConflicts = false;
 
@@ -271,9 +279,11 @@ export class Planner {
     if (changed.size === 0 || !list) return;
     if (changed.size > RESORT_THRESHOLD) {
       this.allocationList = undefined;
+      this.allocationsSince = undefined;
       return;
     }
     const next = list.slice();
+    const since = this.allocationsSince;
     for (const key of changed) {
       let lo = 0;
       let hi = next.length;
@@ -283,6 +293,7 @@ export class Planner {
         else hi = mid;
       }
       const present = lo < next.length && (next[lo] as ServiceAllocation).service === key;
+      if (since && !since.has(key)) since.set(key, present ? next[lo] : undefined);
       const now = this.allocations.get(key)?.allocation;
       if (now && present) next[lo] = now;
       else if (now) next.splice(lo, 0, now);
@@ -377,12 +388,32 @@ export class Planner {
     return ready;
   }
 
+  /** Records the list's change from the one handed out before, when every step of it is known. */
+  private publishAllocations(list: ServiceAllocation[]): void {
+    if (list === this.allocationsPublished) return;
+    const since = this.allocationsSince;
+    if (this.allocationsPublished !== undefined && since !== undefined) {
+      const before: ServiceAllocation[] = [];
+      const after: ServiceAllocation[] = [];
+      for (const key of [...since.keys()].sort()) {
+        const was = since.get(key);
+        const now = this.allocations.get(key)?.allocation;
+        if (was !== undefined) before.push(was);
+        if (now !== undefined) after.push(now);
+      }
+      carryChanges(this.allocationsPublished, list, before, after, compareAllocations);
+    }
+    this.allocationsPublished = list;
+    this.allocationsSince = new Map();
+  }
+
   plan(): Plan {
     if (!this.allocationList) {
       const list: ServiceAllocation[] = [];
       for (const r of this.allocations.results()) list.push(r.allocation);
       this.allocationList = list.sort(compareAllocations);
     }
+    this.publishAllocations(this.allocationList);
     const peers = this.peers.map((peer) => ({
       peer: peer.name,
       peerAddress: peer.peerAddress,

@@ -2,6 +2,8 @@ import type { AdvertisementIssue, PlannedRoute } from '../plan-types.js';
 import { compareIpText, type IpFamily } from '../../ip/address.js';
 import { formatPrefix } from '../../ip/prefix.js';
 import type { RouteContribution } from './advertise.js';
+import { comparePrefix } from './diff.js';
+import { carryChanges } from './list-changes.js';
 
 interface PrefixEntry {
   family: IpFamily;
@@ -47,6 +49,8 @@ function union(lists: Iterable<readonly string[]>, compare: (a: string, b: strin
   for (const list of lists) for (const v of list) set.add(v);
   return [...set].sort(compare);
 }
+
+const compareRoutes = (a: PlannedRoute, b: PlannedRoute): number => comparePrefix(a.prefix, b.prefix);
 
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -136,6 +140,13 @@ export class PeerRouteTable {
   private order: PrefixEntry[] = [];
   private routesInOrder: PlannedRoute[] = [];
   private published: PlannedRoute[] | undefined;
+  /** The list `routes()` last handed out, which the next one records its change from. */
+  private lastPublished: PlannedRoute[] | undefined;
+  /**
+   * The entries committed since `lastPublished`, each with its route then (undefined: it had
+   * none); undefined when a bulk commit re-sorted the table (everything may have changed).
+   */
+  private sincePublished: Map<PrefixEntry, PlannedRoute | undefined> | undefined;
 
   private release(service: string, entry: PrefixEntry): void {
     const rest = sharesOf(entry).filter((c) => c.service !== service);
@@ -202,7 +213,9 @@ export class PeerRouteTable {
     if (this.pending.size === 0 && !this.allPending) return;
     const bulk = this.allPending || this.pending.size > RESORT_THRESHOLD;
     // Deleting from a Map while iterating it is well defined: the walk goes on with the next entry.
+    if (bulk) this.sincePublished = undefined;
     for (const entry of this.allPending ? this.allEntries() : this.pending) {
+      if (this.sincePublished && !this.sincePublished.has(entry)) this.sincePublished.set(entry, entry.route);
       mergeShares(entry);
       const route = entry.route;
       if (entry.conflict) this.conflicts.add(entry);
@@ -237,11 +250,27 @@ export class PeerRouteTable {
     this.published = undefined;
   }
 
-  /** The sorted routes; the array is never mutated after it is returned. */
+  /**
+   * The sorted routes; the array is never mutated after it is returned. A new array records its
+   * change from the one handed out before (list-changes.ts), unless a bulk commit re-sorted.
+   */
   routes(): PlannedRoute[] {
     this.commit();
-    this.published ??= this.routesInOrder.slice();
-    return this.published;
+    if (this.published !== undefined) return this.published;
+    const published = this.routesInOrder.slice();
+    if (this.lastPublished !== undefined && this.sincePublished !== undefined) {
+      const touched = [...this.sincePublished].sort(([a], [b]) => compareEntries(a, b));
+      const before: PlannedRoute[] = [];
+      const after: PlannedRoute[] = [];
+      for (const [entry, was] of touched) {
+        if (was !== undefined) before.push(was);
+        if (entry.route !== undefined && entry.inOrder) after.push(entry.route);
+      }
+      carryChanges(this.lastPublished, published, before, after, compareRoutes);
+    }
+    this.published = this.lastPublished = published;
+    this.sincePublished = new Map();
+    return published;
   }
 
   /** One issue per service on a prefix whose shares disagree on localPref. */

@@ -1,0 +1,93 @@
+/**
+ * What a sorted list handed out by the planner (a peer's routes, the allocations) changed from
+ * a list it handed out before. The planner knows which entries it touched, so it records them
+ * beside the new list; consumers (the speaker announcer, the log, the controller's plan index)
+ * then look at those entries only, whatever the list's length and however far apart the changed
+ * entries lie. Lists nobody recorded (a whole re-plan, health checks applied, a source that built
+ * its lists anew) fall back to the changed middle found by pointer comparisons.
+ */
+
+interface Carried {
+  /** Held weakly: held strongly, every list would keep the one before it, and so all of them. */
+  previous: WeakRef<readonly unknown[]>;
+  before: readonly unknown[];
+  after: readonly unknown[];
+  compare: (a: never, b: never) => number;
+  /** The previous list's record, so a consumer that skipped lists still gets the change. */
+  older: Carried | undefined;
+}
+
+/**
+ * How many recorded steps a consumer may be behind: the engine plans the newest snapshot of a
+ * burst while the Kubernetes controller plans each; further behind, the changed middle serves.
+ */
+const MAX_STEPS = 16;
+
+/** Beside the lists rather than in them, so a plan stays a plain value. */
+const carried = new WeakMap<readonly unknown[], Carried>();
+
+/**
+ * Records that `next` is `previous` with the entries `before` (in `previous`) replaced by `after`
+ * (in `next`), both sorted by `compare`, the lists' order; every other entry is the same object
+ * in both lists.
+ */
+export function carryChanges<T>(
+  previous: readonly T[],
+  next: readonly T[],
+  before: readonly T[],
+  after: readonly T[],
+  compare: (a: T, b: T) => number,
+): void {
+  const older = carried.get(previous);
+  let last = older;
+  for (let depth = 2; last !== undefined && depth < MAX_STEPS; depth++) last = last.older;
+  if (last !== undefined) last.older = undefined;
+  carried.set(next, { previous: new WeakRef(previous), before, after, compare, older });
+}
+
+/**
+ * The part of `after` that differs from `before` in position: identical (same object) runs at
+ * both ends are cut off. Sources and the planner hand out the same objects for what they did not
+ * touch, so one change among 10,000 leaves a middle of one or two entries, found with pointer
+ * comparisons only (but linear in the list, and as wide as the distance between two changes).
+ */
+export function changedMiddle<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
+  if (before === after) return [[], []];
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < max - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return [before.slice(start, before.length - end), after.slice(start, after.length - end)];
+}
+
+/** The recorded steps from `before` to the list `record` belongs to, oldest first. */
+function stepsFrom(before: readonly unknown[], record: Carried | undefined): Carried[] | undefined {
+  const steps: Carried[] = [];
+  for (let step = record; step !== undefined; step = step.older) {
+    steps.push(step);
+    if (step.previous.deref() === before) return steps.reverse();
+  }
+  return undefined;
+}
+
+/**
+ * The entries of `before` and of `after` that are not shared, each in list order: the recorded
+ * change when `after` was made from `before` by the planner, in one step or several (at the size
+ * of the change), else the changed middle. Either way every entry outside the two results is the
+ * same object in both lists.
+ */
+export function changedPart<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
+  if (before === after) return [[], []];
+  const steps = stepsFrom(before, carried.get(after));
+  if (steps === undefined) return changedMiddle(before, after);
+  const gone = new Set<unknown>();
+  const added = new Set<unknown>();
+  for (const step of steps) {
+    // An entry added by an earlier step and dropped by this one was never in `before`.
+    for (const x of step.before) if (!added.delete(x)) gone.add(x);
+    for (const x of step.after) added.add(x);
+  }
+  const compare = (steps[0] as Carried).compare as (a: T, b: T) => number;
+  return [[...(gone as Set<T>)].sort(compare), [...(added as Set<T>)].sort(compare)];
+}
