@@ -2,19 +2,17 @@ import { expect } from 'chai';
 import { birdcInvocation } from '../../src/router-drivers/bird/birdc-invocation.js';
 import { createSshTransport, RouterCommandError } from '../../src/router-drivers/index.js';
 import { birdKernelLines, type BirdRouter } from '../lab/bird.js';
-import { startGobgpd, type Gobgpd } from '../lab/gobgpd.js';
-import { createLab, type Lab } from '../lab/netns.js';
 import { BIRD_MATRIX, requireBird, startMatrixBird } from '../lab/router-matrix.js';
-import { sshLogin, sshRouterYaml, startSshd, type Sshd } from '../lab/sshd.js';
+import { sshLogin } from '../lab/sshd.js';
 import {
   BIRD_SPEAKER_PROTOCOL,
   expectNotInFib,
   expectSeedInLine,
   expectSessionDown,
   seedDriftTests,
-  SEED_TABLE,
   VerifyHarness,
 } from '../lab/verify-harness.js';
+import { seededRouterOverSsh } from '../lab/verify-lab-hooks.js';
 
 /**
  * The lab BIRD as a user sets it up for us (docs/openwrt.md): our speaker (gobgpd standing in at
@@ -34,46 +32,28 @@ const BIRD_BODY = [
 for (const bird of BIRD_MATRIX)
   describe(`verify, record and check against a real ${bird.name} over real sshd (birdc-only.sh) fed by gobgpd @lab`, function () {
     this.timeout(120_000);
-    let lab: Lab | undefined;
-    let router: BirdRouter | undefined;
-    let gobgpd: Gobgpd | undefined;
-    let sshd: Sshd | undefined;
     const h = new VerifyHarness({
       fibProto: 'bird',
       fibTimeoutMs: 60_000,
       recordedFile: 'show_route_export_kernel4.txt',
     });
-
-    before(async function () {
-      requireBird(this, bird, ['gobgpd', 'gobgp', '/usr/sbin/sshd', 'ssh-keygen']);
-      lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-      router = await startMatrixBird(lab, bird, { body: BIRD_BODY });
-      gobgpd = await startGobgpd(lab);
-      for (const [prefix, [nextHop]] of Object.entries(SEED_TABLE)) {
-        await gobgpd.addRoute([prefix, 'nexthop', nextHop as string]);
-      }
+    const t = seededRouterOverSsh<BirdRouter>(h, {
+      require: (ctx) => requireBird(ctx, bird, ['gobgpd', 'gobgp', '/usr/sbin/sshd', 'ssh-keygen']),
+      start: (lab) => startMatrixBird(lab, bird, { body: BIRD_BODY }),
       // The router as docs/openwrt.md sets it up: our key may run birdc-only.sh (birdc -r) and nothing else.
-      sshd = await startSshd({ vtyshPath: router.birdcPath, birdcOnly: true });
-      await h.start(lab, [...sshRouterYaml(sshd), '  dialect: bird']);
-      await h.fibIs('BIRD to install the seed routes', SEED_TABLE);
-    });
-
-    after(async () => {
-      await sshd?.stop();
-      await gobgpd?.stop();
-      await router?.stop();
-      await lab?.destroy();
-      await h.stop();
+      sshd: (router) => ({ vtyshPath: router.birdcPath, birdcOnly: true }),
+      routerLines: ['  dialect: bird'],
+      installer: 'BIRD',
     });
 
     it('finds the router in line with the seed plan (exit 0), every read a birdc -v through birdc-only.sh', async () => {
-      await expectSeedInLine(h, sshd as Sshd, /^'birdc' '-v' 'show' /);
+      await expectSeedInLine(h, t.sshd!, /^'birdc' '-v' 'show' /);
     });
 
     it('birdc-only.sh runs birdc restricted: BIRD itself refuses configure, the wrapper anything but birdc', async () => {
       const over = (vtyshPath: string) =>
         createSshTransport({
-          ...sshLogin(sshd as Sshd),
+          ...sshLogin(t.sshd!),
           vtyshPath,
           connectTimeoutMs: 10_000,
           commandTimeoutMs: 30_000,
@@ -97,14 +77,14 @@ for (const bird of BIRD_MATRIX)
     seedDriftTests(h);
 
     it('reports a route a static route of higher preference keeps out of the FIB as not-in-fib', async () => {
-      const keepOut = (op: 'enable' | 'disable') => () => (router as BirdRouter).birdc(op, 'keep_out');
+      const keepOut = (op: 'enable' | 'disable') => () => t.router!.birdc(op, 'keep_out');
       await expectNotInFib(h, { apply: keepOut('enable'), undo: keepOut('disable') }, ({ report }) =>
         expect(report.routes[2]?.detail).to.equal('route is not selected (another route wins)'),
       );
     });
 
     it('reports the session as down and its routes as missing when BIRD disables the protocol', async () => {
-      await (router as BirdRouter).birdc('disable', 'speaker');
+      await t.router!.birdc('disable', 'speaker');
       await h.fibIs('BIRD to drop the routes of the disabled session', {});
       expectSessionDown(await h.verify(), 'Down');
     });
