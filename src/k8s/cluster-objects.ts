@@ -54,6 +54,8 @@ class KindObjects<T> {
   private readonly values: T[] = [];
   /** Keys whose object does not convert; few, so sorted when asked for. */
   private readonly failing = new Set<string>();
+  /** The list last handed out, kept until the kind changes: a snapshot copies the changed kinds only. */
+  private listed: T[] | undefined;
 
   constructor(
     readonly kind: ClusterKind,
@@ -79,6 +81,7 @@ class KindObjects<T> {
     this.pending.add(key);
     const i = lowerBound(this.keys, key, (k) => k);
     const present = this.keys[i] === key;
+    this.listed = undefined;
     if (converted?.ok) {
       if (present) this.values[i] = converted.value;
       else {
@@ -127,9 +130,12 @@ class KindObjects<T> {
     return { upsert, remove };
   }
 
-  /** The usable objects sorted by key: a copy, so later changes leave it alone. */
+  /**
+   * The usable objects sorted by key: a copy, so later changes leave it alone, and the same copy
+   * until the kind changes (snapshots are read, never written).
+   */
   list(): T[] {
-    return this.values.slice();
+    return (this.listed ??= this.values.slice());
   }
 
   issues(): ObjectIssue[] {
@@ -192,7 +198,10 @@ export class ClusterObjects {
     return { delta, issues };
   }
 
-  /** Every usable object, sorted by key: copies of lists kept in order, no conversion or sort. */
+  /**
+   * Every usable object, sorted by key: copies of lists kept in order (of the kinds changed since
+   * the last snapshot; the others are the same lists), no conversion or sort.
+   */
   snapshot(): ClusterSnapshot {
     return {
       services: this.services.list(),
