@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, formatConfigIssue, loadConfigDocuments } from '../../src/config/index.js';
+import { seedPeerAndPool } from '../support/metallb-config.js';
 import { configMap, load, ownConfig } from './helpers.js';
 
 function issueOf(docs: { file: string; text: string }[]): string {
@@ -25,9 +26,7 @@ describe('config: announceOnly', () => {
       { file: 'crs.yaml', text: ownConfig('announceOnly: true\n') },
       {
         file: 'metallb.yaml',
-        text: configMap(
-          'peers:\n- peer-address: 192.168.200.1\n  peer-asn: 64501\n  my-asn: 64500\naddress-pools:\n- name: default\n  protocol: bgp\n  addresses: [192.168.197.0/24]\n',
-        ),
+        text: configMap(seedPeerAndPool('default', ['192.168.197.0/24'])),
       },
     ]);
     expect(config.announceOnly).to.equal(true);
