@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
+import { parseCidr, type IpPrefix } from '../ip/prefix.js';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
 import { PathIdAllocator } from './path-ids.js';
 import type { PathSlotTable } from './path-slots.js';
-import { parseNlri } from './wire/index.js';
 import {
   attributesKey,
   largeCommunity,
@@ -18,6 +18,7 @@ import {
 
 export interface NlriRef {
   prefix: string;
+  nlri: IpPrefix;
   pathId: number;
 }
 
@@ -164,46 +165,51 @@ export class AdjRibOut {
 
   private expand(route: DesiredRoute, family: AddressFamily, into: PathSink): void {
     if (route.nextHops.length === 0) return;
+    const nlri = parseRoutePrefix(route.prefix);
+    if (nlri === undefined)
+      throw new InvalidRouteError(NOT_A_PREFIX(route.prefix), this.opts.peer, route.prefix);
     const addPath = this.opts.addPathFamilies.has(family);
     const slot = this.opts.slot;
     // With ADD-PATH the first slot's session carries every path as a lone session would, and the
     // other slots would only repeat them; without it each slot carries its own next hop.
     if (slot && !(addPath && slot.index === 0)) {
       const hop = addPath ? undefined : slot.table.nextHopOf(route.prefix, slot.index);
-      if (hop !== undefined) this.addPath(into, route, family, hop, 0);
+      if (hop !== undefined) this.addPath(into, route, nlri, hop, 0);
       return;
     }
     if (!addPath) {
-      this.addPath(into, route, family, pickNextHop(route.prefix, route.nextHops), 0);
+      this.addPath(into, route, nlri, pickNextHop(route.prefix, route.nextHops), 0);
       return;
     }
     for (const [nextHop, pathId] of this.pathIds.assign(route.prefix, route.nextHops)) {
-      this.addPath(into, route, family, nextHop, pathId);
+      this.addPath(into, route, nlri, nextHop, pathId);
     }
   }
 
   private addPath(
     into: PathSink,
     route: DesiredRoute,
-    family: AddressFamily,
+    nlri: IpPrefix,
     nextHop: string,
     pathId: number,
   ): void {
-    const attributes: PathAttributes = {
-      nextHop,
-      communities: route.communities,
-      largeCommunities: route.largeCommunities,
-    };
-    if (route.localPref !== undefined) attributes.localPref = route.localPref;
-    const key = attributesKey(family, attributes);
+    const family = nlri.family;
+    const key = attributesKey(family, nextHop, route);
     let shared = this.interned.get(key);
     if (!shared) {
+      const attributes: PathAttributes = {
+        nextHop,
+        communities: route.communities.map(standardCommunity),
+        largeCommunities: route.largeCommunities.map(largeCommunity),
+      };
+      if (route.localPref !== undefined) attributes.localPref = route.localPref;
       shared = { key, attributes };
       this.interned.set(key, shared);
     }
     const path: KeyedPath = {
       family,
       prefix: route.prefix,
+      nlri,
       pathId,
       attributes: shared.attributes,
       key: shared.key,
@@ -296,9 +302,10 @@ export class AdjRibOut {
   }
 
   sentPaths(): OutPath[] {
-    return [...this.sent.values()].map(({ family, prefix, pathId, attributes }) => ({
+    return [...this.sent.values()].map(({ family, prefix, nlri, pathId, attributes }) => ({
       family,
       prefix,
+      nlri,
       pathId,
       attributes,
     }));
@@ -350,13 +357,9 @@ function routeProblem(
 ): string | undefined {
   if (seen.has(route.prefix)) return `prefix ${route.prefix} listed twice`;
   seen.add(route.prefix);
-  try {
-    // The codec's parser, so whatever passes here also encodes (host bits, lengths).
-    parseNlri(route.prefix);
-  } catch {
-    return `'${route.prefix}' is not a prefix (address/length with no host bits set)`;
-  }
-  const family = prefixFamily(route.prefix);
+  const nlri = parseRoutePrefix(route.prefix);
+  if (nlri === undefined) return NOT_A_PREFIX(route.prefix);
+  const family = nlri.family;
   for (const hop of route.nextHops) {
     if (familyOf(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
   }
@@ -371,6 +374,15 @@ function routeProblem(
     return `local preference ${lp} is not a 32-bit unsigned integer`;
   }
   return undefined;
+}
+
+const NOT_A_PREFIX = (text: string): string =>
+  `'${text}' is not a prefix (address/length with no host bits set)`;
+
+/** A route's prefix, refused (undefined) with host bits set: a peer would mask them differently. */
+function parseRoutePrefix(text: string): IpPrefix | undefined {
+  const cidr = parseCidr(text);
+  return cidr !== undefined && cidr.address === cidr.prefix.network ? cidr.prefix : undefined;
 }
 
 /** An OutPath with its attribute key computed once. */
@@ -411,7 +423,7 @@ function groupWithdrawals(paths: readonly OutPath[]): WithdrawGroup[] {
   for (const family of [4, 6] as const) {
     const nlri = paths
       .filter((p) => p.family === family)
-      .map((p) => ({ prefix: p.prefix, pathId: p.pathId }));
+      .map((p) => ({ prefix: p.prefix, nlri: p.nlri, pathId: p.pathId }));
     if (nlri.length > 0) groups.push({ family, nlri });
   }
   return groups;

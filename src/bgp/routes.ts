@@ -1,4 +1,5 @@
 import { parseCommunityLiteral, type LargeCommunity } from '../ip/community.js';
+import type { IpPrefix } from '../ip/prefix.js';
 import { BgpEncodeError } from './wire/index.js';
 
 /**
@@ -22,18 +23,25 @@ export function prefixFamily(prefix: string): AddressFamily {
   return prefix.includes(':') ? 6 : 4;
 }
 
-/** The attributes that vary per route; AS_PATH and ORIGIN are fixed per session by the encoder. */
+/**
+ * The attributes that vary per route, as the encoder takes them (communities parsed once, when the
+ * Adj-RIB-Out first meets the attribute set); AS_PATH and ORIGIN are fixed per session by the
+ * encoder. The next hop stays text, the codec's form of it in both directions.
+ */
 export interface PathAttributes {
   nextHop: string;
   localPref?: number;
-  communities: string[];
-  largeCommunities: string[];
+  communities: readonly number[];
+  largeCommunities: readonly LargeCommunity[];
 }
 
 /** One path as sent on the wire: with ADD-PATH a prefix may carry several, told apart by pathId. */
 export interface OutPath {
   family: AddressFamily;
+  /** The route's prefix text: the key paths are found by, and what reports show. */
   prefix: string;
+  /** The same prefix as a value, parsed once when the route entered the Adj-RIB-Out: the encoder's input. */
+  nlri: IpPrefix;
   /** 0 when ADD-PATH send is not in use for the family. */
   pathId: number;
   attributes: PathAttributes;
@@ -45,11 +53,16 @@ export function pathKey(p: { prefix: string; pathId: number }): string {
 }
 
 /**
- * Two paths with equal attribute keys may share one UPDATE message. Communities are validated
- * `a:b` / names / numbers, so they never contain the separators.
+ * Two paths with equal attribute keys may share one UPDATE message. Made from the route's text, so
+ * an attribute set is parsed only the first time it is seen; communities are validated `a:b` /
+ * `a:b:c`, so they never contain the separators.
  */
-export function attributesKey(family: AddressFamily, a: PathAttributes): string {
-  return `${family}|${a.nextHop}|${a.localPref ?? ''}|${a.communities.join(',')}|${a.largeCommunities.join(',')}`;
+export function attributesKey(
+  family: AddressFamily,
+  nextHop: string,
+  r: Pick<DesiredRoute, 'localPref' | 'communities' | 'largeCommunities'>,
+): string {
+  return `${family}|${nextHop}|${r.localPref ?? ''}|${r.communities.join(',')}|${r.largeCommunities.join(',')}`;
 }
 
 /** A route's `ASN:VALUE` community as its 32-bit value (RFC 1997). */

@@ -1,19 +1,14 @@
 import { appendAll } from '../util/arrays.js';
-import type { RibChanges } from './adj-rib-out.js';
+import type { NlriRef, RibChanges } from './adj-rib-out.js';
 import { afiOf } from './capabilities.js';
-import {
-  largeCommunity,
-  standardCommunity,
-  type AddressFamily,
-  type PathAttributes as RouteAttributes,
-} from './routes.js';
+import type { AddressFamily, PathAttributes as RouteAttributes } from './routes.js';
 import {
   AsPathSegmentType,
   encodeAnnouncements,
   encodeRouteRefresh,
   encodeWithdrawals,
   Origin,
-  parseNlri,
+  toNlri,
   Safi,
   type CodecContext,
   type PathAttributes,
@@ -38,19 +33,19 @@ export function wireAttributes(family: AddressFamily, a: RouteAttributes, p: Upd
   if (family === 4) out.nextHop = a.nextHop;
   else out.mpReach = { afi: afiOf(6), safi: Safi.Unicast, nextHop: { global: a.nextHop }, nlri: [] };
   if (p.ctx.ibgp) out.localPref = a.localPref ?? 100;
-  if (a.communities.length > 0) out.communities = a.communities.map(standardCommunity);
-  if (a.largeCommunities.length > 0) out.largeCommunities = a.largeCommunities.map(largeCommunity);
+  if (a.communities.length > 0) out.communities = [...a.communities];
+  if (a.largeCommunities.length > 0) out.largeCommunities = [...a.largeCommunities];
   return out;
 }
 
 /**
- * Prefixes are converted to wire form a slice at a time, so a 100k-route table never holds 100k
- * parsed prefixes at once; the cost is at most one partly filled UPDATE per slice.
+ * Prefixes are converted to wire form (bytes) a slice at a time, so a 100k-route table never holds
+ * 100k wire prefixes at once; the cost is at most one partly filled UPDATE per slice.
  */
 const SLICE = 8192;
 
 function encodeInSlices(
-  nlri: readonly { prefix: string; pathId: number }[],
+  nlri: readonly NlriRef[],
   family: AddressFamily,
   ctx: CodecContext,
   encode: (prefixes: Prefix[]) => Buffer[],
@@ -58,9 +53,7 @@ function encodeInSlices(
   const withIds = family === 4 ? ctx.addPath.send.ipv4 : ctx.addPath.send.ipv6;
   const out: Buffer[] = [];
   for (let i = 0; i < nlri.length; i += SLICE) {
-    const prefixes = nlri
-      .slice(i, i + SLICE)
-      .map((n) => parseNlri(n.prefix, withIds ? { pathId: n.pathId } : {}));
+    const prefixes = nlri.slice(i, i + SLICE).map((n) => toNlri(n.nlri, withIds ? n.pathId : undefined));
     for (const b of encode(prefixes)) out.push(b);
   }
   return out;

@@ -4,6 +4,15 @@ import { AdjRibOut, type RibChanges } from '../../src/bgp/adj-rib-out.js';
 import { pickNextHop } from '../../src/bgp/ecmp.js';
 import { InvalidRouteError } from '../../src/bgp/errors.js';
 import { attributesKey, pathKey, type DesiredRoute, type PathAttributes } from '../../src/bgp/routes.js';
+import { formatCommunity, formatLargeCommunity } from '../../src/ip/community.js';
+
+/** One path's attributes as text, comparable across tables. */
+const attributesText = (family: 4 | 6, a: PathAttributes): string =>
+  attributesKey(family, a.nextHop, {
+    ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
+    communities: a.communities.map(formatCommunity),
+    largeCommunities: a.largeCommunities.map(formatLargeCommunity),
+  });
 
 /** NLRI entries may be the paths themselves; compare only what goes on the wire. */
 const refs = (nlri: { prefix: string; pathId: number }[]) =>
@@ -30,9 +39,9 @@ function view(table: Table): Map<string, string[]> {
   for (const p of table.values()) {
     const { nextHop, ...rest } = p.attributes;
     const list = out.get(p.prefix) ?? [];
-    list.push(
-      `${nextHop}|${JSON.stringify([rest.localPref ?? null, rest.communities, rest.largeCommunities])}`,
-    );
+    const communities = rest.communities.map(formatCommunity);
+    const large = rest.largeCommunities.map(formatLargeCommunity);
+    list.push(`${nextHop}|${JSON.stringify([rest.localPref ?? null, communities, large])}`);
     out.set(p.prefix, list);
   }
   for (const l of out.values()) l.sort();
@@ -105,7 +114,7 @@ describe('AdjRibOut', () => {
   const emitted = (changes: RibChanges) => ({
     withdrawn: changes.withdrawals.flatMap((w) => w.nlri.map((n) => `${w.family} ${pathKey(n)}`)).sort(),
     announced: changes.announcements
-      .flatMap((a) => a.nlri.map((n) => `${pathKey(n)} ${attributesKey(a.family, a.attributes)}`))
+      .flatMap((a) => a.nlri.map((n) => `${pathKey(n)} ${attributesText(a.family, a.attributes)}`))
       .sort(),
   });
   const allPrefixes = [...Array(16).keys()]
@@ -153,7 +162,7 @@ describe('AdjRibOut', () => {
           const sent = (rib: AdjRibOut) =>
             rib
               .sentPaths()
-              .map((p) => `${pathKey(p)} ${attributesKey(p.family, p.attributes)}`)
+              .map((p) => `${pathKey(p)} ${attributesText(p.family, p.attributes)}`)
               .sort();
           expect(sent(mixed)).to.deep.equal(sent(whole));
         }),
@@ -272,7 +281,14 @@ describe('AdjRibOut', () => {
       r('192.168.197.2/32', ['192.168.201.12']),
     ]);
     expect(rib.takeChanges()).to.deep.equal({
-      withdrawals: [{ family: 4, nlri: [{ prefix: '192.168.197.2/32', pathId: 1 }] }],
+      withdrawals: [
+        {
+          family: 4,
+          nlri: [
+            { prefix: '192.168.197.2/32', nlri: { family: 4, network: 0xc0a8c502n, length: 32 }, pathId: 1 },
+          ],
+        },
+      ],
       announcements: [],
     });
   });
@@ -339,8 +355,10 @@ describe('AdjRibOut', () => {
   });
 
   it('groups by every attribute, not only the next hop', () => {
-    const a = { nextHop: '192.168.201.11', communities: ['64500:1'], largeCommunities: [] };
-    expect(attributesKey(4, a)).to.not.equal(attributesKey(4, { ...a, communities: [] }));
-    expect(attributesKey(4, a)).to.not.equal(attributesKey(4, { ...a, localPref: 200 }));
+    const a = { communities: ['64500:1'], largeCommunities: [] };
+    const hop = '192.168.201.11';
+    expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, hop, { ...a, communities: [] }));
+    expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, hop, { ...a, localPref: 200 }));
+    expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, '192.168.201.12', a));
   });
 });

@@ -6,8 +6,8 @@ import { createContext, decodeMessage, type UpdateMessage } from '../../src/bgp/
 const attrs = {
   nextHop: '192.168.201.11',
   localPref: 200,
-  communities: ['64500:1'],
-  largeCommunities: ['64500:1:2'],
+  communities: [64500 * 65536 + 1],
+  largeCommunities: [{ globalAdmin: 64500, localData1: 1, localData2: 2 }],
 };
 
 describe('UPDATE building from Adj-RIB-Out changes', () => {
