@@ -46,7 +46,7 @@ export async function signalDaemon(
   const pid = await pidFromFile(dir, daemon);
   if (pid > 0 && isAlive(pid)) {
     process.kill(pid, signal);
-    await waitFor(`${daemon} to exit`, () => !isAlive(pid), { timeoutMs: 10_000 });
+    await waitFor(`${daemon} to exit`, () => !isAlive(pid));
   } else if (required) {
     throw new Error(`${daemon} is not running (pid file ${join(dir, `${daemon}.pid`)})`);
   }

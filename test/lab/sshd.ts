@@ -144,14 +144,10 @@ export async function startSshd(opts: {
       c.stderr?.on('data', (d: Buffer) => {
         logText += d.toString('utf8');
       });
-      const up = await waitFor(
-        'sshd to listen or exit',
-        async () => {
-          if (c.exitCode !== null) return 'exited';
-          return (await portOpen(candidate)) ? 'listening' : undefined;
-        },
-        { timeoutMs: 10_000 },
-      );
+      const up = await waitFor('sshd to listen or exit', async () => {
+        if (c.exitCode !== null) return 'exited';
+        return (await portOpen(candidate)) ? 'listening' : undefined;
+      });
       if (up === 'listening') port = candidate;
     }
     if (port === 0) throw new Error(`sshd did not start: ${logText}`);

@@ -104,7 +104,11 @@ describe('import filter and password applied by the neighbor planner, against re
       'show bgp ipv4 unicast summary json',
     );
     expect(summary.peers?.['192.168.201.2']?.pfxRcd).to.equal(IN_POOL.length);
-    for (const p of IN_POOL) expect(await frr!.kernelRoutes(p)).to.include('via 192.168.201.2');
+    // In bgpd's table first, in the kernel once zebra has installed them.
+    await waitFor('the pool routes in the kernel FIB', async () => {
+      for (const p of IN_POOL) if (!(await frr!.kernelRoutes(p)).includes('via 192.168.201.2')) return false;
+      return true;
+    });
   });
 
   it('no log line, event or error of ours contains the key', () => {

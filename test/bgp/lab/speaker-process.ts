@@ -49,8 +49,11 @@ export class SpeakerProcess {
     this.child.stdin!.write(`${JSON.stringify(c)}\n`);
   }
 
-  /** Resolves with the first event (already seen or future) matching `pred`. */
-  waitEvent(pred: (e: ChildEvent) => boolean, timeoutMs = 30_000, from = 0): Promise<ChildEvent> {
+  /**
+   * Resolves with the first event (already seen or future) matching `pred`. The timeout is a safety
+   * net, as long as waitFor's (test/support/wait-for.ts).
+   */
+  waitEvent(pred: (e: ChildEvent) => boolean, timeoutMs = 60_000, from = 0): Promise<ChildEvent> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const hit = this.events.slice(from).find(pred);
