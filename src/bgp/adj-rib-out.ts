@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseIp } from '../ip/address.js';
 import { parseCidr, type IpPrefix } from '../ip/prefix.js';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
@@ -331,7 +331,7 @@ export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: str
   const familyOf = (hop: string): number => {
     let f = hopFamilies.get(hop);
     if (f === undefined) {
-      f = isIP(hop);
+      f = parseIp(hop)?.family ?? 0;
       hopFamilies.set(hop, f);
     }
     return f;

@@ -5,7 +5,7 @@
  */
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
 import { planChanges } from '../sync/engine/plan-changes.js';
-import { compareIpText } from '../ip/address.js';
+import { comparePrefixText } from '../ip/prefix.js';
 import { findSorted } from '../util/arrays.js';
 import type { DecisionInput } from './service-events.js';
 
@@ -20,10 +20,7 @@ const allocationKey = (a: ServiceAllocation) => a.service;
 
 /** A plan's route order: family, then address, then prefix length. */
 function planOrder(a: PlannedRoute, b: PlannedRoute): number {
-  if (a.family !== b.family) return a.family - b.family;
-  const [aAddr = '', aLen = '0'] = a.prefix.split('/');
-  const [bAddr = '', bLen = '0'] = b.prefix.split('/');
-  return compareIpText(aAddr, bAddr) || Number(aLen) - Number(bLen);
+  return comparePrefixText(a.prefix, b.prefix);
 }
 
 export class PlanIndex {

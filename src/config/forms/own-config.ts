@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseIp } from '../../ip/address.js';
 import * as z from 'zod';
 import { compact } from '../compact.js';
 import { DEFAULTS } from '../defaults.js';
@@ -163,9 +163,9 @@ function checkSourceAddresses(
       message: 'cannot be used together with sourceAddress: list every address in sourceAddresses',
     });
   }
-  const family = isIP(p.peerAddress);
+  const family = parseIp(p.peerAddress)?.family;
   p.sourceAddresses.forEach((address, i) => {
-    if (isIP(address) !== family) {
+    if (parseIp(address)?.family !== family) {
       ctx.addIssue({
         code: 'custom',
         path: ['sourceAddresses', i],

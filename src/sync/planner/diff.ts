@@ -1,5 +1,5 @@
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
-import { parseIp } from '../../ip/address.js';
+import { comparePrefixText } from '../../ip/prefix.js';
 
 export interface AllocationChange {
   service: string;
@@ -45,24 +45,10 @@ function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Plan order: family, then address, then prefix length. */
-export function comparePrefix(a: string, b: string): number {
-  const [addrA = '', lenA = '0'] = a.split('/');
-  const [addrB = '', lenB = '0'] = b.split('/');
-  const pa = parseIp(addrA);
-  const pb = parseIp(addrB);
-  if (pa && pb) {
-    if (pa.family !== pb.family) return pa.family - pb.family;
-    if (pa.value !== pb.value) return pa.value < pb.value ? -1 : 1;
-    return Number(lenA) - Number(lenB);
-  }
-  return byString(a, b);
-}
-
 function diffRoutes(peer: string, before: PlannedRoute[], after: PlannedRoute[]): PeerRouteChanges {
   const old = new Map(before.map((r) => [r.prefix, r]));
   const now = new Map(after.map((r) => [r.prefix, r]));
-  const prefixes = [...new Set([...old.keys(), ...now.keys()])].sort(comparePrefix);
+  const prefixes = [...new Set([...old.keys(), ...now.keys()])].sort(comparePrefixText);
   const changes: PeerRouteChanges = { peer, added: [], removed: [], changed: [] };
   for (const prefix of prefixes) {
     const a = old.get(prefix);
