@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCheckDir } from '../src/check/check-dir.js';
-import { runCheck } from '../src/check/run-check.js';
+import { readCheckDir } from '../src/app/check/check-dir.js';
+import { runCheck } from '../src/app/check/run-check.js';
 import { renderReport } from '../src/reports/index.js';
 import { planCluster } from '../src/sync/planner/index.js';
 import { observedFromRecords } from '../src/sync/verify/from-records.js';

@@ -2,7 +2,7 @@
  * The cluster path at scale, on the real kube-apiserver of the e2e suite: 10,000 LoadBalancer
  * Services with 10,000 EndpointSlices, then changes written on the API server, timed to the
  * UPDATE on our speaker's socket. Between them runs what `run` runs in cluster mode
- * (src/sync/engine/kube-adapter.ts): the reflectors' list and watch, the cluster source, the
+ * (src/app/engine/kube-adapter.ts): the reflectors' list and watch, the cluster source, the
  * incremental planner, the engine and the speaker, and the controller writing Service status.
  * The router's verification is left out (no router here: the peer is a collector speaker on
  * loopback); the FIB leg is the e2e-latency suite's.
@@ -11,11 +11,11 @@ import { existsSync } from 'node:fs';
 import { BgpSpeaker } from '../src/bgp/index.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { silentLogger } from '../src/observability/logger.js';
-import { SyncEngine } from '../src/sync/engine/engine.js';
-import { kubeClusterSource, memoizedPlanner } from '../src/sync/engine/kube-adapter.js';
-import type { Verifier } from '../src/sync/engine/ports.js';
-import { incrementalPlanner } from '../src/sync/engine/snapshot-delta.js';
-import { createSpeakerSide } from '../src/sync/engine/speaker-setup.js';
+import { SyncEngine } from '../src/app/engine/engine.js';
+import { kubeClusterSource, memoizedPlanner } from '../src/app/engine/kube-adapter.js';
+import type { Verifier } from '../src/app/engine/ports.js';
+import { incrementalPlanner } from '../src/app/engine/snapshot-delta.js';
+import { createSpeakerSide } from '../src/app/engine/speaker-setup.js';
 import { apiServerBinaryPath, startApiServer, type ApiServer } from '../test/e2e/apiserver.js';
 import { createObject, objectPath, type KubeObject } from '../test/e2e/kube-objects.js';
 import { endpointSlice, lbService, node } from '../test/k8s/support.js';

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../check/outcome.js';
+import type { CheckResult } from '../app/check/outcome.js';
 import type { CliIo } from './io.js';
 
 /** Prints a `check`/`verify`/`record` result: the report on stdout, any error on stderr. */

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { LiveSources } from '../check/live-cluster.js';
+import type { LiveSources } from '../app/check/live-cluster.js';
 import { LOG_FORMATS, type LogFormat } from '../observability/log-text.js';
 import type { ReportFormat } from '../reports/formats.js';
 import { BadInputError } from '../util/errors.js';

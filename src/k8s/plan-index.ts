@@ -4,7 +4,7 @@
  * status, Events and annotations of the services it touched without walking every Service.
  */
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
-import { planChanges } from '../sync/engine/plan-changes.js';
+import { planChanges } from '../app/engine/plan-changes.js';
 import { comparePrefixText } from '../ip/prefix.js';
 import { findSorted } from '../util/arrays.js';
 import type { DecisionInput } from './service-events.js';

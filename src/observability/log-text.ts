@@ -42,7 +42,7 @@ interface Sentence {
 
 type SentenceRule = (msg: string, r: LogRecord) => Sentence | undefined;
 
-/** src/sync/engine/engine.ts's session, plan and verification records. */
+/** src/app/engine/engine.ts's session, plan and verification records. */
 const RULES: readonly SentenceRule[] = [
   (msg, r) =>
     msg === 'BGP session established' && typeof r.peerAddress === 'string'

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCheck } from '../../src/check/run-check.js';
+import { runCheck } from '../../src/app/check/run-check.js';
 
 const check = new URL('../../fixtures/check/', import.meta.url).pathname;
 const SCENARIOS = {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { lineDiff, sameReport } from '../../src/check/line-diff.js';
+import { lineDiff, sameReport } from '../../src/app/check/line-diff.js';
 
 const labels = { expected: 'golden', actual: 'report' };
 

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCheck } from '../../src/check/run-check.js';
-import { runRecord } from '../../src/check/run-record.js';
-import { runVerify } from '../../src/check/run-verify.js';
+import { runCheck } from '../../src/app/check/run-check.js';
+import { runRecord } from '../../src/app/check/run-record.js';
+import { runVerify } from '../../src/app/check/run-verify.js';
 import type { RouterAccess } from '../../src/config/model.js';
 import {
   createRecordedTransport,

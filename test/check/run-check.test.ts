@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCheck } from '../../src/check/run-check.js';
+import { runCheck } from '../../src/app/check/run-check.js';
 
 const fixtures = new URL('../../fixtures/', import.meta.url).pathname;
 const seed = join(fixtures, 'seed');

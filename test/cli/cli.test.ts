@@ -29,7 +29,6 @@ describe('cli', () => {
     it('documents the command-specific flags', async () => {
       expect((await cli('run', '--help')).stdout)
         .to.contain('--demo')
-        .and.contain('--router <kind>')
         .and.contain('--withdraw-on-exit')
         .and.contain('--metrics-address <host:port>');
       expect((await cli('neighbors', '--help')).stdout)

@@ -48,8 +48,8 @@ const HEAVY = {
   kubernetesClient: /\/node_modules\/@kubernetes\/client-node\//,
   ssh: /\/node_modules\/ssh2\//,
   bgpSpeaker: /\/src\/bgp\//,
-  // The engine and its runner; neighbors' policy borrows only an error class from src/sync/engine.
-  syncEngine: /\/src\/sync\/engine\/(engine|run-sync|runner|speaker-[a-z]+)\.ts$/,
+  // The engine and its runner; neighbors' policy borrows only an error class from src/app/engine.
+  syncEngine: /\/src\/app\/engine\/(engine|run-sync|runner|speaker-[a-z]+)\.ts$/,
   metrics: /\/node_modules\/prom-client\//,
 };
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { neighborPolicyFor } from '../../src/cli/neighbor-policy.js';
+import { neighborPolicyFor } from '../../src/app/neighbor-policy.js';
 import { loadConfigFiles } from '../../src/config/index.js';
 import type { Config, PeerConfig } from '../../src/config/model.js';
 import { parseRunningConfig } from '../../src/router-drivers/index.js';

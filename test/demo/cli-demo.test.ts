@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { cliChild } from '../support/cli-child.js';
-import { requireLab } from '../support/requirements.js';
 
 describe('demo: `cluster-router-sync run --demo --once` as a child process', function () {
   this.timeout(60_000);
@@ -35,28 +33,5 @@ describe('demo: `cluster-router-sync run --demo --once` as a child process', fun
     ]);
     expect(code).to.equal(2);
     expect(stderr).to.include('cannot read manifests at /nonexistent/crs-demo');
-  });
-});
-
-describe('demo: `run --demo --router frr --once` against a real FRR in network namespaces', function () {
-  this.timeout(90_000);
-
-  it('prints the seed routes as FRR installed them (B>*, FIB) and leaves no namespace behind', async function () {
-    requireLab(this, { root: true, commands: ['ip', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'] });
-    const { code, stdout, stderr } = await cliChild(['run', '--demo', '--router', 'frr', '--once']);
-    expect(code, stderr).to.equal(0);
-    expect(stdout).to.match(/^192\.168\.201\.2\s+64500\s+\S+\s+3\s+peer-192\.168\.200\.1\s+ok/m);
-    expect(stdout).to.match(
-      /^B>\*\s+192\.168\.197\.0\/32\s+192\.168\.201\.11\s+192\.168\.201\.11\s+\S+\s+ok\s+default\/nginx$/m,
-    );
-    expect(stdout).to.match(
-      /^B>\*\s+192\.168\.197\.254\/32\s+192\.168\.201\.12\s+192\.168\.201\.12\s+\S+\s+ok\s+default\/test-service-3$/m,
-    );
-    const namespaces = await new Promise<string>((resolve) =>
-      execFile('ip', ['netns', 'list'], (_err, out) => resolve(out)),
-    );
-    const demoNs = /crs-demo-[rs]-([0-9a-f]{6})/.exec(stderr)?.[1];
-    expect(demoNs, 'the demo logs its namespaces').to.be.a('string');
-    expect(namespaces).not.to.include(demoNs!);
   });
 });

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedDefaultDir } from '../../src/config/index.js';
-import { runDemo } from '../../src/demo/demo.js';
+import { runDemo } from '../../src/app/demo/demo.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { waitFor } from '../support/wait-for.js';
 

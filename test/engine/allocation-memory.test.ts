@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { AllocationMemory } from '../../src/sync/engine/allocation-memory.js';
-import { planChanges } from '../../src/sync/engine/plan-changes.js';
-import { incrementalPlanner } from '../../src/sync/engine/snapshot-delta.js';
+import { AllocationMemory } from '../../src/app/engine/allocation-memory.js';
+import { planChanges } from '../../src/app/engine/plan-changes.js';
+import { incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { parseManifests } from '../../src/sources/manifest-parse.js';

@@ -7,8 +7,8 @@ import { PassThrough } from 'node:stream';
 import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { startHealthServer } from '../../src/observability/health-server.js';
 import { Metrics } from '../../src/observability/metrics.js';
-import { SyncEngine } from '../../src/sync/engine/engine.js';
-import { ANNOUNCE_ONLY_NOTE, NoRouterAccessError, runSync } from '../../src/sync/engine/run-sync.js';
+import { SyncEngine } from '../../src/app/engine/engine.js';
+import { ANNOUNCE_ONLY_NOTE, NoRouterAccessError, runSync } from '../../src/app/engine/run-sync.js';
 import { BadInputError } from '../../src/util/errors.js';
 import { FakeAnnouncer, FakeSource, config, fakePlanner, lbService, snapshot } from './fakes.js';
 

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { SyncEngine } from '../../src/sync/engine/engine.js';
+import { SyncEngine } from '../../src/app/engine/engine.js';
 import type { Config } from '../../src/config/model.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
-import type { Finding, VerifierResult, VerificationReason } from '../../src/sync/engine/ports.js';
+import type { Finding, VerifierResult, VerificationReason } from '../../src/app/engine/ports.js';
 import {
   FakeAnnouncer,
   FakeNeighbors,

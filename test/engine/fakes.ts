@@ -1,6 +1,6 @@
 import type { Config, PeerConfig } from '../../src/config/model.js';
 import type { ClusterSnapshot, ServiceInfo } from '../../src/sync/cluster.js';
-import type { PeerSessions } from '../../src/sync/engine/peer-sessions.js';
+import type { PeerSessions } from '../../src/app/engine/peer-sessions.js';
 import type { Plan, PlannedRoute } from '../../src/sync/plan-types.js';
 import type {
   AllocationChanges,
@@ -13,7 +13,7 @@ import type {
   SourceListener,
   VerifierResult,
   Verifier,
-} from '../../src/sync/engine/ports.js';
+} from '../../src/app/engine/ports.js';
 import { config as baseConfig, node, peer, pool, service } from '../sync/builders.js';
 
 export function config(over: Partial<Config> = {}): Config {

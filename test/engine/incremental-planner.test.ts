@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { diffPlans, planCluster } from '../../src/sync/planner/index.js';
-import { planChanges } from '../../src/sync/engine/plan-changes.js';
-import { incrementalPlanner, snapshotDelta } from '../../src/sync/engine/snapshot-delta.js';
+import { planChanges } from '../../src/app/engine/plan-changes.js';
+import { incrementalPlanner, snapshotDelta } from '../../src/app/engine/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
 

@@ -5,7 +5,7 @@ import type { Config } from '../../src/config/model.js';
 import type { ObjectReference } from '../../src/k8s/object-events.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { LiveConfig } from '../../src/sync/engine/live-config.js';
+import { LiveConfig } from '../../src/app/engine/live-config.js';
 
 const OWN: ConfigText = {
   file: 'crs.yaml',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { formatTextLine, type LogRecord } from '../../src/observability/log-text.js';
 
-/** What pino writes for these calls in src/sync/engine/engine.ts and src/bgp/session.ts. */
+/** What pino writes for these calls in src/app/engine/engine.ts and src/bgp/session.ts. */
 const base = { time: '2026-12-06T21:46:00.651Z', name: 'cluster-router-sync', component: 'engine' };
 const info = (fields: LogRecord): LogRecord => ({ level: 30, ...base, ...fields });
 const line = (r: LogRecord): string => formatTextLine(r, { color: false });

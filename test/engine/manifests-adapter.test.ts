@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { manifestsClusterSource } from '../../src/sync/engine/manifests-adapter.js';
-import type { ClusterSource } from '../../src/sync/engine/ports.js';
+import { manifestsClusterSource } from '../../src/app/engine/manifests-adapter.js';
+import type { ClusterSource } from '../../src/app/engine/ports.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RouterDriver } from '../../src/router-drivers/driver.js';
 import { parseRunningConfig } from '../../src/router-drivers/index.js';
-import { driverNeighborManager, speakerNeighbors } from '../../src/sync/engine/neighbor-manager.js';
+import { driverNeighborManager, speakerNeighbors } from '../../src/app/engine/neighbor-manager.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { config, peer, pool } from '../sync/builders.js';
 

@@ -6,7 +6,7 @@ import type { ProbeResult } from '../../src/health/target-state.js';
 import { startHealthServer } from '../../src/observability/health-server.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { SyncEngine } from '../../src/sync/engine/engine.js';
+import { SyncEngine } from '../../src/app/engine/engine.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { node } from '../sync/builders.js';
 import { FakeAnnouncer, FakeSource, FakeVerifier, config, fakePlanner, lbService } from './fakes.js';

@@ -5,9 +5,9 @@ import type { Config } from '../../src/config/model.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
-import { SyncEngine } from '../../src/sync/engine/engine.js';
-import { incrementalPlanner } from '../../src/sync/engine/snapshot-delta.js';
-import type { PlanFn } from '../../src/sync/engine/ports.js';
+import { SyncEngine } from '../../src/app/engine/engine.js';
+import { incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
+import type { PlanFn } from '../../src/app/engine/ports.js';
 import { config as builtConfig, peer, pool, service } from '../sync/builders.js';
 import {
   FakeAnnouncer,

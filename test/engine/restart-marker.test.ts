@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { RoutesSentEvent } from '../../src/bgp/index.js';
-import { RestartMarker, StateFileError } from '../../src/sync/engine/restart-marker.js';
+import { RestartMarker, StateFileError } from '../../src/app/engine/restart-marker.js';
 
 /** The speaker's event surface alone: the marker only listens for routes-sent. */
 class SentEvents extends EventEmitter {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { routerVerifier } from '../../src/sync/engine/router-verifier.js';
+import { routerVerifier } from '../../src/app/engine/router-verifier.js';
 import type { ObservedRouterState } from '../../src/sync/verify/observed.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { config } from './fakes.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { silentLogger } from '../../src/observability/logger.js';
-import { shutdownWithin } from '../../src/sync/engine/shutdown-deadline.js';
+import { shutdownWithin } from '../../src/app/engine/shutdown-deadline.js';
 
 describe('shutdownWithin: stopping that always ends', () => {
   let clock: sinon.SinonFakeTimers;

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { BgpSpeaker } from '../../src/bgp/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
-import { SpeakerAnnouncer } from '../../src/sync/engine/speaker-announcer.js';
+import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
 

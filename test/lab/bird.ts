@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathSeenByFrr } from '../../src/demo/frr-state-dir.js';
+import { pathSeenByFrr } from './frr-state-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { run, type Lab } from './netns.js';
 import { daemonRunning, signalDaemon } from './pid-file.js';

@@ -9,7 +9,7 @@ import {
   pathSeenByFrr,
   prepareFrrStateDir,
   type FrrDaemon,
-} from '../../src/demo/frr-state-dir.js';
+} from './frr-state-dir.js';
 import { waitFor } from '../support/wait-for.js';
 import { run, type Lab } from './netns.js';
 import { daemonRunning, signalDaemon } from './pid-file.js';

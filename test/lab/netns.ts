@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createVethSegment, ROUTER_IF, SPEAKER_IF } from '../../src/demo/veth-segment.js';
+import { createVethSegment, ROUTER_IF, SPEAKER_IF } from './veth-segment.js';
 
 const execFileAsync = promisify(execFile);
 

@@ -4,8 +4,8 @@
  * service which peer carries it and whether the router was found to have it.
  */
 import { expect } from 'chai';
-import { readCheckDir } from '../../src/check/check-dir.js';
-import { verifyCluster } from '../../src/check/outcome.js';
+import { readCheckDir } from '../../src/app/check/check-dir.js';
+import { verifyCluster } from '../../src/app/check/outcome.js';
 import type { AddressPool } from '../../src/config/model.js';
 import type { ServiceAllocation } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCheckDir } from '../../src/check/check-dir.js';
-import { verifyCluster } from '../../src/check/outcome.js';
+import { readCheckDir } from '../../src/app/check/check-dir.js';
+import { verifyCluster } from '../../src/app/check/outcome.js';
 import { observedFromRecords } from '../../src/sync/verify/from-records.js';
 import type { Verification } from '../../src/sync/verify/verification.js';
 

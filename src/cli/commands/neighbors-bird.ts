@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { lineDiff } from '../../check/line-diff.js';
+import { lineDiff } from '../../app/check/line-diff.js';
 import type { Config } from '../../config/model.js';
 import { createBirdDriverOn } from '../../router-drivers/bird/driver.js';
 import { localBirdFiles } from '../../router-drivers/bird/local-files.js';
@@ -12,7 +12,7 @@ import {
 import { createRouterTransport } from '../../router-drivers/index.js';
 import { BadInputError, ExitCode } from '../../util/errors.js';
 import type { CliIo } from '../io.js';
-import { neighborPolicyFor } from '../neighbor-policy.js';
+import { neighborPolicyFor } from '../../app/neighbor-policy.js';
 
 /** Where the include file goes: beside the main config, so a relative `include` finds it. */
 export const BIRD_INCLUDE_NAME = 'cluster-router-sync.conf';

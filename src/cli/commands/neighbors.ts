@@ -17,7 +17,7 @@ import {
 } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { neighborPolicyFor } from '../neighbor-policy.js';
+import { neighborPolicyFor } from '../../app/neighbor-policy.js';
 import { birdNeighborsCommand } from './neighbors-bird.js';
 
 export interface NeighborsOptions extends CommonOptions {
@@ -38,7 +38,7 @@ export interface NeighborsOptions extends CommonOptions {
 
 /**
  * `neighbors`: reads the router's running config through the router driver (config.router),
- * plans the neighbor statements our speaker needs (src/cli/neighbor-policy.ts) and prints the
+ * plans the neighbor statements our speaker needs (src/app/neighbor-policy.ts) and prints the
  * vtysh diff; with --apply carries it out, verified and rolled back on failure by the driver's
  * applyNeighborPlan. Dry run: 0 nothing to do, 1 changes pending.
  */

@@ -16,7 +16,7 @@ export async function planCommand(opts: PlanOptions, io: CliIo): Promise<number>
   // the Kubernetes client is loaded (by the cluster source) only for --kubeconfig.
   const [{ readLiveCluster }, { planCluster }, { renderPlanText }, { formatConfigWarning }] =
     await Promise.all([
-      import('../../check/live-cluster.js'),
+      import('../../app/check/live-cluster.js'),
       import('../../sync/planner/index.js'),
       import('../render-plan.js'),
       import('../../config/index.js'),

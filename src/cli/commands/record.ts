@@ -14,11 +14,11 @@ export interface RecordOptions extends CommonOptions {
   dir: string;
 }
 
-/** `record DIR`: one read-only snapshot of the cluster and the router (src/check/run-record.ts). */
+/** `record DIR`: one read-only snapshot of the cluster and the router (src/app/check/run-record.ts). */
 export async function recordCommand(opts: RecordOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading SSH or the planner.
   const [{ runRecord }, { createLogger }, { createRouterTransport }] = await Promise.all([
-    import('../../check/run-record.js'),
+    import('../../app/check/run-record.js'),
     import('../../observability/logger.js'),
     import('../../router-drivers/index.js'),
   ]);

@@ -1,6 +1,3 @@
-import { Option } from 'commander';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatListenAddress, parseListenAddress, type ListenAddress } from '../../util/listen-address.js';
 import {
   commonOptionsFrom,
@@ -14,8 +11,6 @@ import type { CliIo } from '../io.js';
 export interface RunOptions extends CommonOptions {
   /** Run the embedded seed scenario (fixtures/seed) instead of a real cluster. */
   demo: boolean;
-  /** collector: our speaker only records what it would announce; frr: announce to a real router. */
-  router: 'collector' | 'frr';
   withdrawOnExit: boolean;
   /** Print the report after the first full sync and exit 0 (ok) or 1 (drift). */
   once: boolean;
@@ -31,23 +26,14 @@ export interface RunOptions extends CommonOptions {
 /** Served unless --metrics-address says otherwise; the demo serves metrics only when asked. */
 const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9473';
 
-/** src/cli/entry.ts from the sources (tests, tsx), dist/cli/entry.js when built. */
-function cliEntryPath(): string {
-  const self = fileURLToPath(import.meta.url);
-  return join(dirname(self), '..', `entry${extname(self)}`);
-}
-
 export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading BGP, SSH or Kubernetes.
-  const [{ runDemo }, { runFrrDemo }, { replicaIdentity }, { createLogger }, { runSync }] = await Promise.all(
-    [
-      import('../../demo/demo.js'),
-      import('../../demo/frr-demo.js'),
-      import('../../k8s/leader-election.js'),
-      import('../../observability/logger.js'),
-      import('../../sync/engine/run-sync.js'),
-    ],
-  );
+  const [{ runDemo }, { replicaIdentity }, { createLogger }, { runSync }] = await Promise.all([
+    import('../../app/demo/demo.js'),
+    import('../../k8s/leader-election.js'),
+    import('../../observability/logger.js'),
+    import('../../app/engine/run-sync.js'),
+  ]);
   const m = opts.metricsAddress;
   const metricsAddress = m ? formatListenAddress(m) : undefined;
   const common = {
@@ -57,14 +43,6 @@ export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
     withdrawOnExit: opts.withdrawOnExit,
     color: opts.output === 'text' && io.isTty === true,
   };
-  if (opts.demo && opts.router === 'frr') {
-    return runFrrDemo({
-      ...common,
-      cliEntry: cliEntryPath(),
-      ...(opts.manifestsPath !== undefined ? { manifestsPath: opts.manifestsPath } : {}),
-      ...(metricsAddress !== undefined ? { metricsAddress } : {}),
-    });
-  }
   if (opts.demo) {
     return runDemo({
       ...common,
@@ -99,14 +77,6 @@ export const runSpec: CommandSpec<RunOptions> = {
   configure: (cmd) =>
     cmd
       .option('--demo', 'run the built-in seed scenario (fixtures/seed): no cluster or config needed', false)
-      .addOption(
-        new Option(
-          '--router <kind>',
-          'collector: record announcements only; frr: peer with a real FRR/Quagga router',
-        )
-          .choices(['collector', 'frr'])
-          .default('collector'),
-      )
       .option(
         '--withdraw-on-exit',
         'withdraw every announced route before exiting (default: let graceful restart keep them)',
@@ -126,7 +96,7 @@ export const runSpec: CommandSpec<RunOptions> = {
       ),
   examples: [
     [
-      'cluster-router-sync run --demo --router collector',
+      'cluster-router-sync run --demo',
       'try it without a cluster or router: the seed scenario, announcements recorded locally',
     ],
     [
@@ -143,7 +113,6 @@ export const runSpec: CommandSpec<RunOptions> = {
     return {
       ...commonOptionsFrom(raw),
       demo: raw.demo === true,
-      router: raw.router as RunOptions['router'],
       withdrawOnExit: raw.withdrawOnExit === true,
       once: raw.once === true,
       leaderElect: raw.leaderElect === true,

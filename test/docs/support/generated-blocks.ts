@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { loadConfigFiles } from '../../../src/config/index.js';
 import { createDriverOn, type RouterTransport } from '../../../src/router-drivers/index.js';
-import { driverNeighborManager } from '../../../src/sync/engine/neighbor-manager.js';
+import { driverNeighborManager } from '../../../src/app/engine/neighbor-manager.js';
 import { silentLog } from '../../../src/util/log.js';
 import { repoRoot } from './built-app.js';
 

@@ -9,7 +9,7 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
-import { ANNOUNCE_ONLY_NOTE } from '../../../src/sync/engine/run-sync.js';
+import { ANNOUNCE_ONLY_NOTE } from '../../../src/app/engine/run-sync.js';
 import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
 import { type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
 import { createLab, type Lab } from '../../lab/netns.js';

@@ -10,10 +10,10 @@ import type { Config } from '../../../src/config/model.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { ClusterSnapshot, EndpointSliceInfo, NodeInfo, ServiceInfo } from '../../../src/sync/cluster.js';
-import { SyncEngine } from '../../../src/sync/engine/engine.js';
-import type { SourceListener } from '../../../src/sync/engine/ports.js';
-import { incrementalPlanner } from '../../../src/sync/engine/snapshot-delta.js';
-import { createSpeakerSide } from '../../../src/sync/engine/speaker-setup.js';
+import { SyncEngine } from '../../../src/app/engine/engine.js';
+import type { SourceListener } from '../../../src/app/engine/ports.js';
+import { incrementalPlanner } from '../../../src/app/engine/snapshot-delta.js';
+import { createSpeakerSide } from '../../../src/app/engine/speaker-setup.js';
 import { config as buildConfig, node, peer, pool, service } from '../../sync/builders.js';
 
 const count = Number(process.argv[2] ?? '1000');

@@ -1,10 +1,10 @@
 /**
  * The engine's view of the world: small interfaces that the real sources and effectors are adapted
- * to (src/demo, src/cli/commands/run.ts) and that unit tests fake.
+ * to (src/app/demo, src/app/engine/run-sync.ts) and that unit tests fake.
  */
 import type { PeerConfig } from '../../config/model.js';
-import type { ClusterSnapshot } from '../cluster.js';
-import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
+import type { ClusterSnapshot } from '../../sync/cluster.js';
+import type { Plan, PlannedRoute, ServiceAllocation } from '../../sync/plan-types.js';
 
 export interface SourceListener {
   /**

@@ -4,7 +4,7 @@
  * to "all removed, all added", which is still a correct (if blunt) diff.
  */
 
-import { appendAll } from '../util/arrays.js';
+import { appendAll } from '../../util/arrays.js';
 
 const MAX_CELLS = 4_000_000;
 const CONTEXT = 2;

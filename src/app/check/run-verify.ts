@@ -1,6 +1,6 @@
-import type { Config } from '../config/model.js';
-import type { RouterDriver } from '../router-drivers/index.js';
-import { driverObserver } from '../sync/engine/router-verifier.js';
+import type { Config } from '../../config/model.js';
+import type { RouterDriver } from '../../router-drivers/index.js';
+import { driverObserver } from '../engine/router-verifier.js';
 import { readLiveCluster, routerAccess, type LiveSources } from './live-cluster.js';
 import {
   asCheckResult,

@@ -6,10 +6,10 @@ import {
   type RouteEntry,
   type RouterDriver,
 } from '../../router-drivers/index.js';
-import { observedFromRecords } from '../verify/from-records.js';
-import type { ObservedRouterState } from '../verify/observed.js';
-import type { Verification } from '../verify/verification.js';
-import { verify } from '../verify/verify.js';
+import { observedFromRecords } from '../../sync/verify/from-records.js';
+import type { ObservedRouterState } from '../../sync/verify/observed.js';
+import type { Verification } from '../../sync/verify/verification.js';
+import { verify } from '../../sync/verify/verify.js';
 import type { Finding, Verifier } from './ports.js';
 
 /** One look at the router, in the verifier's terms. */

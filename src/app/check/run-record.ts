@@ -1,7 +1,7 @@
-import type { RouterAccess } from '../config/model.js';
-import type { RouterTransport } from '../router-drivers/index.js';
-import type { Log } from '../util/log.js';
-import { ExitCode } from '../util/errors.js';
+import type { RouterAccess } from '../../config/model.js';
+import type { RouterTransport } from '../../router-drivers/index.js';
+import type { Log } from '../../util/log.js';
+import { ExitCode } from '../../util/errors.js';
 import { readLiveCluster, routerAccess, type LiveSources } from './live-cluster.js';
 import { asCheckResult, type CheckResult } from './outcome.js';
 import { recordCluster, recordRouter } from './record.js';

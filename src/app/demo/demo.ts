@@ -1,22 +1,22 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { BgpSpeaker } from '../bgp/index.js';
+import { BgpSpeaker } from '../../bgp/index.js';
 import {
   embeddedDefaultConfigFile,
   embeddedDefaultDir,
   formatConfigWarning,
   loadConfigFiles,
-} from '../config/index.js';
-import type { Config } from '../config/model.js';
-import { Metrics } from '../observability/metrics.js';
-import { renderText } from '../reports/text.js';
-import { SyncEngine } from '../sync/engine/engine.js';
-import { manifestsClusterSource } from '../sync/engine/manifests-adapter.js';
-import { routerVerifier } from '../sync/engine/router-verifier.js';
-import { runEngine } from '../sync/engine/runner.js';
-import { incrementalPlanner } from '../sync/engine/snapshot-delta.js';
-import { createSpeakerSide } from '../sync/engine/speaker-setup.js';
-import type { Verification } from '../sync/verify/verification.js';
+} from '../../config/index.js';
+import type { Config } from '../../config/model.js';
+import { Metrics } from '../../observability/metrics.js';
+import { renderText } from '../../reports/text.js';
+import { SyncEngine } from '../engine/engine.js';
+import { manifestsClusterSource } from '../engine/manifests-adapter.js';
+import { routerVerifier } from '../engine/router-verifier.js';
+import { runEngine } from '../engine/runner.js';
+import { incrementalPlanner } from '../engine/snapshot-delta.js';
+import { createSpeakerSide } from '../engine/speaker-setup.js';
+import type { Verification } from '../../sync/verify/verification.js';
 import { CollectorObserver } from './collector-observer.js';
 
 /** The seed router's BGP identifier (fixtures/seed/router/show_bgp_summary.txt). */

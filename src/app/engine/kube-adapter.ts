@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { KubeController, type AppliedDecisions } from '../../k8s/controller.js';
 import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
-import type { ClusterSnapshot } from '../cluster.js';
+import type { ClusterSnapshot } from '../../sync/cluster.js';
 import type { ConfigText } from '../../config/index.js';
 import type { AddressPool } from '../../config/model.js';
 import { KubeClusterSource } from '../../k8s/cluster-source.js';
-import type { Plan } from '../plan-types.js';
-import type { Verification } from '../verify/verification.js';
+import type { Plan } from '../../sync/plan-types.js';
+import type { Verification } from '../../sync/verify/verification.js';
 import type { ClusterSource, PlanFn } from './ports.js';
 
 /**

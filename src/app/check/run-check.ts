@@ -1,4 +1,4 @@
-import { observedFromRecords } from '../sync/verify/from-records.js';
+import { observedFromRecords } from '../../sync/verify/from-records.js';
 import { readCheckDir } from './check-dir.js';
 import {
   asCheckResult,

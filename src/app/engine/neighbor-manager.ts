@@ -8,7 +8,7 @@ import {
 } from '../../router-drivers/index.js';
 import { BadInputError } from '../../util/errors.js';
 import type { Log } from '../../util/log.js';
-import { speakerAddresses } from '../peer-slots.js';
+import { speakerAddresses } from '../../sync/peer-slots.js';
 import type { NeighborManager } from './ports.js';
 
 export class NoSpeakerAddressError extends BadInputError {

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
-import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../config/index.js';
-import { BadInputError, UnreachableError } from '../util/errors.js';
+import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../../src/config/index.js';
+import { BadInputError, UnreachableError } from '../../src/util/errors.js';
 import { FRR_BIN, frrDaemonCommand, prepareFrrStateDir } from './frr-state-dir.js';
 import { createVethSegment } from './veth-segment.js';
 
@@ -16,7 +17,7 @@ const execFileAsync = promisify(execFile);
 
 export class FrrDemoUnavailableError extends BadInputError {
   constructor(why: string) {
-    super(`run --demo --router frr needs ${why}; without it, run --demo uses the built-in collector`);
+    super(`npm run demo:frr needs ${why}; without it, run --demo uses the built-in collector`);
   }
 }
 
@@ -30,9 +31,6 @@ async function sh(cmd: string, args: string[]): Promise<string> {
     });
   }
 }
-
-/** Set in the inner process's environment: a guard against the demo starting itself again. */
-const INNER_ENV = 'CRS_FRR_DEMO_INNER';
 
 /**
  * The loader flags this process runs with (tsx when started from source), without anything that
@@ -57,15 +55,13 @@ export interface FrrDemoOptions {
   metricsAddress?: string;
   logger: Logger;
   write: (text: string) => void;
-  /**
-   * The CLI's process entry (src/cli/entry), started again inside the speaker's namespace. The
-   * CLI passes it in so the demo, which the CLI loads, does not import the CLI back.
-   */
-  cliEntry: string;
 }
 
+/** The CLI's process entry, started again (from the sources, through tsx) in the speaker's namespace. */
+const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/entry.ts', import.meta.url));
+
 /**
- * `run --demo --router frr`: the seed scenario against a real FRR. Two network namespaces on a
+ * `npm run demo:frr` (frr-demo-main.ts): the seed scenario against a real FRR. Two network namespaces on a
  * veth pair stand for the seed's LAN: the router side holds 192.168.201.1 and the seed's peer
  * address 192.168.200.1 (so the seed config is used unchanged), the speaker side 192.168.201.2
  * and the seed's node addresses .11/.12 as on-link next hops. zebra and bgpd run in the router
@@ -73,8 +69,6 @@ export interface FrrDemoOptions {
  * the seed config plus a router section pointing at FRR's vtysh. Everything is removed on exit.
  */
 export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
-  if (process.env[INNER_ENV] !== undefined)
-    throw new FrrDemoUnavailableError('to be started from outside its own namespace');
   if (process.getuid?.() !== 0) throw new FrrDemoUnavailableError('root (to create network namespaces)');
   for (const daemon of ['zebra', 'bgpd']) {
     if (!existsSync(join(FRR_BIN, daemon)))
@@ -176,8 +170,8 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
     ];
     const child = spawn(
       'ip',
-      ['netns', 'exec', speakerNs, process.execPath, ...loaderArgs(process.execArgv), opts.cliEntry, ...args],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, [INNER_ENV]: '1' } },
+      ['netns', 'exec', speakerNs, process.execPath, ...loaderArgs(process.execArgv), CLI_ENTRY, ...args],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     child.stdout.on('data', (chunk: Buffer) => opts.write(chunk.toString()));
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

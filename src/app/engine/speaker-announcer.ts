@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { BgpSpeaker, SpeakerPeer } from '../../bgp/index.js';
 import type { PeerConfig } from '../../config/model.js';
-import type { PlannedRoute } from '../plan-types.js';
+import type { PlannedRoute } from '../../sync/plan-types.js';
 import { changedMiddle } from './changed-middle.js';
 import type { PeerSessions } from './peer-sessions.js';
 import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';

@@ -1,10 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
-import { createDriverOn, recordedFileName, type RouterTransport } from '../router-drivers/index.js';
-import type { Log } from '../util/log.js';
-import { REDACTED, redactPassword } from '../router-drivers/parse-running-config.js';
-import { neighborsIfRecorded } from '../sync/engine/router-verifier.js';
+import { createDriverOn, recordedFileName, type RouterTransport } from '../../router-drivers/index.js';
+import type { Log } from '../../util/log.js';
+import { REDACTED, redactPassword } from '../../router-drivers/parse-running-config.js';
+import { neighborsIfRecorded } from '../engine/router-verifier.js';
 import { ROUTER_DIR } from './check-dir.js';
 import type { LiveCluster, RawObject } from './live-cluster.js';
 

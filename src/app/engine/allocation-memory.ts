@@ -7,7 +7,7 @@
  * engine would have written and lays it over each snapshot as that status. It lives as long as
  * the process: a restart allocates again from the manifests alone.
  */
-import { serviceKey, type ClusterSnapshot, type ServiceInfo } from '../cluster.js';
+import { serviceKey, type ClusterSnapshot, type ServiceInfo } from '../../sync/cluster.js';
 import type { AllocationChanges, AllocationWriter } from './ports.js';
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -1,7 +1,7 @@
-import type { BgpSpeaker, ReceivedRoute } from '../bgp/index.js';
-import { formatUptime } from '../router-drivers/index.js';
-import type { RouterObserver } from '../sync/engine/router-verifier.js';
-import type { ObservedRoute, ObservedRouterState, ObservedSession } from '../sync/verify/observed.js';
+import type { BgpSpeaker, ReceivedRoute } from '../../bgp/index.js';
+import { formatUptime } from '../../router-drivers/index.js';
+import type { RouterObserver } from '../engine/router-verifier.js';
+import type { ObservedRoute, ObservedRouterState, ObservedSession } from '../../sync/verify/observed.js';
 
 /**
  * The "collector driver": what the built-in collector (our speaker in collector mode) received,

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { loadConfigDocuments, type ConfigText } from '../config/index.js';
-import type { Config, ConfigWarning, RouterAccess } from '../config/model.js';
-import { KubeClusterSource } from '../k8s/cluster-source.js';
-import { KubeClient, loadKubeConfig } from '../k8s/kube-client.js';
-import type { ConfigDocument } from '../sources/config-documents.js';
-import { formatManifestProblem } from '../sources/manifest-parse.js';
-import { loadManifests } from '../sources/manifests-source.js';
-import type { ClusterSnapshot } from '../sync/cluster.js';
-import { BadInputError, CrsError, UnreachableError } from '../util/errors.js';
+import { loadConfigDocuments, type ConfigText } from '../../config/index.js';
+import type { Config, ConfigWarning, RouterAccess } from '../../config/model.js';
+import { KubeClusterSource } from '../../k8s/cluster-source.js';
+import { KubeClient, loadKubeConfig } from '../../k8s/kube-client.js';
+import type { ConfigDocument } from '../../sources/config-documents.js';
+import { formatManifestProblem } from '../../sources/manifest-parse.js';
+import { loadManifests } from '../../sources/manifests-source.js';
+import type { ClusterSnapshot } from '../../sync/cluster.js';
+import { BadInputError, CrsError, UnreachableError } from '../../util/errors.js';
 import { CheckInputError } from './errors.js';
 
 /** Where a live run reads from: the CLI's --config, --manifests and --kubeconfig. */

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { loadConfigDocuments } from '../config/index.js';
-import type { Config, ConfigWarning } from '../config/model.js';
-import { formatManifestProblem, parseManifests, type ManifestFile } from '../sources/manifest-parse.js';
-import type { ClusterSnapshot } from '../sync/cluster.js';
-import type { RouterRecords } from '../sync/verify/from-records.js';
+import { loadConfigDocuments } from '../../config/index.js';
+import type { Config, ConfigWarning } from '../../config/model.js';
+import { formatManifestProblem, parseManifests, type ManifestFile } from '../../sources/manifest-parse.js';
+import type { ClusterSnapshot } from '../../sync/cluster.js';
+import type { RouterRecords } from '../../sync/verify/from-records.js';
 import { CheckInputError } from './errors.js';
 import { readRouterRecording } from './router-recording.js';
 

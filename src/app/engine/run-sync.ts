@@ -19,7 +19,7 @@ import { Metrics } from '../../observability/metrics.js';
 import { renderReport, type ReportFormat } from '../../reports/index.js';
 import { createRouterDriver, type RouterDriver } from '../../router-drivers/index.js';
 import { BadInputError, ExitCode } from '../../util/errors.js';
-import type { Verification } from '../verify/verification.js';
+import type { Verification } from '../../sync/verify/verification.js';
 import { SyncEngine } from './engine.js';
 import { kubeClusterSource, readClusterConfigDocuments } from './kube-adapter.js';
 import { LiveConfig, replaceablePlanner } from './live-config.js';

@@ -1,7 +1,7 @@
 import type { AddressPool, Config, PeerConfig } from '../config/model.js';
 import type { NeighborPolicy, RunningConfig } from '../router-drivers/index.js';
 import type { ImportPool } from '../router-drivers/import-filter.js';
-import { speakerNeighbors } from '../sync/engine/neighbor-manager.js';
+import { speakerNeighbors } from './engine/neighbor-manager.js';
 import { BadInputError } from '../util/errors.js';
 
 /*

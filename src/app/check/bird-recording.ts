@@ -1,12 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BIRD_COMMANDS, kernelProtocols, readBirdRoutes } from '../router-drivers/bird/driver.js';
-import { parseBirdProtocols } from '../router-drivers/bird/parse-protocols.js';
-import { parseBirdStatus } from '../router-drivers/bird/parse-status.js';
-import { birdNeighbors, birdRunningConfig, birdSummaries } from '../router-drivers/bird/records.js';
-import { createRecordedTransport, recordedFileName } from '../router-drivers/index.js';
-import { CrsError } from '../util/errors.js';
-import type { RouterRecords } from '../sync/verify/from-records.js';
+import { BIRD_COMMANDS, kernelProtocols, readBirdRoutes } from '../../router-drivers/bird/driver.js';
+import { parseBirdProtocols } from '../../router-drivers/bird/parse-protocols.js';
+import { parseBirdStatus } from '../../router-drivers/bird/parse-status.js';
+import { birdNeighbors, birdRunningConfig, birdSummaries } from '../../router-drivers/bird/records.js';
+import { createRecordedTransport, recordedFileName } from '../../router-drivers/index.js';
+import { CrsError } from '../../util/errors.js';
+import type { RouterRecords } from '../../sync/verify/from-records.js';
 import { CheckInputError } from './errors.js';
 
 async function present(file: string): Promise<boolean> {

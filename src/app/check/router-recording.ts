@@ -1,4 +1,4 @@
-import { appendAll } from '../util/arrays.js';
+import { appendAll } from '../../util/arrays.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -14,10 +14,10 @@ import {
   type BgpSummary,
   type RouteEntry,
   type RunningConfig,
-} from '../router-drivers/index.js';
-import { parsedAs } from '../router-drivers/text-lines.js';
-import { CrsError } from '../util/errors.js';
-import type { RouterRecords } from '../sync/verify/from-records.js';
+} from '../../router-drivers/index.js';
+import { parsedAs } from '../../router-drivers/text-lines.js';
+import { CrsError } from '../../util/errors.js';
+import type { RouterRecords } from '../../sync/verify/from-records.js';
 import { isBirdRecording, readBirdRecording } from './bird-recording.js';
 import { CheckInputError } from './errors.js';
 

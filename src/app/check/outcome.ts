@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { formatConfigWarning } from '../config/index.js';
-import type { Config, ConfigWarning } from '../config/model.js';
-import { renderReport, type ReportFormat } from '../reports/index.js';
-import type { ClusterSnapshot } from '../sync/cluster.js';
-import { planCluster } from '../sync/planner/index.js';
-import type { ObservedRouterState } from '../sync/verify/observed.js';
-import type { Verification } from '../sync/verify/verification.js';
-import { verify } from '../sync/verify/verify.js';
-import { CrsError, ExitCode } from '../util/errors.js';
+import { formatConfigWarning } from '../../config/index.js';
+import type { Config, ConfigWarning } from '../../config/model.js';
+import { renderReport, type ReportFormat } from '../../reports/index.js';
+import type { ClusterSnapshot } from '../../sync/cluster.js';
+import { planCluster } from '../../sync/planner/index.js';
+import type { ObservedRouterState } from '../../sync/verify/observed.js';
+import type { Verification } from '../../sync/verify/verification.js';
+import { verify } from '../../sync/verify/verify.js';
+import { CrsError, ExitCode } from '../../util/errors.js';
 import { CheckInputError } from './errors.js';
 import { lineDiff, sameReport } from './line-diff.js';
 

@@ -1,6 +1,6 @@
 import { maxOf } from '../../util/arrays.js';
-import { diffPlans, type PlanDiff } from '../planner/index.js';
-import type { Plan } from '../plan-types.js';
+import { diffPlans, type PlanDiff } from '../../sync/planner/index.js';
+import type { Plan } from '../../sync/plan-types.js';
 import { changedMiddle } from './changed-middle.js';
 
 /**

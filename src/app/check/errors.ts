@@ -1,4 +1,4 @@
-import { BadInputError } from '../util/errors.js';
+import { BadInputError } from '../../util/errors.js';
 
 /** A check directory (or one file in it) that cannot be used; the message names the file. */
 export class CheckInputError extends BadInputError {
