@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
-import { localRouterYaml, startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
-import { createLab, type Lab } from '../../lab/netns.js';
+import { localRouterYaml, startFrr, speakerNeighborLines } from '../../lab/frr.js';
+import { createLab } from '../../lab/netns.js';
 import { frrTable, type RouteTable } from '../../lab/route-tables.js';
 import { labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { RunProcess } from './run-process.js';
+import { runLabHooks } from './run-lab.js';
 
 /** Long enough that each brief fault below is undone well inside it, on a loaded machine too. */
 const GRACE_SEC = 15;
@@ -60,32 +60,29 @@ function differences(want: RouteTable, got: RouteTable): string[] {
 
 describe('lab: run --manifests against a real FRR keeps announced addresses through new services and half-written files @lab', function () {
   this.timeout(240_000);
-  let lab: Lab | undefined;
-  let frr: FrrRouter | undefined;
-  let dir: string | undefined;
-  let proc: RunProcess | undefined;
+  const t = runLabHooks();
   let manifests: string;
   /** The router's RIB once the seed services are announced: what no fault below may change. */
   let announced: RouteTable;
 
   before(async function () {
     requireLab(this, { root: true, commands: ['ip', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'] });
-    lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-    frr = await startFrr(lab, {
+    t.lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+    t.frr = await startFrr(t.lab, {
       bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
     });
-    dir = await mkdtemp(join(tmpdir(), 'crs-manifests-faults-'));
-    manifests = join(dir, 'manifests');
+    t.dir = await mkdtemp(join(tmpdir(), 'crs-manifests-faults-'));
+    manifests = join(t.dir, 'manifests');
     await cp('fixtures/seed/manifests', manifests, { recursive: true });
     // Hand-written manifests carry no creation time: the allocation order is namespace/name alone.
     for (const name of await readdir(manifests)) {
       const file = join(manifests, name);
       await writeFile(file, (await readFile(file, 'utf8')).replace(/^ {2}creationTimestamp: .*\n/gm, ''));
     }
-    const configFile = join(dir, 'crs.yaml');
+    const configFile = join(t.dir, 'crs.yaml');
     await writeFile(
       configFile,
-      labRunConfigYaml(localRouterYaml(frr), [
+      labRunConfigYaml(localRouterYaml(t.frr), [
         'pools:',
         '  - name: default',
         '    addresses: [192.168.197.0/24]',
@@ -94,21 +91,17 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
         'verifyIntervalSec: 2',
       ]),
     );
-    proc = new RunProcess(lab.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
+    t.proc = new RunProcess(t.lab.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
     announced = await waitFor('the seed services on FRR', async () => {
-      const rib = await frrTable(frr!);
+      const rib = await frrTable(t.frr!);
       return Object.keys(rib).length === 3 ? rib : undefined;
     }).catch((err: Error) => {
-      throw new Error(`${err.message}\n${proc?.tail()}`);
+      throw new Error(`${err.message}\n${t.proc?.tail()}`);
     });
   });
 
-  after(async () => {
-    await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
-  });
-
   /** Log lines of `run` matching `pattern` so far. */
-  const logged = (pattern: RegExp) => proc!.stderr.split('\n').filter((l) => pattern.test(l)).length;
+  const logged = (pattern: RegExp) => t.proc!.stderr.split('\n').filter((l) => pattern.test(l)).length;
   const HELD = /keeping its last good|kept until the grace period ends|invalid now, keeping/;
   const CHANGED = /"msg":"manifests changed"/;
 
@@ -117,7 +110,7 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
     const held = logged(HELD);
     await fault();
     await waitFor(`run to hold its state through ${what}`, () => logged(HELD) > held).catch((err: Error) => {
-      throw new Error(`${err.message}\n${proc?.tail()}`);
+      throw new Error(`${err.message}\n${t.proc?.tail()}`);
     });
     const changed = logged(CHANGED);
     await repair();
@@ -132,7 +125,7 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
     ]);
     await writeFile(join(manifests, 'aaa-first.json'), FIRST_BY_NAME);
     const rib = await waitFor('the new service on FRR', async () => {
-      const now = await frrTable(frr!);
+      const now = await frrTable(t.frr!);
       return Object.keys(now).length === 4 ? now : undefined;
     });
     expect(differences(announced, rib)).to.deep.equal([]);
@@ -150,7 +143,7 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const missing = differences(announced, await frrTable(frr!));
+        const missing = differences(announced, await frrTable(t.frr!));
         if (missing.length > 0) gaps.push(missing.join(', '));
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -202,18 +195,18 @@ describe('lab: run --manifests against a real FRR keeps announced addresses thro
       await sampler;
     }
     expect(gaps).to.deep.equal([]);
-    expect(await frrTable(frr!)).to.deep.equal(announced);
+    expect(await frrTable(t.frr!)).to.deep.equal(announced);
   });
 
   it('withdraws the services of a file deleted for longer than the grace period', async () => {
     const held = logged(HELD);
     await rm(join(manifests, 'services.yaml'));
     await waitFor('run to hold the deleted services', () => logged(HELD) > held);
-    expect(await frrTable(frr!)).to.deep.equal(announced);
+    expect(await frrTable(t.frr!)).to.deep.equal(announced);
     const rib = await waitFor(
       'the deleted services to be withdrawn',
       async () => {
-        const now = await frrTable(frr!);
+        const now = await frrTable(t.frr!);
         return Object.keys(now).length === 1 ? now : undefined;
       },
       { timeoutMs: (GRACE_SEC + 30) * 1000 },

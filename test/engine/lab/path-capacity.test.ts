@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
-import { localRouterYaml, type FrrRouter } from '../../lab/frr.js';
-import { createLab, type Lab } from '../../lab/netns.js';
+import { localRouterYaml } from '../../lab/frr.js';
+import { createLab } from '../../lab/netns.js';
 import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
 import { slotRouterLines, slotRunConfigYaml } from '../../lab/path-slot-lab.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { waitFor } from '../../support/wait-for.js';
 import { RunProcess } from './run-process.js';
+import { runLabHooks } from './run-lab.js';
 
 /*
  * `run` against a router that takes one path per session (FRR told `disable-addpath-rx`, standing
@@ -69,55 +69,48 @@ for (const router of ROUTERS)
   for (const c of CASES)
     describe(`lab: run against ${router.name} without ADD-PATH, ${c.title} @lab`, function () {
       this.timeout(180_000);
-      let lab: Lab | undefined;
-      let frr: FrrRouter | undefined;
-      let dir: string | undefined;
-      let proc: RunProcess | undefined;
+      const t = runLabHooks();
 
       before(async function () {
         requireRouter(this, router);
-        lab = await createLab({
+        t.lab = await createLab({
           speakerAddresses: [
             '192.168.201.11/24',
             '192.168.201.12/24',
             ...c.slots.slice(1).map((a) => `${a}/24`),
           ],
         });
-        frr = await startMatrixFrr(lab, router, {
+        t.frr = await startMatrixFrr(t.lab, router, {
           bgpLines: slotRouterLines(c.slots, { addPath: false, neighbor: ['timers connect 1'] }),
         });
-        if (c.filter) await frr.vtysh('configure terminal', ...c.filter);
-        expect(await frr.vtysh('show running-config')).to.contain(
+        if (c.filter) await t.frr.vtysh('configure terminal', ...c.filter);
+        expect(await t.frr.vtysh('show running-config')).to.contain(
           `neighbor ${c.slots[0]} disable-addpath-rx`,
         );
-        dir = await mkdtemp(join(tmpdir(), 'crs-path-capacity-'));
-        const manifests = join(dir, 'manifests');
+        t.dir = await mkdtemp(join(tmpdir(), 'crs-path-capacity-'));
+        const manifests = join(t.dir, 'manifests');
         await mkdir(manifests);
         await copyFile(CLUSTER, join(manifests, 'cluster.yaml'));
-        const configFile = join(dir, 'crs.yaml');
+        const configFile = join(t.dir, 'crs.yaml');
         await writeFile(
           configFile,
-          slotRunConfigYaml(localRouterYaml(frr), c.slots, [
+          slotRunConfigYaml(localRouterYaml(t.frr), c.slots, [
             'pools:',
             '  - name: default',
             '    addresses: [192.168.197.0/24]',
             'verifyIntervalSec: 1',
           ]),
         );
-        proc = new RunProcess(lab.speakerNs, [
+        t.proc = new RunProcess(t.lab.speakerNs, [
           ...['run', '--config', configFile, '--manifests', manifests],
           ...['--log-level', 'debug', '--log-format', 'json'],
         ]);
       });
 
-      after(async () => {
-        await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
-      });
-
       /** The engine's `router verified` log lines so far. */
       const verifications = (): Array<{ verdict: string }> =>
-        proc!.stderr
-          .split('\n')
+        t
+          .proc!.stderr.split('\n')
           .filter((l) => l.includes('"msg":"router verified"'))
           .map((l) => JSON.parse(l) as { verdict: string });
 
@@ -125,7 +118,7 @@ for (const router of ROUTERS)
       const updatesReceived = async (): Promise<number[]> => {
         const out: number[] = [];
         for (const a of c.slots) {
-          const n = await frr!.vtyshJson<Record<string, { messageStats?: { updatesRecv?: number } }>>(
+          const n = await t.frr!.vtyshJson<Record<string, { messageStats?: { updatesRecv?: number } }>>(
             `show bgp neighbors ${a} json`,
           );
           out.push(n[a]?.messageStats?.updatesRecv ?? 0);
@@ -139,7 +132,7 @@ for (const router of ROUTERS)
         await waitFor(`${n} more verifications`, () => verifications().length >= seen + n, {
           timeoutMs: 60_000,
         }).catch((err: Error) => {
-          throw new Error(`${err.message}\n${proc!.tail()}`);
+          throw new Error(`${err.message}\n${t.proc!.tail()}`);
         });
       };
 
@@ -162,7 +155,7 @@ for (const router of ROUTERS)
           await waitFor(
             `web-local via k8s-node2 and web-both with ${wanted} next hop(s) in the kernel FIB`,
             async () => {
-              fib = await kernelTable(lab!);
+              fib = await kernelTable(t.lab!);
               return (
                 fib['192.168.197.0/32']?.join() === '192.168.201.12' &&
                 fib['192.168.197.77/32']?.length === wanted
@@ -170,7 +163,7 @@ for (const router of ROUTERS)
             },
             { timeoutMs: 60_000 },
           ).catch((err: Error) => {
-            throw new Error(`${err.message}\nfib ${JSON.stringify(fib)}\n${proc!.tail()}`);
+            throw new Error(`${err.message}\nfib ${JSON.stringify(fib)}\n${t.proc!.tail()}`);
           });
           if (c.slots.length === 2)
             expect(fib['192.168.197.77/32']).to.deep.equal(['192.168.201.11', '192.168.201.12']);
@@ -178,28 +171,28 @@ for (const router of ROUTERS)
             timeoutMs: 60_000,
           });
           if (c.slots.length === 1)
-            expect(proc!.stdout).to.contain('single path: the session has no ADD-PATH; 1 of 2 next hops');
+            expect(t.proc!.stdout).to.contain('single path: the session has no ADD-PATH; 1 of 2 next hops');
           await quietVerifications('ok');
-          expect(proc!.stderr).to.not.contain('re-announcing');
+          expect(t.proc!.stderr).to.not.contain('re-announcing');
         });
       else
         it('re-announces the filtered route once, then only reports it', async () => {
           await waitFor(
             'the repair to be tried and found useless',
-            () => proc!.stderr.includes('unchanged after a repair was sent for it'),
+            () => t.proc!.stderr.includes('unchanged after a repair was sent for it'),
             { timeoutMs: 60_000 },
           ).catch((err: Error) => {
-            throw new Error(`${err.message}\n${proc!.tail()}`);
+            throw new Error(`${err.message}\n${t.proc!.tail()}`);
           });
           // The repair's withdrawal and announcement were written before the check that found them
           // useless read the router; one more check gives bgpd time to count them, so the quiet
           // window holds only what came after.
           await moreVerifications(1);
           await quietVerifications('drift');
-          const resends = proc!.stderr
-            .split('\n')
+          const resends = t
+            .proc!.stderr.split('\n')
             .filter((l) => l.includes('re-announcing 192.168.197.0/32'));
           expect(resends).to.have.length(1);
-          expect((await kernelTable(lab!))['192.168.197.77/32']).to.have.length(1);
+          expect((await kernelTable(t.lab!))['192.168.197.77/32']).to.have.length(1);
         });
     });

@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
-import { localRouterYaml, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
-import { createLab, type Lab } from '../../lab/netns.js';
+import { localRouterYaml, speakerNeighborLines } from '../../lab/frr.js';
+import { createLab } from '../../lab/netns.js';
 import { monitorRoutes } from '../../lab/route-monitor.js';
 import { kernelTable, type RouteTable } from '../../lab/route-tables.js';
 import { labRunConfigYaml } from '../../lab/speaker-peer.js';
@@ -13,6 +12,7 @@ import { waitFor } from '../../support/wait-for.js';
 import { writeLargeCluster } from './large-cluster.js';
 import { plannedTable } from './planned-table.js';
 import { RunProcess } from './run-process.js';
+import { runLabHooks } from './run-lab.js';
 
 /** Enough Services that loading the manifests takes `run` seconds after each restart. */
 const SERVICES = 20_000;
@@ -32,31 +32,24 @@ function missing(want: RouteTable, got: RouteTable): string[] {
 for (const router of ROUTER_MATRIX)
   describe(`lab: kill -9 and restart of run with ${SERVICES} services against ${router.name}: no FIB gap @lab`, function () {
     this.timeout(900_000);
-    let lab: Lab | undefined;
-    let frr: FrrRouter | undefined;
-    let dir: string | undefined;
-    let proc: RunProcess | undefined;
+    const t = runLabHooks();
 
     before(async function () {
       requireRouter(this, router);
-      lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-      frr = await startMatrixFrr(lab, router, {
+      t.lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+      t.frr = await startMatrixFrr(t.lab, router, {
         bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
       });
-      dir = await mkdtemp(join(tmpdir(), 'crs-restart-'));
-    });
-
-    after(async () => {
-      await cleanUpAll([async () => proc?.kill(), ...labSteps({ frr, lab, dir })]);
+      t.dir = await mkdtemp(join(tmpdir(), 'crs-restart-'));
     });
 
     it(`keeps every route and ECMP next hop in the router's kernel FIB across ${RESTARTS} restarts`, async () => {
-      const manifests = join(dir!, 'manifests');
+      const manifests = join(t.dir!, 'manifests');
       await writeLargeCluster(manifests, SERVICES);
-      const configFile = join(dir!, 'crs.yaml');
+      const configFile = join(t.dir!, 'crs.yaml');
       await writeFile(
         configFile,
-        labRunConfigYaml(localRouterYaml(frr!), [
+        labRunConfigYaml(localRouterYaml(t.frr!), [
           'pools:',
           '  - name: bulk',
           '    addresses: [10.128.0.0/17]',
@@ -67,16 +60,16 @@ for (const router of ROUTER_MATRIX)
       expect(Object.keys(want)).to.have.length(SERVICES);
       expect(Object.values(want).filter((hops) => hops.length === 2)).to.have.length(SERVICES / 2);
       const start = () =>
-        new RunProcess(lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
+        new RunProcess(t.lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
       const verifiedOk = (p: RunProcess) => () =>
         p.stderr
           .split('\n')
           .some((l) => l.includes('"msg":"router verified"') && l.includes('"verdict":"ok"'));
 
-      proc = start();
+      t.proc = start();
       await waitFor(
         'the first run to announce everything',
-        async () => missing(want, await kernelTable(lab!)).length === 0,
+        async () => missing(want, await kernelTable(t.lab!)).length === 0,
         {
           timeoutMs: 180_000,
           intervalMs: 500,
@@ -89,7 +82,7 @@ for (const router of ROUTER_MATRIX)
       const gaps: string[] = [];
       const removals: string[] = [];
       const narrowings: string[] = [];
-      const monitor = monitorRoutes(lab!.routerNs);
+      const monitor = monitorRoutes(t.lab!.routerNs);
       monitor.records((record) => {
         const deleted = record.startsWith('Deleted ');
         const prefix = `${(deleted ? record.slice(8) : record).split(' ')[0]}/32`;
@@ -103,7 +96,7 @@ for (const router of ROUTER_MATRIX)
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          const gone = missing(want, await kernelTable(lab!));
+          const gone = missing(want, await kernelTable(t.lab!));
           samples++;
           if (gone.length > 0)
             gaps.push(`${new Date().toISOString()}: ${gone.length} missing, e.g. ${gone[0]}`);
@@ -115,9 +108,9 @@ for (const router of ROUTER_MATRIX)
       try {
         for (let i = 0; i < RESTARTS; i++) {
           const atKill = samples;
-          await proc.kill();
-          proc = start();
-          const current = proc;
+          await t.proc.kill();
+          t.proc = start();
+          const current = t.proc;
           await waitFor(`restart ${i + 1} to verify the router`, verifiedOk(current), {
             timeoutMs: 180_000,
             intervalMs: 200,
