@@ -192,14 +192,24 @@ export function compareIp(a: IpAddress, b: IpAddress): number {
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
 
+/** Orders texts by the values they parse to; text that does not parse sorts last, by string. */
+export function compareParsedText<T>(
+  a: string,
+  b: string,
+  parse: (text: string) => T | undefined,
+  compare: (x: T, y: T) => number,
+): number {
+  const pa = parse(a);
+  const pb = parse(b);
+  if (pa !== undefined && pb !== undefined) return compare(pa, pb);
+  if (pa !== undefined) return -1;
+  if (pb !== undefined) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Numeric order of two address texts (unparsable text sorts last, by string). */
 export function compareIpText(a: string, b: string): number {
-  const pa = parseIp(a);
-  const pb = parseIp(b);
-  if (pa && pb) return compareIp(pa, pb);
-  if (pa) return -1;
-  if (pb) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareParsedText(a, b, parseIp, compareIp);
 }
 
 /** The address in network byte order (4 or 16 bytes) at `offset` of `out`. */

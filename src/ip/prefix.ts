@@ -1,5 +1,5 @@
 /** IP prefixes as numbers: parsed once from text, carried as values, printed for reports and vtysh. */
-import { compareIp, familyBits, formatIp, parseIp, type IpFamily } from './address.js';
+import { compareIp, compareParsedText, familyBits, formatIp, parseIp, type IpFamily } from './address.js';
 
 /** A prefix: network address (host bits cleared) and length. */
 export interface IpPrefix {
@@ -73,12 +73,7 @@ export function comparePrefix(a: IpPrefix, b: IpPrefix): number {
 
 /** comparePrefix over text; unparsable text sorts last, by string. */
 export function comparePrefixText(a: string, b: string): number {
-  const pa = parsePrefix(a);
-  const pb = parsePrefix(b);
-  if (pa && pb) return comparePrefix(pa, pb);
-  if (pa) return -1;
-  if (pb) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareParsedText(a, b, parsePrefix, comparePrefix);
 }
 
 /** The smallest list of prefixes covering exactly first..last, in address order. */
