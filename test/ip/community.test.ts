@@ -36,12 +36,10 @@ describe('ip: communities', () => {
     const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
     const community = fc.oneof(
       u32.map((value) => ({ kind: 'standard' as const, value })),
-      fc
-        .tuple(u32, u32, u32)
-        .map(([a, b, c]) => ({
-          kind: 'large' as const,
-          value: { globalAdmin: a, localData1: b, localData2: c },
-        })),
+      fc.tuple(u32, u32, u32).map(([a, b, c]) => ({
+        kind: 'large' as const,
+        value: { globalAdmin: a, localData1: b, localData2: c },
+      })),
     );
     fc.assert(
       fc.property(community, (c) => {
