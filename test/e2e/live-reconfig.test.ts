@@ -35,7 +35,7 @@ interface FrrNeighbor {
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
-describe('live reconfiguration: pools, peers and a password Secret change under one running run', function () {
+describe('live reconfiguration: pools, peers and a password Secret change under one running run @lab', function () {
   this.timeout(300_000);
   let sys: FullSystem | undefined;
   let run: RunChild;
@@ -206,7 +206,33 @@ describe('live reconfiguration: pools, peers and a password Secret change under 
     stillTheSameProcess();
   });
 
+  /** `run`'s `router verified` log lines so far, with their verdicts. */
+  const verifications = (): string[] =>
+    run
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"router verified"'))
+      .map((l) => (JSON.parse(l) as { verdict: string }).verdict);
+
+  /** Waits for a verification that starts after now, and ends `ok`: the router holds the plan. */
+  async function nextVerifiedOk(what: string): Promise<void> {
+    const seen = verifications().length;
+    // The one under way may have read the router before now; the one after it has not.
+    await waitFor(
+      what,
+      () =>
+        verifications()
+          .slice(seen + 1)
+          .includes('ok'),
+      { timeoutMs: 60_000 },
+    ).catch((err: Error) => {
+      throw withTail(err);
+    });
+  }
+
   it('(d) an invalid ConfigMap is refused: a Warning Event on it, routes unchanged, still running', async () => {
+    // (c) reset a session: the routes it carries come back after it is up.
+    await nextVerifiedOk('the router to hold the plan again after (c)');
     const routes = await frrTable(sys!.frr);
     await patchConfigMap((c) => c.replace('  - 192.168.196.0/24\n', '  - 192.168.196.0/33\n'));
     const event = await waitFor(
@@ -230,8 +256,9 @@ describe('live reconfiguration: pools, peers and a password Secret change under 
     expect(event.regarding).to.include({ kind: 'ConfigMap', name: 'config' });
     expect(event.note).to.include('192.168.196.0/33');
     expect(run.stderr()).to.include('config change refused, keeping the last good config');
-    // A verification round later the router still has exactly what it had.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // A verification after the refusal finds the router still holding the plan, and it has exactly
+    // what it had.
+    await nextVerifiedOk('a verification after the refusal');
     expect(await frrTable(sys!.frr)).to.deep.equal(routes);
     expect(run.stderr()).not.to.include('exiting with code 4');
     stillTheSameProcess();
