@@ -268,6 +268,22 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
     expect(planCluster(cfg, next).allocations).to.have.length(1);
   });
 
+  it('copies only the kinds changed since the last snapshot: the other lists are the same arrays', () => {
+    const objects = new ClusterObjects();
+    objects.set('Namespace', 'default', namespaceObject);
+    for (const n of NODES) objects.set('Node', n, nodeObject(n, true));
+    objects.set('Service', 'default/svc-1', serviceObject(1, false, undefined, false));
+    const first = objects.snapshot();
+    objects.set('Service', 'default/svc-2', serviceObject(2, false, undefined, false));
+    const next = objects.snapshot();
+    expect(next.services).to.not.equal(first.services);
+    expect(next.services).to.have.length(2);
+    expect(first.services).to.have.length(1);
+    expect(next.nodes).to.equal(first.nodes);
+    expect(next.namespaces).to.equal(first.namespaces);
+    expect(next.endpointSlices).to.equal(first.endpointSlices);
+  });
+
   it('drains nothing for a write that changes nothing the planner reads, and keeps the object', () => {
     const objects = new ClusterObjects();
     const svc = serviceObject(1, false, undefined, false);
