@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { embeddedDefaultConfigFile, embeddedDefaultDir, loadConfigFiles } from '../../src/config/index.js';
 import { BadInputError, UnreachableError } from '../../src/util/errors.js';
 import { FRR_BIN, frrDaemonCommand, prepareFrrStateDir } from './frr-state-dir.js';
+import { signalDaemon } from './pid-file.js';
 import { createVethSegment } from './veth-segment.js';
 
 const execFileAsync = promisify(execFile);
@@ -83,12 +84,8 @@ export async function runFrrDemo(opts: FrrDemoOptions): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), `crs-demo-frr-${id}-`));
   let destroySegment: (() => Promise<void>) | undefined;
   const teardown = async () => {
-    for (const daemon of ['bgpd', 'zebra']) {
-      const pid = Number(await readFile(join(dir, `${daemon}.pid`), 'utf8').catch(() => '0'));
-      if (pid > 0) process.kill(pid, 'SIGTERM');
-    }
-    // zebra removes its routes and sockets on SIGTERM; give it a moment before the namespace goes.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // zebra removes its routes and sockets on SIGTERM: the namespace goes once both have exited.
+    for (const daemon of ['bgpd', 'zebra']) await signalDaemon(dir, daemon, 'SIGTERM');
     await destroySegment?.();
     await rm(dir, { recursive: true, force: true });
   };
