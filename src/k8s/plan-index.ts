@@ -1,10 +1,10 @@
 /**
  * The controller's view of the plan by service, kept from one plan to the next by the plan's
- * changes (planChanges, which looks at the changed middle only), so that a change writes the
+ * changes (planChanges, which looks at the changed entries only), so that a change writes the
  * status, Events and annotations of the services it touched without walking every Service.
  */
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
-import { planChanges } from '../app/engine/plan-changes.js';
+import { planChanges } from '../sync/planner/plan-changes.js';
 import { comparePrefixText } from '../ip/prefix.js';
 import { findSorted } from '../util/arrays.js';
 import type { DecisionInput } from './service-events.js';

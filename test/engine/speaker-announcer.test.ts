@@ -4,6 +4,9 @@ import { BgpSpeaker } from '../../src/bgp/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
+import { incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
+import type { ClusterSnapshot } from '../../src/sync/cluster.js';
+import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -82,6 +85,56 @@ describe('SpeakerAnnouncer', function () {
     expect(delta.callCount, 'the same set again changes nothing').to.equal(1);
 
     await holds(second);
+  });
+
+  describe('routes handed to the speaker per change, at any number of services', () => {
+    const cfg = config([pool('default', ['10.96.0.0/16'])], [peer('127.0.0.1', { name: 'router' })]);
+    const nodes = ['n1', 'n2', 'n3'].map((n, i) => node(n, [`192.168.201.${11 + i}`]));
+    /** Services 1..n holding 10.96.x.y by number (statuses written back), each on one node. */
+    const cluster = (n: number, on: (i: number) => string): ClusterSnapshot =>
+      snapshot({
+        nodes,
+        services: Array.from({ length: n }, (_, k) =>
+          service(`svc-${k + 1}`, {
+            externalTrafficPolicy: 'Local',
+            statusIngress: [`10.96.${(k + 1) >> 8}.${(k + 1) & 255}`],
+          }),
+        ),
+        endpointSlices: Array.from({ length: n }, (_, k) => slice(`svc-${k + 1}`, [on(k + 1)])),
+      });
+
+    for (const n of [300, 3000]) {
+      it(`are the routes the planner changed, however far apart (${n} services)`, async () => {
+        const announcer = await startAnnouncer();
+        const whole = sinon.spy(speaker!, 'setRoutes');
+        const delta = sinon.spy(speaker!, 'updateRoutes');
+        announcer.start();
+        const plan = incrementalPlanner(cfg);
+        const base = cluster(n, (i) => `n${1 + ((i - 1) % 3)}`);
+        announcer.setRoutes('router', plan(base).peers[0]!.routes);
+        // A burst: the first and the last service move node and a new service comes; the engine
+        // plans it as one change, after the controller planned an intermediate state.
+        const moved = cluster(n, (i) => `n${1 + ((i === 1 || i === n ? i : i - 1) % 3)}`);
+        plan({ ...moved, endpointSlices: base.endpointSlices });
+        const burst = plan({
+          ...moved,
+          services: [...moved.services, service('new', { externalTrafficPolicy: 'Local' })],
+          endpointSlices: [...moved.endpointSlices, slice('new', ['n2'])],
+        });
+        announcer.setRoutes('router', burst.peers[0]!.routes);
+        expect(whole.callCount).to.equal(1);
+        expect(delta.callCount).to.equal(1);
+        const [, change] = delta.firstCall.args;
+        expect(change.remove).to.deep.equal([]);
+        expect(change.upsert.map((r) => r.prefix)).to.have.members([
+          '10.96.0.1/32',
+          `10.96.${n >> 8}.${n & 255}/32`,
+          ...burst.allocations
+            .filter((a) => a.service === 'default/new')
+            .flatMap((a) => a.ips.map((ip) => `${ip}/32`)),
+        ]);
+      });
+    }
   });
 
   it('takes route changes during a session restart and hands the latest set over when the peer is back', async () => {

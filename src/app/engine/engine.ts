@@ -7,7 +7,7 @@ import type { Transition } from '../../health/health-checker.js';
 import type { NextHopHealth } from '../../health/next-hop-health.js';
 import type { ClusterSnapshot, ServiceInfo } from '../../sync/cluster.js';
 import type { Plan } from '../../sync/plan-types.js';
-import { planChanges } from './plan-changes.js';
+import { planChanges } from '../../sync/planner/plan-changes.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import type { PeerSessions } from './peer-sessions.js';
 import {

@@ -2,7 +2,7 @@ import { Planner, type SnapshotDelta } from '../../sync/planner/index.js';
 import type { Config } from '../../config/model.js';
 import type { ClusterSnapshot } from '../../sync/cluster.js';
 import type { Plan } from '../../sync/plan-types.js';
-import { changedMiddle } from './changed-middle.js';
+import { changedMiddle } from '../../sync/planner/list-changes.js';
 import type { PlanFn } from './ports.js';
 
 /**

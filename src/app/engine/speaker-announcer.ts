@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { BgpSpeaker, SpeakerPeer } from '../../bgp/index.js';
 import type { PeerConfig } from '../../config/model.js';
 import type { PlannedRoute } from '../../sync/plan-types.js';
-import { changedMiddle } from './changed-middle.js';
+import { changedPart } from '../../sync/planner/list-changes.js';
 import type { PeerSessions } from './peer-sessions.js';
 import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';
 
@@ -47,16 +47,16 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
   }
 
   /**
-   * Hands the speaker only the part of the set that changed: the planner and the sources keep the
-   * objects they did not touch, so the changed middle (as planChanges finds it) is the change, and
-   * the speaker's cost stays at the size of the change instead of the table.
+   * Hands the speaker only the part of the set that changed: the routes the planner recorded as
+   * changed (src/sync/planner/list-changes.ts), else the changed middle, so the speaker's cost
+   * stays at the size of the change instead of the table.
    */
   setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
     const before = this.desired.get(peer);
     this.desired.set(peer, routes);
     if (this.restarting.has(peer)) return;
     if (before === undefined) return this.speaker.setRoutes(peer, routes);
-    const [old, now] = changedMiddle(before, routes);
+    const [old, now] = changedPart(before, routes);
     if (old.length === 0 && now.length === 0) return;
     // A re-planned table: the whole set is as cheap and lets the speaker start afresh.
     if (old.length + now.length > routes.length) return this.speaker.setRoutes(peer, routes);

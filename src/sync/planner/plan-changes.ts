@@ -1,20 +1,20 @@
 import { maxOf } from '../../util/arrays.js';
-import { diffPlans, type PlanDiff } from '../../sync/planner/index.js';
-import type { Plan } from '../../sync/plan-types.js';
-import { changedMiddle } from './changed-middle.js';
+import { diffPlans, type PlanDiff } from './diff.js';
+import type { Plan } from '../plan-types.js';
+import { changedPart } from './list-changes.js';
 
 /**
- * diffPlans (src/sync/planner) over only the changed middle of each list: the same answer, at the size of the
- * change. With `limit`, a middle longer than that gives up (undefined) instead of diffing it: a
+ * diffPlans over only the changed part of each list (the entries the planner
+ * recorded as changed, else the changed middle): the same answer, at the size of the change. With `limit`, a middle longer than that gives up (undefined) instead of diffing it: a
  * caller that only logs the changes does not pay for a full diff of a re-planned table.
  */
 export function planChanges(before: Plan, after: Plan): PlanDiff;
 export function planChanges(before: Plan, after: Plan, limit: number): PlanDiff | undefined;
 export function planChanges(before: Plan, after: Plan, limit = Infinity): PlanDiff | undefined {
-  const [oldAlloc, newAlloc] = changedMiddle(before.allocations, after.allocations);
+  const [oldAlloc, newAlloc] = changedPart(before.allocations, after.allocations);
   const oldPeers = new Map(before.peers.map((p) => [p.peer, p.routes]));
   const reduced = after.peers.map((p) => {
-    const [a, b] = changedMiddle(oldPeers.get(p.peer) ?? [], p.routes);
+    const [a, b] = changedPart(oldPeers.get(p.peer) ?? [], p.routes);
     return { old: { ...p, routes: a }, now: { ...p, routes: b } };
   });
   const size = maxOf(
