@@ -125,7 +125,6 @@ describe('cli', () => {
       ['an unknown flag', ['plan', '--bogus'], "error: unknown option '--bogus'"],
       ['an unknown command', ['frobnicate'], "error: unknown command 'frobnicate'"],
       ['a bad --output', ['plan', '--output', 'junit'], "argument 'junit' is invalid"],
-      ['a bad --router', ['run', '--router', 'bird'], "argument 'bird' is invalid"],
       ['a missing DIR', ['check'], "error: missing required argument 'dir'"],
       [
         'a bad --metrics-address',

@@ -1,13 +1,4 @@
-import { formatConfigWarning, loadConfigFiles } from '../../config/index.js';
-import { createLogger } from '../../observability/logger.js';
-import {
-  applyNeighborPlan,
-  createRouterDriver,
-  planNeighborChanges,
-  renderNeighborPlan,
-  type NeighborApplyResult,
-  type NeighborPlan,
-} from '../../router-drivers/index.js';
+import type { NeighborApplyResult, NeighborPlan } from '../../router-drivers/index.js';
 import { BadInputError, ExitCode } from '../../util/errors.js';
 import {
   commonOptionsFrom,
@@ -17,8 +8,6 @@ import {
 } from '../common-options.js';
 import type { CommandSpec } from '../define-command.js';
 import type { CliIo } from '../io.js';
-import { neighborPolicyFor } from '../../app/neighbor-policy.js';
-import { birdNeighborsCommand } from './neighbors-bird.js';
 
 export interface NeighborsOptions extends CommonOptions {
   /** Run the `neighbor ...` commands on the router instead of only printing them. */
@@ -44,6 +33,21 @@ export interface NeighborsOptions extends CommonOptions {
  */
 export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promise<number> {
   if (opts.configFiles.length === 0) throw new BadInputError('neighbors: no config given: use --config FILE');
+  // Loaded here, not at the top: `--help` lists this command without loading the config's
+  // parsers, the logger or the router drivers.
+  const [
+    { formatConfigWarning, loadConfigFiles },
+    { createLogger },
+    { applyNeighborPlan, createRouterDriver, planNeighborChanges, renderNeighborPlan },
+    { neighborPolicyFor },
+    { birdNeighborsCommand },
+  ] = await Promise.all([
+    import('../../config/index.js'),
+    import('../../observability/logger.js'),
+    import('../../router-drivers/index.js'),
+    import('../../app/neighbor-policy.js'),
+    import('./neighbors-bird.js'),
+  ]);
   const { config, warnings } = await loadConfigFiles(opts.configFiles);
   for (const w of warnings) io.err(`warning: ${formatConfigWarning(w)}\n`);
   if (config.router === undefined) {
