@@ -5,8 +5,6 @@
  * zebra. Services are created one at a time, each after its EndpointSlice (one ready endpoint on
  * k8s-node1), so each figure is one service's own latency.
  */
-import { existsSync } from 'node:fs';
-import { apiServerBinaryPath } from '../test/e2e/apiserver.js';
 import { createObject } from '../test/e2e/kube-objects.js';
 import {
   loadSeed,
@@ -16,25 +14,16 @@ import {
 } from '../test/e2e/support/full-system.js';
 import { kernelTable } from '../test/lab/route-tables.js';
 import { waitFor } from '../test/support/wait-for.js';
-import type { BenchRow, BenchSuite } from './types.js';
 import { monitorRoutes } from '../test/lab/route-monitor.js';
+import { fullSystemMissing, withRunLog } from './full-system-bench.js';
+import { percentile } from './stats.js';
+import type { BenchRow, BenchSuite } from './types.js';
 
 const SERVICES = 100;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function skipped(why: string): BenchRow[] {
-  return [{ name: `e2e latency skipped: ${why}`, value: 0, unit: '' }];
-}
-
 async function createToFib(): Promise<BenchRow[]> {
-  if (process.getuid?.() !== 0) return skipped('needs root (network namespaces)');
-  for (const path of ['/usr/lib/frr/bgpd', '/usr/sbin/sshd', '/usr/bin/etcd'])
-    if (!existsSync(path)) return skipped(`${path} not installed`);
-  if (!existsSync(apiServerBinaryPath()))
-    return skipped(`kube-apiserver not built (run: bash test/e2e/build-apiserver.sh)`);
+  const missing = fullSystemMissing();
+  if (missing) return [{ name: `e2e latency skipped: ${missing}`, value: 0, unit: '' }];
 
   // Each service is created right after a router verification finished (the next one starts a
   // settle time, 1 s, later at the earliest): a verification still reading the router when a newer
@@ -45,6 +34,7 @@ async function createToFib(): Promise<BenchRow[]> {
   try {
     await loadSeed(sys.api);
     const run = sys.startRun('crs-bench');
+    const failed = withRunLog(run);
     await waitFor(
       'the seed routes in the FIB',
       async () => Object.keys(await kernelTable(sys.lab)).length === 3,
@@ -52,9 +42,7 @@ async function createToFib(): Promise<BenchRow[]> {
         timeoutMs: 120_000,
         intervalMs: 250,
       },
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${run.stderr().slice(-3000)}`, { cause: err });
-    });
+    ).catch(failed);
     const monitor = monitorRoutes(sys.lab.routerNs);
     try {
       const verifications = () => run.stderr().split('"msg":"router verified"').length;
@@ -65,9 +53,7 @@ async function createToFib(): Promise<BenchRow[]> {
         const seen = verifications();
         await waitFor('a router verification to finish', () => verifications() > seen, {
           intervalMs: 5,
-        }).catch((err: Error) => {
-          throw new Error(`${err.message}\n${run.stderr().slice(-3000)}`, { cause: err });
-        });
+        }).catch(failed);
         const [svc, slice] = serviceWithEndpoint(`bench-${k}`, 'k8s-node1');
         await createObject(sys.api, slice!);
         // A route add in the monitor: `192.168.197.N [nhid K ][via 192.168.201.11 ]...`, not `Deleted ...`.
@@ -79,9 +65,7 @@ async function createToFib(): Promise<BenchRow[]> {
         const t1 = await waitFor(`bench-${k} (192.168.197.${octet}) in the FIB`, () => installedAt, {
           timeoutMs: 60_000,
           intervalMs: 20,
-        }).catch((err: Error) => {
-          throw new Error(`${err.message}\n${run.stderr().slice(-3000)}`, { cause: err });
-        });
+        }).catch(failed);
         times.push(t1 - t0);
       }
       // The addresses guessed above are the ones the Services got.

@@ -5,7 +5,7 @@
  * server and sshd through Unix-socket bridges (test/lab/unix-bridge.ts), so every address is
  * loopback or inside the lab's namespaces.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { createLab, type Lab } from '../../lab/netns.js';
 import { sshRouterYaml, startSshd, type Sshd } from '../../lab/sshd.js';
 import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
 import { tcpToUnixScript, unixToTcp } from '../../lab/unix-bridge.js';
-import { startApiServer, type ApiServer } from '../apiserver.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../apiserver.js';
 import { createObject, objectPath, type KubeObject } from '../kube-objects.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 
@@ -47,6 +47,30 @@ export interface RunChild {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface RunOptions {
+  /**
+   * The built CLI's entry point (test/docs/support/built-app.ts), run as users run it, so the
+   * process holds no TypeScript compiler: what benchmarks measure. Default: the sources via tsx.
+   */
+  entry?: string;
+  /** `--log-level`; default debug, which tests read. */
+  logLevel?: string;
+  /** Added to the child's environment (NODE_OPTIONS for a CPU profile). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FullSystemOptions {
+  verifyIntervalSec?: number;
+  apiServer?: ApiServerOptions;
+  /** Our config file's text instead of ownConfig's (the peers, pools and settings a bench needs). */
+  config?: (sshd: Sshd) => string;
+  /**
+   * Ports on 127.0.0.1 of the root namespace that the children reach at the same port on their own
+   * 127.0.0.1 (a bench's collector speaker), bridged like the API server.
+   */
+  rootPorts?: number[];
+}
+
 export interface FullSystem {
   api: ApiServer;
   lab: Lab;
@@ -56,7 +80,7 @@ export interface FullSystem {
   configFile: string;
   kubeconfig: string;
   /** Starts `run --leader-elect` in the speaker namespace as replica `identity` (POD_NAME). */
-  startRun(identity: string): RunChild;
+  startRun(identity: string, opts?: RunOptions): RunChild;
   /** Stops everything, each step even when an earlier one fails. */
   stop(): Promise<void>;
 }
@@ -103,7 +127,7 @@ function ownConfig(sshd: Sshd, verifyIntervalSec: number): string {
   ].join('\n');
 }
 
-export async function startFullSystem(opts: { verifyIntervalSec?: number } = {}): Promise<FullSystem> {
+export async function startFullSystem(opts: FullSystemOptions = {}): Promise<FullSystem> {
   const stops: Array<() => Promise<unknown>> = [];
   const children: RunChild[] = [];
   const stop = async () => {
@@ -120,7 +144,7 @@ export async function startFullSystem(opts: { verifyIntervalSec?: number } = {})
   try {
     const dir = await mkdtemp(join(tmpdir(), 'crs-full-'));
     stops.push(() => rm(dir, { recursive: true, force: true }));
-    const api = await startApiServer();
+    const api = await startApiServer(opts.apiServer);
     stops.push(() => api.stop());
     const lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
     stops.push(() => lab.destroy());
@@ -134,14 +158,20 @@ export async function startFullSystem(opts: { verifyIntervalSec?: number } = {})
     const sshd = await startSshd({ vtyshPath: frr.vtyshPath });
     stops.push(() => sshd.stop());
     const apiPort = Number(new URL(api.url).port);
-    const bridges: Server[] = [
-      await unixToTcp(join(dir, 'sshd.sock'), sshd.port),
-      await unixToTcp(join(dir, 'api.sock'), apiPort),
+    const bridged: Array<[name: string, port: number]> = [
+      ['ssh', sshd.port],
+      ['api', apiPort],
+      ...(opts.rootPorts ?? []).map((port, k): [string, number] => [`root${k}`, port]),
     ];
-    for (const b of bridges) stops.push(() => new Promise((resolve) => b.close(resolve)));
+    let bridgeScript = '';
+    for (const [name, port] of bridged) {
+      const socket = join(dir, `${name}.sock`);
+      const b: Server = await unixToTcp(socket, port);
+      stops.push(() => new Promise((resolve) => b.close(resolve)));
+      bridgeScript += tcpToUnixScript(port, socket, `${name}Bridge`);
+    }
     // One bridge process in the speaker namespace serves every replica (they share its loopback).
-    const bridgeScript = `${tcpToUnixScript(sshd.port, join(dir, 'sshd.sock'), 'sshBridge')}${tcpToUnixScript(apiPort, join(dir, 'api.sock'), 'apiBridge')}process.stdout.write('ready\\n');
-`;
+    bridgeScript += `process.stdout.write('ready\\n');\n`;
     const bridgeProc = spawn(
       'ip',
       ['netns', 'exec', lab.speakerNs, process.execPath, '--input-type=module', '-e', bridgeScript],
@@ -157,11 +187,11 @@ export async function startFullSystem(opts: { verifyIntervalSec?: number } = {})
       bridgeProc.once('exit', (code) => reject(new Error(`the speaker-side bridge exited (${code})`)));
     });
     const configFile = join(dir, 'crs.yaml');
-    await writeFile(configFile, ownConfig(sshd, opts.verifyIntervalSec ?? 2));
+    await writeFile(configFile, opts.config?.(sshd) ?? ownConfig(sshd, opts.verifyIntervalSec ?? 2));
     const kubeconfig = await api.writeKubeconfig(api.admin);
     let metricsPort = 19470;
 
-    const startRun = (identity: string): RunChild => {
+    const startRun = (identity: string, runOpts: RunOptions = {}): RunChild => {
       const metricsAddress = `127.0.0.1:${metricsPort++}`;
       const args = [
         'run',
@@ -173,16 +203,20 @@ export async function startFullSystem(opts: { verifyIntervalSec?: number } = {})
         '--metrics-address',
         metricsAddress,
         '--log-level',
-        'debug',
+        runOpts.logLevel ?? 'debug',
       ];
       const script = `const { main } = await import(${JSON.stringify(`${root}src/cli/main.ts`)});
 process.exit(await main(['node', 'cluster-router-sync', ...${JSON.stringify(args)}]));
 `;
-      const proc = spawnTsxIn(lab.speakerNs, ['--input-type=module', '-e', script], {
+      const spawnOpts: SpawnOptions = {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, POD_NAME: identity },
-      });
+        env: { ...process.env, ...runOpts.env, POD_NAME: identity },
+      };
+      // `ip netns exec` execs the command, so proc.pid is the node process itself.
+      const proc = runOpts.entry
+        ? spawn('ip', ['netns', 'exec', lab.speakerNs, process.execPath, runOpts.entry, ...args], spawnOpts)
+        : spawnTsxIn(lab.speakerNs, ['--input-type=module', '-e', script], spawnOpts);
       let stdout = '';
       let stderr = '';
       proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
