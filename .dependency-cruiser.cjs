@@ -2,22 +2,6 @@
  * The dependency rules `npm test` holds the code to (npm run depcruise). Type-only imports count:
  * a cycle through types still ties two modules together.
  */
-/**
- * Known cycles, left for now because each runs through a file under active work elsewhere; every
- * other cycle fails the check.
- * - import-filter.ts takes PlanContext and PlanStep (types) from neighbor-plan.ts, which calls
- *   its planner: the plan types want a module of their own.
- * - bird/driver.ts takes the RouterDriver interface (a type) from driver.ts, which creates the
- *   BIRD driver: the interface wants a module of its own.
- */
-const KNOWN_CYCLES = [
-  ['src/router-drivers/import-filter.ts', 'src/router-drivers/neighbor-plan.ts'],
-  ['src/router-drivers/bird/driver.ts', 'src/router-drivers/driver.ts'],
-];
-const inKnownCycle = `^(${KNOWN_CYCLES.flat()
-  .map((f) => f.replaceAll('.', '\\.'))
-  .join('|')})$`;
-
 /** Pure code: values in, values out. */
 const PURE_CORE =
   '^src/(ip/|sync/(planner|verify|allocator)/|bgp/wire/|router-drivers/parse-[^/]+\\.ts$|router-drivers/bird/parse[^/]*\\.ts$)';
@@ -31,16 +15,9 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Modules import each other in one direction only (KNOWN_CYCLES aside).',
-      from: { pathNot: inKnownCycle },
+      comment: 'Modules import each other in one direction only.',
+      from: {},
       to: { circular: true },
-    },
-    {
-      name: 'no-circular-beyond-known',
-      severity: 'error',
-      comment: 'A file of a known cycle may not join another one.',
-      from: { path: inKnownCycle },
-      to: { circular: true, pathNot: inKnownCycle },
     },
     {
       name: 'src-not-to-test-or-bench',

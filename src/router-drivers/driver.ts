@@ -6,28 +6,13 @@ import { birdcInvocation } from './bird/birdc-invocation.js';
 import { dialectFor, frrJsonDialect, textDialect, type RouterDialect } from './dialect.js';
 import { parseRunningConfig } from './parse-running-config.js';
 import { parseVersion } from './parse-version.js';
-import type { BgpNeighborDetail, BgpSummary, RouteEntry, RouterVersion, RunningConfig } from './records.js';
+import type { RouterVersion } from './records.js';
 import type { RouterTransport } from './transport.js';
 import { createLocalTransport } from './transport-local.js';
 import { createRecordedTransport } from './transport-recorded.js';
+import type { RouterDriver } from './router-driver.js';
 import { redactPasswordsIn } from './secret-text.js';
 import { createSshTransport } from './transport-ssh.js';
-
-export interface RouterDriver {
-  readonly description: string;
-  version(): Promise<RouterVersion>;
-  /** BIRD's driver reads several outputs per record and has no one-command dialect. */
-  dialect(): Promise<RouterDialect | { name: 'bird' }>;
-  bgpSummary(): Promise<BgpSummary[]>;
-  /** The RIB's BGP routes with their FIB flags (zebra's view, not bgpd's). */
-  bgpRoutes(family?: 4 | 6): Promise<RouteEntry[]>;
-  neighbors(): Promise<BgpNeighborDetail[]>;
-  runningBgpConfig(): Promise<RunningConfig>;
-  /** `configure terminal`, the lines, `end`, in one vtysh run; the first refusal throws. */
-  applyConfig(lines: readonly string[]): Promise<void>;
-  writeMemory(): Promise<void>;
-  close(): Promise<void>;
-}
 
 /** A driver over any transport; `forced` skips `show version` detection. */
 export function createDriverOn(

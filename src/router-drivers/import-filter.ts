@@ -2,7 +2,7 @@ import { parseAddressRange } from '../config/addresses.js';
 import { formatPrefix, maskToPrefix, rangeToPrefixes } from '../ip/prefix.js';
 import { checkIntInRange } from './config-values.js';
 import { RouterConfigValueError } from './errors.js';
-import type { PlanContext, PlanStep } from './neighbor-plan.js';
+import type { PlanContext, PlanStep } from './plan-step.js';
 import type { RunningBgpConfig, RunningConfig } from './records.js';
 
 /** Names of the import filter objects: derived from the description marker, so they are ours. */

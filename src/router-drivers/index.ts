@@ -1,7 +1,8 @@
 /** The router-drivers package: what the CLI, the verifier and the sync loop import. */
 export * from './errors.js';
 export type * from './records.js';
-export { createRouterDriver, createRouterTransport, createDriverOn, type RouterDriver } from './driver.js';
+export { createRouterDriver, createRouterTransport, createDriverOn } from './driver.js';
+export type { RouterDriver } from './router-driver.js';
 export type { RouterTransport } from './transport.js';
 export { createSshTransport } from './transport-ssh.js';
 export { createRecordedTransport, recordedFileName } from './transport-recorded.js';

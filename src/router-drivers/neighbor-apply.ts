@@ -1,6 +1,6 @@
 import { CrsError } from '../util/errors.js';
 import { NeighborVerificationError } from './errors.js';
-import type { RouterDriver } from './driver.js';
+import type { RouterDriver } from './router-driver.js';
 import type { Log as RouterDriverLog } from '../util/log.js';
 import {
   configLinesFor,

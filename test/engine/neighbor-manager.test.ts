@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { RouterDriver } from '../../src/router-drivers/driver.js';
+import type { RouterDriver } from '../../src/router-drivers/router-driver.js';
 import { parseRunningConfig } from '../../src/router-drivers/index.js';
 import { driverNeighborManager, speakerNeighbors } from '../../src/app/engine/neighbor-manager.js';
 import { silentLogger } from '../../src/observability/logger.js';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import type { DesiredRoute, SpeakerPeer } from '../../src/bgp/index.js';
-import { createDriverOn, type RouterDriver } from '../../src/router-drivers/driver.js';
+import { createDriverOn } from '../../src/router-drivers/driver.js';
+import type { RouterDriver } from '../../src/router-drivers/router-driver.js';
 import { NeighborVerificationError } from '../../src/router-drivers/errors.js';
 import { applyNeighborPlan } from '../../src/router-drivers/neighbor-apply.js';
 import {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import sinon from 'sinon';
-import type { RouterDriver } from '../../src/router-drivers/driver.js';
+import type { RouterDriver } from '../../src/router-drivers/router-driver.js';
 import { NeighborVerificationError, RouterConfigValueError } from '../../src/router-drivers/errors.js';
 import { poolMatches } from '../../src/router-drivers/import-filter.js';
 import { applyNeighborPlan } from '../../src/router-drivers/neighbor-apply.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import sinon from 'sinon';
-import type { RouterDriver } from '../../src/router-drivers/driver.js';
+import type { RouterDriver } from '../../src/router-drivers/router-driver.js';
 import {
   NeighborVerificationError,
   RouterCommandError,

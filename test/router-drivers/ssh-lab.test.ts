@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RouterAccess } from '../../src/config/model.js';
-import { createDriverOn, createRouterDriver, type RouterDriver } from '../../src/router-drivers/driver.js';
+import { createDriverOn, createRouterDriver } from '../../src/router-drivers/driver.js';
+import type { RouterDriver } from '../../src/router-drivers/router-driver.js';
 import {
   HostKeyVerificationError,
   RouterAuthenticationError,

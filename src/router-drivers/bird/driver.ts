@@ -1,13 +1,12 @@
 import { BadInputError } from '../../util/errors.js';
-import type { createDriverOn, RouterDriver } from '../driver.js';
+import type { Log } from '../../util/log.js';
 import type { RouteEntry } from '../records.js';
+import type { RouterDriver } from '../router-driver.js';
 import type { RouterTransport } from '../transport.js';
 import { parseBirdProtocols, type BirdProtocol } from './parse-protocols.js';
 import { parseBirdRoutes, type BirdRoute } from './parse-routes.js';
 import { parseBirdStatus } from './parse-status.js';
 import { birdNeighbors, birdRouteEntries, birdRunningConfig, birdSummaries, channelOf } from './records.js';
-
-type DriverLog = Parameters<typeof createDriverOn>[1];
 
 /** The birdc commands the BIRD driver reads (and `record` keeps, one file each). */
 export const BIRD_COMMANDS = {
@@ -48,7 +47,7 @@ export async function readBirdRoutes(
  * a file, not a sequence of commands: neighbors are managed as an include file
  * (bird/neighbor-file.ts), so applyConfig and writeMemory refuse.
  */
-export function createBirdDriverOn(transport: RouterTransport, log: DriverLog): RouterDriver {
+export function createBirdDriverOn(transport: RouterTransport, log: Log): RouterDriver {
   const one = async (command: string): Promise<string> => {
     log.debug({ router: transport.description, commands: [command] }, 'birdc');
     return (await transport.run([command]))[0] as string;
