@@ -10,39 +10,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { ANNOUNCE_ONLY_NOTE } from '../../../src/app/engine/run-sync.js';
-import { cleanUpAll, labSteps } from '../../lab/cleanup.js';
-import { type FrrRouter, speakerNeighborLines } from '../../lab/frr.js';
-import { createLab, type Lab } from '../../lab/netns.js';
+import { speakerNeighborLines } from '../../lab/frr.js';
+import { createLab } from '../../lab/netns.js';
 import { frrTable, kernelTable } from '../../lab/route-tables.js';
 import { requireRouter, ROUTER_MATRIX, startMatrixFrr } from '../../lab/router-matrix.js';
 import { LAB_ROUTER_PEERS_YAML } from '../../lab/speaker-peer.js';
 import { waitFor } from '../../support/wait-for.js';
 import { plannedTable } from './planned-table.js';
 import { RunProcess } from './run-process.js';
+import { runLabHooks } from './run-lab.js';
 
 /** The host's FRR: announce-only does not depend on the router's version. */
 const ROUTER = ROUTER_MATRIX[0]!;
 const METRICS = '127.0.0.1:9464';
 
-describe(`lab: run in announce-only mode against a real ${ROUTER.name}`, function () {
+describe(`lab: run in announce-only mode against a real ${ROUTER.name} @lab`, function () {
   this.timeout(180_000);
-  let lab: Lab | undefined;
-  let frr: FrrRouter | undefined;
-  let dir: string | undefined;
-  let run: RunProcess | undefined;
+  const t = runLabHooks();
   let configFile: string;
   let manifests: string;
 
   before(async function () {
     requireRouter(this, ROUTER, ['ss']);
-    lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-    frr = await startMatrixFrr(lab, ROUTER, {
+    t.lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+    t.frr = await startMatrixFrr(t.lab, ROUTER, {
       bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
     });
-    dir = await mkdtemp(join(tmpdir(), 'crs-announce-only-'));
-    manifests = join(dir, 'manifests');
+    t.dir = await mkdtemp(join(tmpdir(), 'crs-announce-only-'));
+    manifests = join(t.dir, 'manifests');
     await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
-    configFile = join(dir, 'crs.yaml');
+    configFile = join(t.dir, 'crs.yaml');
     await writeFile(
       configFile,
       [
@@ -58,7 +55,7 @@ describe(`lab: run in announce-only mode against a real ${ROUTER.name}`, functio
         '',
       ].join('\n'),
     );
-    run = new RunProcess(lab.speakerNs, [
+    t.proc = new RunProcess(t.lab.speakerNs, [
       'run',
       '--config',
       configFile,
@@ -71,15 +68,11 @@ describe(`lab: run in announce-only mode against a real ${ROUTER.name}`, functio
     ]);
   });
 
-  after(async () => {
-    await cleanUpAll([async () => run?.kill(), ...labSteps({ frr, lab, dir })]);
-  });
-
   /** GET on the process's health server, from inside its namespace. */
   async function get(path: string): Promise<{ status: number; body: string }> {
     const script = `const r = await fetch('http://${METRICS}${path}');
 process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() }));`;
-    const { stdout } = await lab!.exec(lab!.speakerNs, process.execPath, [
+    const { stdout } = await t.lab!.exec(t.lab!.speakerNs, process.execPath, [
       '--input-type=module',
       '-e',
       script,
@@ -88,8 +81,8 @@ process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() }))
   }
 
   it('says at start, as a warning, that the router is never read', async () => {
-    await waitFor('the start-up warning', () => run!.stderr.includes(ANNOUNCE_ONLY_NOTE));
-    const line = run!.stderr.split('\n').find((l) => l.includes(ANNOUNCE_ONLY_NOTE)) ?? '';
+    await waitFor('the start-up warning', () => t.proc!.stderr.includes(ANNOUNCE_ONLY_NOTE));
+    const line = t.proc!.stderr.split('\n').find((l) => l.includes(ANNOUNCE_ONLY_NOTE)) ?? '';
     expect((JSON.parse(line) as { level: number }).level).to.equal(40);
   });
 
@@ -101,10 +94,10 @@ process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() }))
       '192.168.197.254/32': ['192.168.201.12'],
     });
     await waitFor('the plan on FRR', async () => {
-      const [rib, fib] = [await frrTable(frr!), await kernelTable(lab!)];
+      const [rib, fib] = [await frrTable(t.frr!), await kernelTable(t.lab!)];
       return JSON.stringify(rib) === JSON.stringify(want) && JSON.stringify(fib) === JSON.stringify(want);
     }).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- stderr tail\n${run!.tail()}`, { cause: err });
+      throw new Error(`${err.message}\n--- stderr tail\n${t.proc!.tail()}`, { cause: err });
     });
   });
 
@@ -116,8 +109,8 @@ process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() }))
   it('never reads the router: no connection but the BGP session, no vtysh, no verification', async () => {
     // By now a verification would have run several times over (1 s settle, 1 s interval): the
     // routes were in FRR and the process ready in the tests before.
-    const { stdout } = await lab!.exec(lab!.speakerNs, 'ss', ['-Htnp', 'state', 'all']);
-    const ours = stdout.split('\n').filter((l) => l.includes(`pid=${run!.pid},`));
+    const { stdout } = await t.lab!.exec(t.lab!.speakerNs, 'ss', ['-Htnp', 'state', 'all']);
+    const ours = stdout.split('\n').filter((l) => l.includes(`pid=${t.proc!.pid},`));
     const peers = ours
       .filter((l) => !/^LISTEN/.test(l))
       .map((l) => l.trim().split(/\s+/)[4])
@@ -125,8 +118,8 @@ process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() }))
     // The fetches above left the health server's loopback connections; nothing else but BGP.
     expect(peers).to.deep.equal(['192.168.201.1:179']);
     expect(ours.some((l) => /:22\b/.test(l))).to.equal(false);
-    const records = run!.stderr
-      .split('\n')
+    const records = t
+      .proc!.stderr.split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { component?: string; msg?: string });
     expect(records.filter((r) => r.component === 'router' || r.msg === 'vtysh')).to.deep.equal([]);

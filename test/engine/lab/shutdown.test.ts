@@ -6,15 +6,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedDefaultDir } from '../../../src/config/index.js';
 import { buildOpen, createContext, encodeMessage } from '../../../src/bgp/wire/index.js';
-import { cleanUpAll, killChild, labSteps } from '../../lab/cleanup.js';
-import { localRouterYaml, startFrr, speakerNeighborLines, type FrrRouter } from '../../lab/frr.js';
-import { createLab, run, type Lab } from '../../lab/netns.js';
+import { killChild } from '../../lab/cleanup.js';
+import { localRouterYaml, startFrr, speakerNeighborLines } from '../../lab/frr.js';
+import { createLab, run } from '../../lab/netns.js';
 import { frrTable } from '../../lab/route-tables.js';
 import { labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { spawnTsxIn } from '../../lab/tsx-in-namespace.js';
 import { requireLab } from '../../support/requirements.js';
 import { waitFor } from '../../support/wait-for.js';
 import { RunProcess } from './run-process.js';
+import { runLabHooks } from './run-lab.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -37,11 +38,10 @@ const exists = (path: string) =>
 
 describe('lab: run shuts down on SIGTERM with a colliding router connection open, R bit from speaker.stateFile @lab', function () {
   this.timeout(300_000);
-  let lab: Lab | undefined;
-  let frr: FrrRouter | undefined;
-  let dir: string | undefined;
-  let proc: RunProcess | undefined;
   let collider: ChildProcess | undefined;
+  // Registered first, so it runs first: the collider lives in the router namespace.
+  after(async () => killChild(collider));
+  const t = runLabHooks();
   let configFile: string;
   let manifests: string;
   let stateFile: string;
@@ -51,18 +51,18 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
       root: true,
       commands: ['ip', 'ss', 'vtysh', '/usr/lib/frr/bgpd', '/usr/lib/frr/zebra'],
     });
-    lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
-    frr = await startFrr(lab, {
+    t.lab = await createLab({ speakerAddresses: ['192.168.201.11/24', '192.168.201.12/24'] });
+    t.frr = await startFrr(t.lab, {
       bgpLines: speakerNeighborLines({ neighbor: ['timers connect 1'], ecmp: true }),
     });
-    dir = await mkdtemp(join(tmpdir(), 'crs-shutdown-'));
-    manifests = join(dir, 'manifests');
+    t.dir = await mkdtemp(join(tmpdir(), 'crs-shutdown-'));
+    manifests = join(t.dir, 'manifests');
     await cp(join(embeddedDefaultDir(), 'manifests'), manifests, { recursive: true });
-    stateFile = join(dir, 'speaker.state');
-    configFile = join(dir, 'crs.yaml');
+    stateFile = join(t.dir, 'speaker.state');
+    configFile = join(t.dir, 'crs.yaml');
     await writeFile(
       configFile,
-      labRunConfigYaml(localRouterYaml(frr), [
+      labRunConfigYaml(localRouterYaml(t.frr), [
         'speaker:',
         '  listenAddress: 192.168.201.2',
         `  stateFile: ${stateFile}`,
@@ -73,31 +73,24 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
     );
   });
 
-  after(async () => {
-    await cleanUpAll([
-      async () => proc?.kill(),
-      async () => killChild(collider),
-      ...labSteps({ frr, lab, dir }),
-    ]);
-  });
-
   const start = (...extra: string[]) =>
-    new RunProcess(lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests, ...extra]);
+    new RunProcess(t.lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests, ...extra]);
 
   /** FRR's view of our OPEN: whether it carried the graceful-restart R bit. */
   async function rBitSeenByFrr(): Promise<boolean> {
-    const json = await frr!.vtyshJson<unknown>('show bgp neighbors 192.168.201.2 json');
+    const json = await t.frr!.vtyshJson<unknown>('show bgp neighbors 192.168.201.2 json');
     const bit = findKey(json, 'rBit');
     if (typeof bit !== 'boolean') throw new Error(`no rBit in FRR's neighbor JSON: ${JSON.stringify(json)}`);
     return bit;
   }
 
   async function announced(p: RunProcess): Promise<void> {
-    await waitFor('the seed routes on FRR', async () => Object.keys(await frrTable(frr!)).length === 3).catch(
-      (err: Error) => {
-        throw new Error(`${err.message}\n${p.tail()}`);
-      },
-    );
+    await waitFor(
+      'the seed routes on FRR',
+      async () => Object.keys(await frrTable(t.frr!)).length === 3,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${p.tail()}`);
+    });
   }
 
   /**
@@ -112,7 +105,7 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
       const m = /^socket:\[(\d+)\]$/.exec(target);
       if (m) inodes.add(m[1]!);
     }
-    const lines = (await run('ss', ['-tane', '-N', lab!.speakerNs])).stdout.split('\n').slice(1);
+    const lines = (await run('ss', ['-tane', '-N', t.lab!.speakerNs])).stdout.split('\n').slice(1);
     return lines
       .filter((l) => inodes.has(/ ino:(\d+)/.exec(l)?.[1] ?? ''))
       .map((l) => l.split(/\s+/))
@@ -121,8 +114,8 @@ describe('lab: run shuts down on SIGTERM with a colliding router connection open
 
   it('first start: no R bit; the state file appears once routes went out', async () => {
     expect(await exists(stateFile)).to.equal(false);
-    proc = start();
-    await announced(proc);
+    t.proc = start();
+    await announced(t.proc);
     expect(await rBitSeenByFrr()).to.equal(false);
     await waitFor('speaker.stateFile to be written', () => exists(stateFile));
   });
@@ -141,7 +134,7 @@ const s = connect({ host: '192.168.201.2', port: 179, localAddress: '192.168.201
   process.stdout.write(s.localPort + '\\n');
 });
 s.on('error', (e) => { process.stderr.write(e.message); process.exit(1); });`;
-    collider = spawnTsxIn(lab!.routerNs, ['--input-type=module', '-e', script], {
+    collider = spawnTsxIn(t.lab!.routerNs, ['--input-type=module', '-e', script], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -152,36 +145,36 @@ s.on('error', (e) => { process.stderr.write(e.message); process.exit(1); });`;
     );
     const colliding = `192.168.201.1:${port}`;
     await waitFor('our end of the colliding connection to be closed', async () =>
-      (await tcpSocketsOf(proc!.pid)).every((l) => !l.endsWith(colliding)),
+      (await tcpSocketsOf(t.proc!.pid)).every((l) => !l.endsWith(colliding)),
     ).catch(async (err: Error) => {
-      throw new Error(`${err.message}\n${(await tcpSocketsOf(proc!.pid)).join('\n')}\n${proc!.tail()}`);
+      throw new Error(`${err.message}\n${(await tcpSocketsOf(t.proc!.pid)).join('\n')}\n${t.proc!.tail()}`);
     });
-    expect(proc!.stderr).to.include('rejecting an extra incoming connection');
+    expect(t.proc!.stderr).to.include('rejecting an extra incoming connection');
     // What the process still has open: our BGP listener, the metrics server and the session to
     // FRR, nothing else.
-    const sockets = await tcpSocketsOf(proc!.pid);
+    const sockets = await tcpSocketsOf(t.proc!.pid);
     expect(sockets).to.have.members([
       'LISTEN 192.168.201.2:179 0.0.0.0:*',
       'LISTEN 127.0.0.1:9473 0.0.0.0:*',
       `ESTAB 192.168.201.2:${sockets.find((l) => l.startsWith('ESTAB'))?.split(/[ :]/)[2] ?? '?'} 192.168.201.1:179`,
     ]);
 
-    proc!.signal('SIGTERM');
-    const code = await proc!.exited;
-    expect(code, proc!.tail()).to.equal(0);
+    t.proc!.signal('SIGTERM');
+    const code = await t.proc!.exited;
+    expect(code, t.proc!.tail()).to.equal(0);
     // keep-routes: the routes stay (graceful restart), and so does the marker.
-    expect(Object.keys(await frrTable(frr!))).to.have.length(3);
+    expect(Object.keys(await frrTable(t.frr!))).to.have.length(3);
     expect(await exists(stateFile)).to.equal(true);
   });
 
   it('a start after that sets the R bit; a shutdown that withdraws removes the state file', async () => {
     const next = start('--withdraw-on-exit');
-    proc = next;
+    t.proc = next;
     await waitFor('the new session', () => next.stderr.includes('BGP session established'));
     await announced(next);
     expect(await rBitSeenByFrr()).to.equal(true);
-    proc.signal('SIGTERM');
-    expect(await proc.exited, proc.tail()).to.equal(0);
+    t.proc.signal('SIGTERM');
+    expect(await t.proc.exited, t.proc.tail()).to.equal(0);
     expect(await exists(stateFile)).to.equal(false);
   });
 });
