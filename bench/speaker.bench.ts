@@ -4,7 +4,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressFamily, DesiredRoute } from '../src/bgp/index.js';
-import { createContext, encodeAnnouncements, parseNlri } from '../src/bgp/wire/index.js';
+import { createContext, encodeAnnouncements } from '../src/bgp/wire/index.js';
+import { nlri } from '../test/bgp/wire/nlri-text.js';
 import { speakerNeighborLines, startFrr, type FrrRouter } from '../test/lab/frr.js';
 import { sessionTimeline, startCapture } from '../test/lab/bgp-capture.js';
 import { createLab, run, type Lab } from '../test/lab/netns.js';
@@ -145,7 +146,7 @@ export function mrtDump(all: DesiredRoute[]): Buffer {
       // The attribute block of a one-prefix UPDATE: total path attribute length at 21, block at 23.
       const [msg] = encodeAnnouncements(
         { origin: 0, asPath: [{ type: 2, asns: [64500] }], nextHop: hop },
-        [parseNlri('10.0.0.0/32')],
+        [nlri('10.0.0.0/32')],
         ctx,
       );
       b = msg!.subarray(23, 23 + msg!.readUInt16BE(21));
@@ -170,7 +171,7 @@ export function mrtDump(all: DesiredRoute[]): Buffer {
   // thousand paths at the end of the file; repeating the first routes at the end makes the lost
   // tail duplicates, so the table still ends up complete and exactly `all`.
   [...all, ...all.slice(0, 5000)].forEach((r, seq) => {
-    const p = parseNlri(r.prefix);
+    const p = nlri(r.prefix);
     const attrs = attrBytes(r.nextHops[0]!);
     const body = Buffer.alloc(4 + 1 + 4 + 2 + 8 + attrs.length);
     body.writeUInt32BE(seq, 0);

@@ -16,11 +16,6 @@ export function maskToPrefix(family: IpFamily, value: bigint, length: number): b
   return (value >> host) << host;
 }
 
-/** The host route of an address (`/32`, `/128`). */
-export function hostPrefix(family: IpFamily, value: bigint): IpPrefix {
-  return { family, network: value, length: familyBits(family) };
-}
-
 const LENGTH = /^\d{1,3}$/;
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fromNlri, parseNlri, toNlri } from '../../src/bgp/wire/index.js';
+import { fromNlri, toNlri } from '../../src/bgp/wire/index.js';
 import {
   comparePrefix,
   comparePrefixText,
@@ -37,7 +37,6 @@ describe('ip: prefixes', () => {
         const text = formatPrefix(p);
         expect(parsePrefix(text)).to.deep.equal(p);
         expect(fromNlri(toNlri(p))).to.deep.equal(p);
-        expect(fromNlri(parseNlri(text))).to.deep.equal(p);
       }),
       { numRuns: 2000 },
     );
@@ -65,7 +64,15 @@ describe('ip: prefixes', () => {
       address: 0x0a000001n,
     });
     expect(prefixLast({ family: 4, network: 0x0a000000n, length: 24 })).to.equal(0x0a0000ffn);
-    for (const bad of ['10.0.0.0', '10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/1a', 'fe80::1%eth0/64']) {
+    for (const bad of [
+      '10.0.0.0',
+      '10.0.0.0/33',
+      '::/129',
+      '10.0.0.0/',
+      '10.0.0.0/1a',
+      'fe80::1%eth0/64',
+      '::ffff:10.199.1/128',
+    ]) {
       expect(parseCidr(bad), bad).to.equal(undefined);
     }
   });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {
   buildNotification,
   formatAddress,
-  maskAddress,
+  toNlri,
   type Aggregator,
   type AsPathSegment,
   type Capability,
@@ -16,6 +16,8 @@ import {
   type RouteRefreshMessage,
   type UpdateMessage,
 } from '../../../src/bgp/wire/index.js';
+import { readIpBytes } from '../../../src/ip/address.js';
+import { maskToPrefix } from '../../../src/ip/prefix.js';
 
 const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
@@ -46,11 +48,12 @@ export function prefixArb(family: 4 | 6, addPath: boolean): fc.Arbitrary<Prefix>
       len: fc.integer({ min: 0, max: size * 8 }),
       pathId: u32,
     })
-    .map(({ addr, len, pathId }) => {
-      const p: Prefix = { family, addr: maskAddress(addr, len), len };
-      if (addPath) p.pathId = pathId;
-      return p;
-    });
+    .map(({ addr, len, pathId }) =>
+      toNlri(
+        { family, network: maskToPrefix(family, readIpBytes(family, addr).value, len), length: len },
+        addPath ? pathId : undefined,
+      ),
+    );
 }
 
 const afiSafi = { afi: u16, safi: u8 };
