@@ -8,6 +8,7 @@ import { planCluster } from '../src/sync/planner/index.js';
 import { observedFromRecords } from '../src/sync/verify/from-records.js';
 import { verify } from '../src/sync/verify/verify.js';
 import { stringify } from 'yaml';
+import { configMap, seedPeerAndPool } from '../test/support/metallb-config.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 interface GeneratedCheckDir {
@@ -34,23 +35,7 @@ function serviceIp(i: number): string {
 function writeCheckDir(dir: string, size: GeneratedCheckDir, form: 'frr-text' | 'frr-json'): void {
   mkdirSync(join(dir, 'manifests'), { recursive: true });
   mkdirSync(join(dir, 'router'), { recursive: true });
-  const config = [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata: { namespace: metallb-system, name: config }',
-    'data:',
-    '  config: |',
-    '    peers:',
-    '    - peer-address: 192.168.200.1',
-    '      peer-asn: 64501',
-    '      my-asn: 64500',
-    '    address-pools:',
-    '    - name: bench',
-    '      protocol: bgp',
-    '      addresses: [10.200.0.0/16]',
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'metallb-config.yaml'), config);
+  writeFileSync(join(dir, 'metallb-config.yaml'), configMap(seedPeerAndPool('bench', ['10.200.0.0/16'])));
   const allNodes = Array.from({ length: size.nodes }, (_, i) => nodeIp(i));
   const nodes = allNodes.map((ip, i) => ({
     apiVersion: 'v1',

@@ -6,6 +6,7 @@ import type { ObjectReference } from '../../src/k8s/object-events.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { LiveConfig } from '../../src/app/engine/live-config.js';
+import { configMap as metallbConfigMap, seedPeerAndPool } from '../support/metallb-config.js';
 
 const OWN: ConfigText = {
   file: 'crs.yaml',
@@ -21,25 +22,7 @@ const OWN: ConfigText = {
 function configMap(pools: string): ConfigText {
   return {
     file: 'kubernetes:ConfigMap/metallb-system/config',
-    text: [
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  namespace: metallb-system',
-      '  name: config',
-      'data:',
-      '  config: |',
-      '    peers:',
-      '    - peer-address: 192.168.200.1',
-      '      peer-asn: 64501',
-      '      my-asn: 64500',
-      '    address-pools:',
-      '    - name: default',
-      '      protocol: bgp',
-      '      addresses:',
-      `      - ${pools}`,
-      '',
-    ].join('\n'),
+    text: metallbConfigMap(seedPeerAndPool('default', [pools])),
   };
 }
 
