@@ -11,7 +11,7 @@ import { silentLog } from '../../src/util/log.js';
 import { waitFor } from '../support/wait-for.js';
 import type { Lab } from './netns.js';
 import type { Sshd } from './sshd.js';
-import { kernelTable, type RouteTable } from './route-tables.js';
+import { kernelTable, sameRoutes, type RouteTable } from './route-tables.js';
 
 const fixtures = new URL('../../fixtures/', import.meta.url).pathname;
 
@@ -121,11 +121,10 @@ export class VerifyHarness {
 
   /** Waits until the router namespace's kernel FIB holds exactly `table` from the router. */
   fibIs(what: string, table: RouteTable): Promise<unknown> {
-    const text = (t: RouteTable) => JSON.stringify(Object.entries(t).sort());
     const { fibProto, fibTimeoutMs } = this.options;
     return waitFor(
       what,
-      async () => text(await kernelTable(this.running, fibProto)) === text(table),
+      async () => sameRoutes(await kernelTable(this.running, fibProto), table),
       fibTimeoutMs === undefined ? undefined : { timeoutMs: fibTimeoutMs },
     );
   }
