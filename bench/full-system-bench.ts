@@ -52,3 +52,15 @@ export async function processCpuMs(pid: number): Promise<number> {
 export async function loadAverage(): Promise<number> {
   return Number((await readFile('/proc/loadavg', 'utf8')).split(' ')[0]);
 }
+
+/** `p`, or a rejection as soon as `run` exits first: a crashed run fails the wait at once. */
+export function whileRunning<T>(run: RunChild, p: Promise<T>): Promise<T> {
+  let onExit: (code: number | null, signal: NodeJS.Signals | null) => void = () => {};
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code, signal) => reject(new Error(`run exited (${signal ?? code}) during the wait`));
+    if (run.proc.exitCode !== null || run.proc.signalCode !== null)
+      onExit(run.proc.exitCode, run.proc.signalCode);
+    else run.proc.once('exit', onExit);
+  });
+  return Promise.race([p, exited]).finally(() => run.proc.off('exit', onExit));
+}

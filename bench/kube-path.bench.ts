@@ -28,6 +28,7 @@ import {
   loadAverage,
   processCpuMs,
   processMemoryMiB,
+  whileRunning,
   withRunLog,
 } from './full-system-bench.js';
 import { percentile } from './stats.js';
@@ -305,30 +306,35 @@ async function kubePath(): Promise<BenchRow[]> {
     run = sys.startRun('crs-bench', {
       entry,
       logLevel: process.env.BENCH_KUBE_LOG_LEVEL ?? 'info',
-      env: CPU_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROFILE_DIR}` } : {},
+      nodeArgs: CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [],
     });
     const failed = withRunLog(run);
     const pid = run.proc.pid!;
     const initialMs =
-      (await waitFor(
-        `all ${SERVICES} prefixes at the collector`,
-        () => collector.prefixCount() >= SERVICES && performance.now(),
-        { timeoutMs: SYNC_TIMEOUT_MS, intervalMs: 10 },
+      (await whileRunning(
+        run,
+        waitFor(
+          `all ${SERVICES} prefixes at the collector`,
+          () => collector.prefixCount() >= SERVICES && performance.now(),
+          { timeoutMs: SYNC_TIMEOUT_MS, intervalMs: 10 },
+        ),
       ).catch(failed)) - started;
     const afterSync = await processMemoryMiB(pid);
-    await waitFor(
-      `all ${SERVICES} routes in FRR's FIB`,
-      async () => (await bgpRoutesInFib(sys!)) >= SERVICES,
-      {
+    await whileRunning(
+      run,
+      waitFor(`all ${SERVICES} routes in FRR's FIB`, async () => (await bgpRoutesInFib(sys!)) >= SERVICES, {
         timeoutMs: SYNC_TIMEOUT_MS,
         intervalMs: 1000,
-      },
+      }),
     ).catch(failed);
     // Changes are measured on the settled cluster: every status written, as in production.
-    const ips = await waitFor('every Service status written', () => addressesWritten(sys!, SERVICES), {
-      timeoutMs: SYNC_TIMEOUT_MS,
-      intervalMs: 2000,
-    }).catch(failed);
+    const ips = await whileRunning(
+      run,
+      waitFor('every Service status written', () => addressesWritten(sys!, SERVICES), {
+        timeoutMs: SYNC_TIMEOUT_MS,
+        intervalMs: 2000,
+      }),
+    ).catch(failed);
     const statusMs = performance.now() - started;
     const settled = await processMemoryMiB(pid);
 

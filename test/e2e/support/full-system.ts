@@ -55,8 +55,8 @@ export interface RunOptions {
   entry?: string;
   /** `--log-level`; default debug, which tests read. */
   logLevel?: string;
-  /** Added to the child's environment (NODE_OPTIONS for a CPU profile). */
-  env?: NodeJS.ProcessEnv;
+  /** Node's own options before the entry point (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface FullSystemOptions {
@@ -211,11 +211,23 @@ process.exit(await main(['node', 'cluster-router-sync', ...${JSON.stringify(args
       const spawnOpts: SpawnOptions = {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...runOpts.env, POD_NAME: identity },
+        env: { ...process.env, POD_NAME: identity },
       };
       // `ip netns exec` execs the command, so proc.pid is the node process itself.
       const proc = runOpts.entry
-        ? spawn('ip', ['netns', 'exec', lab.speakerNs, process.execPath, runOpts.entry, ...args], spawnOpts)
+        ? spawn(
+            'ip',
+            [
+              'netns',
+              'exec',
+              lab.speakerNs,
+              process.execPath,
+              ...(runOpts.nodeArgs ?? []),
+              runOpts.entry,
+              ...args,
+            ],
+            spawnOpts,
+          )
         : spawnTsxIn(lab.speakerNs, ['--input-type=module', '-e', script], spawnOpts);
       let stdout = '';
       let stderr = '';
