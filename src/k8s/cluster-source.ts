@@ -8,7 +8,7 @@
  */
 import { stringify } from 'yaml';
 import { serviceKey, type ClusterSnapshot } from '../sync/cluster.js';
-import { carryDelta } from '../app/engine/snapshot-delta.js';
+import { carryDelta } from '../sync/planner/snapshot-delta.js';
 import type { ConfigDocument } from '../sources/config-documents.js';
 import type { ClusterKind } from '../sources/kube-objects.js';
 import { ClusterObjects, type ObjectIssue } from './cluster-objects.js';

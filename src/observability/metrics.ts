@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SessionStatus, Verdict } from '../app/engine/ports.js';
+import type { SessionStatus, Verdict } from '../sync/run-status.js';
 import type { PoolUsage } from './pool-usage.js';
 
 /** What was repaired; each repair path of the engine has its own value. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { AllocationMemory } from '../../src/app/engine/allocation-memory.js';
 import { planChanges } from '../../src/sync/planner/plan-changes.js';
-import { incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
+import { incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { parseManifests } from '../../src/sources/manifest-parse.js';

@@ -8,12 +8,12 @@ import type {
   ClusterSource,
   NeighborManager,
   RouteAnnouncer,
-  SessionStatus,
   ShutdownMode,
   SourceListener,
   VerifierResult,
   Verifier,
 } from '../../src/app/engine/ports.js';
+import type { SessionStatus } from '../../src/sync/run-status.js';
 import { config as baseConfig, node, peer, pool, service } from '../sync/builders.js';
 
 export function config(over: Partial<Config> = {}): Config {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { diffPlans, planCluster } from '../../src/sync/planner/index.js';
 import { planChanges } from '../../src/sync/planner/plan-changes.js';
 import { changedPart } from '../../src/sync/planner/list-changes.js';
-import { incrementalPlanner, snapshotDelta } from '../../src/app/engine/snapshot-delta.js';
+import { incrementalPlanner, snapshotDelta } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';

@@ -3,7 +3,7 @@ import { BgpSpeaker } from '../../src/bgp/index.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
-import type { SessionStatus } from '../../src/app/engine/ports.js';
+import type { SessionStatus } from '../../src/sync/run-status.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';

@@ -6,7 +6,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { SyncEngine } from '../../src/app/engine/engine.js';
-import { incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
+import { incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import type { PlanFn } from '../../src/app/engine/ports.js';
 import { config as builtConfig, peer, pool, service } from '../sync/builders.js';
 import {

@@ -4,7 +4,7 @@ import { BgpSpeaker } from '../../src/bgp/index.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
-import { incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
+import { incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';

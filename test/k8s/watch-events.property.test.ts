@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ClusterObjects, type RawObject } from '../../src/k8s/cluster-objects.js';
 import { Planner, planCluster } from '../../src/sync/planner/index.js';
-import { applyDelta, carryDelta, incrementalPlanner } from '../../src/app/engine/snapshot-delta.js';
+import { applyDelta, carryDelta, incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import {
   endpointSliceFromObject,
   namespaceFromObject,

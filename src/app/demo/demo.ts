@@ -14,7 +14,7 @@ import { SyncEngine } from '../engine/engine.js';
 import { manifestsClusterSource } from '../engine/manifests-adapter.js';
 import { routerVerifier } from '../engine/router-verifier.js';
 import { runEngine } from '../engine/runner.js';
-import { incrementalPlanner } from '../engine/snapshot-delta.js';
+import { incrementalPlanner } from '../../sync/planner/snapshot-delta.js';
 import { createSpeakerSide } from '../engine/speaker-setup.js';
 import type { Verification } from '../../sync/verify/verification.js';
 import { CollectorObserver } from './collector-observer.js';

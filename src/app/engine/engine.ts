@@ -19,12 +19,12 @@ import {
   type PlanFn,
   type Reporter,
   type RouteAnnouncer,
-  type SessionStatus,
   type ShutdownMode,
   type VerificationReason,
   type VerifierResult as Verification,
   type Verifier,
 } from './ports.js';
+import type { SessionStatus } from '../../sync/run-status.js';
 
 const EMPTY_PLAN: Plan = { allocations: [], peers: [], issues: [] };
 

@@ -5,6 +5,7 @@
 import type { PeerConfig } from '../../config/model.js';
 import type { ClusterSnapshot } from '../../sync/cluster.js';
 import type { Plan, PlannedRoute, ServiceAllocation } from '../../sync/plan-types.js';
+import type { SessionStatus, Verdict } from '../../sync/run-status.js';
 
 export interface SourceListener {
   /**
@@ -35,20 +36,6 @@ export interface AllocationChanges {
 /** Writes allocations back (Service status, Events); manifests mode has nowhere to write. */
 export interface AllocationWriter {
   write(changes: AllocationChanges): Promise<void>;
-}
-
-export interface SessionStatus {
-  /** PeerConfig.name */
-  peer: string;
-  /** The session's own name when the peer has several (path slots): `<peer>#<slot>`. */
-  session?: string;
-  peerAddress: string;
-  peerPort: number;
-  /** FSM state as the speaker names it, e.g. `Established`, `Active`, `Connect`. */
-  state: string;
-  established: boolean;
-  /** Prefixes sent on the session (Adj-RIB-Out). */
-  announcedPrefixes: number;
 }
 
 export type ShutdownMode = 'keep-routes' | 'withdraw';
@@ -104,9 +91,6 @@ export interface Finding {
  * What one verifier run tells the engine: a verdict and the findings it repairs by, with the
  * verifier's own report (src/sync/verify's Verification for the real one) carried untouched.
  */
-/** A verification's outcome as a whole; also the label of crs_drift_reported_total. */
-export type Verdict = 'ok' | 'drift' | 'unreachable';
-
 export interface VerifierResult<R> {
   verdict: Verdict;
   findings: Finding[];

@@ -30,7 +30,7 @@ import type { AllocationWriter, ClusterSource, PlanFn } from './ports.js';
 import { driverObserver, routerVerifier } from './router-verifier.js';
 import { runEngine } from './runner.js';
 import { RestartMarker } from './restart-marker.js';
-import { incrementalPlanner } from './snapshot-delta.js';
+import { incrementalPlanner } from '../../sync/planner/snapshot-delta.js';
 import { createSpeakerSide } from './speaker-setup.js';
 
 export interface SyncRunOptions {

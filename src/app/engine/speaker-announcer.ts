@@ -4,7 +4,8 @@ import type { PeerConfig } from '../../config/model.js';
 import type { PlannedRoute } from '../../sync/plan-types.js';
 import { changedPart } from '../../sync/planner/list-changes.js';
 import type { PeerSessions } from './peer-sessions.js';
-import type { RouteAnnouncer, SessionStatus, ShutdownMode } from './ports.js';
+import type { SessionStatus } from '../../sync/run-status.js';
+import type { RouteAnnouncer, ShutdownMode } from './ports.js';
 
 /** How long a re-announcement waits for the speaker to send its withdrawal half. */
 const RESEND_FALLBACK_MS = 2000;

@@ -12,7 +12,7 @@ import { silentLogger } from '../../../src/observability/logger.js';
 import type { ClusterSnapshot, EndpointSliceInfo, NodeInfo, ServiceInfo } from '../../../src/sync/cluster.js';
 import { SyncEngine } from '../../../src/app/engine/engine.js';
 import type { SourceListener } from '../../../src/app/engine/ports.js';
-import { incrementalPlanner } from '../../../src/app/engine/snapshot-delta.js';
+import { incrementalPlanner } from '../../../src/sync/planner/snapshot-delta.js';
 import { createSpeakerSide } from '../../../src/app/engine/speaker-setup.js';
 import { config as buildConfig, node, peer, pool, service } from '../../sync/builders.js';
 

@@ -1,9 +1,8 @@
-import { Planner, type SnapshotDelta } from '../../sync/planner/index.js';
 import type { Config } from '../../config/model.js';
-import type { ClusterSnapshot } from '../../sync/cluster.js';
-import type { Plan } from '../../sync/plan-types.js';
-import { changedMiddle } from '../../sync/planner/list-changes.js';
-import type { PlanFn } from './ports.js';
+import type { ClusterSnapshot } from '../cluster.js';
+import type { Plan } from '../plan-types.js';
+import { changedMiddle } from './list-changes.js';
+import { Planner, type SnapshotDelta } from './planner.js';
 
 /**
  * Objects a source did not touch are usually the same object from one snapshot to the next, so
@@ -98,7 +97,7 @@ export function applyDelta(planner: Planner, delta: SnapshotDelta): void {
  * one (the one it carries, from a keyed source), so a one-service change among 10,000 re-plans
  * the routes of that service only.
  */
-export function incrementalPlanner(config: Config): PlanFn {
+export function incrementalPlanner(config: Config): (snapshot: ClusterSnapshot) => Plan {
   let planner: Planner | undefined;
   let previous: ClusterSnapshot | undefined;
   let plan: Plan | undefined;
