@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait-for.js';
 import { clientFor, lbService, serviceEvents, suffix } from './support.js';
 
 /** Health transitions as Events on the Services, written to a real kube-apiserver. */
-describe('k8s: health check transitions as Service Events (real kube-apiserver)', function () {
+describe('k8s: health check transitions as Service Events (real kube-apiserver) @lab', function () {
   this.timeout(120_000);
   let api: ApiServer | undefined;
 
