@@ -1,2 +1,2 @@
 export { Planner, planCluster, type SnapshotDelta } from './planner.js';
-export { diffPlans, type PlanDiff } from './diff.js';
+export { diffPlans } from './diff.js';
