@@ -19,7 +19,7 @@ import { BadInputError } from '../util/errors.js';
  *   routes, or the aggregation length of an advertisement that aggregates.
  */
 
-export class NeighborPolicyError extends BadInputError {}
+class NeighborPolicyError extends BadInputError {}
 
 export interface NeighborPolicyResult {
   policy: NeighborPolicy;

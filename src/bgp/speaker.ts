@@ -146,7 +146,7 @@ interface PeerGroup {
 }
 
 /** The session name of path slot `slot` of `peer`. */
-export function slotSessionName(peer: string, slot: number): string {
+function slotSessionName(peer: string, slot: number): string {
   return `${peer}#${slot}`;
 }
 

@@ -11,7 +11,7 @@ import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/
 /** kubectl's table printer separates columns by three spaces and never pads the last one. */
 const COLUMN_GAP = '   ';
 
-export const SERVICE_COLUMNS = [
+const SERVICE_COLUMNS = [
   'NAMESPACE',
   'NAME',
   'TYPE',

@@ -7,7 +7,7 @@ import type { ServiceEventRecorder } from '../k8s/service-events.js';
 import type { Log } from '../util/log.js';
 import type { Transition } from './health-checker.js';
 
-export function transitionNote(t: Transition): string {
+function transitionNote(t: Transition): string {
   const where = `${t.target.address}:${t.target.port}/healthz`;
   return t.to === 'unhealthy'
     ? `next hop ${t.target.address} fails its health check (${where}: ${t.lastError ?? 'no error recorded'}); its path is withdrawn unless every next hop of the route fails`

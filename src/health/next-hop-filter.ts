@@ -21,7 +21,7 @@ export interface FilteredRoutes {
   failedOpen: FailedOpen[];
 }
 
-export function unhealthyNextHops(
+function unhealthyNextHops(
   route: PlannedRoute,
   targets: RouteTargets,
   stateOf: (key: string) => HealthState,

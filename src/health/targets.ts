@@ -24,7 +24,7 @@ export function targetKey(address: string, port: number): string {
 }
 
 /** The port that tells whether `service` works through a node: its own, or kube-proxy's. */
-export function probePort(service: ServiceInfo | undefined, nodeHealthPort: number): number {
+function probePort(service: ServiceInfo | undefined, nodeHealthPort: number): number {
   if (service?.externalTrafficPolicy === 'Local' && service.healthCheckNodePort !== undefined)
     return service.healthCheckNodePort;
   return nodeHealthPort;

@@ -28,7 +28,7 @@ export class KubeApiError extends CrsError {
 
 export class KubeUnreachableError extends UnreachableError {}
 
-export class KubeConfigError extends BadInputError {}
+class KubeConfigError extends BadInputError {}
 
 export interface KubeConfigSource {
   /** A kubeconfig file; without it: $KUBECONFIG, ~/.kube/config, then the in-cluster account. */
@@ -54,7 +54,6 @@ export async function loadKubeConfig(src: KubeConfigSource = {}): Promise<KubeCo
 }
 
 export const PATCH_MERGE = 'application/merge-patch+json';
-export const PATCH_JSON = 'application/json-patch+json';
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

@@ -15,7 +15,7 @@ export function replicaIdentity(): string {
   return process.env.POD_NAME || hostname();
 }
 
-export class LeaderElectionConfigError extends CrsError {
+class LeaderElectionConfigError extends CrsError {
   readonly exitCode = ExitCode.BadInput;
 }
 

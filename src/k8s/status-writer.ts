@@ -11,7 +11,7 @@ import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
 
 export const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
 
-export class StatusConflictError extends CrsError {
+class StatusConflictError extends CrsError {
   readonly exitCode = ExitCode.Unreachable;
 }
 

@@ -12,7 +12,7 @@ import { parseManifests, type ManifestFile, type ParsedManifests } from './manif
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-export class ManifestsReadError extends BadInputError {
+class ManifestsReadError extends BadInputError {
   constructor(
     readonly path: string,
     cause: unknown,

@@ -11,7 +11,7 @@ import type { Log } from '../../util/log.js';
 import { speakerAddresses } from '../../sync/peer-slots.js';
 import type { NeighborManager } from './ports.js';
 
-export class NoSpeakerAddressError extends BadInputError {
+class NoSpeakerAddressError extends BadInputError {
   constructor(readonly peer: string) {
     super(
       `peer ${peer}: cannot re-add our neighbor statement without knowing our address as the router sees it (set the peer's source address or speaker.listenAddress)`,
@@ -19,7 +19,7 @@ export class NoSpeakerAddressError extends BadInputError {
   }
 }
 
-export class NeighborClashError extends BadInputError {}
+class NeighborClashError extends BadInputError {}
 
 /**
  * The router's neighbor lines for our speaker: one per address it speaks from (a peer with path

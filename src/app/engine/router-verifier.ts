@@ -60,7 +60,7 @@ export async function neighborsIfRecorded(driver: RouterDriver): Promise<BgpNeig
  * router merges what every peer of ours sent), so a route finding names each peer the router
  * serves; in practice that is one.
  */
-export function findingsOf(v: Verification): Finding[] {
+function findingsOf(v: Verification): Finding[] {
   const findings: Finding[] = [];
   for (const s of v.sessions) {
     if (s.verdict === 'ok') continue;

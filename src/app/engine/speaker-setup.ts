@@ -8,7 +8,7 @@ import { SpeakerAnnouncer } from './speaker-announcer.js';
  * Our BGP identifier: the first IPv4 address we know to be ours (a peer's source address, the
  * listen address), else a fixed one; RFC 6286 only asks that it differ from the router's.
  */
-export function speakerRouterId(config: Config): string {
+function speakerRouterId(config: Config): string {
   const candidates = [
     ...config.peers.map((p) => p.routerId ?? p.sourceAddress),
     config.speaker.listenAddress,

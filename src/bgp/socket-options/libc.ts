@@ -15,7 +15,7 @@ export interface Libc {
 }
 
 /** A libc call failed; `code` is the errno name (EPERM, EADDRINUSE...). */
-export class LibcCallError extends Error {
+class LibcCallError extends Error {
   constructor(
     readonly call: string,
     readonly errno: number,

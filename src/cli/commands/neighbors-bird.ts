@@ -15,7 +15,7 @@ import type { CliIo } from '../io.js';
 import { neighborPolicyFor } from '../../app/neighbor-policy.js';
 
 /** Where the include file goes: beside the main config, so a relative `include` finds it. */
-export const BIRD_INCLUDE_NAME = 'cluster-router-sync.conf';
+const BIRD_INCLUDE_NAME = 'cluster-router-sync.conf';
 
 export interface BirdNeighborsOptions {
   apply: boolean;

@@ -13,7 +13,7 @@ import { advertisementSpec, checkAdvertisementSpec, crdAdvertisement } from './m
 
 /** Our own config document: `kind: ClusterRouterSyncConfig`. */
 
-export const OWN_API_VERSION = 'cluster-router-sync.io/v1alpha1';
+const OWN_API_VERSION = 'cluster-router-sync.io/v1alpha1';
 export const OWN_KIND = 'ClusterRouterSyncConfig';
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;

@@ -7,7 +7,7 @@ import { familyName, formatIp, parseIp, type IpFamily } from '../../ip/address.j
 import { formatPrefix, maskToPrefix } from '../../ip/prefix.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
-export const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
+const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
   name: 'default',
   aggregationLength: 32,
   aggregationLengthV6: 128,
@@ -79,7 +79,7 @@ function differentAggregation(pool: AddressPool, a: BgpAdvertisement, b: BgpAdve
  * is a value of its own (MetalLB's 0), ads for disjoint peers never clash (only the ads that
  * reach this peer are compared), nor do ads with different aggregation lengths.
  */
-export function peerAdvertisements(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
+function peerAdvertisements(pool: AddressPool, peer: PeerConfig): PeerAdvertisements {
   const all = pool.bgpAdvertisements.length > 0 ? pool.bgpAdvertisements : [DEFAULT_ADVERTISEMENT];
   const ads = all.filter((ad) => ad.peers.length === 0 || ad.peers.includes(peer.name));
   if (!isIbgp(peer)) return { ads };

@@ -34,7 +34,7 @@ export interface SnapshotDelta {
 }
 
 /** kubeadm puts this on control planes; MetalLB never announces from such nodes. */
-export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
 function familyOfSlice(slice: EndpointSliceInfo): IpFamily | undefined {
   return slice.addressType === 'IPv4' ? 4 : slice.addressType === 'IPv6' ? 6 : undefined;
@@ -46,7 +46,7 @@ function familyOfSlice(slice: EndpointSliceInfo): IpFamily | undefined {
  * keeps announcing there (its speaker and kube-proxy still run), so it does here. NotReady is our
  * stand-in for MetalLB's speaker on that node going silent: we announce for nodes, not from them.
  */
-export function nodeCanAnnounce(node: NodeInfo): boolean {
+function nodeCanAnnounce(node: NodeInfo): boolean {
   return node.ready && !node.networkUnavailable && !(EXCLUDE_FROM_LB_LABEL in node.labels);
 }
 
