@@ -27,87 +27,75 @@ const PURE_CORE =
 const IO_MODULES =
   '^(net|tls|http|https|http2|child_process|fs|fs/promises)$|^node_modules/(ssh2|@kubernetes/client-node|pino)/';
 
+/** A forbidden dependency: an import `from` a module `to` another fails `npm test`. */
+const forbid = (name, comment, from, to) => ({ name, severity: 'error', comment, from, to });
+/** Modules under `from` import nothing under src/ outside `allowed` (packages and Node are theirs to choose). */
+const importsOnly = (name, comment, from, allowed) =>
+  forbid(name, comment, { path: from }, { path: '^src/', pathNot: allowed });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'no-circular',
-      severity: 'error',
-      comment: 'Modules import each other in one direction only.',
-      from: {},
-      to: { circular: true },
-    },
-    {
-      name: 'src-not-to-test-or-bench',
-      severity: 'error',
-      comment: 'The shipped code never depends on tests or benchmarks.',
-      from: { path: '^src/' },
-      to: { path: '^(test|bench)/' },
-    },
-    {
-      name: 'ip-values-are-a-leaf',
-      severity: 'error',
-      comment: 'The IP and community values (src/ip) are the bottom layer: they import only each other.',
-      from: { path: '^src/ip/' },
-      to: { pathNot: '^src/ip/' },
-    },
-    {
-      name: 'foundation-stands-alone',
-      severity: 'error',
-      comment: 'src/util and src/config import nothing above the foundation (util, ip, config).',
-      from: { path: '^src/(util|config)/' },
-      to: { path: '^src/', pathNot: '^src/(util|ip|config)/' },
-    },
-    {
-      name: 'core-knows-no-edges',
-      severity: 'error',
-      comment:
-        'The pure core (src/sync, src/reports) knows no edge, application or CLI, only the contracts ' +
+    forbid('no-circular', 'Modules import each other in one direction only.', {}, { circular: true }),
+    forbid(
+      'src-not-to-test-or-bench',
+      'The shipped code never depends on tests or benchmarks.',
+      { path: '^src/' },
+      { path: '^(test|bench)/' },
+    ),
+    importsOnly(
+      'ip-values-are-a-leaf',
+      'The IP and community values (src/ip) are the bottom layer: they import only each other.',
+      '^src/ip/',
+      '^src/ip/',
+    ),
+    importsOnly(
+      'foundation-stands-alone',
+      'src/util and src/config import nothing above the foundation (util, ip, config).',
+      '^src/(util|config)/',
+      '^src/(util|ip|config)/',
+    ),
+    importsOnly(
+      'wire-codec-stands-alone',
+      'The BGP codec (src/bgp/wire) uses nothing but itself, the IP values (src/ip) and src/util.',
+      '^src/bgp/wire/',
+      '^src/(bgp/wire|ip|util)/',
+    ),
+    forbid(
+      'core-knows-no-edges',
+      'The pure core (src/sync, src/reports) knows no edge, application or CLI, only the contracts ' +
         'the edges define (EDGE_CONTRACTS).',
-      from: { path: '^src/(sync|reports)/' },
-      to: { path: `${EDGES}|^src/(app|cli)/`, pathNot: EDGE_CONTRACTS },
-    },
-    {
-      name: 'edges-know-no-app',
-      severity: 'error',
-      comment: 'An edge is used by the application (src/app), never the other way round.',
-      from: { path: EDGES },
-      to: { path: '^src/app/' },
-    },
-    {
-      name: 'wire-codec-stands-alone',
-      severity: 'error',
-      comment: 'The BGP codec (src/bgp/wire) uses nothing but itself, the IP values (src/ip) and src/util.',
-      from: { path: '^src/bgp/wire/' },
-      to: { pathNot: '^src/(bgp/wire|ip|util)/' },
-    },
-    {
-      name: 'speaker-knows-no-app',
-      severity: 'error',
-      comment:
-        'The BGP speaker (src/bgp) is a library: it defines the routes it takes (DesiredRoute) and ' +
+      { path: '^src/(sync|reports)/' },
+      { path: `${EDGES}|^src/(app|cli)/`, pathNot: EDGE_CONTRACTS },
+    ),
+    forbid(
+      'edges-know-no-app',
+      'An edge is used by the application (src/app), never the other way round.',
+      { path: EDGES },
+      { path: '^src/app/' },
+    ),
+    forbid(
+      'speaker-knows-no-app',
+      'The BGP speaker (src/bgp) is a library: it defines the routes it takes (DesiredRoute) and ' +
         'knows nothing of the planner, the cluster, the router drivers or the other edges.',
-      from: { path: '^src/bgp/' },
-      to: { path: '^src/(sync|reports|k8s|router-drivers|health|observability|sources)/' },
-    },
-    {
-      name: 'pure-core-no-io',
-      severity: 'error',
-      comment:
-        'The core (planner, verifier, allocator, status, reports), the IP values, the BGP codec and ' +
-        'the router-output parsers are pure: they reach ' +
-        'no socket, process, file, SSH, Kubernetes client or logger, not even through another ' +
-        'module (so they import config pieces, not the config barrel, which loads files).',
-      from: { path: PURE_CORE },
-      to: { reachable: true, path: IO_MODULES },
-    },
-    {
-      name: 'cli-on-top',
-      severity: 'error',
-      comment: 'The CLI is the top layer: nothing below it imports src/cli.',
-      from: { path: '^src/', pathNot: '^src/cli/' },
-      to: { path: '^src/cli/' },
-    },
+      { path: '^src/bgp/' },
+      { path: '^src/(sync|reports|k8s|router-drivers|health|observability|sources)/' },
+    ),
+    forbid(
+      'pure-core-no-io',
+      'The core (planner, verifier, allocator, status, reports), the IP values, the BGP codec and ' +
+        'the router-output parsers are pure: they reach no socket, process, file, SSH, Kubernetes ' +
+        'client or logger, not even through another module (so they import config pieces, not the ' +
+        'config barrel, which loads files).',
+      { path: PURE_CORE },
+      { reachable: true, path: IO_MODULES },
+    ),
+    forbid(
+      'cli-on-top',
+      'The CLI is the top layer: nothing below it imports src/cli.',
+      { path: '^src/', pathNot: '^src/cli/' },
+      { path: '^src/cli/' },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
