@@ -4,7 +4,11 @@ import { AllocationMemory } from '../../src/app/engine/allocation-memory.js';
 import { planChanges } from '../../src/sync/planner/plan-changes.js';
 import { incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
-import type { Plan } from '../../src/sync/plan-types.js';
+import type { Plan, PlannedRoute } from '../../src/sync/plan-types.js';
+import type { BgpSpeaker } from '../../src/bgp/index.js';
+import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { planCluster } from '../../src/sync/planner/index.js';
 import { parseManifests } from '../../src/sources/manifest-parse.js';
 import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
 
@@ -15,20 +19,24 @@ const EMPTY: Plan = { allocations: [], peers: [], issues: [] };
  * The engine's loop in manifests mode, minus the I/O: each snapshot is laid over the memory,
  * planned, and what changed is written to the memory, as SyncEngine.writeAllocations does.
  */
-function manifestsLoop() {
-  const memory = new AllocationMemory();
-  const plan = incrementalPlanner(cfg);
+function engineLoop(memory: AllocationMemory | undefined, config = cfg): (snap: ClusterSnapshot) => Plan {
+  const plan = incrementalPlanner(config);
   let written = EMPTY;
-  return (snap: ClusterSnapshot): Map<string, string[]> => {
-    const next = plan(memory.asStatus(snap));
+  return (snap) => {
+    const next = plan(memory ? memory.asStatus(snap) : snap);
     const diff = planChanges({ ...written, peers: [] }, { ...next, peers: [] }).allocations;
-    void memory.write({
+    void memory?.write({
       changed: diff.flatMap((c) => (c.after ? [c.after] : [])),
       released: diff.filter((c) => c.kind === 'removed').map((c) => c.service),
     });
     written = next;
-    return new Map(next.allocations.map((a) => [a.service, a.ips]));
+    return next;
   };
+}
+
+function manifestsLoop(): (snap: ClusterSnapshot) => Map<string, string[]> {
+  const loop = engineLoop(new AllocationMemory());
+  return (snap) => new Map(loop(snap).allocations.map((a) => [a.service, a.ips]));
 }
 
 /** Hand-written manifests: no creation time, no status, so the pass goes by namespace/name. */
@@ -118,5 +126,154 @@ describe('engine: allocation memory (manifests mode keeps allocations as status)
     expect(laid.services[1]).to.equal(snap.services[1]);
     await memory.write({ changed: [], released: ['default/a'] });
     expect(memory.asStatus(snap)).to.equal(snap);
+  });
+});
+
+/** The routes a speaker was told to hold, by prefix: what the router ends up with. */
+class RecordingSpeaker {
+  readonly routes = new Map<string, PlannedRoute>();
+  setRoutes(_peer: string, routes: readonly PlannedRoute[]): void {
+    this.routes.clear();
+    for (const r of routes) this.routes.set(r.prefix, r);
+  }
+  updateRoutes(_peer: string, change: { upsert: readonly PlannedRoute[]; remove: readonly string[] }): void {
+    for (const prefix of change.remove) this.routes.delete(prefix);
+    for (const r of change.upsert) this.routes.set(r.prefix, r);
+  }
+  /** Prefix -> the services it is announced for. */
+  held(): Record<string, string[]> {
+    return Object.fromEntries(
+      [...this.routes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, r]) => [p, r.services]),
+    );
+  }
+}
+
+describe('engine: allocation memory in a cluster (until the status is written)', () => {
+  const wide = config([pool('default', ['10.96.0.0/24'])], [peer('192.168.200.1', { name: 'router' })]);
+  const nodes = [node('n1', ['192.168.201.11'])];
+  /** Services by name; a status (written back by the controller) where given. */
+  const clusterOf = (services: ReadonlyMap<string, string | undefined>): ClusterSnapshot => {
+    const names = [...services.keys()].sort();
+    return snapshot({
+      nodes,
+      services: names.map((n) => {
+        const ip = services.get(n);
+        return service(n, ip === undefined ? {} : { statusIngress: [ip] });
+      }),
+      endpointSlices: names.map((n) => slice(n, ['n1'])),
+    });
+  };
+  /** The engine's loop as `run` has it in a cluster: laid over the memory, planned, announced. */
+  const announcing = (memory: AllocationMemory | undefined) => {
+    const speaker = new RecordingSpeaker();
+    const announcer = new SpeakerAnnouncer(speaker as unknown as BgpSpeaker, [], silentLogger());
+    const loop = engineLoop(memory, wide);
+    return {
+      speaker,
+      plan: (snap: ClusterSnapshot): Plan => {
+        const plan = loop(snap);
+        announcer.setRoutes('router', plan.peers[0]!.routes);
+        return plan;
+      },
+    };
+  };
+
+  /**
+   * The kube-path bench at 1,000 Services: every status written, the controller still busy with
+   * its round's Events and route annotations, a new Service (no status yet) and then a deletion.
+   */
+  function deletionDuringTheRound(memory: AllocationMemory | undefined): RecordingSpeaker {
+    const services = new Map<string, string | undefined>();
+    for (let i = 0; i < 5; i++) services.set(`svc-${i}`, `10.96.0.${i}`);
+    const { speaker, plan } = announcing(memory);
+    plan(clusterOf(services));
+    services.set('svc-new', undefined);
+    expect(
+      plan(clusterOf(services)).allocations.find((a) => a.service === 'default/svc-new')?.ips,
+    ).to.deep.equal(['10.96.0.5']);
+    services.delete('svc-1');
+    plan(clusterOf(services));
+    return speaker;
+  }
+
+  it("withdraws a Service deleted while a new Service's status is not written yet", () => {
+    expect(deletionDuringTheRound(new AllocationMemory({ untilWritten: true })).held()).to.deep.equal({
+      '10.96.0.0/32': ['default/svc-0'],
+      '10.96.0.2/32': ['default/svc-2'],
+      '10.96.0.3/32': ['default/svc-3'],
+      '10.96.0.4/32': ['default/svc-4'],
+      '10.96.0.5/32': ['default/svc-new'],
+    });
+  });
+
+  it("without it, the new Service moves onto the deleted one's address, which is never withdrawn (the fault it fixes)", () => {
+    const held = deletionDuringTheRound(undefined).held();
+    expect(held['10.96.0.1/32']).to.deep.equal(['default/svc-new']);
+    expect(held).not.to.have.property('10.96.0.5/32');
+  });
+
+  it('lets go of an allocation once the status carries it', async () => {
+    const memory = new AllocationMemory({ untilWritten: true });
+    await memory.write({
+      changed: [{ service: 'default/a', ips: ['10.96.0.3'], pools: ['default'] }],
+      released: [],
+    });
+    const written = snapshot({ services: [service('a', { statusIngress: ['10.96.0.3'] })] });
+    expect(memory.asStatus(written)).to.equal(written);
+    const cleared = snapshot({ services: [service('a')] });
+    expect(memory.asStatus(cleared), 'forgotten: the status keeps it now').to.equal(cleared);
+  });
+
+  it('moves no announced address and ends with the from-scratch plan, over creations and deletions while statuses lag', () => {
+    type Step = { op: 'create' | 'delete' | 'write-status' | 'plan'; at: number };
+    const step: fc.Arbitrary<Step> = fc.record({
+      op: fc.constantFrom('create' as const, 'delete' as const, 'write-status' as const, 'plan' as const),
+      at: fc.nat(),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12 }), fc.array(step, { maxLength: 40 }), (n, steps) => {
+        const services = new Map<string, string | undefined>();
+        for (let i = 0; i < n; i++) services.set(`svc-${i}`, `10.96.0.${i}`);
+        let created = n;
+        const { speaker, plan } = announcing(new AllocationMemory({ untilWritten: true }));
+        let latest = plan(clusterOf(services));
+        const announced = new Map<string, string>();
+        const check = (p: Plan) => {
+          for (const a of p.allocations) {
+            const ip = a.ips[0];
+            if (ip === undefined) continue;
+            const was = announced.get(a.service);
+            if (was !== undefined) expect(ip, a.service).to.equal(was);
+            announced.set(a.service, ip);
+          }
+        };
+        check(latest);
+        const names = () => [...services.keys()];
+        for (const s of steps) {
+          if (s.op === 'create') services.set(`new-${created++}`, undefined);
+          else if (s.op === 'delete' && services.size > 0) {
+            const name = names()[s.at % services.size]!;
+            services.delete(name);
+            announced.delete(`default/${name}`);
+          } else if (s.op === 'write-status' && services.size > 0) {
+            // The controller's round reaches one Service: the status of the plan it decided on.
+            const name = names()[s.at % services.size]!;
+            const ip = latest.allocations.find((a) => a.service === `default/${name}`)?.ips[0];
+            services.set(name, ip);
+          } else if (s.op === 'plan') {
+            latest = plan(clusterOf(services));
+            check(latest);
+          }
+        }
+        // The round ends: every status written, then planned once more.
+        latest = plan(clusterOf(services));
+        for (const a of latest.allocations) services.set(a.service.slice('default/'.length), a.ips[0]);
+        const final = clusterOf(services);
+        check(plan(final));
+        const routes = planCluster(wide, final).peers[0]!.routes;
+        expect(speaker.held()).to.deep.equal(Object.fromEntries(routes.map((r) => [r.prefix, r.services])));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

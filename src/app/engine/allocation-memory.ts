@@ -1,13 +1,20 @@
 /**
- * Manifests mode's stand-in for the Service status a cluster keeps. In a cluster the status
- * writer puts each allocation in status.loadBalancer.ingress and the next snapshot carries it
- * back, where the planner keeps it before it hands out anything new: that is what keeps an
- * announced address on its service when a service that sorts before it appears. Hand-written
- * manifests have no status and `run --manifests` writes nothing back, so this remembers what the
- * engine would have written and lays it over each snapshot as that status. It lives as long as
- * the process: a restart allocates again from the manifests alone.
+ * The engine's own allocations laid over each snapshot as the services' status, for as long as
+ * the status does not carry them. The planner keeps a service's address only through its status
+ * (status.loadBalancer.ingress): a service without one gets the lowest free address of a whole
+ * pass, so when a service that sorts before it is deleted, the pass hands it the freed address.
+ * - Manifests mode: hand-written manifests have no status and `run --manifests` writes nothing
+ *   back, so the memory stands for the status for as long as the process lives (a restart
+ *   allocates again from the manifests alone).
+ * - Cluster mode (`untilWritten`): the controller writes the status, but after the Services
+ *   before it in its round (Events and route annotations of every Service, 82 s at 1,000): a
+ *   Service created meanwhile has an announced address that no status keeps yet, and a deletion
+ *   in that window moved it onto the deleted Service's address instead of withdrawing that
+ *   (kube-path bench, 1,000 Services). Once a snapshot's status carries the address, the status
+ *   keeps it and the memory lets go.
  */
 import { serviceKey, type ClusterSnapshot, type ServiceInfo } from '../../sync/cluster.js';
+import { lowerBound } from '../../util/arrays.js';
 import type { AllocationChanges, AllocationWriter } from './ports.js';
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -17,6 +24,10 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 export class AllocationMemory implements AllocationWriter {
   /** The addresses written for each service (namespace/name); empty when its status was cleared. */
   private readonly ips = new Map<string, readonly string[]>();
+  /** Each service object as last laid over, by the object it was laid over. */
+  private readonly laid = new WeakMap<ServiceInfo, ServiceInfo>();
+
+  constructor(private readonly opts: { untilWritten?: boolean } = {}) {}
 
   /**
    * Takes effect before it returns: the engine calls it right after planning, so the next
@@ -30,19 +41,28 @@ export class AllocationMemory implements AllocationWriter {
 
   /**
    * The snapshot with each remembered allocation as its service's status, replacing whatever
-   * status the manifest carries, as the status writer's write would. Untouched services (and the
-   * snapshot, when none is touched) keep their object, so the planner's diff settles them by
-   * identity.
+   * status the snapshot carries, as the status writer's write would. Untouched services (and the
+   * snapshot, when none is touched) keep their object, and a service laid over again is the same
+   * object as the last time, so the planner's diff settles them by identity.
    */
   asStatus(snapshot: ClusterSnapshot): ClusterSnapshot {
-    if (this.ips.size === 0) return snapshot;
-    let touched = false;
-    const services = snapshot.services.map((s): ServiceInfo => {
-      const ips = this.ips.get(serviceKey(s));
-      if (ips === undefined || sameList(ips, s.statusIngress)) return s;
-      touched = true;
-      return { ...s, statusIngress: [...ips] };
-    });
-    return touched ? { ...snapshot, services } : snapshot;
+    let services: ServiceInfo[] | undefined;
+    for (const [key, ips] of this.ips) {
+      const i = lowerBound(snapshot.services, key, serviceKey);
+      const s = snapshot.services[i];
+      if (s === undefined || serviceKey(s) !== key) continue;
+      if (sameList(ips, s.statusIngress)) {
+        // Deleting from a Map while iterating it is well defined: the walk goes on with the next.
+        if (this.opts.untilWritten === true) this.ips.delete(key);
+        continue;
+      }
+      let laid = this.laid.get(s);
+      if (laid === undefined || !sameList(ips, laid.statusIngress)) {
+        laid = { ...s, statusIngress: [...ips] };
+        this.laid.set(s, laid);
+      }
+      (services ??= snapshot.services.slice())[i] = laid;
+    }
+    return services ? { ...snapshot, services } : snapshot;
   }
 }

@@ -7,7 +7,8 @@ import type { AddressPool } from '../../config/model.js';
 import { KubeClusterSource } from '../../k8s/cluster-source.js';
 import type { Plan } from '../../sync/plan-types.js';
 import type { Verification } from '../../sync/verify/verification.js';
-import type { ClusterSource, PlanFn } from './ports.js';
+import { AllocationMemory } from './allocation-memory.js';
+import type { AllocationWriter, ClusterSource, PlanFn } from './ports.js';
 
 /**
  * Plans a snapshot at most once: the engine (routes) and the controller (Service status and
@@ -24,8 +25,10 @@ export function memoizedPlanner(plan: PlanFn): PlanFn {
 /**
  * The cluster (src/k8s KubeController) as the engine's ClusterSource. The controller delivers
  * nothing until every informer finished its first list, which is the engine's initial-sync gate;
- * it also writes Service status and Events from the same plan, so the engine gets no separate
- * AllocationWriter in cluster mode.
+ * it also writes Service status and Events from the same plan. The engine's AllocationWriter is
+ * a memory of the allocations whose status is not written yet, laid over the snapshots that the
+ * engine and the controller plan (allocation-memory.ts), so that an announced address stays on
+ * its Service while the controller's round is still on its way to that Service's status.
  */
 export function kubeClusterSource(opts: {
   kubeconfig?: string;
@@ -38,17 +41,26 @@ export function kubeClusterSource(opts: {
   onConfigDocuments?: (documents: readonly ConfigText[]) => void;
   /** After each round of Service status, Events and annotations written (benchmarks wait on it). */
   onApplied?: (applied: AppliedDecisions) => void;
-}): ClusterSource & { verified(verification: Verification): void } {
+}): ClusterSource & { verified(verification: Verification): void; allocations: AllocationWriter } {
   const log = opts.logger.child({ component: 'kubernetes' });
   let controller: KubeController | undefined;
+  const memory = new AllocationMemory({ untilWritten: true });
+  // The snapshot laid over, per update: the engine and the controller must plan the same object
+  // (memoizedPlanner), though the memory may change between the two.
+  let laid: { snapshot: ClusterSnapshot; laid: ClusterSnapshot } | undefined;
+  const layOver = (snapshot: ClusterSnapshot): ClusterSnapshot => {
+    if (laid?.snapshot !== snapshot) laid = { snapshot, laid: memory.asStatus(snapshot) };
+    return laid.laid;
+  };
   return {
+    allocations: memory,
     async start(listener) {
       // Awaited here so that a bad kubeconfig ends `run` (exit 2) instead of being retried.
       const client = new KubeClient(
         await loadKubeConfig(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}),
       );
       controller = new KubeController(client, {
-        decide: (update) => opts.planner(update.snapshot),
+        decide: (update) => opts.planner(layOver(update.snapshot)),
         onError: (err, where) => {
           log.error({ err, where }, 'kubernetes error');
           listener.problem(err);
@@ -56,7 +68,7 @@ export function kubeClusterSource(opts: {
         onUpdate: (update) => {
           for (const issue of update.issues) log.warn({ ...issue }, 'skipped a cluster object');
           opts.onConfigDocuments?.(update.configDocuments);
-          listener.snapshot(update.snapshot, true);
+          listener.snapshot(layOver(update.snapshot), true);
         },
         onApplied: (applied) => {
           const { status, events, routes } = applied;

@@ -252,7 +252,8 @@ export async function runSync(opts: SyncRunOptions): Promise<number> {
     planner,
     announcer,
     ...(health !== undefined ? { health } : {}),
-    // Manifests mode only: the source keeps the allocations as the services' status.
+    // The source keeps the allocations as the services' status: for good in manifests mode, until
+    // the status writer has written them in a cluster (allocation-memory.ts).
     ...(source.allocations ? { allocations: source.allocations } : {}),
     ...routerParts(config),
     // In cluster mode each verification also updates the route annotations on the Services.
