@@ -4,10 +4,8 @@ import { AllocationMemory } from '../../src/app/engine/allocation-memory.js';
 import { planChanges } from '../../src/sync/planner/plan-changes.js';
 import { incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
-import type { Plan, PlannedRoute } from '../../src/sync/plan-types.js';
-import type { BgpSpeaker } from '../../src/bgp/index.js';
-import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import type { Plan } from '../../src/sync/plan-types.js';
+import { recordingAnnouncer, type RecordingSpeaker } from '../support/recording-speaker.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { parseManifests } from '../../src/sources/manifest-parse.js';
 import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
@@ -129,25 +127,6 @@ describe('engine: allocation memory (manifests mode keeps allocations as status)
   });
 });
 
-/** The routes a speaker was told to hold, by prefix: what the router ends up with. */
-class RecordingSpeaker {
-  readonly routes = new Map<string, PlannedRoute>();
-  setRoutes(_peer: string, routes: readonly PlannedRoute[]): void {
-    this.routes.clear();
-    for (const r of routes) this.routes.set(r.prefix, r);
-  }
-  updateRoutes(_peer: string, change: { upsert: readonly PlannedRoute[]; remove: readonly string[] }): void {
-    for (const prefix of change.remove) this.routes.delete(prefix);
-    for (const r of change.upsert) this.routes.set(r.prefix, r);
-  }
-  /** Prefix -> the services it is announced for. */
-  held(): Record<string, string[]> {
-    return Object.fromEntries(
-      [...this.routes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, r]) => [p, r.services]),
-    );
-  }
-}
-
 describe('engine: allocation memory in a cluster (until the status is written)', () => {
   const wide = config([pool('default', ['10.96.0.0/24'])], [peer('192.168.200.1', { name: 'router' })]);
   const nodes = [node('n1', ['192.168.201.11'])];
@@ -165,8 +144,7 @@ describe('engine: allocation memory in a cluster (until the status is written)',
   };
   /** The engine's loop as `run` has it in a cluster: laid over the memory, planned, announced. */
   const announcing = (memory: AllocationMemory | undefined) => {
-    const speaker = new RecordingSpeaker();
-    const announcer = new SpeakerAnnouncer(speaker as unknown as BgpSpeaker, [], silentLogger());
+    const { speaker, announcer } = recordingAnnouncer();
     const loop = engineLoop(memory, wide);
     return {
       speaker,

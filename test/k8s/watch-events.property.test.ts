@@ -15,6 +15,7 @@ import { config, peer, pool } from '../sync/builders.js';
 import { PlanIndex } from '../../src/k8s/plan-index.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import type { DecisionInput } from '../../src/k8s/service-events.js';
+import { recordingAnnouncer } from '../support/recording-speaker.js';
 
 const cfg = config([pool('default', ['192.168.197.0/28'])], [peer('192.168.200.1')]);
 const NODES = ['n1', 'n2', 'n3'];
@@ -116,13 +117,13 @@ type Step =
   | { op: 'write'; write: Write; delivery: 'now' | 'lost' | 'late' }
   | { op: 'relist'; kind: ClusterKind }
   | { op: 'deliver-late' }
-  | { op: 'plan' };
+  | { op: 'plan'; announce: boolean };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('write' as const), write: writeArb, delivery: fc.constantFrom('now' as const, 'now' as const, 'lost' as const, 'late' as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('relist' as const), kind: fc.constantFrom(...KINDS) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'deliver-late' as const }) },
-  { weight: 2, arbitrary: fc.constant({ op: 'plan' as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('plan' as const), announce: fc.boolean() }) },
 ); // prettier-ignore
 
 const CONVERT = {
@@ -161,7 +162,7 @@ function snapshotOf(server: Record<ClusterKind, Map<string, RawObject>>): Cluste
 }
 
 describe('k8s: watch events as keyed changes into the incremental planner', () => {
-  it('plans what planning the final cluster from scratch plans, through bursts, reordering, lost events and relists', () => {
+  it('plans and announces what planning the final cluster from scratch plans, through bursts, reordering, lost events and relists', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
         const server: Record<ClusterKind, Map<string, RawObject>> = {
@@ -184,6 +185,10 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
         const index = new PlanIndex();
         let decided = planner.plan();
         index.advance(decided);
+        // The engine's announcer, which skips the plans the engine coalesced: it hands the speaker
+        // the changes the planner recorded over several plans (list-changes.ts).
+        const { speaker, announcer } = recordingAnnouncer();
+        announcer.setRoutes('router', decided.peers[0]!.routes);
         const drainBoth = () => {
           const { delta } = objects.drain();
           applyDelta(planner, delta);
@@ -210,6 +215,7 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
             expect(index.restrict([key]), key).to.deep.equal(now);
           }
           decided = plan;
+          return plan;
         };
         const late: Write[] = [];
         const deliver = (w: Write) => objects.set(w.kind, w.key, w.object);
@@ -237,7 +243,8 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
           } else if (step.op === 'deliver-late') {
             late.splice(0).forEach(deliver);
           } else {
-            drainBoth();
+            const plan = drainBoth();
+            if (step.announce) announcer.setRoutes('router', plan.peers[0]!.routes);
             // Mid-way the planner sees exactly what the informers have seen.
             expect(planner.plan()).to.deep.equal(planCluster(cfg, objects.snapshot()));
           }
@@ -245,9 +252,13 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
         // Lost events are what relists are for: every kind relisted, every late event delivered.
         late.splice(0).forEach(deliver);
         for (const kind of KINDS) objects.replace(kind, new Map(server[kind]));
-        drainBoth();
+        announcer.setRoutes('router', drainBoth().peers[0]!.routes);
         expect(objects.snapshot()).to.deep.equal(snapshotOf(server));
-        expect(planner.plan()).to.deep.equal(planCluster(cfg, snapshotOf(server)));
+        const fromScratch = planCluster(cfg, snapshotOf(server));
+        expect(planner.plan()).to.deep.equal(fromScratch);
+        expect(speaker.held()).to.deep.equal(
+          Object.fromEntries(fromScratch.peers[0]!.routes.map((r) => [r.prefix, r.services])),
+        );
       }),
       { numRuns: 300 },
     );
