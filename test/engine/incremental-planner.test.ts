@@ -6,7 +6,7 @@ import { changedPart } from '../../src/sync/planner/list-changes.js';
 import { incrementalPlanner, snapshotDelta } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import type { Plan } from '../../src/sync/plan-types.js';
-import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
+import { config, node, numberedServices, peer, pool, service, slice, snapshot } from '../sync/builders.js';
 
 const cfg = config([pool('default', ['192.168.197.0/28'])], [peer('192.168.200.1')]);
 const NODES = ['n1', 'n2', 'n3'];
@@ -92,19 +92,7 @@ describe('engine: incremental planning from whole snapshots', () => {
 
   describe('the work of one change does not grow with the number of services', () => {
     const wide = config([pool('default', ['10.96.0.0/16'])], [peer('192.168.200.1')]);
-    const nodes = NODES.map((n, i) => node(n, [`192.168.201.${11 + i}`]));
-    /** Services 1..n holding 10.96.x.y by number (statuses written back), each on one node. */
-    const cluster = (n: number, on: (i: number) => string): ClusterSnapshot =>
-      snapshot({
-        nodes,
-        services: Array.from({ length: n }, (_, k) =>
-          service(`svc-${k + 1}`, {
-            externalTrafficPolicy: 'Local',
-            statusIngress: [`10.96.${(k + 1) >> 8}.${(k + 1) & 255}`],
-          }),
-        ),
-        endpointSlices: Array.from({ length: n }, (_, k) => slice(`svc-${k + 1}`, [on(k + 1)])),
-      });
+    const cluster = (n: number, on: (i: number) => string): ClusterSnapshot => numberedServices(n, NODES, on);
 
     for (const n of [300, 3000]) {
       it(`hands out two changed routes and one allocation for a burst at both ends of ${n} services`, () => {

@@ -6,7 +6,7 @@ import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
 import { incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
-import { config, node, peer, pool, service, slice, snapshot } from '../sync/builders.js';
+import { config, numberedServices, peer, pool, service, slice } from '../sync/builders.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -89,19 +89,8 @@ describe('SpeakerAnnouncer', function () {
 
   describe('routes handed to the speaker per change, at any number of services', () => {
     const cfg = config([pool('default', ['10.96.0.0/16'])], [peer('127.0.0.1', { name: 'router' })]);
-    const nodes = ['n1', 'n2', 'n3'].map((n, i) => node(n, [`192.168.201.${11 + i}`]));
-    /** Services 1..n holding 10.96.x.y by number (statuses written back), each on one node. */
     const cluster = (n: number, on: (i: number) => string): ClusterSnapshot =>
-      snapshot({
-        nodes,
-        services: Array.from({ length: n }, (_, k) =>
-          service(`svc-${k + 1}`, {
-            externalTrafficPolicy: 'Local',
-            statusIngress: [`10.96.${(k + 1) >> 8}.${(k + 1) & 255}`],
-          }),
-        ),
-        endpointSlices: Array.from({ length: n }, (_, k) => slice(`svc-${k + 1}`, [on(k + 1)])),
-      });
+      numberedServices(n, ['n1', 'n2', 'n3'], on);
 
     for (const n of [300, 3000]) {
       it(`are the routes the planner changed, however far apart (${n} services)`, async () => {

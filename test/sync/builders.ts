@@ -150,3 +150,20 @@ export function namespace(name: string, labels: Record<string, string> = {}): Na
 export function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   return { services: [], endpointSlices: [], nodes: [], namespaces: [], ...over };
 }
+
+/**
+ * Services svc-1..svc-n holding 10.96.x.y by number (statuses written back), Local policy, each
+ * with one endpoint on the node `on(i)` names; nodes n1.. at 192.168.201.11 onwards.
+ */
+export function numberedServices(n: number, nodeNames: string[], on: (i: number) => string): ClusterSnapshot {
+  return snapshot({
+    nodes: nodeNames.map((name, i) => node(name, [`192.168.201.${11 + i}`])),
+    services: Array.from({ length: n }, (_, k) =>
+      service(`svc-${k + 1}`, {
+        externalTrafficPolicy: 'Local',
+        statusIngress: [`10.96.${(k + 1) >> 8}.${(k + 1) & 255}`],
+      }),
+    ),
+    endpointSlices: Array.from({ length: n }, (_, k) => slice(`svc-${k + 1}`, [on(k + 1)])),
+  });
+}
