@@ -75,7 +75,8 @@ function stepsFrom(before: readonly unknown[], record: Carried | undefined): Car
  * The entries of `before` and of `after` that are not shared, each in list order: the recorded
  * change when `after` was made from `before` by the planner, in one step or several (at the size
  * of the change), else the changed middle. Either way every entry outside the two results is the
- * same object in both lists.
+ * same object in both lists; from a record, no entry is in both results, so an entry that left
+ * and came back between the two lists is neither announced again nor counted twice.
  */
 export function changedPart<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
   if (before === after) return [[], []];
@@ -84,9 +85,10 @@ export function changedPart<T>(before: readonly T[], after: readonly T[]): [T[],
   const gone = new Set<unknown>();
   const added = new Set<unknown>();
   for (const step of steps) {
-    // An entry added by an earlier step and dropped by this one was never in `before`.
+    // An entry added by an earlier step and dropped by this one was never in `before`; one
+    // dropped and put back (by a later step, or recorded on both sides of one) is in both lists.
     for (const x of step.before) if (!added.delete(x)) gone.add(x);
-    for (const x of step.after) added.add(x);
+    for (const x of step.after) if (!gone.delete(x)) added.add(x);
   }
   const compare = (steps[0] as Carried).compare as (a: T, b: T) => number;
   return [[...(gone as Set<T>)].sort(compare), [...(added as Set<T>)].sort(compare)];
