@@ -276,8 +276,33 @@ const neighborSchema = z.looseObject({
   addressFamilyInfo: z
     .record(z.string(), z.looseObject({ acceptedPrefixCounter: count.optional() }))
     .optional(),
+  gracefulRestartInfo: z.record(z.string(), z.unknown()).optional(),
 });
 const neighborsSchema = z.record(z.string(), neighborSchema);
+
+/**
+ * FRR 7.5.1, 8.4.4 and 10.3 put one object per address family in graceful restart beside the
+ * neighbor-wide fields of `gracefulRestartInfo`: `"ipv4Unicast":{"fBit":true,"endOfRibStatus":
+ * {"endOfRibSend":true,"endOfRibSentAfterUpdate":true,"endOfRibRecv":false},...}`, present only
+ * while both sides negotiated graceful restart for it (fixtures/frr-graceful-restart).
+ */
+const gracefulRestartFamilySchema = z.looseObject({
+  endOfRibStatus: z.looseObject({ endOfRibRecv: z.boolean() }),
+});
+
+function gracefulRestartFamilies(
+  what: string,
+  at: string[],
+  info: Record<string, unknown>,
+): NonNullable<BgpNeighborDetail['gracefulRestart']> {
+  return Object.entries(info)
+    .filter(([key]) => addressFamilyName(key) !== key)
+    .map(([key, value]) => ({
+      addressFamily: addressFamilyName(key),
+      endOfRibReceived: validate(what, [...at, key], value, gracefulRestartFamilySchema).endOfRibStatus
+        .endOfRibRecv,
+    }));
+}
 
 /** `show bgp neighbors json` (FRR). */
 export function parseBgpNeighborsJson(text: string): BgpNeighborDetail[] {
@@ -322,6 +347,12 @@ export function parseBgpNeighborsJson(text: string): BgpNeighborDetail[] {
       },
       messages: { sent: counts('Sent'), received: counts('Recv') },
     };
+    const restarting = gracefulRestartFamilies(
+      WHAT,
+      [address, 'gracefulRestartInfo'],
+      n.gracefulRestartInfo ?? {},
+    );
+    if (restarting.length > 0) detail.gracefulRestart = restarting;
     if (n.hostname !== undefined) detail.hostname = n.hostname;
     if (n.nbrDesc !== undefined) detail.description = n.nbrDesc;
     if (caps?.['4byteAs'] !== undefined) detail.capabilities.fourByteAs = capabilityWords(caps['4byteAs']);

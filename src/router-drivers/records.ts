@@ -121,6 +121,13 @@ export interface BgpNeighborDetail {
   };
   messages?: { sent: BgpMessageCounts; received: BgpMessageCounts };
   acceptedPrefixes?: number;
+  /**
+   * The address families in graceful restart with this neighbor (RFC 4724), each with whether the
+   * router has received the neighbor's End-of-RIB since the session came up: until then it keeps
+   * the routes of the neighbor's previous session as stale (section 4.2). Absent when no family is
+   * in graceful restart or the router does not say (text outputs).
+   */
+  gracefulRestart?: { addressFamily: string; endOfRibReceived: boolean }[];
 }
 
 export interface BgpNeighborConfig {

@@ -116,6 +116,22 @@ describe('router-drivers: FRR JSON outputs', () => {
     });
   });
 
+  for (const version of ['7.5.1', '8.4.4', '10.3'])
+    it(`show bgp neighbors json of FRR ${version}: End-of-RIB awaited, then received, after our restart`, () => {
+      const state = (dir: string) =>
+        parseBgpNeighborsJson(
+          fixture(`frr-graceful-restart/frr-${version}/${dir}/show_bgp_neighbors_json.txt`),
+        );
+      const [awaiting] = state('awaiting-end-of-rib');
+      expect(awaiting?.state).to.equal('Established');
+      expect(awaiting?.gracefulRestart).to.deep.equal([
+        { addressFamily: 'IPv4 Unicast', endOfRibReceived: false },
+      ]);
+      expect(state('end-of-rib-received')[0]?.gracefulRestart).to.deep.equal([
+        { addressFamily: 'IPv4 Unicast', endOfRibReceived: true },
+      ]);
+    });
+
   it('show bgp neighbors X (text) gives the same record as the JSON', () => {
     expect(parseBgpNeighborsText(fixture('frr-8.4.4/show_bgp_neighbors_192.168.201.11.txt'))).to.deep.equal([
       NEIGHBOR_11,
@@ -191,5 +207,14 @@ describe('router-drivers: FRR JSON outputs', () => {
           ),
         '10.0.0.1.messageStats',
       ));
+    it('a graceful-restart family without its End-of-RIB state', () => {
+      const text = fixture('frr-graceful-restart/frr-10.3/awaiting-end-of-rib/show_bgp_neighbors_json.txt');
+      const broken = text.replace('"endOfRibRecv":false', '"endOfRibRecv":"no"');
+      expect(broken).to.not.equal(text);
+      expectJsonError(
+        () => parseBgpNeighborsJson(broken),
+        '192.168.201.2.gracefulRestartInfo.ipv4Unicast.endOfRibStatus.endOfRibRecv',
+      );
+    });
   });
 });
