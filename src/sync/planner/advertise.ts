@@ -49,7 +49,7 @@ export interface PoolPeer {
   clashing: readonly BgpAdvertisement[];
 }
 
-export interface PeerAdvertisements {
+interface PeerAdvertisements {
   ads: readonly BgpAdvertisement[];
   /**
    * Pairs of ads that disagree on localPref for the same kind of update on an iBGP session; a

@@ -5,7 +5,7 @@ import { familyName, formatIp, parseIp, type IpFamily } from '../../ip/address.j
 import { isPinned, orderPools, poolServes, type NamespaceLabels } from './pool-selection.js';
 import { compareRequests, type AllocationRequest } from './service-request.js';
 
-export interface ServiceAllocationResult {
+interface ServiceAllocationResult {
   allocation: ServiceAllocation;
   ips: readonly AllocatedIp[];
   /** Why addresses from status.loadBalancer.ingress were given up (for Events and plan.issues). */

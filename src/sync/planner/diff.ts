@@ -1,14 +1,14 @@
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
 import { comparePrefixText } from '../../ip/prefix.js';
 
-export interface AllocationChange {
+interface AllocationChange {
   service: string;
   kind: 'added' | 'removed' | 'changed';
   before?: ServiceAllocation;
   after?: ServiceAllocation;
 }
 
-export interface PeerRouteChanges {
+interface PeerRouteChanges {
   peer: string;
   added: PlannedRoute[];
   removed: PlannedRoute[];
