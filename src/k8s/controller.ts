@@ -20,7 +20,7 @@ import type { ServiceAllocation } from '../sync/plan-types.js';
 import { findSorted } from '../util/arrays.js';
 import { PlanIndex } from './plan-index.js';
 
-export type Decide = (update: ClusterUpdate) => DecisionInput;
+type Decide = (update: ClusterUpdate) => DecisionInput;
 
 export interface AppliedDecisions {
   status: StatusWriteResult[];
@@ -31,7 +31,7 @@ export interface AppliedDecisions {
   pools?: 'created' | 'updated' | 'unchanged' | 'conflict';
 }
 
-export interface KubeControllerOptions {
+interface KubeControllerOptions {
   decide: Decide;
   onError: (err: Error, where: string) => void;
   /** Without it this replica always leads (a single replica, or tests). */

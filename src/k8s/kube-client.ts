@@ -30,7 +30,7 @@ export class KubeUnreachableError extends UnreachableError {}
 
 class KubeConfigError extends BadInputError {}
 
-export interface KubeConfigSource {
+interface KubeConfigSource {
   /** A kubeconfig file; without it: $KUBECONFIG, ~/.kube/config, then the in-cluster account. */
   kubeconfigPath?: string;
   /** A context other than the file's current-context. */

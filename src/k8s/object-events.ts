@@ -14,7 +14,7 @@ export interface ObjectReference {
   name: string;
 }
 
-export interface ObjectEvent {
+interface ObjectEvent {
   type: 'Normal' | 'Warning';
   reason: string;
   action: string;

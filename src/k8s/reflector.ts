@@ -24,7 +24,7 @@ export type StoreChange =
   /** `object` is undefined when the object was deleted. */
   | { type: 'event'; key: string; object: KubeObject | undefined };
 
-export interface ReflectorOptions {
+interface ReflectorOptions {
   /** Called after the store changed (the list replaced it, or a watch event). */
   onChange: (change: StoreChange) => void;
   onError: (err: Error, resource: string) => void;
@@ -34,7 +34,7 @@ export interface ReflectorOptions {
   pageSize?: number;
 }
 
-export type KubeObject = Record<string, unknown>;
+type KubeObject = Record<string, unknown>;
 
 interface ListAnswer {
   kind?: string;

@@ -10,7 +10,7 @@ import type { KubeClient } from './kube-client.js';
 import { replicaIdentity } from './leader-election.js';
 import { microTime } from './micro-time.js';
 
-export type ServiceEventReason =
+type ServiceEventReason =
   | 'IPAllocated'
   | 'AllocationFailed'
   | 'AdvertisementChanged'

@@ -15,7 +15,7 @@ class StatusConflictError extends CrsError {
   readonly exitCode = ExitCode.Unreachable;
 }
 
-export interface IngressEntry {
+interface IngressEntry {
   ip?: string;
   hostname?: string;
   ipMode?: string;
@@ -32,7 +32,7 @@ interface ServiceObject {
   status?: { loadBalancer?: { ingress?: IngressEntry[] } };
 }
 
-export interface DesiredStatus {
+interface DesiredStatus {
   /** Empty clears the status. */
   ips: string[];
   /** Pool per IP, parallel to `ips`. */
