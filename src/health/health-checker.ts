@@ -15,7 +15,7 @@ import {
   type Thresholds,
 } from './target-state.js';
 
-export interface HealthCheckerOptions extends Thresholds {
+interface HealthCheckerOptions extends Thresholds {
   intervalMs: number;
   probe: Probe;
   clock?: Clock;

@@ -13,7 +13,7 @@ export interface FailedOpen {
   nextHops: string[];
 }
 
-export interface FilteredRoutes {
+interface FilteredRoutes {
   /** Unchanged routes are the same objects, so the speaker's changed-middle stays cheap. */
   routes: readonly PlannedRoute[];
   /** Next hops taken out, by prefix. */

@@ -10,7 +10,7 @@ import type { HealthChecker, TargetStatus, Transition } from './health-checker.j
 import { filterNextHops, type FailedOpen } from './next-hop-filter.js';
 import { probeTargets, type TargetPlan } from './targets.js';
 
-export interface AppliedHealth {
+interface AppliedHealth {
   plan: Plan;
   /** Prefixes announced with next hops that all fail their probes (fail open). */
   failedOpen: FailedOpen[];

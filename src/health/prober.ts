@@ -7,14 +7,14 @@
 import { Agent, request } from 'node:http';
 import type { ProbeResult } from './target-state.js';
 
-export interface ProbeAddress {
+interface ProbeAddress {
   address: string;
   port: number;
 }
 
 export type Probe = (target: ProbeAddress) => Promise<ProbeResult>;
 
-export interface HttpProber {
+interface HttpProber {
   probe: Probe;
   /** Closes the kept-alive sockets. */
   close(): void;

@@ -5,9 +5,9 @@ import { formatListenAddress, parseListenAddress } from '../util/listen-address.
 import type { Metrics } from './metrics.js';
 
 /** What `/readyz` asks: why we are not ready yet, or nothing when ready. */
-export type ReadinessProbe = () => string[];
+type ReadinessProbe = () => string[];
 
-export interface HealthServerOptions {
+interface HealthServerOptions {
   /** `host:port`, `[v6]:port`; port 0 picks a free one. */
   address: string;
   metrics: Metrics;

@@ -15,7 +15,7 @@ export type LogRecord = Record<string, unknown>;
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-export interface TextLineOptions {
+interface TextLineOptions {
   /** ANSI colour on the level (a terminal). */
   color: boolean;
 }

@@ -3,7 +3,7 @@ import { formatTextLine, type LogFormat, type LogRecord } from './log-text.js';
 
 export type { Logger };
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: Level | 'silent';
   /** Where log lines go; stderr by default so stdout stays free for reports. */
   destination?: NodeJS.WritableStream & { isTTY?: boolean };

@@ -2,7 +2,7 @@
  * A timer whose zero delay means "the next turn of the event loop": Node clamps setTimeout(fn, 0)
  * to at least 1 ms, which the engine and the speaker would each add to every change they pass on.
  */
-export type TimerHandle = { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout };
+type TimerHandle = { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout };
 
 export function startTimer(fn: () => void, ms: number, options: { unref?: boolean } = {}): TimerHandle {
   if (ms <= 0) {
