@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { HealthChecksConfig } from './model.js';
 import { port } from './schema-kit.js';
+import { once } from '../util/once.js';
 
 export const HEALTH_CHECK_DEFAULTS: HealthChecksConfig = {
   enabled: true,
@@ -23,27 +24,29 @@ const wholeAtLeast = (min: number, what: string) =>
     .int({ error: 'must be a whole number' })
     .min(min, { error: `must be at least ${min}${what}` });
 
-export const healthChecksSchema = z
-  .strictObject({
-    enabled: z.boolean().optional(),
-    // Below 50 ms a probe per target would cost more than the failover it buys.
-    intervalMs: wholeAtLeast(50, ' ms').optional(),
-    timeoutMs: wholeAtLeast(1, ' ms').optional(),
-    unhealthyThreshold: wholeAtLeast(1, '').optional(),
-    healthyThreshold: wholeAtLeast(1, '').optional(),
-    nodeHealthPort: port.optional(),
-  })
-  .transform((h): HealthChecksConfig => ({
-    enabled: h.enabled ?? HEALTH_CHECK_DEFAULTS.enabled,
-    intervalMs: h.intervalMs ?? HEALTH_CHECK_DEFAULTS.intervalMs,
-    timeoutMs: h.timeoutMs ?? HEALTH_CHECK_DEFAULTS.timeoutMs,
-    unhealthyThreshold: h.unhealthyThreshold ?? HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
-    healthyThreshold: h.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold,
-    nodeHealthPort: h.nodeHealthPort ?? HEALTH_CHECK_DEFAULTS.nodeHealthPort,
-  }))
-  // A probe still waiting when the next one is due would pile up on a hanging node.
-  .refine((h) => h.timeoutMs <= h.intervalMs, {
-    error:
-      'timeoutMs must not be longer than intervalMs: a probe would still be waiting when the next is due',
-    path: ['timeoutMs'],
-  });
+export const healthChecksSchema = once(() =>
+  z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      // Below 50 ms a probe per target would cost more than the failover it buys.
+      intervalMs: wholeAtLeast(50, ' ms').optional(),
+      timeoutMs: wholeAtLeast(1, ' ms').optional(),
+      unhealthyThreshold: wholeAtLeast(1, '').optional(),
+      healthyThreshold: wholeAtLeast(1, '').optional(),
+      nodeHealthPort: port().optional(),
+    })
+    .transform((h): HealthChecksConfig => ({
+      enabled: h.enabled ?? HEALTH_CHECK_DEFAULTS.enabled,
+      intervalMs: h.intervalMs ?? HEALTH_CHECK_DEFAULTS.intervalMs,
+      timeoutMs: h.timeoutMs ?? HEALTH_CHECK_DEFAULTS.timeoutMs,
+      unhealthyThreshold: h.unhealthyThreshold ?? HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
+      healthyThreshold: h.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold,
+      nodeHealthPort: h.nodeHealthPort ?? HEALTH_CHECK_DEFAULTS.nodeHealthPort,
+    }))
+    // A probe still waiting when the next one is due would pile up on a hanging node.
+    .refine((h) => h.timeoutMs <= h.intervalMs, {
+      error:
+        'timeoutMs must not be longer than intervalMs: a probe would still be waiting when the next is due',
+      path: ['timeoutMs'],
+    }),
+);

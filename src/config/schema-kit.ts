@@ -5,62 +5,73 @@ import { parseGoDuration } from './duration.js';
 import { valueAt, type PathSegment } from './field-path.js';
 import { childSite, type IssueCollector, type Site } from './issues.js';
 import type { AddressRange, LabelSelector } from './model.js';
+import { once } from '../util/once.js';
 
 /** Field schemas shared by the three config forms; each converts as it validates. */
 
-export const ipAddress = z.string({ error: 'must be an IP address' }).transform((text, ctx) => {
-  const ip = parseIp(text.trim());
-  if (!ip) {
-    ctx.addIssue({ code: 'custom', message: 'is not an IP address' });
-    return z.NEVER;
-  }
-  return formatIp(ip.family, ip.value);
-});
-
-export const ipv4Address = ipAddress.refine((text) => !text.includes(':'), {
-  error: 'is not an IPv4 address',
-});
-
-export const asn = z
-  .number({ error: 'must be an AS number' })
-  .int({ error: 'must be a whole number' })
-  .refine((n) => n >= 1 && n <= 0xffff_ffff, {
-    error: 'is out of range: an AS number is 1..4294967295',
-  });
-
-export const port = z
-  .number({ error: 'must be a port number' })
-  .int({ error: 'must be a whole number' })
-  .min(1, { error: 'is out of range: a port is 1..65535' })
-  .max(65535, { error: 'is out of range: a port is 1..65535' });
-
-/** A duration as Go writes it (`90s`, `1m30s`) or a plain number of seconds; output in ms. */
-export const duration = z
-  .union([z.number(), z.string()], { error: 'must be a duration like "90s" or a number of seconds' })
-  .transform((v, ctx) => {
-    const ms = typeof v === 'number' ? v * 1000 : parseGoDuration(v);
-    if (ms === undefined || ms < 0 || !Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'is not a duration (want e.g. "90s", "1m30s" or 90)' });
+export const ipAddress = once(() =>
+  z.string({ error: 'must be an IP address' }).transform((text, ctx) => {
+    const ip = parseIp(text.trim());
+    if (!ip) {
+      ctx.addIssue({ code: 'custom', message: 'is not an IP address' });
       return z.NEVER;
     }
-    return ms;
-  });
+    return formatIp(ip.family, ip.value);
+  }),
+);
+
+export const ipv4Address = once(() =>
+  ipAddress().refine((text) => !text.includes(':'), {
+    error: 'is not an IPv4 address',
+  }),
+);
+
+export const asn = once(() =>
+  z
+    .number({ error: 'must be an AS number' })
+    .int({ error: 'must be a whole number' })
+    .refine((n) => n >= 1 && n <= 0xffff_ffff, {
+      error: 'is out of range: an AS number is 1..4294967295',
+    }),
+);
+
+export const port = once(() =>
+  z
+    .number({ error: 'must be a port number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'is out of range: a port is 1..65535' })
+    .max(65535, { error: 'is out of range: a port is 1..65535' }),
+);
+
+/** A duration as Go writes it (`90s`, `1m30s`) or a plain number of seconds; output in ms. */
+export const duration = once(() =>
+  z
+    .union([z.number(), z.string()], { error: 'must be a duration like "90s" or a number of seconds' })
+    .transform((v, ctx) => {
+      const ms = typeof v === 'number' ? v * 1000 : parseGoDuration(v);
+      if (ms === undefined || ms < 0 || !Number.isFinite(ms)) {
+        ctx.addIssue({ code: 'custom', message: 'is not a duration (want e.g. "90s", "1m30s" or 90)' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+);
 
 export interface ParsedRange {
   range: AddressRange;
   note?: string;
 }
 
-export const addressRange = z
-  .string({ error: 'must be a CIDR or an address range' })
-  .transform((text, ctx): ParsedRange => {
+export const addressRange = once(() =>
+  z.string({ error: 'must be a CIDR or an address range' }).transform((text, ctx): ParsedRange => {
     const parsed = parseAddressRange(text);
     if (!parsed.ok) {
       ctx.addIssue({ code: 'custom', message: parsed.reason });
       return z.NEVER;
     }
     return { range: parsed.range, note: parsed.note };
-  });
+  }),
+);
 
 export const uint32 = (what: string) =>
   z
@@ -76,34 +87,42 @@ export const aggregationLength = (max: 32 | 128) =>
     .min(0, { error: `is out of range: an aggregation length is 0..${max}` })
     .max(max, { error: `is out of range: an aggregation length is 0..${max}` });
 
-const labelMap = z.record(z.string(), z.string({ error: 'must be a string' }), {
-  error: 'must be a mapping of label names to values',
-});
+const labelMap = once(() =>
+  z.record(z.string(), z.string({ error: 'must be a string' }), {
+    error: 'must be a mapping of label names to values',
+  }),
+);
 
-const requirement = z.strictObject({
-  key: z.string({ error: 'must be a label name' }),
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-  values: z.array(z.string()).optional(),
-});
+const requirement = once(() =>
+  z.strictObject({
+    key: z.string({ error: 'must be a label name' }),
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+    values: z.array(z.string()).optional(),
+  }),
+);
 
 /** A Kubernetes label selector in the CRD spelling (matchLabels / matchExpressions). */
-export const labelSelector = z
-  .strictObject({ matchLabels: labelMap.optional(), matchExpressions: z.array(requirement).optional() })
-  .transform((s): LabelSelector => ({
-    matchLabels: s.matchLabels ?? {},
-    matchExpressions: (s.matchExpressions ?? []).map((r) => ({ ...r, values: r.values ?? [] })),
-  }));
+export const labelSelector = once(() =>
+  z
+    .strictObject({ matchLabels: labelMap().optional(), matchExpressions: z.array(requirement()).optional() })
+    .transform((s): LabelSelector => ({
+      matchLabels: s.matchLabels ?? {},
+      matchExpressions: (s.matchExpressions ?? []).map((r) => ({ ...r, values: r.values ?? [] })),
+    })),
+);
 
 /** The same selector in the legacy ConfigMap spelling (match-labels / match-expressions). */
-export const legacyLabelSelector = z
-  .strictObject({
-    'match-labels': labelMap.optional(),
-    'match-expressions': z.array(requirement).optional(),
-  })
-  .transform((s): LabelSelector => ({
-    matchLabels: s['match-labels'] ?? {},
-    matchExpressions: (s['match-expressions'] ?? []).map((r) => ({ ...r, values: r.values ?? [] })),
-  }));
+export const legacyLabelSelector = once(() =>
+  z
+    .strictObject({
+      'match-labels': labelMap().optional(),
+      'match-expressions': z.array(requirement()).optional(),
+    })
+    .transform((s): LabelSelector => ({
+      matchLabels: s['match-labels'] ?? {},
+      matchExpressions: (s['match-expressions'] ?? []).map((r) => ({ ...r, values: r.values ?? [] })),
+    })),
+);
 
 /**
  * Validates `value` (found at `site`) against a strict schema. Unknown keys become warnings and

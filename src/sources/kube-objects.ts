@@ -12,6 +12,7 @@ import type {
   ServiceInfo,
   ServicePort,
 } from '../sync/cluster.js';
+import { once } from '../util/once.js';
 
 const CLUSTER_KINDS = ['Service', 'EndpointSlice', 'Node', 'Namespace'] as const;
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
@@ -29,85 +30,97 @@ export interface ObjectProblem {
 export type Converted<T> = { ok: true; value: T } | { ok: false; problem: ObjectProblem };
 
 /** YAML turns `labels:` with nothing after it into null; the API omits the field. Both mean empty. */
-const stringMap = z
-  .record(z.string(), z.string())
-  .nullish()
-  .transform((v) => v ?? {});
+const stringMap = once(() =>
+  z
+    .record(z.string(), z.string())
+    .nullish()
+    .transform((v) => v ?? {}),
+);
 
-const ipAddress = z.string().refine((s) => isIP(s) !== 0, 'not an IP address');
+const ipAddress = once(() => z.string().refine((s) => isIP(s) !== 0, 'not an IP address'));
 
-const metadata = z.object({
-  name: z.string().min(1),
-  namespace: z.string().min(1).nullish(),
-  uid: z.string().nullish(),
-  labels: stringMap,
-  annotations: stringMap,
-  creationTimestamp: z.string().nullish(),
-});
+const metadata = once(() =>
+  z.object({
+    name: z.string().min(1),
+    namespace: z.string().min(1).nullish(),
+    uid: z.string().nullish(),
+    labels: stringMap(),
+    annotations: stringMap(),
+    creationTimestamp: z.string().nullish(),
+  }),
+);
 
-const serviceSchema = z.object({
-  metadata,
-  spec: z.object({
-    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).default('ClusterIP'),
-    clusterIP: z.string().nullish(),
-    // An empty string is how `kubectl get -o yaml` shows an unset field on old clusters.
-    loadBalancerIP: z.union([z.literal(''), ipAddress]).nullish(),
-    loadBalancerClass: z.string().nullish(),
-    externalTrafficPolicy: z.enum(['Cluster', 'Local']).nullish(),
-    healthCheckNodePort: z.number().int().min(1).max(65535).nullish(),
-    ipFamilies: z.array(z.enum(['IPv4', 'IPv6'])).nullish(),
-    ipFamilyPolicy: z.enum(['SingleStack', 'PreferDualStack', 'RequireDualStack']).nullish(),
-    selector: stringMap,
-    ports: z
+const serviceSchema = once(() =>
+  z.object({
+    metadata: metadata(),
+    spec: z.object({
+      type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).default('ClusterIP'),
+      clusterIP: z.string().nullish(),
+      // An empty string is how `kubectl get -o yaml` shows an unset field on old clusters.
+      loadBalancerIP: z.union([z.literal(''), ipAddress()]).nullish(),
+      loadBalancerClass: z.string().nullish(),
+      externalTrafficPolicy: z.enum(['Cluster', 'Local']).nullish(),
+      healthCheckNodePort: z.number().int().min(1).max(65535).nullish(),
+      ipFamilies: z.array(z.enum(['IPv4', 'IPv6'])).nullish(),
+      ipFamilyPolicy: z.enum(['SingleStack', 'PreferDualStack', 'RequireDualStack']).nullish(),
+      selector: stringMap(),
+      ports: z
+        .array(
+          z.object({
+            name: z.string().nullish(),
+            protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+            port: z.number().int().min(1).max(65535),
+            nodePort: z.number().int().min(1).max(65535).nullish(),
+          }),
+        )
+        .nullish(),
+    }),
+    status: z
+      .object({
+        loadBalancer: z
+          .object({
+            ingress: z
+              .array(z.object({ ip: ipAddress().nullish(), hostname: z.string().nullish() }))
+              .nullish(),
+          })
+          .nullish(),
+      })
+      .nullish(),
+  }),
+);
+
+const endpointSliceSchema = once(() =>
+  z.object({
+    metadata: metadata(),
+    addressType: z.enum(['IPv4', 'IPv6', 'FQDN']),
+    endpoints: z
       .array(
         z.object({
-          name: z.string().nullish(),
-          protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
-          port: z.number().int().min(1).max(65535),
-          nodePort: z.number().int().min(1).max(65535).nullish(),
+          addresses: z.array(z.string()),
+          conditions: z.object({ ready: z.boolean().nullish(), serving: z.boolean().nullish() }).nullish(),
+          nodeName: z.string().nullish(),
         }),
       )
       .nullish(),
   }),
-  status: z
-    .object({
-      loadBalancer: z
-        .object({
-          ingress: z.array(z.object({ ip: ipAddress.nullish(), hostname: z.string().nullish() })).nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
-});
+);
 
-const endpointSliceSchema = z.object({
-  metadata,
-  addressType: z.enum(['IPv4', 'IPv6', 'FQDN']),
-  endpoints: z
-    .array(
-      z.object({
-        addresses: z.array(z.string()),
-        conditions: z.object({ ready: z.boolean().nullish(), serving: z.boolean().nullish() }).nullish(),
-        nodeName: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-});
+const conditions = once(() => z.array(z.object({ type: z.string(), status: z.string() })).nullish());
 
-const conditions = z.array(z.object({ type: z.string(), status: z.string() })).nullish();
+const nodeSchema = once(() =>
+  z.object({
+    metadata: metadata(),
+    spec: z.object({ unschedulable: z.boolean().nullish() }).nullish(),
+    status: z
+      .object({
+        addresses: z.array(z.object({ type: z.string(), address: z.string() })).nullish(),
+        conditions: conditions(),
+      })
+      .nullish(),
+  }),
+);
 
-const nodeSchema = z.object({
-  metadata,
-  spec: z.object({ unschedulable: z.boolean().nullish() }).nullish(),
-  status: z
-    .object({
-      addresses: z.array(z.object({ type: z.string(), address: z.string() })).nullish(),
-      conditions,
-    })
-    .nullish(),
-});
-
-const namespaceSchema = z.object({ metadata });
+const namespaceSchema = once(() => z.object({ metadata: metadata() }));
 
 function firstIssue(error: z.ZodError): ObjectProblem {
   const issue = error.issues[0];
@@ -132,7 +145,7 @@ function ipFamilyOf(ip: string | null | undefined): 4 | 6 | undefined {
 }
 
 export function serviceFromObject(obj: unknown): Converted<ServiceInfo> {
-  return parseWith(serviceSchema, obj, (s) => {
+  return parseWith(serviceSchema(), obj, (s) => {
     const ports: ServicePort[] = (s.spec.ports ?? []).map((p) => ({
       ...(p.name ? { name: p.name } : {}),
       protocol: p.protocol,
@@ -171,7 +184,7 @@ export function serviceFromObject(obj: unknown): Converted<ServiceInfo> {
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 export function endpointSliceFromObject(obj: unknown): Converted<EndpointSliceInfo> {
-  return parseWith(endpointSliceSchema, obj, (e) => {
+  return parseWith(endpointSliceSchema(), obj, (e) => {
     const serviceName = e.metadata.labels[SERVICE_NAME_LABEL];
     if (!serviceName) {
       return {
@@ -216,7 +229,7 @@ export function endpointSliceFromObject(obj: unknown): Converted<EndpointSliceIn
 }
 
 export function nodeFromObject(obj: unknown): Converted<NodeInfo> {
-  return parseWith(nodeSchema, obj, (n) => {
+  return parseWith(nodeSchema(), obj, (n) => {
     const conds = n.status?.conditions ?? [];
     const conditionTrue = (type: string): boolean =>
       conds.some((c) => c.type === type && c.status === 'True');
@@ -248,7 +261,7 @@ export function nodeFromObject(obj: unknown): Converted<NodeInfo> {
 }
 
 export function namespaceFromObject(obj: unknown): Converted<NamespaceInfo> {
-  return parseWith(namespaceSchema, obj, (n) => ({
+  return parseWith(namespaceSchema(), obj, (n) => ({
     ok: true,
     value: { name: n.metadata.name, labels: n.metadata.labels },
   }));

@@ -5,6 +5,7 @@ import type { ParsedRange } from '../schema-kit.js';
 import type { IssueCollector } from '../issues.js';
 import type { AddressRange } from '../model.js';
 import { duration, ipAddress, ipv4Address, port } from '../schema-kit.js';
+import { once } from '../../util/once.js';
 
 /** Maps model field names onto the key the form spells them with, relative to `site`. */
 export function fieldSites<F extends string>(
@@ -31,11 +32,11 @@ export function rangesAt(
  * The session fields our own `peers:` entries take over from MetalLB's BGPPeer spec (metallb.io/v1beta2),
  * spelled and meaning the same in both forms.
  */
-export const peerSessionFields = {
-  peerPort: port.optional(),
-  holdTime: duration.optional(),
-  keepaliveTime: duration.optional(),
-  connectTime: duration.optional(),
-  routerID: ipv4Address.optional(),
-  sourceAddress: ipAddress.optional(),
-};
+export const peerSessionFields = once(() => ({
+  peerPort: port().optional(),
+  holdTime: duration().optional(),
+  keepaliveTime: duration().optional(),
+  connectTime: duration().optional(),
+  routerID: ipv4Address().optional(),
+  sourceAddress: ipAddress().optional(),
+}));

@@ -22,6 +22,7 @@ import {
 } from '../schema-kit.js';
 import { parseEmbeddedYaml, type SourceDocument } from '../yaml-source.js';
 import { fieldSites, rangesAt } from './common.js';
+import { once } from '../../util/once.js';
 
 /**
  * The MetalLB legacy ConfigMap (MetalLB < 0.13): `data.config` holds a YAML string with `peers`,
@@ -29,57 +30,67 @@ import { fieldSites, rangesAt } from './common.js';
  * user reads them there.
  */
 
-const peerSchema = z.strictObject({
-  'peer-address': ipAddress,
-  'peer-asn': asn,
-  'my-asn': asn,
-  'peer-port': port.optional(),
-  'hold-time': duration.optional(),
-  'keepalive-time': duration.optional(),
-  'router-id': ipv4Address.optional(),
-  'source-address': ipAddress.optional(),
-  password: z.string().optional(),
-  'bfd-profile': z.string().optional(),
-  'ebgp-multihop': z.boolean().optional(),
-  'node-selectors': z.array(legacyLabelSelector).optional(),
-});
+const peerSchema = once(() =>
+  z.strictObject({
+    'peer-address': ipAddress(),
+    'peer-asn': asn(),
+    'my-asn': asn(),
+    'peer-port': port().optional(),
+    'hold-time': duration().optional(),
+    'keepalive-time': duration().optional(),
+    'router-id': ipv4Address().optional(),
+    'source-address': ipAddress().optional(),
+    password: z.string().optional(),
+    'bfd-profile': z.string().optional(),
+    'ebgp-multihop': z.boolean().optional(),
+    'node-selectors': z.array(legacyLabelSelector()).optional(),
+  }),
+);
 
-const advertisementSchema = z.strictObject({
-  'aggregation-length': aggregationLength(32).optional(),
-  'aggregation-length-v6': aggregationLength(128).optional(),
-  localpref: uint32('a local preference').optional(),
-  communities: z.array(z.string()).optional(),
-});
+const advertisementSchema = once(() =>
+  z.strictObject({
+    'aggregation-length': aggregationLength(32).optional(),
+    'aggregation-length-v6': aggregationLength(128).optional(),
+    localpref: uint32('a local preference').optional(),
+    communities: z.array(z.string()).optional(),
+  }),
+);
 
-const poolSchema = z.strictObject({
-  name: z.string().min(1, { error: 'must not be empty' }),
-  protocol: z.enum(['bgp', 'layer2']),
-  addresses: z.array(addressRange).min(1, { error: 'must list at least one CIDR or range' }),
-  'auto-assign': z.boolean().optional(),
-  'avoid-buggy-ips': z.boolean().optional(),
-  // MetalLB v0.12 reads an empty list item (`-`) as an advertisement with every default.
-  'bgp-advertisements': z.array(advertisementSchema.nullable()).optional(),
-});
+const poolSchema = once(() =>
+  z.strictObject({
+    name: z.string().min(1, { error: 'must not be empty' }),
+    protocol: z.enum(['bgp', 'layer2']),
+    addresses: z.array(addressRange()).min(1, { error: 'must list at least one CIDR or range' }),
+    'auto-assign': z.boolean().optional(),
+    'avoid-buggy-ips': z.boolean().optional(),
+    // MetalLB v0.12 reads an empty list item (`-`) as an advertisement with every default.
+    'bgp-advertisements': z.array(advertisementSchema().nullable()).optional(),
+  }),
+);
 
-const legacyConfigSchema = z
-  .strictObject({
-    peers: z.array(peerSchema).optional(),
-    'bgp-communities': z.record(z.string(), z.string()).optional(),
-    'address-pools': z.array(poolSchema).optional(),
-  })
-  .nullable();
+const legacyConfigSchema = once(() =>
+  z
+    .strictObject({
+      peers: z.array(peerSchema()).optional(),
+      'bgp-communities': z.record(z.string(), z.string()).optional(),
+      'address-pools': z.array(poolSchema()).optional(),
+    })
+    .nullable(),
+);
 
-const configMapSchema = z.strictObject({
-  apiVersion: z.literal('v1'),
-  kind: z.literal('ConfigMap'),
-  metadata: z.looseObject({}).optional(),
-  data: z.strictObject({ config: z.string() }),
-});
+const configMapSchema = once(() =>
+  z.strictObject({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('ConfigMap'),
+    metadata: z.looseObject({}).optional(),
+    data: z.strictObject({ config: z.string() }),
+  }),
+);
 
 /** A Kubernetes ConfigMap holding a MetalLB legacy config. */
 export function fromConfigMap(doc: SourceDocument, issues: IssueCollector): Fragment {
   const root: Site = { doc, path: [] };
-  const cm = parseAt(configMapSchema, doc.value, root, issues);
+  const cm = parseAt(configMapSchema(), doc.value, root, issues);
   if (!cm) return emptyFragment();
   const inner = parseEmbeddedYaml(doc, ['data', 'config'], cm.data.config);
   const fragment = emptyFragment();
@@ -96,7 +107,7 @@ export function fromConfigMap(doc: SourceDocument, issues: IssueCollector): Frag
 export function fromLegacyConfig(doc: SourceDocument, issues: IssueCollector): Fragment {
   const root: Site = { doc, path: [] };
   const fragment = emptyFragment();
-  const cfg = parseAt(legacyConfigSchema, doc.value, root, issues);
+  const cfg = parseAt(legacyConfigSchema(), doc.value, root, issues);
   if (!cfg) return fragment;
   for (const [name, value] of Object.entries(cfg['bgp-communities'] ?? {})) {
     fragment.aliases.push({ site: childSite(root, 'bgp-communities', name), name, value });
@@ -115,7 +126,7 @@ export function fromLegacyConfig(doc: SourceDocument, issues: IssueCollector): F
   return fragment;
 }
 
-function peerDraft(p: z.output<typeof peerSchema>, site: Site): PeerDraft {
+function peerDraft(p: z.output<ReturnType<typeof peerSchema>>, site: Site): PeerDraft {
   return {
     site,
     fieldSite: fieldSites(site, {
@@ -144,7 +155,7 @@ function peerDraft(p: z.output<typeof peerSchema>, site: Site): PeerDraft {
   };
 }
 
-type LegacyAdvertisement = z.output<typeof advertisementSchema>;
+type LegacyAdvertisement = z.output<ReturnType<typeof advertisementSchema>>;
 
 /**
  * MetalLB v0.12 refuses two equal advertisements in one pool (validateDuplicateAdvertisements
@@ -168,7 +179,11 @@ function checkDuplicateAdvertisements(
   });
 }
 
-function poolDraft(p: z.output<typeof poolSchema>, site: Site, issues: IssueCollector): PoolDraft {
+function poolDraft(
+  p: z.output<ReturnType<typeof poolSchema>>,
+  site: Site,
+  issues: IssueCollector,
+): PoolDraft {
   const ads = (p['bgp-advertisements'] ?? []).map((a): LegacyAdvertisement => a ?? {});
   checkDuplicateAdvertisements(ads, site, issues);
   const advertisements = ads.map((a, i): AdvertisementDraft => {

@@ -16,90 +16,103 @@ import {
 import { refuseDuplicateSelectors, refuseDuplicates } from '../duplicates.js';
 import type { SourceDocument } from '../yaml-source.js';
 import { fieldSites, peerSessionFields, rangesAt } from './common.js';
+import { once } from '../../util/once.js';
 
 /** MetalLB's CRDs (metallb.io/v1beta1 and v1beta2), one object per YAML document. */
 
 const METALLB_API_VERSIONS = ['metallb.io/v1beta1', 'metallb.io/v1beta2'] as const;
 
-const metadata = z.looseObject({
-  name: z.string({ error: 'must be the object name' }).min(1, { error: 'must not be empty' }),
-  namespace: z.string().optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-});
+const metadata = once(() =>
+  z.looseObject({
+    name: z.string({ error: 'must be the object name' }).min(1, { error: 'must not be empty' }),
+    namespace: z.string().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+  }),
+);
 
 function crd<S extends z.ZodType>(kind: string, spec: S) {
   return z.strictObject({
     apiVersion: z.enum(METALLB_API_VERSIONS),
     kind: z.literal(kind),
-    metadata,
+    metadata: metadata(),
     // `spec:` left empty (or absent) is an empty spec, e.g. a BGPAdvertisement for every pool.
     spec: z.preprocess((v) => v ?? {}, spec),
     status: z.unknown().optional(),
   });
 }
 
-const selectors = z.array(labelSelector);
+const selectors = once(() => z.array(labelSelector()));
 
-const poolSchema = crd(
-  'IPAddressPool',
-  z.strictObject({
-    addresses: z.array(addressRange).min(1, { error: 'must list at least one CIDR or range' }),
-    autoAssign: z.boolean().optional(),
-    avoidBuggyIPs: z.boolean().optional(),
-    serviceAllocation: z
-      .strictObject({
-        priority: z.number().int({ error: 'must be a whole number' }).optional(),
-        namespaces: z.array(z.string()).optional(),
-        namespaceSelectors: selectors.optional(),
-        serviceSelectors: selectors.optional(),
-      })
-      .optional(),
-  }),
+const poolSchema = once(() =>
+  crd(
+    'IPAddressPool',
+    z.strictObject({
+      addresses: z.array(addressRange()).min(1, { error: 'must list at least one CIDR or range' }),
+      autoAssign: z.boolean().optional(),
+      avoidBuggyIPs: z.boolean().optional(),
+      serviceAllocation: z
+        .strictObject({
+          priority: z.number().int({ error: 'must be a whole number' }).optional(),
+          namespaces: z.array(z.string()).optional(),
+          namespaceSelectors: selectors().optional(),
+          serviceSelectors: selectors().optional(),
+        })
+        .optional(),
+    }),
+  ),
 );
 
-const peerSchema = crd(
-  'BGPPeer',
-  z.strictObject({
-    myASN: asn,
-    peerASN: asn,
-    peerAddress: ipAddress,
-    ...peerSessionFields,
-    password: z.string().optional(),
-    passwordSecret: z.strictObject({ name: z.string(), namespace: z.string().optional() }).optional(),
-    ebgpMultiHop: z.boolean().optional(),
-    nodeSelectors: selectors.optional(),
-    bfdProfile: z.string().optional(),
-    dualStackAddressFamily: z.boolean().optional(),
-  }),
+const peerSchema = once(() =>
+  crd(
+    'BGPPeer',
+    z.strictObject({
+      myASN: asn(),
+      peerASN: asn(),
+      peerAddress: ipAddress(),
+      ...peerSessionFields(),
+      password: z.string().optional(),
+      passwordSecret: z.strictObject({ name: z.string(), namespace: z.string().optional() }).optional(),
+      ebgpMultiHop: z.boolean().optional(),
+      nodeSelectors: selectors().optional(),
+      bfdProfile: z.string().optional(),
+      dualStackAddressFamily: z.boolean().optional(),
+    }),
+  ),
 );
 
-const advertisementSpec = z.strictObject({
-  ipAddressPools: z.array(z.string()).optional(),
-  ipAddressPoolSelectors: selectors.optional(),
-  aggregationLength: aggregationLength(32).optional(),
-  aggregationLengthV6: aggregationLength(128).optional(),
-  localPref: uint32('a local preference').optional(),
-  communities: z.array(z.string()).optional(),
-  peers: z.array(z.string()).optional(),
-  nodeSelectors: selectors.optional(),
-  serviceSelectors: selectors.optional(),
-});
-
-const advertisementSchema = crd('BGPAdvertisement', advertisementSpec);
-
-const communitySchema = crd(
-  'Community',
+const advertisementSpec = once(() =>
   z.strictObject({
-    communities: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
-  }),
-);
-
-const l2Schema = crd(
-  'L2Advertisement',
-  z.looseObject({
     ipAddressPools: z.array(z.string()).optional(),
-    ipAddressPoolSelectors: selectors.optional(),
+    ipAddressPoolSelectors: selectors().optional(),
+    aggregationLength: aggregationLength(32).optional(),
+    aggregationLengthV6: aggregationLength(128).optional(),
+    localPref: uint32('a local preference').optional(),
+    communities: z.array(z.string()).optional(),
+    peers: z.array(z.string()).optional(),
+    nodeSelectors: selectors().optional(),
+    serviceSelectors: selectors().optional(),
   }),
+);
+
+const advertisementSchema = once(() => crd('BGPAdvertisement', advertisementSpec()));
+
+const communitySchema = once(() =>
+  crd(
+    'Community',
+    z.strictObject({
+      communities: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
+    }),
+  ),
+);
+
+const l2Schema = once(() =>
+  crd(
+    'L2Advertisement',
+    z.looseObject({
+      ipAddressPools: z.array(z.string()).optional(),
+      ipAddressPoolSelectors: selectors().optional(),
+    }),
+  ),
 );
 
 /** One metallb.io object. Kinds we do not use (BFDProfile...) are reported and ignored. */
@@ -108,7 +121,7 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
   const fragment = emptyFragment();
   switch (kind) {
     case 'IPAddressPool': {
-      const obj = parseAt(poolSchema, doc.value, root, issues);
+      const obj = parseAt(poolSchema(), doc.value, root, issues);
       if (!obj) break;
       const spec = childSite(root, 'spec');
       const alloc = obj.spec.serviceAllocation;
@@ -131,7 +144,7 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
       break;
     }
     case 'BGPPeer': {
-      const obj = parseAt(peerSchema, doc.value, root, issues);
+      const obj = parseAt(peerSchema(), doc.value, root, issues);
       if (!obj) break;
       refuseDuplicateSelectors(
         obj.spec.nodeSelectors ?? [],
@@ -142,21 +155,21 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
       break;
     }
     case 'BGPAdvertisement': {
-      const obj = parseAt(advertisementSchema, doc.value, root, issues);
+      const obj = parseAt(advertisementSchema(), doc.value, root, issues);
       if (!obj) break;
       checkAdvertisementSpec(obj.spec, childSite(root, 'spec'), issues);
       fragment.advertisements.push(crdAdvertisement(obj.metadata.name, obj.spec, root));
       break;
     }
     case 'Community': {
-      const obj = parseAt(communitySchema, doc.value, root, issues);
+      const obj = parseAt(communitySchema(), doc.value, root, issues);
       (obj?.spec.communities ?? []).forEach((c, i) => {
         fragment.aliases.push({ site: childSite(root, 'spec', 'communities', i, 'value'), ...c });
       });
       break;
     }
     case 'L2Advertisement': {
-      const obj = parseAt(l2Schema, doc.value, root, issues);
+      const obj = parseAt(l2Schema(), doc.value, root, issues);
       if (!obj) break;
       issues.warn(root, 'L2Advertisement accepted but layer2 is not supported: its pools are not announced');
       fragment.l2Advertisements.push({
@@ -173,7 +186,7 @@ export function fromCrd(doc: SourceDocument, kind: string, issues: IssueCollecto
 }
 
 function refuseDuplicatesInAllocation(
-  alloc: NonNullable<z.output<typeof poolSchema>['spec']['serviceAllocation']>,
+  alloc: NonNullable<z.output<ReturnType<typeof poolSchema>>['spec']['serviceAllocation']>,
   site: Site,
   issues: IssueCollector,
 ): void {
@@ -189,7 +202,7 @@ function refuseDuplicatesInAllocation(
  * mutually exclusive").
  */
 export function checkAdvertisementSpec(
-  spec: z.output<typeof advertisementSpec>,
+  spec: z.output<ReturnType<typeof advertisementSpec>>,
   site: Site,
   issues: IssueCollector,
 ): void {
@@ -218,7 +231,7 @@ export function checkAdvertisementSpec(
   }
 }
 
-function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
+function crdPeer(obj: z.output<ReturnType<typeof peerSchema>>, root: Site): PeerDraft {
   const s = obj.spec;
   return {
     site: root,
@@ -258,7 +271,7 @@ function crdPeer(obj: z.output<typeof peerSchema>, root: Site): PeerDraft {
 /** Shared with our own form, whose advertisements use the CRD's spec fields plus a name. */
 export function crdAdvertisement(
   name: string,
-  spec: z.output<typeof advertisementSpec>,
+  spec: z.output<ReturnType<typeof advertisementSpec>>,
   root: Site,
   specPath: 'spec' | null = 'spec',
 ): AdvertisementDraft {
