@@ -4,7 +4,7 @@ import { BIRD_COMMANDS, kernelProtocols, readBirdRoutes } from '../../router-dri
 import { parseBirdProtocols } from '../../router-drivers/bird/parse-protocols.js';
 import { parseBirdStatus } from '../../router-drivers/bird/parse-status.js';
 import { birdNeighbors, birdRunningConfig, birdSummaries } from '../../router-drivers/bird/records.js';
-import { createRecordedTransport, recordedFileName } from '../../router-drivers/index.js';
+import { createRecordedTransport, recordedFileName } from '../../router-drivers/transport-recorded.js';
 import { CrsError } from '../../util/errors.js';
 import type { RouterRecords } from '../../sync/verify/from-records.js';
 import { CheckInputError } from './errors.js';

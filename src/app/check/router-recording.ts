@@ -1,20 +1,24 @@
 import { appendAll } from '../../util/arrays.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+// The parsers themselves, not the router-drivers index: that would bring the SSH and local
+// transports, the drivers and the neighbor plan (node:crypto included) into `check DIR`'s start-up.
 import {
-  commandErrorFor,
   parseBgpNeighborsJson,
-  parseBgpNeighborsText,
   parseBgpSummaryJson,
-  parseBgpSummaryText,
   parseRouteJson,
-  parseRouteText,
-  parseRunningConfig,
-  type BgpNeighborDetail,
-  type BgpSummary,
-  type RouteEntry,
-  type RunningConfig,
-} from '../../router-drivers/index.js';
+} from '../../router-drivers/parse-json.js';
+import { parseBgpNeighborsText } from '../../router-drivers/parse-neighbors-text.js';
+import { parseRouteText } from '../../router-drivers/parse-route-text.js';
+import { parseRunningConfig } from '../../router-drivers/parse-running-config.js';
+import { parseBgpSummaryText } from '../../router-drivers/parse-summary-text.js';
+import type {
+  BgpNeighborDetail,
+  BgpSummary,
+  RouteEntry,
+  RunningConfig,
+} from '../../router-drivers/records.js';
+import { commandErrorFor } from '../../router-drivers/vtysh-errors.js';
 import { parsedAs } from '../../router-drivers/text-lines.js';
 import { CrsError } from '../../util/errors.js';
 import type { RouterRecords } from '../../sync/verify/from-records.js';
