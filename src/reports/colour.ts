@@ -6,10 +6,10 @@ const YELLOW = '\u001b[33m';
 const RED = '\u001b[31m';
 const BOLD = '\u001b[1m';
 
-/** ok is green; partial problems (one path short, not in the FIB) yellow; the rest red. */
+/** ok is green; partial or passing problems (one path short, not in the FIB, a restart) yellow; the rest red. */
 export function verdictColour(verdict: RouteVerdict | SessionVerdict): string {
   if (verdict === 'ok') return GREEN;
-  if (verdict === 'ecmp-incomplete' || verdict === 'not-in-fib') return YELLOW;
+  if (verdict === 'ecmp-incomplete' || verdict === 'not-in-fib' || verdict === 'restarting') return YELLOW;
   return RED;
 }
 

@@ -43,7 +43,7 @@ describe('runCheck', () => {
     expect(rowOf(r.output, '192.168.197.254/32')).to.match(
       /192\.168\.201\.12\s.*\bok\s+default\/test-service-3$/,
     );
-    expect(r.output).to.contain('OK: sessions 2 (ok 2, down 0, missing 0); routes 3 (ok 3,');
+    expect(r.output).to.contain('OK: sessions 2 (ok 2, down 0, missing 0, restarting 0); routes 3 (ok 3,');
   });
 
   it('matches the golden text report of the seed', async () => {

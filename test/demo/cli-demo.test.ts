@@ -16,7 +16,7 @@ describe('demo: `cluster-router-sync run --demo --once` as a child process', fun
     expect(stdout).to.match(
       /^B>\*\s+192\.168\.197\.254\/32\s+192\.168\.201\.12\s+192\.168\.201\.12\s+\S+\s+ok\s+default\/test-service-3$/m,
     );
-    expect(stdout).to.match(/^OK: sessions 1 \(ok 1, down 0, missing 0\); routes 3 \(ok 3,/m);
+    expect(stdout).to.match(/^OK: sessions 1 \(ok 1, down 0, missing 0, restarting 0\); routes 3 \(ok 3,/m);
     // Logs are JSON lines on stderr, never mixed into the report.
     const lines = stderr.trim().split('\n').filter(Boolean);
     expect(lines.length).to.be.greaterThan(0);

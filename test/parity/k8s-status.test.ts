@@ -138,7 +138,7 @@ function verification(prefix: string, services: string[], verdict: RouteVerdict)
     notes: [],
     summary: {
       status: verdict === 'ok' ? 'ok' : 'drift',
-      sessions: { ok: 0, down: 0, missing: 0, total: 0 },
+      sessions: { ok: 0, down: 0, missing: 0, restarting: 0, total: 0 },
       routes: { ...routes, total: 1 },
     },
   };

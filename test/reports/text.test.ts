@@ -39,7 +39,7 @@ describe('text report', () => {
     const text = renderText(awkwardVerification(), { color: false });
     expect(text).to.contain('Notes:\n  ns/x: pool-exhausted');
     expect(text.trimEnd().split('\n').pop()).to.equal(
-      'DRIFT: sessions 3 (ok 1, down 1, missing 1); routes 6 (ok 1, missing 1, wrong-nexthop 1, not-in-fib 1, unexpected 1, ecmp-incomplete 1)',
+      'DRIFT: sessions 3 (ok 1, down 1, missing 1, restarting 0); routes 6 (ok 1, missing 1, wrong-nexthop 1, not-in-fib 1, unexpected 1, ecmp-incomplete 1)',
     );
   });
 });

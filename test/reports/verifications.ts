@@ -124,7 +124,7 @@ export function awkwardVerification(): Verification {
     notes: [{ subject: 'ns/x', message: 'pool-exhausted: no free IP in "default"\nsecond line' }],
     summary: {
       status: 'drift',
-      sessions: { total: 3, ok: 1, down: 1, missing: 1 },
+      sessions: { total: 3, ok: 1, down: 1, missing: 1, restarting: 0 },
       routes: {
         total: 6,
         ok: 1,

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parseBgpNeighborsJson } from '../../src/router-drivers/parse-json.js';
 import type { BgpSummary, RouteEntry } from '../../src/router-drivers/records.js';
 import { observedFromRecords } from '../../src/sync/verify/from-records.js';
 import { bgpRoute } from '../router-drivers/route-entries.js';
@@ -46,6 +48,27 @@ describe('observedFromRecords', () => {
         prefixesReceived: 5,
       },
     ]);
+  });
+
+  it("names the families whose End-of-RIB the router awaits after our restart (FRR 10.3's neighbors JSON)", () => {
+    const neighbors = (state: string) =>
+      parseBgpNeighborsJson(
+        readFileSync(
+          new URL(
+            `../../fixtures/frr-graceful-restart/frr-10.3/${state}/show_bgp_neighbors_json.txt`,
+            import.meta.url,
+          ),
+          'utf8',
+        ),
+      );
+    const sessionWith = (state: string) => {
+      const [detail] = neighbors(state);
+      const s = summary('IPv4 Unicast', 1);
+      s.peers[0]!.address = detail!.address;
+      return observedFromRecords({ summary: [s], routes: [], neighbors: neighbors(state) }).sessions[0];
+    };
+    expect(sessionWith('awaiting-end-of-rib')?.endOfRibAwaited).to.deep.equal([4]);
+    expect(sessionWith('end-of-rib-received')).to.not.have.property('endOfRibAwaited');
   });
 
   it('keeps BGP routes only and spells their codes as vtysh does', () => {

@@ -185,6 +185,22 @@ describe('verify', () => {
     expect(row.verdict).to.equal('ok');
   });
 
+  it('reports an Established session whose End-of-RIB the router still awaits as restarting (drift)', () => {
+    const observed = seedObserved();
+    observed.sessions[0] = { ...observed.sessions[0]!, endOfRibAwaited: [4] };
+    const v = verifySeed(observed);
+    expect(v.sessions[0]).to.include({
+      neighbor: '192.168.201.11',
+      verdict: 'restarting',
+      state: 'Established',
+    });
+    expect(v.sessions[0]!.detail).to.contain('IPv4 End-of-RIB').and.contain('RFC 4724 section 4.2');
+    expect(v.summary.status).to.equal('drift');
+    expect(v.summary.sessions).to.include({ ok: 1, restarting: 1 });
+    // The routes are judged as ever: the report shows what the router holds meanwhile.
+    expect(v.summary.routes.ok).to.equal(v.summary.routes.total);
+  });
+
   it('reports a session that is not Established as down', () => {
     const observed = seedObserved();
     observed.sessions[1] = session('192.168.201.12', { state: 'Active', upDownText: 'never' });

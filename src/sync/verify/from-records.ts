@@ -65,6 +65,8 @@ function sessionsOf(sections: BgpSummary[], neighbors: BgpNeighborDetail[] | und
       if (neighbors !== undefined) {
         const detail = neighbors.find((n) => (canonicalIp(n.address) ?? n.address) === neighbor);
         session.multiPathFamilies = detail === undefined ? [] : multiPathFamilies(detail);
+        const awaited = detail === undefined ? [] : endOfRibAwaited(detail);
+        if (awaited.length > 0) session.endOfRibAwaited = awaited;
         // The summary says `Active`; the details say why: `Active (NSF passive)` is Quagga waiting
         // for a peer in graceful restart (fixtures/quagga-1.2.4/graceful-restart-stale).
         if (detail?.state.startsWith(`${peer.state} (`)) session.state = detail.state;
@@ -81,13 +83,27 @@ function sessionsOf(sections: BgpSummary[], neighbors: BgpNeighborDetail[] | und
  * `IPv4 Unicast: RX advertised` and `TX received` for our speaker; Quagga has no ADD-PATH.
  */
 function multiPathFamilies(n: BgpNeighborDetail): Array<4 | 6> {
+  return unicastFamilies((name) => {
+    const cap = n.capabilities.addPath.find((c) => c.addressFamily === name);
+    return cap?.rxAdvertised === true && cap.txReceived;
+  });
+}
+
+/** FRR 7.5.1 to 10.3: `"ipv4Unicast":{"endOfRibStatus":{"endOfRibRecv":false}}` (fixtures/frr-graceful-restart). */
+function endOfRibAwaited(n: BgpNeighborDetail): Array<4 | 6> {
+  return unicastFamilies(
+    (name) => n.gracefulRestart?.some((f) => f.addressFamily === name && !f.endOfRibReceived) === true,
+  );
+}
+
+/** The unicast families (4, 6) whose router-side name (`IPv4 Unicast`) passes `test`. */
+function unicastFamilies(test: (name: string) => boolean): Array<4 | 6> {
   const families: Array<4 | 6> = [];
   for (const [family, name] of [
     [4, 'IPv4 Unicast'],
     [6, 'IPv6 Unicast'],
   ] as const) {
-    const cap = n.capabilities.addPath.find((c) => c.addressFamily === name);
-    if (cap?.rxAdvertised && cap.txReceived) families.push(family);
+    if (test(name)) families.push(family);
   }
   return families;
 }

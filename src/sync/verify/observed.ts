@@ -20,6 +20,12 @@ export interface ObservedSession {
    * details were not read; empty for a session without ADD-PATH (every Quagga session).
    */
   multiPathFamilies?: Array<4 | 6>;
+  /**
+   * Families in graceful restart (RFC 4724) whose End-of-RIB the router has not received since
+   * the session came up: it still holds the routes of our previous session as stale, and drops
+   * those we do not send again once the End-of-RIB arrives (section 4.2). Absent when unknown.
+   */
+  endOfRibAwaited?: Array<4 | 6>;
 }
 
 export interface ObservedNextHop {

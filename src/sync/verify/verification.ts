@@ -3,12 +3,17 @@
  * names are part of the JSON report schema (docs/report-schema.json); change them together.
  */
 
-export type SessionVerdict = 'ok' | 'down' | 'missing';
+/**
+ * `restarting`: Established, but the router has not yet received our End-of-RIB after our
+ * restart, so the routes it shows may still be our previous session's, kept as stale (RFC 4724
+ * section 4.2), and any we did not send again go when the End-of-RIB arrives.
+ */
+export type SessionVerdict = 'ok' | 'down' | 'missing' | 'restarting';
 
 export type RouteVerdict =
   'ok' | 'missing' | 'wrong-nexthop' | 'not-in-fib' | 'unexpected' | 'ecmp-incomplete';
 
-export const SESSION_VERDICTS: readonly SessionVerdict[] = ['ok', 'down', 'missing'];
+export const SESSION_VERDICTS: readonly SessionVerdict[] = ['ok', 'down', 'missing', 'restarting'];
 export const ROUTE_VERDICTS: readonly RouteVerdict[] = [
   'ok',
   'missing',

@@ -152,6 +152,10 @@ function sessionRow(
   } else if (session.state !== 'Established') {
     row.verdict = 'down';
     row.detail = `session is ${session.state}`;
+  } else if (session.endOfRibAwaited !== undefined && session.endOfRibAwaited.length > 0) {
+    row.verdict = 'restarting';
+    const families = session.endOfRibAwaited.map((f) => `IPv${f}`).join(' and ');
+    row.detail = `graceful restart: the router has not yet received our ${families} End-of-RIB on this session and still holds our previous session's routes as stale (RFC 4724 section 4.2)`;
   }
   return row;
 }
