@@ -239,6 +239,45 @@ describe('engine: the sync loop', () => {
       ]);
     });
 
+    it('while the router waits for our End-of-RIB: repairs nothing, looks again, less often each time', async () => {
+      const restarting: Finding = { kind: 'restart-in-progress', peer: PEER, message: 'graceful restart' };
+      const missing: Finding = {
+        kind: 'route-missing',
+        peer: PEER,
+        prefix: '192.168.197.1/32',
+        message: 'x',
+      };
+      const t = setup({
+        results: [
+          found(restarting, missing),
+          found(restarting),
+          found(restarting),
+          { verdict: 'ok', findings: [] },
+        ],
+      });
+      await t.engine.start();
+      t.source.emit(snapshot([lbService('a', '192.168.197.1')]));
+      await clock.tickAsync(1000);
+      // The router's routes may still be our previous session's: a missing one is not re-sent.
+      expect(t.announcer.calls.slice(1)).to.deep.equal([]);
+      expect(await metric(t, 'crs_drift_reported_total')).to.deep.equal([
+        'crs_drift_reported_total{kind="restart-in-progress"} 1',
+        'crs_drift_reported_total{kind="route-missing"} 1',
+      ]);
+      await clock.tickAsync(1000);
+      expect(t.reports.map((r) => r.reason)).to.deep.equal(['initial', 'restart-check']);
+      await clock.tickAsync(1999);
+      expect(t.reports).to.have.length(2);
+      await clock.tickAsync(1);
+      await clock.tickAsync(4000);
+      expect(t.reports.map((r) => [r.reason, r.v.verdict])).to.deep.equal([
+        ['initial', 'drift'],
+        ['restart-check', 'drift'],
+        ['restart-check', 'drift'],
+        ['restart-check', 'ok'],
+      ]);
+    });
+
     it('does not repair against a plan that changed while the router was being read', async () => {
       const t = setup({
         results: [

@@ -110,6 +110,8 @@ export class SyncEngine<R> {
    * every verification, so it is reported instead until the finding changes or goes away.
    */
   private readonly triedRepairs = new Map<string, { peer: string | undefined; message: string }>();
+  /** Verifications in a row that found the router still waiting for our End-of-RIB. */
+  private restartChecks = 0;
 
   /** Replaced as a whole by reconfigure; everything else reads it at each use. */
   constructor(private opts: EngineOptions<R>) {
@@ -540,7 +542,27 @@ export class SyncEngine<R> {
     this.opts.reporter(verification, reason);
     this.emit({ type: 'verified', verification, reason });
     const repaired = await this.repair(plan, verification.findings);
-    if (repaired && reason !== 'repair-check') this.verifyAgainSoon();
+    if (verification.findings.some((f) => f.kind === 'restart-in-progress')) this.verifyAfterRestart();
+    else {
+      this.restartChecks = 0;
+      if (repaired && reason !== 'repair-check') this.verifyAgainSoon();
+    }
+  }
+
+  /**
+   * The router keeps our previous session's routes as stale until our End-of-RIB reaches it (RFC
+   * 4724 section 4.2): what it shows before then proves nothing, so look again, first soon, then
+   * less often (a router that never records the End-of-RIB is not read every second for good).
+   */
+  private verifyAfterRestart(): void {
+    const settle = this.opts.settleMs ?? 1000;
+    const delay = Math.min(
+      settle * 2 ** Math.min(this.restartChecks, 10),
+      this.opts.config.verifyIntervalSec * 1000,
+    );
+    this.restartChecks++;
+    this.clearVerifyTimer();
+    this.scheduleVerify('restart-check', delay);
   }
 
   private verifyAgainSoon(): void {
@@ -557,6 +579,11 @@ export class SyncEngine<R> {
         .filter((s) => s.established)
         .map((s) => s.peer),
     );
+    // A router still waiting for our End-of-RIB has not taken our table yet: its routes are
+    // neither missing nor unwanted until it has, so they are only reported meanwhile.
+    const restarting = new Set(findings.filter((f) => f.kind === 'restart-in-progress').map((f) => f.peer));
+    const repairable = (peer: string | undefined): peer is string =>
+      peer !== undefined && established.has(peer) && !restarting.has(peer);
     const resend = new Map<string, string[]>();
     const unwanted = new Map<string, string[]>();
     const tried = new Map<string, { peer: string | undefined; message: string }>();
@@ -587,7 +614,7 @@ export class SyncEngine<R> {
           break;
         case 'route-missing':
         case 'next-hop-mismatch':
-          if (f.peer === undefined || !established.has(f.peer)) {
+          if (!repairable(f.peer)) {
             metrics.reported(f.kind);
             break;
           }
@@ -596,7 +623,7 @@ export class SyncEngine<R> {
           count('reannounce', f, `re-announcing ${f.prefix ?? 'routes'}`);
           break;
         case 'route-unwanted':
-          if (f.peer === undefined || f.prefix === undefined || !established.has(f.peer)) {
+          if (!repairable(f.peer) || f.prefix === undefined) {
             metrics.reported(f.kind);
             break;
           }
@@ -619,6 +646,7 @@ export class SyncEngine<R> {
           break;
         }
         case 'not-in-fib':
+        case 'restart-in-progress':
         case 'other':
           metrics.reported(f.kind);
           break;

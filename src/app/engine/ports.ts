@@ -76,6 +76,7 @@ export type FindingKind =
   | 'next-hop-mismatch'
   | 'route-unwanted'
   | 'not-in-fib'
+  | 'restart-in-progress'
   | 'other';
 
 /** One difference between the plan and the router, in the terms the engine repairs by. */
@@ -103,6 +104,7 @@ export interface Verifier<R> {
   verify(plan: Plan): Promise<VerifierResult<R>>;
 }
 
-export type VerificationReason = 'initial' | 'change' | 'periodic' | 'repair-check' | 'session' | 'requested';
+export type VerificationReason =
+  'initial' | 'change' | 'periodic' | 'repair-check' | 'restart-check' | 'session' | 'requested';
 
 export type Reporter<R> = (verification: VerifierResult<R>, reason: VerificationReason) => void;

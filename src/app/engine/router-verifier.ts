@@ -65,7 +65,13 @@ function findingsOf(v: Verification): Finding[] {
   for (const s of v.sessions) {
     if (s.verdict === 'ok') continue;
     const kind =
-      s.verdict === 'down' ? 'session-down' : s.actualAs === undefined ? 'neighbor-missing' : 'other';
+      s.verdict === 'down'
+        ? 'session-down'
+        : s.verdict === 'restarting'
+          ? 'restart-in-progress'
+          : s.actualAs === undefined
+            ? 'neighbor-missing'
+            : 'other';
     const message = `${s.neighbor}: ${s.detail ?? s.verdict}`;
     for (const peer of s.peers) findings.push({ kind, peer, message });
   }

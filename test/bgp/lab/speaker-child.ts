@@ -20,11 +20,14 @@ export interface ChildOptions {
   routes?: Record<string, DesiredRoute[]>;
   /** Like `routes`, read from a JSON file (large tables do not fit in argv). */
   routesFile?: Record<string, string>;
+  /** Hold routes and End-of-RIB until a `tableComplete` command, as `run` does after a restart. */
+  awaitInitialTable?: boolean;
 }
 
 export type ChildCommand =
   | { cmd: 'setRoutes'; peer: string; routes: DesiredRoute[] }
   | { cmd: 'status' }
+  | { cmd: 'tableComplete' }
   | { cmd: 'stop'; withdraw: boolean; message?: string };
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as ChildOptions;
@@ -38,6 +41,7 @@ const speaker = new BgpSpeaker({
     : {}),
   ...(opts.addPath !== undefined ? { addPath: opts.addPath } : {}),
   ...(opts.restarted !== undefined ? { restarted: opts.restarted } : {}),
+  ...(opts.awaitInitialTable !== undefined ? { awaitInitialTable: opts.awaitInitialTable } : {}),
   backoff: { initialMs: 200, maxMs: 2000, jitter: 0.2 },
 });
 for (const event of ['state', 'established', 'notification', 'warning', 'routes-sent'] as const) {
@@ -55,6 +59,7 @@ out({ event: 'ready', pid: process.pid });
 for await (const line of createInterface({ input: process.stdin })) {
   const c = JSON.parse(line) as ChildCommand;
   if (c.cmd === 'setRoutes') speaker.setRoutes(c.peer, c.routes);
+  else if (c.cmd === 'tableComplete') speaker.initialTableComplete();
   else if (c.cmd === 'status') {
     const beforeGc = process.memoryUsage();
     // With --expose-gc (SpeakerProcess passes it) also the steady state, without the last burst's garbage.
