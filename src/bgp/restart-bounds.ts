@@ -18,7 +18,7 @@ export interface RestartBoundTimers {
  * Without graceful restart (`restartTimeSec` absent or 0) the timers stay as given.
  */
 export function restartBoundTimers(t: RestartBoundTimers & { restartTimeSec?: number }): RestartBoundTimers {
-  const bound = t.restartTimeSec ? Math.floor((t.restartTimeSec * 1000) / 4) : Infinity;
+  const bound = t.restartTimeSec ? restartBoundMs(t.restartTimeSec) : Infinity;
   return {
     openHoldMs: Math.min(t.openHoldMs, bound),
     connectRetryMs: Math.min(t.connectRetryMs, bound),
@@ -28,4 +28,9 @@ export function restartBoundTimers(t: RestartBoundTimers & { restartTimeSec?: nu
       maxMs: Math.min(t.backoff.maxMs, bound),
     },
   };
+}
+
+/** A quarter of the graceful-restart time: the longest any one wait before a session may take. */
+export function restartBoundMs(restartTimeSec: number): number {
+  return Math.floor((restartTimeSec * 1000) / 4);
 }

@@ -77,6 +77,16 @@ export interface SpeakerOptions {
    * Default false: routes go out as soon as a session is up.
    */
   awaitInitialTable?: boolean;
+  /**
+   * With awaitInitialTable: sessions neither dial nor accept a connection until
+   * initialTableComplete(), or this many ms after the speaker was made at the latest. A session
+   * brought up and dropped again before its End-of-RIB (a restarted process that fails while it
+   * loads) makes FRR 7.5 to 10.3 delete every route of ours still stale instead of keeping it for
+   * the restart time (test/engine/lab/restart-fib.test.ts); one never brought up leaves the router
+   * as the first restart left it. Keep it well under the restart time, which bounds how long the
+   * router waits for a session at all (RFC 4724 section 4.2). Unset: sessions start at once.
+   */
+  holdSessionsUntilTableMs?: number;
   /** Families offered to every peer (default IPv4 and IPv6). */
   families?: AddressFamily[];
   /** Offer ADD-PATH send, for ECMP towards routers that take it (default true). */
@@ -172,6 +182,8 @@ export class BgpSpeaker extends SessionEventEmitter {
   private readonly security = new Map<string, { peerAddress: string; options: SocketSecurity }>();
   private stopped = false;
   private tableComplete: boolean;
+  /** Set while sessions wait for the first table (SpeakerOptions.holdSessionsUntilTableMs). */
+  private holdTimer: unknown;
   private readonly clock: Clock;
   private readonly connector: Connector;
   private readonly logger: BgpLogger;
@@ -182,6 +194,24 @@ export class BgpSpeaker extends SessionEventEmitter {
     this.connector = opts.connector ?? tcpConnector;
     this.logger = opts.logger ?? silentLogger;
     this.tableComplete = !(opts.awaitInitialTable ?? false);
+    const holdMs = opts.holdSessionsUntilTableMs;
+    if (!this.tableComplete && holdMs !== undefined) {
+      this.holdTimer = this.clock.setTimeout(() => {
+        this.logger.warn(
+          { waitedMs: holdMs },
+          'the first table is not ready yet: starting BGP sessions now, so the router does not give up on our graceful restart',
+        );
+        this.startHeldSessions();
+      }, holdMs);
+    }
+  }
+
+  private startHeldSessions(): void {
+    if (this.holdTimer === undefined) return;
+    this.clock.clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    if (this.stopped) return;
+    for (const s of this.sessions.values()) s.start();
   }
 
   /** Starts accepting sessions; resolves with the bound address (useful with port 0). */
@@ -281,7 +311,7 @@ export class BgpSpeaker extends SessionEventEmitter {
     }
     this.groups.set(peer.name, group);
     for (const s of group.sessions) this.groupOf.set(s.name, group);
-    for (const s of group.sessions) s.start();
+    if (this.holdTimer === undefined) for (const s of group.sessions) s.start();
   }
 
   /**
@@ -491,6 +521,7 @@ export class BgpSpeaker extends SessionEventEmitter {
   initialTableComplete(): void {
     this.tableComplete = true;
     for (const s of this.sessions.values()) s.initialTableComplete();
+    this.startHeldSessions();
   }
 
   /** Routes a peer announced to us (collector mode). */
@@ -523,6 +554,7 @@ export class BgpSpeaker extends SessionEventEmitter {
    */
   async stop(opts: { withdraw?: boolean; message?: string; keepRoutes?: boolean } = {}): Promise<void> {
     this.stopped = true;
+    this.startHeldSessions();
     const server = this.server;
     this.server = undefined;
     this.listener = undefined;
@@ -547,6 +579,7 @@ export class BgpSpeaker extends SessionEventEmitter {
    */
   abort(): string[] {
     this.stopped = true;
+    this.startHeldSessions();
     this.server?.close();
     this.server = undefined;
     this.listener = undefined;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import {
   BgpSpeaker,
   DuplicatePeerError,
@@ -58,6 +59,48 @@ describe('BgpSpeaker facade', () => {
         { prefix: '192.168.197.0/24', nextHops: ['192.168.201.12'], communities: [], largeCommunities: [] },
       ]),
     ).to.throw(InvalidRouteError, /listed twice/);
+  });
+
+  describe('sessions held until the first table (holdSessionsUntilTableMs)', () => {
+    let clock: sinon.SinonFakeTimers;
+    let held: BgpSpeaker;
+    let dialled: number;
+    beforeEach(() => {
+      clock = sinon.useFakeTimers();
+      dialled = 0;
+      held = new BgpSpeaker({
+        routerId: '192.168.201.2',
+        awaitInitialTable: true,
+        holdSessionsUntilTableMs: 30_000,
+        connector: () => {
+          dialled++;
+          return new FakeConnection();
+        },
+      });
+      held.addPeer(PEER);
+    });
+    afterEach(async () => {
+      await held.stop();
+      clock.restore();
+    });
+
+    it('does not start its sessions before the table, then starts them with it', async () => {
+      await clock.tickAsync(10_000);
+      expect(dialled).to.equal(0);
+      expect(held.peers().map((p) => p.state)).to.deep.equal(['Idle']);
+      held.setRoutes('router', []);
+      held.initialTableComplete();
+      await clock.tickAsync(0);
+      expect(dialled).to.equal(1);
+      expect(held.peers().map((p) => p.state)).to.deep.equal(['Connect']);
+    });
+
+    it('starts anyway once the wait is over, without the table', async () => {
+      await clock.tickAsync(29_999);
+      expect(dialled).to.equal(0);
+      await clock.tickAsync(1);
+      expect(dialled).to.equal(1);
+    });
   });
 
   it('refuses to be used after stop', async () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import { BgpSpeaker, type SpeakerPeer } from '../../bgp/index.js';
+import { BgpSpeaker, restartBoundMs, type SpeakerPeer } from '../../bgp/index.js';
 import type { Config, PeerConfig } from '../../config/model.js';
 import { SpeakerAnnouncer } from './speaker-announcer.js';
 
@@ -29,9 +29,10 @@ export interface SpeakerSide {
 
 /**
  * The speaker and its announcer for a config's peers. The engine coalesces changes already, so the
- * speaker's own batching window is kept to one timer turn. Sessions dial at once, so the router's
- * restart timer does not run out while a large cluster loads, but send nothing until the engine's
- * first plan is in (SpeakerOptions.awaitInitialTable). `restarted`: see SpeakerOptions.restarted.
+ * speaker's own batching window is kept to one timer turn. With graceful restart, sessions start
+ * once the engine's first plan is in, or after a quarter of the restart time if a large cluster
+ * takes longer to load (SpeakerOptions.holdSessionsUntilTableMs), and send nothing before that
+ * plan (SpeakerOptions.awaitInitialTable). `restarted`: see SpeakerOptions.restarted.
  */
 export function createSpeakerSide(
   config: Config,
@@ -43,6 +44,9 @@ export function createSpeakerSide(
     awaitInitialTable: true,
     restarted: opts.restarted ?? false,
     gracefulRestartTimeSec: config.speaker.gracefulRestartTimeSec,
+    ...(config.speaker.gracefulRestartTimeSec > 0
+      ? { holdSessionsUntilTableMs: restartBoundMs(config.speaker.gracefulRestartTimeSec) }
+      : {}),
     families: [...new Set(config.pools.flatMap((p) => p.addresses.map((a) => a.family)))].sort(),
     batchWindowMs: 0,
     ...(config.speaker.listenAddress !== undefined
