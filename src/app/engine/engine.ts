@@ -9,6 +9,7 @@ import type { ClusterSnapshot, ServiceInfo } from '../../sync/cluster.js';
 import type { Plan } from '../../sync/plan-types.js';
 import { planChanges } from '../../sync/planner/plan-changes.js';
 import { systemClock, type Clock } from '../../util/clock.js';
+import { CoalescingRunner } from '../../util/coalescing-runner.js';
 import type { PeerSessions } from './peer-sessions.js';
 import {
   type AllocationChanges,
@@ -86,8 +87,8 @@ export class SyncEngine<R> {
   private verifyTimerReason: VerificationReason | undefined;
   private verifying: Promise<void> | undefined;
   private verifyAgain: VerificationReason | undefined;
-  private writing: Promise<void> | undefined;
-  private writeAgain = false;
+  /** Allocation writes, one at a time; changes meanwhile collapse into one more write. */
+  private readonly writes = new CoalescingRunner(() => this.writeChangedAllocations());
   private retryTimer: unknown;
   /** The last plan whose allocations were written; the next write sends what differs from it. */
   private written: Plan = EMPTY_PLAN;
@@ -194,7 +195,7 @@ export class SyncEngine<R> {
     this.clearVerifyTimer();
     this.opts.health?.stop();
     await this.opts.source.stop();
-    await this.writing;
+    await this.writes.idle();
     await this.verifying;
     this.log.info(
       { mode },
@@ -420,35 +421,29 @@ export class SyncEngine<R> {
   }
 
   private writeAllocations(): void {
+    if (this.opts.allocations) this.writes.request();
+  }
+
+  /** Writes what differs from the last written plan; false when the loop must stop (see CoalescingRunner). */
+  private async writeChangedAllocations(): Promise<boolean> {
     const writer = this.opts.allocations;
-    if (!writer) return;
-    if (this.writing) {
-      this.writeAgain = true;
-      return;
+    const plan = this.currentPlan;
+    if (!writer || !plan || this.stopped) return false;
+    const diff = planChanges({ ...this.written, peers: [] }, { ...plan, peers: [] }).allocations;
+    if (diff.length === 0) return true;
+    const changes: AllocationChanges = {
+      changed: diff.flatMap((c) => (c.after ? [c.after] : [])),
+      released: diff.filter((c) => c.kind === 'removed').map((c) => c.service),
+    };
+    try {
+      await writer.write(changes);
+    } catch (err) {
+      this.log.error({ err }, 'writing allocations failed; retrying');
+      this.retryTimer = this.clock.setTimeout(() => this.writeAllocations(), this.opts.retryMs ?? 5000);
+      return false;
     }
-    this.writing = (async () => {
-      do {
-        this.writeAgain = false;
-        const plan = this.currentPlan;
-        if (!plan || this.stopped) break;
-        const diff = planChanges({ ...this.written, peers: [] }, { ...plan, peers: [] }).allocations;
-        if (diff.length === 0) continue;
-        const changes: AllocationChanges = {
-          changed: diff.flatMap((c) => (c.after ? [c.after] : [])),
-          released: diff.filter((c) => c.kind === 'removed').map((c) => c.service),
-        };
-        try {
-          await writer.write(changes);
-        } catch (err) {
-          this.log.error({ err }, 'writing allocations failed; retrying');
-          this.retryTimer = this.clock.setTimeout(() => this.writeAllocations(), this.opts.retryMs ?? 5000);
-          break;
-        }
-        this.written = plan;
-      } while (this.writeAgain);
-    })().finally(() => {
-      this.writing = undefined;
-    });
+    this.written = plan;
+    return true;
   }
 
   private sessionChanged(s: SessionStatus): void {

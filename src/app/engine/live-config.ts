@@ -17,6 +17,7 @@ import { ConfigError, loadConfigDocuments, type ConfigText } from '../../config/
 import type { Config } from '../../config/model.js';
 import { configDocumentObject, type ObjectReference } from '../../k8s/object-events.js';
 import type { ConfigReloadResult, Metrics } from '../../observability/metrics.js';
+import { CoalescingRunner } from '../../util/coalescing-runner.js';
 import { memoizedPlanner } from './kube-adapter.js';
 import type { PlanFn } from './ports.js';
 
@@ -57,8 +58,8 @@ function refusedObject(err: Error, config: Config | undefined): ObjectReference 
 export class LiveConfig {
   private documents: readonly ConfigText[];
   private current: Config;
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  /** One reload at a time; changes meanwhile collapse into one more, with the newest documents. */
+  private readonly reloads = new CoalescingRunner(() => this.reloadNow());
   private stopped = false;
   private readonly log: Logger;
 
@@ -87,38 +88,31 @@ export class LiveConfig {
 
   /** Resolves when no reload is running or queued (tests and shutdown wait on it). */
   async idle(): Promise<void> {
-    while (this.reloading) await this.reloading;
+    await this.reloads.idle();
   }
 
   stop(): void {
     this.stopped = true;
   }
 
-  /** One reload at a time; changes meanwhile collapse into one more, with the newest documents. */
   private reload(): void {
-    if (this.stopped) return;
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return;
+    if (!this.stopped) this.reloads.request();
+  }
+
+  /** False once a reload asked for a restart: nothing is reloaded after that. */
+  private async reloadNow(): Promise<boolean> {
+    let result: ConfigReloadResult;
+    try {
+      result = await this.reloadOnce();
+    } catch (err) {
+      // Loading failed in a way no config error explains, or applying it did: say so, and
+      // let the next change try again.
+      this.log.error({ err }, 'reloading the config failed');
+      result = 'refused';
     }
-    this.reloading = (async () => {
-      do {
-        this.reloadAgain = false;
-        let result: ConfigReloadResult;
-        try {
-          result = await this.reloadOnce();
-        } catch (err) {
-          // Loading failed in a way no config error explains, or applying it did: say so, and
-          // let the next change try again.
-          this.log.error({ err }, 'reloading the config failed');
-          result = 'refused';
-        }
-        this.opts.metrics.configReload(result);
-        if (result === 'restart') this.stopped = true;
-      } while (this.reloadAgain && !this.stopped);
-    })().finally(() => {
-      this.reloading = undefined;
-    });
+    this.opts.metrics.configReload(result);
+    if (result === 'restart') this.stopped = true;
+    return !this.stopped;
   }
 
   private async reloadOnce(): Promise<ConfigReloadResult> {
