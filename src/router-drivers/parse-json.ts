@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { once } from '../util/once.js';
 import { RouterJsonParseError } from './errors.js';
 import type {
   AddPathCapability,
@@ -38,7 +39,9 @@ function validate<S extends z.ZodType>(what: string, at: string[], data: unknown
   return parsed.data;
 }
 
-const count = z.number().int().nonnegative();
+// Every schema is built on its first use: built at module load, they cost every process that
+// loads a parser start-up CPU (`check` of a Quagga recording never reads FRR's JSON).
+const count = once(() => z.number().int().nonnegative());
 
 /** `ipv4Unicast` -> `IPv4 Unicast`, `l2VpnEvpn` -> `L2VPN EVPN`. */
 function addressFamilyName(key: string): string {
@@ -69,39 +72,43 @@ function uptimeOf(what: string, path: string | (() => string), text: string): nu
   return sec;
 }
 
-const summaryPeerSchema = z.looseObject({
-  hostname: z.string().optional(),
-  remoteAs: count,
-  version: count,
-  msgRcvd: count,
-  msgSent: count,
-  tableVersion: count,
-  outq: count,
-  inq: count,
-  peerUptime: z.string(),
-  pfxRcd: count.optional(),
-  pfxSnt: count.optional(),
-  state: z.string(),
-  desc: z.string().optional(),
-});
-const summaryFamilySchema = z.looseObject({
-  routerId: z.string(),
-  as: count,
-  vrfName: z.string().optional(),
-  tableVersion: count.optional(),
-  peers: z.record(z.string(), summaryPeerSchema),
-});
+const summaryPeerSchema = once(() =>
+  z.looseObject({
+    hostname: z.string().optional(),
+    remoteAs: count(),
+    version: count(),
+    msgRcvd: count(),
+    msgSent: count(),
+    tableVersion: count(),
+    outq: count(),
+    inq: count(),
+    peerUptime: z.string(),
+    pfxRcd: count().optional(),
+    pfxSnt: count().optional(),
+    state: z.string(),
+    desc: z.string().optional(),
+  }),
+);
+const summaryFamilySchema = once(() =>
+  z.looseObject({
+    routerId: z.string(),
+    as: count(),
+    vrfName: z.string().optional(),
+    tableVersion: count().optional(),
+    peers: z.record(z.string(), summaryPeerSchema()),
+  }),
+);
 // An address family without neighbors is printed as `{}`.
-const summarySchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+const summarySchema = once(() => z.record(z.string(), z.record(z.string(), z.unknown())));
 
 /** `show bgp summary json` (FRR 7+). */
 export function parseBgpSummaryJson(text: string): BgpSummary[] {
   const WHAT = 'show bgp summary json';
-  const data = parseJson(WHAT, text, summarySchema);
+  const data = parseJson(WHAT, text, summarySchema());
   const out: BgpSummary[] = [];
   for (const [key, raw] of Object.entries(data)) {
     if (Object.keys(raw).length === 0) continue;
-    const family = validate(WHAT, [key], raw, summaryFamilySchema);
+    const family = validate(WHAT, [key], raw, summaryFamilySchema());
     const summary: BgpSummary = {
       addressFamily: addressFamilyName(key),
       routerId: family.routerId,
@@ -137,34 +144,40 @@ export function parseBgpSummaryJson(text: string): BgpSummary[] {
 
 // z.object (not looseObject): zebra prints a dozen fields per entry we never read (table,
 // internalFlags, nexthopGroupId...), and dropping them keeps the parsed table small.
-const routeNexthopSchema = z.object({
-  fib: z.boolean().optional(),
-  ip: z.string().optional(),
-  interfaceName: z.string().optional(),
-  active: z.boolean().optional(),
-  directlyConnected: z.boolean().optional(),
-  weight: count.optional(),
-});
-const routeSchema = z.object({
-  prefix: z.string(),
-  protocol: z.string(),
-  selected: z.boolean().optional(),
-  installed: z.boolean().optional(),
-  queued: z.boolean().optional(),
-  failed: z.boolean().optional(),
-  distance: count.optional(),
-  metric: count.optional(),
-  uptime: z.string(),
-  nexthops: z.array(routeNexthopSchema),
-});
-const routeListSchema = z.array(routeSchema);
-const topLevelObject = z.custom<Record<string, unknown>>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  'expected an object keyed by prefix',
+const routeNexthopSchema = once(() =>
+  z.object({
+    fib: z.boolean().optional(),
+    ip: z.string().optional(),
+    interfaceName: z.string().optional(),
+    active: z.boolean().optional(),
+    directlyConnected: z.boolean().optional(),
+    weight: count().optional(),
+  }),
+);
+const routeSchema = once(() =>
+  z.object({
+    prefix: z.string(),
+    protocol: z.string(),
+    selected: z.boolean().optional(),
+    installed: z.boolean().optional(),
+    queued: z.boolean().optional(),
+    failed: z.boolean().optional(),
+    distance: count().optional(),
+    metric: count().optional(),
+    uptime: z.string(),
+    nexthops: z.array(routeNexthopSchema()),
+  }),
+);
+const routeListSchema = once(() => z.array(routeSchema()));
+const topLevelObject = once(() =>
+  z.custom<Record<string, unknown>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'expected an object keyed by prefix',
+  ),
 );
 
-type RawRoute = z.output<typeof routeSchema>;
-type RawRouteNexthop = z.output<typeof routeNexthopSchema>;
+type RawRoute = z.output<ReturnType<typeof routeSchema>>;
+type RawRouteNexthop = z.output<ReturnType<typeof routeNexthopSchema>>;
 
 /**
  * `show ip route [bgp] json` / `show ipv6 route json` (FRR), one prefix at a time: the entries of
@@ -173,7 +186,7 @@ type RawRouteNexthop = z.output<typeof routeNexthopSchema>;
  */
 export function parseRouteJson(text: string): RouteEntry[] {
   const WHAT = 'show ip route json';
-  const data = parseJson(WHAT, text, topLevelObject);
+  const data = parseJson(WHAT, text, topLevelObject());
   const out: RouteEntry[] = [];
   for (const prefix in data) {
     if (Object.hasOwn(data, prefix)) addRoutes(WHAT, out, prefix, data[prefix]);
@@ -182,7 +195,7 @@ export function parseRouteJson(text: string): RouteEntry[] {
 }
 
 function addRoutes(what: string, out: RouteEntry[], prefix: string, value: unknown): void {
-  const entries = validate(what, [prefix], value, routeListSchema);
+  const entries = validate(what, [prefix], value, routeListSchema());
   for (let i = 0; i < entries.length; i += 1) {
     const r = entries[i] as RawRoute;
     const code = PROTOCOL_CODES[r.protocol];
@@ -227,58 +240,62 @@ function nextHopOf(n: RawRouteNexthop): RouteNextHop {
   return hop;
 }
 
-const addPathFlags = z.looseObject({
-  txAdvertisedAndReceived: z.boolean().optional(),
-  txAdvertised: z.boolean().optional(),
-  txReceived: z.boolean().optional(),
-  rxAdvertisedAndReceived: z.boolean().optional(),
-  rxAdvertised: z.boolean().optional(),
-  rxReceived: z.boolean().optional(),
-});
-const neighborSchema = z.looseObject({
-  remoteAs: count,
-  localAs: count,
-  nbrExternalLink: z.boolean().optional(),
-  nbrInternalLink: z.boolean().optional(),
-  hostname: z.string().optional(),
-  nbrDesc: z.string().optional(),
-  remoteRouterId: z.string(),
-  bgpState: z.string(),
-  bgpTimerUpString: z.string().optional(),
-  bgpTimerHoldTimeMsecs: count,
-  bgpTimerKeepAliveIntervalMsecs: count,
-  bgpTimerConfiguredHoldTimeMsecs: count.optional(),
-  bgpTimerConfiguredKeepAliveIntervalMsecs: count.optional(),
-  neighborCapabilities: z
-    .looseObject({
-      '4byteAs': z.string().optional(),
-      routeRefresh: z.string().optional(),
-      addPath: z.record(z.string(), addPathFlags).optional(),
-      multiprotocolExtensions: z.record(z.string(), z.record(z.string(), z.boolean())).optional(),
-    })
-    .optional(),
-  messageStats: z.looseObject({
-    opensSent: count,
-    opensRecv: count,
-    notificationsSent: count,
-    notificationsRecv: count,
-    updatesSent: count,
-    updatesRecv: count,
-    keepalivesSent: count,
-    keepalivesRecv: count,
-    routeRefreshSent: count,
-    routeRefreshRecv: count,
-    capabilitySent: count,
-    capabilityRecv: count,
-    totalSent: count,
-    totalRecv: count,
+const addPathFlags = once(() =>
+  z.looseObject({
+    txAdvertisedAndReceived: z.boolean().optional(),
+    txAdvertised: z.boolean().optional(),
+    txReceived: z.boolean().optional(),
+    rxAdvertisedAndReceived: z.boolean().optional(),
+    rxAdvertised: z.boolean().optional(),
+    rxReceived: z.boolean().optional(),
   }),
-  addressFamilyInfo: z
-    .record(z.string(), z.looseObject({ acceptedPrefixCounter: count.optional() }))
-    .optional(),
-  gracefulRestartInfo: z.record(z.string(), z.unknown()).optional(),
-});
-const neighborsSchema = z.record(z.string(), neighborSchema);
+);
+const neighborSchema = once(() =>
+  z.looseObject({
+    remoteAs: count(),
+    localAs: count(),
+    nbrExternalLink: z.boolean().optional(),
+    nbrInternalLink: z.boolean().optional(),
+    hostname: z.string().optional(),
+    nbrDesc: z.string().optional(),
+    remoteRouterId: z.string(),
+    bgpState: z.string(),
+    bgpTimerUpString: z.string().optional(),
+    bgpTimerHoldTimeMsecs: count(),
+    bgpTimerKeepAliveIntervalMsecs: count(),
+    bgpTimerConfiguredHoldTimeMsecs: count().optional(),
+    bgpTimerConfiguredKeepAliveIntervalMsecs: count().optional(),
+    neighborCapabilities: z
+      .looseObject({
+        '4byteAs': z.string().optional(),
+        routeRefresh: z.string().optional(),
+        addPath: z.record(z.string(), addPathFlags()).optional(),
+        multiprotocolExtensions: z.record(z.string(), z.record(z.string(), z.boolean())).optional(),
+      })
+      .optional(),
+    messageStats: z.looseObject({
+      opensSent: count(),
+      opensRecv: count(),
+      notificationsSent: count(),
+      notificationsRecv: count(),
+      updatesSent: count(),
+      updatesRecv: count(),
+      keepalivesSent: count(),
+      keepalivesRecv: count(),
+      routeRefreshSent: count(),
+      routeRefreshRecv: count(),
+      capabilitySent: count(),
+      capabilityRecv: count(),
+      totalSent: count(),
+      totalRecv: count(),
+    }),
+    addressFamilyInfo: z
+      .record(z.string(), z.looseObject({ acceptedPrefixCounter: count().optional() }))
+      .optional(),
+    gracefulRestartInfo: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+const neighborsSchema = once(() => z.record(z.string(), neighborSchema()));
 
 /**
  * FRR 7.5.1, 8.4.4 and 10.3 put one object per address family in graceful restart beside the
@@ -286,9 +303,11 @@ const neighborsSchema = z.record(z.string(), neighborSchema);
  * {"endOfRibSend":true,"endOfRibSentAfterUpdate":true,"endOfRibRecv":false},...}`, present only
  * while both sides negotiated graceful restart for it (fixtures/frr-graceful-restart).
  */
-const gracefulRestartFamilySchema = z.looseObject({
-  endOfRibStatus: z.looseObject({ endOfRibRecv: z.boolean() }),
-});
+const gracefulRestartFamilySchema = once(() =>
+  z.looseObject({
+    endOfRibStatus: z.looseObject({ endOfRibRecv: z.boolean() }),
+  }),
+);
 
 function gracefulRestartFamilies(
   what: string,
@@ -299,7 +318,7 @@ function gracefulRestartFamilies(
     .filter(([key]) => addressFamilyName(key) !== key)
     .map(([key, value]) => ({
       addressFamily: addressFamilyName(key),
-      endOfRibReceived: validate(what, [...at, key], value, gracefulRestartFamilySchema).endOfRibStatus
+      endOfRibReceived: validate(what, [...at, key], value, gracefulRestartFamilySchema()).endOfRibStatus
         .endOfRibRecv,
     }));
 }
@@ -307,7 +326,7 @@ function gracefulRestartFamilies(
 /** `show bgp neighbors json` (FRR). */
 export function parseBgpNeighborsJson(text: string): BgpNeighborDetail[] {
   const WHAT = 'show bgp neighbors json';
-  const data = parseJson(WHAT, text, neighborsSchema);
+  const data = parseJson(WHAT, text, neighborsSchema());
   return Object.entries(data).map(([address, n]) => {
     const caps = n.neighborCapabilities;
     const m = n.messageStats;
@@ -375,23 +394,25 @@ export function parseBgpNeighborsJson(text: string): BgpNeighborDetail[] {
   });
 }
 
-const ribPathSchema = z.looseObject({
-  valid: z.boolean().optional(),
-  bestpath: z.boolean().optional(),
-  multipath: z.boolean().optional(),
-  peerId: z.string(),
-  path: z.string(),
-  origin: z.string(),
-  weight: count,
-  metric: count.optional(),
-  locPrf: count.optional(),
-  nexthops: z.array(z.looseObject({ ip: z.string() })),
-});
-const ribSchema = z.looseObject({ routes: z.record(z.string(), z.array(ribPathSchema)) });
+const ribPathSchema = once(() =>
+  z.looseObject({
+    valid: z.boolean().optional(),
+    bestpath: z.boolean().optional(),
+    multipath: z.boolean().optional(),
+    peerId: z.string(),
+    path: z.string(),
+    origin: z.string(),
+    weight: count(),
+    metric: count().optional(),
+    locPrf: count().optional(),
+    nexthops: z.array(z.looseObject({ ip: z.string() })),
+  }),
+);
+const ribSchema = once(() => z.looseObject({ routes: z.record(z.string(), z.array(ribPathSchema())) }));
 
 /** `show bgp ipv4 unicast json`: bgpd's own table, every path of every prefix. */
 export function parseBgpRibJson(text: string): BgpRibPath[] {
-  const data = parseJson('show bgp ipv4 unicast json', text, ribSchema);
+  const data = parseJson('show bgp ipv4 unicast json', text, ribSchema());
   const out: BgpRibPath[] = [];
   for (const [prefix, paths] of Object.entries(data.routes)) {
     for (const p of paths) {
