@@ -15,6 +15,7 @@ import { ClusterObjects, type ObjectIssue } from './cluster-objects.js';
 import type { KubeClient } from './kube-client.js';
 import type { BackoffOptions } from '../util/backoff.js';
 import { objectKey, Reflector, type ResourceSpec, type StoreChange } from './reflector.js';
+import type { OwnWrites } from './own-writes.js';
 
 export type { ObjectIssue } from './cluster-objects.js';
 
@@ -46,6 +47,14 @@ export interface KubeClusterSourceOptions {
   metallbConfigMapName?: string;
   backoff?: BackoffOptions;
   watchTimeoutSec?: number;
+  /**
+   * Our own writes to Services. Their watch events (echoes) go into the store like any other,
+   * but alone they send no update while `holdEchoes` says so; they go out with the next other
+   * change, or when `releaseEchoes()` is called, and are not in `changedServices`.
+   */
+  ownWrites?: OwnWrites;
+  /** True while the writer's round is running: its echoes wait for the round's end. */
+  holdEchoes?: () => boolean;
 }
 
 const CLUSTER_RESOURCES: Record<ClusterKind, ResourceSpec> = {
@@ -98,6 +107,10 @@ export class KubeClusterSource {
   private last: ClusterSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
+  /** A change since the last update that is not an echo of our own write. */
+  private loud = false;
+  /** The Services with such a change since the last update. */
+  private readonly loudServices = new Set<string>();
 
   constructor(
     client: KubeClient,
@@ -116,7 +129,7 @@ export class KubeClusterSource {
         ropts((change) => {
           if (change.type === 'listed') this.objects.replace(k, reflector.store);
           else this.objects.set(k, change.key, change.object);
-          this.changed();
+          this.changed(k === 'Service' ? this.serviceChange(change) : true);
         }),
       );
       return reflector;
@@ -130,7 +143,7 @@ export class KubeClusterSource {
     const ns = opts.metallbNamespace === undefined ? 'metallb-system' : opts.metallbNamespace;
     const configChanged = () => {
       this.configChanged = true;
-      this.changed();
+      this.changed(true);
     };
     this.config =
       ns === null
@@ -152,6 +165,8 @@ export class KubeClusterSource {
     // The first update carries everything; changes count from it.
     this.objects.drain();
     this.configChanged = false;
+    this.loud = false;
+    this.loudServices.clear();
     this.documents = this.configDocuments();
     return this.current();
   }
@@ -163,12 +178,40 @@ export class KubeClusterSource {
     await Promise.all(this.reflectors.map((r) => r.stop()));
   }
 
-  private changed(): void {
-    if (!this.started || this.timer) return;
+  /** Whether a Service change is news (true) or the echo of our own write (false). */
+  private serviceChange(change: StoreChange): boolean {
+    const own = this.opts.ownWrites;
+    if (own === undefined) return true;
+    if (change.type === 'listed') {
+      own.forget();
+      return true;
+    }
+    if (change.object === undefined) {
+      own.forget(change.key);
+    } else if (own.isEcho(change.key, change.object)) {
+      return false;
+    }
+    this.loudServices.add(change.key);
+    return true;
+  }
+
+  private changed(loud: boolean): void {
+    if (loud) this.loud = true;
+    if (!this.started || this.timer || this.holding()) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.started) this.flush();
+      if (this.started && !this.holding()) this.flush();
     }, this.opts.coalesceMs ?? 50);
+  }
+
+  /** Echoes alone wait while the writer's round runs: they would only re-plan what it wrote. */
+  private holding(): boolean {
+    return !this.loud && this.opts.holdEchoes?.() === true;
+  }
+
+  /** The writer's round ended: echoes held back go out (one update for all of them). */
+  releaseEchoes(): void {
+    if (this.objects.pending) this.changed(false);
   }
 
   private flush(): void {
@@ -179,10 +222,17 @@ export class KubeClusterSource {
     const previous = this.last;
     const update = this.current();
     if (previous) carryDelta(previous, delta, update.snapshot);
-    const changedServices = new Set([
-      ...(delta.services?.upsert ?? []).map(serviceKey),
-      ...(delta.services?.remove ?? []).map(serviceKey),
-    ]);
+    // Echoes of our own writes are in the snapshot and its delta (the planner and the next round
+    // see the status as written) but not news to the controller.
+    const own = this.opts.ownWrites !== undefined;
+    const changedServices = new Set(
+      [
+        ...(delta.services?.upsert ?? []).map(serviceKey),
+        ...(delta.services?.remove ?? []).map(serviceKey),
+      ].filter((key) => !own || this.loudServices.has(key)),
+    );
+    this.loud = false;
+    this.loudServices.clear();
     this.opts.onUpdate({ ...update, changedServices });
   }
 

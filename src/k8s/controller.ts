@@ -19,6 +19,7 @@ import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
 import { findSorted } from '../util/arrays.js';
 import { PlanIndex } from './plan-index.js';
+import { OwnWrites } from './own-writes.js';
 
 type Decide = (update: ClusterUpdate) => DecisionInput;
 
@@ -40,7 +41,7 @@ interface KubeControllerOptions {
   onLeadership?: (leading: boolean) => void;
   onUpdate?: (update: ClusterUpdate) => void;
   onApplied?: (applied: AppliedDecisions) => void;
-  source?: Omit<KubeClusterSourceOptions, 'onUpdate' | 'onError'>;
+  source?: Omit<KubeClusterSourceOptions, 'onUpdate' | 'onError' | 'ownWrites' | 'holdEchoes'>;
   statusWriter?: StatusWriterOptions;
   events?: EventRecorderOptions;
   /**
@@ -71,22 +72,27 @@ export class KubeController {
   private poolsWrittenFrom: unknown;
   private applying: Promise<void> = Promise.resolve();
   private pending = false;
+  /** An apply is writing: the watch events of its writes wait for its end (cluster-source.ts). */
+  private writing = false;
 
   constructor(
     client: KubeClient,
     private readonly opts: KubeControllerOptions,
   ) {
+    const ownWrites = new OwnWrites();
     this.source = new KubeClusterSource(client, {
       ...opts.source,
       onUpdate: (u) => this.updated(u),
       onError: (err, resource) => opts.onError(err, `watch ${resource}`),
+      ownWrites,
+      holdEchoes: () => this.writing,
     });
-    this.writer = new ServiceStatusWriter(client, opts.statusWriter);
+    this.writer = new ServiceStatusWriter(client, opts.statusWriter, ownWrites);
     this.poolWriter = opts.poolStatus
       ? new PoolStatusConfigMapWriter(client, opts.poolStatus.namespace, opts.statusWriter?.fieldManager)
       : undefined;
     this.routeWriter = opts.routeAnnotations
-      ? new RouteAnnotationWriter(client, opts.statusWriter?.fieldManager)
+      ? new RouteAnnotationWriter(client, opts.statusWriter?.fieldManager, ownWrites)
       : undefined;
     this.recorder = new ServiceEventRecorder(client, opts.events);
     this.decisionEvents = new DecisionEvents();
@@ -171,6 +177,7 @@ export class KubeController {
       if (!this.leading || !update) return;
       const dirty = this.dirty;
       this.dirty = new Set();
+      this.writing = true;
       try {
         const decision = this.opts.decide(update);
         const touched = this.applied.advance(decision);
@@ -192,6 +199,10 @@ export class KubeController {
         // What failed is looked at again, with everything else, on the next apply.
         this.everything();
         this.opts.onError(err instanceof Error ? err : new Error(String(err)), 'apply decisions');
+      } finally {
+        this.writing = false;
+        // One update for all the echoes of this apply's writes (and one plan), not one each.
+        this.source.releaseEchoes();
       }
     });
   }

@@ -12,6 +12,8 @@
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import { allVerified, type ServiceStatus } from '../sync/status/index.js';
 import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
+import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
+import type { OwnWrites } from './own-writes.js';
 
 export const ANNOUNCED_TO_ANNOTATION = 'cluster-router-sync.io/announced-to';
 export const ROUTE_VERIFIED_ANNOTATION = 'cluster-router-sync.io/route-verified';
@@ -58,32 +60,41 @@ export class RouteAnnotationWriter {
   constructor(
     private readonly client: KubeClient,
     private readonly fieldManager = 'cluster-router-sync',
+    /** Told of every patch, so the cluster source knows its watch event as ours. */
+    private readonly ownWrites?: OwnWrites,
   ) {}
 
-  /** Patches only services whose annotations differ; returns what it did. */
+  /**
+   * Patches only services whose annotations differ, WRITES_IN_FLIGHT at a time (one request per
+   * service); returns what it did, in the services' order.
+   */
   async reconcile(
     services: readonly ServiceInfo[],
     statuses: readonly ServiceStatus[],
     now: Date = new Date(),
   ): Promise<RouteAnnotationResult[]> {
     const byKey = new Map(statuses.map((s) => [s.service, s]));
-    const results: RouteAnnotationResult[] = [];
-    for (const svc of services) {
+    const todo = services.flatMap((svc) => {
       const patch = routeAnnotationPatch(byKey.get(serviceKey(svc)), svc.annotations, now);
-      if (Object.keys(patch).length === 0) continue;
+      return Object.keys(patch).length === 0 ? [] : [{ svc, patch }];
+    });
+    const results: RouteAnnotationResult[] = new Array<RouteAnnotationResult>(todo.length);
+    await forEachInFlight(todo, WRITES_IN_FLIGHT, async ({ svc, patch }, i) => {
+      const service = serviceKey(svc);
       const path = `/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${encodeURIComponent(svc.name)}`;
       try {
-        await this.client.request('PATCH', path, {
+        const written = await this.client.request('PATCH', path, {
           body: { metadata: { annotations: patch } },
           contentType: PATCH_MERGE,
           query: { fieldManager: this.fieldManager },
         });
-        results.push({ service: serviceKey(svc), outcome: 'patched' });
+        this.ownWrites?.wrote(service, written);
+        results[i] = { service, outcome: 'patched' };
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 404)) throw err;
-        results.push({ service: serviceKey(svc), outcome: 'gone' });
+        results[i] = { service, outcome: 'gone' };
       }
-    }
+    });
     return results;
   }
 }

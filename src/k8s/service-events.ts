@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { PeerRoutes, ServiceAllocation } from '../sync/plan-types.js';
 import type { KubeClient } from './kube-client.js';
+import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
 import { replicaIdentity } from './leader-election.js';
 import { microTime } from './micro-time.js';
 
@@ -189,16 +190,26 @@ export class DecisionEvents {
   ): Promise<ServiceEvent[]> {
     const events = this.decide(services, input, scope);
     const byKey = new Map(services.map((s) => [serviceKey(s), s]));
+    // A service's events go out one after the other, in the order decided (their eventTime has
+    // millisecond precision, so two at once could sort either way); services in parallel.
+    const perService = new Map<string, ServiceEvent[]>();
     for (const ev of events) {
-      const svc = byKey.get(ev.service);
-      if (!svc) continue;
-      try {
-        await recorder.record(svc, ev);
-      } catch (err) {
-        // Not said after all: forgetting the service makes the next plan say it again.
-        this.said.delete(ev.service);
-        throw err;
-      }
+      const list = perService.get(ev.service);
+      if (list) list.push(ev);
+      else perService.set(ev.service, [ev]);
+    }
+    const posted = new Set<string>();
+    try {
+      await forEachInFlight([...perService], WRITES_IN_FLIGHT, async ([key, list]) => {
+        const svc = byKey.get(key);
+        if (svc) for (const ev of list) await recorder.record(svc, ev);
+        posted.add(key);
+      });
+    } catch (err) {
+      // Not said after all (failed, or not started after the failure): forgetting those services
+      // makes the next plan say it again.
+      for (const key of perService.keys()) if (!posted.has(key)) this.said.delete(key);
+      throw err;
     }
     return events;
   }

@@ -8,6 +8,8 @@ import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
 import { CrsError, ExitCode } from '../util/errors.js';
 import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
+import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
+import type { OwnWrites } from './own-writes.js';
 
 export const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
 
@@ -68,6 +70,8 @@ export class ServiceStatusWriter {
   constructor(
     private readonly client: KubeClient,
     private readonly opts: StatusWriterOptions = {},
+    /** Told of every write, so the cluster source knows its watch event as ours. */
+    private readonly ownWrites?: OwnWrites,
   ) {
     this.fieldManager = opts.fieldManager ?? 'cluster-router-sync';
   }
@@ -89,19 +93,25 @@ export class ServiceStatusWriter {
     return out;
   }
 
-  /** Brings every service in line with the plan; skips, without a request, those already in line. */
+  /**
+   * Brings every service in line with the plan; skips, without a request, those already in line.
+   * Services are written WRITES_IN_FLIGHT at a time, each by one request at a time; the results
+   * are in the services' order.
+   */
   async reconcile(services: ServiceInfo[], allocations: ServiceAllocation[]): Promise<StatusWriteResult[]> {
     const desired = ServiceStatusWriter.desiredFor(services, allocations);
-    const results: StatusWriteResult[] = [];
-    for (const svc of services) {
+    const todo = services.flatMap((svc) => {
       const want = desired.get(serviceKey(svc));
-      if (!want) continue;
+      if (!want) return [];
       const inLine =
         svc.statusIngress.join(',') === want.ips.join(',') &&
         svc.annotations[POOL_ANNOTATION] === poolAnnotation(want);
-      if (inLine) continue;
-      results.push(await this.write(svc.namespace, svc.name, want));
-    }
+      return inLine ? [] : [{ svc, want }];
+    });
+    const results: StatusWriteResult[] = new Array<StatusWriteResult>(todo.length);
+    await forEachInFlight(todo, WRITES_IN_FLIGHT, async ({ svc, want }, i) => {
+      results[i] = await this.write(svc.namespace, svc.name, want);
+    });
     return results;
   }
 
@@ -120,8 +130,8 @@ export class ServiceStatusWriter {
         throw err;
       }
       try {
-        const status = await this.writeIngress(path, svc, want);
-        const annotation = await this.writeAnnotation(path, svc, want);
+        const status = await this.writeIngress(service, path, svc, want);
+        const annotation = await this.writeAnnotation(service, path, svc, want);
         return { service, status, annotation, conflicts };
       } catch (err) {
         if (err instanceof KubeApiError && err.status === 409) continue;
@@ -151,6 +161,7 @@ export class ServiceStatusWriter {
   }
 
   private async writeIngress(
+    service: string,
     path: string,
     svc: ServiceObject,
     want: DesiredStatus,
@@ -166,6 +177,7 @@ export class ServiceStatusWriter {
       body,
       query: { fieldManager: this.fieldManager },
     });
+    this.ownWrites?.wrote(service, written);
     if (desired.length > 0 && this.ipModeSupported === undefined) {
       this.ipModeSupported = written.status?.loadBalancer?.ingress?.[0]?.ipMode === 'VIP';
     }
@@ -173,6 +185,7 @@ export class ServiceStatusWriter {
   }
 
   private async writeAnnotation(
+    service: string,
     path: string,
     svc: ServiceObject,
     want: DesiredStatus,
@@ -181,11 +194,12 @@ export class ServiceStatusWriter {
     const current = svc.metadata.annotations?.[POOL_ANNOTATION];
     if (current === value) return 'unchanged';
     // A merge patch of this one annotation: nothing else in metadata, and never spec.
-    await this.client.request('PATCH', path, {
+    const written = await this.client.request('PATCH', path, {
       body: { metadata: { annotations: { [POOL_ANNOTATION]: value ?? null } } },
       contentType: PATCH_MERGE,
       query: { fieldManager: this.fieldManager },
     });
+    this.ownWrites?.wrote(service, written);
     return value === undefined ? 'removed' : 'set';
   }
 }

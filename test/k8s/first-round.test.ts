@@ -1,0 +1,124 @@
+import { expect } from 'chai';
+import { KubeController } from '../../src/k8s/controller.js';
+import type { ClusterUpdate } from '../../src/k8s/cluster-source.js';
+import type { KubeClient } from '../../src/k8s/kube-client.js';
+import { WRITES_IN_FLIGHT } from '../../src/k8s/in-flight.js';
+import { OwnWrites } from '../../src/k8s/own-writes.js';
+import { POOL_ANNOTATION } from '../../src/k8s/status-writer.js';
+import { ANNOUNCED_TO_ANNOTATION } from '../../src/k8s/route-annotations.js';
+import { waitFor } from '../support/wait-for.js';
+import { MemoryApi } from './memory-api.js';
+import { endpointSlice, lbService, node, standInPlanner } from './support.js';
+
+const SERVICES = 200;
+
+/** The API with SERVICES LoadBalancer Services, each with a ready endpoint on node-a. */
+function cluster(): MemoryApi {
+  const api = new MemoryApi();
+  api.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+  api.add(node('node-a', '192.168.201.11'));
+  for (let i = 0; i < SERVICES; i++) {
+    api.add(lbService('default', `svc-${i}`));
+    api.add(endpointSlice('default', `svc-${i}`, `svc-${i}-abc`, [`10.0.${i >> 8}.${i & 255}`]));
+  }
+  return api;
+}
+
+describe('k8s controller: the first status round', function () {
+  this.timeout(60_000);
+  let controller: KubeController | undefined;
+
+  afterEach(async () => {
+    await controller?.stop();
+    controller = undefined;
+  });
+
+  it('writes every Service with its echoes planned together, not one plan per write', async () => {
+    const api = cluster();
+    const plan = standInPlanner();
+    // The engine plans every update the source sends (src/app/engine/kube-adapter.ts), and the
+    // controller the latest one per round: updates count the plans.
+    let plans = 0;
+    let latest: ClusterUpdate | undefined;
+    const errors: Error[] = [];
+    controller = new KubeController(api as unknown as KubeClient, {
+      decide: plan,
+      onError: (err) => errors.push(err),
+      onUpdate: (update) => {
+        plans++;
+        latest = update;
+      },
+      routeAnnotations: true,
+      source: { metallbNamespace: null, coalesceMs: 0 },
+    });
+    await controller.start();
+
+    // The round is over once every Service's status, annotations and two Events are written, and
+    // the controller's view (the snapshot it plans) shows every status as written.
+    await waitFor(
+      'every Service written and seen written',
+      () =>
+        Array.from({ length: SERVICES }, (_, i) => `svc-${i}`).every((name) => {
+          const md = api.service('default', name)?.metadata as { annotations?: Record<string, string> };
+          return md.annotations?.[POOL_ANNOTATION] && md.annotations[ANNOUNCED_TO_ANNOTATION];
+        }) &&
+        api.log.filter((w) => w.includes(' event ')).length === 2 * SERVICES &&
+        latest?.snapshot.services.every((s) => s.statusIngress.length === 1),
+    );
+    expect(errors).to.deep.equal([]);
+    // Three writes of each Service (status, pool annotation, route annotations) came back on the
+    // watch; planned one by one they were 3 * SERVICES plans. Ours: the first plan, the one for
+    // the echoes held back until the round's end, and at most one each for echoes arriving after
+    // that end and for the round the latter starts (which writes nothing).
+    expect(plans).to.be.at.most(4);
+    expect(api.writes).to.equal(5 * SERVICES);
+  });
+
+  it('writes in parallel, never two writes to one Service at once, status before its Events and annotations', async () => {
+    const api = cluster();
+    controller = new KubeController(api as unknown as KubeClient, {
+      decide: standInPlanner(),
+      onError: (err) => expect.fail(err.message),
+      routeAnnotations: true,
+      source: { metallbNamespace: null, coalesceMs: 0 },
+    });
+    await controller.start();
+    await waitFor('every write answered', () => api.writes === 5 * SERVICES);
+
+    expect(api.maxInFlight).to.be.within(2, WRITES_IN_FLIGHT);
+    expect(api.maxInFlightPerService).to.equal(1);
+    for (let i = 0; i < SERVICES; i++) {
+      const mine = api.log
+        .filter((w) => w.startsWith(`default/svc-${i} `))
+        .map((w) => w.split(' ').slice(1).join(' '));
+      // status, the pool annotation, the two Events in the order decided, the route annotations.
+      expect(mine, `svc-${i}`).to.deep.equal([
+        'status',
+        'annotations',
+        'event IPAllocated',
+        'event AdvertisementChanged',
+        'annotations',
+      ]);
+    }
+  });
+});
+
+describe('k8s OwnWrites', () => {
+  const at = (v: string) => ({ metadata: { resourceVersion: v } });
+
+  it('knows the watch event of a version we wrote once, and no other', () => {
+    const own = new OwnWrites();
+    own.wrote('default/a', at('7'));
+    own.wrote('default/a', at('9'));
+    expect(own.isEcho('default/b', at('7'))).to.equal(false);
+    expect(own.isEcho('default/a', at('8'))).to.equal(false);
+    expect(own.isEcho('default/a', at('7'))).to.equal(true);
+    expect(own.isEcho('default/a', at('7'))).to.equal(false);
+    expect(own.isEcho('default/a', {})).to.equal(false);
+    own.forget('default/a');
+    expect(own.isEcho('default/a', at('9'))).to.equal(false);
+    own.wrote('default/c', at('11'));
+    own.forget();
+    expect(own.isEcho('default/c', at('11'))).to.equal(false);
+  });
+});
