@@ -11,7 +11,7 @@ import { serviceKey, type ClusterSnapshot } from '../sync/cluster.js';
 import { carryDelta } from '../sync/planner/snapshot-delta.js';
 import type { ConfigDocument } from '../sources/config-documents.js';
 import type { ClusterKind } from '../sources/kube-objects.js';
-import { ClusterObjects, type ObjectIssue } from './cluster-objects.js';
+import { ClusterObjects, type ObjectIssue, type RawObject } from './cluster-objects.js';
 import type { KubeClient } from './kube-client.js';
 import type { BackoffOptions } from '../util/backoff.js';
 import { objectKey, Reflector, type ResourceSpec, type StoreChange } from './reflector.js';
@@ -109,8 +109,12 @@ export class KubeClusterSource {
   private started = false;
   /** A change since the last update that is not an echo of our own write. */
   private loud = false;
-  /** The Services with such a change since the last update. */
+  /** Services with a change since the last update that is not an echo of our own write. */
   private readonly loudServices = new Set<string>();
+  /** Services whose every change since the last update was an echo of our own write. */
+  private readonly echoServices = new Set<string>();
+  /** Watch events that came while our write of their Service was in flight, until it is answered. */
+  private readonly undecided = new Map<string, RawObject[]>();
 
   constructor(
     client: KubeClient,
@@ -129,7 +133,8 @@ export class KubeClusterSource {
         ropts((change) => {
           if (change.type === 'listed') this.objects.replace(k, reflector.store);
           else this.objects.set(k, change.key, change.object);
-          this.changed(k === 'Service' ? this.serviceChange(change) : true);
+          const loud = k === 'Service' ? this.serviceChange(change) : true;
+          if (loud !== undefined) this.changed(loud);
         }),
       );
       return reflector;
@@ -140,6 +145,7 @@ export class KubeClusterSource {
       Node: kind('Node'),
       Namespace: kind('Namespace'),
     };
+    if (opts.ownWrites) opts.ownWrites.settled = (key) => this.settled(key);
     const ns = opts.metallbNamespace === undefined ? 'metallb-system' : opts.metallbNamespace;
     const configChanged = () => {
       this.configChanged = true;
@@ -167,6 +173,7 @@ export class KubeClusterSource {
     this.configChanged = false;
     this.loud = false;
     this.loudServices.clear();
+    this.echoServices.clear();
     this.documents = this.configDocuments();
     return this.current();
   }
@@ -178,21 +185,51 @@ export class KubeClusterSource {
     await Promise.all(this.reflectors.map((r) => r.stop()));
   }
 
-  /** Whether a Service change is news (true) or the echo of our own write (false). */
-  private serviceChange(change: StoreChange): boolean {
+  /**
+   * Whether a Service change is news (true), the echo of our own write (false), or not known yet
+   * (undefined: the event came before our write's answer, and is decided by `settled`).
+   */
+  private serviceChange(change: StoreChange): boolean | undefined {
     const own = this.opts.ownWrites;
     if (own === undefined) return true;
     if (change.type === 'listed') {
+      // A relist replaces events: echoes it folded in never come, and every change counts.
       own.forget();
+      this.undecided.clear();
+      this.echoServices.clear();
       return true;
     }
-    if (change.object === undefined) {
-      own.forget(change.key);
-    } else if (own.isEcho(change.key, change.object)) {
-      return false;
+    const { key, object } = change;
+    if (object === undefined) own.forget(key);
+    else if (own.isEcho(key, object)) return this.echo(key);
+    else if (own.writing(key)) {
+      const waiting = this.undecided.get(key);
+      if (waiting) waiting.push(object);
+      else this.undecided.set(key, [object]);
+      return undefined;
     }
-    this.loudServices.add(change.key);
+    return this.news(key);
+  }
+
+  private echo(key: string): false {
+    if (!this.loudServices.has(key)) this.echoServices.add(key);
+    return false;
+  }
+
+  private news(key: string): true {
+    this.echoServices.delete(key);
+    this.loudServices.add(key);
     return true;
+  }
+
+  /** Our write of `key` was answered: the events that came before the answer are decided now. */
+  private settled(key: string): void {
+    const own = this.opts.ownWrites;
+    const waiting = this.undecided.get(key);
+    if (own === undefined || waiting === undefined) return;
+    this.undecided.delete(key);
+    const loud = waiting.map((object) => (own.isEcho(key, object) ? this.echo(key) : this.news(key)));
+    this.changed(loud.includes(true));
   }
 
   private changed(loud: boolean): void {
@@ -223,16 +260,18 @@ export class KubeClusterSource {
     const update = this.current();
     if (previous) carryDelta(previous, delta, update.snapshot);
     // Echoes of our own writes are in the snapshot and its delta (the planner and the next round
-    // see the status as written) but not news to the controller.
-    const own = this.opts.ownWrites !== undefined;
-    const changedServices = new Set(
-      [
+    // see the status as written) but not news to the controller. A Service whose event was
+    // decided to be news after the update that carried it is news now.
+    const changedServices = new Set([
+      ...[
         ...(delta.services?.upsert ?? []).map(serviceKey),
         ...(delta.services?.remove ?? []).map(serviceKey),
-      ].filter((key) => !own || this.loudServices.has(key)),
-    );
+      ].filter((key) => !this.echoServices.has(key)),
+      ...this.loudServices,
+    ]);
     this.loud = false;
     this.loudServices.clear();
+    this.echoServices.clear();
     this.opts.onUpdate({ ...update, changedServices });
   }
 

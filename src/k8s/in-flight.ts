@@ -6,10 +6,10 @@
  */
 
 /**
- * Writes in flight per round. 16 keeps each round well under the API server's default
- * --max-requests-inflight (400) and the bench loader's 32, which already reaches 40 to 68
- * objects/s on the shared two-core machine (docs/benchmarks.md), leaving room for the watch
- * streams, lease renewals and other clients.
+ * Writes in flight per round. 16 stays far below the API server's default
+ * --max-mutating-requests-inflight (200), which every other client of the cluster shares, and
+ * below the bench loader's 32, which already reached 40 to 68 objects/s on the shared two-core
+ * machine (docs/benchmarks.md): more would queue in the API server and etcd, not go faster.
  */
 export const WRITES_IN_FLIGHT = 16;
 

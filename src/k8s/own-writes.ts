@@ -1,11 +1,14 @@
 /**
- * The resourceVersions our own writes to Services produced, so that the watch event each write
- * causes (its echo) is known as ours. The API server gives every write a new resourceVersion and
- * the watch delivers the object at exactly that version, so an event carrying a version our write
- * returned is the object as we wrote it: nothing in it is news to the controller, and nothing in
- * it changes a plan (the engine lays its allocations over the snapshots until the status carries
- * them). Without this, each of the first round's writes came back as a change and a plan: about
- * two plans per Service, over 15 minutes at 10,000 Services (docs/benchmarks.md).
+ * Our own writes to Services, so that the watch event each write causes (its echo) is known as
+ * ours. The API server gives every write a new resourceVersion and the watch delivers the object
+ * at exactly that version, so an event carrying a version our write returned is the object as we
+ * wrote it: nothing in it is news to the controller, and nothing in it changes a plan (the engine
+ * lays its allocations over the snapshots until the status carries them). Without this, each of
+ * the first round's writes came back as a change and a plan: about two plans per Service, over
+ * 15 minutes at 10,000 Services (docs/benchmarks.md).
+ *
+ * The watch event and the write's answer travel on different connections, so the event may come
+ * first: an event for a Service with a write of ours in flight waits for that answer (`settled`).
  */
 
 function versionOf(obj: unknown): string | undefined {
@@ -19,9 +22,33 @@ function versionOf(obj: unknown): string | undefined {
 export class OwnWrites {
   /** Versions written and not seen on the watch yet, by `namespace/name`. */
   private readonly versions = new Map<string, Set<string>>();
+  /** Writes sent and not answered yet, by `namespace/name`. */
+  private readonly inFlight = new Map<string, number>();
+  /** Told when a write of a Service is answered (or failed): the cluster source. */
+  settled: (key: string) => void = () => {};
 
-  /** Our write of `key` answered with `written` (the object as the server stored it). */
-  wrote(key: string, written: unknown): void {
+  /** Sends one write of `key` (`send` resolves with the object as the server stored it). */
+  async write<T>(key: string, send: () => Promise<T>): Promise<T> {
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    let written: T | undefined;
+    try {
+      written = await send();
+      return written;
+    } finally {
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left === 0) this.inFlight.delete(key);
+      else this.inFlight.set(key, left);
+      this.wrote(key, written);
+      this.settled(key);
+    }
+  }
+
+  /** Whether a write of `key` is on its way: a watch event for it may be its echo. */
+  writing(key: string): boolean {
+    return this.inFlight.has(key);
+  }
+
+  private wrote(key: string, written: unknown): void {
     const version = versionOf(written);
     if (version === undefined) return;
     const set = this.versions.get(key);

@@ -13,7 +13,7 @@ import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import { allVerified, type ServiceStatus } from '../sync/status/index.js';
 import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
 import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
-import type { OwnWrites } from './own-writes.js';
+import { OwnWrites } from './own-writes.js';
 
 export const ANNOUNCED_TO_ANNOTATION = 'cluster-router-sync.io/announced-to';
 export const ROUTE_VERIFIED_ANNOTATION = 'cluster-router-sync.io/route-verified';
@@ -60,8 +60,8 @@ export class RouteAnnotationWriter {
   constructor(
     private readonly client: KubeClient,
     private readonly fieldManager = 'cluster-router-sync',
-    /** Told of every patch, so the cluster source knows its watch event as ours. */
-    private readonly ownWrites?: OwnWrites,
+    /** Every patch goes through it, so the cluster source knows its watch event as ours. */
+    private readonly ownWrites: OwnWrites = new OwnWrites(),
   ) {}
 
   /**
@@ -83,12 +83,13 @@ export class RouteAnnotationWriter {
       const service = serviceKey(svc);
       const path = `/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${encodeURIComponent(svc.name)}`;
       try {
-        const written = await this.client.request('PATCH', path, {
-          body: { metadata: { annotations: patch } },
-          contentType: PATCH_MERGE,
-          query: { fieldManager: this.fieldManager },
-        });
-        this.ownWrites?.wrote(service, written);
+        await this.ownWrites.write(service, () =>
+          this.client.request('PATCH', path, {
+            body: { metadata: { annotations: patch } },
+            contentType: PATCH_MERGE,
+            query: { fieldManager: this.fieldManager },
+          }),
+        );
         results[i] = { service, outcome: 'patched' };
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 404)) throw err;

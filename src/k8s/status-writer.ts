@@ -9,7 +9,7 @@ import type { ServiceAllocation } from '../sync/plan-types.js';
 import { CrsError, ExitCode } from '../util/errors.js';
 import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
 import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
-import type { OwnWrites } from './own-writes.js';
+import { OwnWrites } from './own-writes.js';
 
 export const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
 
@@ -70,8 +70,8 @@ export class ServiceStatusWriter {
   constructor(
     private readonly client: KubeClient,
     private readonly opts: StatusWriterOptions = {},
-    /** Told of every write, so the cluster source knows its watch event as ours. */
-    private readonly ownWrites?: OwnWrites,
+    /** Every write goes through it, so the cluster source knows its watch event as ours. */
+    private readonly ownWrites: OwnWrites = new OwnWrites(),
   ) {
     this.fieldManager = opts.fieldManager ?? 'cluster-router-sync';
   }
@@ -173,11 +173,12 @@ export class ServiceStatusWriter {
       status: { ...svc.status, loadBalancer: desired.length ? { ingress: desired } : {} },
     };
     // resourceVersion from our read makes the server answer 409 if anyone wrote in between.
-    const written = await this.client.request<ServiceObject>('PUT', `${path}/status`, {
-      body,
-      query: { fieldManager: this.fieldManager },
-    });
-    this.ownWrites?.wrote(service, written);
+    const written = await this.ownWrites.write(service, () =>
+      this.client.request<ServiceObject>('PUT', `${path}/status`, {
+        body,
+        query: { fieldManager: this.fieldManager },
+      }),
+    );
     if (desired.length > 0 && this.ipModeSupported === undefined) {
       this.ipModeSupported = written.status?.loadBalancer?.ingress?.[0]?.ipMode === 'VIP';
     }
@@ -194,12 +195,13 @@ export class ServiceStatusWriter {
     const current = svc.metadata.annotations?.[POOL_ANNOTATION];
     if (current === value) return 'unchanged';
     // A merge patch of this one annotation: nothing else in metadata, and never spec.
-    const written = await this.client.request('PATCH', path, {
-      body: { metadata: { annotations: { [POOL_ANNOTATION]: value ?? null } } },
-      contentType: PATCH_MERGE,
-      query: { fieldManager: this.fieldManager },
-    });
-    this.ownWrites?.wrote(service, written);
+    await this.ownWrites.write(service, () =>
+      this.client.request('PATCH', path, {
+        body: { metadata: { annotations: { [POOL_ANNOTATION]: value ?? null } } },
+        contentType: PATCH_MERGE,
+        query: { fieldManager: this.fieldManager },
+      }),
+    );
     return value === undefined ? 'removed' : 'set';
   }
 }

@@ -30,6 +30,9 @@ function keyOf(obj: Obj): string {
 }
 
 export class MemoryApi {
+  /** `echoFirst`: a write's watch event comes before its answer (else on the turn after it). */
+  constructor(private readonly opts: { echoFirst?: boolean } = {}) {}
+
   private version = 1;
   private readonly stores = new Map<string, Map<string, Obj>>(
     Object.keys(COLLECTIONS).map((path) => [path, new Map()]),
@@ -117,10 +120,14 @@ export class MemoryApi {
       services.set(key, next);
       this.log.push(`${key} ${method === 'PUT' ? 'status' : 'annotations'}`);
       const event: WatchEvent = { type: 'MODIFIED', object: copy(next) };
-      // The watch event reaches the client after the write's answer, on a later turn.
-      setImmediate(() => {
+      const deliver = () => {
         for (const w of this.watchers.get('/api/v1/services') ?? []) w(event);
-      });
+      };
+      // The event and the answer travel on different connections: either may come first.
+      if (this.opts.echoFirst === true) {
+        deliver();
+        await nextTurn();
+      } else setImmediate(deliver);
       return copy(next) as T;
     });
   }
