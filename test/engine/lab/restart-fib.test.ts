@@ -62,12 +62,13 @@ for (const router of ROUTER_MATRIX)
       expect(Object.values(want).filter((hops) => hops.length === 2)).to.have.length(SERVICES / 2);
       const start = () =>
         new RunProcess(t.lab!.speakerNs, ['run', '--config', configFile, '--manifests', manifests]);
-      const logged = (p: RunProcess, line: (l: string) => boolean) => () => p.stderr.split('\n').some(line);
-      const verifiedOk = (p: RunProcess) =>
-        logged(p, (l) => l.includes('"msg":"router verified"') && l.includes('"verdict":"ok"'));
-      // Manifests read, plan not made yet: the router still holds the killed run's routes as stale.
-      const loading = (p: RunProcess) =>
-        logged(p, (l) => l.includes('"msg":"initial cluster state complete"'));
+      /** Waits for `p` to log a line passing `line`; a timeout shows the end of its log. */
+      const logged = (p: RunProcess, what: string, line: (l: string) => boolean, intervalMs: number) =>
+        waitFor(what, () => p.stderr.split('\n').some(line), { timeoutMs: 180_000, intervalMs }).catch(
+          (err: Error) => {
+            throw new Error(`${err.message}\n${p.tail()}`);
+          },
+        );
 
       t.proc = start();
       await waitFor(
@@ -116,23 +117,22 @@ for (const router of ROUTER_MATRIX)
           // Every other restart fails again while it loads (a crash loop, a rollout killed
           // midway), before the router has its End-of-RIB.
           if (i % 2 === 1) {
-            const loadingRun = t.proc;
-            await waitFor(`restart ${i + 1} to load its manifests`, loading(loadingRun), {
-              timeoutMs: 180_000,
-              intervalMs: 20,
-            }).catch((err: Error) => {
-              throw new Error(`${err.message}\n${loadingRun.tail()}`);
-            });
-            await loadingRun.kill();
+            // Manifests read, plan not made yet: the router still holds the killed run's routes as stale.
+            await logged(
+              t.proc,
+              `restart ${i + 1} to load its manifests`,
+              (l) => l.includes('"msg":"initial cluster state complete"'),
+              20,
+            );
+            await t.proc.kill();
             t.proc = start();
           }
-          const current = t.proc;
-          await waitFor(`restart ${i + 1} to verify the router`, verifiedOk(current), {
-            timeoutMs: 180_000,
-            intervalMs: 200,
-          }).catch((err: Error) => {
-            throw new Error(`${err.message}\n${current.tail()}`);
-          });
+          await logged(
+            t.proc,
+            `restart ${i + 1} to verify the router`,
+            (l) => l.includes('"msg":"router verified"') && l.includes('"verdict":"ok"'),
+            200,
+          );
           samplesPerRestart.push(samples - atKill);
         }
       } finally {
