@@ -88,6 +88,10 @@ function configResources(ns: string, configMapName: string): ResourceSpec[] {
   ];
 }
 
+function sameDocuments(a: readonly ConfigDocument[], b: readonly ConfigDocument[]): boolean {
+  return a.length === b.length && a.every((d, i) => d.file === b[i]?.file && d.text === b[i].text);
+}
+
 /** The fields a config loader reads; managedFields and the like are noise in its messages. */
 function configText(obj: Record<string, unknown>): string {
   const md = { ...((obj.metadata ?? {}) as Record<string, unknown>) };
@@ -148,6 +152,12 @@ export class KubeClusterSource {
     if (opts.ownWrites) opts.ownWrites.settled = (key) => this.settled(key);
     const ns = opts.metallbNamespace === undefined ? 'metallb-system' : opts.metallbNamespace;
     const configChanged = () => {
+      // An absent CRD is listed again every backoff.maxMs (30 s by default), and a list finds what
+      // the watch already delivered: only documents that differ are a change. Each such list
+      // re-planned the whole cluster (every 30 s through the first round at 10,000 Services).
+      const documents = this.configDocuments();
+      if (sameDocuments(documents, this.documents)) return;
+      this.documents = documents;
       this.configChanged = true;
       this.changed(true);
     };
@@ -162,6 +172,11 @@ export class KubeClusterSource {
   /** Every reflector, for tests and metrics (lists done, last resourceVersion). */
   get reflectors(): Reflector[] {
     return [...Object.values(this.cluster), ...this.config];
+  }
+
+  /** A Service as the watch last delivered it (`namespace/name`), if known. */
+  service(key: string): Readonly<Record<string, unknown>> | undefined {
+    return this.cluster.Service.store.get(key);
   }
 
   /** Resolves with the first complete update, after every kind's initial list. */
@@ -254,7 +269,6 @@ export class KubeClusterSource {
   private flush(): void {
     if (!this.objects.pending && !this.configChanged) return;
     const { delta } = this.objects.drain();
-    if (this.configChanged) this.documents = this.configDocuments();
     this.configChanged = false;
     const previous = this.last;
     const update = this.current();

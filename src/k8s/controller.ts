@@ -9,7 +9,12 @@ import { DecisionEvents, ServiceEventRecorder } from './service-events.js';
 import { KubeClusterSource, type ClusterUpdate, type KubeClusterSourceOptions } from './cluster-source.js';
 import type { KubeClient } from './kube-client.js';
 import { LeaderElector, type LeaderElectionOptions } from './leader-election.js';
-import { ServiceStatusWriter, type StatusWriteResult, type StatusWriterOptions } from './status-writer.js';
+import {
+  ServiceStatusWriter,
+  type ServiceObject,
+  type StatusWriteResult,
+  type StatusWriterOptions,
+} from './status-writer.js';
 import { RouteAnnotationWriter, type RouteAnnotationResult } from './route-annotations.js';
 import { poolStatuses, serviceStatuses } from '../sync/status/index.js';
 import type { AddressPool } from '../config/model.js';
@@ -87,7 +92,14 @@ export class KubeController {
       ownWrites,
       holdEchoes: () => this.writing,
     });
-    this.writer = new ServiceStatusWriter(client, opts.statusWriter, ownWrites);
+    this.writer = new ServiceStatusWriter(
+      client,
+      opts.statusWriter,
+      ownWrites,
+      (key) =>
+        // The reflector keeps the objects as the API served them.
+        this.source.service(key) as ServiceObject | undefined,
+    );
     this.poolWriter = opts.poolStatus
       ? new PoolStatusConfigMapWriter(client, opts.poolStatus.namespace, opts.statusWriter?.fieldManager)
       : undefined;

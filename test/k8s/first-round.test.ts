@@ -4,7 +4,7 @@ import { KubeClusterSource, type ClusterUpdate } from '../../src/k8s/cluster-sou
 import type { KubeClient } from '../../src/k8s/kube-client.js';
 import { WRITES_IN_FLIGHT } from '../../src/k8s/in-flight.js';
 import { OwnWrites } from '../../src/k8s/own-writes.js';
-import { POOL_ANNOTATION } from '../../src/k8s/status-writer.js';
+import { POOL_ANNOTATION, ServiceStatusWriter, type ServiceObject } from '../../src/k8s/status-writer.js';
 import { ANNOUNCED_TO_ANNOTATION } from '../../src/k8s/route-annotations.js';
 import { waitFor } from '../support/wait-for.js';
 import { MemoryApi } from './memory-api.js';
@@ -73,6 +73,8 @@ describe('k8s controller: the first status round', function () {
       // that end and for the round the latter starts (which writes nothing).
       expect(plans).to.be.at.most(4);
       expect(api.writes).to.equal(5 * SERVICES);
+      // Every status was written over the watch's copy of its Service, none read again.
+      expect(api.reads).to.equal(0);
     });
   }
 
@@ -102,6 +104,27 @@ describe('k8s controller: the first status round', function () {
         'annotations',
       ]);
     }
+  });
+});
+
+describe('k8s status writer over a cached copy', () => {
+  it('writes over the copy it is given, and over a fresh read after a 409 when the copy is stale', async () => {
+    const api = new MemoryApi();
+    api.add(lbService('default', 'a'));
+    const stale = api.service('default', 'a') as unknown as ServiceObject;
+    await api.request('PATCH', '/api/v1/namespaces/default/services/a', {
+      body: { metadata: { annotations: { 'example.com/note': 'theirs' } } },
+    });
+    const writer = new ServiceStatusWriter(api as unknown as KubeClient, {}, new OwnWrites(), () => stale);
+    const result = await writer.write('default', 'a', { ips: ['192.168.197.9'], pools: ['default'] });
+    expect(result).to.deep.equal({ service: 'default/a', status: 'set', annotation: 'set', conflicts: 1 });
+    expect(api.reads).to.equal(1);
+    const written = api.service('default', 'a') as unknown as ServiceObject;
+    expect(written.status?.loadBalancer?.ingress).to.deep.equal([{ ip: '192.168.197.9', ipMode: 'VIP' }]);
+    expect(written.metadata.annotations).to.deep.equal({
+      'example.com/note': 'theirs',
+      [POOL_ANNOTATION]: 'default',
+    });
   });
 });
 
@@ -147,6 +170,27 @@ describe('k8s cluster source: echoes of our own writes', () => {
       }
     });
   }
+
+  it('sends nothing when an absent MetalLB CRD is listed again and still absent', async () => {
+    const api = new MemoryApi();
+    api.add(lbService('default', 'a'));
+    const updates: ClusterUpdate[] = [];
+    const source = new KubeClusterSource(api as unknown as KubeClient, {
+      onUpdate: (u) => updates.push(u),
+      onError: (err) => expect.fail(err.message),
+      coalesceMs: 0,
+      backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
+    });
+    try {
+      await source.start();
+      const crds = source.reflectors.filter((r) => r.resource.optional === true);
+      expect(crds).to.have.length.greaterThan(0);
+      await waitFor('every CRD listed three times', () => crds.every((r) => r.lists >= 3 && !r.present));
+      expect(updates).to.have.length(0);
+    } finally {
+      await source.stop();
+    }
+  });
 
   it("sends another writer's change at once, though it came while our write was in flight", async () => {
     const api = new MemoryApi({ echoFirst: true });

@@ -16,6 +16,8 @@ const COLLECTIONS: Record<string, string> = {
   '/apis/discovery.k8s.io/v1/endpointslices': 'EndpointSlice',
   '/api/v1/nodes': 'Node',
   '/api/v1/namespaces': 'Namespace',
+  // MetalLB's legacy ConfigMap; its CRDs are not served (404), as on a cluster without them.
+  '/api/v1/namespaces/metallb-system/configmaps': 'ConfigMap',
 };
 
 const SERVICE_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+?)(\/status)?$/;
@@ -40,6 +42,8 @@ export class MemoryApi {
   private readonly watchers = new Map<string, Set<(ev: WatchEvent) => void>>();
   /** Writes in the order they were answered: `namespace/name status|annotations|event <reason>`. */
   readonly log: string[] = [];
+  /** GETs of one Service. */
+  reads = 0;
   /** Writes (PUT, PATCH, POST) answered. */
   writes = 0;
   private inFlight = 0;
@@ -91,6 +95,7 @@ export class MemoryApi {
     const key = `${m[1]}/${m[2]}`;
     const services = this.stores.get('/api/v1/services')!;
     if (method === 'GET') {
+      this.reads++;
       const svc = services.get(key);
       if (!svc) throw new KubeApiError(method, path, 404, 'NotFound', `${key} not found`);
       return copy(svc) as T;
