@@ -575,10 +575,11 @@ export class SyncEngine<R> {
         .map((s) => s.peer),
     );
     // A router still waiting for our End-of-RIB has not taken our table yet: its routes are
-    // neither missing nor unwanted until it has, so they are only reported meanwhile.
+    // neither missing nor unwanted until it has. Nothing of such a peer is repaired or counted as
+    // drift meanwhile (counted, every restart would feed the unrepaired-drift alert).
     const restarting = new Set(findings.filter((f) => f.kind === 'restart-in-progress').map((f) => f.peer));
     const repairable = (peer: string | undefined): peer is string =>
-      peer !== undefined && established.has(peer) && !restarting.has(peer);
+      peer !== undefined && established.has(peer);
     const resend = new Map<string, string[]>();
     const unwanted = new Map<string, string[]>();
     const tried = new Map<string, { peer: string | undefined; message: string }>();
@@ -601,6 +602,7 @@ export class SyncEngine<R> {
       repaired = true;
     };
     for (const f of findings) {
+      if (restarting.has(f.peer)) continue;
       switch (f.kind) {
         case 'session-down':
           // The speaker reconnects by itself; nothing to do but say so.
@@ -641,7 +643,6 @@ export class SyncEngine<R> {
           break;
         }
         case 'not-in-fib':
-        case 'restart-in-progress':
         case 'other':
           metrics.reported(f.kind);
           break;
