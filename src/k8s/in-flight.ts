@@ -37,3 +37,16 @@ export async function forEachInFlight<T>(
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
   if (failure !== undefined) throw failure.err;
 }
+
+/** `work` for every item, `width` at a time (as forEachInFlight); the results in the items' order. */
+export async function mapInFlight<T, R>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  await forEachInFlight(items, width, async (item, index) => {
+    results[index] = await work(item);
+  });
+  return results;
+}

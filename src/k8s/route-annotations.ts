@@ -12,7 +12,7 @@
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import { allVerified, type ServiceStatus } from '../sync/status/index.js';
 import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
-import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
+import { mapInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
 import { OwnWrites } from './own-writes.js';
 
 export const ANNOUNCED_TO_ANNOTATION = 'cluster-router-sync.io/announced-to';
@@ -78,8 +78,7 @@ export class RouteAnnotationWriter {
       const patch = routeAnnotationPatch(byKey.get(serviceKey(svc)), svc.annotations, now);
       return Object.keys(patch).length === 0 ? [] : [{ svc, patch }];
     });
-    const results: RouteAnnotationResult[] = new Array<RouteAnnotationResult>(todo.length);
-    await forEachInFlight(todo, WRITES_IN_FLIGHT, async ({ svc, patch }, i) => {
+    return mapInFlight(todo, WRITES_IN_FLIGHT, async ({ svc, patch }): Promise<RouteAnnotationResult> => {
       const service = serviceKey(svc);
       const path = `/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${encodeURIComponent(svc.name)}`;
       try {
@@ -90,12 +89,11 @@ export class RouteAnnotationWriter {
             query: { fieldManager: this.fieldManager },
           }),
         );
-        results[i] = { service, outcome: 'patched' };
+        return { service, outcome: 'patched' };
       } catch (err) {
         if (!(err instanceof KubeApiError && err.status === 404)) throw err;
-        results[i] = { service, outcome: 'gone' };
+        return { service, outcome: 'gone' };
       }
     });
-    return results;
   }
 }

@@ -8,7 +8,7 @@ import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
 import { CrsError, ExitCode } from '../util/errors.js';
 import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
-import { forEachInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
+import { mapInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
 import { OwnWrites } from './own-writes.js';
 
 export const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
@@ -110,11 +110,7 @@ export class ServiceStatusWriter {
         svc.annotations[POOL_ANNOTATION] === poolAnnotation(want);
       return inLine ? [] : [{ svc, want }];
     });
-    const results: StatusWriteResult[] = new Array<StatusWriteResult>(todo.length);
-    await forEachInFlight(todo, WRITES_IN_FLIGHT, async ({ svc, want }, i) => {
-      results[i] = await this.write(svc.namespace, svc.name, want);
-    });
-    return results;
+    return mapInFlight(todo, WRITES_IN_FLIGHT, ({ svc, want }) => this.write(svc.namespace, svc.name, want));
   }
 
   async write(namespace: string, name: string, want: DesiredStatus): Promise<StatusWriteResult> {
