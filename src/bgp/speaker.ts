@@ -207,11 +207,15 @@ export class BgpSpeaker extends SessionEventEmitter {
   }
 
   private startHeldSessions(): void {
-    if (this.holdTimer === undefined) return;
+    if (this.endHold() && !this.stopped) for (const s of this.sessions.values()) s.start();
+  }
+
+  /** Ends the wait for the first table; false when sessions were not held. */
+  private endHold(): boolean {
+    if (this.holdTimer === undefined) return false;
     this.clock.clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
-    if (this.stopped) return;
-    for (const s of this.sessions.values()) s.start();
+    return true;
   }
 
   /** Starts accepting sessions; resolves with the bound address (useful with port 0). */
@@ -554,7 +558,7 @@ export class BgpSpeaker extends SessionEventEmitter {
    */
   async stop(opts: { withdraw?: boolean; message?: string; keepRoutes?: boolean } = {}): Promise<void> {
     this.stopped = true;
-    this.startHeldSessions();
+    this.endHold();
     const server = this.server;
     this.server = undefined;
     this.listener = undefined;
@@ -579,7 +583,7 @@ export class BgpSpeaker extends SessionEventEmitter {
    */
   abort(): string[] {
     this.stopped = true;
-    this.startHeldSessions();
+    this.endHold();
     this.server?.close();
     this.server = undefined;
     this.listener = undefined;
