@@ -536,8 +536,17 @@ export class SyncEngine<R> {
     );
     this.opts.reporter(verification, reason);
     this.emit({ type: 'verified', verification, reason });
-    const repaired = await this.repair(plan, verification.findings);
-    if (verification.findings.some((f) => f.kind === 'restart-in-progress')) this.verifyAfterRestart();
+    // A router still waiting for our End-of-RIB has not taken our table yet: its routes are
+    // neither missing nor unwanted until it has. Nothing of such a peer is repaired or counted as
+    // drift meanwhile (counted, every restart would feed the unrepaired-drift alert).
+    const restarting = new Set(
+      verification.findings.filter((f) => f.kind === 'restart-in-progress').map((f) => f.peer),
+    );
+    const repaired = await this.repair(
+      plan,
+      verification.findings.filter((f) => !restarting.has(f.peer)),
+    );
+    if (restarting.size > 0) this.verifyAfterRestart();
     else {
       this.restartChecks = 0;
       if (repaired && reason !== 'repair-check') this.verifyAgainSoon();
@@ -574,10 +583,6 @@ export class SyncEngine<R> {
         .filter((s) => s.established)
         .map((s) => s.peer),
     );
-    // A router still waiting for our End-of-RIB has not taken our table yet: its routes are
-    // neither missing nor unwanted until it has. Nothing of such a peer is repaired or counted as
-    // drift meanwhile (counted, every restart would feed the unrepaired-drift alert).
-    const restarting = new Set(findings.filter((f) => f.kind === 'restart-in-progress').map((f) => f.peer));
     const repairable = (peer: string | undefined): peer is string =>
       peer !== undefined && established.has(peer);
     const resend = new Map<string, string[]>();
@@ -602,7 +607,6 @@ export class SyncEngine<R> {
       repaired = true;
     };
     for (const f of findings) {
-      if (restarting.has(f.peer)) continue;
       switch (f.kind) {
         case 'session-down':
           // The speaker reconnects by itself; nothing to do but say so.
