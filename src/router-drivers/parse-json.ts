@@ -314,13 +314,13 @@ function gracefulRestartFamilies(
   at: string[],
   info: Record<string, unknown>,
 ): NonNullable<BgpNeighborDetail['gracefulRestart']> {
-  return Object.entries(info)
-    .filter(([key]) => addressFamilyName(key) !== key)
-    .map(([key, value]) => ({
-      addressFamily: addressFamilyName(key),
-      endOfRibReceived: validate(what, [...at, key], value, gracefulRestartFamilySchema()).endOfRibStatus
-        .endOfRibRecv,
-    }));
+  return Object.entries(info).flatMap(([key, value]) => {
+    const addressFamily = addressFamilyName(key);
+    // The neighbor-wide fields beside the families (`timers`, `rBit`, ...) keep their names.
+    if (addressFamily === key) return [];
+    const family = validate(what, [...at, key], value, gracefulRestartFamilySchema());
+    return [{ addressFamily, endOfRibReceived: family.endOfRibStatus.endOfRibRecv }];
+  });
 }
 
 /** `show bgp neighbors json` (FRR). */
