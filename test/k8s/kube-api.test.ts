@@ -120,9 +120,12 @@ describe('@lab Kubernetes source, status writer, events, leader election (real k
     stops.push(() => controller.stop());
     await controller.start();
 
-    const svc = await waitFor('the status', async () => {
+    // The status and the pool annotation are two requests, status first: wait for both.
+    const svc = await waitFor('the status and the pool annotation', async () => {
       const s = await getService(api, ns, 'web');
-      return s.status.loadBalancer?.ingress?.length ? s : undefined;
+      return s.status.loadBalancer?.ingress?.length && s.metadata.annotations?.[POOL_ANNOTATION] !== undefined
+        ? s
+        : undefined;
     });
     const ip = svc.status.loadBalancer?.ingress?.[0]?.ip ?? '';
     expect(ip).to.match(/^192\.168\.197\.\d+$/);
