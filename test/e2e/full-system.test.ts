@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { POOL_STATUS_CONFIGMAP } from '../../src/k8s/pool-status-configmap.js';
 import { frrTable, kernelTable, sameRoutes, type RouteTable } from '../lab/route-tables.js';
+import { builtApp } from '../docs/support/built-app.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { requireApiServer } from './apiserver.js';
@@ -102,8 +103,10 @@ describe('full system: run --leader-elect against a real kube-apiserver, real FR
     expect(await externalIps(sys!.api)).not.to.have.property('e2e-web');
   });
 
-  it('a second replica stands by; after kill -9 of the leader it takes the Lease, writes and announces', async () => {
-    const follower = sys!.startRun('crs-b');
+  it('a second replica, the bundled CLI as the image runs it, stands by; after kill -9 of the leader it takes the Lease, writes and announces', async () => {
+    // dist/ bundles the Kubernetes client (scripts/build.ts): this replica's kubeconfig, Lease,
+    // lists, watches and status writes all go through that bundled copy.
+    const follower = sys!.startRun('crs-b', { entry: (await builtApp()).entry });
     await waitFor('the follower to wait for the lease', () =>
       follower.stderr().includes('waiting for the lease'),
     ).catch((err: Error) => {
