@@ -7,7 +7,7 @@ import {
   type Prefix,
 } from '../src/bgp/wire/index.js';
 import type { AnnounceGroup } from '../src/bgp/adj-rib-out.js';
-import { parsePrefix } from '../src/ip/prefix.js';
+import { parseRoutePrefix } from '../src/ip/prefix.js';
 import { encodeRibChanges } from '../src/bgp/update-builder.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
@@ -101,7 +101,7 @@ function fromTextRow(addPath: boolean): BenchRow {
     const group: AnnounceGroup = {
       family: 4,
       attributes,
-      nlri: texts.map((prefix, i) => ({ prefix, nlri: parsePrefix(prefix)!, pathId: i + 1 })),
+      nlri: texts.map((prefix, i) => ({ prefix: parseRoutePrefix(prefix)!, pathId: i + 1 })),
     };
     encodeRibChanges({ withdrawals: [], announcements: [group] }, { ctx, localAsn: 64512 });
   });

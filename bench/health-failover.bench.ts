@@ -21,6 +21,7 @@ import { service } from '../test/sync/builders.js';
 import { waitFor } from '../test/support/wait-for.js';
 import { percentile } from './stats.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { routePrefix } from '../src/ip/prefix.js';
 
 const TRIES = 20;
 const [KEPT, KILLED] = HEALTH_NODES;
@@ -115,7 +116,7 @@ async function probeCpu(intervalMs: number): Promise<BenchRow> {
     // Each service over 10 of the 100 nodes, so every node serves 100 services.
     const hops = Array.from({ length: 10 }, (_, k) => `127.0.0.${((i + k * 10) % NODES) + 1}`);
     routes.push({
-      prefix: `10.${i >> 8}.${i & 255}.1/32`,
+      prefix: routePrefix({ family: 4, network: BigInt(((10 << 24) | (i << 8) | 1) >>> 0), length: 32 }),
       family: 4,
       nextHops: [...new Set(hops)].sort(),
       communities: [],

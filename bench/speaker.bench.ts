@@ -14,6 +14,7 @@ import { SpeakerProcess } from '../test/bgp/lab/speaker-process.js';
 import { VtyshSession } from '../test/lab/vtysh-session.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
+import { routePrefix } from '../src/ip/prefix.js';
 
 // 100,000 /32s from 10.128.0.0, alternating next hops .11 and .12 (the seed's two nodes), injected
 // into real FRR 8.4 by each implementation in turn; FRR, the namespaces and the timing are the same
@@ -54,7 +55,7 @@ export function routes(): DesiredRoute[] {
   return Array.from({ length: COUNT }, (_, i) => {
     const a = base + i;
     return {
-      prefix: `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/32`,
+      prefix: routePrefix({ family: 4, network: BigInt(a >>> 0), length: 32 }),
       nextHops: [i % 2 === 0 ? '192.168.201.11' : '192.168.201.12'],
       communities: [],
       largeCommunities: [],
@@ -171,7 +172,7 @@ export function mrtDump(all: DesiredRoute[]): Buffer {
   // thousand paths at the end of the file; repeating the first routes at the end makes the lost
   // tail duplicates, so the table still ends up complete and exactly `all`.
   [...all, ...all.slice(0, 5000)].forEach((r, seq) => {
-    const p = nlri(r.prefix);
+    const p = nlri(r.prefix.text);
     const attrs = attrBytes(r.nextHops[0]!);
     const body = Buffer.alloc(4 + 1 + 4 + 2 + 8 + attrs.length);
     body.writeUInt32BE(seq, 0);

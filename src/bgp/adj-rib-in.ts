@@ -73,7 +73,7 @@ export class AdjRibIn {
     if (shared.origin !== undefined) route.origin = shared.origin;
     if (shared.localPref !== undefined) route.localPref = shared.localPref;
     if (shared.med !== undefined) route.med = shared.med;
-    this.routes.set(pathKey(route), route);
+    this.routes.set(pathKey(route.prefix, route.pathId), route);
     change.announced.push(route);
   }
 
@@ -85,7 +85,7 @@ export class AdjRibIn {
   }
 
   private withdraw(r: { family: AddressFamily; prefix: string; pathId: number }, change: RibInChange): void {
-    if (this.routes.delete(pathKey(r))) change.withdrawn.push(r);
+    if (this.routes.delete(pathKey(r.prefix, r.pathId))) change.withdrawn.push(r);
   }
 
   list(): ReceivedRoute[] {

@@ -1,5 +1,5 @@
-import { parseIp } from '../ip/address.js';
-import { parseCidr, type IpPrefix } from '../ip/prefix.js';
+import { familyBits, parseIp } from '../ip/address.js';
+import { maskToPrefix, type RoutePrefix } from '../ip/prefix.js';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
 import { PathIdAllocator } from './path-ids.js';
@@ -8,7 +8,6 @@ import {
   attributesKey,
   largeCommunity,
   pathKey,
-  prefixFamily,
   standardCommunity,
   type AddressFamily,
   type DesiredRoute,
@@ -17,8 +16,7 @@ import {
 } from './routes.js';
 
 export interface NlriRef {
-  prefix: string;
-  nlri: IpPrefix;
+  prefix: RoutePrefix;
   pathId: number;
 }
 
@@ -99,14 +97,14 @@ export class AdjRibOut {
     const held: string[] = [];
     this.interned.clear();
     for (const route of routes) {
-      const family = prefixFamily(route.prefix);
+      const family = route.prefix.family;
       if (!this.opts.families.has(family)) {
-        if (route.nextHops.length > 0) held.push(route.prefix);
+        if (route.nextHops.length > 0) held.push(route.prefix.text);
         continue;
       }
       this.expand(route, family, desired);
     }
-    this.pathIds.retainOnly(new Set(routes.map((r) => r.prefix)));
+    this.pathIds.retainOnly(new Set(routes.map((r) => r.prefix.text)));
     this.desired = desired;
     this.held = held;
     this.dirty = true;
@@ -127,7 +125,7 @@ export class AdjRibOut {
     // After a whole-set take the two maps are one object; a delta must change only the desired one.
     if (this.sent === this.desired) this.desired = new Map(this.desired);
     const keysOf = (this.keysOf ??= indexByPrefix(this.desired));
-    const held = new Set([...delta.remove, ...delta.upsert.map((r) => r.prefix)]);
+    const held = new Set([...delta.remove, ...delta.upsert.map((r) => r.prefix.text)]);
     if (this.held.length > 0) this.held = this.held.filter((p) => !held.has(p));
     for (const prefix of delta.remove) {
       this.dropDesired(prefix, keysOf);
@@ -135,16 +133,17 @@ export class AdjRibOut {
       this.pathIds.assign(prefix, []);
     }
     for (const route of delta.upsert) {
-      this.dropDesired(route.prefix, keysOf);
-      const family = prefixFamily(route.prefix);
+      const prefix = route.prefix.text;
+      this.dropDesired(prefix, keysOf);
+      const family = route.prefix.family;
       if (!this.opts.families.has(family)) {
-        if (route.nextHops.length > 0) this.held.push(route.prefix);
+        if (route.nextHops.length > 0) this.held.push(prefix);
         continue;
       }
       const paths: KeyedPath[] = [];
       this.expand(route, family, paths);
-      for (const path of paths) this.desired.set(pathKey(path), path);
-      if (paths.length > 0) keysOf.set(route.prefix, paths.map(pathKey));
+      for (const path of paths) this.desired.set(keyOf(path), path);
+      if (paths.length > 0) keysOf.set(prefix, paths.map(keyOf));
     }
     this.dirty = true;
   }
@@ -165,35 +164,27 @@ export class AdjRibOut {
 
   private expand(route: DesiredRoute, family: AddressFamily, into: PathSink): void {
     if (route.nextHops.length === 0) return;
-    const nlri = parseRoutePrefix(route.prefix);
-    if (nlri === undefined)
-      throw new InvalidRouteError(NOT_A_PREFIX(route.prefix), this.opts.peer, route.prefix);
+    const prefix = route.prefix.text;
     const addPath = this.opts.addPathFamilies.has(family);
     const slot = this.opts.slot;
     // With ADD-PATH the first slot's session carries every path as a lone session would, and the
     // other slots would only repeat them; without it each slot carries its own next hop.
     if (slot && !(addPath && slot.index === 0)) {
-      const hop = addPath ? undefined : slot.table.nextHopOf(route.prefix, slot.index);
-      if (hop !== undefined) this.addPath(into, route, nlri, hop, 0);
+      const hop = addPath ? undefined : slot.table.nextHopOf(prefix, slot.index);
+      if (hop !== undefined) this.addPath(into, route, hop, 0);
       return;
     }
     if (!addPath) {
-      this.addPath(into, route, nlri, pickNextHop(route.prefix, route.nextHops), 0);
+      this.addPath(into, route, pickNextHop(prefix, route.nextHops), 0);
       return;
     }
-    for (const [nextHop, pathId] of this.pathIds.assign(route.prefix, route.nextHops)) {
-      this.addPath(into, route, nlri, nextHop, pathId);
+    for (const [nextHop, pathId] of this.pathIds.assign(prefix, route.nextHops)) {
+      this.addPath(into, route, nextHop, pathId);
     }
   }
 
-  private addPath(
-    into: PathSink,
-    route: DesiredRoute,
-    nlri: IpPrefix,
-    nextHop: string,
-    pathId: number,
-  ): void {
-    const family = nlri.family;
+  private addPath(into: PathSink, route: DesiredRoute, nextHop: string, pathId: number): void {
+    const family = route.prefix.family;
     const key = attributesKey(family, nextHop, route);
     let shared = this.interned.get(key);
     if (!shared) {
@@ -209,13 +200,12 @@ export class AdjRibOut {
     const path: KeyedPath = {
       family,
       prefix: route.prefix,
-      nlri,
       pathId,
       attributes: shared.attributes,
       key: shared.key,
     };
     if (Array.isArray(into)) into.push(path);
-    else into.set(pathKey(path), path);
+    else into.set(keyOf(path), path);
   }
 
   /**
@@ -271,7 +261,7 @@ export class AdjRibOut {
     announced: KeyedPath[],
   ): void {
     for (const path of before) {
-      const key = pathKey(path);
+      const key = keyOf(path);
       if (!this.desired.has(key)) {
         withdrawn.push(path);
         this.sent.delete(key);
@@ -302,10 +292,9 @@ export class AdjRibOut {
   }
 
   sentPaths(): OutPath[] {
-    return [...this.sent.values()].map(({ family, prefix, nlri, pathId, attributes }) => ({
+    return [...this.sent.values()].map(({ family, prefix, pathId, attributes }) => ({
       family,
       prefix,
-      nlri,
       pathId,
       attributes,
     }));
@@ -316,7 +305,7 @@ export class AdjRibOut {
   }
 
   sentPrefixCount(): number {
-    return new Set([...this.sent.values()].map((p) => p.prefix)).size;
+    return new Set([...this.sent.values()].map((p) => p.prefix.text)).size;
   }
 }
 
@@ -338,14 +327,14 @@ export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: str
   };
   for (const route of routes) {
     const problem = routeProblem(route, seen, familyOf);
-    if (problem !== undefined) throw new InvalidRouteError(problem, peer, route.prefix);
+    if (problem !== undefined) throw new InvalidRouteError(problem, peer, route.prefix.text);
   }
 }
 
 /** validateDesiredRoutes for the upserts, and no prefix both upserted and removed. */
 export function validateRouteDelta(delta: RouteDelta, peer: string | undefined): void {
   validateDesiredRoutes(delta.upsert, peer);
-  const upserted = new Set(delta.upsert.map((r) => r.prefix));
+  const upserted = new Set(delta.upsert.map((r) => r.prefix.text));
   const both = delta.remove.find((p) => upserted.has(p));
   if (both !== undefined) throw new InvalidRouteError(`prefix ${both} both changed and removed`, peer, both);
 }
@@ -355,11 +344,12 @@ function routeProblem(
   seen: Set<string>,
   familyOf: (hop: string) => number,
 ): string | undefined {
-  if (seen.has(route.prefix)) return `prefix ${route.prefix} listed twice`;
-  seen.add(route.prefix);
-  const nlri = parseRoutePrefix(route.prefix);
-  if (nlri === undefined) return NOT_A_PREFIX(route.prefix);
-  const family = nlri.family;
+  const { family, network, length, text } = route.prefix;
+  if (seen.has(text)) return `prefix ${text} listed twice`;
+  seen.add(text);
+  // A peer would mask host bits differently, so a prefix with them is refused, not cleared.
+  if (!(length >= 0 && length <= familyBits(family)) || maskToPrefix(family, network, length) !== network)
+    return `'${text}' is not a prefix (address/length with no host bits set)`;
   for (const hop of route.nextHops) {
     if (familyOf(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
   }
@@ -376,13 +366,8 @@ function routeProblem(
   return undefined;
 }
 
-const NOT_A_PREFIX = (text: string): string =>
-  `'${text}' is not a prefix (address/length with no host bits set)`;
-
-/** A route's prefix, refused (undefined) with host bits set: a peer would mask them differently. */
-function parseRoutePrefix(text: string): IpPrefix | undefined {
-  const cidr = parseCidr(text);
-  return cidr !== undefined && cidr.address === cidr.prefix.network ? cidr.prefix : undefined;
+function keyOf(p: OutPath): string {
+  return pathKey(p.prefix.text, p.pathId);
 }
 
 /** An OutPath with its attribute key computed once. */
@@ -396,9 +381,9 @@ type PathSink = Map<string, KeyedPath> | KeyedPath[];
 function indexByPrefix(paths: ReadonlyMap<string, KeyedPath>): Map<string, string[]> {
   const index = new Map<string, string[]>();
   for (const [key, path] of paths) {
-    const keys = index.get(path.prefix);
+    const keys = index.get(path.prefix.text);
     if (keys) keys.push(key);
-    else index.set(path.prefix, [key]);
+    else index.set(path.prefix.text, [key]);
   }
   return index;
 }
@@ -423,7 +408,7 @@ function groupWithdrawals(paths: readonly OutPath[]): WithdrawGroup[] {
   for (const family of [4, 6] as const) {
     const nlri = paths
       .filter((p) => p.family === family)
-      .map((p) => ({ prefix: p.prefix, nlri: p.nlri, pathId: p.pathId }));
+      .map((p) => ({ prefix: p.prefix, pathId: p.pathId }));
     if (nlri.length > 0) groups.push({ family, nlri });
   }
   return groups;

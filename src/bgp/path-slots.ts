@@ -10,6 +10,8 @@
  * usable slots, and those that find none are recorded as not carried.
  */
 
+import type { RoutePrefix } from '../ip/prefix.js';
+
 /** Which next hop each slot carries for one prefix (undefined: none), and what found no slot. */
 export interface SlotAssignment {
   /** Index = slot; always as long as the number of slots. */
@@ -70,11 +72,11 @@ export class PathSlotTable {
   }
 
   /** Assigns a whole set of routes: prefixes missing from it are forgotten. */
-  assignAll(routes: ReadonlyArray<{ prefix: string; nextHops: readonly string[] }>): void {
+  assignAll(routes: ReadonlyArray<{ prefix: RoutePrefix; nextHops: readonly string[] }>): void {
     const keep = new Set<string>();
     for (const r of routes) {
-      keep.add(r.prefix);
-      this.assign(r.prefix, r.nextHops);
+      keep.add(r.prefix.text);
+      this.assign(r.prefix.text, r.nextHops);
     }
     for (const prefix of this.byPrefix.keys()) if (!keep.has(prefix)) this.byPrefix.delete(prefix);
   }

@@ -93,9 +93,9 @@ export class PeerAnnouncer {
   /** Changes only these prefixes of the desired set; the rest stays as it is. */
   updateDesiredRoutes(delta: RouteDelta): void {
     validateRouteDelta(delta, this.config.name);
-    const byPrefix = (this.desiredByPrefix ??= new Map(this.desired.map((r) => [r.prefix, r])));
+    const byPrefix = (this.desiredByPrefix ??= new Map(this.desired.map((r) => [r.prefix.text, r])));
     for (const prefix of delta.remove) byPrefix.delete(prefix);
-    for (const route of delta.upsert) byPrefix.set(route.prefix, route);
+    for (const route of delta.upsert) byPrefix.set(route.prefix.text, route);
     this.desiredList = undefined;
     this.prepared = undefined;
     if (!this.rib) return this.prepare();

@@ -1,7 +1,7 @@
 import { AdjRibOut, type PathSlot, type RibChanges } from './adj-rib-out.js';
 import type { Negotiated } from './capabilities.js';
 import type { PathIdAllocator } from './path-ids.js';
-import { prefixFamily, type AddressFamily, type DesiredRoute } from './routes.js';
+import { type AddressFamily, type DesiredRoute } from './routes.js';
 import { encodeRibChanges } from './update-builder.js';
 import type { CodecContext } from './wire/index.js';
 
@@ -67,7 +67,7 @@ export function prepareTable(routes: readonly DesiredRoute[], o: PrepareOptions)
   const changes = rib.takeChanges();
   // Joined now, so the Established session only writes: no 1 MB copy for a 100k-route table then.
   const updates = joinUpdates(encodeRibChanges(changes, { ctx: o.expected.codec, localAsn: o.localAsn }));
-  const routeFamilies = new Set(routes.map((r) => prefixFamily(r.prefix)));
+  const routeFamilies = new Set(routes.map((r) => r.prefix.family));
   return { routes, routeFamilies, expected: o.expected, pathIds, rib, changes, updates };
 }
 

@@ -1,5 +1,5 @@
 import { parseCommunityLiteral, type LargeCommunity } from '../ip/community.js';
-import type { IpPrefix } from '../ip/prefix.js';
+import type { RoutePrefix } from '../ip/prefix.js';
 import { BgpEncodeError } from './wire/index.js';
 
 /**
@@ -8,8 +8,8 @@ import { BgpEncodeError } from './wire/index.js';
  * handed over unchanged.
  */
 export interface DesiredRoute {
-  /** Canonical prefix text: `192.168.197.0/32`, `2001:db8::1/128`. */
-  prefix: string;
+  /** The prefix as a value with its canonical text (`192.168.197.0/32`, `2001:db8::1/128`). */
+  prefix: RoutePrefix;
   /** Node addresses: one path each when the peer takes ADD-PATH. */
   nextHops: string[];
   localPref?: number;
@@ -18,10 +18,6 @@ export interface DesiredRoute {
 }
 
 export type AddressFamily = 4 | 6;
-
-export function prefixFamily(prefix: string): AddressFamily {
-  return prefix.includes(':') ? 6 : 4;
-}
 
 /**
  * The attributes that vary per route, as the encoder takes them (communities parsed once, when the
@@ -38,18 +34,16 @@ export interface PathAttributes {
 /** One path as sent on the wire: with ADD-PATH a prefix may carry several, told apart by pathId. */
 export interface OutPath {
   family: AddressFamily;
-  /** The route's prefix text: the key paths are found by, and what reports show. */
-  prefix: string;
-  /** The same prefix as a value, parsed once when the route entered the Adj-RIB-Out: the encoder's input. */
-  nlri: IpPrefix;
+  /** The route's prefix: the encoder's input; its text is the key paths are found by. */
+  prefix: RoutePrefix;
   /** 0 when ADD-PATH send is not in use for the family. */
   pathId: number;
   attributes: PathAttributes;
 }
 
 /** Identity of a path in an Adj-RIB: the same (prefix, pathId) replaces, a new one adds. */
-export function pathKey(p: { prefix: string; pathId: number }): string {
-  return `${p.prefix}#${p.pathId}`;
+export function pathKey(prefix: string, pathId: number): string {
+  return `${prefix}#${pathId}`;
 }
 
 /**

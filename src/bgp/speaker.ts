@@ -440,7 +440,7 @@ export class BgpSpeaker extends SessionEventEmitter {
     // The slot table is updated once, before the sessions read it, and only with valid routes.
     validateDesiredRoutes(routes, peer);
     slots.table.assignAll(routes);
-    slots.routes = new Map(routes.map((r) => [r.prefix, r]));
+    slots.routes = new Map(routes.map((r) => [r.prefix.text, r]));
     for (const s of group.sessions) s.setDesiredRoutes(routes);
   }
 
@@ -459,8 +459,8 @@ export class BgpSpeaker extends SessionEventEmitter {
       slots.routes.delete(prefix);
     }
     for (const route of delta.upsert) {
-      slots.table.assign(route.prefix, route.nextHops);
-      slots.routes.set(route.prefix, route);
+      slots.table.assign(route.prefix.text, route.nextHops);
+      slots.routes.set(route.prefix.text, route);
     }
     for (const s of group.sessions) s.updateDesiredRoutes(delta);
   }

@@ -53,7 +53,7 @@ function encodeInSlices(
   const withIds = family === 4 ? ctx.addPath.send.ipv4 : ctx.addPath.send.ipv6;
   const out: Buffer[] = [];
   for (let i = 0; i < nlri.length; i += SLICE) {
-    const prefixes = nlri.slice(i, i + SLICE).map((n) => toNlri(n.nlri, withIds ? n.pathId : undefined));
+    const prefixes = nlri.slice(i, i + SLICE).map((n) => toNlri(n.prefix, withIds ? n.pathId : undefined));
     for (const b of encode(prefixes)) out.push(b);
   }
   return out;

@@ -85,11 +85,11 @@ export function peerRouteLines(peer: PeerRoutes): string[] {
   if (peer.routes.length === 0) return [...lines, '  (no routes)'];
   const width = maxOf(
     0,
-    peer.routes.map((r) => r.prefix.length),
+    peer.routes.map((r) => r.prefix.text.length),
   );
   for (const r of peer.routes) {
     const [first, ...more] = r.nextHops;
-    const head = `B>* ${r.prefix.padEnd(width)} via ${first ?? '<no next hop>'}`;
+    const head = `B>* ${r.prefix.text.padEnd(width)} via ${first ?? '<no next hop>'}`;
     lines.push(`${head}   ${routeExtras(r)}`);
     for (const hop of more) lines.push(`  * ${' '.repeat(width)} via ${hop}`);
   }

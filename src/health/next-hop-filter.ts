@@ -26,7 +26,7 @@ function unhealthyNextHops(
   targets: RouteTargets,
   stateOf: (key: string) => HealthState,
 ): string[] {
-  const hops = targets.get(route.prefix);
+  const hops = targets.get(route.prefix.text);
   if (hops === undefined) return [];
   return route.nextHops.filter((nh) => {
     const keys = hops.get(nh) ?? [];
@@ -41,7 +41,7 @@ function errorsOf(
   targets: RouteTargets,
   lastErrorOf: (key: string) => string | undefined,
 ): Array<{ nextHop: string; error: string }> {
-  const hops = targets.get(route.prefix);
+  const hops = targets.get(route.prefix.text);
   return bad.map((nextHop) => ({
     nextHop,
     error: (hops?.get(nextHop) ?? []).map((k) => lastErrorOf(k) ?? 'no error recorded').join('; '),
@@ -63,10 +63,10 @@ export function filterNextHops(
     changed = true;
     const unhealthy = errorsOf(route, bad, targets, lastErrorOf);
     if (bad.length === route.nextHops.length) {
-      failedOpen.push({ prefix: route.prefix, nextHops: route.nextHops });
+      failedOpen.push({ prefix: route.prefix.text, nextHops: route.nextHops });
       return { ...route, health: { unhealthy, failedOpen: true } };
     }
-    removed.set(route.prefix, bad);
+    removed.set(route.prefix.text, bad);
     const gone = new Set(bad);
     return {
       ...route,

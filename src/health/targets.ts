@@ -55,8 +55,8 @@ export function probeTargets(
   const targets = new Map<string, { address: string; port: number; services: Set<string> }>();
   const perRoute = new Map<string, Map<string, string[]>>();
   for (const route of routes) {
-    let hops = perRoute.get(route.prefix);
-    if (hops === undefined) perRoute.set(route.prefix, (hops = new Map()));
+    let hops = perRoute.get(route.prefix.text);
+    if (hops === undefined) perRoute.set(route.prefix.text, (hops = new Map()));
     for (const nextHop of route.nextHops) {
       const keys = new Set(hops.get(nextHop));
       for (const name of route.services) {

@@ -193,7 +193,7 @@ export function compareIp(a: IpAddress, b: IpAddress): number {
 }
 
 /** Orders texts by the values they parse to; text that does not parse sorts last, by string. */
-export function compareParsedText<T>(
+function compareParsedText<T>(
   a: string,
   b: string,
   parse: (text: string) => T | undefined,

@@ -1,5 +1,5 @@
 /** IP prefixes as numbers: parsed once from text, carried as values, printed for reports and vtysh. */
-import { compareIp, compareParsedText, familyBits, formatIp, parseIp, type IpFamily } from './address.js';
+import { compareIp, familyBits, formatIp, parseIp, type IpFamily } from './address.js';
 
 /** A prefix: network address (host bits cleared) and length. */
 export interface IpPrefix {
@@ -47,6 +47,46 @@ export function formatPrefix(p: IpPrefix): string {
   return `${formatIp(p.family, p.network)}/${p.length}`;
 }
 
+/**
+ * A route's prefix as the plan and the speaker carry it: the numbers, for order (comparePrefix) and
+ * the wire encoder, with the canonical text made once, for map keys, reports, logs and vtysh. A
+ * class so the two methods live on one prototype rather than on each of a large table's routes;
+ * JSON and string coercion give the text, so `plan --json` and messages read as before.
+ */
+export class RoutePrefix implements IpPrefix {
+  readonly family: IpFamily;
+  readonly network: bigint;
+  readonly length: number;
+  readonly text: string;
+
+  constructor(p: IpPrefix) {
+    this.family = p.family;
+    this.network = p.network;
+    this.length = p.length;
+    this.text = formatPrefix(p);
+    Object.freeze(this);
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** The route prefix of a prefix value: its text is formatted here, once. */
+export function routePrefix(p: IpPrefix): RoutePrefix {
+  return p instanceof RoutePrefix ? p : new RoutePrefix(p);
+}
+
+/** Parses a route prefix (host bits cleared, text canonical); undefined when it is not a prefix. */
+export function parseRoutePrefix(text: string): RoutePrefix | undefined {
+  const p = parsePrefix(text);
+  return p === undefined ? undefined : routePrefix(p);
+}
+
 /** Canonical text of a prefix, or the text itself when it does not parse. */
 export function canonicalPrefix(text: string): string {
   const p = parsePrefix(text);
@@ -64,11 +104,6 @@ export function comparePrefix(a: IpPrefix, b: IpPrefix): number {
     compareIp({ family: a.family, value: a.network }, { family: b.family, value: b.network }) ||
     a.length - b.length
   );
-}
-
-/** comparePrefix over text; unparsable text sorts last, by string. */
-export function comparePrefixText(a: string, b: string): number {
-  return compareParsedText(a, b, parsePrefix, comparePrefix);
 }
 
 /** The smallest list of prefixes covering exactly first..last, in address order. */

@@ -5,7 +5,7 @@
  */
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
 import { planChanges } from '../sync/planner/plan-changes.js';
-import { comparePrefixText } from '../ip/prefix.js';
+import { comparePrefix } from '../ip/prefix.js';
 import { findSorted } from '../util/arrays.js';
 import type { DecisionInput } from './service-events.js';
 
@@ -20,7 +20,7 @@ const allocationKey = (a: ServiceAllocation) => a.service;
 
 /** A plan's route order: family, then address, then prefix length. */
 function planOrder(a: PlannedRoute, b: PlannedRoute): number {
-  return comparePrefixText(a.prefix, b.prefix);
+  return comparePrefix(a.prefix, b.prefix);
 }
 
 export class PlanIndex {
@@ -68,7 +68,7 @@ export class PlanIndex {
       for (const c of this.routesOf.get(service)?.values() ?? []) {
         let routes = byPeer.get(c.peer);
         if (!routes) byPeer.set(c.peer, (routes = new Map()));
-        routes.set(c.route.prefix, c.route);
+        routes.set(c.route.prefix.text, c.route);
       }
     }
     allocations.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
@@ -86,7 +86,7 @@ export class PlanIndex {
     for (const s of route.services) {
       let routes = this.routesOf.get(s);
       if (!routes) this.routesOf.set(s, (routes = new Map()));
-      routes.set(`${peer} ${route.prefix}`, carried);
+      routes.set(`${peer} ${route.prefix.text}`, carried);
     }
     return route.services;
   }
@@ -94,7 +94,7 @@ export class PlanIndex {
   private remove(peer: string, route: PlannedRoute): readonly string[] {
     for (const s of route.services) {
       const routes = this.routesOf.get(s);
-      routes?.delete(`${peer} ${route.prefix}`);
+      routes?.delete(`${peer} ${route.prefix.text}`);
       if (routes?.size === 0) this.routesOf.delete(s);
     }
     return route.services;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { AdjRibOut, type RibChanges } from '../../src/bgp/adj-rib-out.js';
 import { PathSlotTable } from '../../src/bgp/path-slots.js';
 import type { DesiredRoute } from '../../src/bgp/routes.js';
+import { routePrefixOf } from '../support/routes.js';
 
 /**
  * The Adj-RIB-Outs of one peer's slot sessions over a shared PathSlotTable, fed as the speaker
@@ -10,7 +11,7 @@ import type { DesiredRoute } from '../../src/bgp/routes.js';
  */
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
-  prefix,
+  prefix: routePrefixOf(prefix),
   nextHops,
   communities: [],
   largeCommunities: [],
@@ -34,13 +35,13 @@ type Held = Map<string, string>;
 function apply(held: Held, changes: RibChanges, log: string[]): void {
   for (const w of changes.withdrawals)
     for (const n of w.nlri) {
-      held.delete(n.prefix);
-      log.push(`-${n.prefix}`);
+      held.delete(n.prefix.text);
+      log.push(`-${n.prefix.text}`);
     }
   for (const a of changes.announcements)
     for (const n of a.nlri) {
-      held.set(n.prefix, a.attributes.nextHop);
-      log.push(`+${n.prefix}`);
+      held.set(n.prefix.text, a.attributes.nextHop);
+      log.push(`+${n.prefix.text}`);
     }
 }
 
@@ -82,15 +83,18 @@ describe('Adj-RIB-Out of path slot sessions', () => {
     const routeArb = fc.tuple(prefix, fc.uniqueArray(hop, { maxLength: 4 })).map(([p, h]) => route(p, h));
     const step = fc.oneof(
       fc
-        .uniqueArray(routeArb, { selector: (r) => r.prefix, maxLength: 4 })
+        .uniqueArray(routeArb, { selector: (r) => r.prefix.text, maxLength: 4 })
         .map((routes) => ({ whole: routes })),
       fc
         .tuple(
-          fc.uniqueArray(routeArb, { selector: (r) => r.prefix, maxLength: 2 }),
+          fc.uniqueArray(routeArb, { selector: (r) => r.prefix.text, maxLength: 2 }),
           fc.array(prefix, { maxLength: 2 }),
         )
         .map(([upsert, remove]) => ({
-          delta: { upsert, remove: [...new Set(remove)].filter((p) => !upsert.some((r) => r.prefix === p)) },
+          delta: {
+            upsert,
+            remove: [...new Set(remove)].filter((p) => !upsert.some((r) => r.prefix.text === p)),
+          },
         })),
     );
     fc.assert(
@@ -103,15 +107,15 @@ describe('Adj-RIB-Out of path slot sessions', () => {
             table.assignAll(s.whole);
             for (const r of ribs) r.setDesiredRoutes(s.whole);
             desired.clear();
-            for (const r of s.whole) desired.set(r.prefix, r.nextHops);
+            for (const r of s.whole) desired.set(r.prefix.text, r.nextHops);
           } else {
             for (const p of s.delta.remove) {
               table.assign(p, []);
               desired.delete(p);
             }
             for (const r of s.delta.upsert) {
-              table.assign(r.prefix, r.nextHops);
-              desired.set(r.prefix, r.nextHops);
+              table.assign(r.prefix.text, r.nextHops);
+              desired.set(r.prefix.text, r.nextHops);
             }
             for (const r of ribs) r.updateDesiredRoutes(s.delta);
           }

@@ -5,6 +5,8 @@ import { pickNextHop } from '../../src/bgp/ecmp.js';
 import { InvalidRouteError } from '../../src/bgp/errors.js';
 import { attributesKey, pathKey, type DesiredRoute, type PathAttributes } from '../../src/bgp/routes.js';
 import { formatCommunity, formatLargeCommunity } from '../../src/ip/community.js';
+import { RoutePrefix, type IpPrefix } from '../../src/ip/prefix.js';
+import { routePrefixOf } from '../support/routes.js';
 
 /** One path's attributes as text, comparable across tables. */
 const attributesText = (family: 4 | 6, a: PathAttributes): string =>
@@ -15,21 +17,23 @@ const attributesText = (family: 4 | 6, a: PathAttributes): string =>
   });
 
 /** NLRI entries may be the paths themselves; compare only what goes on the wire. */
-const refs = (nlri: { prefix: string; pathId: number }[]) =>
-  nlri.map(({ prefix, pathId }) => ({ prefix, pathId }));
+const refs = (nlri: { prefix: RoutePrefix; pathId: number }[]) =>
+  nlri.map(({ prefix, pathId }) => ({ prefix: prefix.text, pathId }));
 
-type Table = Map<string, { prefix: string; pathId: number; family: 4 | 6; attributes: PathAttributes }>;
+const keyOf = (n: { prefix: RoutePrefix; pathId: number }): string => pathKey(n.prefix.text, n.pathId);
+
+type Table = Map<string, { prefix: RoutePrefix; pathId: number; family: 4 | 6; attributes: PathAttributes }>;
 
 /** What a peer does with our UPDATEs: withdraw by (prefix, path id), announce replaces. */
 function apply(table: Table, changes: RibChanges): void {
   for (const w of changes.withdrawals) {
     for (const n of w.nlri) {
-      expect(table.has(pathKey(n)), `withdraw of unknown ${pathKey(n)}`).to.equal(true);
-      table.delete(pathKey(n));
+      expect(table.has(keyOf(n)), `withdraw of unknown ${keyOf(n)}`).to.equal(true);
+      table.delete(keyOf(n));
     }
   }
   for (const a of changes.announcements) {
-    for (const n of a.nlri) table.set(pathKey(n), { ...n, family: a.family, attributes: a.attributes });
+    for (const n of a.nlri) table.set(keyOf(n), { ...n, family: a.family, attributes: a.attributes });
   }
 }
 
@@ -38,11 +42,11 @@ function view(table: Table): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const p of table.values()) {
     const { nextHop, ...rest } = p.attributes;
-    const list = out.get(p.prefix) ?? [];
+    const list = out.get(p.prefix.text) ?? [];
     const communities = rest.communities.map(formatCommunity);
     const large = rest.largeCommunities.map(formatLargeCommunity);
     list.push(`${nextHop}|${JSON.stringify([rest.localPref ?? null, communities, large])}`);
-    out.set(p.prefix, list);
+    out.set(p.prefix.text, list);
   }
   for (const l of out.values()) l.sort();
   return out;
@@ -52,10 +56,10 @@ function expectedView(routes: DesiredRoute[], addPath: boolean): Map<string, str
   const out = new Map<string, string[]>();
   for (const r of routes) {
     if (r.nextHops.length === 0) continue;
-    const hops = addPath ? r.nextHops : [pickNextHop(r.prefix, r.nextHops)];
+    const hops = addPath ? r.nextHops : [pickNextHop(r.prefix.text, r.nextHops)];
     const rest = JSON.stringify([r.localPref ?? null, r.communities, r.largeCommunities]);
     out.set(
-      r.prefix,
+      r.prefix.text,
       hops.map((h) => `${h}|${rest}`),
     );
   }
@@ -67,7 +71,7 @@ const v4Prefix = fc.integer({ min: 0, max: 15 }).map((i) => `192.168.197.${i}/32
 const v6Prefix = fc.integer({ min: 0, max: 7 }).map((i) => `2001:db8::${i.toString(16)}/128`);
 const route = (prefix: fc.Arbitrary<string>, hop: fc.Arbitrary<string>) =>
   fc.record({
-    prefix,
+    prefix: prefix.map(routePrefixOf),
     nextHops: fc.uniqueArray(hop, { maxLength: 3 }).map((h) => h.sort()),
     localPref: fc.option(fc.constantFrom(100, 200), { nil: undefined }),
     communities: fc.subarray(['64500:1', '64500:2']),
@@ -83,7 +87,7 @@ const desiredSet = fc
   )
   .map((routes) => {
     const seen = new Set<string>();
-    return routes.filter((r) => !seen.has(r.prefix) && seen.add(r.prefix));
+    return routes.filter((r) => !seen.has(r.prefix.text) && seen.add(r.prefix.text));
   });
 
 describe('AdjRibOut', () => {
@@ -112,9 +116,9 @@ describe('AdjRibOut', () => {
 
   /** What one take puts on the wire, independent of grouping and order. */
   const emitted = (changes: RibChanges) => ({
-    withdrawn: changes.withdrawals.flatMap((w) => w.nlri.map((n) => `${w.family} ${pathKey(n)}`)).sort(),
+    withdrawn: changes.withdrawals.flatMap((w) => w.nlri.map((n) => `${w.family} ${keyOf(n)}`)).sort(),
     announced: changes.announcements
-      .flatMap((a) => a.nlri.map((n) => `${pathKey(n)} ${attributesText(a.family, a.attributes)}`))
+      .flatMap((a) => a.nlri.map((n) => `${keyOf(n)} ${attributesText(a.family, a.attributes)}`))
       .sort(),
   });
   const allPrefixes = [...Array(16).keys()]
@@ -122,7 +126,7 @@ describe('AdjRibOut', () => {
     .concat([...Array(8).keys()].map((i) => `2001:db8::${i.toString(16)}/128`));
   const delta = fc.tuple(desiredSet, fc.subarray(allPrefixes)).map(([upsert, remove]) => ({
     upsert,
-    remove: remove.filter((p) => !upsert.some((r) => r.prefix === p)),
+    remove: remove.filter((p) => !upsert.some((r) => r.prefix.text === p)),
   }));
   const step = fc.tuple(
     fc.oneof(
@@ -147,11 +151,11 @@ describe('AdjRibOut', () => {
             expect(emitted(mixed.takeChanges())).to.deep.equal(emitted(whole.takeChanges()));
           for (const [change, take] of steps) {
             if ('whole' in change) {
-              current = new Map(change.whole.map((r) => [r.prefix, r]));
+              current = new Map(change.whole.map((r) => [r.prefix.text, r]));
               mixed.setDesiredRoutes(change.whole);
             } else {
               for (const p of change.delta.remove) current.delete(p);
-              for (const r of change.delta.upsert) current.set(r.prefix, r);
+              for (const r of change.delta.upsert) current.set(r.prefix.text, r);
               mixed.updateDesiredRoutes(change.delta);
             }
             whole.setDesiredRoutes([...current.values()]);
@@ -162,7 +166,7 @@ describe('AdjRibOut', () => {
           const sent = (rib: AdjRibOut) =>
             rib
               .sentPaths()
-              .map((p) => `${pathKey(p)} ${attributesText(p.family, p.attributes)}`)
+              .map((p) => `${keyOf(p)} ${attributesText(p.family, p.attributes)}`)
               .sort();
           expect(sent(mixed)).to.deep.equal(sent(whole));
         }),
@@ -174,12 +178,12 @@ describe('AdjRibOut', () => {
   it('rejects a delta that both changes and removes a prefix', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
     const r = {
-      prefix: '192.168.197.1/32',
+      prefix: routePrefixOf('192.168.197.1/32'),
       nextHops: ['192.168.201.11'],
       communities: [],
       largeCommunities: [],
     };
-    expect(() => rib.updateDesiredRoutes({ upsert: [r], remove: [r.prefix] })).to.throw(
+    expect(() => rib.updateDesiredRoutes({ upsert: [r], remove: [r.prefix.text] })).to.throw(
       InvalidRouteError,
       /both/,
     );
@@ -193,7 +197,7 @@ describe('AdjRibOut', () => {
       rib.updateDesiredRoutes({
         upsert: [
           {
-            prefix: `192.168.197.${i % 4}/32`,
+            prefix: routePrefixOf(`192.168.197.${i % 4}/32`),
             nextHops: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`],
             communities: [],
             largeCommunities: [],
@@ -223,7 +227,7 @@ describe('AdjRibOut', () => {
           for (const extra of others) {
             rib.setDesiredRoutes([
               {
-                prefix: '192.168.197.2/32',
+                prefix: routePrefixOf('192.168.197.2/32'),
                 nextHops: ['192.168.201.11', ...extra],
                 communities: [],
                 largeCommunities: [],
@@ -243,7 +247,7 @@ describe('AdjRibOut', () => {
   it('packs prefixes with identical attributes into one group and withdraws only what left', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
     const r = (prefix: string, nextHops: string[]) => ({
-      prefix,
+      prefix: routePrefixOf(prefix),
       nextHops,
       communities: [],
       largeCommunities: [],
@@ -284,9 +288,7 @@ describe('AdjRibOut', () => {
       withdrawals: [
         {
           family: 4,
-          nlri: [
-            { prefix: '192.168.197.2/32', nlri: { family: 4, network: 0xc0a8c502n, length: 32 }, pathId: 1 },
-          ],
+          nlri: [{ prefix: routePrefixOf('192.168.197.2/32'), pathId: 1 }],
         },
       ],
       announcements: [],
@@ -297,7 +299,7 @@ describe('AdjRibOut', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set() });
     const hops = ['192.168.201.11', '192.168.201.12'];
     const routes = Array.from({ length: 64 }, (_, i) => ({
-      prefix: `10.0.${i}.0/24`,
+      prefix: routePrefixOf(`10.0.${i}.0/24`),
       nextHops: hops,
       communities: [],
       largeCommunities: [],
@@ -315,8 +317,18 @@ describe('AdjRibOut', () => {
   it('answers a route refresh with the whole sent table and withdraws all on request', () => {
     const rib = new AdjRibOut({ families: new Set([4, 6]), addPathFamilies: new Set() });
     rib.setDesiredRoutes([
-      { prefix: '192.168.197.0/32', nextHops: ['192.168.201.11'], communities: [], largeCommunities: [] },
-      { prefix: '2001:db8::1/128', nextHops: ['fd00:201::11'], communities: [], largeCommunities: [] },
+      {
+        prefix: routePrefixOf('192.168.197.0/32'),
+        nextHops: ['192.168.201.11'],
+        communities: [],
+        largeCommunities: [],
+      },
+      {
+        prefix: routePrefixOf('2001:db8::1/128'),
+        nextHops: ['fd00:201::11'],
+        communities: [],
+        largeCommunities: [],
+      },
     ]);
     rib.takeChanges();
     expect(rib.sentTable(6).announcements.map((a) => refs(a.nlri))).to.deep.equal([
@@ -329,7 +341,12 @@ describe('AdjRibOut', () => {
   it('holds back families the session did not negotiate', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set() });
     rib.setDesiredRoutes([
-      { prefix: '2001:db8::1/128', nextHops: ['fd00:201::11'], communities: [], largeCommunities: [] },
+      {
+        prefix: routePrefixOf('2001:db8::1/128'),
+        nextHops: ['fd00:201::11'],
+        communities: [],
+        largeCommunities: [],
+      },
     ]);
     expect(rib.heldBack).to.deep.equal(['2001:db8::1/128']);
     expect(rib.takeChanges().announcements).to.deep.equal([]);
@@ -337,8 +354,8 @@ describe('AdjRibOut', () => {
 
   it('rejects duplicate prefixes, bad prefixes and next hops of the wrong family with a typed error', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set(), peer: 'p1' });
-    const r = (prefix: string, hop: string) => ({
-      prefix,
+    const r = (prefix: IpPrefix | string, hop: string) => ({
+      prefix: typeof prefix === 'string' ? routePrefixOf(prefix) : new RoutePrefix(prefix),
       nextHops: [hop],
       communities: [],
       largeCommunities: [],
@@ -347,10 +364,13 @@ describe('AdjRibOut', () => {
       InvalidRouteError,
       /peer p1: prefix 10.0.0.1\/32 listed twice/,
     );
-    expect(() => rib.setDesiredRoutes([r('10.0.0.1/33', '10.1.1.1')])).to.throw(
-      InvalidRouteError,
-      /not a prefix/,
-    );
+    // Host bits set: a value the parsers never make, but a caller building one by hand could.
+    expect(() =>
+      rib.setDesiredRoutes([r({ family: 4, network: 0x0a000001n, length: 24 }, '10.1.1.1')]),
+    ).to.throw(InvalidRouteError, /'10.0.0.1\/24' is not a prefix/);
+    expect(() =>
+      rib.setDesiredRoutes([r({ family: 4, network: 0x0a000001n, length: 33 }, '10.1.1.1')]),
+    ).to.throw(InvalidRouteError, /not a prefix/);
     expect(() => rib.setDesiredRoutes([r('10.0.0.1/32', 'fd00::1')])).to.throw(InvalidRouteError, /next hop/);
   });
 

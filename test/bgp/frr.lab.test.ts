@@ -7,9 +7,10 @@ import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
 import type { ChildOptions } from './lab/speaker-child.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
-  prefix,
+  prefix: routePrefixOf(prefix),
   nextHops,
   communities: [],
   largeCommunities: [],

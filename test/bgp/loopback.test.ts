@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { BgpSpeaker, type DesiredRoute, type ReceivedRoute } from '../../src/bgp/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[], extra: Partial<DesiredRoute> = {}): DesiredRoute => ({
-  prefix,
+  prefix: routePrefixOf(prefix),
   nextHops,
   communities: [],
   largeCommunities: [],

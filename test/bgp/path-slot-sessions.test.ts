@@ -7,6 +7,7 @@ import {
 } from '../../src/bgp/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
+import { routePrefixOf } from '../support/routes.js';
 
 /**
  * Path slot sessions over loopback: a collector stands for the router, our speaker opens one
@@ -15,7 +16,7 @@ import { labRouterPeer } from '../lab/speaker-peer.js';
  */
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
-  prefix,
+  prefix: routePrefixOf(prefix),
   nextHops,
   communities: [],
   largeCommunities: [],

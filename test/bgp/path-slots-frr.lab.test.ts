@@ -10,6 +10,7 @@ import { requireRouter, ROUTER_MATRIX, startMatrixFrr, type MatrixRouter } from 
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
+import { routePrefixOf } from '../support/routes.js';
 
 /**
  * ECMP path slots against real FRR: our speaker peers from two addresses (192.168.201.2 and .3)
@@ -27,7 +28,7 @@ const CLUSTER = '192.168.197.2/32';
 const LOCAL = '192.168.197.3/32';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
-  prefix,
+  prefix: routePrefixOf(prefix),
   nextHops,
   communities: [],
   largeCommunities: [],

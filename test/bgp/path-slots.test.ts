@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { assignSlots, PathSlotTable } from '../../src/bgp/path-slots.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const ALL3 = [true, true, true];
 
@@ -48,10 +49,10 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
     it('forgets prefixes missing from a whole set and those given no next hops', () => {
       const t = new PathSlotTable(2);
       t.assignAll([
-        { prefix: '192.0.2.1/32', nextHops: ['10.0.0.1'] },
-        { prefix: '192.0.2.2/32', nextHops: ['10.0.0.1', '10.0.0.2'] },
+        { prefix: routePrefixOf('192.0.2.1/32'), nextHops: ['10.0.0.1'] },
+        { prefix: routePrefixOf('192.0.2.2/32'), nextHops: ['10.0.0.1', '10.0.0.2'] },
       ]);
-      t.assignAll([{ prefix: '192.0.2.2/32', nextHops: ['10.0.0.2'] }]);
+      t.assignAll([{ prefix: routePrefixOf('192.0.2.2/32'), nextHops: ['10.0.0.2'] }]);
       expect(t.assignment('192.0.2.1/32')).to.equal(undefined);
       expect(t.nextHopOf('192.0.2.2/32', 1)).to.equal('10.0.0.2');
       t.assign('192.0.2.2/32', []);
@@ -61,8 +62,8 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
     it('hands a lost slot’s next hops to free slots, and back only what found no slot', () => {
       const t = new PathSlotTable(2);
       t.assignAll([
-        { prefix: '192.0.2.1/32', nextHops: ['10.0.0.2'] },
-        { prefix: '192.0.2.2/32', nextHops: ['10.0.0.1', '10.0.0.2'] },
+        { prefix: routePrefixOf('192.0.2.1/32'), nextHops: ['10.0.0.2'] },
+        { prefix: routePrefixOf('192.0.2.2/32'), nextHops: ['10.0.0.1', '10.0.0.2'] },
       ]);
       expect(t.setUsable(0, false)).to.equal(true);
       expect(t.assignment('192.0.2.1/32')?.slots).to.deep.equal([undefined, '10.0.0.2']);

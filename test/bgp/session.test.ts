@@ -20,6 +20,7 @@ import {
 import { fakeClock, fakeConnector, FakeConnection } from './support/fake-peer.js';
 import { testSessionConfig } from './support/session-config.js';
 import { CLOSE_GRACE_MS } from '../../src/bgp/session.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const PEER_CAPS: Capability[] = [
   { kind: 'multiprotocol', afi: 1, safi: 1 },
@@ -276,9 +277,14 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
 
   describe('End-of-RIB waits for the initial table (RFC 4724 §4.1)', () => {
     const table = [
-      { prefix: '192.168.197.0/32', nextHops: ['192.168.201.11'], communities: [], largeCommunities: [] },
       {
-        prefix: '192.168.197.2/32',
+        prefix: routePrefixOf('192.168.197.0/32'),
+        nextHops: ['192.168.201.11'],
+        communities: [],
+        largeCommunities: [],
+      },
+      {
+        prefix: routePrefixOf('192.168.197.2/32'),
         nextHops: ['192.168.201.11', '192.168.201.12'],
         communities: [],
         largeCommunities: [],
@@ -458,7 +464,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     const c = establish();
     c.newMessages();
     const r = (prefix: string, nextHops: string[]) => ({
-      prefix,
+      prefix: routePrefixOf(prefix),
       nextHops,
       communities: [],
       largeCommunities: [],
@@ -487,7 +493,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     const c = establish();
     session.setDesiredRoutes([
       {
-        prefix: '192.168.197.0/32',
+        prefix: routePrefixOf('192.168.197.0/32'),
         nextHops: ['192.168.201.11'],
         communities: ['64500:7'],
         largeCommunities: [],
@@ -535,7 +541,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     const hops = ['192.168.201.11', '192.168.201.12'];
     session.setDesiredRoutes(
       Array.from({ length: 40 }, (_, i) => ({
-        prefix: `192.168.197.${i}/32`,
+        prefix: routePrefixOf(`192.168.197.${i}/32`),
         nextHops: hops,
         communities: [],
         largeCommunities: [],

@@ -11,6 +11,7 @@ import {
 } from '../../src/bgp/index.js';
 import { FakeConnection } from './support/fake-peer.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 120 });
 
@@ -55,8 +56,18 @@ describe('BgpSpeaker facade', () => {
     speaker.addPeer(PEER);
     expect(() =>
       speaker.setRoutes('router', [
-        { prefix: '192.168.197.0/24', nextHops: ['192.168.201.11'], communities: [], largeCommunities: [] },
-        { prefix: '192.168.197.0/24', nextHops: ['192.168.201.12'], communities: [], largeCommunities: [] },
+        {
+          prefix: routePrefixOf('192.168.197.0/24'),
+          nextHops: ['192.168.201.11'],
+          communities: [],
+          largeCommunities: [],
+        },
+        {
+          prefix: routePrefixOf('192.168.197.0/24'),
+          nextHops: ['192.168.201.12'],
+          communities: [],
+          largeCommunities: [],
+        },
       ]),
     ).to.throw(InvalidRouteError, /listed twice/);
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { AdjRibOut } from '../../src/bgp/adj-rib-out.js';
 import { encodeRibChanges, wireAttributes } from '../../src/bgp/update-builder.js';
 import { createContext, decodeMessage, type UpdateMessage } from '../../src/bgp/wire/index.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const attrs = {
   nextHop: '192.168.201.11',
@@ -36,7 +37,12 @@ describe('UPDATE building from Adj-RIB-Out changes', () => {
     const ctx = createContext({ fourOctetAs: true });
     const rib = new AdjRibOut({ families: new Set([6]), addPathFamilies: new Set() });
     rib.setDesiredRoutes([
-      { prefix: '2001:db8::/64', nextHops: ['fd00:201::11'], communities: [], largeCommunities: [] },
+      {
+        prefix: routePrefixOf('2001:db8::/64'),
+        nextHops: ['fd00:201::11'],
+        communities: [],
+        largeCommunities: [],
+      },
     ]);
     const [msg] = encodeRibChanges(rib.takeChanges(), { ctx, localAsn: 64500 }).map(
       (b) => decodeMessage(b, ctx) as UpdateMessage,
@@ -52,7 +58,7 @@ describe('UPDATE building from Adj-RIB-Out changes', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set() });
     rib.setDesiredRoutes(
       Array.from({ length: 5000 }, (_, i) => ({
-        prefix: `10.0.${i >> 8}.${i & 255}/32`,
+        prefix: routePrefixOf(`10.0.${i >> 8}.${i & 255}/32`),
         nextHops: ['192.168.201.11'],
         communities: [],
         largeCommunities: [],

@@ -249,7 +249,9 @@ describe('engine: allocation memory in a cluster (until the status is written)',
         const final = clusterOf(services);
         check(plan(final));
         const routes = planCluster(wide, final).peers[0]!.routes;
-        expect(speaker.held()).to.deep.equal(Object.fromEntries(routes.map((r) => [r.prefix, r.services])));
+        expect(speaker.held()).to.deep.equal(
+          Object.fromEntries(routes.map((r) => [r.prefix.text, r.services])),
+        );
       }),
       { numRuns: 300 },
     );

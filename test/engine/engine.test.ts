@@ -128,7 +128,7 @@ describe('engine: the sync loop', () => {
     expect(t.planner.callCount).to.equal(0);
     await clock.tickAsync(10);
     expect(t.planner.callCount).to.equal(1);
-    expect(t.announcer.routes.get(PEER)!.map((r) => r.prefix)).to.deep.equal(['192.168.197.2/32']);
+    expect(t.announcer.routes.get(PEER)!.map((r) => r.prefix.text)).to.deep.equal(['192.168.197.2/32']);
   });
 
   it('verifies after the router had time to settle, reports, and verifies again every verifyIntervalSec', async () => {

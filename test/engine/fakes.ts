@@ -15,6 +15,7 @@ import type {
 } from '../../src/app/engine/ports.js';
 import type { SessionStatus } from '../../src/sync/run-status.js';
 import { config as baseConfig, node, peer, pool, service } from '../sync/builders.js';
+import { routePrefixOf } from '../support/routes.js';
 
 export function config(over: Partial<Config> = {}): Config {
   return baseConfig([pool('default', ['192.168.197.0/24'])], [peer('192.168.200.1')], {
@@ -41,7 +42,7 @@ export function fakePlanner(cfg: Config, snap: ClusterSnapshot): Plan {
   const lbs = snap.services.filter((s) => s.type === 'LoadBalancer' && s.loadBalancerIP);
   const hops = snap.nodes.map((n) => n.internalIPs[0]!).sort();
   const routes: PlannedRoute[] = lbs.map((s) => ({
-    prefix: `${s.loadBalancerIP}/32`,
+    prefix: routePrefixOf(`${s.loadBalancerIP}/32`),
     family: 4,
     nextHops: hops,
     communities: [],

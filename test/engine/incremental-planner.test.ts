@@ -106,7 +106,7 @@ describe('engine: incremental planning from whole snapshots', () => {
           endpointSlices: [...moved.endpointSlices, slice('new', ['n3'])],
         });
         const [oldRoutes, newRoutes] = changedPart(before.peers[0]!.routes, after.peers[0]!.routes);
-        expect(oldRoutes.map((r) => r.prefix)).to.deep.equal([
+        expect(oldRoutes.map((r) => r.prefix.text)).to.deep.equal([
           `10.96.0.1/32`,
           `10.96.${n >> 8}.${n & 255}/32`,
         ]);

@@ -101,7 +101,7 @@ describe('engine: next hops after health checks', () => {
     await clock.tickAsync(1000);
     t.source.emit({ ...t.snap, services: [...t.snap.services, lbService('b', '192.168.197.2')] });
     await clock.tickAsync(0);
-    expect(t.announcer.routes.get(PEER)!.map((r) => [r.prefix, r.nextHops])).to.deep.equal([
+    expect(t.announcer.routes.get(PEER)!.map((r) => [r.prefix.text, r.nextHops])).to.deep.equal([
       ['192.168.197.1/32', ['192.168.201.11']],
       ['192.168.197.2/32', ['192.168.201.11']],
     ]);

@@ -7,6 +7,7 @@ import type { SessionStatus } from '../../src/sync/run-status.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
+import { routePrefixOf } from '../support/routes.js';
 
 /** The engine's view of a peer with path slot sessions: one status per session, under its peer. */
 describe('SpeakerAnnouncer and metrics: path slot sessions', function () {
@@ -47,7 +48,7 @@ describe('SpeakerAnnouncer and metrics: path slot sessions', function () {
     ]);
 
     const r: PlannedRoute = {
-      prefix: '192.168.197.1/32',
+      prefix: routePrefixOf('192.168.197.1/32'),
       family: 4,
       nextHops: ['192.168.201.11', '192.168.201.12'],
       communities: [],
@@ -61,7 +62,7 @@ describe('SpeakerAnnouncer and metrics: path slot sessions', function () {
       () => at('dynamic-127.0.0.2').length + at('dynamic-127.0.0.3').length === 2,
     );
     // A resend takes the prefix out and puts it back when one of the peer's sessions has sent.
-    announcer.resend('router', [r.prefix]);
+    announcer.resend('router', [r.prefix.text]);
     await waitFor('the path back on both slots', async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       return at('dynamic-127.0.0.2').length + at('dynamic-127.0.0.3').length === 2;

@@ -3,6 +3,7 @@ import { routerVerifier } from '../../src/app/engine/router-verifier.js';
 import type { ObservedRouterState } from '../../src/sync/verify/observed.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { config } from './fakes.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const PEER = 'peer-192.168.200.1';
 
@@ -25,7 +26,14 @@ const plan: Plan = {
 };
 
 function route(prefix: string, nextHops: string[], service: string) {
-  return { prefix, family: 4 as const, nextHops, communities: [], largeCommunities: [], services: [service] };
+  return {
+    prefix: routePrefixOf(prefix),
+    family: 4 as const,
+    nextHops,
+    communities: [],
+    largeCommunities: [],
+    services: [service],
+  };
 }
 
 function observedRoute(prefix: string, via: string) {

@@ -9,9 +9,10 @@ import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, numberedServices, peer, pool, service, slice } from '../sync/builders.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const route = (i: number, hop: string): PlannedRoute => ({
-  prefix: `192.168.197.${i}/32`,
+  prefix: routePrefixOf(`192.168.197.${i}/32`),
   family: 4,
   nextHops: [hop],
   communities: [],
@@ -75,7 +76,7 @@ describe('SpeakerAnnouncer', function () {
     const [, change] = delta.firstCall.args;
     // The changed middle runs from the moved route to the end; unchanged objects in it are no-ops.
     expect(change.remove).to.deep.equal(['192.168.197.60/32']);
-    expect(change.upsert.map((r) => r.prefix)).to.include.members([
+    expect(change.upsert.map((r) => r.prefix.text)).to.include.members([
       '192.168.197.50/32',
       '192.168.197.200/32',
     ]);
@@ -115,7 +116,7 @@ describe('SpeakerAnnouncer', function () {
         expect(delta.callCount).to.equal(1);
         const [, change] = delta.firstCall.args;
         expect(change.remove).to.deep.equal([]);
-        expect(change.upsert.map((r) => r.prefix)).to.have.members([
+        expect(change.upsert.map((r) => r.prefix.text)).to.have.members([
           '10.96.0.1/32',
           `10.96.${n >> 8}.${n & 255}/32`,
           ...burst.allocations

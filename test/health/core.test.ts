@@ -10,9 +10,17 @@ import {
 import { probeTargets, targetKey } from '../../src/health/targets.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { service } from '../sync/builders.js';
+import { routePrefixOf } from '../support/routes.js';
 
 function route(prefix: string, nextHops: string[], services: string[]): PlannedRoute {
-  return { prefix, family: 4, nextHops, communities: [], largeCommunities: [], services };
+  return {
+    prefix: routePrefixOf(prefix),
+    family: 4,
+    nextHops,
+    communities: [],
+    largeCommunities: [],
+    services,
+  };
 }
 
 describe('health: probe targets', () => {

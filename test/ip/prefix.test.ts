@@ -3,12 +3,14 @@ import fc from 'fast-check';
 import { fromNlri, toNlri } from '../../src/bgp/wire/index.js';
 import {
   comparePrefix,
-  comparePrefixText,
   formatPrefix,
   maskToPrefix,
   parseCidr,
   parsePrefix,
+  parseRoutePrefix,
   prefixLast,
+  routePrefix,
+  RoutePrefix,
   type IpPrefix,
 } from '../../src/ip/prefix.js';
 
@@ -42,20 +44,52 @@ describe('ip: prefixes', () => {
     );
   });
 
-  it('orders text as it orders values: family, network, length (property)', () => {
+  it('a route prefix is its value with its canonical text: text -> value -> text round-trips (property)', () => {
+    fc.assert(
+      fc.property(anyPrefix, (p) => {
+        const r = routePrefix(p);
+        expect({ family: r.family, network: r.network, length: r.length }).to.deep.equal(p);
+        expect(r.text).to.equal(formatPrefix(p));
+        const back = parseRoutePrefix(r.text);
+        expect(back?.text).to.equal(r.text);
+        expect(comparePrefix(back!, r)).to.equal(0);
+        expect(routePrefix(r)).to.equal(r);
+      }),
+      { numRuns: 2000 },
+    );
+    // Written in a non-canonical form, it is shown canonical, host bits cleared.
+    expect(parseRoutePrefix('2001:DB8:0:0::1/64')?.text).to.equal('2001:db8::/64');
+    expect(parseRoutePrefix('10.0.0.7/24')?.text).to.equal('10.0.0.0/24');
+    expect(parseRoutePrefix('10.0.0.0/33')).to.equal(undefined);
+  });
+
+  it('route prefixes: equal values have equal text, and text keys agree with comparePrefix (property)', () => {
     fc.assert(
       fc.property(anyPrefix, anyPrefix, (a, b) => {
-        expect(Math.sign(comparePrefixText(formatPrefix(a), formatPrefix(b)))).to.equal(
-          Math.sign(comparePrefix(a, b)),
-        );
+        const ra = routePrefix(a);
+        const rb = routePrefix(b);
+        expect(ra.text === rb.text).to.equal(comparePrefix(ra, rb) === 0);
       }),
     );
-    expect(['2001:db8::/32', '10.0.0.0/9', 'x', '10.0.0.0/8'].sort(comparePrefixText)).to.deep.equal([
+    const sorted = ['2001:db8::/32', '10.0.0.0/9', '10.0.0.10/32', '10.0.0.9/32', '10.0.0.0/8']
+      .map((t) => parseRoutePrefix(t)!)
+      .sort(comparePrefix)
+      .map((r) => r.text);
+    expect(sorted).to.deep.equal([
       '10.0.0.0/8',
       '10.0.0.0/9',
+      '10.0.0.9/32',
+      '10.0.0.10/32',
       '2001:db8::/32',
-      'x',
     ]);
+  });
+
+  it('a route prefix reads as its text in JSON and in messages, and cannot be changed', () => {
+    const r = parseRoutePrefix('192.168.197.0/32')!;
+    expect(JSON.stringify({ prefix: r })).to.equal('{"prefix":"192.168.197.0/32"}');
+    expect(`${r}`).to.equal('192.168.197.0/32');
+    expect(Object.isFrozen(r)).to.equal(true);
+    expect(r).to.be.instanceOf(RoutePrefix);
   });
 
   it('keeps the address as written beside the masked prefix, and refuses what is not a prefix', () => {

@@ -3,6 +3,7 @@ import type { ServiceInfo } from '../../src/sync/cluster.js';
 import type { PeerRoutes, ServiceAllocation } from '../../src/sync/plan-types.js';
 import { DecisionEvents } from '../../src/k8s/service-events.js';
 import { ServiceStatusWriter } from '../../src/k8s/status-writer.js';
+import { routePrefixOf } from '../support/routes.js';
 
 function service(name: string, type: ServiceInfo['type'] = 'LoadBalancer'): ServiceInfo {
   return {
@@ -24,7 +25,14 @@ const route = (prefix: string, services: string[]): PeerRoutes => ({
   peer: 'router',
   peerAddress: '192.168.201.1',
   routes: [
-    { prefix, family: 4, nextHops: ['192.168.201.11'], communities: [], largeCommunities: [], services },
+    {
+      prefix: routePrefixOf(prefix),
+      family: 4,
+      nextHops: ['192.168.201.11'],
+      communities: [],
+      largeCommunities: [],
+      services,
+    },
   ],
 });
 

@@ -257,7 +257,7 @@ describe('k8s: watch events as keyed changes into the incremental planner', () =
         const fromScratch = planCluster(cfg, snapshotOf(server));
         expect(planner.plan()).to.deep.equal(fromScratch);
         expect(speaker.held()).to.deep.equal(
-          Object.fromEntries(fromScratch.peers[0]!.routes.map((r) => [r.prefix, r.services])),
+          Object.fromEntries(fromScratch.peers[0]!.routes.map((r) => [r.prefix.text, r.services])),
         );
       }),
       { numRuns: 300 },

@@ -8,11 +8,11 @@ export class RecordingSpeaker {
   readonly routes = new Map<string, PlannedRoute>();
   setRoutes(_peer: string, routes: readonly PlannedRoute[]): void {
     this.routes.clear();
-    for (const r of routes) this.routes.set(r.prefix, r);
+    for (const r of routes) this.routes.set(r.prefix.text, r);
   }
   updateRoutes(_peer: string, change: { upsert: readonly PlannedRoute[]; remove: readonly string[] }): void {
     for (const prefix of change.remove) this.routes.delete(prefix);
-    for (const r of change.upsert) this.routes.set(r.prefix, r);
+    for (const r of change.upsert) this.routes.set(r.prefix.text, r);
   }
   /** Prefix -> the services it is announced for. */
   held(): Record<string, string[]> {

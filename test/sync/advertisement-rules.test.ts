@@ -5,6 +5,7 @@ import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { advertisement, config, node, peer, pool, selector, service, slice, snapshot } from './builders.js';
 import { routesOf } from './helpers.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const nodes: NodeInfo[] = [
   node('n1', ['192.168.201.11', 'fd00:201::11'], { labels: { rack: 'a' } }),
@@ -194,7 +195,7 @@ const cases: Case[] = [
       });
       const route = plan.peers[0]?.routes[0];
       expect(plan.peers[0]?.routes).to.have.length(1);
-      expect(route?.prefix).to.equal('10.0.0.0/24');
+      expect(route?.prefix.text).to.equal('10.0.0.0/24');
       expect(route?.nextHops).to.deep.equal(['192.168.201.11', '192.168.201.12']);
       expect(route?.services).to.deep.equal(['default/a', 'default/b']);
     },
@@ -289,7 +290,7 @@ const cases: Case[] = [
       const plan = planOf({ services: [service('s')], slices: [slice('s', ['n1'])] });
       expect(plan.peers[0]?.routes).to.deep.equal([
         {
-          prefix: '10.0.0.0/32',
+          prefix: routePrefixOf('10.0.0.0/32'),
           family: 4,
           nextHops: ['192.168.201.11', '192.168.201.12', '192.168.201.13'],
           communities: [],
@@ -324,7 +325,7 @@ const cases: Case[] = [
         ],
         slices: [slice('v6', ['n1'], { addressType: 'IPv6' }), slice('ten', ['n1']), slice('nine', ['n1'])],
       });
-      expect(plan.peers[0]?.routes.map((r) => r.prefix)).to.deep.equal([
+      expect(plan.peers[0]?.routes.map((r) => r.prefix.text)).to.deep.equal([
         '10.0.0.9/32',
         '10.0.0.10/32',
         'fd00::/128',

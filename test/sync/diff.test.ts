@@ -42,11 +42,11 @@ describe('diffPlans', () => {
   it('lists route adds, removes and changes per peer in plan order', () => {
     const [edge] = diffPlans(before, after).peers;
     expect(edge?.peer).to.equal('edge');
-    expect(edge?.added.map((r) => r.prefix)).to.deep.equal(['10.0.0.3/32', '10.0.0.9/32']);
-    expect(edge?.removed.map((r) => r.prefix)).to.deep.equal(['10.0.0.2/32', '10.0.0.10/32']);
-    expect(edge?.changed.map((c) => [c.before.prefix, c.before.nextHops, c.after.nextHops])).to.deep.equal([
-      ['10.0.0.1/32', ['192.168.201.11'], ['192.168.201.12']],
-    ]);
+    expect(edge?.added.map((r) => r.prefix.text)).to.deep.equal(['10.0.0.3/32', '10.0.0.9/32']);
+    expect(edge?.removed.map((r) => r.prefix.text)).to.deep.equal(['10.0.0.2/32', '10.0.0.10/32']);
+    expect(
+      edge?.changed.map((c) => [c.before.prefix.text, c.before.nextHops, c.after.nextHops]),
+    ).to.deep.equal([['10.0.0.1/32', ['192.168.201.11'], ['192.168.201.12']]]);
   });
 
   it('is empty between equal plans', () => {

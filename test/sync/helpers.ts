@@ -11,5 +11,5 @@ export function ipsOf(plan: Plan, name: string, namespace = 'default'): string[]
 /** prefix -> next hops for one peer (the first one unless named). */
 export function routesOf(plan: Plan, peer?: string): Record<string, string[]> {
   const routes = (peer === undefined ? plan.peers[0] : plan.peers.find((p) => p.peer === peer))?.routes ?? [];
-  return Object.fromEntries(routes.map((r) => [r.prefix, r.nextHops]));
+  return Object.fromEntries(routes.map((r) => [r.prefix.text, r.nextHops]));
 }

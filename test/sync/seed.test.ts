@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { config, node, peer, pool, service, slice, snapshot } from './builders.js';
+import { routePrefixOf } from '../support/routes.js';
 
 const fixture = (path: string): string =>
   readFileSync(new URL(`../../fixtures/seed/${path}`, import.meta.url), 'utf8');
@@ -106,10 +107,10 @@ describe('planner: the seed scenario', () => {
       ['peer-192.168.200.1', '192.168.200.1'],
     ]);
     const routes = plan.peers[0]?.routes ?? [];
-    expect(new Map(routes.map((r) => [r.prefix, r.nextHops]))).to.deep.equal(routerRoutes());
+    expect(new Map(routes.map((r) => [r.prefix.text, r.nextHops]))).to.deep.equal(routerRoutes());
     expect(routes).to.deep.equal([
       {
-        prefix: '192.168.197.0/32',
+        prefix: routePrefixOf('192.168.197.0/32'),
         family: 4,
         nextHops: ['192.168.201.11'],
         communities: [],
@@ -117,7 +118,7 @@ describe('planner: the seed scenario', () => {
         services: ['default/nginx'],
       },
       {
-        prefix: '192.168.197.1/32',
+        prefix: routePrefixOf('192.168.197.1/32'),
         family: 4,
         nextHops: ['192.168.201.12'],
         communities: [],
@@ -125,7 +126,7 @@ describe('planner: the seed scenario', () => {
         services: ['default/test-service'],
       },
       {
-        prefix: '192.168.197.254/32',
+        prefix: routePrefixOf('192.168.197.254/32'),
         family: 4,
         nextHops: ['192.168.201.12'],
         communities: [],

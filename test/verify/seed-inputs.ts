@@ -3,6 +3,7 @@ import type { PeerConfig } from '../../src/config/model.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import type { VerifyConfig } from '../../src/sync/verify/verify.js';
 import { peer, pool } from '../sync/builders.js';
+import { routePrefixOf } from '../support/routes.js';
 
 /** The seed's peer and pool as the config loader produces them from metallb-config.yaml. */
 export function seedPeer(overrides: Partial<PeerConfig> = {}): PeerConfig {
@@ -22,7 +23,14 @@ function route(
   nextHops: string[],
   services: string[],
 ): Plan['peers'][number]['routes'][number] {
-  return { prefix, family: 4, nextHops, communities: [], largeCommunities: [], services };
+  return {
+    prefix: routePrefixOf(prefix),
+    family: 4,
+    nextHops,
+    communities: [],
+    largeCommunities: [],
+    services,
+  };
 }
 
 /** The plan the planner makes for the seed: three /32s, Local policy, one node each. */

@@ -4,6 +4,7 @@ import type { ObservedRoute, ObservedRouterState, ObservedSession } from '../../
 import { verify } from '../../src/sync/verify/verify.js';
 import type { RouteCheck } from '../../src/sync/verify/verification.js';
 import { seedConfig, seedPeer, seedPlan } from './seed-inputs.js';
+import { routePrefixOf } from '../support/routes.js';
 
 function session(neighbor: string, overrides: Partial<ObservedSession> = {}): ObservedSession {
   return {
@@ -246,7 +247,7 @@ describe('verify', () => {
       peerAddress: '192.168.200.2',
       routes: [
         {
-          prefix: '192.168.197.9/32',
+          prefix: routePrefixOf('192.168.197.9/32'),
           family: 4,
           nextHops: ['192.168.201.11'],
           communities: [],
@@ -294,7 +295,7 @@ describe('verify', () => {
       fc.property(routesArb, (spec) => {
         const plan = seedPlan();
         plan.peers[0]!.routes = spec.map((r) => ({
-          prefix: `192.168.197.${r.host}/32`,
+          prefix: routePrefixOf(`192.168.197.${r.host}/32`),
           family: 4 as const,
           nextHops: r.hops.map((h) => `192.168.201.${h}`),
           communities: [],
@@ -424,7 +425,7 @@ describe('verify (IPv6)', () => {
     const plan = seedPlan();
     plan.peers[0]!.routes = [
       {
-        prefix: '2001:db8:197::1/128',
+        prefix: routePrefixOf('2001:db8:197::1/128'),
         family: 6,
         nextHops: ['2001:db8:201::11'],
         communities: [],

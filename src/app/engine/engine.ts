@@ -381,7 +381,10 @@ export class SyncEngine<R> {
         continue;
       }
       for (const r of p.added)
-        this.log.info({ peer: p.peer, nextHops: r.nextHops, services: r.services }, `announce ${r.prefix}`);
+        this.log.info(
+          { peer: p.peer, nextHops: r.nextHops, services: r.services },
+          `announce ${r.prefix.text}`,
+        );
       for (const c of p.changed) {
         this.log.info(
           {
@@ -390,11 +393,11 @@ export class SyncEngine<R> {
             previous: c.before.nextHops,
             services: c.after.services,
           },
-          `change ${c.after.prefix}`,
+          `change ${c.after.prefix.text}`,
         );
       }
       for (const r of p.removed)
-        this.log.info({ peer: p.peer, services: r.services }, `withdraw ${r.prefix}`);
+        this.log.info({ peer: p.peer, services: r.services }, `withdraw ${r.prefix.text}`);
     }
     for (const a of diff.allocations) {
       this.log.info(

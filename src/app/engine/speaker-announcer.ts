@@ -61,10 +61,10 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
     if (old.length === 0 && now.length === 0) return;
     // A re-planned table: the whole set is as cheap and lets the speaker start afresh.
     if (old.length + now.length > routes.length) return this.speaker.setRoutes(peer, routes);
-    const kept = new Set(now.map((r) => r.prefix));
+    const kept = new Set(now.map((r) => r.prefix.text));
     this.speaker.updateRoutes(peer, {
       upsert: now,
-      remove: old.filter((r) => !kept.has(r.prefix)).map((r) => r.prefix),
+      remove: old.filter((r) => !kept.has(r.prefix.text)).map((r) => r.prefix.text),
     });
   }
 
@@ -89,7 +89,7 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
     this.speaker.on('routes-sent', onSent);
     this.speaker.setRoutes(
       peer,
-      (this.desired.get(peer) ?? []).filter((r) => !drop.has(r.prefix)),
+      (this.desired.get(peer) ?? []).filter((r) => !drop.has(r.prefix.text)),
     );
   }
 

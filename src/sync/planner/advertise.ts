@@ -4,7 +4,7 @@ import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
 import { familyName, formatIp, parseIp, type IpFamily } from '../../ip/address.js';
-import { formatPrefix, maskToPrefix } from '../../ip/prefix.js';
+import { maskToPrefix, routePrefix, type RoutePrefix } from '../../ip/prefix.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
 const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
@@ -147,8 +147,8 @@ export interface RouteContribution {
   family: IpFamily;
   network: bigint;
   length: number;
-  /** Canonical text of network/length, made once per address and length for every peer. */
-  prefix: string;
+  /** network/length as a route prefix, made (text and all) once per address and length for every peer. */
+  prefix: RoutePrefix;
   /** Frozen `[service]`, one list for all of the service's contributions (a route's services). */
   services: readonly string[];
   /** Sorted; may be shared with the eligibility cache, so never mutated. */
@@ -215,10 +215,8 @@ export function serviceContributions(
   const local = service.externalTrafficPolicy === 'Local';
   let services: readonly string[] | undefined;
   for (const ip of ips) {
-    // Every peer usually gets the same prefix of an address: its text is made once.
-    let prefixLength = -1;
-    let network = ip.value;
-    let prefix = '';
+    // Every peer usually gets the same prefix of an address: it is made once.
+    let prefix: RoutePrefix | undefined;
     const pool = ctx.pool(ip.pool);
     if (!pool || pool.protocol !== 'bgp') continue;
     const shares = ctx.poolPeers(pool);
@@ -259,17 +257,19 @@ export function serviceContributions(
         if (nextHops.length === 0) continue;
         announced = true;
         const length = ip.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6;
-        if (length !== prefixLength) {
-          prefixLength = length;
-          network = maskToPrefix(ip.family, ip.value, length);
-          prefix = formatPrefix({ family: ip.family, network, length });
+        if (prefix?.length !== length) {
+          prefix = routePrefix({
+            family: ip.family,
+            network: maskToPrefix(ip.family, ip.value, length),
+            length,
+          });
         }
         services ??= Object.freeze([key]);
         contributions.push({
           peer: peer.name,
           service: key,
           family: ip.family,
-          network,
+          network: prefix.network,
           length,
           prefix,
           services,

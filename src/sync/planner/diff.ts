@@ -1,5 +1,5 @@
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
-import { comparePrefixText } from '../../ip/prefix.js';
+import { comparePrefix } from '../../ip/prefix.js';
 
 interface AllocationChange {
   service: string;
@@ -46,13 +46,13 @@ function byString(a: string, b: string): number {
 }
 
 function diffRoutes(peer: string, before: PlannedRoute[], after: PlannedRoute[]): PeerRouteChanges {
-  const old = new Map(before.map((r) => [r.prefix, r]));
-  const now = new Map(after.map((r) => [r.prefix, r]));
-  const prefixes = [...new Set([...old.keys(), ...now.keys()])].sort(comparePrefixText);
+  const old = new Map(before.map((r) => [r.prefix.text, r]));
+  const now = new Map(after.map((r) => [r.prefix.text, r]));
+  const prefixes = [...new Map([...before, ...after].map((r) => [r.prefix.text, r.prefix])).values()];
   const changes: PeerRouteChanges = { peer, added: [], removed: [], changed: [] };
-  for (const prefix of prefixes) {
-    const a = old.get(prefix);
-    const b = now.get(prefix);
+  for (const prefix of prefixes.sort(comparePrefix)) {
+    const a = old.get(prefix.text);
+    const b = now.get(prefix.text);
     if (a && b) {
       if (!sameRoute(a, b)) changes.changed.push({ before: a, after: b });
     } else if (b) changes.added.push(b);

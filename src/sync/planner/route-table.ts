@@ -1,6 +1,6 @@
 import type { AdvertisementIssue, PlannedRoute } from '../plan-types.js';
 import { compareIpText, type IpFamily } from '../../ip/address.js';
-import { comparePrefixText, formatPrefix } from '../../ip/prefix.js';
+import { comparePrefix, formatPrefix } from '../../ip/prefix.js';
 import type { RouteContribution } from './advertise.js';
 import { carryChanges } from './list-changes.js';
 
@@ -49,7 +49,7 @@ function union(lists: Iterable<readonly string[]>, compare: (a: string, b: strin
   return [...set].sort(compare);
 }
 
-const compareRoutes = (a: PlannedRoute, b: PlannedRoute): number => comparePrefixText(a.prefix, b.prefix);
+const compareRoutes = (a: PlannedRoute, b: PlannedRoute): number => comparePrefix(a.prefix, b.prefix);
 
 const NONE: readonly string[] = Object.freeze([]);
 

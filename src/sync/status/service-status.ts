@@ -63,11 +63,11 @@ export function serviceStatuses(
         const entry: CarriedRoute = {
           peer: peer.peer,
           peerAddress: peer.peerAddress,
-          prefix: route.prefix,
+          prefix: route.prefix.text,
           nextHops: route.nextHops,
         };
         if (checkedPeers.has(peer.peer)) {
-          const verdict = verdictOf.get(route.prefix) ?? 'missing';
+          const verdict = verdictOf.get(route.prefix.text) ?? 'missing';
           entry.verdict = verdict;
           entry.verified = verdict === 'ok';
         }

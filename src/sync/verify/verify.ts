@@ -3,7 +3,14 @@ import type { Plan } from '../plan-types.js';
 import { speakerAddresses } from '../peer-slots.js';
 import { compareIp, compareIpText, parseIp } from '../../ip/address.js';
 import type { ObservedRoute, ObservedRouterState, ObservedSession } from './observed.js';
-import { canonicalPrefix, comparePrefix, parsePrefix, prefixLast, type IpPrefix } from '../../ip/prefix.js';
+import {
+  canonicalPrefix,
+  comparePrefix,
+  parsePrefix,
+  prefixLast,
+  type IpPrefix,
+  type RoutePrefix,
+} from '../../ip/prefix.js';
 import {
   ROUTE_VERDICTS,
   SESSION_VERDICTS,
@@ -33,7 +40,8 @@ export interface VerifyInput {
 }
 
 interface ExpectedRoute {
-  prefix: string;
+  /** The plan's prefix value: its text is the key router records are matched by. */
+  prefix: RoutePrefix;
   family: 4 | 6;
   nextHops: Set<string>;
   services: Set<string>;
@@ -186,8 +194,8 @@ function checkRoutes(input: VerifyInput, peers: PeerConfig[], sessions: SessionC
   const capacity = pathCapacity(input.observed, sessions, slotCount(peers, input.config.speaker));
   for (const exp of expected.values()) {
     rows.push({
-      key: parsePrefix(exp.prefix),
-      row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix), capacity(exp.family)),
+      key: exp.prefix,
+      row: checkExpectedRoute(exp, observedByPrefix.get(exp.prefix.text), capacity(exp.family)),
     });
   }
   const ours = ownershipTest(input.config.pools, sessions);
@@ -208,18 +216,17 @@ function expectedRoutes(plan: Plan, peers: PeerConfig[]): Map<string, ExpectedRo
   for (const peerRoutes of plan.peers) {
     if (!wanted.has(peerRoutes.peer)) continue;
     for (const r of peerRoutes.routes) {
-      const prefix = canonicalPrefix(r.prefix);
-      let e = routes.get(prefix);
+      let e = routes.get(r.prefix.text);
       if (e === undefined) {
         e = {
-          prefix,
+          prefix: r.prefix,
           family: r.family,
           nextHops: new Set(),
           services: new Set(),
           unhealthy: new Map(),
           failedOpen: false,
         };
-        routes.set(prefix, e);
+        routes.set(r.prefix.text, e);
       }
       for (const nh of r.nextHops) e.nextHops.add(nh);
       for (const s of r.services) e.services.add(s);
@@ -282,7 +289,7 @@ function checkExpectedRoute(
   capacity: PathCapacity,
 ): RouteCheck {
   const row: RouteCheck = {
-    prefix: exp.prefix,
+    prefix: exp.prefix.text,
     family: exp.family,
     codes: route?.codes ?? '',
     expectedNextHops: sortedAddresses(exp.nextHops),

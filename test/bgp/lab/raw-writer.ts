@@ -17,7 +17,7 @@ import { connect } from 'node:net';
 import { AdjRibOut } from '../../../src/bgp/adj-rib-out.js';
 import { buildLocalOpen, negotiate } from '../../../src/bgp/capabilities.js';
 import type { AddressFamily, DesiredRoute } from '../../../src/bgp/index.js';
-import { prefixFamily } from '../../../src/bgp/routes.js';
+import { routePrefixOf } from '../../support/routes.js';
 import { encodeRibChanges } from '../../../src/bgp/update-builder.js';
 import {
   BgpFramer,
@@ -47,8 +47,11 @@ export interface RawWriterOptions {
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as RawWriterOptions;
-const routes = JSON.parse(readFileSync(o.routesFile, 'utf8')) as DesiredRoute[];
-const routeFamilies = new Set(routes.map((r) => prefixFamily(r.prefix)));
+// The file holds routes as JSON writes them: prefixes as their text, made values again here.
+const routes: DesiredRoute[] = (
+  JSON.parse(readFileSync(o.routesFile, 'utf8')) as Array<Omit<DesiredRoute, 'prefix'> & { prefix: string }>
+).map((r) => ({ ...r, prefix: routePrefixOf(r.prefix) }));
+const routeFamilies = new Set(routes.map((r) => r.prefix.family));
 
 const localOpen = buildLocalOpen({
   asn: o.asn,

@@ -9,6 +9,6 @@ export async function plannedTable(configFile: string, manifests: string): Promi
   const { snapshot } = await loadManifests(manifests);
   const plan = planCluster(config, snapshot);
   return Object.fromEntries(
-    plan.peers.flatMap((p) => p.routes.map((r) => [r.prefix, [...r.nextHops].sort()])),
+    plan.peers.flatMap((p) => p.routes.map((r) => [r.prefix.text, [...r.nextHops].sort()])),
   );
 }

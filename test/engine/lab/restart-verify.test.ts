@@ -17,6 +17,7 @@ import { labRouterPeer, labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { waitFor } from '../../support/wait-for.js';
 import { plannedTable } from './planned-table.js';
 import { runLabHooks } from './run-lab.js';
+import { routePrefixOf } from '../../support/routes.js';
 
 /** `cluster-router-sync verify` in this process, against the lab's router. */
 async function verifyCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -58,7 +59,7 @@ for (const router of ROUTER_MATRIX)
       );
       const table = await plannedTable(configFile, manifests);
       const routes: DesiredRoute[] = Object.entries(table).map(([prefix, nextHops]) => ({
-        prefix,
+        prefix: routePrefixOf(prefix),
         nextHops,
         communities: [],
         largeCommunities: [],
