@@ -16,8 +16,8 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { AdjRibOut } from '../../../src/bgp/adj-rib-out.js';
 import { buildLocalOpen, negotiate } from '../../../src/bgp/capabilities.js';
-import type { AddressFamily, DesiredRoute } from '../../../src/bgp/index.js';
-import { routePrefixOf } from '../../support/routes.js';
+import type { AddressFamily } from '../../../src/bgp/index.js';
+import { routesFromJson, type DesiredRouteJson } from '../../support/routes.js';
 import { encodeRibChanges } from '../../../src/bgp/update-builder.js';
 import {
   BgpFramer,
@@ -47,10 +47,7 @@ export interface RawWriterOptions {
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as RawWriterOptions;
-// The file holds routes as JSON writes them: prefixes as their text, made values again here.
-const routes: DesiredRoute[] = (
-  JSON.parse(readFileSync(o.routesFile, 'utf8')) as Array<Omit<DesiredRoute, 'prefix'> & { prefix: string }>
-).map((r) => ({ ...r, prefix: routePrefixOf(r.prefix) }));
+const routes = routesFromJson(JSON.parse(readFileSync(o.routesFile, 'utf8')) as DesiredRouteJson[]);
 const routeFamilies = new Set(routes.map((r) => r.prefix.family));
 
 const localOpen = buildLocalOpen({

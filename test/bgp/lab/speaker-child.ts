@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BgpSpeaker, type DesiredRoute, type SpeakerPeer } from '../../../src/bgp/index.js';
+import { BgpSpeaker, type SpeakerPeer } from '../../../src/bgp/index.js';
+import { routesFromJson, type DesiredRouteJson } from '../../support/routes.js';
 
 export interface ChildOptions {
   routerId: string;
@@ -17,7 +18,7 @@ export interface ChildOptions {
   restarted?: boolean;
   peers: SpeakerPeer[];
   /** Routes per peer from the start, so a restarted process announces at once. */
-  routes?: Record<string, DesiredRoute[]>;
+  routes?: Record<string, DesiredRouteJson[]>;
   /** Like `routes`, read from a JSON file (large tables do not fit in argv). */
   routesFile?: Record<string, string>;
   /** Hold routes and End-of-RIB until a `tableComplete` command, as `run` does after a restart. */
@@ -25,7 +26,7 @@ export interface ChildOptions {
 }
 
 export type ChildCommand =
-  | { cmd: 'setRoutes'; peer: string; routes: DesiredRoute[] }
+  | { cmd: 'setRoutes'; peer: string; routes: DesiredRouteJson[] }
   | { cmd: 'status' }
   | { cmd: 'tableComplete' }
   | { cmd: 'stop'; withdraw: boolean; message?: string };
@@ -51,14 +52,16 @@ if (opts.listen) await speaker.listen();
 for (const peer of opts.peers) {
   speaker.addPeer(peer);
   const file = opts.routesFile?.[peer.name];
-  const routes = file ? (JSON.parse(readFileSync(file, 'utf8')) as DesiredRoute[]) : opts.routes?.[peer.name];
-  if (routes) speaker.setRoutes(peer.name, routes);
+  const routes = file
+    ? (JSON.parse(readFileSync(file, 'utf8')) as DesiredRouteJson[])
+    : opts.routes?.[peer.name];
+  if (routes) speaker.setRoutes(peer.name, routesFromJson(routes));
 }
 out({ event: 'ready', pid: process.pid });
 
 for await (const line of createInterface({ input: process.stdin })) {
   const c = JSON.parse(line) as ChildCommand;
-  if (c.cmd === 'setRoutes') speaker.setRoutes(c.peer, c.routes);
+  if (c.cmd === 'setRoutes') speaker.setRoutes(c.peer, routesFromJson(c.routes));
   else if (c.cmd === 'tableComplete') speaker.initialTableComplete();
   else if (c.cmd === 'status') {
     const beforeGc = process.memoryUsage();
