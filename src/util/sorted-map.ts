@@ -300,7 +300,7 @@ export class SortedMap<K, V> {
 }
 
 /** The map each handed-out values array was made from, so a caller holding the array finds it. */
-const arrays = new WeakMap<readonly unknown[], SortedMap<unknown, unknown>>();
+const arrays = new WeakMap<readonly unknown[], object>();
 
 /** The sorted map `list` is the values of, if it is one's. */
 export function sortedMapOf<V>(list: readonly V[]): SortedMap<unknown, V> | undefined {
