@@ -6,7 +6,7 @@
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
 import { planChanges } from '../sync/planner/plan-changes.js';
 import { comparePrefix } from '../ip/prefix.js';
-import { findSorted } from '../util/arrays.js';
+import { findListed, listOf } from '../util/listed.js';
 import type { DecisionInput } from './service-events.js';
 
 type Decision = Pick<Plan, 'allocations' | 'peers'>;
@@ -45,7 +45,7 @@ export class PlanIndex {
       for (const p of plan.peers) for (const r of p.routes) this.add(p.peer, r);
       return undefined;
     }
-    const diff = planChanges({ ...before, issues: [] }, { ...plan, issues: [] });
+    const diff = planChanges(before, plan);
     const touched = new Set(diff.allocations.map((a) => a.service));
     for (const p of diff.peers) {
       const removed = [...p.removed, ...p.changed.map((c) => c.before)];
@@ -61,9 +61,10 @@ export class PlanIndex {
     const plan = this.plan;
     if (!plan) return { allocations: [], peers: [] };
     const allocations: ServiceAllocation[] = [];
+    const all = listOf(plan, 'allocations');
     const byPeer = new Map<string, Map<string, PlannedRoute>>();
     for (const service of services) {
-      const a = findSorted(plan.allocations, service, allocationKey);
+      const a = findListed(all, service, allocationKey);
       if (a) allocations.push(a);
       for (const c of this.routesOf.get(service)?.values() ?? []) {
         let routes = byPeer.get(c.peer);

@@ -195,7 +195,15 @@ function drain<K, V>(stack: Array<Front<K, V>>, out: V[]): void {
   }
 }
 
-export class SortedMap<K, V> {
+/** A map as a reader of its values sees it, whatever its keys. */
+export interface SortedValues<V> {
+  readonly size: number;
+  values(): readonly V[];
+  /** `older` is a version of the same map (the same keys, in the same order). */
+  changedFrom(older: SortedValues<V>): [V[], V[]];
+}
+
+export class SortedMap<K, V> implements SortedValues<V> {
   /** The values as an array, made on first request. */
   private list: V[] | undefined;
 
@@ -265,10 +273,10 @@ export class SortedMap<K, V> {
    * under one key), each side in key order. Subtrees the two versions share are skipped whole,
    * so for versions made from one another it costs the size of the change times the depth.
    */
-  changedFrom(older: SortedMap<K, V>): [V[], V[]] {
+  changedFrom(older: SortedValues<V>): [V[], V[]] {
     const before: V[] = [];
     const after: V[] = [];
-    const a: Array<Front<K, V>> = [older.root];
+    const a: Array<Front<K, V>> = [(older as SortedMap<K, V>).root];
     const b: Array<Front<K, V>> = [this.root];
     while (a.length > 0 && b.length > 0) {
       const x = a[a.length - 1] as Front<K, V>;
@@ -303,6 +311,13 @@ export class SortedMap<K, V> {
 const arrays = new WeakMap<readonly unknown[], object>();
 
 /** The sorted map `list` is the values of, if it is one's. */
-export function sortedMapOf<V>(list: readonly V[]): SortedMap<unknown, V> | undefined {
-  return arrays.get(list) as SortedMap<unknown, V> | undefined;
+export function sortedMapOf<V>(list: readonly V[]): SortedValues<V> | undefined {
+  return arrays.get(list) as SortedValues<V> | undefined;
 }
+
+export function isSortedValues<V>(list: readonly V[] | SortedValues<V>): list is SortedValues<V> {
+  return list instanceof SortedMap;
+}
+
+/** Code-unit order of strings, the order of `namespace/name` keys everywhere in the cluster. */
+export const byText: Compare<string> = (a, b) => (a < b ? -1 : a > b ? 1 : 0);

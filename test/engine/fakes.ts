@@ -1,3 +1,4 @@
+import { valuesOf, type Listed } from '../../src/util/listed.js';
 import type { Config, PeerConfig } from '../../src/config/model.js';
 import type { ClusterSnapshot, ServiceInfo } from '../../src/sync/cluster.js';
 import type { PeerSessions } from '../../src/app/engine/peer-sessions.js';
@@ -91,7 +92,8 @@ export class FakeAnnouncer implements RouteAnnouncer, PeerSessions {
       announcedPrefixes: 0,
     }));
   }
-  setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
+  setRoutes(peer: string, list: Listed<PlannedRoute>): void {
+    const routes = valuesOf(list);
     this.routes.set(peer, routes);
     this.calls.push(`set ${peer} ${routes.map((r) => r.prefix).join(',')}`);
     const s = this.status.find((x) => x.peer === peer);

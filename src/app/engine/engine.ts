@@ -5,9 +5,10 @@ import type { Metrics, RepairKind } from '../../observability/metrics.js';
 import { poolUsage } from '../../observability/pool-usage.js';
 import type { Transition } from '../../health/health-checker.js';
 import type { NextHopHealth } from '../../health/next-hop-health.js';
-import type { ClusterSnapshot, ServiceInfo } from '../../sync/cluster.js';
+import type { ClusterSnapshot } from '../../sync/cluster.js';
 import type { Plan } from '../../sync/plan-types.js';
-import { planChanges } from '../../sync/planner/plan-changes.js';
+import { allocationChanges, planChanges } from '../../sync/planner/plan-changes.js';
+import { listOf, sizeOf } from '../../util/listed.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { CoalescingRunner } from '../../util/coalescing-runner.js';
 import type { PeerSessions } from './peer-sessions.js';
@@ -97,8 +98,11 @@ export class SyncEngine<R> {
   private stopped = false;
   /** What is announced and verified: the planner's plan after health checks. */
   private currentPlan: Plan | undefined;
-  /** The planner's own plan and the services it was made from, for re-applying health to. */
-  private planned: { plan: Plan; services: readonly ServiceInfo[] } | undefined;
+  /**
+   * The planner's own plan and the snapshot it was made from, for re-applying health to (its
+   * services are read only then: the list is made when first read, src/util/listed.ts).
+   */
+  private planned: { plan: Plan; snapshot: ClusterSnapshot } | undefined;
   private healthTimer: unknown;
   /** Prefixes announced although every next hop fails its probe, as last logged. */
   private failedOpen = new Set<string>();
@@ -283,11 +287,11 @@ export class SyncEngine<R> {
       this.log.error({ err }, 'planning failed; keeping the previous plan');
       return;
     }
-    this.planned = { plan, services: snapshot.services };
-    plan = this.afterHealth(plan, snapshot.services);
+    this.planned = { plan, snapshot };
+    plan = this.afterHealth(plan, snapshot);
     const previous = this.currentPlan;
     this.currentPlan = plan;
-    const routesOf = new Map(plan.peers.map((p) => [p.peer, p.routes]));
+    const routesOf = new Map(plan.peers.map((p) => [p.peer, listOf(p, 'routes')]));
     // Routes first, status writes after: announcing does not wait on the API server.
     for (const peer of config.peers) announcer.setRoutes(peer.name, routesOf.get(peer.name) ?? []);
     // Only now is End-of-RIB true for every session: sent earlier, after a table of nothing, it
@@ -304,10 +308,10 @@ export class SyncEngine<R> {
     this.scheduleVerify(previous === undefined ? 'initial' : 'change', this.opts.settleMs ?? 1000);
   }
 
-  private afterHealth(plan: Plan, services: readonly ServiceInfo[]): Plan {
+  private afterHealth(plan: Plan, snapshot: ClusterSnapshot): Plan {
     const health = this.opts.health;
     if (health === undefined) return plan;
-    const applied = health.apply(plan, services);
+    const applied = health.apply(plan, snapshot.services);
     const now = new Set(applied.failedOpen.map((f) => f.prefix));
     for (const f of applied.failedOpen) {
       if (this.failedOpen.has(f.prefix)) continue;
@@ -345,10 +349,10 @@ export class SyncEngine<R> {
     const planned = this.planned;
     const previous = this.currentPlan;
     if (this.stopped || planned === undefined || previous === undefined) return;
-    const plan = this.afterHealth(planned.plan, planned.services);
+    const plan = this.afterHealth(planned.plan, planned.snapshot);
     if (plan.peers === previous.peers) return;
     this.currentPlan = plan;
-    const routesOf = new Map(plan.peers.map((p) => [p.peer, p.routes]));
+    const routesOf = new Map(plan.peers.map((p) => [p.peer, listOf(p, 'routes')]));
     // The announcer sends only the routes whose next hops changed (their changed middle).
     for (const peer of this.opts.config.peers)
       this.opts.announcer.setRoutes(peer.name, routesOf.get(peer.name) ?? []);
@@ -364,8 +368,8 @@ export class SyncEngine<R> {
     if (diff === undefined) {
       this.log.info(
         {
-          routes: Object.fromEntries(plan.peers.map((p) => [p.peer, p.routes.length])),
-          allocations: plan.allocations.length,
+          routes: Object.fromEntries(plan.peers.map((p) => [p.peer, sizeOf(listOf(p, 'routes'))])),
+          allocations: sizeOf(listOf(plan, 'allocations')),
         },
         'plan changed in many places',
       );
@@ -409,7 +413,7 @@ export class SyncEngine<R> {
 
   private recordPlanMetrics(plan: Plan, previous: Plan | undefined): void {
     const { metrics, config, announcer } = this.opts;
-    metrics.setRoutesAnnounced(new Map(plan.peers.map((p) => [p.peer, p.routes.length])));
+    metrics.setRoutesAnnounced(new Map(plan.peers.map((p) => [p.peer, sizeOf(listOf(p, 'routes'))])));
     metrics.setSessions(announcer.sessions());
     // The planner hands out the same allocation list when no allocation changed.
     if (previous?.allocations === plan.allocations) return;
@@ -432,7 +436,7 @@ export class SyncEngine<R> {
     const writer = this.opts.allocations;
     const plan = this.currentPlan;
     if (!writer || !plan || this.stopped) return false;
-    const diff = planChanges({ ...this.written, peers: [] }, { ...plan, peers: [] }).allocations;
+    const diff = allocationChanges(this.written, plan);
     if (diff.length === 0) return true;
     const changes: AllocationChanges = {
       changed: diff.flatMap((c) => (c.after ? [c.after] : [])),

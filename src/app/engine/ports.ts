@@ -6,6 +6,7 @@ import type { PeerConfig } from '../../config/model.js';
 import type { ClusterSnapshot } from '../../sync/cluster.js';
 import type { Plan, PlannedRoute, ServiceAllocation } from '../../sync/plan-types.js';
 import type { SessionStatus, Verdict } from '../../sync/run-status.js';
+import type { Listed } from '../../util/listed.js';
 
 export interface SourceListener {
   /**
@@ -42,8 +43,11 @@ export type ShutdownMode = 'keep-routes' | 'withdraw';
 
 /** The BGP speaker as the engine uses it. */
 export interface RouteAnnouncer {
-  /** Replaces the set of routes the peer should have; the speaker sends the difference. */
-  setRoutes(peer: string, routes: readonly PlannedRoute[]): void;
+  /**
+   * Replaces the set of routes the peer should have; the speaker sends the difference. The list
+   * comes as the plan holds it (src/util/listed.ts), so the difference is found at its size.
+   */
+  setRoutes(peer: string, routes: Listed<PlannedRoute>): void;
   /**
    * Every peer has its first set of routes: sessions may send their table and End-of-RIB. Until
    * then a session that is up sends nothing, so the router keeps the routes of our previous run.

@@ -3,6 +3,7 @@ import type { BgpSpeaker, SpeakerPeer } from '../../bgp/index.js';
 import type { PeerConfig } from '../../config/model.js';
 import type { PlannedRoute } from '../../sync/plan-types.js';
 import { changedPart } from '../../sync/planner/list-changes.js';
+import { sizeOf, valuesOf, type Listed } from '../../util/listed.js';
 import type { PeerSessions } from './peer-sessions.js';
 import type { SessionStatus } from '../../sync/run-status.js';
 import type { RouteAnnouncer, ShutdownMode } from './ports.js';
@@ -22,7 +23,7 @@ const RESEND_FALLBACK_MS = 2000;
  *   exactly what we send after the restart.
  */
 export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
-  private readonly desired = new Map<string, readonly PlannedRoute[]>();
+  private readonly desired = new Map<string, Listed<PlannedRoute>>();
   /**
    * Peers between removePeer and addPeer of a session restart: the speaker does not know them, so
    * route changes are only remembered and handed over when the peer is back.
@@ -52,20 +53,25 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
    * changed (src/sync/planner/list-changes.ts), else the changed middle, so the speaker's cost
    * stays at the size of the change instead of the table.
    */
-  setRoutes(peer: string, routes: readonly PlannedRoute[]): void {
+  setRoutes(peer: string, routes: Listed<PlannedRoute>): void {
     const before = this.desired.get(peer);
     this.desired.set(peer, routes);
     if (this.restarting.has(peer)) return;
-    if (before === undefined) return this.speaker.setRoutes(peer, routes);
+    if (before === undefined) return this.speaker.setRoutes(peer, valuesOf(routes));
     const [old, now] = changedPart(before, routes);
     if (old.length === 0 && now.length === 0) return;
     // A re-planned table: the whole set is as cheap and lets the speaker start afresh.
-    if (old.length + now.length > routes.length) return this.speaker.setRoutes(peer, routes);
+    if (old.length + now.length > sizeOf(routes)) return this.speaker.setRoutes(peer, valuesOf(routes));
     const kept = new Set(now.map((r) => r.prefix.text));
     this.speaker.updateRoutes(peer, {
       upsert: now,
       remove: old.filter((r) => !kept.has(r.prefix.text)).map((r) => r.prefix.text),
     });
+  }
+
+  /** The whole set the peer should have, for the speaker to start from. */
+  private wanted(peer: string): readonly PlannedRoute[] {
+    return valuesOf(this.desired.get(peer) ?? []);
   }
 
   initialRoutesSet(): void {
@@ -79,7 +85,7 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
     const restore = () => {
       clearTimeout(fallback);
       this.speaker.off('routes-sent', onSent);
-      if (!this.restarting.has(peer)) this.speaker.setRoutes(peer, this.desired.get(peer) ?? []);
+      if (!this.restarting.has(peer)) this.speaker.setRoutes(peer, this.wanted(peer));
     };
     // Any of the peer's sessions (path slots) sending means the withdrawal half went out.
     const onSent = (e: { peer: string }) => {
@@ -89,7 +95,7 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
     this.speaker.on('routes-sent', onSent);
     this.speaker.setRoutes(
       peer,
-      (this.desired.get(peer) ?? []).filter((r) => !drop.has(r.prefix.text)),
+      this.wanted(peer).filter((r) => !drop.has(r.prefix.text)),
     );
   }
 
@@ -132,7 +138,7 @@ export class SpeakerAnnouncer implements RouteAnnouncer, PeerSessions {
     try {
       await this.speaker.removePeer(config.name);
       this.speaker.addPeer(config);
-      this.speaker.setRoutes(config.name, this.desired.get(config.name) ?? []);
+      this.speaker.setRoutes(config.name, this.wanted(config.name));
     } finally {
       this.restarting.delete(config.name);
     }

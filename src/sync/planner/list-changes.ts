@@ -3,13 +3,16 @@
  * a list it handed out before. The planner knows which entries it touched, so it records them
  * beside the new list; consumers (the speaker announcer, the log, the controller's plan index)
  * then look at those entries only, whatever the list's length and however far apart the changed
- * entries lie. Lists nobody recorded (a whole re-plan, health checks applied, a source that built
- * its lists anew) fall back to the changed middle found by pointer comparisons.
+ * entries lie. Unrecorded versions of one persistent map (src/util/sorted-map.ts) are diffed by
+ * skipping the subtrees they share; other lists nobody recorded (a whole re-plan, health checks
+ * applied, a source that built its lists anew) fall back to the changed middle found by pointer
+ * comparisons.
  */
+import { mapOf, valuesOf, type Listed } from '../../util/listed.js';
 
 interface Carried {
   /** Held weakly: held strongly, every list would keep the one before it, and so all of them. */
-  previous: WeakRef<readonly unknown[]>;
+  previous: WeakRef<object>;
   before: readonly unknown[];
   after: readonly unknown[];
   compare: (a: never, b: never) => number;
@@ -24,7 +27,12 @@ interface Carried {
 const MAX_STEPS = 16;
 
 /** Beside the lists rather than in them, so a plan stays a plain value. */
-const carried = new WeakMap<readonly unknown[], Carried>();
+const carried = new WeakMap<object, Carried>();
+
+/** What a list is known by: the map behind it when there is one, so its array and it are one list. */
+function identity(list: Listed<unknown>): object {
+  return mapOf(list) ?? list;
+}
 
 /**
  * Records that `next` is `previous` with the entries `before` (in `previous`) replaced by `after`
@@ -32,17 +40,17 @@ const carried = new WeakMap<readonly unknown[], Carried>();
  * in both lists.
  */
 export function carryChanges<T>(
-  previous: readonly T[],
-  next: readonly T[],
+  previous: Listed<T>,
+  next: Listed<T>,
   before: readonly T[],
   after: readonly T[],
   compare: (a: T, b: T) => number,
 ): void {
-  const older = carried.get(previous);
+  const older = carried.get(identity(previous));
   let last = older;
   for (let depth = 2; last !== undefined && depth < MAX_STEPS; depth++) last = last.older;
   if (last !== undefined) last.older = undefined;
-  carried.set(next, { previous: new WeakRef(previous), before, after, compare, older });
+  carried.set(identity(next), { previous: new WeakRef(identity(previous)), before, after, compare, older });
 }
 
 /**
@@ -62,7 +70,7 @@ export function changedMiddle<T>(before: readonly T[], after: readonly T[]): [T[
 }
 
 /** The recorded steps from `before` to the list `record` belongs to, oldest first. */
-function stepsFrom(before: readonly unknown[], record: Carried | undefined): Carried[] | undefined {
+function stepsFrom(before: object, record: Carried | undefined): Carried[] | undefined {
   const steps: Carried[] = [];
   for (let step = record; step !== undefined; step = step.older) {
     steps.push(step);
@@ -74,14 +82,20 @@ function stepsFrom(before: readonly unknown[], record: Carried | undefined): Car
 /**
  * The entries of `before` and of `after` that are not shared, each in list order: the recorded
  * change when `after` was made from `before` by the planner, in one step or several (at the size
- * of the change), else the changed middle. Either way every entry outside the two results is the
+ * of the change), else the difference of two map versions, else the changed middle. Either way every entry outside the two results is the
  * same object in both lists; from a record, no entry is in both results, so an entry that left
  * and came back between the two lists is neither announced again nor counted twice.
  */
-export function changedPart<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
+export function changedPart<T>(beforeList: Listed<T>, afterList: Listed<T>): [T[], T[]] {
+  const before = identity(beforeList);
+  const after = identity(afterList);
   if (before === after) return [[], []];
   const steps = stepsFrom(before, carried.get(after));
-  if (steps === undefined) return changedMiddle(before, after);
+  if (steps === undefined) {
+    const [from, to] = [mapOf(beforeList), mapOf(afterList)];
+    if (from !== undefined && to !== undefined) return to.changedFrom(from);
+    return changedMiddle(valuesOf(beforeList), valuesOf(afterList));
+  }
   const gone = new Set<unknown>();
   const added = new Set<unknown>();
   for (const step of steps) {

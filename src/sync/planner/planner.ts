@@ -1,4 +1,6 @@
 import { appendAll } from '../../util/arrays.js';
+import { backList } from '../../util/listed.js';
+import { byText, SortedMap } from '../../util/sorted-map.js';
 import type { AddressPool, BgpAdvertisement, Config, PeerConfig } from '../../config/model.js';
 import {
   serviceKey,
@@ -8,7 +10,7 @@ import {
   type NodeInfo,
   type ServiceInfo,
 } from '../cluster.js';
-import type { AdvertisementIssue, Plan, ServiceAllocation } from '../plan-types.js';
+import type { AdvertisementIssue, PeerRoutes, Plan, ServiceAllocation } from '../plan-types.js';
 import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../../ip/address.js';
 import {
   poolPeers,
@@ -122,9 +124,10 @@ export class Planner {
   private readonly ctx: AdvertiseContext;
   /** Scratch list of readyEndpoints (never re-entered). */
   private readonly readyNodes: string[] = [];
-  private allocationList: ServiceAllocation[] | undefined;
+  /** The allocations by service: a persistent map, so a change copies one path of it. */
+  private allocationList: SortedMap<string, ServiceAllocation> | undefined;
   /** The allocation list `plan()` last handed out, which the next one records its change from. */
-  private allocationsPublished: ServiceAllocation[] | undefined;
+  private allocationsPublished: SortedMap<string, ServiceAllocation> | undefined;
   /**
    * The services whose allocation changed since `allocationsPublished`, each with its allocation
    * then; undefined when the list was dropped to be sorted anew.
@@ -282,22 +285,12 @@ export class Planner {
       this.allocationsSince = undefined;
       return;
     }
-    const next = list.slice();
+    let next = list;
     const since = this.allocationsSince;
     for (const key of changed) {
-      let lo = 0;
-      let hi = next.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((next[mid] as ServiceAllocation).service < key) lo = mid + 1;
-        else hi = mid;
-      }
-      const present = lo < next.length && (next[lo] as ServiceAllocation).service === key;
-      if (since && !since.has(key)) since.set(key, present ? next[lo] : undefined);
+      if (since && !since.has(key)) since.set(key, next.get(key));
       const now = this.allocations.get(key)?.allocation;
-      if (now && present) next[lo] = now;
-      else if (now) next.splice(lo, 0, now);
-      else if (present) next.splice(lo, 1);
+      next = now ? next.set(key, now) : next.delete(key);
     }
     this.allocationList = next;
   }
@@ -389,7 +382,7 @@ export class Planner {
   }
 
   /** Records the list's change from the one handed out before, when every step of it is known. */
-  private publishAllocations(list: ServiceAllocation[]): void {
+  private publishAllocations(list: SortedMap<string, ServiceAllocation>): void {
     if (list === this.allocationsPublished) return;
     const since = this.allocationsSince;
     if (this.allocationsPublished !== undefined && since !== undefined) {
@@ -411,14 +404,24 @@ export class Planner {
     if (!this.allocationList) {
       const list: ServiceAllocation[] = [];
       for (const r of this.allocations.results()) list.push(r.allocation);
-      this.allocationList = list.sort(compareAllocations);
+      list.sort(compareAllocations);
+      this.allocationList = SortedMap.fromSorted(
+        byText,
+        list.map((a) => a.service),
+        list,
+      );
     }
-    this.publishAllocations(this.allocationList);
-    const peers = this.peers.map((peer) => ({
-      peer: peer.name,
-      peerAddress: peer.peerAddress,
-      routes: (this.tables.get(peer.name) as PeerRouteTable).routes(),
-    }));
+    const allocations = this.allocationList;
+    this.publishAllocations(allocations);
+    // The lists are arrays made on first read from the maps behind them (src/util/listed.ts):
+    // per-change readers take the maps and never make them.
+    const peers = this.peers.map((peer) =>
+      backList(
+        { peer: peer.name, peerAddress: peer.peerAddress, routes: [] } as PeerRoutes,
+        'routes',
+        (this.tables.get(peer.name) as PeerRouteTable).routes(),
+      ),
+    );
     const conflicts = this.peers.flatMap((peer) =>
       (this.tables.get(peer.name) as PeerRouteTable).conflictIssues(peer.name),
     );
@@ -430,7 +433,7 @@ export class Planner {
       this.issueList = list.sort(compareIssues);
       this.listedConflicts = conflicts.length > 0;
     }
-    return { allocations: this.allocationList, peers, issues: this.issueList };
+    return backList({ allocations: [], peers, issues: this.issueList } as Plan, 'allocations', allocations);
   }
 }
 

@@ -3,6 +3,7 @@ import { compareIpText, type IpFamily } from '../../ip/address.js';
 import { comparePrefix, formatPrefix } from '../../ip/prefix.js';
 import type { RouteContribution } from './advertise.js';
 import { carryChanges } from './list-changes.js';
+import { SortedMap } from '../../util/sorted-map.js';
 
 interface PrefixEntry {
   family: IpFamily;
@@ -136,11 +137,13 @@ export class PeerRouteTable {
   /** Until the first commit every entry is pending: no need to list them one by one. */
   private allPending = true;
   private readonly conflicts = new Set<PrefixEntry>();
-  private order: PrefixEntry[] = [];
-  private routesInOrder: PlannedRoute[] = [];
-  private published: PlannedRoute[] | undefined;
-  /** The list `routes()` last handed out, which the next one records its change from. */
-  private lastPublished: PlannedRoute[] | undefined;
+  /**
+   * The routes by prefix, in plan order: a persistent map, so a change copies one path of it and
+   * the versions handed out in earlier plans stay as they were.
+   */
+  private table = SortedMap.empty<PrefixEntry, PlannedRoute>(compareEntries);
+  /** The version `routes()` last handed out, which the next one records its change from. */
+  private lastPublished: SortedMap<PrefixEntry, PlannedRoute> | undefined;
   /**
    * The entries committed since `lastPublished`, each with its route then (undefined: it had
    * none); undefined when a bulk commit re-sorted the table (everything may have changed).
@@ -193,17 +196,6 @@ export class PeerRouteTable {
     else if (old !== undefined) this.entriesOfService.delete(service);
   }
 
-  private locate(entry: PrefixEntry): number {
-    let lo = 0;
-    let hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareEntries(this.order[mid] as PrefixEntry, entry) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   private *allEntries(): Generator<PrefixEntry> {
     for (const group of this.entries.values()) yield* group.values();
   }
@@ -221,19 +213,9 @@ export class PeerRouteTable {
       else if (this.conflicts.size > 0) this.conflicts.delete(entry);
       if (entry.shares === undefined) this.entries.get(groupOf(entry))?.delete(entry.network);
       if (bulk) continue;
-      if (route && entry.inOrder) {
-        this.routesInOrder[this.locate(entry)] = route;
-      } else if (route) {
-        const i = this.locate(entry);
-        this.order.splice(i, 0, entry);
-        this.routesInOrder.splice(i, 0, route);
-        entry.inOrder = true;
-      } else if (entry.inOrder) {
-        const i = this.locate(entry);
-        this.order.splice(i, 1);
-        this.routesInOrder.splice(i, 1);
-        entry.inOrder = false;
-      }
+      if (route) this.table = this.table.set(entry, route);
+      else if (entry.inOrder) this.table = this.table.delete(entry);
+      entry.inOrder = route !== undefined;
     }
     if (bulk) {
       const order: PrefixEntry[] = [];
@@ -241,22 +223,25 @@ export class PeerRouteTable {
         e.inOrder = e.route !== undefined;
         if (e.inOrder) order.push(e);
       }
-      this.order = order.sort(compareEntries);
-      this.routesInOrder = order.map((e) => e.route as PlannedRoute);
+      order.sort(compareEntries);
+      this.table = SortedMap.fromSorted(
+        compareEntries,
+        order,
+        order.map((e) => e.route as PlannedRoute),
+      );
     }
     this.pending.clear();
     this.allPending = false;
-    this.published = undefined;
   }
 
   /**
-   * The sorted routes; the array is never mutated after it is returned. A new array records its
-   * change from the one handed out before (list-changes.ts), unless a bulk commit re-sorted.
+   * The sorted routes, a version later changes leave alone. A new version records its change
+   * from the one handed out before (list-changes.ts), unless a bulk commit re-sorted.
    */
-  routes(): PlannedRoute[] {
+  routes(): SortedMap<PrefixEntry, PlannedRoute> {
     this.commit();
-    if (this.published !== undefined) return this.published;
-    const published = this.routesInOrder.slice();
+    if (this.table === this.lastPublished) return this.table;
+    const published = this.table;
     if (this.lastPublished !== undefined && this.sincePublished !== undefined) {
       const touched = [...this.sincePublished].sort(([a], [b]) => compareEntries(a, b));
       const before: PlannedRoute[] = [];
@@ -267,7 +252,7 @@ export class PeerRouteTable {
       }
       carryChanges(this.lastPublished, published, before, after, compareRoutes);
     }
-    this.published = this.lastPublished = published;
+    this.lastPublished = published;
     this.sincePublished = new Map();
     return published;
   }
