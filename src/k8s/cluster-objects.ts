@@ -5,12 +5,13 @@
  * assembled only when asked for: the initial sync, `plan`, `check`.
  */
 import type { SnapshotDelta } from '../sync/planner/index.js';
-import type {
-  ClusterSnapshot,
-  EndpointSliceInfo,
-  NamespaceInfo,
-  NodeInfo,
-  ServiceInfo,
+import {
+  snapshotOf,
+  type ClusterSnapshot,
+  type EndpointSliceInfo,
+  type NamespaceInfo,
+  type NodeInfo,
+  type ServiceInfo,
 } from '../sync/cluster.js';
 import {
   endpointSliceFromObject,
@@ -21,7 +22,7 @@ import {
   type Converted,
   type ObjectProblem,
 } from '../sources/kube-objects.js';
-import { lowerBound } from '../util/arrays.js';
+import { byText, SortedMap } from '../util/sorted-map.js';
 
 export type RawObject = Record<string, unknown>;
 
@@ -44,18 +45,16 @@ function resourceVersion(obj: RawObject): string {
 }
 
 /**
- * One kind's converted objects, the keys changed since the last drain, and the usable objects as
- * a list sorted by key, kept in order by binary search so that a snapshot is a copy, not a sort.
+ * One kind's converted objects, the keys changed since the last drain, and the usable objects in
+ * a persistent map by key: a change copies one path of it, and a snapshot takes the version as it
+ * is (no copy, no sort), which later changes leave alone.
  */
 class KindObjects<T> {
   readonly entries = new Map<string, Entry<T>>();
   readonly pending = new Set<string>();
-  private readonly keys: string[] = [];
-  private readonly values: T[] = [];
+  private usable = SortedMap.empty<string, T>(byText);
   /** Keys whose object does not convert; few, so sorted when asked for. */
   private readonly failing = new Set<string>();
-  /** The list last handed out, kept until the kind changes: a snapshot copies the changed kinds only. */
-  private listed: T[] | undefined;
 
   constructor(
     readonly kind: ClusterKind,
@@ -79,19 +78,7 @@ class KindObjects<T> {
 
   private changed(key: string, converted: Converted<T> | undefined): void {
     this.pending.add(key);
-    const i = lowerBound(this.keys, key, (k) => k);
-    const present = this.keys[i] === key;
-    this.listed = undefined;
-    if (converted?.ok) {
-      if (present) this.values[i] = converted.value;
-      else {
-        this.keys.splice(i, 0, key);
-        this.values.splice(i, 0, converted.value);
-      }
-    } else if (present) {
-      this.keys.splice(i, 1);
-      this.values.splice(i, 1);
-    }
+    this.usable = converted?.ok ? this.usable.set(key, converted.value) : this.usable.delete(key);
     if (converted !== undefined && !converted.ok) this.failing.add(key);
     else this.failing.delete(key);
   }
@@ -130,12 +117,9 @@ class KindObjects<T> {
     return { upsert, remove };
   }
 
-  /**
-   * The usable objects sorted by key: a copy, so later changes leave it alone, and the same copy
-   * until the kind changes (snapshots are read, never written).
-   */
-  list(): T[] {
-    return (this.listed ??= this.values.slice());
+  /** The usable objects by key, as they are now: later changes make new versions. */
+  list(): SortedMap<string, T> {
+    return this.usable;
   }
 
   issues(): ObjectIssue[] {
@@ -199,16 +183,16 @@ export class ClusterObjects {
   }
 
   /**
-   * Every usable object, sorted by key: copies of lists kept in order (of the kinds changed since
-   * the last snapshot; the others are the same lists), no conversion or sort.
+   * Every usable object, sorted by key: the kinds' map versions, whose arrays are made only for a
+   * reader of a whole list (src/util/listed.ts); no copy, conversion or sort per snapshot.
    */
   snapshot(): ClusterSnapshot {
-    return {
+    return snapshotOf({
       services: this.services.list(),
       endpointSlices: this.slices.list(),
       nodes: this.nodes.list(),
       namespaces: this.namespaces.list(),
-    };
+    });
   }
 
   /** Objects the API served that could not be used (skipped), sorted by kind then key. */

@@ -35,7 +35,8 @@ export interface ClusterUpdate {
 export interface KubeClusterSourceOptions {
   /**
    * The cluster after each change. Its snapshot carries the change by key (carryDelta), so the
-   * incremental planner takes it without diffing; its lists are copies of lists kept sorted.
+   * incremental planner takes it without diffing; its lists are versions of persistent maps
+   * (src/util/sorted-map.ts), made into arrays only when a whole reader reads them.
    */
   onUpdate: (update: ClusterUpdate) => void;
   onError: (err: Error, resource: string) => void;
@@ -289,7 +290,7 @@ export class KubeClusterSource {
     this.opts.onUpdate({ ...update, changedServices });
   }
 
-  /** The whole cluster now: sorted copies of the converted objects, and the MetalLB config. */
+  /** The whole cluster now: the converted objects by key, and the MetalLB config. */
   current(): ClusterUpdate {
     const snapshot = this.objects.snapshot();
     this.last = snapshot;

@@ -20,9 +20,9 @@ import { poolStatuses, serviceStatuses } from '../sync/status/index.js';
 import type { AddressPool } from '../config/model.js';
 import { PoolStatusConfigMapWriter } from './pool-status-configmap.js';
 import type { Verification } from '../sync/verify/verification.js';
-import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
+import { serviceKey, type ClusterSnapshot, type ServiceInfo } from '../sync/cluster.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
-import { findSorted } from '../util/arrays.js';
+import { findListed, listOf } from '../util/listed.js';
 import { PlanIndex } from './plan-index.js';
 import { OwnWrites } from './own-writes.js';
 
@@ -198,7 +198,7 @@ export class KubeController {
         // relist) looks at every one.
         const keys =
           dirty === undefined || touched === undefined ? undefined : new Set([...dirty, ...touched]);
-        const services = keys ? servicesOf(update.snapshot.services, keys) : update.snapshot.services;
+        const services = keys ? servicesOf(update.snapshot, keys) : update.snapshot.services;
         const input = keys ? this.applied.restrict(keys) : decision;
         const status = await this.writer.reconcile(services, input.allocations);
         const events = await this.decisionEvents.observe(this.recorder, services, input, keys);
@@ -230,10 +230,14 @@ export class KubeController {
   }
 }
 
-/** The services among the sorted `services` whose keys are in `keys` (removed ones are absent). */
-function servicesOf(services: readonly ServiceInfo[], keys: ReadonlySet<string>): ServiceInfo[] {
+/**
+ * The snapshot's services whose keys are in `keys` (removed ones are absent), looked up by key:
+ * the snapshot's whole list is not made for them (src/util/listed.ts).
+ */
+function servicesOf(snapshot: ClusterSnapshot, keys: ReadonlySet<string>): ServiceInfo[] {
+  const services = listOf(snapshot, 'services');
   return [...keys].sort().flatMap((key) => {
-    const svc = findSorted(services, key, serviceKey);
+    const svc = findListed(services, key, serviceKey);
     return svc ? [svc] : [];
   });
 }

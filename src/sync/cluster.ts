@@ -2,6 +2,8 @@
  * The slice of Kubernetes objects the planner needs, already parsed out of API objects or
  * manifests by the sources. Keeping this narrow lets the planner stay pure and fast.
  */
+import { backList, listOf, mapOf } from '../util/listed.js';
+import { byText, SortedMap } from '../util/sorted-map.js';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';
@@ -68,7 +70,11 @@ export interface NamespaceInfo {
   labels: Record<string, string>;
 }
 
-/** One consistent view of the cluster, handed to the planner as a whole. */
+/**
+ * One consistent view of the cluster, handed to the planner as a whole. Each list is sorted by
+ * its objects' key (`namespace/name`, or `name`); a keyed source's lists are made on first read
+ * from persistent maps by that key (`snapshotOf`), which per-change readers use instead.
+ */
 export interface ClusterSnapshot {
   services: ServiceInfo[];
   endpointSlices: EndpointSliceInfo[];
@@ -78,4 +84,53 @@ export interface ClusterSnapshot {
 
 export function serviceKey(s: { namespace: string; name: string }): string {
   return `${s.namespace}/${s.name}`;
+}
+
+/** A snapshot's lists as maps by key, or as plain sorted arrays. */
+export type SnapshotLists = {
+  [F in keyof ClusterSnapshot]: SortedMap<string, ClusterSnapshot[F][number]> | ClusterSnapshot[F];
+};
+
+/** A snapshot of these lists: the maps' arrays are made when a whole reader first reads them. */
+export function snapshotOf(lists: SnapshotLists): ClusterSnapshot {
+  const snapshot = {} as ClusterSnapshot;
+  const put = <F extends keyof ClusterSnapshot>(field: F) => {
+    const list = lists[field];
+    if (list instanceof SortedMap) backList(snapshot, field, list as SortedMap<string, never>);
+    else snapshot[field] = list as ClusterSnapshot[F];
+  };
+  put('services');
+  put('endpointSlices');
+  put('nodes');
+  put('namespaces');
+  return snapshot;
+}
+
+/**
+ * The snapshot's services by `namespace/name`, without making its list: the map behind it, or
+ * one built from its plain array (a source that makes whole lists, such as manifests).
+ */
+export function servicesByKey(snapshot: ClusterSnapshot): SortedMap<string, ServiceInfo> {
+  const list = listOf(snapshot, 'services');
+  // snapshotOf is the only maker of snapshot maps, and it takes maps by key only.
+  const map = mapOf(list) as SortedMap<string, ServiceInfo> | undefined;
+  if (map !== undefined) return map;
+  const services = list as readonly ServiceInfo[];
+  return SortedMap.fromSorted(byText, services.map(serviceKey), services);
+}
+
+/** The snapshot with other services, its other lists taken over unread. */
+export function withServices(
+  snapshot: ClusterSnapshot,
+  services: SortedMap<string, ServiceInfo>,
+): ClusterSnapshot {
+  // The maps behind a snapshot's lists are snapshotOf's, keyed by string.
+  const keep = <F extends keyof ClusterSnapshot>(field: F) =>
+    (mapOf<unknown>(listOf(snapshot, field)) ?? snapshot[field]) as SnapshotLists[F];
+  return snapshotOf({
+    services,
+    endpointSlices: keep('endpointSlices'),
+    nodes: keep('nodes'),
+    namespaces: keep('namespaces'),
+  });
 }

@@ -13,8 +13,15 @@
  *   (kube-path bench, 1,000 Services). Once a snapshot's status carries the address, the status
  *   keeps it and the memory lets go.
  */
-import { serviceKey, type ClusterSnapshot, type ServiceInfo } from '../../sync/cluster.js';
-import { lowerBound } from '../../util/arrays.js';
+import {
+  serviceKey,
+  servicesByKey,
+  withServices,
+  type ClusterSnapshot,
+  type ServiceInfo,
+} from '../../sync/cluster.js';
+import { findListed, listOf } from '../../util/listed.js';
+import type { SortedMap } from '../../util/sorted-map.js';
 import type { AllocationChanges, AllocationWriter } from './ports.js';
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -43,14 +50,15 @@ export class AllocationMemory implements AllocationWriter {
    * The snapshot with each remembered allocation as its service's status, replacing whatever
    * status the snapshot carries, as the status writer's write would. Untouched services (and the
    * snapshot, when none is touched) keep their object, and a service laid over again is the same
-   * object as the last time, so the planner's diff settles them by identity.
+   * object as the last time, so the planner's diff settles them by identity. Services are looked
+   * up and replaced by key, in the snapshot's persistent map: its list is not made or copied.
    */
   asStatus(snapshot: ClusterSnapshot): ClusterSnapshot {
-    let services: ServiceInfo[] | undefined;
+    const listed = listOf(snapshot, 'services');
+    let services: SortedMap<string, ServiceInfo> | undefined;
     for (const [key, ips] of this.ips) {
-      const i = lowerBound(snapshot.services, key, serviceKey);
-      const s = snapshot.services[i];
-      if (s === undefined || serviceKey(s) !== key) continue;
+      const s = findListed(listed, key, serviceKey);
+      if (s === undefined) continue;
       if (sameList(ips, s.statusIngress)) {
         // Deleting from a Map while iterating it is well defined: the walk goes on with the next.
         if (this.opts.untilWritten === true) this.ips.delete(key);
@@ -61,8 +69,8 @@ export class AllocationMemory implements AllocationWriter {
         laid = { ...s, statusIngress: [...ips] };
         this.laid.set(s, laid);
       }
-      (services ??= snapshot.services.slice())[i] = laid;
+      services = (services ?? servicesByKey(snapshot)).set(key, laid);
     }
-    return services ? { ...snapshot, services } : snapshot;
+    return services ? withServices(snapshot, services) : snapshot;
   }
 }

@@ -1,7 +1,8 @@
 import type { Config } from '../../config/model.js';
-import type { ClusterSnapshot } from '../cluster.js';
+import type { ClusterSnapshot, NamespaceInfo, NodeInfo } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
-import { changedMiddle } from './list-changes.js';
+import { listOf, type Listed } from '../../util/listed.js';
+import { changedPart } from './list-changes.js';
 import { Planner, type SnapshotDelta } from './planner.js';
 
 /**
@@ -12,13 +13,20 @@ function sameObject(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Keyed diff of two lists, on their changed middle only. */
-function diffKeyed<T>(
-  beforeAll: readonly T[],
-  afterAll: readonly T[],
+/**
+ * Keyed diff of one list of two snapshots, on their changed part only: what two versions of a
+ * persistent map do not share (src/util/sorted-map.ts), else the changed middle.
+ */
+function diffKeyed<F extends keyof ClusterSnapshot, T extends ClusterSnapshot[F][number]>(
+  beforeSnapshot: ClusterSnapshot,
+  afterSnapshot: ClusterSnapshot,
+  field: F,
   key: (x: T) => string,
 ): { upsert: T[]; remove: string[] } {
-  const [before, after] = changedMiddle(beforeAll, afterAll);
+  const [before, after] = changedPart(
+    listOf(beforeSnapshot, field) as Listed<T>,
+    listOf(afterSnapshot, field) as Listed<T>,
+  );
   const old = new Map(before.map((x) => [key(x), x]));
   const upsert: T[] = [];
   const seen = new Set<string>();
@@ -40,10 +48,10 @@ const splitNsName = (k: string) => {
 
 /** What changed between two whole snapshots, in the planner's delta terms. */
 export function snapshotDelta(before: ClusterSnapshot, after: ClusterSnapshot): SnapshotDelta {
-  const services = diffKeyed(before.services, after.services, nsName);
-  const slices = diffKeyed(before.endpointSlices, after.endpointSlices, nsName);
-  const nodes = diffKeyed(before.nodes, after.nodes, (n) => n.name);
-  const namespaces = diffKeyed(before.namespaces, after.namespaces, (n) => n.name);
+  const services = diffKeyed(before, after, 'services', nsName);
+  const slices = diffKeyed(before, after, 'endpointSlices', nsName);
+  const nodes = diffKeyed(before, after, 'nodes', (n: NodeInfo) => n.name);
+  const namespaces = diffKeyed(before, after, 'namespaces', (n: NamespaceInfo) => n.name);
   return {
     services: { upsert: services.upsert, remove: services.remove.map(splitNsName) },
     endpointSlices: { upsert: slices.upsert, remove: slices.remove.map(splitNsName) },
