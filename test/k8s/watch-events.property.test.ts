@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ClusterObjects, type RawObject } from '../../src/k8s/cluster-objects.js';
+import { NODES, namespaceObject, nodeObject, serviceObject, sliceObject } from './api-objects.js';
 import { Planner, planCluster } from '../../src/sync/planner/index.js';
 import { applyDelta, carryDelta, incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
 import {
@@ -18,52 +19,7 @@ import type { DecisionInput } from '../../src/k8s/service-events.js';
 import { recordingAnnouncer } from '../support/recording-speaker.js';
 
 const cfg = config([pool('default', ['192.168.197.0/28'])], [peer('192.168.200.1')]);
-const NODES = ['n1', 'n2', 'n3'];
 const KINDS: readonly ClusterKind[] = ['Service', 'EndpointSlice', 'Node', 'Namespace'];
-
-/** API objects as the server serves them (kind and apiVersion included, as on watch events). */
-function serviceObject(id: number, local: boolean, pinned: number | undefined, broken: boolean): RawObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: `svc-${id}`, namespace: 'default', uid: `uid-${id}` },
-    spec: {
-      // A type that is not a string does not convert: the object is skipped, as the API would not serve it.
-      type: broken ? 7 : 'LoadBalancer',
-      externalTrafficPolicy: local ? 'Local' : 'Cluster',
-      ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-      ...(pinned === undefined ? {} : { loadBalancerIP: `192.168.197.${pinned}` }),
-    },
-  };
-}
-
-function sliceObject(id: number, on: string[], ready: boolean): RawObject {
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: `svc-${id}-abc`,
-      namespace: 'default',
-      labels: { 'kubernetes.io/service-name': `svc-${id}` },
-    },
-    addressType: 'IPv4',
-    endpoints: on.map((n, i) => ({ addresses: [`10.0.${id}.${i + 1}`], conditions: { ready }, nodeName: n })),
-  };
-}
-
-function nodeObject(name: string, ready: boolean): RawObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-    status: {
-      addresses: [{ type: 'InternalIP', address: `192.168.201.${11 + NODES.indexOf(name)}` }],
-      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
-    },
-  };
-}
-
-const namespaceObject: RawObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } };
 
 /** One write on the API server: an object put (created or replaced) or deleted. */
 type Write = { kind: ClusterKind; key: string; object: RawObject | undefined };

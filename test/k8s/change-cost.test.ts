@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { AllocationMemory } from '../../src/app/engine/allocation-memory.js';
+import { ClusterObjects } from '../../src/k8s/cluster-objects.js';
+import { PlanIndex } from '../../src/k8s/plan-index.js';
+import type { ClusterSnapshot } from '../../src/sync/cluster.js';
+import type { Plan } from '../../src/sync/plan-types.js';
+import { planCluster } from '../../src/sync/planner/index.js';
+import { allocationChanges } from '../../src/sync/planner/plan-changes.js';
+import { carryDelta, incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
+import { listOf } from '../../src/util/listed.js';
+import { SortedMap } from '../../src/util/sorted-map.js';
+import { recordingAnnouncer } from '../support/recording-speaker.js';
+import { config, peer, pool } from '../sync/builders.js';
+import { NODES, namespaceObject, nodeObject, serviceObject, sliceObject } from './api-objects.js';
+
+const cfg = config([pool('default', ['10.96.0.0/16'])], [peer('192.168.200.1')]);
+const PEER = 'peer-192.168.200.1';
+const EMPTY: Plan = { allocations: [], peers: [], issues: [] };
+
+/** Service `i` as the status writer left it: 10.96.x.y by number. */
+const address = (i: number) => `10.96.${i >> 8}.${i & 255}`;
+
+/**
+ * The cluster path of `run` against Kubernetes, minus the API server and the sockets: watch
+ * events into ClusterObjects, a snapshot carrying the keyed change, the allocation memory laid
+ * over it, the incremental planner, the announcer, the allocation writes, and the controller's
+ * plan index with its look-ups of the touched Services and their decisions.
+ */
+function clusterPath(services: number) {
+  const objects = new ClusterObjects();
+  objects.set('Namespace', 'default', namespaceObject);
+  for (const n of NODES) objects.set('Node', n, nodeObject(n, true));
+  for (let i = 0; i < services; i++) {
+    objects.set('Service', `default/svc-${i}`, serviceObject(i, false, undefined, false, address(i)));
+    objects.set('EndpointSlice', `default/svc-${i}-abc`, sliceObject(i, [NODES[i % 3]!], true));
+  }
+  objects.drain();
+  const memory = new AllocationMemory({ untilWritten: true });
+  const planner = incrementalPlanner(cfg);
+  const { speaker, announcer } = recordingAnnouncer();
+  const index = new PlanIndex();
+  let written = EMPTY;
+  let last: ClusterSnapshot = objects.snapshot();
+  const plan = (snapshot: ClusterSnapshot) => {
+    const p = planner(memory.asStatus(snapshot));
+    for (const peerRoutes of p.peers) announcer.setRoutes(peerRoutes.peer, listOf(peerRoutes, 'routes'));
+    const changes = allocationChanges(written, p);
+    void memory.write({
+      changed: changes.flatMap((c) => (c.after ? [c.after] : [])),
+      released: changes.filter((c) => c.kind === 'removed').map((c) => c.service),
+    });
+    written = p;
+    const touched = index.advance(p);
+    if (touched !== undefined) index.restrict(touched);
+    return p;
+  };
+  plan(last);
+  /** One watch event, and the update it makes. */
+  const event = (...args: Parameters<ClusterObjects['set']>) => {
+    objects.set(...args);
+    const { delta } = objects.drain();
+    const next = objects.snapshot();
+    carryDelta(last, delta, next);
+    last = next;
+    return plan(next);
+  };
+  return { objects, memory, speaker, event };
+}
+
+/**
+ * How many times a whole list was asked for while `run` ran, and how many entries those lists
+ * held: every array of a snapshot or a plan is a persistent map's values (src/util/listed.ts).
+ */
+function wholeListsWhile(run: () => void): { lists: number; entries: number } {
+  const values = sinon.spy(SortedMap.prototype, 'values');
+  try {
+    run();
+  } finally {
+    values.restore();
+  }
+  return { lists: values.callCount, entries: values.returnValues.reduce((n, list) => n + list.length, 0) };
+}
+
+describe('k8s: the work of a change on the cluster path does not grow with the number of Services', () => {
+  for (const services of [1_000, 10_000]) {
+    it(`makes no whole list for 40 changes among ${services} Services, and the speaker ends where a plan from scratch does`, function () {
+      this.timeout(120_000);
+      const { objects, memory, speaker, event } = clusterPath(services);
+      let plan: Plan | undefined;
+      const whole = wholeListsWhile(() => {
+        for (let k = 0; k < 10; k++) {
+          const i = (k * 7919) % services;
+          // An endpoint moves to another node.
+          event('EndpointSlice', `default/svc-${i}-abc`, sliceObject(i, [NODES[(i + 1) % 3]!], true));
+          // A new Service, with no status yet: the allocation memory keeps its address.
+          const n = services + k;
+          event('Service', `default/svc-${n}`, serviceObject(n, false, undefined, false));
+          event('EndpointSlice', `default/svc-${n}-abc`, sliceObject(n, [NODES[0]!], true));
+          // A Service goes.
+          plan = event('Service', `default/svc-${i + 1}`, undefined);
+        }
+      });
+      expect(whole).to.deep.equal({ lists: 0, entries: 0 });
+      // Whole readers after the changes: the speaker holds what a plan from scratch of the cluster
+      // now announces, the new Services' statuses (not written back here) laid over by the memory.
+      const fromScratch = planCluster(cfg, memory.asStatus(objects.snapshot()));
+      const routes = fromScratch.peers.find((p) => p.peer === PEER)?.routes ?? [];
+      expect(speaker.held()).to.deep.equal(Object.fromEntries(routes.map((r) => [r.prefix, r.services])));
+      expect(plan?.allocations).to.have.length(services);
+    });
+  }
+});
