@@ -8,7 +8,7 @@ import type { NextHopHealth } from '../../health/next-hop-health.js';
 import type { ClusterSnapshot } from '../../sync/cluster.js';
 import type { Plan } from '../../sync/plan-types.js';
 import { allocationChanges, planChanges } from '../../sync/planner/plan-changes.js';
-import { listOf, sizeOf } from '../../util/listed.js';
+import { listOf, sizeOf, valuesOf } from '../../util/listed.js';
 import { systemClock, type Clock } from '../../util/clock.js';
 import { CoalescingRunner } from '../../util/coalescing-runner.js';
 import type { PeerSessions } from './peer-sessions.js';
@@ -415,10 +415,12 @@ export class SyncEngine<R> {
     const { metrics, config, announcer } = this.opts;
     metrics.setRoutesAnnounced(new Map(plan.peers.map((p) => [p.peer, sizeOf(listOf(p, 'routes'))])));
     metrics.setSessions(announcer.sessions());
-    // The planner hands out the same allocation list when no allocation changed.
-    if (previous?.allocations === plan.allocations) return;
-    const allocations = plan.allocations;
+    // The planner hands out the same allocation list when no allocation changed. The list is
+    // made into an array only when the figures are read (a scrape), not per plan.
+    const list = listOf(plan, 'allocations');
+    if (previous !== undefined && listOf(previous, 'allocations') === list) return;
     metrics.setPoolFiguresWhenRead(() => {
+      const allocations = valuesOf(list);
       const failures = new Map<string, number>();
       for (const a of allocations) {
         if (a.failure) failures.set(a.failure.reason, (failures.get(a.failure.reason) ?? 0) + 1);
