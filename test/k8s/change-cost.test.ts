@@ -3,12 +3,15 @@ import sinon from 'sinon';
 import { AllocationMemory } from '../../src/app/engine/allocation-memory.js';
 import { ClusterObjects } from '../../src/k8s/cluster-objects.js';
 import { PlanIndex } from '../../src/k8s/plan-index.js';
-import type { ClusterSnapshot } from '../../src/sync/cluster.js';
+import { serviceKey, type ClusterSnapshot } from '../../src/sync/cluster.js';
+import { SyncEngine } from '../../src/app/engine/engine.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { FakeSource } from '../engine/fakes.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
-import { allocationChanges } from '../../src/sync/planner/plan-changes.js';
 import { carryDelta, incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
-import { listOf } from '../../src/util/listed.js';
+import { findListed, listOf } from '../../src/util/listed.js';
 import { SortedMap } from '../../src/util/sorted-map.js';
 import { recordingAnnouncer } from '../support/recording-speaker.js';
 import { config, peer, pool } from '../sync/builders.js';
@@ -16,18 +19,18 @@ import { NODES, namespaceObject, nodeObject, serviceObject, sliceObject } from '
 
 const cfg = config([pool('default', ['10.96.0.0/16'])], [peer('192.168.200.1')]);
 const PEER = 'peer-192.168.200.1';
-const EMPTY: Plan = { allocations: [], peers: [], issues: [] };
 
 /** Service `i` as the status writer left it: 10.96.x.y by number. */
 const address = (i: number) => `10.96.${i >> 8}.${i & 255}`;
 
 /**
  * The cluster path of `run` against Kubernetes, minus the API server and the sockets: watch
- * events into ClusterObjects, a snapshot carrying the keyed change, the allocation memory laid
- * over it, the incremental planner, the announcer, the allocation writes, and the controller's
- * plan index with its look-ups of the touched Services and their decisions.
+ * events into ClusterObjects, a snapshot carrying the keyed change, the engine (the allocation
+ * memory laid over each snapshot as kube-adapter.ts does, the incremental planner, the announcer,
+ * the allocation writes, the plan metrics), and the controller's plan index with its look-ups of
+ * the touched Services and their decisions.
  */
-function clusterPath(services: number) {
+async function clusterPath(services: number) {
   const objects = new ClusterObjects();
   objects.set('Namespace', 'default', namespaceObject);
   for (const n of NODES) objects.set('Node', n, nodeObject(n, true));
@@ -39,43 +42,66 @@ function clusterPath(services: number) {
   const memory = new AllocationMemory({ untilWritten: true });
   const planner = incrementalPlanner(cfg);
   const { speaker, announcer } = recordingAnnouncer();
+  const source = new FakeSource();
+  const engine = new SyncEngine<null>({
+    config: cfg,
+    source,
+    planner: (snapshot) => planner(memory.asStatus(snapshot)),
+    announcer,
+    allocations: memory,
+    metrics: new Metrics(),
+    logger: silentLogger(),
+    reporter: () => {},
+  });
   const index = new PlanIndex();
-  let written = EMPTY;
   let last: ClusterSnapshot = objects.snapshot();
-  const plan = (snapshot: ClusterSnapshot) => {
-    const p = planner(memory.asStatus(snapshot));
-    for (const peerRoutes of p.peers) announcer.setRoutes(peerRoutes.peer, listOf(peerRoutes, 'routes'));
-    const changes = allocationChanges(written, p);
-    void memory.write({
-      changed: changes.flatMap((c) => (c.after ? [c.after] : [])),
-      released: changes.filter((c) => c.kind === 'removed').map((c) => c.service),
+  let latest: Plan | undefined;
+  engine.on((e) => {
+    if (e.type !== 'planned') return;
+    latest = e.plan;
+    // The controller's per-change work: the touched Services, found by key, and their decisions.
+    const touched = index.advance(e.plan);
+    if (touched === undefined) return;
+    index.restrict(touched);
+    for (const key of touched) findListed(listOf(last, 'services'), key, serviceKey);
+  });
+  /**
+   * The next plan of `snapshot`, with its allocations written: the engine hands them to the
+   * memory in the same turn as it plans, after the 'planned' event.
+   */
+  const planned = async (snapshot: ClusterSnapshot) => {
+    const done = new Promise<Plan>((resolve) => {
+      const off = engine.on((e) => {
+        if (e.type !== 'planned') return;
+        off();
+        resolve(e.plan);
+      });
     });
-    written = p;
-    const touched = index.advance(p);
-    if (touched !== undefined) index.restrict(touched);
-    return p;
+    source.emit(snapshot);
+    return done;
   };
-  plan(last);
+  await engine.start();
+  await planned(last);
   /** One watch event, and the update it makes. */
-  const event = (...args: Parameters<ClusterObjects['set']>) => {
+  const event = async (...args: Parameters<ClusterObjects['set']>) => {
     objects.set(...args);
     const { delta } = objects.drain();
     const next = objects.snapshot();
     carryDelta(last, delta, next);
     last = next;
-    return plan(next);
+    return planned(next);
   };
-  return { objects, memory, speaker, event };
+  return { objects, memory, speaker, event, engine, plan: () => latest };
 }
 
 /**
  * How many times a whole list was asked for while `run` ran, and how many entries those lists
  * held: every array of a snapshot or a plan is a persistent map's values (src/util/listed.ts).
  */
-function wholeListsWhile(run: () => void): { lists: number; entries: number } {
+async function wholeListsWhile(run: () => Promise<void>): Promise<{ lists: number; entries: number }> {
   const values = sinon.spy(SortedMap.prototype, 'values');
   try {
-    run();
+    await run();
   } finally {
     values.restore();
   }
@@ -84,21 +110,20 @@ function wholeListsWhile(run: () => void): { lists: number; entries: number } {
 
 describe('k8s: the work of a change on the cluster path does not grow with the number of Services', () => {
   for (const services of [1_000, 10_000]) {
-    it(`makes no whole list for 40 changes among ${services} Services, and the speaker ends where a plan from scratch does`, function () {
+    it(`makes no whole list for 40 changes among ${services} Services, and the speaker ends where a plan from scratch does`, async function () {
       this.timeout(120_000);
-      const { objects, memory, speaker, event } = clusterPath(services);
-      let plan: Plan | undefined;
-      const whole = wholeListsWhile(() => {
+      const { objects, memory, speaker, event, engine, plan } = await clusterPath(services);
+      const whole = await wholeListsWhile(async () => {
         for (let k = 0; k < 10; k++) {
           const i = (k * 7919) % services;
           // An endpoint moves to another node.
-          event('EndpointSlice', `default/svc-${i}-abc`, sliceObject(i, [NODES[(i + 1) % 3]!], true));
+          await event('EndpointSlice', `default/svc-${i}-abc`, sliceObject(i, [NODES[(i + 1) % 3]!], true));
           // A new Service, with no status yet: the allocation memory keeps its address.
           const n = services + k;
-          event('Service', `default/svc-${n}`, serviceObject(n, false, undefined, false));
-          event('EndpointSlice', `default/svc-${n}-abc`, sliceObject(n, [NODES[0]!], true));
+          await event('Service', `default/svc-${n}`, serviceObject(n, false, undefined, false));
+          await event('EndpointSlice', `default/svc-${n}-abc`, sliceObject(n, [NODES[0]!], true));
           // A Service goes.
-          plan = event('Service', `default/svc-${i + 1}`, undefined);
+          await event('Service', `default/svc-${i + 1}`, undefined);
         }
       });
       expect(whole).to.deep.equal({ lists: 0, entries: 0 });
@@ -107,7 +132,8 @@ describe('k8s: the work of a change on the cluster path does not grow with the n
       const fromScratch = planCluster(cfg, memory.asStatus(objects.snapshot()));
       const routes = fromScratch.peers.find((p) => p.peer === PEER)?.routes ?? [];
       expect(speaker.held()).to.deep.equal(Object.fromEntries(routes.map((r) => [r.prefix, r.services])));
-      expect(plan?.allocations).to.have.length(services);
+      expect(plan()?.allocations).to.have.length(services);
+      await engine.stop('keep-routes');
     });
   }
 });

@@ -1,10 +1,11 @@
+import { EventEmitter } from 'node:events';
 import type { BgpSpeaker } from '../../src/bgp/index.js';
 import { SpeakerAnnouncer } from '../../src/app/engine/speaker-announcer.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 
-/** The routes a speaker was told to hold, by prefix: what the router ends up with. */
-export class RecordingSpeaker {
+/** The routes a speaker was told to hold, by prefix: what the router ends up with. No sessions. */
+export class RecordingSpeaker extends EventEmitter {
   readonly routes = new Map<string, PlannedRoute>();
   setRoutes(_peer: string, routes: readonly PlannedRoute[]): void {
     this.routes.clear();
@@ -14,6 +15,12 @@ export class RecordingSpeaker {
     for (const prefix of change.remove) this.routes.delete(prefix);
     for (const r of change.upsert) this.routes.set(r.prefix.text, r);
   }
+  /** No sessions: the routes are only recorded (the engine asks for them after each plan). */
+  peers(): [] {
+    return [];
+  }
+  initialTableComplete(): void {}
+  async stop(): Promise<void> {}
   /** Prefix -> the services it is announced for. */
   held(): Record<string, string[]> {
     return Object.fromEntries(
@@ -28,7 +35,8 @@ export class RecordingSpeaker {
  */
 export function recordingAnnouncer(): { speaker: RecordingSpeaker; announcer: SpeakerAnnouncer } {
   const speaker = new RecordingSpeaker();
-  // The announcer calls only setRoutes and updateRoutes on the speaker outside start/peer changes.
+  // Outside start and peer changes the announcer calls only setRoutes, updateRoutes, and for the
+  // engine initialTableComplete, peers, on (session events, none here) and stop.
   const announcer = new SpeakerAnnouncer(speaker as unknown as BgpSpeaker, [], silentLogger());
   return { speaker, announcer };
 }
