@@ -131,7 +131,9 @@ describe('k8s: the work of a change on the cluster path does not grow with the n
       // now announces, the new Services' statuses (not written back here) laid over by the memory.
       const fromScratch = planCluster(cfg, memory.asStatus(objects.snapshot()));
       const routes = fromScratch.peers.find((p) => p.peer === PEER)?.routes ?? [];
-      expect(speaker.held()).to.deep.equal(Object.fromEntries(routes.map((r) => [r.prefix, r.services])));
+      expect(speaker.held()).to.deep.equal(
+        Object.fromEntries(routes.map((r) => [r.prefix.text, r.services])),
+      );
       expect(plan()?.allocations).to.have.length(services);
       await engine.stop('keep-routes');
     });
