@@ -55,8 +55,21 @@ interface KubeControllerOptions {
    */
   routeAnnotations?: boolean;
   /** Also keep per-pool counts in a ConfigMap in this namespace (src/k8s/pool-status-configmap.ts). */
-  poolStatus?: { namespace: string; pools: readonly AddressPool[] };
+  poolStatus?: {
+    namespace: string;
+    pools: readonly AddressPool[];
+    /** At most one write of the ConfigMap per this many ms. Default POOL_STATUS_INTERVAL_MS. */
+    intervalMs?: number;
+  };
 }
+
+/**
+ * The pool status ConfigMap is written at most once a second: each Service added or deleted
+ * changes the counts, and a write per change was a fifth of a change's requests on the cluster
+ * path (docs/benchmarks.md). Counts a person reads with kubectl lose nothing by a second's delay;
+ * the last change of a burst is written when its second is over.
+ */
+export const POOL_STATUS_INTERVAL_MS = 1000;
 
 export class KubeController {
   private readonly source: KubeClusterSource;
@@ -75,6 +88,11 @@ export class KubeController {
   private dirty: Set<string> | undefined;
   /** The allocations the pool ConfigMap was last written from (the planner keeps the list when none changed). */
   private poolsWrittenFrom: unknown;
+  /** When the pool ConfigMap was last written (Date.now()), and the apply waiting for its interval. */
+  private poolsWrittenAt = -Infinity;
+  private poolsTimer: NodeJS.Timeout | undefined;
+  /** Stopped: no apply starts, not even the one a pool write waits for. */
+  private stopped = false;
   private applying: Promise<void> = Promise.resolve();
   private pending = false;
   /** An apply is writing: the watch events of its writes wait for its end (cluster-source.ts). */
@@ -138,6 +156,8 @@ export class KubeController {
 
   /** `release: false` behaves like a crash as far as the lease goes (tests use it). */
   async stop(opts: { release: boolean } = { release: true }): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.poolsTimer);
     await this.elector?.stop(opts);
     await this.source.stop();
     await this.applying;
@@ -157,6 +177,7 @@ export class KubeController {
     this.dirty = undefined;
     this.applied.reset();
     this.poolsWrittenFrom = undefined;
+    this.poolWriter?.forget();
   }
 
   private setLeading(leading: boolean): void {
@@ -180,7 +201,7 @@ export class KubeController {
 
   /** One apply at a time; updates that arrive meanwhile collapse into one more apply. */
   private schedule(): void {
-    if (!this.leading || !this.latest) return;
+    if (this.stopped || !this.leading || !this.latest) return;
     if (this.pending) return;
     this.pending = true;
     this.applying = this.applying.then(async () => {
@@ -219,14 +240,35 @@ export class KubeController {
     });
   }
 
-  /** Pool counts change only with allocations; the planner hands out the same list when none did. */
+  /**
+   * Pool counts change only with allocations; the planner hands out the same list when none did.
+   * Within the interval after a write the apply leaves them, and one more apply at its end writes
+   * the newest; so does a write that met another writer's (the next one re-reads).
+   */
   private async writePools(
     allocations: readonly ServiceAllocation[],
   ): Promise<AppliedDecisions['pools'] | undefined> {
-    if (!this.poolWriter || !this.opts.poolStatus || this.poolsWrittenFrom === allocations) return undefined;
-    const result = await this.poolWriter.write(poolStatuses(this.opts.poolStatus.pools, allocations));
-    this.poolsWrittenFrom = allocations;
+    const poolStatus = this.opts.poolStatus;
+    if (!this.poolWriter || !poolStatus || this.poolsWrittenFrom === allocations) return undefined;
+    const interval = poolStatus.intervalMs ?? POOL_STATUS_INTERVAL_MS;
+    const wait = this.poolsWrittenAt + interval - Date.now();
+    if (wait > 0) {
+      this.poolsLater(wait);
+      return undefined;
+    }
+    this.poolsWrittenAt = Date.now();
+    const result = await this.poolWriter.write(poolStatuses(poolStatus.pools, allocations));
+    if (result === 'conflict') this.poolsLater(interval);
+    else this.poolsWrittenFrom = allocations;
     return result;
+  }
+
+  private poolsLater(ms: number): void {
+    if (this.stopped) return;
+    this.poolsTimer ??= setTimeout(() => {
+      this.poolsTimer = undefined;
+      this.schedule();
+    }, ms);
   }
 }
 

@@ -32,25 +32,33 @@ function sameData(a: Record<string, string> | undefined, b: Record<string, strin
   return ka.length === Object.keys(b).length && ka.every((k) => a?.[k] === b[k]);
 }
 
-/** Creates or replaces the ConfigMap when its data would change; a 409 is left to the next apply. */
+/**
+ * Creates or replaces the ConfigMap when its data would change; a 409 is left to the next write.
+ * It keeps the ConfigMap as its last write left it: a change is one PUT over that copy, not a GET
+ * and a PUT (a third of the requests of a Service added or deleted, measured on the cluster path
+ * in docs/benchmarks.md), and counts that did not change cost no request. `forget` makes the next
+ * write read the server's copy again (a new term, where another replica may have written).
+ */
 export class PoolStatusConfigMapWriter {
+  private last: ConfigMapObject | undefined;
+
   constructor(
     private readonly client: KubeClient,
     private readonly namespace: string,
     private readonly fieldManager = 'cluster-router-sync',
   ) {}
 
+  forget(): void {
+    this.last = undefined;
+  }
+
   async write(statuses: readonly PoolStatus[]): Promise<'created' | 'updated' | 'unchanged' | 'conflict'> {
     const data = poolStatusData(statuses);
     const ns = encodeURIComponent(this.namespace);
-    const path = `/api/v1/namespaces/${ns}/configmaps/${POOL_STATUS_CONFIGMAP}`;
+    const collection = `/api/v1/namespaces/${ns}/configmaps`;
+    const path = `${collection}/${POOL_STATUS_CONFIGMAP}`;
     const query = { fieldManager: this.fieldManager };
-    let current: ConfigMapObject | undefined;
-    try {
-      current = await this.client.request<ConfigMapObject>('GET', path);
-    } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 404)) throw err;
-    }
+    const current = this.last ?? (await this.read(path));
     const body: ConfigMapObject = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -63,18 +71,30 @@ export class PoolStatusConfigMapWriter {
     };
     try {
       if (!current) {
-        await this.client.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body, query });
+        this.last = await this.client.request<ConfigMapObject>('POST', collection, { body, query });
         return 'created';
       }
+      this.last = current;
       if (sameData(current.data, data)) return 'unchanged';
       body.metadata.resourceVersion = current.metadata.resourceVersion;
-      await this.client.request('PUT', path, { body, query });
+      this.last = await this.client.request<ConfigMapObject>('PUT', path, { body, query });
       return 'updated';
     } catch (err) {
-      // Another writer got there first (a create race or an update in between): the next apply
-      // re-reads and writes again.
-      if (err instanceof KubeApiError && err.status === 409) return 'conflict';
+      // Another writer got there first (a create race or an update in between), or deleted the
+      // ConfigMap we replace: our copy is stale, and the next write reads the server's again.
+      this.last = undefined;
+      const raced = err instanceof KubeApiError && (err.status === 409 || (err.status === 404 && current));
+      if (raced) return 'conflict';
       throw err;
+    }
+  }
+
+  private async read(path: string): Promise<ConfigMapObject | undefined> {
+    try {
+      return await this.client.request<ConfigMapObject>('GET', path);
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 404)) throw err;
+      return undefined;
     }
   }
 }

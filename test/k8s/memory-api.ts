@@ -1,7 +1,8 @@
 /**
  * An in-memory stand-in for the parts of the Kubernetes API the controller uses: lists and
  * watches of the cluster kinds, a Service's GET, status PUT (409 on a stale resourceVersion) and
- * merge PATCH of annotations, and Event POSTs. Every write gets the next resourceVersion and its
+ * merge PATCH of annotations, Event POSTs, and a ConfigMap's GET, POST and PUT (409 on a stale
+ * resourceVersion) outside metallb-system. Every write gets the next resourceVersion and its
  * watch event goes out on a later turn, as from a real server. It counts requests and the
  * writes in flight, overall and per Service, for the unit tests that count them.
  */
@@ -22,6 +23,7 @@ const COLLECTIONS: Record<string, string> = {
 
 const SERVICE_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+?)(\/status)?$/;
 const EVENTS_PATH = /^\/apis\/events\.k8s\.io\/v1\/namespaces\/[^/]+\/events$/;
+const CONFIGMAP_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps(?:\/([^/]+))?$/;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const copy = <T>(x: T): T => structuredClone(x);
@@ -40,6 +42,8 @@ export class MemoryApi {
     Object.keys(COLLECTIONS).map((path) => [path, new Map()]),
   );
   private readonly watchers = new Map<string, Set<(ev: WatchEvent) => void>>();
+  /** ConfigMaps written through request(), by `namespace/name` (not listed or watched). */
+  readonly configMaps = new Map<string, Obj>();
   /** Writes in the order they were answered: `namespace/name status|annotations|event <reason>`. */
   readonly log: string[] = [];
   /** GETs of one Service. */
@@ -61,6 +65,14 @@ export class MemoryApi {
       metadata: { ...(obj.metadata as Obj), resourceVersion: String(++this.version) },
     };
     this.stores.get(path)!.set(keyOf(stored), stored);
+  }
+
+  /** add(), and its ADDED event to the watchers of its kind, as a kubectl create would. */
+  create(obj: Obj): void {
+    this.add(obj);
+    const path = Object.keys(COLLECTIONS).find((p) => COLLECTIONS[p] === String(obj.kind))!;
+    const event: WatchEvent = { type: 'ADDED', object: copy(this.stores.get(path)!.get(keyOf(obj))!) };
+    for (const w of this.watchers.get(path) ?? []) w(event);
   }
 
   service(namespace: string, name: string): Obj | undefined {
@@ -90,6 +102,8 @@ export class MemoryApi {
         return opts.body as T;
       });
     }
+    const cm = CONFIGMAP_PATH.exec(path);
+    if (cm) return this.configMap(method, path, cm[1]!, cm[2], opts.body as Obj | undefined) as T;
     const m = SERVICE_PATH.exec(path);
     if (!m) throw new KubeApiError(method, path, 404, 'NotFound', 'memory API: no such path');
     const key = `${m[1]}/${m[2]}`;
@@ -134,6 +148,39 @@ export class MemoryApi {
         await nextTurn();
       } else setImmediate(deliver);
       return copy(next) as T;
+    });
+  }
+
+  private async configMap(
+    method: Method,
+    path: string,
+    namespace: string,
+    name: string | undefined,
+    body: Obj | undefined,
+  ): Promise<Obj> {
+    if (method === 'GET') {
+      const cm = this.configMaps.get(`${namespace}/${name ?? ''}`);
+      if (!cm) throw new KubeApiError(method, path, 404, 'NotFound', `configmap ${name ?? ''} not found`);
+      this.log.push(`${namespace}/${name ?? ''} configmap read`);
+      return copy(cm);
+    }
+    const md = (body?.metadata ?? {}) as { name: string; resourceVersion?: string };
+    const key = `${namespace}/${md.name}`;
+    return this.writing('', async () => {
+      const current = this.configMaps.get(key);
+      if (method === 'POST' && current)
+        throw new KubeApiError(method, path, 409, 'AlreadyExists', `configmap ${md.name} exists`);
+      if (method === 'PUT' && !current)
+        throw new KubeApiError(method, path, 404, 'NotFound', `configmap ${md.name} not found`);
+      if (method === 'PUT' && md.resourceVersion !== (current?.metadata as Obj).resourceVersion)
+        throw new KubeApiError(method, path, 409, 'Conflict', 'the object has been modified');
+      const stored = {
+        ...copy(body!),
+        metadata: { ...md, namespace, resourceVersion: String(++this.version) },
+      };
+      this.configMaps.set(key, stored);
+      this.log.push(`${key} configmap ${method === 'POST' ? 'created' : 'updated'}`);
+      return copy(stored);
     });
   }
 
