@@ -15,7 +15,11 @@ import {
   type StatusWriteResult,
   type StatusWriterOptions,
 } from './status-writer.js';
-import { RouteAnnotationWriter, type RouteAnnotationResult } from './route-annotations.js';
+import {
+  RouteAnnotationWriter,
+  type AnnotationPatch,
+  type RouteAnnotationResult,
+} from './route-annotations.js';
 import { poolStatuses, serviceStatuses } from '../sync/status/index.js';
 import type { AddressPool } from '../config/model.js';
 import { PoolStatusConfigMapWriter } from './pool-status-configmap.js';
@@ -31,7 +35,10 @@ type Decide = (update: ClusterUpdate) => DecisionInput;
 export interface AppliedDecisions {
   status: StatusWriteResult[];
   events: ServiceEvent[];
-  /** Route annotations patched (only with `routeAnnotations`). */
+  /**
+   * Route annotations patched on their own (only with `routeAnnotations`); a Service whose status
+   * was written had them in its pool annotation's patch.
+   */
   routes: RouteAnnotationResult[];
   /** What became of the pool status ConfigMap (only with `poolStatus`). */
   pools?: 'created' | 'updated' | 'unchanged' | 'conflict';
@@ -221,11 +228,15 @@ export class KubeController {
           dirty === undefined || touched === undefined ? undefined : new Set([...dirty, ...touched]);
         const services = keys ? servicesOf(update.snapshot, keys) : update.snapshot.services;
         const input = keys ? this.applied.restrict(keys) : decision;
-        const status = await this.writer.reconcile(services, input.allocations);
+        const routePatches = this.routeWriter
+          ? RouteAnnotationWriter.patches(services, serviceStatuses(input, this.verification))
+          : new Map<string, AnnotationPatch>();
+        // A service whose status is written gets its route annotations in its pool annotation's
+        // patch; the others get theirs after their Events, as before.
+        const status = await this.writer.reconcile(services, input.allocations, routePatches);
+        for (const r of status) routePatches.delete(r.service);
         const events = await this.decisionEvents.observe(this.recorder, services, input, keys);
-        const routes = this.routeWriter
-          ? await this.routeWriter.reconcile(services, serviceStatuses(input, this.verification))
-          : [];
+        const routes = this.routeWriter ? await this.routeWriter.write(services, routePatches) : [];
         const pools = await this.writePools(decision.allocations);
         this.opts.onApplied?.({ status, events, routes, ...(pools ? { pools } : {}) });
       } catch (err) {

@@ -55,6 +55,11 @@ export async function loadKubeConfig(src: KubeConfigSource = {}): Promise<KubeCo
 
 export const PATCH_MERGE = 'application/merge-patch+json';
 
+/** The API path of one Service. */
+export function servicePath(namespace: string, name: string): string {
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`;
+}
+
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: Record<string, unknown>;

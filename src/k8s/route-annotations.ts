@@ -11,7 +11,7 @@
  */
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import { allVerified, type ServiceStatus } from '../sync/status/index.js';
-import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
+import { KubeApiError, PATCH_MERGE, servicePath, type KubeClient } from './kube-client.js';
 import { mapInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
 import { OwnWrites } from './own-writes.js';
 
@@ -64,26 +64,39 @@ export class RouteAnnotationWriter {
     private readonly ownWrites: OwnWrites = new OwnWrites(),
   ) {}
 
-  /**
-   * Patches only services whose annotations differ, WRITES_IN_FLIGHT at a time (one request per
-   * service); returns what it did, in the services' order.
-   */
-  async reconcile(
+  /** The patch of each service whose annotations differ from its status, by `namespace/name`. */
+  static patches(
     services: readonly ServiceInfo[],
     statuses: readonly ServiceStatus[],
     now: Date = new Date(),
-  ): Promise<RouteAnnotationResult[]> {
+  ): Map<string, AnnotationPatch> {
     const byKey = new Map(statuses.map((s) => [s.service, s]));
+    const out = new Map<string, AnnotationPatch>();
+    for (const svc of services) {
+      const key = serviceKey(svc);
+      const patch = routeAnnotationPatch(byKey.get(key), svc.annotations, now);
+      if (Object.keys(patch).length > 0) out.set(key, patch);
+    }
+    return out;
+  }
+
+  /**
+   * Sends the patches of the services among `services` that have one, WRITES_IN_FLIGHT at a time
+   * (one request per service); returns what it did, in the services' order.
+   */
+  async write(
+    services: readonly ServiceInfo[],
+    patches: ReadonlyMap<string, AnnotationPatch>,
+  ): Promise<RouteAnnotationResult[]> {
     const todo = services.flatMap((svc) => {
-      const patch = routeAnnotationPatch(byKey.get(serviceKey(svc)), svc.annotations, now);
-      return Object.keys(patch).length === 0 ? [] : [{ svc, patch }];
+      const patch = patches.get(serviceKey(svc));
+      return patch ? [{ svc, patch }] : [];
     });
     return mapInFlight(todo, WRITES_IN_FLIGHT, async ({ svc, patch }): Promise<RouteAnnotationResult> => {
       const service = serviceKey(svc);
-      const path = `/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${encodeURIComponent(svc.name)}`;
       try {
         await this.ownWrites.write(service, () =>
-          this.client.request('PATCH', path, {
+          this.client.request('PATCH', servicePath(svc.namespace, svc.name), {
             body: { metadata: { annotations: patch } },
             contentType: PATCH_MERGE,
             query: { fieldManager: this.fieldManager },

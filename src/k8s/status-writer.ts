@@ -7,9 +7,10 @@
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
 import { CrsError, ExitCode } from '../util/errors.js';
-import { KubeApiError, PATCH_MERGE, type KubeClient } from './kube-client.js';
+import { KubeApiError, PATCH_MERGE, servicePath, type KubeClient } from './kube-client.js';
 import { mapInFlight, WRITES_IN_FLIGHT } from './in-flight.js';
 import { OwnWrites } from './own-writes.js';
+import type { AnnotationPatch } from './route-annotations.js';
 
 export const POOL_ANNOTATION = 'metallb.io/ip-allocated-from-pool';
 
@@ -98,9 +99,15 @@ export class ServiceStatusWriter {
   /**
    * Brings every service in line with the plan; skips, without a request, those already in line.
    * Services are written WRITES_IN_FLIGHT at a time, each by one request at a time; the results
-   * are in the services' order.
+   * are in the services' order. A service written here also gets its patch in `carry` (other
+   * annotations of ours, by `namespace/name`) in the same request as its pool annotation: a new
+   * Service's pool and route annotations were two patches, one echo each.
    */
-  async reconcile(services: ServiceInfo[], allocations: ServiceAllocation[]): Promise<StatusWriteResult[]> {
+  async reconcile(
+    services: ServiceInfo[],
+    allocations: ServiceAllocation[],
+    carry: ReadonlyMap<string, AnnotationPatch> = new Map(),
+  ): Promise<StatusWriteResult[]> {
     const desired = ServiceStatusWriter.desiredFor(services, allocations);
     const todo = services.flatMap((svc) => {
       const want = desired.get(serviceKey(svc));
@@ -110,12 +117,20 @@ export class ServiceStatusWriter {
         svc.annotations[POOL_ANNOTATION] === poolAnnotation(want);
       return inLine ? [] : [{ svc, want }];
     });
-    return mapInFlight(todo, WRITES_IN_FLIGHT, ({ svc, want }) => this.write(svc.namespace, svc.name, want));
+    return mapInFlight(todo, WRITES_IN_FLIGHT, ({ svc, want }) =>
+      this.write(svc.namespace, svc.name, want, carry.get(serviceKey(svc))),
+    );
   }
 
-  async write(namespace: string, name: string, want: DesiredStatus): Promise<StatusWriteResult> {
+  /** Writes one service's status and pool annotation, and `carry` with the latter. */
+  async write(
+    namespace: string,
+    name: string,
+    want: DesiredStatus,
+    carry: AnnotationPatch = {},
+  ): Promise<StatusWriteResult> {
     const service = `${namespace}/${name}`;
-    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`;
+    const path = servicePath(namespace, name);
     const max = this.opts.maxConflicts ?? 5;
     for (let conflicts = 0; conflicts <= max; conflicts++) {
       // The first try writes over the watch's copy, as client-go controllers write over their
@@ -133,7 +148,7 @@ export class ServiceStatusWriter {
       }
       try {
         const status = await this.writeIngress(service, path, svc, want);
-        const annotation = await this.writeAnnotation(service, path, svc, want);
+        const annotation = await this.writeAnnotations(service, path, svc, want, carry);
         return { service, status, annotation, conflicts };
       } catch (err) {
         if (err instanceof KubeApiError && err.status === 409) continue;
@@ -187,23 +202,26 @@ export class ServiceStatusWriter {
     return desired.length ? 'set' : 'cleared';
   }
 
-  private async writeAnnotation(
+  private async writeAnnotations(
     service: string,
     path: string,
     svc: ServiceObject,
     want: DesiredStatus,
+    carry: AnnotationPatch,
   ): Promise<StatusWriteResult['annotation']> {
     const value = poolAnnotation(want);
-    const current = svc.metadata.annotations?.[POOL_ANNOTATION];
-    if (current === value) return 'unchanged';
-    // A merge patch of this one annotation: nothing else in metadata, and never spec.
-    await this.ownWrites.write(service, () =>
-      this.client.request('PATCH', path, {
-        body: { metadata: { annotations: { [POOL_ANNOTATION]: value ?? null } } },
-        contentType: PATCH_MERGE,
-        query: { fieldManager: this.fieldManager },
-      }),
-    );
-    return value === undefined ? 'removed' : 'set';
+    const unchanged = svc.metadata.annotations?.[POOL_ANNOTATION] === value;
+    const annotations = { ...carry, ...(unchanged ? {} : { [POOL_ANNOTATION]: value ?? null }) };
+    if (Object.keys(annotations).length > 0) {
+      // A merge patch of these annotations: nothing else in metadata, and never spec.
+      await this.ownWrites.write(service, () =>
+        this.client.request('PATCH', path, {
+          body: { metadata: { annotations } },
+          contentType: PATCH_MERGE,
+          query: { fieldManager: this.fieldManager },
+        }),
+      );
+    }
+    return unchanged ? 'unchanged' : value === undefined ? 'removed' : 'set';
   }
 }

@@ -67,18 +67,19 @@ describe('k8s controller: the first status round', function () {
           latest?.snapshot.services.every((s) => s.statusIngress.length === 1),
       );
       expect(errors).to.deep.equal([]);
-      // Three writes of each Service (status, pool annotation, route annotations) came back on the
-      // watch; planned one by one they were 3 * SERVICES plans. Ours: the first plan, the one for
+      // Two writes of each Service (status; pool and route annotations) came back on the watch;
+      // planned one by one they were 2 * SERVICES plans. Ours: the first plan, the one for
       // the echoes held back until the round's end, and at most one each for echoes arriving after
       // that end and for the round the latter starts (which writes nothing).
       expect(plans).to.be.at.most(4);
-      expect(api.writes).to.equal(5 * SERVICES);
+      // Status, one patch of the pool and route annotations, two Events.
+      expect(api.writes).to.equal(4 * SERVICES);
       // Every status was written over the watch's copy of its Service, none read again.
       expect(api.reads).to.equal(0);
     });
   }
 
-  it('writes in parallel, never two writes to one Service at once, status before its Events and annotations', async () => {
+  it('writes in parallel, never two writes to one Service at once, status and annotations before its Events', async () => {
     const api = cluster();
     controller = new KubeController(api as unknown as KubeClient, {
       decide: standInPlanner(),
@@ -87,7 +88,7 @@ describe('k8s controller: the first status round', function () {
       source: { metallbNamespace: null, coalesceMs: 0 },
     });
     await controller.start();
-    await waitFor('every write answered', () => api.writes === 5 * SERVICES);
+    await waitFor('every write answered', () => api.writes === 4 * SERVICES);
 
     expect(api.maxInFlight).to.be.within(2, WRITES_IN_FLIGHT);
     expect(api.maxInFlightPerService).to.equal(1);
@@ -95,13 +96,12 @@ describe('k8s controller: the first status round', function () {
       const mine = api.log
         .filter((w) => w.startsWith(`default/svc-${i} `))
         .map((w) => w.split(' ').slice(1).join(' '));
-      // status, the pool annotation, the two Events in the order decided, the route annotations.
+      // status, the pool and route annotations in one patch, the two Events in the order decided.
       expect(mine, `svc-${i}`).to.deep.equal([
         'status',
         'annotations',
         'event IPAllocated',
         'event AdvertisementChanged',
-        'annotations',
       ]);
     }
   });
