@@ -21,23 +21,28 @@ export type ConfigReloadResult = 'applied' | 'unchanged' | 'refused' | 'restart'
 export class Metrics {
   readonly registry = new Registry();
   private pendingPoolFigures: (() => PoolFigures) | undefined;
+  private readSessions: (() => readonly SessionStatus[]) | undefined;
+  private pendingRoutesAnnounced: (() => ReadonlyMap<string, number>) | undefined;
   private readonly sessionState = new Gauge({
     name: 'crs_bgp_session_state',
     help: 'BGP session FSM state per peer (1 for the current state)',
     labelNames: ['peer', 'state'],
     registers: [this.registry],
+    collect: () => this.refreshSessions(),
   });
   private readonly sessionUp = new Gauge({
     name: 'crs_bgp_session_up',
     help: 'BGP session established (1) or not (0), per peer',
     labelNames: ['peer'],
     registers: [this.registry],
+    collect: () => this.refreshSessions(),
   });
   private readonly routesAnnounced = new Gauge({
     name: 'crs_bgp_routes_announced',
     help: 'Prefixes the plan announces to each peer',
     labelNames: ['peer'],
     registers: [this.registry],
+    collect: () => this.refreshRoutesAnnounced(),
   });
   private readonly poolAllocations = new Gauge({
     name: 'crs_pool_allocated_addresses',
@@ -144,12 +149,14 @@ export class Metrics {
     help: 'BGP session state (1 is up, 0 is down)',
     labelNames: ['peer'],
     registers: [this.registry],
+    collect: () => this.refreshSessions(),
   });
   private readonly metallbAnnounced = new Gauge({
     name: 'metallb_bgp_announced_prefixes_total',
     help: 'Number of prefixes currently being advertised on the BGP session',
     labelNames: ['peer'],
     registers: [this.registry],
+    collect: () => this.refreshSessions(),
   });
   private readonly metallbInUse = new Gauge({
     name: 'metallb_allocator_addresses_in_use_total',
@@ -217,6 +224,31 @@ export class Metrics {
       this.metallbSessionUp.set({ peer }, m.up ? 1 : 0);
       this.metallbAnnounced.set({ peer }, m.announced);
     }
+  }
+
+  /**
+   * The sessions as `read` gives them when /metrics is scraped: the session gauges were set on
+   * every plan and session change, a fiftieth of `run`'s CPU per cluster change on the cluster
+   * path (docs/benchmarks.md), for figures read every scrape interval at most.
+   */
+  setSessionsWhenRead(read: () => readonly SessionStatus[]): void {
+    this.readSessions = read;
+  }
+
+  private refreshSessions(): void {
+    if (this.readSessions) this.setSessions(this.readSessions());
+  }
+
+  /** The prefixes per peer of a new plan, counted when /metrics is read (as the sessions). */
+  setRoutesAnnouncedWhenRead(compute: () => ReadonlyMap<string, number>): void {
+    this.pendingRoutesAnnounced = compute;
+  }
+
+  private refreshRoutesAnnounced(): void {
+    const compute = this.pendingRoutesAnnounced;
+    if (!compute) return;
+    this.pendingRoutesAnnounced = undefined;
+    this.setRoutesAnnounced(compute());
   }
 
   setRoutesAnnounced(perPeer: ReadonlyMap<string, number>): void {

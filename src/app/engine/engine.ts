@@ -144,7 +144,7 @@ export class SyncEngine<R> {
       offSession();
       offHealth?.();
     };
-    this.opts.metrics.setSessions(this.opts.announcer.sessions());
+    this.opts.metrics.setSessionsWhenRead(() => this.opts.announcer.sessions());
     await this.opts.source.start({
       snapshot: (snapshot, synced) => this.snapshotArrived(snapshot, synced),
       problem: (err) => this.log.error({ err }, 'cluster source problem; keeping the last good state'),
@@ -243,7 +243,6 @@ export class SyncEngine<R> {
     }
     // Repairs tried under the old config say nothing about the new one.
     this.triedRepairs.clear();
-    this.opts.metrics.setSessions(this.opts.announcer.sessions());
     if (this.stopped || !this.synced) return;
     this.clock.clearTimeout(this.planTimer);
     this.firstChangeAt ??= this.clock.now();
@@ -412,9 +411,10 @@ export class SyncEngine<R> {
   }
 
   private recordPlanMetrics(plan: Plan, previous: Plan | undefined): void {
-    const { metrics, config, announcer } = this.opts;
-    metrics.setRoutesAnnounced(new Map(plan.peers.map((p) => [p.peer, sizeOf(listOf(p, 'routes'))])));
-    metrics.setSessions(announcer.sessions());
+    const { metrics, config } = this.opts;
+    metrics.setRoutesAnnouncedWhenRead(
+      () => new Map(plan.peers.map((p) => [p.peer, sizeOf(listOf(p, 'routes'))])),
+    );
     // The planner hands out the same allocation list when no allocation changed. The list is
     // made into an array only when the figures are read (a scrape), not per plan.
     const list = listOf(plan, 'allocations');
@@ -456,7 +456,6 @@ export class SyncEngine<R> {
   }
 
   private sessionChanged(s: SessionStatus): void {
-    this.opts.metrics.setSessions(this.opts.announcer.sessions());
     // A peer with path slots has one session per slot, each up and down on its own.
     const session = s.session ?? s.peer;
     const wasEstablished = this.establishedSessions.has(session);
