@@ -3,52 +3,31 @@ import { formatTextLine, type LogFormat, type LogRecord } from './log-text.js';
 
 export type { Logger };
 
-/** What pino writes lines to; `flushSync` when it buffers them. */
-interface Destination {
-  write(line: string): unknown;
-  isTTY?: boolean;
-  flushSync?: () => void;
-}
-
 interface LoggerOptions {
   level?: Level | 'silent';
   /** Where log lines go; stderr by default so stdout stays free for reports. */
-  destination?: Destination;
+  destination?: NodeJS.WritableStream & { isTTY?: boolean };
   /** text: one line per event (log-text.ts); json: one object per line. Default: text on a terminal. */
   format?: LogFormat;
-}
-
-let stderrSink: ReturnType<typeof pino.destination> | undefined;
-
-/**
- * Standard error written without blocking: Node writes a pipe synchronously, one write(2) per
- * line, and `run`'s plan-change lines (about three per cluster change) were a tenth of its CPU
- * per change on the cluster path, waiting on the pipe of a busy reader (docs/benchmarks.md).
- * pino's asynchronous destination writes whatever has gathered in one write, and what is left
- * synchronously when the process exits, by process.exit() or an uncaught error alike (pino
- * registers that on `exit`; test/engine/logger.test.ts counts the lines). One per process.
- */
-function asyncStderr(): Destination {
-  stderrSink ??= pino.destination({ fd: 2, sync: false });
-  return stderrSink;
 }
 
 /**
  * Structured JSON logs for machines (one object per line, ISO time) and one line per event for
  * people at a terminal. The text form is made in-process from pino's JSON line (no worker thread),
- * so a log line written just before exit is never lost.
+ * so a log line written just before exit is never lost. Standard error stays Node's synchronous
+ * pipe: pino's asynchronous destination (sonic-boom) took 1.5 to 2 times the CPU per line in
+ * bursts of three lines, the shape of `run`'s plan-change lines (measured on the bench machine,
+ * 3,000 lines, process.cpuUsage), and CPU per change is what the cluster path is short of.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const destination = opts.destination ?? asyncStderr();
-  const color = (opts.destination ?? process.stderr).isTTY === true;
-  const format = opts.format ?? (color ? 'text' : 'json');
+  const destination = opts.destination ?? process.stderr;
+  const format = opts.format ?? (destination.isTTY === true ? 'text' : 'json');
+  const color = destination.isTTY === true;
   const stream =
     format === 'text'
       ? {
           write: (line: string) =>
             destination.write(formatTextLine(JSON.parse(line) as LogRecord, { color })),
-          // pino flushes a fatal line at once through its stream.
-          flushSync: () => destination.flushSync?.(),
         }
       : destination;
   return pino(

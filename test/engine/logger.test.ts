@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../../src/observability/logger.js';
 
@@ -40,40 +39,5 @@ describe('observability: logger', () => {
     const file = sink(false);
     createLogger({ destination: file.stream, format: 'text' }).info({ peer: 'p1' }, 'x');
     expect(file.text()).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}x peer=p1\n$/);
-  });
-});
-
-describe('observability: logger on standard error', function () {
-  this.timeout(60_000);
-  const LINES = 20_000;
-  const logger = new URL('../../src/observability/logger.ts', import.meta.url).pathname;
-
-  /** A process that logs LINES lines to its stderr (the default destination), then `end`s. */
-  function logThenEnd(end: string): { lines: number; code: number | null } {
-    const script = [
-      `const { createLogger } = await import(${JSON.stringify(logger)});`,
-      'const log = createLogger();',
-      `for (let i = 0; i < ${LINES}; i++) log.info({ i }, 'a line long enough to fill the pipe ' + 'x'.repeat(80));`,
-      end,
-    ].join('\n');
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const lines = child.stderr.split('\n').filter((l) => l.includes('"msg":"a line long enough')).length;
-    return { lines, code: child.status };
-  }
-
-  // The lines are written asynchronously: what is still buffered when the process ends must be
-  // written on the way out, or a run's last words before exit or crash would be lost.
-  it('loses no line when the process exits at once', () => {
-    expect(logThenEnd('process.exit(3);')).to.deep.equal({ lines: LINES, code: 3 });
-  });
-
-  it('loses no line when the process dies of an uncaught exception', () => {
-    expect(logThenEnd("setImmediate(() => { throw new Error('boom'); });")).to.deep.equal({
-      lines: LINES,
-      code: 1,
-    });
   });
 });
