@@ -26,7 +26,7 @@ import { PoolStatusConfigMapWriter } from './pool-status-configmap.js';
 import type { Verification } from '../sync/verify/verification.js';
 import { serviceKey, type ClusterSnapshot, type ServiceInfo } from '../sync/cluster.js';
 import type { ServiceAllocation } from '../sync/plan-types.js';
-import { findListed, listOf } from '../util/listed.js';
+import { findListed, listOf, valuesOf, type Listed } from '../util/listed.js';
 import { PlanIndex } from './plan-index.js';
 import { OwnWrites } from './own-writes.js';
 
@@ -237,7 +237,7 @@ export class KubeController {
         for (const r of status) routePatches.delete(r.service);
         const events = await this.decisionEvents.observe(this.recorder, services, input, keys);
         const routes = this.routeWriter ? await this.routeWriter.write(services, routePatches) : [];
-        const pools = await this.writePools(decision.allocations);
+        const pools = await this.writePools(listOf(decision, 'allocations'));
         this.opts.onApplied?.({ status, events, routes, ...(pools ? { pools } : {}) });
       } catch (err) {
         // What failed is looked at again, with everything else, on the next apply.
@@ -257,7 +257,7 @@ export class KubeController {
    * the newest; so does a write that met another writer's (the next one re-reads).
    */
   private async writePools(
-    allocations: readonly ServiceAllocation[],
+    allocations: Listed<ServiceAllocation>,
   ): Promise<AppliedDecisions['pools'] | undefined> {
     const poolStatus = this.opts.poolStatus;
     if (!this.poolWriter || !poolStatus || this.poolsWrittenFrom === allocations) return undefined;
@@ -268,7 +268,9 @@ export class KubeController {
       return undefined;
     }
     this.poolsWrittenAt = Date.now();
-    const result = await this.poolWriter.write(poolStatuses(poolStatus.pools, allocations));
+    // The whole list is made here, at most once an interval, not for every change that moved an
+    // allocation (src/util/listed.ts).
+    const result = await this.poolWriter.write(poolStatuses(poolStatus.pools, valuesOf(allocations)));
     if (result === 'conflict') this.poolsLater(interval);
     else this.poolsWrittenFrom = allocations;
     return result;
