@@ -8,6 +8,7 @@ import {
 } from '../src/bgp/wire/index.js';
 import type { AnnounceGroup } from '../src/bgp/adj-rib-out.js';
 import { parseRoutePrefix } from '../src/ip/prefix.js';
+import { parseRouteAddress } from '../src/ip/address.js';
 import { encodeRibChanges } from '../src/bgp/update-builder.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
@@ -96,7 +97,7 @@ function fromTextRow(addPath: boolean): BenchRow {
   const flags = { ipv4: addPath, ipv6: false };
   const ctx = createContext({ fourOctetAs: true, addPath: { send: flags, receive: flags } });
   const texts = hostRoutes(4, false).map((p) => `${p.addr.join('.')}/32`);
-  const attributes = { nextHop: '192.168.201.10', communities: [], largeCommunities: [] };
+  const attributes = { nextHop: parseRouteAddress('192.168.201.10')!, communities: [], largeCommunities: [] };
   const value = rate(ROUTES, () => {
     const group: AnnounceGroup = {
       family: 4,

@@ -19,6 +19,7 @@ import { ROUTER_MATRIX } from '../test/lab/router-matrix.js';
 import { HEALTH_NODES, startHealthLab } from '../test/engine/lab/health-lab.js';
 import { service } from '../test/sync/builders.js';
 import { waitFor } from '../test/support/wait-for.js';
+import { routeAddressOf } from '../test/support/routes.js';
 import { percentile } from './stats.js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { routePrefix } from '../src/ip/prefix.js';
@@ -118,7 +119,7 @@ async function probeCpu(intervalMs: number): Promise<BenchRow> {
     routes.push({
       prefix: routePrefix({ family: 4, network: BigInt(((10 << 24) | (i << 8) | 1) >>> 0), length: 32 }),
       family: 4,
-      nextHops: [...new Set(hops)].sort(),
+      nextHops: [...new Set(hops)].sort().map(routeAddressOf),
       communities: [],
       largeCommunities: [],
       services: [`default/svc-${i}`],

@@ -15,6 +15,7 @@ import { VtyshSession } from '../test/lab/vtysh-session.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { routePrefix } from '../src/ip/prefix.js';
+import { nextHopsOf } from '../test/support/routes.js';
 
 // 100,000 /32s from 10.128.0.0, alternating next hops .11 and .12 (the seed's two nodes), injected
 // into real FRR 8.4 by each implementation in turn; FRR, the namespaces and the timing are the same
@@ -51,12 +52,13 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RAW_WRITER = fileURLToPath(new URL('../test/bgp/lab/raw-writer.ts', import.meta.url));
 
 export function routes(): DesiredRoute[] {
+  const hops = nextHopsOf(['192.168.201.11', '192.168.201.12']);
   const base = (10 << 24) | (128 << 16);
   return Array.from({ length: COUNT }, (_, i) => {
     const a = base + i;
     return {
       prefix: routePrefix({ family: 4, network: BigInt(a >>> 0), length: 32 }),
-      nextHops: [i % 2 === 0 ? '192.168.201.11' : '192.168.201.12'],
+      nextHops: [hops[i % 2]!],
       communities: [],
       largeCommunities: [],
     };
@@ -173,7 +175,7 @@ export function mrtDump(all: DesiredRoute[]): Buffer {
   // tail duplicates, so the table still ends up complete and exactly `all`.
   [...all, ...all.slice(0, 5000)].forEach((r, seq) => {
     const p = nlri(r.prefix.text);
-    const attrs = attrBytes(r.nextHops[0]!);
+    const attrs = attrBytes(r.nextHops[0]!.text);
     const body = Buffer.alloc(4 + 1 + 4 + 2 + 8 + attrs.length);
     body.writeUInt32BE(seq, 0);
     body[4] = p.len;

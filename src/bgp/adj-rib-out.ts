@@ -1,4 +1,4 @@
-import { familyBits, parseIp } from '../ip/address.js';
+import { familyBits, type RouteAddress } from '../ip/address.js';
 import { maskToPrefix, type RoutePrefix } from '../ip/prefix.js';
 import { pickNextHop } from './ecmp.js';
 import { InvalidRouteError } from './errors.js';
@@ -183,7 +183,7 @@ export class AdjRibOut {
     }
   }
 
-  private addPath(into: PathSink, route: DesiredRoute, nextHop: string, pathId: number): void {
+  private addPath(into: PathSink, route: DesiredRoute, nextHop: RouteAddress, pathId: number): void {
     const family = route.prefix.family;
     const key = attributesKey(family, nextHop, route);
     let shared = this.interned.get(key);
@@ -315,18 +315,8 @@ export class AdjRibOut {
  */
 export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: string | undefined): void {
   const seen = new Set<string>();
-  // A large table has few distinct next hops: look each one up once.
-  const hopFamilies = new Map<string, number>();
-  const familyOf = (hop: string): number => {
-    let f = hopFamilies.get(hop);
-    if (f === undefined) {
-      f = parseIp(hop)?.family ?? 0;
-      hopFamilies.set(hop, f);
-    }
-    return f;
-  };
   for (const route of routes) {
-    const problem = routeProblem(route, seen, familyOf);
+    const problem = routeProblem(route, seen);
     if (problem !== undefined) throw new InvalidRouteError(problem, peer, route.prefix.text);
   }
 }
@@ -339,11 +329,7 @@ export function validateRouteDelta(delta: RouteDelta, peer: string | undefined):
   if (both !== undefined) throw new InvalidRouteError(`prefix ${both} both changed and removed`, peer, both);
 }
 
-function routeProblem(
-  route: DesiredRoute,
-  seen: Set<string>,
-  familyOf: (hop: string) => number,
-): string | undefined {
+function routeProblem(route: DesiredRoute, seen: Set<string>): string | undefined {
   const { family, network, length, text } = route.prefix;
   if (seen.has(text)) return `prefix ${text} listed twice`;
   seen.add(text);
@@ -351,7 +337,7 @@ function routeProblem(
   if (!(length >= 0 && length <= familyBits(family)) || maskToPrefix(family, network, length) !== network)
     return `'${text}' is not a prefix (address/length with no host bits set)`;
   for (const hop of route.nextHops) {
-    if (familyOf(hop) !== family) return `next hop '${hop}' is not an address of the prefix's family`;
+    if (hop.family !== family) return `next hop '${hop.text}' is not an address of the prefix's family`;
   }
   try {
     for (const c of route.communities) standardCommunity(c);

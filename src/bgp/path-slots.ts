@@ -10,35 +10,37 @@
  * usable slots, and those that find none are recorded as not carried.
  */
 
+import { byText, type RouteAddress } from '../ip/address.js';
 import type { RoutePrefix } from '../ip/prefix.js';
 
 /** Which next hop each slot carries for one prefix (undefined: none), and what found no slot. */
 export interface SlotAssignment {
   /** Index = slot; always as long as the number of slots. */
-  slots: (string | undefined)[];
+  slots: (RouteAddress | undefined)[];
   /** Next hops of the prefix that no slot carries (more next hops than usable slots), sorted. */
-  uncarried: string[];
+  uncarried: RouteAddress[];
 }
 
 /**
  * Spreads `nextHops` over the slots whose `usable` entry is true. `previous` is the prefix's last
  * assignment (undefined for a new prefix): a next hop it placed in a slot that is still usable
- * stays there. The other next hops, sorted, fill the lowest free usable slots in turn.
+ * stays there. The other next hops, sorted, fill the lowest free usable slots in turn. Addresses
+ * are the same next hop when their (canonical) texts are; the slots hold `nextHops`' own values.
  */
 export function assignSlots(
-  previous: readonly (string | undefined)[] | undefined,
-  nextHops: readonly string[],
+  previous: readonly (RouteAddress | undefined)[] | undefined,
+  nextHops: readonly RouteAddress[],
   usable: readonly boolean[],
 ): SlotAssignment {
-  const wanted = new Set(nextHops);
-  const slots: (string | undefined)[] = usable.map((ok, i) => {
+  const wanted = new Map(nextHops.map((hop) => [hop.text, hop]));
+  const slots: (RouteAddress | undefined)[] = usable.map((ok, i) => {
     const hop = previous?.[i];
-    return ok && hop !== undefined && wanted.has(hop) ? hop : undefined;
+    return ok && hop !== undefined ? wanted.get(hop.text) : undefined;
   });
-  const placed = new Set(slots);
-  const uncarried: string[] = [];
+  const placed = new Set(slots.map((hop) => hop?.text));
+  const uncarried: RouteAddress[] = [];
   let free = 0;
-  for (const hop of [...wanted].filter((h) => !placed.has(h)).sort()) {
+  for (const hop of [...wanted.values()].filter((h) => !placed.has(h.text)).sort(byText)) {
     while (free < slots.length && (!usable[free] || slots[free] !== undefined)) free++;
     if (free < slots.length) slots[free] = hop;
     else uncarried.push(hop);
@@ -61,7 +63,7 @@ export class PathSlotTable {
   }
 
   /** Assigns one prefix's next hops (an empty list takes the prefix out). */
-  assign(prefix: string, nextHops: readonly string[]): SlotAssignment | undefined {
+  assign(prefix: string, nextHops: readonly RouteAddress[]): SlotAssignment | undefined {
     if (nextHops.length === 0) {
       this.byPrefix.delete(prefix);
       return undefined;
@@ -72,7 +74,7 @@ export class PathSlotTable {
   }
 
   /** Assigns a whole set of routes: prefixes missing from it are forgotten. */
-  assignAll(routes: ReadonlyArray<{ prefix: RoutePrefix; nextHops: readonly string[] }>): void {
+  assignAll(routes: ReadonlyArray<{ prefix: RoutePrefix; nextHops: readonly RouteAddress[] }>): void {
     const keep = new Set<string>();
     for (const r of routes) {
       keep.add(r.prefix.text);
@@ -90,7 +92,7 @@ export class PathSlotTable {
     if (this.usable[slot] === usable || slot < 0 || slot >= this.slotCount) return false;
     this.usable = this.usable.map((u, i) => (i === slot ? usable : u));
     for (const [prefix, a] of this.byPrefix) {
-      const hops = [...a.slots.filter((h): h is string => h !== undefined), ...a.uncarried];
+      const hops = [...a.slots.filter((h): h is RouteAddress => h !== undefined), ...a.uncarried];
       this.byPrefix.set(prefix, assignSlots(a.slots, hops, this.usable));
     }
     return true;
@@ -101,7 +103,7 @@ export class PathSlotTable {
   }
 
   /** The next hop `slot` carries for `prefix`, if any. */
-  nextHopOf(prefix: string, slot: number): string | undefined {
+  nextHopOf(prefix: string, slot: number): RouteAddress | undefined {
     return this.byPrefix.get(prefix)?.slots[slot];
   }
 
@@ -109,10 +111,15 @@ export class PathSlotTable {
     return this.byPrefix.get(prefix);
   }
 
-  /** Prefixes with next hops that no slot carries, and those next hops. */
+  /** Prefixes with next hops that no slot carries, and those next hops' text (for status reports). */
   uncarried(): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    for (const [prefix, a] of this.byPrefix) if (a.uncarried.length > 0) out.set(prefix, a.uncarried);
+    for (const [prefix, a] of this.byPrefix)
+      if (a.uncarried.length > 0)
+        out.set(
+          prefix,
+          a.uncarried.map((hop) => hop.text),
+        );
     return out;
   }
 }

@@ -1,3 +1,4 @@
+import type { RouteAddress } from '../ip/address.js';
 import { parseCommunityLiteral, type LargeCommunity } from '../ip/community.js';
 import type { RoutePrefix } from '../ip/prefix.js';
 import { BgpEncodeError } from './wire/index.js';
@@ -10,8 +11,8 @@ import { BgpEncodeError } from './wire/index.js';
 export interface DesiredRoute {
   /** The prefix as a value with its canonical text (`192.168.197.0/32`, `2001:db8::1/128`). */
   prefix: RoutePrefix;
-  /** Node addresses: one path each when the peer takes ADD-PATH. */
-  nextHops: string[];
+  /** Node addresses, as values with their canonical text: one path each when the peer takes ADD-PATH. */
+  nextHops: RouteAddress[];
   localPref?: number;
   communities: string[];
   largeCommunities: string[];
@@ -22,10 +23,11 @@ export type AddressFamily = 4 | 6;
 /**
  * The attributes that vary per route, as the encoder takes them (communities parsed once, when the
  * Adj-RIB-Out first meets the attribute set); AS_PATH and ORIGIN are fixed per session by the
- * encoder. The next hop stays text, the codec's form of it in both directions.
+ * encoder. The next hop is the route's value; the codec's form of it is its text, in both
+ * directions, taken once per UPDATE group.
  */
 export interface PathAttributes {
-  nextHop: string;
+  nextHop: RouteAddress;
   localPref?: number;
   communities: readonly number[];
   largeCommunities: readonly LargeCommunity[];
@@ -53,10 +55,10 @@ export function pathKey(prefix: string, pathId: number): string {
  */
 export function attributesKey(
   family: AddressFamily,
-  nextHop: string,
+  nextHop: RouteAddress,
   r: Pick<DesiredRoute, 'localPref' | 'communities' | 'largeCommunities'>,
 ): string {
-  return `${family}|${nextHop}|${r.localPref ?? ''}|${r.communities.join(',')}|${r.largeCommunities.join(',')}`;
+  return `${family}|${nextHop.text}|${r.localPref ?? ''}|${r.communities.join(',')}|${r.largeCommunities.join(',')}`;
 }
 
 /** A route's `ASN:VALUE` community as its 32-bit value (RFC 1997). */

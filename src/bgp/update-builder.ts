@@ -30,8 +30,8 @@ export function wireAttributes(family: AddressFamily, a: RouteAttributes, p: Upd
     origin: Origin.Igp,
     asPath: p.ctx.ibgp ? [] : [{ type: AsPathSegmentType.AsSequence, asns: [p.localAsn] }],
   };
-  if (family === 4) out.nextHop = a.nextHop;
-  else out.mpReach = { afi: afiOf(6), safi: Safi.Unicast, nextHop: { global: a.nextHop }, nlri: [] };
+  if (family === 4) out.nextHop = a.nextHop.text;
+  else out.mpReach = { afi: afiOf(6), safi: Safi.Unicast, nextHop: { global: a.nextHop.text }, nlri: [] };
   if (p.ctx.ibgp) out.localPref = a.localPref ?? 100;
   if (a.communities.length > 0) out.communities = [...a.communities];
   if (a.largeCommunities.length > 0) out.largeCommunities = [...a.largeCommunities];

@@ -89,9 +89,9 @@ export function peerRouteLines(peer: PeerRoutes): string[] {
   );
   for (const r of peer.routes) {
     const [first, ...more] = r.nextHops;
-    const head = `B>* ${r.prefix.text.padEnd(width)} via ${first ?? '<no next hop>'}`;
+    const head = `B>* ${r.prefix.text.padEnd(width)} via ${first?.text ?? '<no next hop>'}`;
     lines.push(`${head}   ${routeExtras(r)}`);
-    for (const hop of more) lines.push(`  * ${' '.repeat(width)} via ${hop}`);
+    for (const hop of more) lines.push(`  * ${' '.repeat(width)} via ${hop.text}`);
   }
   return lines;
 }

@@ -4,20 +4,21 @@
  * when that would leave a prefix with no next hop at all the prefix keeps them all (fail open, as
  * cloud load balancers do: a probe path broken from our side must not black-hole a service).
  */
+import type { RouteAddress } from '../ip/address.js';
 import type { PlannedRoute } from '../sync/plan-types.js';
 import type { RouteTargets } from './targets.js';
 import { counts, type HealthState } from './target-state.js';
 
 export interface FailedOpen {
   prefix: string;
-  nextHops: string[];
+  nextHops: RouteAddress[];
 }
 
 interface FilteredRoutes {
   /** Unchanged routes are the same objects, so the speaker's changed-middle stays cheap. */
   routes: readonly PlannedRoute[];
   /** Next hops taken out, by prefix. */
-  removed: ReadonlyMap<string, readonly string[]>;
+  removed: ReadonlyMap<string, readonly RouteAddress[]>;
   failedOpen: FailedOpen[];
 }
 
@@ -25,11 +26,11 @@ function unhealthyNextHops(
   route: PlannedRoute,
   targets: RouteTargets,
   stateOf: (key: string) => HealthState,
-): string[] {
+): RouteAddress[] {
   const hops = targets.get(route.prefix.text);
   if (hops === undefined) return [];
   return route.nextHops.filter((nh) => {
-    const keys = hops.get(nh) ?? [];
+    const keys = hops.get(nh.text) ?? [];
     return keys.length > 0 && keys.every((k) => !counts(stateOf(k)));
   });
 }
@@ -37,14 +38,14 @@ function unhealthyNextHops(
 /** The last error of the targets that made a next hop unhealthy, as the report shows it. */
 function errorsOf(
   route: PlannedRoute,
-  bad: readonly string[],
+  bad: readonly RouteAddress[],
   targets: RouteTargets,
   lastErrorOf: (key: string) => string | undefined,
-): Array<{ nextHop: string; error: string }> {
+): Array<{ nextHop: RouteAddress; error: string }> {
   const hops = targets.get(route.prefix.text);
   return bad.map((nextHop) => ({
     nextHop,
-    error: (hops?.get(nextHop) ?? []).map((k) => lastErrorOf(k) ?? 'no error recorded').join('; '),
+    error: (hops?.get(nextHop.text) ?? []).map((k) => lastErrorOf(k) ?? 'no error recorded').join('; '),
   }));
 }
 
@@ -54,7 +55,7 @@ export function filterNextHops(
   stateOf: (key: string) => HealthState,
   lastErrorOf: (key: string) => string | undefined = () => undefined,
 ): FilteredRoutes {
-  const removed = new Map<string, string[]>();
+  const removed = new Map<string, RouteAddress[]>();
   const failedOpen: FailedOpen[] = [];
   let changed = false;
   const out = routes.map((route) => {
@@ -67,10 +68,11 @@ export function filterNextHops(
       return { ...route, health: { unhealthy, failedOpen: true } };
     }
     removed.set(route.prefix.text, bad);
-    const gone = new Set(bad);
+    // Keyed by text: the filtered values are the route's own, but text is what makes two equal.
+    const gone = new Set(bad.map((nh) => nh.text));
     return {
       ...route,
-      nextHops: route.nextHops.filter((nh) => !gone.has(nh)),
+      nextHops: route.nextHops.filter((nh) => !gone.has(nh.text)),
       health: { unhealthy, failedOpen: false },
     };
   });

@@ -4,6 +4,7 @@
  * prefix would lose them all) and says when a transition changed what should be announced, so the
  * engine re-applies it to the plan it already has instead of re-planning the cluster.
  */
+import type { RouteAddress } from '../ip/address.js';
 import type { ServiceInfo } from '../sync/cluster.js';
 import type { Plan } from '../sync/plan-types.js';
 import type { HealthChecker, TargetStatus, Transition } from './health-checker.js';
@@ -15,7 +16,7 @@ interface AppliedHealth {
   /** Prefixes announced with next hops that all fail their probes (fail open). */
   failedOpen: FailedOpen[];
   /** By prefix, the next hops taken out. */
-  removed: ReadonlyMap<string, readonly string[]>;
+  removed: ReadonlyMap<string, readonly RouteAddress[]>;
 }
 
 /** What the engine needs; a fake in engine unit tests. */
@@ -50,7 +51,7 @@ export class CheckedNextHops implements NextHopHealth {
     const stateOf = (key: string) => this.checker.stateOf(key);
     const lastErrorOf = (key: string) => this.checker.lastErrorOf(key);
     const failedOpen = new Map<string, FailedOpen>();
-    const removed = new Map<string, readonly string[]>();
+    const removed = new Map<string, readonly RouteAddress[]>();
     let changed = false;
     const peers = plan.peers.map((p) => {
       const out = filterNextHops(p.routes, routeTargets, stateOf, lastErrorOf);

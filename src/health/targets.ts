@@ -57,7 +57,7 @@ export function probeTargets(
   for (const route of routes) {
     let hops = perRoute.get(route.prefix.text);
     if (hops === undefined) perRoute.set(route.prefix.text, (hops = new Map()));
-    for (const nextHop of route.nextHops) {
+    for (const { text: nextHop } of route.nextHops) {
       const keys = new Set(hops.get(nextHop));
       for (const name of route.services) {
         const port = probePort(byKey.get(name), nodeHealthPort);

@@ -243,3 +243,56 @@ export function readIpBytes(family: IpFamily, bytes: Uint8Array, offset = 0): Ip
   for (let w = 0; w < 4; w++) value = (value << 32n) | BigInt(word(offset + w * 4));
   return { family, value };
 }
+
+/**
+ * An address as the plan and the speaker carry a next hop: the numbers, for order and the wire,
+ * with the canonical text made once, for map keys, reports, logs and vtysh. Same pattern as
+ * RoutePrefix: a frozen class so the methods live on one prototype; JSON and string coercion give
+ * the text, so `plan --json` and messages read as before. Two values are the same address when
+ * their texts are equal (the text is canonical); a Set or Map of them compares identity, so key
+ * those by `.text`.
+ */
+export class RouteAddress implements IpAddress {
+  readonly family: IpFamily;
+  readonly value: bigint;
+  readonly text: string;
+
+  constructor(ip: IpAddress) {
+    this.family = ip.family;
+    this.value = ip.value;
+    this.text = formatIp(ip.family, ip.value);
+    Object.freeze(this);
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** The route address of an address value: its text is formatted here, once. */
+export function routeAddress(ip: IpAddress): RouteAddress {
+  return ip instanceof RouteAddress ? ip : new RouteAddress(ip);
+}
+
+/** Parses an address into a route address (text canonical); undefined when it is not one. */
+export function parseRouteAddress(text: string): RouteAddress | undefined {
+  const ip = parseIp(text);
+  return ip === undefined ? undefined : new RouteAddress(ip);
+}
+
+/**
+ * Order of route addresses by their text: the order next hops had as strings, which the speaker
+ * keeps for ECMP picks, ADD-PATH ids and slots (a changed order would move a route's next hop).
+ */
+export function byText(a: RouteAddress, b: RouteAddress): number {
+  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+}
+
+/** The texts of route addresses: how logs and status reports show a list of next hops. */
+export function addressTexts(addresses: readonly RouteAddress[]): string[] {
+  return addresses.map((a) => a.text);
+}

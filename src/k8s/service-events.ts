@@ -115,7 +115,7 @@ function advertisementsByService(peers: PeerRoutes[]): Map<string, string[]> {
     for (const r of p.routes) {
       for (const s of r.services) {
         const list = out.get(s) ?? [];
-        list.push(`${r.prefix.text} to ${p.peer} via ${r.nextHops.join(' ')}`);
+        list.push(`${r.prefix.text} to ${p.peer} via ${r.nextHops.map((h) => h.text).join(' ')}`);
         out.set(s, list);
       }
     }

@@ -3,6 +3,7 @@
  * verifier and the reports all consume.
  */
 import type { DesiredRoute } from '../bgp/routes.js';
+import type { RouteAddress } from '../ip/address.js';
 
 export type AllocationFailureReason =
   | 'pool-exhausted'
@@ -38,7 +39,7 @@ export interface PlannedRoute extends DesiredRoute {
    * probes: those next hops with the probe's last error, taken out of `nextHops`, or all kept
    * when every one fails (`failedOpen`).
    */
-  health?: { unhealthy: Array<{ nextHop: string; error: string }>; failedOpen: boolean };
+  health?: { unhealthy: Array<{ nextHop: RouteAddress; error: string }>; failedOpen: boolean };
 }
 
 export interface PeerRoutes {

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { AdjRibOut, type RibChanges } from '../../src/bgp/adj-rib-out.js';
 import { PathSlotTable } from '../../src/bgp/path-slots.js';
 import type { DesiredRoute } from '../../src/bgp/routes.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { addressTexts } from '../../src/ip/address.js';
 
 /**
  * The Adj-RIB-Outs of one peer's slot sessions over a shared PathSlotTable, fed as the speaker
@@ -12,7 +13,7 @@ import { routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops,
+  nextHops: nextHopsOf(nextHops),
   communities: [],
   largeCommunities: [],
 });
@@ -40,7 +41,7 @@ function apply(held: Held, changes: RibChanges, log: string[]): void {
     }
   for (const a of changes.announcements)
     for (const n of a.nlri) {
-      held.set(n.prefix.text, a.attributes.nextHop);
+      held.set(n.prefix.text, a.attributes.nextHop.text);
       log.push(`+${n.prefix.text}`);
     }
 }
@@ -72,7 +73,9 @@ describe('Adj-RIB-Out of path slot sessions', () => {
     for (const r of ribs) r.setDesiredRoutes(routes);
     const first = ribs[0]!.takeChanges();
     expect(
-      first.announcements.flatMap((a) => a.nlri.map((n) => `${a.attributes.nextHop}#${n.pathId}`)).sort(),
+      first.announcements
+        .flatMap((a) => a.nlri.map((n) => `${a.attributes.nextHop.text}#${n.pathId}`))
+        .sort(),
     ).to.deep.equal(['10.0.0.1#1', '10.0.0.2#2']);
     expect(ribs[1]!.takeChanges()).to.deep.equal({ withdrawals: [], announcements: [] });
   });
@@ -107,7 +110,7 @@ describe('Adj-RIB-Out of path slot sessions', () => {
             table.assignAll(s.whole);
             for (const r of ribs) r.setDesiredRoutes(s.whole);
             desired.clear();
-            for (const r of s.whole) desired.set(r.prefix.text, r.nextHops);
+            for (const r of s.whole) desired.set(r.prefix.text, addressTexts(r.nextHops));
           } else {
             for (const p of s.delta.remove) {
               table.assign(p, []);
@@ -115,7 +118,7 @@ describe('Adj-RIB-Out of path slot sessions', () => {
             }
             for (const r of s.delta.upsert) {
               table.assign(r.prefix.text, r.nextHops);
-              desired.set(r.prefix.text, r.nextHops);
+              desired.set(r.prefix.text, addressTexts(r.nextHops));
             }
             for (const r of ribs) r.updateDesiredRoutes(s.delta);
           }

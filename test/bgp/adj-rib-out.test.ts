@@ -6,7 +6,7 @@ import { InvalidRouteError } from '../../src/bgp/errors.js';
 import { attributesKey, pathKey, type DesiredRoute, type PathAttributes } from '../../src/bgp/routes.js';
 import { formatCommunity, formatLargeCommunity } from '../../src/ip/community.js';
 import { RoutePrefix, type IpPrefix } from '../../src/ip/prefix.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
 
 /** One path's attributes as text, comparable across tables. */
 const attributesText = (family: 4 | 6, a: PathAttributes): string =>
@@ -45,7 +45,7 @@ function view(table: Table): Map<string, string[]> {
     const list = out.get(p.prefix.text) ?? [];
     const communities = rest.communities.map(formatCommunity);
     const large = rest.largeCommunities.map(formatLargeCommunity);
-    list.push(`${nextHop}|${JSON.stringify([rest.localPref ?? null, communities, large])}`);
+    list.push(`${nextHop.text}|${JSON.stringify([rest.localPref ?? null, communities, large])}`);
     out.set(p.prefix.text, list);
   }
   for (const l of out.values()) l.sort();
@@ -60,7 +60,7 @@ function expectedView(routes: DesiredRoute[], addPath: boolean): Map<string, str
     const rest = JSON.stringify([r.localPref ?? null, r.communities, r.largeCommunities]);
     out.set(
       r.prefix.text,
-      hops.map((h) => `${h}|${rest}`),
+      hops.map((h) => `${h.text}|${rest}`),
     );
   }
   for (const l of out.values()) l.sort();
@@ -72,7 +72,7 @@ const v6Prefix = fc.integer({ min: 0, max: 7 }).map((i) => `2001:db8::${i.toStri
 const route = (prefix: fc.Arbitrary<string>, hop: fc.Arbitrary<string>) =>
   fc.record({
     prefix: prefix.map(routePrefixOf),
-    nextHops: fc.uniqueArray(hop, { maxLength: 3 }).map((h) => h.sort()),
+    nextHops: fc.uniqueArray(hop, { maxLength: 3 }).map((h) => nextHopsOf(h.sort())),
     localPref: fc.option(fc.constantFrom(100, 200), { nil: undefined }),
     communities: fc.subarray(['64500:1', '64500:2']),
     largeCommunities: fc.subarray(['64500:1:1']),
@@ -179,7 +179,7 @@ describe('AdjRibOut', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
     const r = {
       prefix: routePrefixOf('192.168.197.1/32'),
-      nextHops: ['192.168.201.11'],
+      nextHops: nextHopsOf(['192.168.201.11']),
       communities: [],
       largeCommunities: [],
     };
@@ -198,7 +198,7 @@ describe('AdjRibOut', () => {
         upsert: [
           {
             prefix: routePrefixOf(`192.168.197.${i % 4}/32`),
-            nextHops: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`],
+            nextHops: nextHopsOf([`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`]),
             communities: [],
             largeCommunities: [],
           },
@@ -228,7 +228,7 @@ describe('AdjRibOut', () => {
             rib.setDesiredRoutes([
               {
                 prefix: routePrefixOf('192.168.197.2/32'),
-                nextHops: ['192.168.201.11', ...extra],
+                nextHops: nextHopsOf(['192.168.201.11', ...extra]),
                 communities: [],
                 largeCommunities: [],
               },
@@ -236,7 +236,7 @@ describe('AdjRibOut', () => {
             rib.takeChanges();
             const paths = rib.sentPaths();
             expect(new Set(paths.map((p) => p.pathId)).size).to.equal(paths.length);
-            ids.add(paths.find((p) => p.attributes.nextHop === '192.168.201.11')!.pathId);
+            ids.add(paths.find((p) => p.attributes.nextHop.text === '192.168.201.11')!.pathId);
           }
           expect(ids.size).to.be.at.most(1);
         },
@@ -248,7 +248,7 @@ describe('AdjRibOut', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set([4]) });
     const r = (prefix: string, nextHops: string[]) => ({
       prefix: routePrefixOf(prefix),
-      nextHops,
+      nextHops: nextHopsOf(nextHops),
       communities: [],
       largeCommunities: [],
     });
@@ -261,7 +261,7 @@ describe('AdjRibOut', () => {
     ]);
     const first = rib.takeChanges();
     expect(first.withdrawals).to.deep.equal([]);
-    expect(first.announcements.map((a) => [a.attributes.nextHop, refs(a.nlri)])).to.deep.equal([
+    expect(first.announcements.map((a) => [a.attributes.nextHop.text, refs(a.nlri)])).to.deep.equal([
       [
         '192.168.201.11',
         [
@@ -297,7 +297,7 @@ describe('AdjRibOut', () => {
 
   it('without ADD-PATH announces one next hop per prefix, spread by a stable hash', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set() });
-    const hops = ['192.168.201.11', '192.168.201.12'];
+    const hops = nextHopsOf(['192.168.201.11', '192.168.201.12']);
     const routes = Array.from({ length: 64 }, (_, i) => ({
       prefix: routePrefixOf(`10.0.${i}.0/24`),
       nextHops: hops,
@@ -319,13 +319,13 @@ describe('AdjRibOut', () => {
     rib.setDesiredRoutes([
       {
         prefix: routePrefixOf('192.168.197.0/32'),
-        nextHops: ['192.168.201.11'],
+        nextHops: nextHopsOf(['192.168.201.11']),
         communities: [],
         largeCommunities: [],
       },
       {
         prefix: routePrefixOf('2001:db8::1/128'),
-        nextHops: ['fd00:201::11'],
+        nextHops: nextHopsOf(['fd00:201::11']),
         communities: [],
         largeCommunities: [],
       },
@@ -343,7 +343,7 @@ describe('AdjRibOut', () => {
     rib.setDesiredRoutes([
       {
         prefix: routePrefixOf('2001:db8::1/128'),
-        nextHops: ['fd00:201::11'],
+        nextHops: nextHopsOf(['fd00:201::11']),
         communities: [],
         largeCommunities: [],
       },
@@ -356,7 +356,7 @@ describe('AdjRibOut', () => {
     const rib = new AdjRibOut({ families: new Set([4]), addPathFamilies: new Set(), peer: 'p1' });
     const r = (prefix: IpPrefix | string, hop: string) => ({
       prefix: typeof prefix === 'string' ? routePrefixOf(prefix) : new RoutePrefix(prefix),
-      nextHops: [hop],
+      nextHops: [routeAddressOf(hop)],
       communities: [],
       largeCommunities: [],
     });
@@ -376,9 +376,9 @@ describe('AdjRibOut', () => {
 
   it('groups by every attribute, not only the next hop', () => {
     const a = { communities: ['64500:1'], largeCommunities: [] };
-    const hop = '192.168.201.11';
+    const hop = routeAddressOf('192.168.201.11');
     expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, hop, { ...a, communities: [] }));
     expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, hop, { ...a, localPref: 200 }));
-    expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, '192.168.201.12', a));
+    expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, routeAddressOf('192.168.201.12'), a));
   });
 });

@@ -6,11 +6,11 @@ import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops,
+  nextHops: nextHopsOf(nextHops),
   communities: [],
   largeCommunities: [],
 });

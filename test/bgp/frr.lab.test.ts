@@ -7,11 +7,11 @@ import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
 import type { ChildOptions } from './lab/speaker-child.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops,
+  nextHops: nextHopsOf(nextHops),
   communities: [],
   largeCommunities: [],
 });

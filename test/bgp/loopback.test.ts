@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { BgpSpeaker, type DesiredRoute, type ReceivedRoute } from '../../src/bgp/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[], extra: Partial<DesiredRoute> = {}): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops,
+  nextHops: nextHopsOf(nextHops),
   communities: [],
   largeCommunities: [],
   ...extra,

@@ -7,7 +7,7 @@ import {
 } from '../../src/bgp/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 /**
  * Path slot sessions over loopback: a collector stands for the router, our speaker opens one
@@ -17,7 +17,7 @@ import { routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops,
+  nextHops: nextHopsOf(nextHops),
   communities: [],
   largeCommunities: [],
 });

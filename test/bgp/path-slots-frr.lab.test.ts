@@ -10,7 +10,7 @@ import { requireRouter, ROUTER_MATRIX, startMatrixFrr, type MatrixRouter } from 
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
 import { SpeakerProcess } from './lab/speaker-process.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 /**
  * ECMP path slots against real FRR: our speaker peers from two addresses (192.168.201.2 and .3)
@@ -29,7 +29,7 @@ const LOCAL = '192.168.197.3/32';
 
 const route = (prefix: string, nextHops: string[]): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops,
+  nextHops: nextHopsOf(nextHops),
   communities: [],
   largeCommunities: [],
 });

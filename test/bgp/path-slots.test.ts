@@ -1,28 +1,46 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { assignSlots, PathSlotTable } from '../../src/bgp/path-slots.js';
-import { routePrefixOf } from '../support/routes.js';
+import { assignSlots, PathSlotTable, type SlotAssignment } from '../../src/bgp/path-slots.js';
+import type { RouteAddress } from '../../src/ip/address.js';
+import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
+
+type Slots = readonly (string | undefined)[];
+
+const slotTexts = (slots: readonly (RouteAddress | undefined)[]): (string | undefined)[] =>
+  slots.map((hop) => hop?.text);
+
+/** An assignment as text, to compare with the test's literals. */
+const asText = (a: SlotAssignment): { slots: (string | undefined)[]; uncarried: string[] } => ({
+  slots: slotTexts(a.slots),
+  uncarried: a.uncarried.map((hop) => hop.text),
+});
+
+/** assignSlots over the test's address literals. */
+const assign = (previous: Slots | undefined, hops: readonly string[], usable: readonly boolean[]) =>
+  asText(
+    assignSlots(
+      previous?.map((hop) => (hop === undefined ? undefined : routeAddressOf(hop))),
+      nextHopsOf(hops),
+      usable,
+    ),
+  );
 
 const ALL3 = [true, true, true];
 
 describe('path slots: next hops spread over one-path-per-session slots', () => {
   it('gives a new prefix its next hops sorted, slot i carrying next hop i', () => {
-    expect(assignSlots(undefined, ['10.0.0.3', '10.0.0.1', '10.0.0.2'], ALL3)).to.deep.equal({
+    expect(assign(undefined, ['10.0.0.3', '10.0.0.1', '10.0.0.2'], ALL3)).to.deep.equal({
       slots: ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
       uncarried: [],
     });
   });
 
   it('leaves the remaining slots empty when a prefix has fewer next hops than slots', () => {
-    expect(assignSlots(undefined, ['10.0.0.2'], ALL3).slots).to.deep.equal([
-      '10.0.0.2',
-      undefined,
-      undefined,
-    ]);
+    expect(assign(undefined, ['10.0.0.2'], ALL3).slots).to.deep.equal(['10.0.0.2', undefined, undefined]);
   });
 
   it('records the next hops no slot can carry', () => {
-    expect(assignSlots(undefined, ['10.0.0.4', '10.0.0.2', '10.0.0.3', '10.0.0.1'], ALL3)).to.deep.equal({
+    expect(assign(undefined, ['10.0.0.4', '10.0.0.2', '10.0.0.3', '10.0.0.1'], ALL3)).to.deep.equal({
       slots: ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
       uncarried: ['10.0.0.4'],
     });
@@ -30,31 +48,28 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
 
   it('keeps a surviving next hop in its slot; a newcomer takes the free one', () => {
     // An endpoint moves from node .1 to node .3: .2 must not move from slot 1.
-    const before = assignSlots(undefined, ['10.0.0.1', '10.0.0.2'], [true, true]);
-    expect(assignSlots(before.slots, ['10.0.0.2', '10.0.0.3'], [true, true]).slots).to.deep.equal([
+    const before = assign(undefined, ['10.0.0.1', '10.0.0.2'], [true, true]);
+    expect(assign(before.slots, ['10.0.0.2', '10.0.0.3'], [true, true]).slots).to.deep.equal([
       '10.0.0.3',
       '10.0.0.2',
     ]);
   });
 
   it('puts nothing in a slot that is not usable, and moves its next hop to a free usable one', () => {
-    const before = assignSlots(undefined, ['10.0.0.1'], [true, true]);
-    expect(assignSlots(before.slots, ['10.0.0.1'], [false, true]).slots).to.deep.equal([
-      undefined,
-      '10.0.0.1',
-    ]);
+    const before = assign(undefined, ['10.0.0.1'], [true, true]);
+    expect(assign(before.slots, ['10.0.0.1'], [false, true]).slots).to.deep.equal([undefined, '10.0.0.1']);
   });
 
   describe('PathSlotTable', () => {
     it('forgets prefixes missing from a whole set and those given no next hops', () => {
       const t = new PathSlotTable(2);
       t.assignAll([
-        { prefix: routePrefixOf('192.0.2.1/32'), nextHops: ['10.0.0.1'] },
-        { prefix: routePrefixOf('192.0.2.2/32'), nextHops: ['10.0.0.1', '10.0.0.2'] },
+        { prefix: routePrefixOf('192.0.2.1/32'), nextHops: nextHopsOf(['10.0.0.1']) },
+        { prefix: routePrefixOf('192.0.2.2/32'), nextHops: nextHopsOf(['10.0.0.1', '10.0.0.2']) },
       ]);
-      t.assignAll([{ prefix: routePrefixOf('192.0.2.2/32'), nextHops: ['10.0.0.2'] }]);
+      t.assignAll([{ prefix: routePrefixOf('192.0.2.2/32'), nextHops: nextHopsOf(['10.0.0.2']) }]);
       expect(t.assignment('192.0.2.1/32')).to.equal(undefined);
-      expect(t.nextHopOf('192.0.2.2/32', 1)).to.equal('10.0.0.2');
+      expect(t.nextHopOf('192.0.2.2/32', 1)?.text).to.equal('10.0.0.2');
       t.assign('192.0.2.2/32', []);
       expect(t.assignment('192.0.2.2/32')).to.equal(undefined);
     });
@@ -62,16 +77,16 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
     it('hands a lost slot’s next hops to free slots, and back only what found no slot', () => {
       const t = new PathSlotTable(2);
       t.assignAll([
-        { prefix: routePrefixOf('192.0.2.1/32'), nextHops: ['10.0.0.2'] },
-        { prefix: routePrefixOf('192.0.2.2/32'), nextHops: ['10.0.0.1', '10.0.0.2'] },
+        { prefix: routePrefixOf('192.0.2.1/32'), nextHops: nextHopsOf(['10.0.0.2']) },
+        { prefix: routePrefixOf('192.0.2.2/32'), nextHops: nextHopsOf(['10.0.0.1', '10.0.0.2']) },
       ]);
       expect(t.setUsable(0, false)).to.equal(true);
-      expect(t.assignment('192.0.2.1/32')?.slots).to.deep.equal([undefined, '10.0.0.2']);
+      expect(slotTexts(t.assignment('192.0.2.1/32')!.slots)).to.deep.equal([undefined, '10.0.0.2']);
       expect(t.uncarried()).to.deep.equal(new Map([['192.0.2.2/32', ['10.0.0.1']]]));
       expect(t.setUsable(0, false)).to.equal(false);
       t.setUsable(0, true);
-      expect(t.assignment('192.0.2.1/32')?.slots).to.deep.equal([undefined, '10.0.0.2']);
-      expect(t.assignment('192.0.2.2/32')?.slots).to.deep.equal(['10.0.0.1', '10.0.0.2']);
+      expect(slotTexts(t.assignment('192.0.2.1/32')!.slots)).to.deep.equal([undefined, '10.0.0.2']);
+      expect(slotTexts(t.assignment('192.0.2.2/32')!.slots)).to.deep.equal(['10.0.0.1', '10.0.0.2']);
       expect(t.uncarried().size).to.equal(0);
     });
 
@@ -88,8 +103,8 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
     it('carries every next hop in exactly one usable slot, or records it as not carried', () => {
       fc.assert(
         fc.property(hops, hops, usable, (first, second, ok) => {
-          const before = assignSlots(undefined, first, ok);
-          const a = assignSlots(before.slots, second, ok);
+          const before = assign(undefined, first, ok);
+          const a = assign(before.slots, second, ok);
           const carried = a.slots.filter((h): h is string => h !== undefined);
           expect(new Set(carried).size).to.equal(carried.length);
           expect([...carried, ...a.uncarried].sort()).to.deep.equal([...second].sort());
@@ -106,8 +121,8 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
     it('never moves a next hop that stays (stability)', () => {
       fc.assert(
         fc.property(hops, hops, usable, (first, second, ok) => {
-          const before = assignSlots(undefined, first, ok);
-          const after = assignSlots(before.slots, second, ok);
+          const before = assign(undefined, first, ok);
+          const after = assign(before.slots, second, ok);
           before.slots.forEach((h, i) => {
             if (h !== undefined && second.includes(h)) expect(after.slots[i]).to.equal(h);
           });
@@ -118,9 +133,9 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
     it('is deterministic: the order next hops are listed in does not matter', () => {
       fc.assert(
         fc.property(hops, hops, usable, (first, second, ok) => {
-          const before = assignSlots(undefined, first, ok);
-          const a = assignSlots(before.slots, second, ok);
-          const b = assignSlots([...before.slots], [...second].reverse(), [...ok]);
+          const before = assign(undefined, first, ok);
+          const a = assign(before.slots, second, ok);
+          const b = assign([...before.slots], [...second].reverse(), [...ok]);
           expect(b).to.deep.equal(a);
         }),
       );
@@ -136,12 +151,13 @@ describe('path slots: next hops spread over one-path-per-session slots', () => {
           const t = new PathSlotTable(3);
           let current: string[] = [];
           for (const s of steps) {
-            const before = t.assignment('p')?.slots ?? [];
+            const before = slotTexts(t.assignment('p')?.slots ?? []);
             if (s.kind === 'hops') {
               current = s.h;
-              t.assign('p', current);
+              t.assign('p', nextHopsOf(current));
             } else t.setUsable(s.slot, s.ok);
-            const a = t.assignment('p');
+            const assigned = t.assignment('p');
+            const a = assigned && asText(assigned);
             const carried = a?.slots.filter((h): h is string => h !== undefined) ?? [];
             expect([...carried, ...(a?.uncarried ?? [])].sort()).to.deep.equal([...current].sort());
             before.forEach((h, i) => {

@@ -20,7 +20,7 @@ import {
 import { fakeClock, fakeConnector, FakeConnection } from './support/fake-peer.js';
 import { testSessionConfig } from './support/session-config.js';
 import { CLOSE_GRACE_MS } from '../../src/bgp/session.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const PEER_CAPS: Capability[] = [
   { kind: 'multiprotocol', afi: 1, safi: 1 },
@@ -279,13 +279,13 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     const table = [
       {
         prefix: routePrefixOf('192.168.197.0/32'),
-        nextHops: ['192.168.201.11'],
+        nextHops: nextHopsOf(['192.168.201.11']),
         communities: [],
         largeCommunities: [],
       },
       {
         prefix: routePrefixOf('192.168.197.2/32'),
-        nextHops: ['192.168.201.11', '192.168.201.12'],
+        nextHops: nextHopsOf(['192.168.201.11', '192.168.201.12']),
         communities: [],
         largeCommunities: [],
       },
@@ -465,7 +465,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     c.newMessages();
     const r = (prefix: string, nextHops: string[]) => ({
       prefix: routePrefixOf(prefix),
-      nextHops,
+      nextHops: nextHopsOf(nextHops),
       communities: [],
       largeCommunities: [],
     });
@@ -494,7 +494,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     session.setDesiredRoutes([
       {
         prefix: routePrefixOf('192.168.197.0/32'),
-        nextHops: ['192.168.201.11'],
+        nextHops: nextHopsOf(['192.168.201.11']),
         communities: ['64500:7'],
         largeCommunities: [],
       },
@@ -538,7 +538,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
     c.ctx = createContext({ fourOctetAs: true });
     expect(established[0]!.ecmp).to.deep.equal({ 4: false });
     c.newMessages();
-    const hops = ['192.168.201.11', '192.168.201.12'];
+    const hops = nextHopsOf(['192.168.201.11', '192.168.201.12']);
     session.setDesiredRoutes(
       Array.from({ length: 40 }, (_, i) => ({
         prefix: routePrefixOf(`192.168.197.${i}/32`),

@@ -11,7 +11,7 @@ import {
 } from '../../src/bgp/index.js';
 import { FakeConnection } from './support/fake-peer.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const PEER: SpeakerPeer = labRouterPeer({ connectTimeSec: 120 });
 
@@ -58,13 +58,13 @@ describe('BgpSpeaker facade', () => {
       speaker.setRoutes('router', [
         {
           prefix: routePrefixOf('192.168.197.0/24'),
-          nextHops: ['192.168.201.11'],
+          nextHops: nextHopsOf(['192.168.201.11']),
           communities: [],
           largeCommunities: [],
         },
         {
           prefix: routePrefixOf('192.168.197.0/24'),
-          nextHops: ['192.168.201.12'],
+          nextHops: nextHopsOf(['192.168.201.12']),
           communities: [],
           largeCommunities: [],
         },

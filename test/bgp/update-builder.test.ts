@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { AdjRibOut } from '../../src/bgp/adj-rib-out.js';
 import { encodeRibChanges, wireAttributes } from '../../src/bgp/update-builder.js';
 import { createContext, decodeMessage, type UpdateMessage } from '../../src/bgp/wire/index.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
 
 const attrs = {
-  nextHop: '192.168.201.11',
+  nextHop: routeAddressOf('192.168.201.11'),
   localPref: 200,
   communities: [64500 * 65536 + 1],
   largeCommunities: [{ globalAdmin: 64500, localData1: 1, localData2: 2 }],
@@ -39,7 +39,7 @@ describe('UPDATE building from Adj-RIB-Out changes', () => {
     rib.setDesiredRoutes([
       {
         prefix: routePrefixOf('2001:db8::/64'),
-        nextHops: ['fd00:201::11'],
+        nextHops: nextHopsOf(['fd00:201::11']),
         communities: [],
         largeCommunities: [],
       },
@@ -59,7 +59,7 @@ describe('UPDATE building from Adj-RIB-Out changes', () => {
     rib.setDesiredRoutes(
       Array.from({ length: 5000 }, (_, i) => ({
         prefix: routePrefixOf(`10.0.${i >> 8}.${i & 255}/32`),
-        nextHops: ['192.168.201.11'],
+        nextHops: nextHopsOf(['192.168.201.11']),
         communities: [],
         largeCommunities: [],
       })),

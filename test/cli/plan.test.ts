@@ -9,7 +9,7 @@ import { loadManifests } from '../../src/sources/manifests-source.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { cli } from './run-cli.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 /** Cells of a kubectl-style table, cut at the header's column starts; keyed by header. */
 function tableCells(lines: string[]): Array<Record<string, string>> {
@@ -187,7 +187,7 @@ describe('plan text pieces', () => {
           {
             prefix: routePrefixOf('192.168.197.2/32'),
             family: 4,
-            nextHops: ['192.168.201.11', '192.168.201.12'],
+            nextHops: nextHopsOf(['192.168.201.11', '192.168.201.12']),
             localPref: 150,
             communities: ['64500:1'],
             largeCommunities: [],

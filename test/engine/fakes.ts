@@ -16,7 +16,7 @@ import type {
 } from '../../src/app/engine/ports.js';
 import type { SessionStatus } from '../../src/sync/run-status.js';
 import { config as baseConfig, node, peer, pool, service } from '../sync/builders.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 export function config(over: Partial<Config> = {}): Config {
   return baseConfig([pool('default', ['192.168.197.0/24'])], [peer('192.168.200.1')], {
@@ -41,7 +41,7 @@ export function snapshot(services: ServiceInfo[]): ClusterSnapshot {
 /** Every service gets its loadBalancerIP, announced via every node to every peer. */
 export function fakePlanner(cfg: Config, snap: ClusterSnapshot): Plan {
   const lbs = snap.services.filter((s) => s.type === 'LoadBalancer' && s.loadBalancerIP);
-  const hops = snap.nodes.map((n) => n.internalIPs[0]!).sort();
+  const hops = nextHopsOf(snap.nodes.map((n) => n.internalIPs[0]!).sort());
   const routes: PlannedRoute[] = lbs.map((s) => ({
     prefix: routePrefixOf(`${s.loadBalancerIP}/32`),
     family: 4,

@@ -10,6 +10,7 @@ import { SyncEngine } from '../../src/app/engine/engine.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { node } from '../sync/builders.js';
 import { FakeAnnouncer, FakeSource, FakeVerifier, config, fakePlanner, lbService } from './fakes.js';
+import { addressTexts } from '../../src/ip/address.js';
 
 const PEER = 'peer-192.168.200.1';
 
@@ -51,7 +52,7 @@ describe('engine: next hops after health checks', () => {
       nodes: [node('n1', ['192.168.201.11']), node('n2', ['192.168.201.12'])],
       namespaces: [],
     };
-    const hops = () => announcer.routes.get(PEER)?.[0]?.nextHops;
+    const hops = () => addressTexts(announcer.routes.get(PEER)?.[0]?.nextHops ?? []);
     return { source, announcer, verifier, answers, checker, engine, snap, hops };
   }
 
@@ -71,7 +72,9 @@ describe('engine: next hops after health checks', () => {
     expect(t.hops()).to.deep.equal(['192.168.201.11']);
     // The verifier judges the router against the plan after health.
     await clock.tickAsync(1000);
-    expect(t.verifier.plans.at(-1)!.peers[0]!.routes[0]!.nextHops).to.deep.equal(['192.168.201.11']);
+    expect(addressTexts(t.verifier.plans.at(-1)!.peers[0]!.routes[0]!.nextHops)).to.deep.equal([
+      '192.168.201.11',
+    ]);
 
     expect(t.engine.healthDetail()).to.deep.equal([
       'health checks: 2 targets, 1 healthy, 1 unhealthy, 0 unknown',
@@ -101,10 +104,12 @@ describe('engine: next hops after health checks', () => {
     await clock.tickAsync(1000);
     t.source.emit({ ...t.snap, services: [...t.snap.services, lbService('b', '192.168.197.2')] });
     await clock.tickAsync(0);
-    expect(t.announcer.routes.get(PEER)!.map((r) => [r.prefix.text, r.nextHops])).to.deep.equal([
-      ['192.168.197.1/32', ['192.168.201.11']],
-      ['192.168.197.2/32', ['192.168.201.11']],
-    ]);
+    expect(t.announcer.routes.get(PEER)!.map((r) => [r.prefix.text, addressTexts(r.nextHops)])).to.deep.equal(
+      [
+        ['192.168.197.1/32', ['192.168.201.11']],
+        ['192.168.197.2/32', ['192.168.201.11']],
+      ],
+    );
     await t.engine.stop('keep-routes');
   });
 });

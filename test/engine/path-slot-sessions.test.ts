@@ -7,7 +7,7 @@ import type { SessionStatus } from '../../src/sync/run-status.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 /** The engine's view of a peer with path slot sessions: one status per session, under its peer. */
 describe('SpeakerAnnouncer and metrics: path slot sessions', function () {
@@ -50,7 +50,7 @@ describe('SpeakerAnnouncer and metrics: path slot sessions', function () {
     const r: PlannedRoute = {
       prefix: routePrefixOf('192.168.197.1/32'),
       family: 4,
-      nextHops: ['192.168.201.11', '192.168.201.12'],
+      nextHops: nextHopsOf(['192.168.201.11', '192.168.201.12']),
       communities: [],
       largeCommunities: [],
       services: ['default/svc'],

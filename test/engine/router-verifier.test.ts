@@ -3,7 +3,7 @@ import { routerVerifier } from '../../src/app/engine/router-verifier.js';
 import type { ObservedRouterState } from '../../src/sync/verify/observed.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { config } from './fakes.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const PEER = 'peer-192.168.200.1';
 
@@ -29,7 +29,7 @@ function route(prefix: string, nextHops: string[], service: string) {
   return {
     prefix: routePrefixOf(prefix),
     family: 4 as const,
-    nextHops,
+    nextHops: nextHopsOf(nextHops),
     communities: [],
     largeCommunities: [],
     services: [service],

@@ -9,12 +9,12 @@ import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, numberedServices, peer, pool, service, slice } from '../sync/builders.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
 import { waitFor } from '../support/wait-for.js';
-import { routePrefixOf } from '../support/routes.js';
+import { routeAddressOf, routePrefixOf } from '../support/routes.js';
 
 const route = (i: number, hop: string): PlannedRoute => ({
   prefix: routePrefixOf(`192.168.197.${i}/32`),
   family: 4,
-  nextHops: [hop],
+  nextHops: [routeAddressOf(hop)],
   communities: [],
   largeCommunities: [],
   services: [`default/svc-${i}`],

@@ -10,13 +10,13 @@ import {
 import { probeTargets, targetKey } from '../../src/health/targets.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { service } from '../sync/builders.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
 
 function route(prefix: string, nextHops: string[], services: string[]): PlannedRoute {
   return {
     prefix: routePrefixOf(prefix),
     family: 4,
-    nextHops,
+    nextHops: nextHopsOf(nextHops),
     communities: [],
     largeCommunities: [],
     services,
@@ -131,22 +131,27 @@ describe('health: next-hop filter', () => {
 
   it('removes an unhealthy next hop; a prefix left with none keeps them all and is flagged', () => {
     const out = filterNextHops(routes, plan.routes, states(['192.0.2.1']));
-    expect(out.routes[0]!.nextHops).to.deep.equal(['192.0.2.2']);
+    expect(out.routes[0]!.nextHops).to.deep.equal(nextHopsOf(['192.0.2.2']));
     expect(out.routes[0]!.health).to.deep.equal({
-      unhealthy: [{ nextHop: '192.0.2.1', error: 'no error recorded' }],
+      unhealthy: [{ nextHop: routeAddressOf('192.0.2.1'), error: 'no error recorded' }],
       failedOpen: false,
     });
     expect(out.routes[1]).to.deep.equal({
       ...routes[1],
-      health: { unhealthy: [{ nextHop: '192.0.2.1', error: 'no error recorded' }], failedOpen: true },
+      health: {
+        unhealthy: [{ nextHop: routeAddressOf('192.0.2.1'), error: 'no error recorded' }],
+        failedOpen: true,
+      },
     });
-    expect([...out.removed]).to.deep.equal([['10.0.0.1/32', ['192.0.2.1']]]);
-    expect(out.failedOpen).to.deep.equal([{ prefix: '10.0.0.2/32', nextHops: ['192.0.2.1'] }]);
+    expect([...out.removed]).to.deep.equal([['10.0.0.1/32', nextHopsOf(['192.0.2.1'])]]);
+    expect(out.failedOpen).to.deep.equal([{ prefix: '10.0.0.2/32', nextHops: nextHopsOf(['192.0.2.1']) }]);
   });
 
   it("carries each unhealthy next hop's last probe error", () => {
     const out = filterNextHops(routes, plan.routes, states(['192.0.2.2']), () => 'HTTP 503');
-    expect(out.routes[0]!.health?.unhealthy).to.deep.equal([{ nextHop: '192.0.2.2', error: 'HTTP 503' }]);
+    expect(out.routes[0]!.health?.unhealthy).to.deep.equal([
+      { nextHop: routeAddressOf('192.0.2.2'), error: 'HTTP 503' },
+    ]);
   });
 
   it('a next hop of a shared IP stays while one of its targets is healthy', () => {

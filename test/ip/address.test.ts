@@ -1,7 +1,20 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { isIP } from 'node:net';
-import { canonicalIp, formatIp, parseIp, readIpBytes, writeIpBytes } from '../../src/ip/address.js';
+import {
+  addressTexts,
+  byText,
+  canonicalIp,
+  compareIp,
+  formatIp,
+  parseIp,
+  parseRouteAddress,
+  readIpBytes,
+  routeAddress,
+  RouteAddress,
+  writeIpBytes,
+  type IpAddress,
+} from '../../src/ip/address.js';
 import { canonicalPrefix, formatPrefix, maskToPrefix } from '../../src/ip/prefix.js';
 
 /**
@@ -161,5 +174,52 @@ describe('ip: IPv4-mapped text and wire bytes', () => {
         expect(readIpBytes(4, bytes)).to.deep.equal(ip);
       }),
     );
+  });
+});
+
+/** Any address of either family. */
+const anyAddress: fc.Arbitrary<IpAddress> = fc.oneof(
+  fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }).map((value) => ({ family: 4 as const, value })),
+  ipv6Value.map((value) => ({ family: 6 as const, value })),
+);
+
+describe('ip: route addresses (next hops as values)', () => {
+  it('a route address is its value with its canonical text: text -> value -> text round-trips (property)', () => {
+    fc.assert(
+      fc.property(anyAddress, (ip) => {
+        const r = routeAddress(ip);
+        expect({ family: r.family, value: r.value }).to.deep.equal(ip);
+        expect(r.text).to.equal(formatIp(ip.family, ip.value));
+        const back = parseRouteAddress(r.text);
+        expect(back?.text).to.equal(r.text);
+        expect(compareIp(back!, r)).to.equal(0);
+        expect(routeAddress(r)).to.equal(r);
+      }),
+      { numRuns: 2000 },
+    );
+    // Written in a non-canonical form, it is shown canonical (RFC 5952).
+    expect(parseRouteAddress('2001:DB8:0:0::1')?.text).to.equal('2001:db8::1');
+    expect(parseRouteAddress('10.0.0.256')).to.equal(undefined);
+    expect(parseRouteAddress('10.0.0.1/32')).to.equal(undefined);
+  });
+
+  it('equal values have equal text, and text order is the order the speaker picks by (property)', () => {
+    fc.assert(
+      fc.property(anyAddress, anyAddress, (a, b) => {
+        const ra = routeAddress(a);
+        const rb = routeAddress(b);
+        expect(ra.text === rb.text).to.equal(compareIp(ra, rb) === 0);
+        expect(Math.sign(byText(ra, rb))).to.equal(ra.text < rb.text ? -1 : ra.text > rb.text ? 1 : 0);
+      }),
+    );
+  });
+
+  it('a route address reads as its text in JSON, messages and reports, and cannot be changed', () => {
+    const r = parseRouteAddress('192.168.201.11')!;
+    expect(JSON.stringify({ nextHops: [r] })).to.equal('{"nextHops":["192.168.201.11"]}');
+    expect(`${r}`).to.equal('192.168.201.11');
+    expect(addressTexts([r, parseRouteAddress('fd00::1')!])).to.deep.equal(['192.168.201.11', 'fd00::1']);
+    expect(Object.isFrozen(r)).to.equal(true);
+    expect(r).to.be.instanceOf(RouteAddress);
   });
 });

@@ -3,7 +3,7 @@ import type { ServiceInfo } from '../../src/sync/cluster.js';
 import type { PeerRoutes, ServiceAllocation } from '../../src/sync/plan-types.js';
 import { DecisionEvents } from '../../src/k8s/service-events.js';
 import { ServiceStatusWriter } from '../../src/k8s/status-writer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 function service(name: string, type: ServiceInfo['type'] = 'LoadBalancer'): ServiceInfo {
   return {
@@ -28,7 +28,7 @@ const route = (prefix: string, services: string[]): PeerRoutes => ({
     {
       prefix: routePrefixOf(prefix),
       family: 4,
-      nextHops: ['192.168.201.11'],
+      nextHops: nextHopsOf(['192.168.201.11']),
       communities: [],
       largeCommunities: [],
       services,

@@ -7,7 +7,7 @@ import { serviceKey } from '../../src/sync/cluster.js';
 import type { ServiceAllocation } from '../../src/sync/plan-types.js';
 import type { ApiServer, ApiUser } from '../e2e/apiserver.js';
 import type { KubeObject } from '../e2e/kube-objects.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 export const suffix = (): string => randomBytes(3).toString('hex');
 
@@ -87,7 +87,7 @@ export function standInPlanner(): (u: ClusterUpdate) => DecisionInput {
         {
           prefix: routePrefixOf(`${a.ips[0]}/32`),
           family: 4 as const,
-          nextHops: [...new Set(hops)].sort(),
+          nextHops: nextHopsOf([...new Set(hops)].sort()),
           communities: [],
           largeCommunities: [],
           services: [a.service],

@@ -1,4 +1,5 @@
 import type { Plan } from '../../src/sync/plan-types.js';
+import { addressTexts } from '../../src/ip/address.js';
 
 /** One row of an allocation table: `ip@pool` per address, or the failure reason. */
 export type AllocationRow = string[] | `failed: ${string}`;
@@ -17,6 +18,7 @@ export function allocationTable(plan: Plan): Record<string, AllocationRow> {
 /** Next hops per announced prefix, over every peer (`peer prefix -> hops`). */
 export function routeTable(plan: Plan): Record<string, string[]> {
   const table: Record<string, string[]> = {};
-  for (const p of plan.peers) for (const r of p.routes) table[`${p.peer} ${r.prefix}`] = r.nextHops;
+  for (const p of plan.peers)
+    for (const r of p.routes) table[`${p.peer} ${r.prefix}`] = addressTexts(r.nextHops);
   return table;
 }

@@ -18,12 +18,12 @@ import { createLab, type Lab } from '../lab/netns.js';
 import { requireLab } from '../support/requirements.js';
 import { waitFor } from '../support/wait-for.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
 const route = (prefix: string): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
-  nextHops: ['192.168.201.2'],
+  nextHops: nextHopsOf(['192.168.201.2']),
   communities: [],
   largeCommunities: [],
 });

@@ -1,4 +1,5 @@
 import type { DesiredRoute } from '../../src/bgp/routes.js';
+import { parseRouteAddress, type RouteAddress } from '../../src/ip/address.js';
 import { parseRoutePrefix, type RoutePrefix } from '../../src/ip/prefix.js';
 
 /** A test's prefix literal as the plan carries it; a typo fails the test where it is written. */
@@ -8,13 +9,29 @@ export function routePrefixOf(text: string): RoutePrefix {
   return prefix;
 }
 
-/** A route as JSON carries it to a lab child process: the prefix becomes its text on the way. */
-export type DesiredRouteJson = Omit<DesiredRoute, 'prefix'> & { prefix: string | RoutePrefix };
+/** A test's address literal as the plan carries a next hop; a typo fails where it is written. */
+export function routeAddressOf(text: string): RouteAddress {
+  const address = parseRouteAddress(text);
+  if (address === undefined) throw new Error(`test next hop '${text}' is not an address`);
+  return address;
+}
 
-/** Routes read back from JSON, their prefixes values again. */
+/** A test's next-hop literals as a route's next hops. */
+export function nextHopsOf(texts: readonly string[]): RouteAddress[] {
+  return texts.map(routeAddressOf);
+}
+
+/** A route as JSON carries it to a lab child process: prefix and next hops become text on the way. */
+export type DesiredRouteJson = Omit<DesiredRoute, 'prefix' | 'nextHops'> & {
+  prefix: string | RoutePrefix;
+  nextHops: ReadonlyArray<string | RouteAddress>;
+};
+
+/** Routes read back from JSON, their prefixes and next hops values again. */
 export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRoute[] {
   return routes.map((r) => ({
     ...r,
     prefix: typeof r.prefix === 'string' ? routePrefixOf(r.prefix) : r.prefix,
+    nextHops: r.nextHops.map((hop) => (typeof hop === 'string' ? routeAddressOf(hop) : hop)),
   }));
 }

@@ -5,7 +5,7 @@ import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { advertisement, config, node, peer, pool, selector, service, slice, snapshot } from './builders.js';
 import { routesOf } from './helpers.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const nodes: NodeInfo[] = [
   node('n1', ['192.168.201.11', 'fd00:201::11'], { labels: { rack: 'a' } }),
@@ -196,7 +196,7 @@ const cases: Case[] = [
       const route = plan.peers[0]?.routes[0];
       expect(plan.peers[0]?.routes).to.have.length(1);
       expect(route?.prefix.text).to.equal('10.0.0.0/24');
-      expect(route?.nextHops).to.deep.equal(['192.168.201.11', '192.168.201.12']);
+      expect(route?.nextHops).to.deep.equal(nextHopsOf(['192.168.201.11', '192.168.201.12']));
       expect(route?.services).to.deep.equal(['default/a', 'default/b']);
     },
   },
@@ -292,7 +292,7 @@ const cases: Case[] = [
         {
           prefix: routePrefixOf('10.0.0.0/32'),
           family: 4,
-          nextHops: ['192.168.201.11', '192.168.201.12', '192.168.201.13'],
+          nextHops: nextHopsOf(['192.168.201.11', '192.168.201.12', '192.168.201.13']),
           communities: [],
           largeCommunities: [],
           services: ['default/s'],

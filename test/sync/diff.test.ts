@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { diffPlans, planCluster } from '../../src/sync/planner/index.js';
 import { config, node, peer, pool, service, slice, snapshot } from './builders.js';
+import { addressTexts } from '../../src/ip/address.js';
 
 describe('diffPlans', () => {
   const cfg = config([pool('p', ['10.0.0.0/24'])], [peer('192.168.200.1', { name: 'edge' })]);
@@ -45,7 +46,11 @@ describe('diffPlans', () => {
     expect(edge?.added.map((r) => r.prefix.text)).to.deep.equal(['10.0.0.3/32', '10.0.0.9/32']);
     expect(edge?.removed.map((r) => r.prefix.text)).to.deep.equal(['10.0.0.2/32', '10.0.0.10/32']);
     expect(
-      edge?.changed.map((c) => [c.before.prefix.text, c.before.nextHops, c.after.nextHops]),
+      edge?.changed.map((c) => [
+        c.before.prefix.text,
+        addressTexts(c.before.nextHops),
+        addressTexts(c.after.nextHops),
+      ]),
     ).to.deep.equal([['10.0.0.1/32', ['192.168.201.11'], ['192.168.201.12']]]);
   });
 

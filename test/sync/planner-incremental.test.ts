@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Planner, planCluster } from '../../src/sync/planner/index.js';
 import type { ClusterSnapshot } from '../../src/sync/cluster.js';
 import { config, node, peer, pool, service, slice, snapshot } from './builders.js';
+import { nextHopsOf, routeAddressOf } from '../support/routes.js';
 
 const cfg = config([pool('p', ['10.0.0.0/24'])], [peer('192.168.200.1', { name: 'edge' })]);
 const base: ClusterSnapshot = snapshot({
@@ -20,7 +21,7 @@ describe('planner: the incremental Planner', () => {
     planner.update({ endpointSlices: { upsert: [moved] } });
     const expected = planCluster(cfg, { ...base, endpointSlices: [moved, slice('b', ['n2'])] });
     expect(planner.plan()).to.deep.equal(expected);
-    expect(expected.peers[0]?.routes[0]?.nextHops).to.deep.equal(['192.168.201.12']);
+    expect(expected.peers[0]?.routes[0]?.nextHops).to.deep.equal(nextHopsOf(['192.168.201.12']));
   });
 
   it('re-plans node, service and slice removals as from scratch', () => {
@@ -55,7 +56,7 @@ describe('planner: the incremental Planner', () => {
   it('hands out frozen shared next-hop arrays, so a consumer cannot corrupt later plans', () => {
     const route = new Planner(cfg, base).plan().peers[0]?.routes.find((r) => r.services[0] === 'default/b');
     expect(Object.isFrozen(route?.nextHops)).to.equal(true);
-    expect(() => route?.nextHops.push('192.0.2.1')).to.throw(TypeError);
+    expect(() => route?.nextHops.push(routeAddressOf('192.0.2.1'))).to.throw(TypeError);
   });
 
   describe('service changes without a whole allocation pass', () => {

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { config, node, peer, pool, service, slice, snapshot } from './builders.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { addressTexts } from '../../src/ip/address.js';
 
 const fixture = (path: string): string =>
   readFileSync(new URL(`../../fixtures/seed/${path}`, import.meta.url), 'utf8');
@@ -107,12 +108,14 @@ describe('planner: the seed scenario', () => {
       ['peer-192.168.200.1', '192.168.200.1'],
     ]);
     const routes = plan.peers[0]?.routes ?? [];
-    expect(new Map(routes.map((r) => [r.prefix.text, r.nextHops]))).to.deep.equal(routerRoutes());
+    expect(new Map(routes.map((r) => [r.prefix.text, addressTexts(r.nextHops)]))).to.deep.equal(
+      routerRoutes(),
+    );
     expect(routes).to.deep.equal([
       {
         prefix: routePrefixOf('192.168.197.0/32'),
         family: 4,
-        nextHops: ['192.168.201.11'],
+        nextHops: nextHopsOf(['192.168.201.11']),
         communities: [],
         largeCommunities: [],
         services: ['default/nginx'],
@@ -120,7 +123,7 @@ describe('planner: the seed scenario', () => {
       {
         prefix: routePrefixOf('192.168.197.1/32'),
         family: 4,
-        nextHops: ['192.168.201.12'],
+        nextHops: nextHopsOf(['192.168.201.12']),
         communities: [],
         largeCommunities: [],
         services: ['default/test-service'],
@@ -128,7 +131,7 @@ describe('planner: the seed scenario', () => {
       {
         prefix: routePrefixOf('192.168.197.254/32'),
         family: 4,
-        nextHops: ['192.168.201.12'],
+        nextHops: nextHopsOf(['192.168.201.12']),
         communities: [],
         largeCommunities: [],
         services: ['default/test-service-3'],

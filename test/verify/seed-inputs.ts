@@ -3,7 +3,7 @@ import type { PeerConfig } from '../../src/config/model.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import type { VerifyConfig } from '../../src/sync/verify/verify.js';
 import { peer, pool } from '../sync/builders.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 /** The seed's peer and pool as the config loader produces them from metallb-config.yaml. */
 export function seedPeer(overrides: Partial<PeerConfig> = {}): PeerConfig {
@@ -26,7 +26,7 @@ function route(
   return {
     prefix: routePrefixOf(prefix),
     family: 4,
-    nextHops,
+    nextHops: nextHopsOf(nextHops),
     communities: [],
     largeCommunities: [],
     services,

@@ -4,7 +4,7 @@ import type { ObservedRoute, ObservedRouterState, ObservedSession } from '../../
 import { verify } from '../../src/sync/verify/verify.js';
 import type { RouteCheck } from '../../src/sync/verify/verification.js';
 import { seedConfig, seedPeer, seedPlan } from './seed-inputs.js';
-import { routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
 
 function session(neighbor: string, overrides: Partial<ObservedSession> = {}): ObservedSession {
   return {
@@ -77,11 +77,17 @@ describe('verify', () => {
     const routes = plan.peers[0]!.routes;
     routes[1] = {
       ...routes[1]!,
-      health: { unhealthy: [{ nextHop: '192.168.201.11', error: 'ECONNREFUSED' }], failedOpen: false },
+      health: {
+        unhealthy: [{ nextHop: routeAddressOf('192.168.201.11'), error: 'ECONNREFUSED' }],
+        failedOpen: false,
+      },
     };
     routes[2] = {
       ...routes[2]!,
-      health: { unhealthy: [{ nextHop: '192.168.201.12', error: 'HTTP 503' }], failedOpen: true },
+      health: {
+        unhealthy: [{ nextHop: routeAddressOf('192.168.201.12'), error: 'HTTP 503' }],
+        failedOpen: true,
+      },
     };
     const v = verify({ plan, config: seedConfig(), observed: seedObserved() });
     expect(routeRow(v.routes, '192.168.197.1/32')).to.deep.include({
@@ -126,7 +132,7 @@ describe('verify', () => {
 
   it('reports one path of two as ecmp-incomplete', () => {
     const plan = seedPlan();
-    plan.peers[0]!.routes[0]!.nextHops = ['192.168.201.11', '192.168.201.12'];
+    plan.peers[0]!.routes[0]!.nextHops = nextHopsOf(['192.168.201.11', '192.168.201.12']);
     const row = routeRow(
       verify({ plan, config: seedConfig(), observed: seedObserved() }).routes,
       '192.168.197.0/32',
@@ -249,7 +255,7 @@ describe('verify', () => {
         {
           prefix: routePrefixOf('192.168.197.9/32'),
           family: 4,
-          nextHops: ['192.168.201.11'],
+          nextHops: nextHopsOf(['192.168.201.11']),
           communities: [],
           largeCommunities: [],
           services: ['x/y'],
@@ -297,7 +303,7 @@ describe('verify', () => {
         plan.peers[0]!.routes = spec.map((r) => ({
           prefix: routePrefixOf(`192.168.197.${r.host}/32`),
           family: 4 as const,
-          nextHops: r.hops.map((h) => `192.168.201.${h}`),
+          nextHops: nextHopsOf(r.hops.map((h) => `192.168.201.${h}`)),
           communities: [],
           largeCommunities: [],
           services: [`ns/svc-${r.host}`],
@@ -324,7 +330,7 @@ describe('verify: how many paths the router can hold (ADD-PATH, path slots)', ()
     session(neighbor, { state, multiPathFamilies: [] });
   const planVia = (hops: string[]) => {
     const plan = seedPlan();
-    plan.peers[0]!.routes[0]!.nextHops = hops;
+    plan.peers[0]!.routes[0]!.nextHops = nextHopsOf(hops);
     return plan;
   };
   const NODES = ['192.168.201.11', '192.168.201.12', '192.168.201.13'];
@@ -427,7 +433,7 @@ describe('verify (IPv6)', () => {
       {
         prefix: routePrefixOf('2001:db8:197::1/128'),
         family: 6,
-        nextHops: ['2001:db8:201::11'],
+        nextHops: nextHopsOf(['2001:db8:201::11']),
         communities: [],
         largeCommunities: [],
         services: ['default/v6'],

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConfigDiff } from '../../config/config-diff.js';
 import type { Config, PeerConfig } from '../../config/model.js';
+import { addressTexts } from '../../ip/address.js';
 import type { Metrics, RepairKind } from '../../observability/metrics.js';
 import { poolUsage } from '../../observability/pool-usage.js';
 import type { Transition } from '../../health/health-checker.js';
@@ -317,7 +318,7 @@ export class SyncEngine<R> {
       // Withdrawing them all would black-hole the service over a probe path that may be the only
       // thing broken; cloud load balancers fail open for the same reason.
       this.log.error(
-        { prefix: f.prefix, nextHops: f.nextHops },
+        { prefix: f.prefix, nextHops: addressTexts(f.nextHops) },
         `every next hop of ${f.prefix} fails its health check: announcing them all (fail open)`,
       );
     }
@@ -385,15 +386,15 @@ export class SyncEngine<R> {
       }
       for (const r of p.added)
         this.log.info(
-          { peer: p.peer, nextHops: r.nextHops, services: r.services },
+          { peer: p.peer, nextHops: addressTexts(r.nextHops), services: r.services },
           `announce ${r.prefix.text}`,
         );
       for (const c of p.changed) {
         this.log.info(
           {
             peer: p.peer,
-            nextHops: c.after.nextHops,
-            previous: c.before.nextHops,
+            nextHops: addressTexts(c.after.nextHops),
+            previous: addressTexts(c.before.nextHops),
             services: c.after.services,
           },
           `change ${c.after.prefix.text}`,

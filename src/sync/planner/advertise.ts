@@ -3,7 +3,7 @@ import { anySelectorMatches } from '../../config/label-selector.js';
 import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
-import { familyName, formatIp, parseIp, type IpFamily } from '../../ip/address.js';
+import { familyName, formatIp, parseIp, type IpFamily, type RouteAddress } from '../../ip/address.js';
 import { maskToPrefix, routePrefix, type RoutePrefix } from '../../ip/prefix.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
@@ -20,7 +20,7 @@ const DEFAULT_ADVERTISEMENT: BgpAdvertisement = Object.freeze({
 /** Nodes that may announce for one (peer, advertisement) pair, with their next hops per family. */
 export interface EligibleNodes {
   /** Every eligible node's next hop, sorted numerically. */
-  allNextHops: { 4: readonly string[]; 6: readonly string[] };
+  allNextHops: { 4: readonly RouteAddress[]; 6: readonly RouteAddress[] };
   /** Node name -> index of its next hop in allNextHops, per family it has an InternalIP of. */
   rankOf: ReadonlyMap<string, { 4?: number; 6?: number }>;
 }
@@ -152,7 +152,7 @@ export interface RouteContribution {
   /** Frozen `[service]`, one list for all of the service's contributions (a route's services). */
   services: readonly string[];
   /** Sorted; may be shared with the eligibility cache, so never mutated. */
-  nextHops: readonly string[];
+  nextHops: readonly RouteAddress[];
   localPref?: number;
   communities: readonly string[];
   largeCommunities: readonly string[];
@@ -169,7 +169,7 @@ function nextHopsFor(
   family: IpFamily,
   local: boolean,
   ready: ReadyEndpoints,
-): readonly string[] {
+): readonly RouteAddress[] {
   if (!local) return eligible.allNextHops[family];
   // Sorting ranks keeps the numeric order of allNextHops without parsing addresses again.
   const ranks: number[] = [];
@@ -179,7 +179,7 @@ function nextHopsFor(
   }
   ranks.sort((a, b) => a - b);
   const all = eligible.allNextHops[family];
-  return ranks.map((r) => all[r] as string);
+  return ranks.map((r) => all[r] as RouteAddress);
 }
 
 /** An advertisement's serviceSelectors select the service (none: every service). */
@@ -230,7 +230,7 @@ export function serviceContributions(
       continue;
     }
     let hopsOf: EligibleNodes | undefined;
-    let hops: readonly string[] = [];
+    let hops: readonly RouteAddress[] = [];
     for (const { peer, ibgp, ads, clashing: poolClashing, onlyFamily } of shares) {
       if (onlyFamily !== undefined && onlyFamily !== ip.family) continue;
       const clashing = clashingFor(poolClashing, service);

@@ -1,5 +1,6 @@
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
 import { comparePrefix } from '../../ip/prefix.js';
+import type { RouteAddress } from '../../ip/address.js';
 
 interface AllocationChange {
   service: string;
@@ -33,12 +34,17 @@ function sameAllocation(a: ServiceAllocation, b: ServiceAllocation): boolean {
 
 function sameRoute(a: PlannedRoute, b: PlannedRoute): boolean {
   return (
-    a.nextHops.join() === b.nextHops.join() &&
+    sameAddresses(a.nextHops, b.nextHops) &&
     a.localPref === b.localPref &&
     a.communities.join() === b.communities.join() &&
     a.largeCommunities.join() === b.largeCommunities.join() &&
     a.services.join() === b.services.join()
   );
+}
+
+/** Next hops are the same when their canonical texts are, in the same (sorted) order. */
+function sameAddresses(a: readonly RouteAddress[], b: readonly RouteAddress[]): boolean {
+  return a.length === b.length && a.every((hop, i) => hop.text === b[i]!.text);
 }
 
 function byString(a: string, b: string): number {

@@ -11,7 +11,7 @@ import {
   type ServiceInfo,
 } from '../cluster.js';
 import type { AdvertisementIssue, PeerRoutes, Plan, ServiceAllocation } from '../plan-types.js';
-import { compareIp, formatIp, parseIp, type IpAddress, type IpFamily } from '../../ip/address.js';
+import { compareIp, parseIp, routeAddress, type IpFamily, type RouteAddress } from '../../ip/address.js';
 import {
   poolPeers,
   serviceContributions,
@@ -120,6 +120,8 @@ export class Planner {
   /** Per pool, cleared with eligibleCache when nodes change. */
   private readonly poolPeersCache = new Map<AddressPool, readonly PoolPeer[]>();
   private readonly eligibleCache = new Map<BgpAdvertisement, Map<string, EligibleNodes>>();
+  /** A node's next hops (first InternalIP per family), made once per node object: every route shares them. */
+  private readonly nextHopsOfNode = new WeakMap<NodeInfo, readonly RouteAddress[]>();
   private readonly selectorKeys: Map<PeerConfig, string>;
   private readonly ctx: AdvertiseContext;
   /** Scratch list of readyEndpoints (never re-entered). */
@@ -331,7 +333,7 @@ export class Planner {
     const selectors = this.selectorKeys.get(peer) as string;
     const cached = bySelectors.get(selectors);
     if (cached) return cached;
-    const hops: Array<{ node: string; family: IpFamily; ip: IpAddress; text: string }> = [];
+    const hops: Array<{ node: string; hop: RouteAddress }> = [];
     for (const node of this.nodes.values()) {
       if (!nodeCanAnnounce(node)) continue;
       if (
@@ -339,28 +341,37 @@ export class Planner {
         !anySelectorMatches(ad.nodeSelectors, node.labels)
       )
         continue;
-      const seen = new Set<IpFamily>();
-      for (const text of node.internalIPs) {
-        const ip = parseIp(text);
-        if (!ip || seen.has(ip.family)) continue;
-        seen.add(ip.family);
-        hops.push({ node: node.name, family: ip.family, ip, text: formatIp(ip.family, ip.value) });
-      }
+      for (const hop of this.nodeNextHops(node)) hops.push({ node: node.name, hop });
     }
-    hops.sort((a, b) => compareIp(a.ip, b.ip));
-    const allNextHops: { 4: string[]; 6: string[] } = { 4: [], 6: [] };
+    hops.sort((a, b) => compareIp(a.hop, b.hop));
+    const allNextHops: { 4: RouteAddress[]; 6: RouteAddress[] } = { 4: [], 6: [] };
     // Frozen because every Cluster route to this peer shares these arrays in the Plan.
     const rankOf = new Map<string, { 4?: number; 6?: number }>();
     for (const hop of hops) {
       let ranks = rankOf.get(hop.node);
       if (!ranks) rankOf.set(hop.node, (ranks = {}));
-      ranks[hop.family] = allNextHops[hop.family].push(hop.text) - 1;
+      ranks[hop.hop.family] = allNextHops[hop.hop.family].push(hop.hop) - 1;
     }
     Object.freeze(allNextHops[4]);
     Object.freeze(allNextHops[6]);
     const eligible: EligibleNodes = { allNextHops, rankOf };
     bySelectors.set(selectors, eligible);
     return eligible;
+  }
+
+  private nodeNextHops(node: NodeInfo): readonly RouteAddress[] {
+    let hops = this.nextHopsOfNode.get(node);
+    if (hops) return hops;
+    const seen = new Set<IpFamily>();
+    const made: RouteAddress[] = [];
+    for (const text of node.internalIPs) {
+      const ip = parseIp(text);
+      if (!ip || seen.has(ip.family)) continue;
+      seen.add(ip.family);
+      made.push(routeAddress(ip));
+    }
+    this.nextHopsOfNode.set(node, (hops = made));
+    return hops;
   }
 
   private readyEndpoints(service: string, family: IpFamily): ReadyEndpoints {

@@ -1,5 +1,5 @@
 import type { AdvertisementIssue, PlannedRoute } from '../plan-types.js';
-import { compareIpText, type IpFamily } from '../../ip/address.js';
+import { compareIp, type IpFamily, type RouteAddress } from '../../ip/address.js';
 import { comparePrefix, formatPrefix } from '../../ip/prefix.js';
 import type { RouteContribution } from './advertise.js';
 import { carryChanges } from './list-changes.js';
@@ -44,15 +44,24 @@ function compareCommunity(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function union(lists: Iterable<readonly string[]>, compare: (a: string, b: string) => number): string[] {
-  const set = new Set<string>();
-  for (const list of lists) for (const v of list) set.add(v);
-  return [...set].sort(compare);
+/** The values of `lists`, each text once (values are equal when their texts are), sorted. */
+function union<T>(
+  lists: Iterable<readonly T[]>,
+  textOf: (v: T) => string,
+  compare: (a: T, b: T) => number,
+): T[] {
+  const byText = new Map<string, T>();
+  for (const list of lists) for (const v of list) if (!byText.has(textOf(v))) byText.set(textOf(v), v);
+  return [...byText.values()].sort(compare);
 }
+
+const itself = (text: string): string => text;
+const hopText = (hop: RouteAddress): string => hop.text;
 
 const compareRoutes = (a: PlannedRoute, b: PlannedRoute): number => comparePrefix(a.prefix, b.prefix);
 
 const NONE: readonly string[] = Object.freeze([]);
+const NO_HOPS: readonly RouteAddress[] = Object.freeze([]);
 
 /**
  * Plans hand out arrays that may be shared with other routes and with the planner's caches; they
@@ -66,8 +75,8 @@ function shared(list: readonly string[]): string[] {
  * Next hops are the planner's own lists (the eligibility cache's, or made for this one
  * contribution) and never mutated, so freezing them in place is as safe as a copy and costs none.
  */
-function sharedHops(list: readonly string[]): string[] {
-  return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list)) as string[];
+function sharedHops(list: readonly RouteAddress[]): RouteAddress[] {
+  return (list.length === 0 ? NO_HOPS : Object.isFrozen(list) ? list : Object.freeze(list)) as RouteAddress[];
 }
 
 function sharesOf(entry: PrefixEntry): readonly RouteContribution[] {
@@ -108,14 +117,17 @@ function mergeShares(entry: PrefixEntry): void {
     family: entry.family,
     nextHops: union(
       all.map((c) => c.nextHops),
-      compareIpText,
+      hopText,
+      compareIp,
     ),
     communities: union(
       all.map((c) => c.communities),
+      itself,
       compareCommunity,
     ),
     largeCommunities: union(
       all.map((c) => c.largeCommunities),
+      itself,
       compareCommunity,
     ),
     services: [...new Set(all.map((c) => c.service))].sort(),

@@ -1,3 +1,4 @@
+import { addressTexts } from '../../ip/address.js';
 import type { Plan } from '../plan-types.js';
 import type { RouteVerdict, Verification } from '../verify/verification.js';
 
@@ -64,7 +65,7 @@ export function serviceStatuses(
           peer: peer.peer,
           peerAddress: peer.peerAddress,
           prefix: route.prefix.text,
-          nextHops: route.nextHops,
+          nextHops: addressTexts(route.nextHops),
         };
         if (checkedPeers.has(peer.peer)) {
           const verdict = verdictOf.get(route.prefix.text) ?? 'missing';

@@ -228,9 +228,10 @@ function expectedRoutes(plan: Plan, peers: PeerConfig[]): Map<string, ExpectedRo
         };
         routes.set(r.prefix.text, e);
       }
-      for (const nh of r.nextHops) e.nextHops.add(nh);
+      // The router's output is text: the comparison with it is by text.
+      for (const nh of r.nextHops) e.nextHops.add(nh.text);
       for (const s of r.services) e.services.add(s);
-      for (const u of r.health?.unhealthy ?? []) e.unhealthy.set(u.nextHop, u.error);
+      for (const u of r.health?.unhealthy ?? []) e.unhealthy.set(u.nextHop.text, u.error);
       if (r.health?.failedOpen === true) e.failedOpen = true;
     }
   }

@@ -7,12 +7,12 @@ import { waitFor } from '../../support/wait-for.js';
 import { SpeakerProcess } from '../lab/speaker-process.js';
 import { labRouterPeer } from '../../lab/speaker-peer.js';
 import { tcpExtCounter } from './support/tcp-counter.js';
-import { routePrefixOf } from '../../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../../support/routes.js';
 
 const KEY = `crs-md5-${Math.random().toString(36).slice(2, 10)}`;
 const ROUTE: DesiredRoute = {
   prefix: routePrefixOf('192.168.197.0/32'),
-  nextHops: ['192.168.201.2'],
+  nextHops: nextHopsOf(['192.168.201.2']),
   communities: [],
   largeCommunities: [],
 };

@@ -17,7 +17,7 @@ import { labRouterPeer, labRunConfigYaml } from '../../lab/speaker-peer.js';
 import { waitFor } from '../../support/wait-for.js';
 import { plannedTable } from './planned-table.js';
 import { runLabHooks } from './run-lab.js';
-import { routePrefixOf } from '../../support/routes.js';
+import { nextHopsOf, routePrefixOf } from '../../support/routes.js';
 
 /** `cluster-router-sync verify` in this process, against the lab's router. */
 async function verifyCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -60,7 +60,7 @@ for (const router of ROUTER_MATRIX)
       const table = await plannedTable(configFile, manifests);
       const routes: DesiredRoute[] = Object.entries(table).map(([prefix, nextHops]) => ({
         prefix: routePrefixOf(prefix),
-        nextHops,
+        nextHops: nextHopsOf(nextHops),
         communities: [],
         largeCommunities: [],
       }));
