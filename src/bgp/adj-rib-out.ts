@@ -6,9 +6,7 @@ import { PathIdAllocator } from './path-ids.js';
 import type { PathSlotTable } from './path-slots.js';
 import {
   attributesKey,
-  largeCommunity,
   pathKey,
-  standardCommunity,
   type AddressFamily,
   type DesiredRoute,
   type OutPath,
@@ -190,8 +188,8 @@ export class AdjRibOut {
     if (!shared) {
       const attributes: PathAttributes = {
         nextHop,
-        communities: route.communities.map(standardCommunity),
-        largeCommunities: route.largeCommunities.map(largeCommunity),
+        communities: route.communities.map((c) => c.value),
+        largeCommunities: route.largeCommunities.map((c) => c.value),
       };
       if (route.localPref !== undefined) attributes.localPref = route.localPref;
       shared = { key, attributes };
@@ -311,7 +309,7 @@ export class AdjRibOut {
 
 /**
  * Throws InvalidRouteError for anything that could not be announced as given: a prefix listed
- * twice, a malformed prefix, a next hop of the other family, a community that does not parse.
+ * twice, a malformed prefix, a next hop of the other family, a local preference out of range.
  */
 export function validateDesiredRoutes(routes: readonly DesiredRoute[], peer: string | undefined): void {
   const seen = new Set<string>();
@@ -338,12 +336,6 @@ function routeProblem(route: DesiredRoute, seen: Set<string>): string | undefine
     return `'${text}' is not a prefix (address/length with no host bits set)`;
   for (const hop of route.nextHops) {
     if (hop.family !== family) return `next hop '${hop.text}' is not an address of the prefix's family`;
-  }
-  try {
-    for (const c of route.communities) standardCommunity(c);
-    for (const c of route.largeCommunities) largeCommunity(c);
-  } catch (err) {
-    return (err as Error).message;
   }
   const lp = route.localPref;
   if (lp !== undefined && !(Number.isInteger(lp) && lp >= 0 && lp <= 0xffffffff)) {

@@ -1,7 +1,11 @@
 import type { RouteAddress } from '../ip/address.js';
-import { parseCommunityLiteral, type LargeCommunity } from '../ip/community.js';
+import {
+  communityTexts,
+  type LargeCommunity,
+  type RouteCommunity,
+  type RouteLargeCommunity,
+} from '../ip/community.js';
 import type { RoutePrefix } from '../ip/prefix.js';
-import { BgpEncodeError } from './wire/index.js';
 
 /**
  * What the speaker is told to announce to one peer. The speaker owns this shape and knows nothing
@@ -14,15 +18,15 @@ export interface DesiredRoute {
   /** Node addresses, as values with their canonical text: one path each when the peer takes ADD-PATH. */
   nextHops: RouteAddress[];
   localPref?: number;
-  communities: string[];
-  largeCommunities: string[];
+  communities: RouteCommunity[];
+  largeCommunities: RouteLargeCommunity[];
 }
 
 export type AddressFamily = 4 | 6;
 
 /**
- * The attributes that vary per route, as the encoder takes them (communities parsed once, when the
- * Adj-RIB-Out first meets the attribute set); AS_PATH and ORIGIN are fixed per session by the
+ * The attributes that vary per route, as the encoder takes them (communities as the numbers the
+ * config parsed them to); AS_PATH and ORIGIN are fixed per session by the
  * encoder. The next hop is the route's value; the codec's form of it is its text, in both
  * directions, taken once per UPDATE group.
  */
@@ -58,21 +62,5 @@ export function attributesKey(
   nextHop: RouteAddress,
   r: Pick<DesiredRoute, 'localPref' | 'communities' | 'largeCommunities'>,
 ): string {
-  return `${family}|${nextHop.text}|${r.localPref ?? ''}|${r.communities.join(',')}|${r.largeCommunities.join(',')}`;
-}
-
-/** A route's `ASN:VALUE` community as its 32-bit value (RFC 1997). */
-export function standardCommunity(text: string): number {
-  const parsed = parseCommunityLiteral(text);
-  if (!parsed.ok || parsed.community.kind !== 'standard')
-    throw new BgpEncodeError(`not a community: '${text}'`);
-  return parsed.community.value;
-}
-
-/** A route's `A:B:C` large community (RFC 8092). */
-export function largeCommunity(text: string): LargeCommunity {
-  const parsed = parseCommunityLiteral(`large:${text}`);
-  if (!parsed.ok || parsed.community.kind !== 'large')
-    throw new BgpEncodeError(`not a large community: '${text}'`);
-  return parsed.community.value;
+  return `${family}|${nextHop.text}|${r.localPref ?? ''}|${communityTexts(r.communities).join(',')}|${communityTexts(r.largeCommunities).join(',')}`;
 }

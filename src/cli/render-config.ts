@@ -1,4 +1,5 @@
 import type { BgpAdvertisement, Config, LabelSelector, PeerConfig } from '../config/model.js';
+import { communityTexts } from '../ip/community.js';
 
 /** A human summary of a loaded config, for `plan --output text`. */
 export function renderConfigSummary(config: Config, files: readonly string[]): string {
@@ -57,7 +58,7 @@ function describePeer(p: PeerConfig): string {
 function describeAdvertisement(a: BgpAdvertisement): string {
   const parts = [`aggregation /${a.aggregationLength} /${a.aggregationLengthV6}`];
   if (a.localPref !== undefined) parts.push(`localpref ${a.localPref}`);
-  const communities = [...a.communities, ...a.largeCommunities.map((c) => `large:${c}`)];
+  const communities = [...communityTexts(a.communities), ...a.largeCommunities.map((c) => `large:${c.text}`)];
   if (communities.length > 0) parts.push(`communities ${communities.join(' ')}`);
   parts.push(a.peers.length > 0 ? `peers ${a.peers.join(' ')}` : 'all peers');
   if (a.nodeSelectors.length > 0) parts.push(`nodes ${describeSelectors(a.nodeSelectors)}`);

@@ -1,4 +1,5 @@
 import { appendAll, maxOf } from '../util/arrays.js';
+import { communityTexts } from '../ip/community.js';
 import { serviceKey, type ServiceInfo, type ServicePort } from '../sync/cluster.js';
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
 
@@ -99,8 +100,9 @@ export function peerRouteLines(peer: PeerRoutes): string[] {
 function routeExtras(r: PlannedRoute): string {
   const parts = [r.services.join(' ')];
   if (r.localPref !== undefined) parts.push(`local-pref ${r.localPref}`);
-  if (r.communities.length > 0) parts.push(`communities ${r.communities.join(' ')}`);
-  if (r.largeCommunities.length > 0) parts.push(`large-communities ${r.largeCommunities.join(' ')}`);
+  if (r.communities.length > 0) parts.push(`communities ${communityTexts(r.communities).join(' ')}`);
+  if (r.largeCommunities.length > 0)
+    parts.push(`large-communities ${communityTexts(r.largeCommunities).join(' ')}`);
   return parts.join(', ');
 }
 

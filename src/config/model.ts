@@ -3,6 +3,8 @@
  * CRDs are all loaded into this shape, so nothing downstream knows which form the user wrote.
  */
 
+import type { RouteCommunity, RouteLargeCommunity } from '../ip/community.js';
+
 export type Dialect = 'auto' | 'quagga' | 'frr' | 'bird';
 export type RouterTransportKind = 'ssh' | 'local' | 'recorded';
 
@@ -99,10 +101,10 @@ export interface BgpAdvertisement {
   aggregationLength: number;
   aggregationLengthV6: number;
   localPref?: number;
-  /** Canonical `ASN:VALUE` standard communities, aliases already resolved. */
-  communities: string[];
-  /** Canonical `A:B:C` large communities. */
-  largeCommunities: string[];
+  /** Standard communities as values (canonical `ASN:VALUE` text), aliases already resolved. */
+  communities: RouteCommunity[];
+  /** Large communities as values (canonical `A:B:C` text). */
+  largeCommunities: RouteLargeCommunity[];
   /** Peer names this advertisement goes to; empty means all peers. */
   peers: string[];
   nodeSelectors: LabelSelector[];

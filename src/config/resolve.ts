@@ -1,9 +1,9 @@
 import {
   communityLiteral,
-  formatCommunity,
-  formatLargeCommunity,
   parseCommunity,
   parseCommunityLiteral,
+  RouteCommunity,
+  RouteLargeCommunity,
 } from '../ip/community.js';
 import { rangeToPrefixes } from '../ip/prefix.js';
 import { rangesOverlap } from './addresses.js';
@@ -384,8 +384,8 @@ function resolveAdvertisement(
   aliases: ReadonlyMap<string, string>,
   issues: IssueCollector,
 ): BgpAdvertisement {
-  const communities: string[] = [];
-  const large: string[] = [];
+  const communities: RouteCommunity[] = [];
+  const large: RouteLargeCommunity[] = [];
   d.communities.forEach((c, i) => {
     const first = d.communities.findIndex((o) => o.text === c.text);
     // MetalLB refuses a community listed twice in one advertisement (validateDuplicateCommunities).
@@ -397,12 +397,16 @@ function resolveAdvertisement(
       issues.error(c.site, parsed.reason, c.text);
       continue;
     }
-    const list = parsed.community.kind === 'large' ? large : communities;
-    const text =
-      parsed.community.kind === 'large'
-        ? formatLargeCommunity(parsed.community.value)
-        : formatCommunity(parsed.community.value);
-    if (!list.includes(text)) list.push(text);
+    // Parsed here, once: the planner and the speaker carry these values to the wire encoder. Two
+    // spellings of one community (a name and its number) are one, as the canonical text says.
+    const community = parsed.community;
+    if (community.kind === 'large') {
+      const value = new RouteLargeCommunity(community.value);
+      if (!large.some((c) => c.text === value.text)) large.push(value);
+    } else {
+      const value = new RouteCommunity(community.value);
+      if (!communities.some((c) => c.text === value.text)) communities.push(value);
+    }
   }
   const adv: BgpAdvertisement = {
     name: d.name,

@@ -110,3 +110,61 @@ export function formatLargeCommunity(c: LargeCommunity): string {
 export function communityLiteral(c: Community): string {
   return c.kind === 'large' ? `large:${formatLargeCommunity(c.value)}` : formatCommunity(c.value);
 }
+
+/**
+ * A standard community as a route carries it from the config on: the 32-bit value, for the wire
+ * encoder, with its canonical `ASN:VALUE` text made once, for keys, reports and vtysh (names
+ * resolved: `no-export` is `65535:65281`). JSON and string coercion give the text, so a plan or a
+ * config printed as JSON reads as before.
+ */
+export class RouteCommunity {
+  readonly text: string;
+
+  constructor(readonly value: number) {
+    this.text = formatCommunity(value);
+    Object.freeze(this);
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** An RFC 8092 large community as a route carries it: the three numbers and their `A:B:C` text. */
+export class RouteLargeCommunity {
+  readonly text: string;
+
+  constructor(readonly value: LargeCommunity) {
+    this.text = formatLargeCommunity(value);
+    Object.freeze(this);
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Numeric order of standard communities: ASN, then value (the order a plan lists them in). */
+export function compareRouteCommunity(a: RouteCommunity, b: RouteCommunity): number {
+  return a.value - b.value;
+}
+
+/** Numeric order of large communities: global administrator, then each local data part. */
+export function compareRouteLargeCommunity(a: RouteLargeCommunity, b: RouteLargeCommunity): number {
+  const x = a.value;
+  const y = b.value;
+  return x.globalAdmin - y.globalAdmin || x.localData1 - y.localData1 || x.localData2 - y.localData2;
+}
+
+/** The texts of route communities: how reports, keys and vtysh show a list of them. */
+export function communityTexts(list: readonly { text: string }[]): string[] {
+  return list.map((c) => c.text);
+}

@@ -4,16 +4,27 @@ import { AdjRibOut, type RibChanges } from '../../src/bgp/adj-rib-out.js';
 import { pickNextHop } from '../../src/bgp/ecmp.js';
 import { InvalidRouteError } from '../../src/bgp/errors.js';
 import { attributesKey, pathKey, type DesiredRoute, type PathAttributes } from '../../src/bgp/routes.js';
-import { formatCommunity, formatLargeCommunity } from '../../src/ip/community.js';
+import {
+  formatCommunity,
+  formatLargeCommunity,
+  RouteCommunity,
+  RouteLargeCommunity,
+} from '../../src/ip/community.js';
 import { RoutePrefix, type IpPrefix } from '../../src/ip/prefix.js';
-import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
+import {
+  communitiesOf,
+  largeCommunitiesOf,
+  nextHopsOf,
+  routeAddressOf,
+  routePrefixOf,
+} from '../support/routes.js';
 
 /** One path's attributes as text, comparable across tables. */
 const attributesText = (family: 4 | 6, a: PathAttributes): string =>
   attributesKey(family, a.nextHop, {
     ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
-    communities: a.communities.map(formatCommunity),
-    largeCommunities: a.largeCommunities.map(formatLargeCommunity),
+    communities: a.communities.map((c) => new RouteCommunity(c)),
+    largeCommunities: a.largeCommunities.map((c) => new RouteLargeCommunity(c)),
   });
 
 /** NLRI entries may be the paths themselves; compare only what goes on the wire. */
@@ -74,8 +85,8 @@ const route = (prefix: fc.Arbitrary<string>, hop: fc.Arbitrary<string>) =>
     prefix: prefix.map(routePrefixOf),
     nextHops: fc.uniqueArray(hop, { maxLength: 3 }).map((h) => nextHopsOf(h.sort())),
     localPref: fc.option(fc.constantFrom(100, 200), { nil: undefined }),
-    communities: fc.subarray(['64500:1', '64500:2']),
-    largeCommunities: fc.subarray(['64500:1:1']),
+    communities: fc.subarray(['64500:1', '64500:2']).map(communitiesOf),
+    largeCommunities: fc.subarray(['64500:1:1']).map(largeCommunitiesOf),
   });
 const desiredSet = fc
   .array(
@@ -375,7 +386,7 @@ describe('AdjRibOut', () => {
   });
 
   it('groups by every attribute, not only the next hop', () => {
-    const a = { communities: ['64500:1'], largeCommunities: [] };
+    const a = { communities: communitiesOf(['64500:1']), largeCommunities: [] };
     const hop = routeAddressOf('192.168.201.11');
     expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, hop, { ...a, communities: [] }));
     expect(attributesKey(4, hop, a)).to.not.equal(attributesKey(4, hop, { ...a, localPref: 200 }));

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { BgpSpeaker, type DesiredRoute, type ReceivedRoute } from '../../src/bgp/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { labRouterPeer } from '../lab/speaker-peer.js';
-import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { communitiesOf, nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const route = (prefix: string, nextHops: string[], extra: Partial<DesiredRoute> = {}): DesiredRoute => ({
   prefix: routePrefixOf(prefix),
@@ -68,7 +68,9 @@ describe('speaker <-> collector over loopback', function () {
 
     speaker.setRoutes('router', [
       ...seedRoutes,
-      route('192.168.197.2/32', ['192.168.201.11', '192.168.201.12'], { communities: ['64500:1'] }),
+      route('192.168.197.2/32', ['192.168.201.11', '192.168.201.12'], {
+        communities: communitiesOf(['64500:1']),
+      }),
       route('2001:db8::1/128', ['fd00:201::11']),
     ]);
     await waitFor('5 routes (6 paths) at the collector', () => received().length === 6);

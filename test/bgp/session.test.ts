@@ -20,7 +20,7 @@ import {
 import { fakeClock, fakeConnector, FakeConnection } from './support/fake-peer.js';
 import { testSessionConfig } from './support/session-config.js';
 import { CLOSE_GRACE_MS } from '../../src/bgp/session.js';
-import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { communitiesOf, nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const PEER_CAPS: Capability[] = [
   { kind: 'multiprotocol', afi: 1, safi: 1 },
@@ -495,7 +495,7 @@ describe('PeerSession FSM (fake timers, in-memory transport)', () => {
       {
         prefix: routePrefixOf('192.168.197.0/32'),
         nextHops: nextHopsOf(['192.168.201.11']),
-        communities: ['64500:7'],
+        communities: communitiesOf(['64500:7']),
         largeCommunities: [],
       },
     ]);

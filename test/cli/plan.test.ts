@@ -9,7 +9,7 @@ import { loadManifests } from '../../src/sources/manifests-source.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { cli } from './run-cli.js';
-import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { communitiesOf, nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 /** Cells of a kubectl-style table, cut at the header's column starts; keyed by header. */
 function tableCells(lines: string[]): Array<Record<string, string>> {
@@ -189,7 +189,7 @@ describe('plan text pieces', () => {
             family: 4,
             nextHops: nextHopsOf(['192.168.201.11', '192.168.201.12']),
             localPref: 150,
-            communities: ['64500:1'],
+            communities: communitiesOf(['64500:1']),
             largeCommunities: [],
             services: ['default/a', 'default/b'],
           },

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { diffConfig, isConfigUnchanged } from '../../src/config/config-diff.js';
 import { advertisement, config, peer, pool, range } from '../sync/builders.js';
+import { communitiesOf } from '../support/routes.js';
 
 const base = () =>
   config(
@@ -30,7 +31,7 @@ describe('config diff (live reconfiguration of run)', () => {
 
   it('communities of an advertisement are an advertisement change, not a pool change', () => {
     const after = base();
-    after.pools[0]!.bgpAdvertisements = [advertisement({ communities: ['64512:100'] })];
+    after.pools[0]!.bgpAdvertisements = [advertisement({ communities: communitiesOf(['64512:100']) })];
     const before = base();
     before.pools[0]!.bgpAdvertisements = [advertisement()];
     expect(diffConfig(before, after)).to.include({

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, configToJson, loadConfigFiles } from '../../src/config/index.js';
+import { communitiesOf, largeCommunitiesOf } from '../support/routes.js';
 
 describe('config: our own form, every section (fixtures/config/full-own.yaml)', () => {
   it('loads every section into the model', async () => {
@@ -74,8 +75,8 @@ describe('config: our own form, every section (fixtures/config/full-own.yaml)', 
               aggregationLength: 24,
               aggregationLengthV6: 120,
               localPref: 200,
-              communities: ['64500:100', '65535:65281'],
-              largeCommunities: ['64500:1:2'],
+              communities: communitiesOf(['64500:100', '65535:65281']),
+              largeCommunities: largeCommunitiesOf(['64500:1:2']),
               peers: ['core'],
               nodeSelectors: [],
             },

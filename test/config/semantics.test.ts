@@ -6,6 +6,7 @@ import {
   loadConfigDocuments,
 } from '../../src/config/index.js';
 import { configMap, crd, load, ownConfig } from './helpers.js';
+import { communitiesOf, largeCommunitiesOf } from '../support/routes.js';
 
 const PEER = `- peer-address: 192.168.200.1\n  peer-asn: 64501\n  my-asn: 64500\n`;
 const POOL = crd('IPAddressPool', 'p', `addresses:\n- 10.0.0.0/24\n`);
@@ -113,8 +114,8 @@ describe('config: MetalLB semantics', () => {
         aggregationLength: 32,
         aggregationLengthV6: 128,
         localPref: 50,
-        communities: ['64500:100', '65535:65281'],
-        largeCommunities: ['1:2:3'],
+        communities: communitiesOf(['64500:100', '65535:65281']),
+        largeCommunities: largeCommunitiesOf(['1:2:3']),
         peers: [],
         nodeSelectors: [],
       },
@@ -126,7 +127,9 @@ describe('config: MetalLB semantics', () => {
         '\n---\n' +
         crd('BGPAdvertisement', 'a', `communities: [frontend]\n`),
     );
-    expect(crds.config.pools[0]?.bgpAdvertisements[0]?.communities).to.deep.equal(['64500:100']);
+    expect(crds.config.pools[0]?.bgpAdvertisements[0]?.communities).to.deep.equal(
+      communitiesOf(['64500:100']),
+    );
   });
 
   it('selects pools by name or label, and every pool when neither is given', () => {

@@ -12,6 +12,7 @@ import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { poolStatuses } from '../../src/sync/status/index.js';
 import { allocationTable, routeTable } from './support.js';
+import { communityTexts } from '../../src/ip/community.js';
 
 const dir = new URL('../../fixtures/migration/', import.meta.url).pathname;
 
@@ -74,7 +75,7 @@ describe('migration from a MetalLB 0.14 CRD set (fixtures/migration)', () => {
     });
     for (const route of plan.peers[0]?.routes ?? []) {
       // the Community alias rack-r1 resolved, next to the literal one
-      expect(route.communities, route.prefix.text).to.deep.equal(['64500:100', '64500:200']);
+      expect(communityTexts(route.communities), route.prefix.text).to.deep.equal(['64500:100', '64500:200']);
     }
     expect(plan.peers[0]?.routes[0]?.services).to.deep.equal(['default/shop', 'team-b/shop-quic']);
     // Cluster with no ready endpoint anywhere: not announced at all, and said why

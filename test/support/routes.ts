@@ -1,5 +1,6 @@
 import type { DesiredRoute } from '../../src/bgp/routes.js';
 import { parseRouteAddress, type RouteAddress } from '../../src/ip/address.js';
+import { parseCommunityLiteral, RouteCommunity, RouteLargeCommunity } from '../../src/ip/community.js';
 import { parseRoutePrefix, type RoutePrefix } from '../../src/ip/prefix.js';
 
 /** A test's prefix literal as the plan carries it; a typo fails the test where it is written. */
@@ -34,4 +35,24 @@ export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRout
     prefix: typeof r.prefix === 'string' ? routePrefixOf(r.prefix) : r.prefix,
     nextHops: r.nextHops.map((hop) => (typeof hop === 'string' ? routeAddressOf(hop) : hop)),
   }));
+}
+
+/** A test's `ASN:VALUE` literals as a route's standard communities; a typo fails where it is written. */
+export function communitiesOf(texts: readonly string[]): RouteCommunity[] {
+  return texts.map((text) => {
+    const parsed = parseCommunityLiteral(text);
+    if (!parsed.ok || parsed.community.kind !== 'standard')
+      throw new Error(`test community '${text}' is not ASN:VALUE`);
+    return new RouteCommunity(parsed.community.value);
+  });
+}
+
+/** A test's `A:B:C` literals as a route's large communities. */
+export function largeCommunitiesOf(texts: readonly string[]): RouteLargeCommunity[] {
+  return texts.map((text) => {
+    const parsed = parseCommunityLiteral(`large:${text}`);
+    if (!parsed.ok || parsed.community.kind !== 'large')
+      throw new Error(`test large community '${text}' is not A:B:C`);
+    return new RouteLargeCommunity(parsed.community.value);
+  });
 }

@@ -5,7 +5,7 @@ import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { advertisement, config, node, peer, pool, selector, service, slice, snapshot } from './builders.js';
 import { routesOf } from './helpers.js';
-import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { communitiesOf, largeCommunitiesOf, nextHopsOf, routePrefixOf } from '../support/routes.js';
 
 const nodes: NodeInfo[] = [
   node('n1', ['192.168.201.11', 'fd00:201::11'], { labels: { rack: 'a' } }),
@@ -239,10 +239,10 @@ const cases: Case[] = [
             bgpAdvertisements: [
               advertisement({
                 name: 'x',
-                communities: ['65000:200', '65000:10'],
-                largeCommunities: ['1:2:3'],
+                communities: communitiesOf(['65000:200', '65000:10']),
+                largeCommunities: largeCommunitiesOf(['1:2:3']),
               }),
-              advertisement({ name: 'y', communities: ['64512:1'] }),
+              advertisement({ name: 'y', communities: communitiesOf(['64512:1']) }),
             ],
           }),
         ],
@@ -250,8 +250,8 @@ const cases: Case[] = [
         slices: [slice('s', ['n1'])],
       });
       const route = plan.peers[0]?.routes[0];
-      expect(route?.communities).to.deep.equal(['64512:1', '65000:10', '65000:200']);
-      expect(route?.largeCommunities).to.deep.equal(['1:2:3']);
+      expect(route?.communities).to.deep.equal(communitiesOf(['64512:1', '65000:10', '65000:200']));
+      expect(route?.largeCommunities).to.deep.equal(largeCommunitiesOf(['1:2:3']));
     },
   },
   {

@@ -21,13 +21,14 @@ import {
   service,
   snapshot,
 } from './builders.js';
+import { communitiesOf } from '../support/routes.js';
 
 // A small cluster so random operations collide often: tiny pools, shared keys, few names.
 const pools: AddressPool[] = [
   pool('a', ['10.0.0.0/29'], {
     avoidBuggyIps: true,
     bgpAdvertisements: [
-      advertisement({ name: 'host', communities: ['65000:1'] }),
+      advertisement({ name: 'host', communities: communitiesOf(['65000:1']) }),
       advertisement({ name: 'agg', aggregationLength: 30, peers: ['core'], localPref: 100 }),
     ],
   }),

@@ -4,6 +4,7 @@ import type { ServiceInfo } from '../cluster.js';
 import type { AdvertisementIssue } from '../plan-types.js';
 import type { AllocatedIp } from '../allocator/ip-allocator.js';
 import { familyName, formatIp, parseIp, type IpFamily, type RouteAddress } from '../../ip/address.js';
+import type { RouteCommunity, RouteLargeCommunity } from '../../ip/community.js';
 import { maskToPrefix, routePrefix, type RoutePrefix } from '../../ip/prefix.js';
 
 /** MetalLB announces a bgp pool without advertisements as host routes with no attributes. */
@@ -154,8 +155,8 @@ export interface RouteContribution {
   /** Sorted; may be shared with the eligibility cache, so never mutated. */
   nextHops: readonly RouteAddress[];
   localPref?: number;
-  communities: readonly string[];
-  largeCommunities: readonly string[];
+  communities: readonly RouteCommunity[];
+  largeCommunities: readonly RouteLargeCommunity[];
 }
 
 const NO_ADS: readonly BgpAdvertisement[] = Object.freeze([]);

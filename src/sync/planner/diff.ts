@@ -1,6 +1,5 @@
 import type { Plan, PlannedRoute, ServiceAllocation } from '../plan-types.js';
 import { comparePrefix } from '../../ip/prefix.js';
-import type { RouteAddress } from '../../ip/address.js';
 
 interface AllocationChange {
   service: string;
@@ -34,16 +33,16 @@ function sameAllocation(a: ServiceAllocation, b: ServiceAllocation): boolean {
 
 function sameRoute(a: PlannedRoute, b: PlannedRoute): boolean {
   return (
-    sameAddresses(a.nextHops, b.nextHops) &&
+    sameTexts(a.nextHops, b.nextHops) &&
     a.localPref === b.localPref &&
-    a.communities.join() === b.communities.join() &&
-    a.largeCommunities.join() === b.largeCommunities.join() &&
+    sameTexts(a.communities, b.communities) &&
+    sameTexts(a.largeCommunities, b.largeCommunities) &&
     a.services.join() === b.services.join()
   );
 }
 
-/** Next hops are the same when their canonical texts are, in the same (sorted) order. */
-function sameAddresses(a: readonly RouteAddress[], b: readonly RouteAddress[]): boolean {
+/** Next hops and communities are the same when their canonical texts are, in the same (sorted) order. */
+function sameTexts(a: readonly { text: string }[], b: readonly { text: string }[]): boolean {
   return a.length === b.length && a.every((hop, i) => hop.text === b[i]!.text);
 }
 

@@ -1,5 +1,6 @@
 import type { AdvertisementIssue, PlannedRoute } from '../plan-types.js';
 import { compareIp, type IpFamily, type RouteAddress } from '../../ip/address.js';
+import { compareRouteCommunity, compareRouteLargeCommunity } from '../../ip/community.js';
 import { comparePrefix, formatPrefix } from '../../ip/prefix.js';
 import type { RouteContribution } from './advertise.js';
 import { carryChanges } from './list-changes.js';
@@ -34,16 +35,6 @@ function compareEntries(a: PrefixEntry, b: PrefixEntry): number {
   return a.length - b.length;
 }
 
-function compareCommunity(a: string, b: string): number {
-  const pa = a.split(':');
-  const pb = b.split(':');
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = Number(pa[i] ?? -1) - Number(pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The values of `lists`, each text once (values are equal when their texts are), sorted. */
 function union<T>(
   lists: Iterable<readonly T[]>,
@@ -55,20 +46,18 @@ function union<T>(
   return [...byText.values()].sort(compare);
 }
 
-const itself = (text: string): string => text;
-const hopText = (hop: RouteAddress): string => hop.text;
+const textOf = (v: { text: string }): string => v.text;
 
 const compareRoutes = (a: PlannedRoute, b: PlannedRoute): number => comparePrefix(a.prefix, b.prefix);
 
-const NONE: readonly string[] = Object.freeze([]);
-const NO_HOPS: readonly RouteAddress[] = Object.freeze([]);
+const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * Plans hand out arrays that may be shared with other routes and with the planner's caches; they
  * are frozen, so a consumer that tried to mutate one would fail loudly instead of corrupting them.
  */
-function shared(list: readonly string[]): string[] {
-  return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list.slice())) as string[];
+function shared<T>(list: readonly T[]): T[] {
+  return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list.slice())) as T[];
 }
 
 /**
@@ -76,7 +65,7 @@ function shared(list: readonly string[]): string[] {
  * contribution) and never mutated, so freezing them in place is as safe as a copy and costs none.
  */
 function sharedHops(list: readonly RouteAddress[]): RouteAddress[] {
-  return (list.length === 0 ? NO_HOPS : Object.isFrozen(list) ? list : Object.freeze(list)) as RouteAddress[];
+  return (list.length === 0 ? NONE : Object.isFrozen(list) ? list : Object.freeze(list)) as RouteAddress[];
 }
 
 function sharesOf(entry: PrefixEntry): readonly RouteContribution[] {
@@ -117,18 +106,18 @@ function mergeShares(entry: PrefixEntry): void {
     family: entry.family,
     nextHops: union(
       all.map((c) => c.nextHops),
-      hopText,
+      textOf,
       compareIp,
     ),
     communities: union(
       all.map((c) => c.communities),
-      itself,
-      compareCommunity,
+      textOf,
+      compareRouteCommunity,
     ),
     largeCommunities: union(
       all.map((c) => c.largeCommunities),
-      itself,
-      compareCommunity,
+      textOf,
+      compareRouteLargeCommunity,
     ),
     services: [...new Set(all.map((c) => c.service))].sort(),
   };
