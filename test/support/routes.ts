@@ -22,18 +22,27 @@ export function nextHopsOf(texts: readonly string[]): RouteAddress[] {
   return texts.map(routeAddressOf);
 }
 
-/** A route as JSON carries it to a lab child process: prefix and next hops become text on the way. */
-export type DesiredRouteJson = Omit<DesiredRoute, 'prefix' | 'nextHops'> & {
+/** A route as JSON carries it to a lab child process: its values become text on the way. */
+export type DesiredRouteJson = Omit<
+  DesiredRoute,
+  'prefix' | 'nextHops' | 'communities' | 'largeCommunities'
+> & {
   prefix: string | RoutePrefix;
   nextHops: ReadonlyArray<string | RouteAddress>;
+  communities: ReadonlyArray<string | RouteCommunity>;
+  largeCommunities: ReadonlyArray<string | RouteLargeCommunity>;
 };
 
-/** Routes read back from JSON, their prefixes and next hops values again. */
+/** Routes read back from JSON, their prefixes, next hops and communities values again. */
 export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRoute[] {
   return routes.map((r) => ({
     ...r,
     prefix: typeof r.prefix === 'string' ? routePrefixOf(r.prefix) : r.prefix,
     nextHops: r.nextHops.map((hop) => (typeof hop === 'string' ? routeAddressOf(hop) : hop)),
+    communities: r.communities.map((c) => (typeof c === 'string' ? communitiesOf([c])[0]! : c)),
+    largeCommunities: r.largeCommunities.map((c) =>
+      typeof c === 'string' ? largeCommunitiesOf([c])[0]! : c,
+    ),
   }));
 }
 
