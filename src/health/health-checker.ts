@@ -67,23 +67,27 @@ export class HealthChecker {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts probing new targets, stops the ones gone; a kept target keeps its state. */
-  setTargets(targets: readonly ProbeTarget[]): void {
+  /**
+   * Starts probing the targets of `changed` that are new and takes the others' descriptions (their
+   * services), stops the targets of `gone`; a kept target keeps its state. Told only what changed,
+   * so a change among many targets costs its own size.
+   */
+  updateTargets(changed: readonly ProbeTarget[], gone: readonly string[]): void {
     if (this.stopped) return;
-    const wanted = new Map(targets.map((t) => [t.key, t]));
-    for (const [key, e] of this.entries) {
-      if (wanted.has(key)) continue;
+    for (const key of gone) {
+      const e = this.entries.get(key);
+      if (e === undefined) continue;
       this.clock.clearTimeout(e.timer);
       this.entries.delete(key);
     }
-    for (const [key, target] of wanted) {
-      const e = this.entries.get(key);
+    for (const target of changed) {
+      const e = this.entries.get(target.key);
       if (e !== undefined) {
         e.target = target;
         continue;
       }
       const entry: Scheduled = { target, state: INITIAL_TARGET_STATE, timer: undefined };
-      this.entries.set(key, entry);
+      this.entries.set(target.key, entry);
       // The first probe goes out at once: a restart should learn the state within thresholds.
       this.schedule(entry, 0);
     }

@@ -1,12 +1,12 @@
 /**
- * Planned routes minus the next hops whose probes fail. A next hop leaves a prefix only when every
- * target deciding it there is unhealthy (a shared IP still reaches the services the node serves);
- * when that would leave a prefix with no next hop at all the prefix keeps them all (fail open, as
- * cloud load balancers do: a probe path broken from our side must not black-hole a service).
+ * A planned route minus the next hops whose probes fail. A next hop leaves a prefix only when
+ * every target deciding it there is unhealthy (a shared IP still reaches the services the node
+ * serves); when that would leave a prefix with no next hop at all the prefix keeps them all (fail
+ * open, as cloud load balancers do: a probe path broken from our side must not black-hole a
+ * service).
  */
 import type { RouteAddress } from '../ip/address.js';
 import type { PlannedRoute } from '../sync/plan-types.js';
-import type { RouteTargets } from './targets.js';
 import { counts, type HealthState } from './target-state.js';
 
 export interface FailedOpen {
@@ -14,67 +14,50 @@ export interface FailedOpen {
   nextHops: RouteAddress[];
 }
 
-interface FilteredRoutes {
-  /** Unchanged routes are the same objects, so the speaker's changed-middle stays cheap. */
-  routes: readonly PlannedRoute[];
-  /** Next hops taken out, by prefix. */
-  removed: ReadonlyMap<string, readonly RouteAddress[]>;
-  failedOpen: FailedOpen[];
+/** Of one prefix, the keys of the targets that decide each next hop. */
+export type HopTargets = ReadonlyMap<string, readonly string[]>;
+
+export interface FilteredRoute {
+  /** The route itself when no next hop fails, so the speaker's change stays the plan's. */
+  route: PlannedRoute;
+  /** Next hops taken out. */
+  removed?: readonly RouteAddress[];
+  failedOpen?: FailedOpen;
 }
 
-function unhealthyNextHops(
+export function filterRoute(
   route: PlannedRoute,
-  targets: RouteTargets,
+  hops: HopTargets | undefined,
   stateOf: (key: string) => HealthState,
-): RouteAddress[] {
-  const hops = targets.get(route.prefix.text);
-  if (hops === undefined) return [];
-  return route.nextHops.filter((nh) => {
-    const keys = hops.get(nh.text) ?? [];
+  lastErrorOf: (key: string) => string | undefined,
+): FilteredRoute {
+  const keysOf = (nextHop: RouteAddress) => hops?.get(nextHop.text) ?? [];
+  const bad = route.nextHops.filter((nh) => {
+    const keys = keysOf(nh);
     return keys.length > 0 && keys.every((k) => !counts(stateOf(k)));
   });
-}
-
-/** The last error of the targets that made a next hop unhealthy, as the report shows it. */
-function errorsOf(
-  route: PlannedRoute,
-  bad: readonly RouteAddress[],
-  targets: RouteTargets,
-  lastErrorOf: (key: string) => string | undefined,
-): Array<{ nextHop: RouteAddress; error: string }> {
-  const hops = targets.get(route.prefix.text);
-  return bad.map((nextHop) => ({
+  if (bad.length === 0) return { route };
+  // The last error of the targets that made a next hop unhealthy, as the report shows it.
+  const unhealthy = bad.map((nextHop) => ({
     nextHop,
-    error: (hops?.get(nextHop.text) ?? []).map((k) => lastErrorOf(k) ?? 'no error recorded').join('; '),
+    error: keysOf(nextHop)
+      .map((k) => lastErrorOf(k) ?? 'no error recorded')
+      .join('; '),
   }));
-}
-
-export function filterNextHops(
-  routes: readonly PlannedRoute[],
-  targets: RouteTargets,
-  stateOf: (key: string) => HealthState,
-  lastErrorOf: (key: string) => string | undefined = () => undefined,
-): FilteredRoutes {
-  const removed = new Map<string, RouteAddress[]>();
-  const failedOpen: FailedOpen[] = [];
-  let changed = false;
-  const out = routes.map((route) => {
-    const bad = unhealthyNextHops(route, targets, stateOf);
-    if (bad.length === 0) return route;
-    changed = true;
-    const unhealthy = errorsOf(route, bad, targets, lastErrorOf);
-    if (bad.length === route.nextHops.length) {
-      failedOpen.push({ prefix: route.prefix.text, nextHops: route.nextHops });
-      return { ...route, health: { unhealthy, failedOpen: true } };
-    }
-    removed.set(route.prefix.text, bad);
-    // Keyed by text: the filtered values are the route's own, but text is what makes two equal.
-    const gone = new Set(bad.map((nh) => nh.text));
+  if (bad.length === route.nextHops.length) {
     return {
+      route: { ...route, health: { unhealthy, failedOpen: true } },
+      failedOpen: { prefix: route.prefix.text, nextHops: route.nextHops },
+    };
+  }
+  // Keyed by text: the filtered values are the route's own, but text is what makes two equal.
+  const gone = new Set(bad.map((nh) => nh.text));
+  return {
+    route: {
       ...route,
       nextHops: route.nextHops.filter((nh) => !gone.has(nh.text)),
       health: { unhealthy, failedOpen: false },
-    };
-  });
-  return { routes: changed ? out : routes, removed, failedOpen };
+    },
+    removed: bad,
+  };
 }

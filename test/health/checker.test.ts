@@ -78,7 +78,7 @@ describe('health: checker', () => {
     const seen: Transition[] = [];
     checker.onTransition((t) => seen.push(t));
     try {
-      checker.setTargets([target('hang', 1), target('a', 1), target('b', 1)]);
+      checker.updateTargets([target('hang', 1), target('a', 1), target('b', 1)], []);
       await waitFor(
         'a healthy and b unhealthy',
         () =>
@@ -93,7 +93,7 @@ describe('health: checker', () => {
       expect(checker.stateOf(targetKey('hang', 1))).to.equal('unknown');
       results.set('b', { ok: true });
       await waitFor('b back', () => checker.stateOf(targetKey('b', 1)) === 'healthy');
-      checker.setTargets([target('a', 1)]);
+      checker.updateTargets([], [targetKey('hang', 1), targetKey('b', 1)]);
       expect(checker.statuses().map((s) => s.target.address)).to.deep.equal(['a']);
       expect(checker.stateOf(targetKey('a', 1))).to.equal('healthy');
     } finally {

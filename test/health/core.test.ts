@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { filterNextHops } from '../../src/health/next-hop-filter.js';
+import { filterNextHops, probeTargets } from './from-scratch.js';
 import {
   INITIAL_TARGET_STATE,
   nextTargetState,
   type HealthState,
   type TargetState,
 } from '../../src/health/target-state.js';
-import { probeTargets, targetKey } from '../../src/health/targets.js';
+import { targetKey } from '../../src/health/targets.js';
 import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { service } from '../sync/builders.js';
 import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';

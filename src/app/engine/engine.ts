@@ -106,7 +106,7 @@ export class SyncEngine<R> {
   private planned: { plan: Plan; snapshot: ClusterSnapshot } | undefined;
   private healthTimer: unknown;
   /** Prefixes announced although every next hop fails its probe, as last logged. */
-  private failedOpen = new Set<string>();
+  private readonly failedOpen = new Set<string>();
   /** By session name: the peer's, or `<peer>#<slot>` for a path slot session. */
   private readonly establishedSessions = new Set<string>();
   /**
@@ -311,10 +311,10 @@ export class SyncEngine<R> {
   private afterHealth(plan: Plan, snapshot: ClusterSnapshot): Plan {
     const health = this.opts.health;
     if (health === undefined) return plan;
-    const applied = health.apply(plan, snapshot.services);
-    const now = new Set(applied.failedOpen.map((f) => f.prefix));
-    for (const f of applied.failedOpen) {
-      if (this.failedOpen.has(f.prefix)) continue;
+    // The map behind the snapshot's Services: health looks up the changed ones only.
+    const applied = health.apply(plan, listOf(snapshot, 'services'));
+    for (const f of applied.opened) {
+      this.failedOpen.add(f.prefix);
       // Withdrawing them all would black-hole the service over a probe path that may be the only
       // thing broken; cloud load balancers fail open for the same reason.
       this.log.error(
@@ -322,9 +322,10 @@ export class SyncEngine<R> {
         `every next hop of ${f.prefix} fails its health check: announcing them all (fail open)`,
       );
     }
-    for (const prefix of this.failedOpen)
-      if (!now.has(prefix)) this.log.info({ prefix }, `${prefix} has a healthy next hop again`);
-    this.failedOpen = now;
+    for (const prefix of applied.closed) {
+      this.failedOpen.delete(prefix);
+      this.log.info({ prefix }, `${prefix} has a healthy next hop again`);
+    }
     return applied.plan;
   }
 
