@@ -41,6 +41,12 @@ export interface NextHopHealth {
   stop(): void;
 }
 
+/** What of the checker health needs: a fake in property tests. */
+export type TargetChecker = Pick<
+  HealthChecker,
+  'onTransition' | 'updateTargets' | 'stateOf' | 'lastErrorOf' | 'statuses' | 'stop'
+>;
+
 interface PeerState {
   /** The routes last planned for the peer. */
   input: Listed<PlannedRoute>;
@@ -76,7 +82,7 @@ export class CheckedNextHops implements NextHopHealth {
   private last: { input: Plan; peers: readonly PeerRoutes[]; plan: Plan } | undefined;
 
   constructor(
-    private readonly checker: HealthChecker,
+    private readonly checker: TargetChecker,
     nodeHealthPort: number,
   ) {
     this.index = new TargetIndex((name) => probePort(this.serviceNamed(name), nodeHealthPort));
@@ -91,10 +97,14 @@ export class CheckedNextHops implements NextHopHealth {
       prefixes.set(prefix.text, prefix);
     };
     const touched = new Set<string>();
-    this.takeRoutes(plan, mark, touched);
-    this.takeServices(services, mark);
+    // A next hop's targets are the union over the peers carrying its prefix: what one peer's
+    // route counts changes how the others' routes of that prefix are filtered.
+    const recounted = new Set<string>();
+    this.takeRoutes(plan, mark, touched, recounted);
+    this.takeServices(services, recounted);
     for (const key of this.transitioned)
-      for (const prefix of this.index.prefixesOfTarget(key)) this.markEverywhere(prefix, mark);
+      for (const prefix of this.index.prefixesOfTarget(key)) recounted.add(prefix);
+    for (const prefix of recounted) this.markEverywhere(prefix, mark);
     this.transitioned = new Set();
     const { changed, gone } = this.index.takeChanges();
     this.checker.updateTargets(changed, gone);
@@ -130,6 +140,7 @@ export class CheckedNextHops implements NextHopHealth {
     plan: Plan,
     mark: (state: PeerState, prefix: PlannedRoute['prefix']) => void,
     touched: Set<string>,
+    recounted: Set<string>,
   ): void {
     const planned = new Set<string>();
     for (const p of plan.peers) {
@@ -157,27 +168,28 @@ export class CheckedNextHops implements NextHopHealth {
         this.index.remove(entry.counted);
         state.routes.delete(r.prefix.text);
         mark(state, r.prefix);
+        recounted.add(r.prefix.text);
       }
       for (const r of added) {
         const entry = state.routes.get(r.prefix.text);
         if (entry !== undefined) this.index.remove(entry.counted);
         state.routes.set(r.prefix.text, { route: r, counted: this.index.add(r) });
-        mark(state, r.prefix);
+        recounted.add(r.prefix.text);
       }
     }
     for (const [name, state] of this.peers) {
       if (planned.has(name)) continue;
-      for (const { counted } of state.routes.values()) this.index.remove(counted);
+      for (const [prefix, { counted }] of state.routes) {
+        this.index.remove(counted);
+        recounted.add(prefix);
+      }
       for (const prefix of state.altered.keys()) touched.add(prefix);
       this.peers.delete(name);
     }
   }
 
   /** Counts again the routes of Services whose probe port may have changed. */
-  private takeServices(
-    services: Listed<ServiceInfo>,
-    mark: (state: PeerState, prefix: PlannedRoute['prefix']) => void,
-  ): void {
+  private takeServices(services: Listed<ServiceInfo>, recounted: Set<string>): void {
     const [before, after] = changedPart(this.services, services);
     this.services = services;
     const names = new Set([...before, ...after].map(serviceKey));
@@ -188,7 +200,7 @@ export class CheckedNextHops implements NextHopHealth {
           if (entry === undefined) continue;
           this.index.remove(entry.counted);
           entry.counted = this.index.add(entry.route);
-          mark(state, entry.route.prefix);
+          recounted.add(prefix);
         }
   }
 
