@@ -106,8 +106,8 @@ export class CheckedNextHops implements NextHopHealth {
       for (const prefix of this.index.prefixesOfTarget(key)) recounted.add(prefix);
     for (const prefix of recounted) this.markEverywhere(prefix, mark);
     this.transitioned = new Set();
-    const { changed, gone } = this.index.takeChanges();
-    this.checker.updateTargets(changed, gone);
+    const { added, gone } = this.index.takeChanges();
+    this.checker.updateTargets(added, gone);
     for (const [state, prefixes] of affected) this.filter(state, prefixes, touched);
     const { opened, closed } = this.gather(plan, touched);
     return { plan: this.after(plan), failedOpen: this.failedOpen, opened, closed, removed: this.removed };

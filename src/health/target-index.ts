@@ -30,19 +30,19 @@ function bumpIn(outer: Map<string, Counts>, key: string, value: string, by: 1 | 
 export interface Counted {
   prefix: string;
   services: readonly string[];
-  decides: ReadonlyArray<readonly [nextHop: string, service: string, key: string]>;
+  decides: ReadonlyArray<readonly [nextHop: string, service: string, key: string, port: number]>;
 }
 
 export class TargetIndex {
   /** By prefix, then next hop: the target keys deciding it. */
   private readonly hops = new Map<string, Map<string, Counts>>();
-  /** By target key: the services it decides. */
-  private readonly servicesOf = new Map<string, Counts>();
+  /** By key, the targets counted, and the services each decides. */
+  private readonly targets = new Map<string, { target: ProbeTarget; services: Counts }>();
   /** By target key: the prefixes it decides. */
   private readonly prefixesOf = new Map<string, Counts>();
   /** By service: the prefixes carrying it, so a change of its ports finds its routes. */
   private readonly prefixesOfService = new Map<string, Counts>();
-  /** Targets whose existence or services changed since `takeChanges`. */
+  /** Targets that came or went since `takeChanges`. */
   private touched = new Set<string>();
 
   /** `portOf` is the probe port of a service (kube-proxy's for one unknown or Cluster). */
@@ -50,9 +50,12 @@ export class TargetIndex {
 
   /** Counts `route`; what it counted is handed back, to take out the same however ports change. */
   add(route: PlannedRoute): Counted {
-    const decides: Array<[string, string, string]> = [];
+    const decides: Array<[string, string, string, number]> = [];
     for (const { text: nextHop } of route.nextHops)
-      for (const name of route.services) decides.push([nextHop, name, targetKey(nextHop, this.portOf(name))]);
+      for (const name of route.services) {
+        const port = this.portOf(name);
+        decides.push([nextHop, name, targetKey(nextHop, port), port]);
+      }
     const counted = { prefix: route.prefix.text, services: route.services, decides };
     this.count(counted, 1);
     return counted;
@@ -77,37 +80,49 @@ export class TargetIndex {
     return [...(this.prefixesOfService.get(service)?.keys() ?? [])];
   }
 
-  /** The targets added or changed, and the keys of those gone, since the last call. */
-  takeChanges(): { changed: ProbeTarget[]; gone: string[] } {
-    const changed: ProbeTarget[] = [];
+  /** The targets added, and the keys of those gone, since the last call. */
+  takeChanges(): { added: ProbeTarget[]; gone: string[] } {
+    const added: ProbeTarget[] = [];
     const gone: string[] = [];
     for (const key of [...this.touched].sort(byText)) {
-      const services = this.servicesOf.get(key);
-      if (services === undefined) {
-        gone.push(key);
-        continue;
-      }
-      const bar = key.lastIndexOf('|');
-      changed.push({
-        key,
-        address: key.slice(0, bar),
-        port: Number(key.slice(bar + 1)),
-        services: [...services.keys()].sort(byText),
-      });
+      const counted = this.targets.get(key);
+      if (counted === undefined) gone.push(key);
+      else added.push(counted.target);
     }
     this.touched = new Set();
-    return { changed, gone };
+    return { added, gone };
+  }
+
+  /**
+   * A target whose services are read when asked for (a transition's log line and Events, the
+   * status report): kept as a list, a kube-proxy port's would be every Service on the node,
+   * rewritten on every change of any of them.
+   */
+  private targetOf(key: string, address: string, port: number): { target: ProbeTarget; services: Counts } {
+    let counted = this.targets.get(key);
+    if (counted !== undefined) return counted;
+    const services: Counts = new Map();
+    const target = Object.defineProperty({ key, address, port }, 'services', {
+      enumerable: true,
+      get: () => [...services.keys()].sort(byText),
+    }) as ProbeTarget;
+    this.targets.set(key, (counted = { target, services }));
+    this.touched.add(key);
+    return counted;
   }
 
   private count({ prefix, services, decides }: Counted, by: 1 | -1): void {
     for (const name of services) bumpIn(this.prefixesOfService, name, prefix, by);
     let hops = this.hops.get(prefix);
     if (hops === undefined) this.hops.set(prefix, (hops = new Map()));
-    for (const [nextHop, name, key] of decides) {
+    for (const [nextHop, name, key, port] of decides) {
       bumpIn(hops, nextHop, key, by);
-      const before = this.servicesOf.get(key)?.get(name);
-      bumpIn(this.servicesOf, key, name, by);
-      if (before === undefined || (by === -1 && before === 1)) this.touched.add(key);
+      const target = this.targetOf(key, nextHop, port);
+      bump(target.services, name, by);
+      if (target.services.size === 0) {
+        this.targets.delete(key);
+        this.touched.add(key);
+      }
       bumpIn(this.prefixesOf, key, prefix, by);
     }
     if (hops.size === 0) this.hops.delete(prefix);

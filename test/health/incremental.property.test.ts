@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { TargetStatus, Transition } from '../../src/health/health-checker.js';
-import { CheckedNextHops, type TargetChecker } from '../../src/health/next-hop-health.js';
-import { INITIAL_TARGET_STATE, type HealthState } from '../../src/health/target-state.js';
-import { targetKey, type ProbeTarget } from '../../src/health/targets.js';
+import { CheckedNextHops } from '../../src/health/next-hop-health.js';
+import type { HealthState } from '../../src/health/target-state.js';
+import { targetKey } from '../../src/health/targets.js';
 import { comparePrefix, type IpPrefix } from '../../src/ip/prefix.js';
 import { serviceKey, type ServiceInfo } from '../../src/sync/cluster.js';
 import type { PeerRoutes, Plan, PlannedRoute } from '../../src/sync/plan-types.js';
@@ -11,6 +10,7 @@ import { backList, listOf, valuesOf, type Listed } from '../../src/util/listed.j
 import { byText, SortedMap } from '../../src/util/sorted-map.js';
 import { service } from '../sync/builders.js';
 import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { FakeChecker } from './fake-checker.js';
 import { healthFromScratch } from './from-scratch.js';
 
 const NODE_PORT = 10256;
@@ -19,54 +19,6 @@ const PREFIXES = ['10.0.0.1/32', '10.0.0.2/32', '10.0.0.3/32', '10.0.1.0/24', '1
 const HOPS = ['192.0.2.1', '192.0.2.2', '192.0.2.3'];
 const SERVICES = ['s0', 's1', 's2', 's3'];
 const PORTS = [31000, 31001];
-
-/** The checker's bookkeeping without probes: states are set by the test, as transitions. */
-class FakeChecker implements TargetChecker {
-  private readonly entries = new Map<string, { target: ProbeTarget; state: HealthState }>();
-  private readonly listeners = new Set<(t: Transition) => void>();
-
-  onTransition(listener: (t: Transition) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  updateTargets(changed: readonly ProbeTarget[], gone: readonly string[]): void {
-    for (const key of gone) this.entries.delete(key);
-    for (const target of changed) {
-      const e = this.entries.get(target.key);
-      if (e === undefined) this.entries.set(target.key, { target, state: 'unknown' });
-      else e.target = target;
-    }
-  }
-
-  stateOf(key: string): HealthState {
-    return this.entries.get(key)?.state ?? 'unknown';
-  }
-
-  lastErrorOf(key: string): string | undefined {
-    return this.stateOf(key) === 'unhealthy' ? `HTTP 503 from ${key}` : undefined;
-  }
-
-  statuses(): TargetStatus[] {
-    return [...this.entries.values()].map((e) => ({
-      target: e.target,
-      state: { ...INITIAL_TARGET_STATE, state: e.state },
-    }));
-  }
-
-  stop(): void {
-    this.entries.clear();
-  }
-
-  /** A probe result that moved `key` to `to`, as the real checker reports it. */
-  set(key: string, to: HealthState): void {
-    const e = this.entries.get(key);
-    if (e === undefined || e.state === to) return;
-    const from = e.state;
-    e.state = to;
-    for (const l of this.listeners) l({ target: e.target, from, to });
-  }
-}
 
 type Op =
   | { op: 'route'; peer: number; prefix: number; hops: string[]; services: string[] }
