@@ -5,14 +5,19 @@ import { ClusterObjects } from '../../src/k8s/cluster-objects.js';
 import { PlanIndex } from '../../src/k8s/plan-index.js';
 import { serviceKey, type ClusterSnapshot } from '../../src/sync/cluster.js';
 import { SyncEngine } from '../../src/app/engine/engine.js';
+import { CheckedNextHops, type NextHopHealth } from '../../src/health/next-hop-health.js';
+import { targetKey } from '../../src/health/targets.js';
+import type { RawObject } from '../../src/k8s/cluster-objects.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { FakeSource } from '../engine/fakes.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import { planCluster } from '../../src/sync/planner/index.js';
 import { carryDelta, incrementalPlanner } from '../../src/sync/planner/snapshot-delta.js';
-import { findListed, listOf } from '../../src/util/listed.js';
+import { findListed, listOf, valuesOf } from '../../src/util/listed.js';
 import { SortedMap } from '../../src/util/sorted-map.js';
+import { FakeChecker } from '../health/fake-checker.js';
+import { healthFromScratch } from '../health/from-scratch.js';
 import { recordingAnnouncer } from '../support/recording-speaker.js';
 import { config, peer, pool } from '../sync/builders.js';
 import { NODES, namespaceObject, nodeObject, serviceObject, sliceObject } from './api-objects.js';
@@ -30,7 +35,7 @@ const address = (i: number) => `10.96.${i >> 8}.${i & 255}`;
  * the allocation writes, the plan metrics), and the controller's plan index with its look-ups of
  * the touched Services and their decisions.
  */
-async function clusterPath(services: number) {
+async function clusterPath(services: number, health?: NextHopHealth) {
   const objects = new ClusterObjects();
   objects.set('Namespace', 'default', namespaceObject);
   for (const n of NODES) objects.set('Node', n, nodeObject(n, true));
@@ -52,6 +57,7 @@ async function clusterPath(services: number) {
     metrics: new Metrics(),
     logger: silentLogger(),
     reporter: () => {},
+    ...(health !== undefined ? { health } : {}),
   });
   const index = new PlanIndex();
   let last: ClusterSnapshot = objects.snapshot();
@@ -91,7 +97,17 @@ async function clusterPath(services: number) {
     last = next;
     return planned(next);
   };
-  return { objects, memory, speaker, event, engine, plan: () => latest };
+  /** The plan after health that a probe transition leads the engine to. */
+  const reapplied = (transition: () => void) =>
+    new Promise<Plan>((resolve) => {
+      const off = engine.on((e) => {
+        if (e.type !== 'planned') return;
+        off();
+        resolve(e.plan);
+      });
+      transition();
+    });
+  return { objects, memory, speaker, event, reapplied, engine, plan: () => latest };
 }
 
 /**
@@ -135,6 +151,89 @@ describe('k8s: the work of a change on the cluster path does not grow with the n
         Object.fromEntries(routes.map((r) => [r.prefix.text, r.services])),
       );
       expect(plan()?.allocations).to.have.length(services);
+      await engine.stop('keep-routes');
+    });
+  }
+});
+
+/** Service `i` with the Local policy and its own kube-proxy health port. */
+function localService(i: number, port: number, ingress?: string): RawObject {
+  const object = serviceObject(i, true, undefined, false, ingress);
+  return { ...object, spec: { ...(object['spec'] as object), healthCheckNodePort: port } };
+}
+
+const NODE_HEALTH_PORT = 10256;
+/** Every tenth Service is Local, probed on its own port. */
+const portOf = (i: number) => 30000 + (i % 2000);
+
+describe('k8s: health checks applied per change do not grow with the number of Services', () => {
+  for (const services of [1_000, 10_000]) {
+    it(`makes no whole list for 50 changes among ${services} Services with next hops failing, tells the checker only of targets that came or went, and ends where health from scratch does`, async function () {
+      this.timeout(120_000);
+      const checker = new FakeChecker();
+      const { objects, memory, event, reapplied, engine, plan } = await clusterPath(
+        services,
+        new CheckedNextHops(checker, NODE_HEALTH_PORT),
+      );
+      for (let i = 0; i < services; i += 10)
+        await event('Service', `default/svc-${i}`, localService(i, portOf(i), address(i)));
+      // kube-proxy fails on the second node (Cluster Services lose that next hop), and the last
+      // Local Service's port fails on the one node with its endpoint (it fails open).
+      await reapplied(() => checker.set(targetKey('192.168.201.12', NODE_HEALTH_PORT), 'unhealthy'));
+      const last = services - 10;
+      const lastNode = `192.168.201.${11 + (last % 3)}`;
+      await reapplied(() => checker.set(targetKey(lastNode, portOf(last)), 'unhealthy'));
+      const told = sinon.spy(checker, 'updateTargets');
+      const whole = await wholeListsWhile(async () => {
+        for (let k = 0; k < 10; k++) {
+          const i = (k * 7919) % services;
+          // An endpoint moves to another node.
+          await event('EndpointSlice', `default/svc-${i}-abc`, sliceObject(i, [NODES[(i + 1) % 3]!], true));
+          // A new Local Service, with no status yet: the allocation memory keeps its address.
+          const n = services + k;
+          await event('Service', `default/svc-${n}`, localService(n, 32000 + k));
+          await event('EndpointSlice', `default/svc-${n}-abc`, sliceObject(n, [NODES[k % 3]!], true));
+          // A Service goes.
+          await event('Service', `default/svc-${i + 1}`, undefined);
+          // A Local Service's health port changes: its routes are probed on the new one.
+          const j = 10 * (k + 1);
+          await event('Service', `default/svc-${j}`, localService(j, portOf(j) + 1, address(j)));
+        }
+      });
+      told.restore();
+      expect(whole).to.deep.equal({ lists: 0, entries: 0 });
+      const sizes = told.args.map(([added, gone]) => added.length + gone.length);
+      expect(Math.max(...sizes), 'targets told in one change').to.be.at.most(2);
+      expect(
+        sizes.reduce((a, b) => a + b, 0),
+        "the new Local Services' targets",
+      ).to.be.greaterThan(0);
+      // What from scratch finds after the changes: the same next hops after health.
+      const snapshot = memory.asStatus(objects.snapshot());
+      const reference = healthFromScratch(
+        planCluster(cfg, snapshot),
+        snapshot.services,
+        NODE_HEALTH_PORT,
+        (key) => checker.stateOf(key),
+        (key) => checker.lastErrorOf(key),
+      );
+      const hops = (p: Plan | undefined) =>
+        Object.fromEntries(
+          valuesOf(listOf(p?.peers.find((x) => x.peer === PEER) ?? { routes: [] }, 'routes')).map((r) => [
+            r.prefix.text,
+            { nextHops: r.nextHops, health: r.health },
+          ]),
+        );
+      expect(hops(plan())).to.deep.equal(hops(reference.plan));
+      const after = Object.values(hops(plan()));
+      expect(after.filter((r) => r.health?.failedOpen === true)).to.have.length.greaterThan(0);
+      expect(after.filter((r) => r.health?.failedOpen === false)).to.have.length.greaterThan(0);
+      expect(
+        checker
+          .statuses()
+          .map((s) => s.target.key)
+          .sort(),
+      ).to.deep.equal(reference.targets.map((t) => t.key));
       await engine.stop('keep-routes');
     });
   }
