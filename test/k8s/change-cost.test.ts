@@ -171,7 +171,7 @@ describe('k8s: health checks applied per change do not grow with the number of S
     it(`makes no whole list for 50 changes among ${services} Services with next hops failing, tells the checker only of targets that came or went, and ends where health from scratch does`, async function () {
       this.timeout(120_000);
       const checker = new FakeChecker();
-      const { objects, memory, event, reapplied, engine, plan } = await clusterPath(
+      const { objects, memory, speaker, event, reapplied, engine, plan } = await clusterPath(
         services,
         new CheckedNextHops(checker, NODE_HEALTH_PORT),
       );
@@ -225,6 +225,12 @@ describe('k8s: health checks applied per change do not grow with the number of S
           ]),
         );
       expect(hops(plan())).to.deep.equal(hops(reference.plan));
+      // The speaker holds them: the announcer diffed health's map against the planner's.
+      const held = () =>
+        Object.fromEntries(
+          [...speaker.routes].map(([prefix, r]) => [prefix, { nextHops: r.nextHops, health: r.health }]),
+        );
+      expect(held()).to.deep.equal(hops(reference.plan));
       const after = Object.values(hops(plan()));
       expect(after.filter((r) => r.health?.failedOpen === true)).to.have.length.greaterThan(0);
       expect(after.filter((r) => r.health?.failedOpen === false)).to.have.length.greaterThan(0);
@@ -234,6 +240,13 @@ describe('k8s: health checks applied per change do not grow with the number of S
           .map((s) => s.target.key)
           .sort(),
       ).to.deep.equal(reference.targets.map((t) => t.key));
+      // Every target healthy again: the plan itself is in force, and the speaker holds it.
+      for (const status of checker.statuses())
+        if (status.state.state === 'unhealthy')
+          await reapplied(() => checker.set(status.target.key, 'healthy'));
+      const planned = hops(planCluster(cfg, snapshot));
+      expect(hops(plan())).to.deep.equal(planned);
+      expect(held()).to.deep.equal(planned);
       await engine.stop('keep-routes');
     });
   }
