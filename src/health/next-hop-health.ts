@@ -97,14 +97,14 @@ export class CheckedNextHops implements NextHopHealth {
       prefixes.set(prefix.text, prefix);
     };
     const touched = new Set<string>();
-    // A next hop's targets are the union over the peers carrying its prefix: what one peer's
-    // route counts changes how the others' routes of that prefix are filtered.
-    const recounted = new Set<string>();
-    this.takeRoutes(plan, mark, touched, recounted);
-    this.takeServices(services, recounted);
+    // Prefixes to filter again on every peer carrying them: a next hop's targets are the union
+    // over those peers, so what one peer's route counts changes how the others' are filtered.
+    const everywhere = new Set<string>();
+    this.takeRoutes(plan, mark, touched, everywhere);
+    this.takeServices(services, everywhere);
     for (const key of this.transitioned)
-      for (const prefix of this.index.prefixesOfTarget(key)) recounted.add(prefix);
-    for (const prefix of recounted) this.markEverywhere(prefix, mark);
+      for (const prefix of this.index.prefixesOfTarget(key)) everywhere.add(prefix);
+    for (const prefix of everywhere) this.markEverywhere(prefix, mark);
     this.transitioned = new Set();
     const { added, gone } = this.index.takeChanges();
     this.checker.updateTargets(added, gone);
@@ -140,7 +140,7 @@ export class CheckedNextHops implements NextHopHealth {
     plan: Plan,
     mark: (state: PeerState, prefix: PlannedRoute['prefix']) => void,
     touched: Set<string>,
-    recounted: Set<string>,
+    everywhere: Set<string>,
   ): void {
     const planned = new Set<string>();
     for (const p of plan.peers) {
@@ -168,28 +168,28 @@ export class CheckedNextHops implements NextHopHealth {
         this.index.remove(entry.counted);
         state.routes.delete(r.prefix.text);
         mark(state, r.prefix);
-        recounted.add(r.prefix.text);
+        everywhere.add(r.prefix.text);
       }
       for (const r of added) {
         const entry = state.routes.get(r.prefix.text);
         if (entry !== undefined) this.index.remove(entry.counted);
         state.routes.set(r.prefix.text, { route: r, counted: this.index.add(r) });
-        recounted.add(r.prefix.text);
+        everywhere.add(r.prefix.text);
       }
     }
     for (const [name, state] of this.peers) {
       if (planned.has(name)) continue;
       for (const [prefix, { counted }] of state.routes) {
         this.index.remove(counted);
-        recounted.add(prefix);
+        everywhere.add(prefix);
       }
       for (const prefix of state.altered.keys()) touched.add(prefix);
       this.peers.delete(name);
     }
   }
 
-  /** Counts again the routes of Services whose probe port may have changed. */
-  private takeServices(services: Listed<ServiceInfo>, recounted: Set<string>): void {
+  /** Counts again the routes of Services that changed (their probe port may have). */
+  private takeServices(services: Listed<ServiceInfo>, everywhere: Set<string>): void {
     const [before, after] = changedPart(this.services, services);
     this.services = services;
     const names = new Set([...before, ...after].map(serviceKey));
@@ -200,7 +200,7 @@ export class CheckedNextHops implements NextHopHealth {
           if (entry === undefined) continue;
           this.index.remove(entry.counted);
           entry.counted = this.index.add(entry.route);
-          recounted.add(prefix);
+          everywhere.add(prefix);
         }
   }
 
