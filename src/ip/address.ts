@@ -2,8 +2,9 @@
  * IP addresses as the whole code base carries them: a family and a bigint, so IPv4 and IPv6 share
  * one arithmetic (the allocator counts through ranges) and a /64 costs nothing to hold. Text is
  * made only for reports, logs and vtysh, canonical (RFC 5952 for IPv6) so equal addresses are equal
- * strings; wire bytes only in the BGP codec. A leaf: it imports nothing.
+ * strings; wire bytes only in the BGP codec. A leaf: it imports only the text-carrying base.
  */
+import { TextValue } from './text-value.js';
 
 export type IpFamily = 4 | 6;
 
@@ -252,24 +253,17 @@ export function readIpBytes(family: IpFamily, bytes: Uint8Array, offset = 0): Ip
  * their texts are equal (the text is canonical); a Set or Map of them compares identity, so key
  * those by `.text`.
  */
-export class RouteAddress implements IpAddress {
+export class RouteAddress extends TextValue implements IpAddress {
   readonly family: IpFamily;
   readonly value: bigint;
   readonly text: string;
 
   constructor(ip: IpAddress) {
+    super();
     this.family = ip.family;
     this.value = ip.value;
     this.text = formatIp(ip.family, ip.value);
     Object.freeze(this);
-  }
-
-  toJSON(): string {
-    return this.text;
-  }
-
-  toString(): string {
-    return this.text;
   }
 }
 

@@ -3,6 +3,7 @@
  * three 32-bit numbers. One parser for the configuration and the speaker, one table of well-known
  * names for parsing and for printing what a peer sent.
  */
+import { TextValue } from './text-value.js';
 
 export interface LargeCommunity {
   globalAdmin: number;
@@ -117,38 +118,24 @@ export function communityLiteral(c: Community): string {
  * resolved: `no-export` is `65535:65281`). JSON and string coercion give the text, so a plan or a
  * config printed as JSON reads as before.
  */
-export class RouteCommunity {
+export class RouteCommunity extends TextValue {
   readonly text: string;
 
   constructor(readonly value: number) {
+    super();
     this.text = formatCommunity(value);
     Object.freeze(this);
-  }
-
-  toJSON(): string {
-    return this.text;
-  }
-
-  toString(): string {
-    return this.text;
   }
 }
 
 /** An RFC 8092 large community as a route carries it: the three numbers and their `A:B:C` text. */
-export class RouteLargeCommunity {
+export class RouteLargeCommunity extends TextValue {
   readonly text: string;
 
   constructor(readonly value: LargeCommunity) {
+    super();
     this.text = formatLargeCommunity(value);
     Object.freeze(this);
-  }
-
-  toJSON(): string {
-    return this.text;
-  }
-
-  toString(): string {
-    return this.text;
   }
 }
 

@@ -1,5 +1,6 @@
 /** IP prefixes as numbers: parsed once from text, carried as values, printed for reports and vtysh. */
 import { compareIp, familyBits, formatIp, parseIp, type IpFamily } from './address.js';
+import { TextValue } from './text-value.js';
 
 /** A prefix: network address (host bits cleared) and length. */
 export interface IpPrefix {
@@ -53,26 +54,19 @@ export function formatPrefix(p: IpPrefix): string {
  * class so the two methods live on one prototype rather than on each of a large table's routes;
  * JSON and string coercion give the text, so `plan --json` and messages read as before.
  */
-export class RoutePrefix implements IpPrefix {
+export class RoutePrefix extends TextValue implements IpPrefix {
   readonly family: IpFamily;
   readonly network: bigint;
   readonly length: number;
   readonly text: string;
 
   constructor(p: IpPrefix) {
+    super();
     this.family = p.family;
     this.network = p.network;
     this.length = p.length;
     this.text = formatPrefix(p);
     Object.freeze(this);
-  }
-
-  toJSON(): string {
-    return this.text;
-  }
-
-  toString(): string {
-    return this.text;
   }
 }
 

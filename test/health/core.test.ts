@@ -8,20 +8,10 @@ import {
   type TargetState,
 } from '../../src/health/target-state.js';
 import { targetKey } from '../../src/health/targets.js';
-import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { service } from '../sync/builders.js';
-import { nextHopsOf, routeAddressOf, routePrefixOf } from '../support/routes.js';
+import { nextHopsOf, plannedRouteOf, routeAddressOf } from '../support/routes.js';
 
-function route(prefix: string, nextHops: string[], services: string[]): PlannedRoute {
-  return {
-    prefix: routePrefixOf(prefix),
-    family: 4,
-    nextHops: nextHopsOf(nextHops),
-    communities: [],
-    largeCommunities: [],
-    services,
-  };
-}
+const route = plannedRouteOf;
 
 describe('health: probe targets', () => {
   const local = service('web', { externalTrafficPolicy: 'Local', healthCheckNodePort: 31000 });

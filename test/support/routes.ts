@@ -1,4 +1,5 @@
 import type { DesiredRoute } from '../../src/bgp/routes.js';
+import type { PlannedRoute } from '../../src/sync/plan-types.js';
 import { parseRouteAddress, type RouteAddress } from '../../src/ip/address.js';
 import { parseCommunityLiteral, RouteCommunity, RouteLargeCommunity } from '../../src/ip/community.js';
 import { parseRoutePrefix, type RoutePrefix } from '../../src/ip/prefix.js';
@@ -64,4 +65,16 @@ export function largeCommunitiesOf(texts: readonly string[]): RouteLargeCommunit
       throw new Error(`test large community '${text}' is not A:B:C`);
     return new RouteLargeCommunity(parsed.community.value);
   });
+}
+
+/** An IPv4 route of the plan with no communities, from a test's literals. */
+export function plannedRouteOf(prefix: string, nextHops: string[], services: string[]): PlannedRoute {
+  return {
+    prefix: routePrefixOf(prefix),
+    family: 4,
+    nextHops: nextHopsOf(nextHops),
+    communities: [],
+    largeCommunities: [],
+    services,
+  };
 }

@@ -3,7 +3,7 @@ import type { PeerConfig } from '../../src/config/model.js';
 import type { Plan } from '../../src/sync/plan-types.js';
 import type { VerifyConfig } from '../../src/sync/verify/verify.js';
 import { peer, pool } from '../sync/builders.js';
-import { nextHopsOf, routePrefixOf } from '../support/routes.js';
+import { plannedRouteOf } from '../support/routes.js';
 
 /** The seed's peer and pool as the config loader produces them from metallb-config.yaml. */
 export function seedPeer(overrides: Partial<PeerConfig> = {}): PeerConfig {
@@ -18,20 +18,7 @@ export function seedConfig(peers: PeerConfig[] = [seedPeer()]): VerifyConfig {
   };
 }
 
-function route(
-  prefix: string,
-  nextHops: string[],
-  services: string[],
-): Plan['peers'][number]['routes'][number] {
-  return {
-    prefix: routePrefixOf(prefix),
-    family: 4,
-    nextHops: nextHopsOf(nextHops),
-    communities: [],
-    largeCommunities: [],
-    services,
-  };
-}
+const route = plannedRouteOf;
 
 /** The plan the planner makes for the seed: three /32s, Local policy, one node each. */
 export function seedPlan(): Plan {
