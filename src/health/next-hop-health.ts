@@ -14,7 +14,7 @@ import { comparePrefix, type IpPrefix } from '../ip/prefix.js';
 import { serviceKey, type ServiceInfo } from '../sync/cluster.js';
 import type { PeerRoutes, Plan, PlannedRoute } from '../sync/plan-types.js';
 import { changedPart } from '../sync/planner/list-changes.js';
-import { backList, findListed, listOf, mapOf, valuesOf, type Listed } from '../util/listed.js';
+import { backList, copyBacked, findListed, listOf, mapOf, valuesOf, type Listed } from '../util/listed.js';
 import { SortedMap } from '../util/sorted-map.js';
 import type { HealthChecker, TargetStatus, Transition } from './health-checker.js';
 import { filterRoute, type FailedOpen, type FilteredRoute } from './next-hop-filter.js';
@@ -62,10 +62,9 @@ interface PeerState {
 
 /** A copy of `plan` with other peers; its allocations stay the map behind them, unmade. */
 function withPeers(plan: Plan, peers: PeerRoutes[]): Plan {
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(plan)) as Plan;
+  const copy = copyBacked(plan);
   copy.peers = peers;
-  const allocations = mapOf(listOf(plan, 'allocations'));
-  return allocations === undefined ? copy : backList(copy, 'allocations', allocations);
+  return copy;
 }
 
 export class CheckedNextHops implements NextHopHealth {
@@ -264,11 +263,7 @@ export class CheckedNextHops implements NextHopHealth {
       if (state.altered.size === 0) return p;
       changed = true;
       if (state.handed?.out !== state.out) {
-        const peer = backList(
-          Object.defineProperties({}, Object.getOwnPropertyDescriptors(p)) as PeerRoutes,
-          'routes',
-          state.out,
-        );
+        const peer = backList(copyBacked(p), 'routes', state.out);
         state.handed = { out: state.out, peer };
       }
       return state.handed.peer;

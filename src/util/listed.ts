@@ -39,6 +39,17 @@ export function backList<H extends object, F extends keyof H & string>(
 }
 
 /**
+ * A shallow copy of `holder` that keeps its lazy fields lazy: the getters are copied, not read,
+ * and `listOf` finds the same maps behind the copy's fields.
+ */
+export function copyBacked<H extends object>(holder: H): H {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(holder)) as H;
+  const fields = behind.get(holder);
+  if (fields !== undefined) behind.set(copy, new Map(fields));
+  return copy;
+}
+
+/**
  * The list in `holder[field]` without making its array: the map behind it, or behind the array
  * it holds (a spread copy of a holder reads the field), else the plain array itself.
  */
