@@ -49,7 +49,8 @@ export interface OutPath {
 
 /** Identity of a path in an Adj-RIB: the same (prefix, pathId) replaces, a new one adds. */
 export function pathKey(prefix: string, pathId: number): string {
-  return `${prefix}#${pathId}`;
+  // Flat, as formatPrefix's text: an Adj-RIB keeps one key per path.
+  return [prefix, pathId].join('#');
 }
 
 /**

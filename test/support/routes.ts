@@ -34,12 +34,22 @@ export type DesiredRouteJson = Omit<
   largeCommunities: ReadonlyArray<string | RouteLargeCommunity>;
 };
 
-/** Routes read back from JSON, their prefixes, next hops and communities values again. */
+/**
+ * Routes read back from JSON, their prefixes, next hops and communities values again. A next hop is
+ * one value per address, shared by its routes, as the planner makes one per Node: a lab child's
+ * memory then counts what `run`'s does.
+ */
 export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRoute[] {
+  const hops = new Map<string, RouteAddress>();
+  const hopOf = (text: string): RouteAddress => {
+    let hop = hops.get(text);
+    if (hop === undefined) hops.set(text, (hop = routeAddressOf(text)));
+    return hop;
+  };
   return routes.map((r) => ({
     ...r,
     prefix: typeof r.prefix === 'string' ? routePrefixOf(r.prefix) : r.prefix,
-    nextHops: r.nextHops.map((hop) => (typeof hop === 'string' ? routeAddressOf(hop) : hop)),
+    nextHops: r.nextHops.map((hop) => (typeof hop === 'string' ? hopOf(hop) : hop)),
     communities: r.communities.map((c) => (typeof c === 'string' ? communitiesOf([c])[0]! : c)),
     largeCommunities: r.largeCommunities.map((c) =>
       typeof c === 'string' ? largeCommunitiesOf([c])[0]! : c,
