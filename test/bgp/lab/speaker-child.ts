@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BgpSpeaker, type SpeakerPeer } from '../../../src/bgp/index.js';
+import { BgpSpeaker, type DesiredRoute, type SpeakerPeer } from '../../../src/bgp/index.js';
 import { routesFromJson, type DesiredRouteJson } from '../../support/routes.js';
 
 export interface ChildOptions {
@@ -49,13 +49,21 @@ for (const event of ['state', 'established', 'notification', 'warning', 'routes-
   speaker.on(event, (e) => out({ event, ...e }));
 }
 if (opts.listen) await speaker.listen();
+/**
+ * A peer's starting routes as values. In a function of its own so that the parsed JSON is garbage
+ * once converted: a local of this module's top level stays reachable from its suspended frame
+ * (the command loop below awaits), and 100,000 routes' JSON would count in this process's memory.
+ */
+function startingRoutes(peer: string): DesiredRoute[] | undefined {
+  const file = opts.routesFile?.[peer];
+  const routes = file ? (JSON.parse(readFileSync(file, 'utf8')) as DesiredRouteJson[]) : opts.routes?.[peer];
+  return routes && routesFromJson(routes);
+}
+
 for (const peer of opts.peers) {
   speaker.addPeer(peer);
-  const file = opts.routesFile?.[peer.name];
-  const routes = file
-    ? (JSON.parse(readFileSync(file, 'utf8')) as DesiredRouteJson[])
-    : opts.routes?.[peer.name];
-  if (routes) speaker.setRoutes(peer.name, routesFromJson(routes));
+  const routes = startingRoutes(peer.name);
+  if (routes) speaker.setRoutes(peer.name, routes);
 }
 out({ event: 'ready', pid: process.pid });
 
