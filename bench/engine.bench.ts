@@ -15,6 +15,7 @@ import { node, service } from '../test/sync/builders.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { BenchRow, BenchSuite } from './types.js';
 import { collectorBenchConfig } from './collector-config.js';
+import { findListed, listOf } from '../src/util/listed.js';
 import { nextRoutesSent, sessionEstablished } from './speaker-events.js';
 import { spawnTsxIn } from '../test/lab/tsx-in-namespace.js';
 import { monitorRoutes } from '../test/lab/route-monitor.js';
@@ -190,7 +191,10 @@ async function changeToUpdate(): Promise<BenchRow[]> {
     });
   const writeBackStatus = async (i: number) => {
     const key = `bench/svc-${i}`;
-    const ips = engine.plan?.allocations.find((a) => a.service === key)?.ips ?? [];
+    // Looked up by key as the status writer does (src/k8s/plan-index.ts): reading `allocations`
+    // would build the 10,000-entry list of each new plan, garbage the measured changes would pay for.
+    const plan = engine.plan;
+    const ips = (plan && findListed(listOf(plan, 'allocations'), key, (a) => a.service)?.ips) ?? [];
     services = services.slice();
     services[i] = benchService(i, ips);
     const done = planned();
