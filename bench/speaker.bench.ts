@@ -228,8 +228,8 @@ const INJECTORS: Record<string, (c: InjectorContext) => Promise<Injector>> = {
     onCleanup(() => p.kill());
     return {
       rss: async () => {
-        const s = await p.status();
-        return { steady: s.rss as number, beforeGc: s.rssBeforeGc as number };
+        const m = await p.memory();
+        return { steady: m.rss, beforeGc: m.rssBeforeGc };
       },
     };
   },

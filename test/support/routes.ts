@@ -35,18 +35,18 @@ export type DesiredRouteJson = Omit<
 };
 
 /**
- * Routes read back from JSON, their prefixes, next hops and communities values again. A next hop is
- * one value per address, shared by its routes, as the planner makes one per Node: a lab child's
- * memory then counts what `run`'s does.
+ * Turns routes read back from JSON into values again: prefixes, next hops and communities. A next
+ * hop is one value per address, shared by its routes, as the planner makes one per Node: a lab
+ * child's memory then counts what `run`'s does.
  */
-export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRoute[] {
+function routeFromJson(): (r: DesiredRouteJson) => DesiredRoute {
   const hops = new Map<string, RouteAddress>();
   const hopOf = (text: string): RouteAddress => {
     let hop = hops.get(text);
     if (hop === undefined) hops.set(text, (hop = routeAddressOf(text)));
     return hop;
   };
-  return routes.map((r) => ({
+  return (r) => ({
     ...r,
     prefix: typeof r.prefix === 'string' ? routePrefixOf(r.prefix) : r.prefix,
     nextHops: r.nextHops.map((hop) => (typeof hop === 'string' ? hopOf(hop) : hop)),
@@ -54,7 +54,25 @@ export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRout
     largeCommunities: r.largeCommunities.map((c) =>
       typeof c === 'string' ? largeCommunitiesOf([c])[0]! : c,
     ),
-  }));
+  });
+}
+
+/** Routes read back from JSON, as values again. */
+export function routesFromJson(routes: readonly DesiredRouteJson[]): DesiredRoute[] {
+  return routes.map(routeFromJson());
+}
+
+/**
+ * Routes parsed from JSON text, each made a value as soon as it is read: the whole table is never
+ * held twice (as JSON and as values), so a lab child's peak memory is the speaker's own.
+ */
+export function parseRoutesJson(text: string): DesiredRoute[] {
+  const convert = routeFromJson();
+  return JSON.parse(text, (_key, value: unknown) =>
+    typeof value === 'object' && value !== null && 'prefix' in value && 'nextHops' in value
+      ? convert(value as DesiredRouteJson)
+      : value,
+  ) as DesiredRoute[];
 }
 
 /** A test's `ASN:VALUE` literals as a route's standard communities; a typo fails where it is written. */

@@ -84,6 +84,14 @@ export class SpeakerProcess {
     return this.waitEvent((e) => e.event === 'status', 10_000, from);
   }
 
+  /** RSS in bytes right away and after a full garbage collection. */
+  async memory(): Promise<{ rss: number; rssBeforeGc: number }> {
+    const from = this.events.length;
+    this.send({ cmd: 'memory' });
+    const e = await this.waitEvent((e) => e.event === 'memory', 10_000, from);
+    return { rss: e.rss as number, rssBeforeGc: e.rssBeforeGc as number };
+  }
+
   async stop(withdraw = false): Promise<void> {
     if (this.exited) return;
     const gone = new Promise((resolve) => this.child.once('exit', resolve));
