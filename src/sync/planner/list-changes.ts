@@ -9,10 +9,11 @@
  * comparisons.
  */
 import { mapOf, valuesOf, type Listed } from '../../util/listed.js';
+import { objectId } from '../../util/object-ids.js';
 
 interface Carried {
-  /** Held weakly: held strongly, every list would keep the one before it, and so all of them. */
-  previous: WeakRef<object>;
+  /** The previous list's id (objectId), not the list: held, every list would keep all before it. */
+  previous: number;
   before: readonly unknown[];
   after: readonly unknown[];
   compare: (a: never, b: never) => number;
@@ -50,7 +51,7 @@ export function carryChanges<T>(
   let last = older;
   for (let depth = 2; last !== undefined && depth < MAX_STEPS; depth++) last = last.older;
   if (last !== undefined) last.older = undefined;
-  carried.set(identity(next), { previous: new WeakRef(identity(previous)), before, after, compare, older });
+  carried.set(identity(next), { previous: objectId(identity(previous)), before, after, compare, older });
 }
 
 /**
@@ -72,9 +73,10 @@ export function changedMiddle<T>(before: readonly T[], after: readonly T[]): [T[
 /** The recorded steps from `before` to the list `record` belongs to, oldest first. */
 function stepsFrom(before: object, record: Carried | undefined): Carried[] | undefined {
   const steps: Carried[] = [];
+  const beforeId = objectId(before);
   for (let step = record; step !== undefined; step = step.older) {
     steps.push(step);
-    if (step.previous.deref() === before) return steps.reverse();
+    if (step.previous === beforeId) return steps.reverse();
   }
   return undefined;
 }
