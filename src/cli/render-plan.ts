@@ -24,7 +24,7 @@ const SERVICE_COLUMNS = [
 ] as const;
 
 /** One row per service, sorted by namespace/name as the API lists them. */
-export function serviceRows(services: readonly ServiceInfo[], plan: Plan): string[][] {
+function serviceRows(services: readonly ServiceInfo[], plan: Plan): string[][] {
   const allocations = new Map<string, ServiceAllocation>(plan.allocations.map((a) => [a.service, a]));
   return [...services]
     .sort((a, b) => compareText(serviceKey(a), serviceKey(b)))

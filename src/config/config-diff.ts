@@ -11,7 +11,7 @@ import type { AddressPool, Config, PeerConfig } from './model.js';
  * (addresses, port, TCP-MD5 key of RFC 2385, TTL) and the path slot sessions. A change to any of
  * them only takes effect on a new session.
  */
-export const SESSION_FIELDS = [
+const SESSION_FIELDS = [
   'peerAddress',
   'peerAsn',
   'myAsn',

@@ -76,7 +76,7 @@ interface KubeControllerOptions {
  * path (docs/benchmarks.md). Counts a person reads with kubectl lose nothing by a second's delay;
  * the last change of a burst is written when its second is over.
  */
-export const POOL_STATUS_INTERVAL_MS = 1000;
+const POOL_STATUS_INTERVAL_MS = 1000;
 
 export class KubeController {
   private readonly source: KubeClusterSource;

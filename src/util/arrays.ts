@@ -18,13 +18,13 @@ export function maxOf(floor: number, values: Iterable<number>): number {
   return max;
 }
 
-/** Index of the first element of the ascending `list` whose key is not below `key` (binary search). */
-export function lowerBound<T>(list: readonly T[], key: string, keyOf: (item: T) => string): number {
+/** Index of the first element of the ascending `list` that does not compare below `key` (binary search). */
+export function lowerBound<T, K>(list: readonly T[], key: K, compare: (item: T, key: K) => number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (keyOf(list[mid] as T) < key) lo = mid + 1;
+    if (compare(list[mid] as T, key) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -32,6 +32,10 @@ export function lowerBound<T>(list: readonly T[], key: string, keyOf: (item: T) 
 
 /** The element of the ascending `list` whose key is `key`, by binary search. */
 export function findSorted<T>(list: readonly T[], key: string, keyOf: (item: T) => string): T | undefined {
-  const item = list[lowerBound(list, key, keyOf)];
+  const byKey = (item: T, k: string): number => {
+    const itemKey = keyOf(item);
+    return itemKey < k ? -1 : itemKey > k ? 1 : 0;
+  };
+  const item = list[lowerBound(list, key, byKey)];
   return item !== undefined && keyOf(item) === key ? item : undefined;
 }

@@ -5,6 +5,7 @@
  * entries copies a few dozen pointers instead of the whole list; a plain array of the values is
  * made only for readers that read every entry anyway, at most once per version.
  */
+import { lowerBound } from './arrays.js';
 
 export type Compare<K> = (a: K, b: K) => number;
 
@@ -35,18 +36,6 @@ const EMPTY_LEAF: Node<never, never> = node(0, [], []);
 
 function childAt<K, V>(n: Node<K, V>, i: number): Node<K, V> {
   return n.slots[i] as Node<K, V>;
-}
-
-/** The first index whose key is not below `key`. */
-function lowerBound<K>(keys: readonly K[], key: K, compare: Compare<K>): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(keys[mid] as K, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The child of a branch whose range holds `key`: the last one whose lowest key is not above it. */

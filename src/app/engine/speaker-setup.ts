@@ -17,7 +17,7 @@ function speakerRouterId(config: Config): string {
 }
 
 /** A peer as the speaker takes it: without a source address of its own, the listen address. */
-export function speakerPeer(peer: PeerConfig, config: Pick<Config, 'speaker'>): SpeakerPeer {
+function speakerPeer(peer: PeerConfig, config: Pick<Config, 'speaker'>): SpeakerPeer {
   const source = peer.sourceAddress ?? config.speaker.listenAddress;
   return source === undefined ? peer : { ...peer, sourceAddress: source };
 }

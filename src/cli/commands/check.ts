@@ -13,7 +13,7 @@ export interface CheckOptions extends CommonOptions {
 }
 
 /** `check DIR`: plan the recorded cluster, compare with the recorded router, print the report. */
-export async function checkCommand(opts: CheckOptions, io: CliIo): Promise<number> {
+async function checkCommand(opts: CheckOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading the planner.
   const { runCheck } = await import('../../app/check/run-check.js');
   const result = await runCheck(opts.dir, {

@@ -31,7 +31,7 @@ export interface NeighborsOptions extends CommonOptions {
  * vtysh diff; with --apply carries it out, verified and rolled back on failure by the driver's
  * applyNeighborPlan. Dry run: 0 nothing to do, 1 changes pending.
  */
-export async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promise<number> {
+async function neighborsCommand(opts: NeighborsOptions, io: CliIo): Promise<number> {
   if (opts.configFiles.length === 0) throw new BadInputError('neighbors: no config given: use --config FILE');
   // Loaded here, not at the top: `--help` lists this command without loading the config's
   // parsers, the logger or the router drivers.

@@ -10,7 +10,7 @@ export type PlanOptions = CommonOptions;
  * allocations, routes and issues the planner derives; without one, the configuration model
  * alone, so a config can be checked before any cluster exists. Never writes anywhere.
  */
-export async function planCommand(opts: PlanOptions, io: CliIo): Promise<number> {
+async function planCommand(opts: PlanOptions, io: CliIo): Promise<number> {
   if (opts.manifestsPath === undefined && opts.kubeconfig === undefined) return showConfig(opts, io);
   // Loaded here, not at the top: `--help` lists this command without loading the planner, and
   // the Kubernetes client is loaded (by the cluster source) only for --kubeconfig.

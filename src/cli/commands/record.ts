@@ -15,7 +15,7 @@ export interface RecordOptions extends CommonOptions {
 }
 
 /** `record DIR`: one read-only snapshot of the cluster and the router (src/app/check/run-record.ts). */
-export async function recordCommand(opts: RecordOptions, io: CliIo): Promise<number> {
+async function recordCommand(opts: RecordOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading SSH or the planner.
   const [{ runRecord }, { createLogger }, { createRouterTransport }] = await Promise.all([
     import('../../app/check/run-record.js'),

@@ -26,7 +26,7 @@ export interface RunOptions extends CommonOptions {
 /** Served unless --metrics-address says otherwise; the demo serves metrics only when asked. */
 const DEFAULT_METRICS_ADDRESS = '127.0.0.1:9473';
 
-export async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
+async function runCommand(opts: RunOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading BGP, SSH or Kubernetes.
   const [{ runDemo }, { replicaIdentity }, { createLogger }, { runSync }] = await Promise.all([
     import('../../app/demo/demo.js'),

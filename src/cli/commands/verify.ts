@@ -12,7 +12,7 @@ import { printCheckResult } from '../check-result-io.js';
 export type VerifyOptions = CommonOptions;
 
 /** `verify`: `check`'s plan-and-compare against the live cluster and router (src/app/check/run-verify.ts). */
-export async function verifyCommand(opts: VerifyOptions, io: CliIo): Promise<number> {
+async function verifyCommand(opts: VerifyOptions, io: CliIo): Promise<number> {
   // Loaded here, not at the top: `--help` lists this command without loading SSH or the planner.
   const [{ runVerify }, { createLogger }, { createRouterDriver }] = await Promise.all([
     import('../../app/check/run-verify.js'),

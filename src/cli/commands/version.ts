@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 
 export type VersionOptions = Record<string, never>;
 
-export async function versionCommand(_opts: VersionOptions, io: CliIo): Promise<number> {
+async function versionCommand(_opts: VersionOptions, io: CliIo): Promise<number> {
   io.out(`${packageVersion()}\n`);
   return ExitCode.Ok;
 }

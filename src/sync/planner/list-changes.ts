@@ -60,7 +60,7 @@ export function carryChanges<T>(
  * touch, so one change among 10,000 leaves a middle of one or two entries, found with pointer
  * comparisons only (but linear in the list, and as wide as the distance between two changes).
  */
-export function changedMiddle<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
+function changedMiddle<T>(before: readonly T[], after: readonly T[]): [T[], T[]] {
   if (before === after) return [[], []];
   let start = 0;
   const max = Math.min(before.length, after.length);
