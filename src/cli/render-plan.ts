@@ -1,4 +1,4 @@
-import { appendAll, maxOf } from '../util/arrays.js';
+import { appendAll, byText, maxOf } from '../util/arrays.js';
 import { communityTexts } from '../ip/community.js';
 import { serviceKey, type ServiceInfo, type ServicePort } from '../sync/cluster.js';
 import type { PeerRoutes, Plan, PlannedRoute, ServiceAllocation } from '../sync/plan-types.js';
@@ -27,7 +27,7 @@ const SERVICE_COLUMNS = [
 function serviceRows(services: readonly ServiceInfo[], plan: Plan): string[][] {
   const allocations = new Map<string, ServiceAllocation>(plan.allocations.map((a) => [a.service, a]));
   return [...services]
-    .sort((a, b) => compareText(serviceKey(a), serviceKey(b)))
+    .sort((a, b) => byText(serviceKey(a), serviceKey(b)))
     .map((s) => {
       const allocation = allocations.get(serviceKey(s));
       return [
@@ -126,8 +126,4 @@ export function renderPlanText(services: readonly ServiceInfo[], plan: Plan): st
   out.push('', issues.length === 0 ? 'Issues: none' : `Issues (${issues.length}):`);
   for (const line of issues) out.push(`  ${line}`);
   return `${out.join('\n')}\n`;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,7 +7,7 @@
  */
 import type { PlannedRoute } from '../sync/plan-types.js';
 import type { HopTargets } from './next-hop-filter.js';
-import { byText } from '../util/sorted-map.js';
+import { byText } from '../util/arrays.js';
 import { targetKey, type ProbeTarget } from './targets.js';
 
 /** A multiset: how many routes hold each value. */

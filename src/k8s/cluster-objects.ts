@@ -22,7 +22,8 @@ import {
   type Converted,
   type ObjectProblem,
 } from '../sources/kube-objects.js';
-import { byText, SortedMap } from '../util/sorted-map.js';
+import { byText } from '../util/arrays.js';
+import { SortedMap } from '../util/sorted-map.js';
 
 export type RawObject = Record<string, unknown>;
 

@@ -3,7 +3,8 @@
  * manifests by the sources. Keeping this narrow lets the planner stay pure and fast.
  */
 import { backList, listOf, mapOf } from '../util/listed.js';
-import { byText, SortedMap } from '../util/sorted-map.js';
+import { byText } from '../util/arrays.js';
+import { SortedMap } from '../util/sorted-map.js';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';

@@ -18,6 +18,11 @@ export function maxOf(floor: number, values: Iterable<number>): number {
   return max;
 }
 
+/** Code-unit order of strings, the order of `namespace/name` keys everywhere in the cluster. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Index of the first element of the ascending `list` that does not compare below `key` (binary search). */
 export function lowerBound<T, K>(list: readonly T[], key: K, compare: (item: T, key: K) => number): number {
   let lo = 0;
@@ -32,10 +37,6 @@ export function lowerBound<T, K>(list: readonly T[], key: K, compare: (item: T, 
 
 /** The element of the ascending `list` whose key is `key`, by binary search. */
 export function findSorted<T>(list: readonly T[], key: string, keyOf: (item: T) => string): T | undefined {
-  const byKey = (item: T, k: string): number => {
-    const itemKey = keyOf(item);
-    return itemKey < k ? -1 : itemKey > k ? 1 : 0;
-  };
-  const item = list[lowerBound(list, key, byKey)];
+  const item = list[lowerBound(list, key, (x: T, k: string) => byText(keyOf(x), k))];
   return item !== undefined && keyOf(item) === key ? item : undefined;
 }

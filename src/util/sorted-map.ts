@@ -307,6 +307,3 @@ export function sortedMapOf<V>(list: readonly V[]): SortedValues<V> | undefined 
 export function isSortedValues<V>(list: readonly V[] | SortedValues<V>): list is SortedValues<V> {
   return list instanceof SortedMap;
 }
-
-/** Code-unit order of strings, the order of `namespace/name` keys everywhere in the cluster. */
-export const byText: Compare<string> = (a, b) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,6 +1,6 @@
-import { appendAll } from '../../util/arrays.js';
+import { appendAll, byText } from '../../util/arrays.js';
 import { backList } from '../../util/listed.js';
-import { byText, SortedMap } from '../../util/sorted-map.js';
+import { SortedMap } from '../../util/sorted-map.js';
 import type { AddressPool, BgpAdvertisement, Config, PeerConfig } from '../../config/model.js';
 import {
   serviceKey,
