@@ -69,7 +69,7 @@ for (const peer of opts.peers) {
   if (routes) speaker.setRoutes(peer.name, routes);
 }
 // Reading the route files is this harness's garbage, not the speaker's: collected before any
-// session can send, so the memory `status` reports right after sending is the speaker's.
+// session can send, so what the `memory` command reads right after sending is the speaker's.
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 collectGarbage?.();
 out({ event: 'ready', pid: process.pid });
