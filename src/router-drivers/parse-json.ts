@@ -13,6 +13,7 @@ import type {
 } from './records.js';
 import { PROTOCOL_CODES } from './protocols.js';
 import { parseUptime } from './uptime.js';
+import { visitObjectMembers } from './json-members.js';
 
 /*
  * FRR's `... json` outputs, validated with zod and mapped onto the same records as the text
@@ -169,12 +170,6 @@ const routeSchema = once(() =>
   }),
 );
 const routeListSchema = once(() => z.array(routeSchema()));
-const topLevelObject = once(() =>
-  z.custom<Record<string, unknown>>(
-    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-    'expected an object keyed by prefix',
-  ),
-);
 
 type RawRoute = z.output<ReturnType<typeof routeSchema>>;
 type RawRouteNexthop = z.output<ReturnType<typeof routeNexthopSchema>>;
@@ -186,11 +181,8 @@ type RawRouteNexthop = z.output<ReturnType<typeof routeNexthopSchema>>;
  */
 export function parseRouteJson(text: string): RouteEntry[] {
   const WHAT = 'show ip route json';
-  const data = parseJson(WHAT, text, topLevelObject());
   const out: RouteEntry[] = [];
-  for (const prefix in data) {
-    if (Object.hasOwn(data, prefix)) addRoutes(WHAT, out, prefix, data[prefix]);
-  }
+  visitObjectMembers(WHAT, text, (prefix, value) => addRoutes(WHAT, out, prefix, value));
   return out;
 }
 
