@@ -234,15 +234,30 @@ export function writeIpBytes(family: IpFamily, value: bigint, out: Uint8Array, o
   }
 }
 
+/** The 32-bit word in network byte order at `at` of `bytes`. */
+function wordAt(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) * 0x1000000 +
+    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
+  );
+}
+
 /** The address read from network byte order (4 or 16 bytes) at `offset` of `bytes`. */
 export function readIpBytes(family: IpFamily, bytes: Uint8Array, offset = 0): IpAddress {
-  const word = (at: number): number =>
-    (bytes[at] as number) * 0x1000000 +
-    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
-  if (family === 4) return { family, value: BigInt(word(offset)) };
+  if (family === 4) return { family, value: BigInt(wordAt(bytes, offset)) };
   let value = 0n;
-  for (let w = 0; w < 4; w++) value = (value << 32n) | BigInt(word(offset + w * 4));
+  for (let w = 0; w < 4; w++) value = (value << 32n) | BigInt(wordAt(bytes, offset + w * 4));
   return { family, value };
+}
+
+/**
+ * Canonical text of the address in network byte order at `offset` of `bytes`. An IPv4 address
+ * is written from its bytes: the decoder names every received prefix and next hop this way, and
+ * a bigint per address cost the collector's Adj-RIB-In a fifth of its time (bench/engine.bench.ts).
+ */
+export function formatIpBytes(family: IpFamily, bytes: Uint8Array, offset = 0): string {
+  if (family === 6) return formatIpv6(readIpBytes(6, bytes, offset).value);
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
 }
 
 /**

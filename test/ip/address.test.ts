@@ -7,6 +7,7 @@ import {
   canonicalIp,
   compareIp,
   formatIp,
+  formatIpBytes,
   parseIp,
   parseRouteAddress,
   readIpBytes,
@@ -158,6 +159,7 @@ describe('ip: IPv4-mapped text and wire bytes', () => {
         writeIpBytes(6, value, bytes, 1);
         expect(bytes.subarray(1)).to.deep.equal(bytesOf(value));
         expect(readIpBytes(6, bytes, 1)).to.deep.equal({ family: 6, value });
+        expect(formatIpBytes(6, bytes, 1)).to.equal(text);
       }),
       { numRuns: 3000 },
     );
@@ -172,6 +174,7 @@ describe('ip: IPv4-mapped text and wire bytes', () => {
         writeIpBytes(4, ip.value, bytes);
         expect([...bytes].join('.')).to.equal(text);
         expect(readIpBytes(4, bytes)).to.deep.equal(ip);
+        expect(formatIpBytes(4, bytes)).to.equal(text);
       }),
     );
   });

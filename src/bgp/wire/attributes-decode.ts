@@ -2,7 +2,8 @@ import { Afi, AsPathSegmentType, AttrFlag, AttrType, Safi } from './constants.js
 import { BgpWireError, type WireErrorAction, type WireErrorReason } from './errors.js';
 import { decodePrefixes } from './nlri.js';
 import type { LargeCommunity } from '../../ip/community.js';
-import { copyBytes, formatAddress } from './prefix.js';
+import { formatIpBytes } from '../../ip/address.js';
+import { copyBytes } from './prefix.js';
 import type { Prefix } from './prefix-type.js';
 import type { Aggregator, AsPathSegment, CodecContext, MpNextHop, PathAttributes } from './types.js';
 
@@ -100,7 +101,7 @@ function decodeAggregator(b: Uint8Array, s: number, len: number, asnSize: 2 | 4)
     throw new AttrFault('update-attribute-length', `length ${len}, expected ${asnSize + 4}`);
   const asn = asnSize === 4 ? u32(b, s) : u16(b, s);
   if (asn === 0) throw new AttrFault('update-optional-attribute', 'AS 0 (RFC 7607)');
-  return { asn, address: formatAddress(4, b, s + asnSize) };
+  return { asn, address: formatIpBytes(4, b, s + asnSize) };
 }
 
 function expectLength(len: number, ok: boolean, expected: string): void {
@@ -109,9 +110,9 @@ function expectLength(len: number, ok: boolean, expected: string): void {
 
 function decodeMpNextHop(b: Uint8Array, s: number, len: number, afi: number): MpNextHop {
   // RFC 4760 §3, RFC 2545 §3 (IPv6 global [+ link-local]), RFC 8950 (IPv6 next hop for IPv4).
-  if (len === 4 && afi === Afi.Ipv4) return { global: formatAddress(4, b, s) };
-  if (len === 16) return { global: formatAddress(6, b, s) };
-  if (len === 32) return { global: formatAddress(6, b, s), linkLocal: formatAddress(6, b, s + 16) };
+  if (len === 4 && afi === Afi.Ipv4) return { global: formatIpBytes(4, b, s) };
+  if (len === 16) return { global: formatIpBytes(6, b, s) };
+  if (len === 32) return { global: formatIpBytes(6, b, s), linkLocal: formatIpBytes(6, b, s + 16) };
   throw new AttrFault('update-optional-attribute', `next hop length ${len} for AFI ${afi}`);
 }
 
@@ -276,8 +277,8 @@ function decodeOne(
       const first = b[s] as number;
       // Syntactic check only (RFC 7606 §7.3): unspecified, multicast and class E are no host.
       if (first >= 224 || u32(b, s) === 0)
-        throw new AttrFault('update-invalid-next-hop', `NEXT_HOP ${formatAddress(4, b, s)}`);
-      attrs.nextHop = formatAddress(4, b, s);
+        throw new AttrFault('update-invalid-next-hop', `NEXT_HOP ${formatIpBytes(4, b, s)}`);
+      attrs.nextHop = formatIpBytes(4, b, s);
       return;
     }
     case AttrType.MultiExitDisc:

@@ -2,7 +2,8 @@ import { decodeCapability, encodeCapability } from './capabilities.js';
 import { AS_TRANS, BGP_VERSION, HEADER_LENGTH, MAX_MESSAGE_SIZE, MessageType } from './constants.js';
 import { BgpEncodeError, BgpWireError } from './errors.js';
 import { writeHeader } from './header.js';
-import { formatAddress, parseAddress } from './prefix.js';
+import { formatIpBytes } from '../../ip/address.js';
+import { parseAddress } from './prefix.js';
 import type { Capability, FourOctetAsCapability, OpenMessage } from './types.js';
 
 const CAPABILITIES_PARAM = 2;
@@ -19,7 +20,7 @@ export function decodeOpen(m: Uint8Array): OpenMessage {
   if (myAs === 0) throw new BgpWireError('open-bad-peer-as', 'My Autonomous System is 0');
   const holdTime = ((m[22] as number) << 8) | (m[23] as number);
   if (holdTime === 1 || holdTime === 2) throw new BgpWireError('open-hold-time', `hold time ${holdTime} s`);
-  const bgpId = formatAddress(4, m, 24);
+  const bgpId = formatIpBytes(4, m, 24);
   if (bgpId === '0.0.0.0') throw new BgpWireError('open-bgp-identifier', 'BGP identifier 0.0.0.0');
   let optLen = m[28] as number;
   let off = 29;

@@ -2,14 +2,9 @@
  * NLRI prefixes and addresses in wire form (network-order bytes). Text and numbers are the IP
  * module's (src/ip); this file only moves between them and bytes.
  */
-import { formatIp, parseIp, readIpBytes, writeIpBytes, type IpFamily } from '../../ip/address.js';
-import { formatPrefix, type IpPrefix } from '../../ip/prefix.js';
+import { formatIpBytes, parseIp, readIpBytes, writeIpBytes, type IpFamily } from '../../ip/address.js';
+import type { IpPrefix } from '../../ip/prefix.js';
 import type { Prefix } from './prefix-type.js';
-
-/** Text of the 4- or 16-byte address at `offset` of `bytes`. */
-export function formatAddress(family: IpFamily, bytes: Uint8Array, offset = 0): string {
-  return formatIp(family, readIpBytes(family, bytes, offset).value);
-}
 
 /** Parses an IPv4 or IPv6 address into wire bytes, or returns undefined. */
 export function parseAddress(text: string): { family: IpFamily; addr: Uint8Array } | undefined {
@@ -36,7 +31,8 @@ export function fromNlri(p: Prefix): IpPrefix {
 
 /** "192.168.197.0/32"; with `withPathId` the path identifier is appended as " path-id N". */
 export function formatNlri(p: Prefix, withPathId = false): string {
-  const base = formatPrefix(fromNlri(p));
+  // Flat (join), as formatPrefix's text: the Adj-RIB-In keeps one per received path.
+  const base = [formatIpBytes(p.family, p.addr), p.len].join('/');
   return withPathId && p.pathId !== undefined ? `${base} path-id ${p.pathId}` : base;
 }
 

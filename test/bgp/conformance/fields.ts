@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
+import { formatIpBytes } from '../../../src/ip/address.js';
 import {
   AsPathSegmentType,
   asPathLength,
   effectiveAggregator,
   effectiveAsPath,
   encodeMessage,
-  formatAddress,
   formatAsPath,
   formatNlri,
   openAsn,
@@ -127,7 +127,7 @@ function canonicalNextHops(byFamily: Record<string, Route[]>): Record<string, Ro
   for (const [fam, list] of Object.entries(byFamily)) {
     out[fam] = list.map((r) => {
       const a = r.nextHop === undefined ? undefined : parseAddress(r.nextHop);
-      return a ? { ...r, nextHop: formatAddress(a.family, a.addr) } : r;
+      return a ? { ...r, nextHop: formatIpBytes(a.family, a.addr) } : r;
     });
   }
   return out;

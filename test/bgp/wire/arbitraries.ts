@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { formatIpBytes } from '../../../src/ip/address.js';
 import {
   buildNotification,
-  formatAddress,
   toNlri,
   type Aggregator,
   type AsPathSegment,
@@ -128,7 +128,7 @@ export const openArb: fc.Arbitrary<OpenMessage> = fc.record({
   bgpId: fc
     .uint8Array({ minLength: 4, maxLength: 4 })
     .filter((b) => b.some((x) => x !== 0))
-    .map((b) => formatAddress(4, b)),
+    .map((b) => formatIpBytes(4, b)),
   capabilities: fc.array(capabilityArb, { maxLength: 12 }),
   extendedParameters: fc.boolean(),
 });
@@ -166,9 +166,9 @@ const segmentArb = (asn: fc.Arbitrary<number>, confed: boolean): fc.Arbitrary<As
 const unicastIpv4 = fc
   .uint8Array({ minLength: 4, maxLength: 4 })
   .filter((b) => (b[0] as number) < 224 && b.some((x) => x !== 0))
-  .map((b) => formatAddress(4, b));
-const anyIpv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatAddress(4, b));
-const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatAddress(6, b));
+  .map((b) => formatIpBytes(4, b));
+const anyIpv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIpBytes(4, b));
+const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatIpBytes(6, b));
 const aggregatorArb = (asn: fc.Arbitrary<number>): fc.Arbitrary<Aggregator> =>
   fc.record({ asn: asn.filter((a) => a !== 0), address: anyIpv4 });
 
