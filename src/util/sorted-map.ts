@@ -6,6 +6,7 @@
  * made only for readers that read every entry anyway, at most once per version.
  */
 import { lowerBound } from './arrays.js';
+import { attached } from './attached.js';
 
 export type Compare<K> = (a: K, b: K) => number;
 
@@ -297,7 +298,7 @@ export class SortedMap<K, V> implements SortedValues<V> {
 }
 
 /** The map each handed-out values array was made from, so a caller holding the array finds it. */
-const arrays = new WeakMap<readonly unknown[], object>();
+const arrays = attached<SortedValues<unknown>>('sorted map');
 
 /** The sorted map `list` is the values of, if it is one's. */
 export function sortedMapOf<V>(list: readonly V[]): SortedValues<V> | undefined {

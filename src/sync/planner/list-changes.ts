@@ -9,6 +9,7 @@
  * comparisons.
  */
 import { mapOf, valuesOf, type Listed } from '../../util/listed.js';
+import { attached } from '../../util/attached.js';
 import { objectId } from '../../util/object-ids.js';
 
 interface Carried {
@@ -27,8 +28,8 @@ interface Carried {
  */
 const MAX_STEPS = 16;
 
-/** Beside the lists rather than in them, so a plan stays a plain value. */
-const carried = new WeakMap<object, Carried>();
+/** On the lists as hidden records (util/attached.ts), so a plan stays a plain value. */
+const carried = attached<Carried>('changes carried');
 
 /** What a list is known by: the map behind it when there is one, so its array and it are one list. */
 function identity(list: Listed<unknown>): object {

@@ -1,6 +1,7 @@
 import type { Config } from '../../config/model.js';
 import type { ClusterSnapshot, NamespaceInfo, NodeInfo } from '../cluster.js';
 import type { Plan } from '../plan-types.js';
+import { attached } from '../../util/attached.js';
 import { listOf, type Listed } from '../../util/listed.js';
 import { objectId } from '../../util/object-ids.js';
 import { changedPart } from './list-changes.js';
@@ -70,9 +71,9 @@ function isEmpty(d: SnapshotDelta): boolean {
 /**
  * Snapshots a keyed source (src/k8s/cluster-source.ts) built from the one before by known
  * changes: the planner takes those changes as they are instead of finding them again by diffing.
- * Kept beside the snapshot rather than in it, so a snapshot stays plain cluster data.
+ * A hidden record on the snapshot (util/attached.ts), so a snapshot stays plain cluster data.
  */
-const carried = new WeakMap<ClusterSnapshot, { previous: number; delta: SnapshotDelta }>();
+const carried = attached<{ previous: number; delta: SnapshotDelta }>('delta carried');
 
 /**
  * Records that `next` is `previous` with `delta` applied (every changed key is in `delta`). The
