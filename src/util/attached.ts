@@ -4,7 +4,7 @@
  * a sorted map). Not a WeakMap: V8's young-generation collector counts the values of a WeakMap in
  * the old generation as live whatever becomes of their keys, so every version's record, and all
  * it names, survived each scavenge until the next full collection. Measured on the planner, 20,000
- * re-planned changes at 10,000 Services: 112 MB promoted through WeakMaps, 26 MB this way
+ * re-planned changes at 10,000 Services: 92 MB promoted through WeakMaps, 17 MB this way
  * (`--trace-gc-nvp`; docs/benchmarks.md).
  */
 export interface Attached<T> {
