@@ -47,7 +47,9 @@ function getterOf(field: string): () => unknown {
   let get = getters.get(field);
   if (get === undefined) {
     get = function (this: object) {
-      return behind.get(this)?.get(field)?.values();
+      const map = behind.get(this)?.get(field);
+      if (map === undefined) throw new Error(`no list behind field ${field} of this object`);
+      return map.values();
     };
     getters.set(field, get);
   }
