@@ -45,9 +45,14 @@ export function parsePrefix(text: string): IpPrefix | undefined {
 
 /** `192.168.197.0/24`, `2001:db8::/64`: canonical text. */
 export function formatPrefix(p: IpPrefix): string {
+  return prefixText(formatIp(p.family, p.network), p.length);
+}
+
+/** The text of a prefix from its address's canonical text and its length. */
+export function prefixText(address: string, length: number): string {
   // join makes one flat string; a template of this length makes a cons string of its parts, 88
-  // bytes against 32 for an IPv4 /32, and a route table holds one per route.
-  return [formatIp(p.family, p.network), p.length].join('/');
+  // bytes against 32 for an IPv4 /32, and a route table (or an Adj-RIB-In) holds one per route.
+  return [address, length].join('/');
 }
 
 /**

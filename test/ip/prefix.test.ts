@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { fromNlri, toNlri } from '../../src/bgp/wire/index.js';
+import { formatNlri, toNlri } from '../../src/bgp/wire/index.js';
+import { readIpBytes } from '../../src/ip/address.js';
 import {
   comparePrefix,
   formatPrefix,
@@ -38,7 +39,13 @@ describe('ip: prefixes', () => {
       fc.property(anyPrefix, (p) => {
         const text = formatPrefix(p);
         expect(parsePrefix(text)).to.deep.equal(p);
-        expect(fromNlri(toNlri(p))).to.deep.equal(p);
+        const nlri = toNlri(p);
+        expect({
+          family: nlri.family,
+          network: readIpBytes(nlri.family, nlri.addr).value,
+          length: nlri.len,
+        }).to.deep.equal(p);
+        expect(formatNlri(nlri)).to.equal(text);
       }),
       { numRuns: 2000 },
     );

@@ -5,7 +5,7 @@
 export * from './constants.js';
 export { BgpEncodeError, BgpWireError } from './errors.js';
 export type * from './types.js';
-export { formatNlri, fromNlri, parseAddress, toNlri } from './prefix.js';
+export { formatNlri, parseAddress, toNlri } from './prefix.js';
 export type { Prefix } from './prefix-type.js';
 export { createContext, maxMessageSize, negotiateContext } from './context.js';
 export { BgpFramer, checkHeader } from './header.js';

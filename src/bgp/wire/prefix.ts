@@ -2,8 +2,8 @@
  * NLRI prefixes and addresses in wire form (network-order bytes). Text and numbers are the IP
  * module's (src/ip); this file only moves between them and bytes.
  */
-import { formatIpBytes, parseIp, readIpBytes, writeIpBytes, type IpFamily } from '../../ip/address.js';
-import type { IpPrefix } from '../../ip/prefix.js';
+import { formatIpBytes, parseIp, writeIpBytes, type IpFamily } from '../../ip/address.js';
+import { prefixText, type IpPrefix } from '../../ip/prefix.js';
 import type { Prefix } from './prefix-type.js';
 
 /** Parses an IPv4 or IPv6 address into wire bytes, or returns undefined. */
@@ -24,15 +24,9 @@ export function toNlri(p: IpPrefix, pathId?: number): Prefix {
   return out;
 }
 
-/** The prefix of a wire NLRI entry (its path id aside). */
-export function fromNlri(p: Prefix): IpPrefix {
-  return { family: p.family, network: readIpBytes(p.family, p.addr).value, length: p.len };
-}
-
 /** "192.168.197.0/32"; with `withPathId` the path identifier is appended as " path-id N". */
 export function formatNlri(p: Prefix, withPathId = false): string {
-  // Flat (join), as formatPrefix's text: the Adj-RIB-In keeps one per received path.
-  const base = [formatIpBytes(p.family, p.addr), p.len].join('/');
+  const base = prefixText(formatIpBytes(p.family, p.addr), p.len);
   return withPathId && p.pathId !== undefined ? `${base} path-id ${p.pathId}` : base;
 }
 
