@@ -10,15 +10,3 @@ export function nextRoutesSent(speaker: BgpSpeaker): Promise<number> {
     speaker.on('routes-sent', on);
   });
 }
-
-/** Resolves when a session of the speaker reaches Established. */
-export function sessionEstablished(speaker: BgpSpeaker): Promise<void> {
-  return new Promise((resolve) => {
-    const on = (e: { to: string }) => {
-      if (e.to !== 'Established') return;
-      speaker.off('state', on);
-      resolve();
-    };
-    speaker.on('state', on);
-  });
-}
