@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, chown, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -45,6 +45,14 @@ export async function prepareFrrStateDir(dir: string, frrConf: string, root?: st
   const uid = await id('-u');
   const gid = await id('-g');
   for (const f of ['', 'frr.conf', 'zebra.conf', 'vtysh.conf']) await chown(join(dir, f), uid, gid);
+  if (root !== undefined) {
+    // FRR 10 makes each instance's pathspace (-N) in /run/frr, which its package has made at boot
+    // (tmpfiles.d: `d /run/frr 0755 frr frr`, seen in trixie's 10.3-3+deb13u1); nothing boots a
+    // root, so it is made here as boot would.
+    const runDir = join(root, 'run', 'frr');
+    await mkdir(runDir, { recursive: true, mode: 0o755 });
+    await chown(runDir, uid, gid);
+  }
   await chmod(dir, 0o775);
   const vtyshPath = join(dir, 'vtysh');
   const seen = pathSeenByFrr(dir, root);
